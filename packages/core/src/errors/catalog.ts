@@ -1,0 +1,14 @@
+import { commonErrors } from "./common.js";
+import { domainErrors } from "./domain.js";
+
+/**
+ * Every error code of homevisit with its status and messages. Areas declare their codes with
+ * `defineErrors` beside their code; this object joins them.
+ */
+export const errorCatalog = {
+  ...commonErrors,
+  ...domainErrors,
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof errorCatalog;

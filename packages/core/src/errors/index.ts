@@ -1,0 +1,18 @@
+export { type ErrorCode, errorCatalog } from "./catalog.js";
+export { defineErrors, type ErrorDefinition } from "./define.js";
+export {
+  type ErrorIssue,
+  type ErrorPath,
+  HomevisitError,
+  type HomevisitErrorJSON,
+  type HomevisitErrorOptions,
+  isHomevisitError,
+} from "./homevisit-error.js";
+export {
+  addCatalogIssue,
+  type CatalogIssueParams,
+  issuesFromZod,
+  type ParseResult,
+  parseInput,
+  safeParseInput,
+} from "./parse.js";
