@@ -21,6 +21,7 @@ export default defineConfig({
     // These machines are noisy: never rely on wall-clock limits for correctness.
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: process.env.CI ? ["default"] : ["default"],
+    // In CI a JSON report too, from which scripts/test-summary.mjs prints the closing line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-results.json" }]] : ["default"],
   },
 });

@@ -82,7 +82,15 @@ export interface ActiveCategory {
   reviewOverdue: boolean;
 }
 
-/** The last day a flag applies: the earlier of `validTo` and the day before `revokedOn`. */
+/**
+ * The last day a flag applies: the earlier of `validTo` and the day before `revokedOn`;
+ * `undefined` while it is open-ended.
+ *
+ * @example
+ * ```ts
+ * flagEnd({ ...flag, validTo: "2027-01-31", revokedOn: "2026-12-01" }); // "2026-11-30"
+ * ```
+ */
 export function flagEnd(flag: CategoryFlag): string | undefined {
   const revokedEnd = flag.revokedOn === undefined ? undefined : previousDay(flag.revokedOn);
   if (flag.validTo === undefined) return revokedEnd;

@@ -18,12 +18,26 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The day after a date. */
+/**
+ * The day after a date.
+ *
+ * @example
+ * ```ts
+ * nextDay("2026-12-31"); // "2027-01-01"
+ * ```
+ */
 export function nextDay(date: string): string {
   return addDays(date, 1);
 }
 
-/** The day before a date. */
+/**
+ * The day before a date.
+ *
+ * @example
+ * ```ts
+ * previousDay("2028-03-01"); // "2028-02-29"
+ * ```
+ */
 export function previousDay(date: string): string {
   return addDays(date, -1);
 }

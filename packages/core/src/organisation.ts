@@ -214,7 +214,14 @@ export function schoolYearOf(date: string): number {
   return month >= 9 ? year : year - 1;
 }
 
-/** The first day of a school year (1 September of its starting year). */
+/**
+ * The first day of a school year (1 September of its starting year).
+ *
+ * @example
+ * ```ts
+ * schoolYearStart(2026); // "2026-09-01"
+ * ```
+ */
 export function schoolYearStart(schoolYear: number): string {
   return `${schoolYear}-09-01`;
 }

@@ -90,7 +90,14 @@ export function fieldSensitivities(schema: z.ZodObject): Record<string, Sensitiv
   return out;
 }
 
-/** Orders two classes: negative when `a` is less sensitive than `b`. */
+/**
+ * Orders two classes: negative when `a` is less sensitive than `b`.
+ *
+ * @example
+ * ```ts
+ * compareSensitivity("personal", "sensitive") < 0; // true
+ * ```
+ */
 export function compareSensitivity(a: Sensitivity, b: Sensitivity): number {
   return sensitivityClasses.indexOf(a) - sensitivityClasses.indexOf(b);
 }

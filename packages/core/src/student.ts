@@ -208,6 +208,11 @@ export function ageOn(dateOfBirth: string, date: string): number {
 /**
  * Whether a child is under 14 on a date: everything about such a child is sensitive personal
  * information under PIPL art. 28, and recording categories needs guardian consent.
+ *
+ * @example
+ * ```ts
+ * isUnder14("2013-05-20", "2027-05-19"); // true
+ * ```
  */
 export function isUnder14(dateOfBirth: string, date: string): boolean {
   return ageOn(dateOfBirth, date) < 14;

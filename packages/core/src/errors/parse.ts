@@ -70,6 +70,13 @@ function localize(issue: z.core.$ZodIssue): { code: string; message: LocalizedTe
 /**
  * Turns zod issues into homevisit issues with messages in both locales. Input values are
  * dropped: they may be personal data.
+ *
+ * @example
+ * ```ts
+ * const result = z.object({ age: z.number() }).safeParse({ age: "x" });
+ * if (!result.success) issuesFromZod(result.error.issues, ["body"]);
+ * // [{ path: ["body", "age"], code: "invalid_type", message: { "zh-CN": "无效输入：…", en: "Invalid input: …" } }]
+ * ```
  */
 export function issuesFromZod(issues: readonly z.core.$ZodIssue[], prefix: ErrorPath = []): ErrorIssue[] {
   return issues.map((issue) => ({
