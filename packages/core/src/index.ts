@@ -13,3 +13,4 @@ export * from "./organisation.js";
 export * from "./primitives.js";
 export * from "./sensitivity.js";
 export * from "./student.js";
+export * from "./visit-plan.js";

@@ -1,5 +1,6 @@
 import { commonErrors } from "./common.js";
 import { domainErrors } from "./domain.js";
+import { visitPlanErrors } from "./visit-plan.js";
 
 /**
  * Every error code of homevisit with its status and messages. Areas declare their codes with
@@ -8,6 +9,7 @@ import { domainErrors } from "./domain.js";
 export const errorCatalog = {
   ...commonErrors,
   ...domainErrors,
+  ...visitPlanErrors,
 } as const;
 
 /** A stable error code. */
