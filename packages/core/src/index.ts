@@ -14,3 +14,4 @@ export * from "./primitives.js";
 export * from "./sensitivity.js";
 export * from "./student.js";
 export * from "./visit-plan.js";
+export * from "./planning/index.js";

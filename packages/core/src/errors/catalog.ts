@@ -1,3 +1,4 @@
+import { appointmentErrors } from "./appointments.js";
 import { commonErrors } from "./common.js";
 import { domainErrors } from "./domain.js";
 import { visitPlanErrors } from "./visit-plan.js";
@@ -7,6 +8,7 @@ import { visitPlanErrors } from "./visit-plan.js";
  * `defineErrors` beside their code; this object joins them.
  */
 export const errorCatalog = {
+  ...appointmentErrors,
   ...commonErrors,
   ...domainErrors,
   ...visitPlanErrors,

@@ -1,0 +1,57 @@
+import { defineErrors } from "./define.js";
+
+/**
+ * Errors of appointments (R12) and their iCalendar export. Params carry statuses, events,
+ * channels and rule parts only, never a family's reasons or a student's name.
+ */
+export const appointmentErrors = defineErrors({
+  appointment_illegal_transition: {
+    status: 409,
+    message: {
+      "zh-CN": "预约处于“{from}”状态时不能执行“{event}”",
+      en: "An appointment in status {from} cannot take the event {event}",
+    },
+  },
+  appointment_wrong_channel: {
+    status: 409,
+    message: {
+      "zh-CN": "{channel} 方式的预约不能执行“{event}”",
+      en: "A {channel} appointment cannot take the event {event}",
+    },
+  },
+  appointment_transition_out_of_order: {
+    status: 422,
+    message: {
+      "zh-CN": "状态变更时间不能早于上一次变更",
+      en: "A transition cannot be dated before the previous one",
+    },
+  },
+  appointment_start_offset: {
+    status: 422,
+    message: {
+      "zh-CN": "预约时间须使用北京时间（+08:00）",
+      en: "Appointment times must be given in China Standard Time (+08:00)",
+    },
+  },
+  appointment_refusal_reason_required: {
+    status: 422,
+    message: {
+      "zh-CN": "家长拒绝家访时须记录原因",
+      en: "A refused appointment needs the family's reason",
+    },
+  },
+  appointment_cancellation_required: {
+    status: 422,
+    message: {
+      "zh-CN": "已取消的预约须记录由谁取消及原因",
+      en: "A cancelled appointment needs who cancelled it and why",
+    },
+  },
+  appointment_rrule_invalid: {
+    status: 422,
+    message: {
+      "zh-CN": "重复规则无效：{problem}",
+      en: "The recurrence rule is invalid: {problem}",
+    },
+  },
+});
