@@ -6,12 +6,15 @@
  * @packageDocumentation
  */
 export * from "./categories.js";
+export * from "./conduct.js";
 export * from "./dates.js";
 export * from "./errors/index.js";
 export * from "./i18n.js";
 export * from "./organisation.js";
 export * from "./primitives.js";
+export * from "./safety.js";
 export * from "./sensitivity.js";
 export * from "./student.js";
 export * from "./visit-plan.js";
 export * from "./planning/index.js";
+export * from "./visit-record.js";

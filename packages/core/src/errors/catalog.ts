@@ -2,6 +2,7 @@ import { appointmentErrors } from "./appointments.js";
 import { commonErrors } from "./common.js";
 import { domainErrors } from "./domain.js";
 import { visitPlanErrors } from "./visit-plan.js";
+import { visitErrors } from "./visit.js";
 
 /**
  * Every error code of homevisit with its status and messages. Areas declare their codes with
@@ -12,6 +13,7 @@ export const errorCatalog = {
   ...commonErrors,
   ...domainErrors,
   ...visitPlanErrors,
+  ...visitErrors,
 } as const;
 
 /** A stable error code. */
