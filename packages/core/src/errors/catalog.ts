@@ -1,5 +1,6 @@
 import { appointmentErrors } from "./appointments.js";
 import { commonErrors } from "./common.js";
+import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
 import { visitPlanErrors } from "./visit-plan.js";
 import { visitErrors } from "./visit.js";
@@ -11,6 +12,7 @@ import { visitErrors } from "./visit.js";
 export const errorCatalog = {
   ...appointmentErrors,
   ...commonErrors,
+  ...customFieldErrors,
   ...domainErrors,
   ...visitPlanErrors,
   ...visitErrors,

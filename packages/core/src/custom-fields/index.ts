@@ -1,0 +1,10 @@
+/**
+ * Custom fields: schools extend visit forms without code. Field definitions are grouped into
+ * versioned form templates scoped to a city, county or school; a template compiles to a zod
+ * schema and a JSON Schema, and records keep the template id and version they were written with.
+ */
+export * from "./compile.js";
+export * from "./fields.js";
+export * from "./safe-pattern.js";
+export * from "./template.js";
+export * from "./versions.js";
