@@ -1,7 +1,9 @@
 import { appointmentErrors } from "./appointments.js";
+import { calendarErrors } from "./calendar.js";
 import { commonErrors } from "./common.js";
 import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
+import { obligationErrors } from "./obligations.js";
 import { visitPlanErrors } from "./visit-plan.js";
 import { visitErrors } from "./visit.js";
 
@@ -11,9 +13,11 @@ import { visitErrors } from "./visit.js";
  */
 export const errorCatalog = {
   ...appointmentErrors,
+  ...calendarErrors,
   ...commonErrors,
   ...customFieldErrors,
   ...domainErrors,
+  ...obligationErrors,
   ...visitPlanErrors,
   ...visitErrors,
 } as const;

@@ -1,4 +1,7 @@
 /** The planner: terms, rules, obligations, assignment, schedule, appointments, calendar. */
 export * from "./appointments.js";
+export * from "./calendar/index.js";
 export * from "./ical.js";
+export * from "./obligations.js";
+export * from "./rules.js";
 export * from "./types.js";

@@ -54,6 +54,11 @@ export interface Obligation {
   id: string;
   /** The rule that produced it (`universal_yearly`, `new_student`, …). */
   ruleId: string;
+  /**
+   * Every rule one visit in `window` satisfies, `ruleId` first: obligations of one student
+   * whose windows overlap are merged into one (see `deriveObligations`).
+   */
+  ruleIds?: string[];
   schoolId: string;
   studentId: string;
   kind: VisitKind;

@@ -1,0 +1,34 @@
+import { defineErrors } from "./define.js";
+
+/** Errors of the obligation rules and of deriving obligations from them. */
+export const obligationErrors = defineErrors({
+  rules_rrule_invalid: {
+    status: 422,
+    message: {
+      "zh-CN": "重复规则无效：{reason}",
+      en: "The recurrence rule is invalid: {reason}",
+    },
+  },
+  rules_window_inverted: {
+    status: 422,
+    message: {
+      "zh-CN": "时段“{id}”在 {year} 年的结束早于开始",
+      en: 'The window "{id}" ends before it starts in {year}',
+    },
+  },
+  rules_duplicate_id: {
+    status: 422,
+    message: { "zh-CN": "标识“{id}”重复", en: 'The id "{id}" is used twice' },
+  },
+  rules_campaign_date_invalid: {
+    status: 422,
+    message: {
+      "zh-CN": "集中性家访日期“{date}”无效，请使用 MM-DD",
+      en: 'The campaign date "{date}" is not a valid MM-DD date',
+    },
+  },
+  obligations_term_inverted: {
+    status: 422,
+    message: { "zh-CN": "学期结束日期早于开始日期", en: "The term ends before it starts" },
+  },
+});

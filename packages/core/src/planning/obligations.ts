@@ -1,0 +1,672 @@
+import * as z from "zod";
+import {
+  type CategoryFlag,
+  flagEnd,
+  newStudentStatus,
+  type PriorityCategory,
+  priorityCategories,
+  priorityCategoryLabels,
+} from "../categories.js";
+import { addDays, daysBetween } from "../dates.js";
+import { HomevisitError } from "../errors/homevisit-error.js";
+import { parseInput } from "../errors/parse.js";
+import { formatText, type LocalizedText, localizeAll } from "../i18n.js";
+import { type School, schoolYearStart, type Teacher } from "../organisation.js";
+import { idSchema, isoDateSchema } from "../primitives.js";
+import type { Student } from "../student.js";
+import { springFestivalWindow } from "./calendar/solar-terms.js";
+import { anchorDate, type CampaignRule, defaultObligationRules, type ObligationRules, obligationRulesSchema } from "./rules.js";
+import type {
+  DateWindow,
+  Mentorship,
+  Obligation,
+  PreferredWindow,
+  Term,
+  TeacherObligation,
+  VisitKind,
+} from "./types.js";
+
+/**
+ * From rules to obligations: what must happen for each student and each teacher in a term.
+ *
+ * How obligations merge: one in-home visit can satisfy several rules. For each student, the
+ * in-home requirements of the term (universal, new student, priority, crisis) are first found
+ * one by one; then, taking the tightest deadline first, each joins the first earlier group
+ * whose window it overlaps, and the group's window becomes the overlap. Each group is one
+ * {@link Obligation}: `ruleIds` lists every rule it satisfies (most urgent first), `ruleId`,
+ * `kind` and `category` are the most urgent rule's (crisis > new student > priority >
+ * universal), `why` joins every rule's sentence, `urgency` is the highest. So a new student
+ * who is also a priority student gets one obligation, due within the new-student weeks;
+ * a crisis late in the term, after that window, gets one of its own. Mentor contacts are
+ * never merged: they are other-channel and recurring.
+ */
+
+/** Rule ids, as they appear in `Obligation.ruleId`, `ruleIds` and `TeacherObligation.ruleId`. */
+export const obligationRuleIds = [
+  "family_crisis",
+  "new_student",
+  "priority_per_term",
+  "universal_yearly",
+  "mentor_contact",
+  "teacher_minimum",
+  "principal_minimum",
+] as const;
+/** A rule id. */
+export type ObligationRuleId = (typeof obligationRuleIds)[number];
+
+/** A visit that already took place, as far as obligations care: who, when, in the home or not. */
+export const pastVisitSchema = z.strictObject({
+  studentId: idSchema,
+  date: isoDateSchema,
+  /** Whether it was an in-home visit (进家入户); only those satisfy in-home obligations. */
+  inHome: z.boolean(),
+});
+/** A past visit. */
+export type PastVisit = z.infer<typeof pastVisitSchema>;
+
+/** The student fields the obligations read. */
+export type ObligationStudent = Pick<Student, "id" | "enrolments"> &
+  Partial<Pick<Student, "address" | "livingSituation" | "guardians">>;
+
+/** Input of {@link deriveObligations}. */
+export interface DeriveObligationsInput {
+  term: Term;
+  school: Pick<School, "id" | "kind" | "entryGrades" | "setting">;
+  students: readonly ObligationStudent[];
+  /** Category flags of the students (others' are ignored). */
+  flags?: readonly CategoryFlag[];
+  /** Mentor appointments: a mentor contact starts no earlier than the mentor's appointment. */
+  mentorships?: readonly Mentorship[];
+  /** The rules in force at the school; {@link defaultObligationRules} by default. */
+  rules?: ObligationRules;
+  /** Plan as known on this day: flags that begin after it are ignored. Default: all flags. */
+  date?: string;
+  /** Visits already made: an in-home obligation with an in-home visit in its window is dropped. */
+  previousVisits?: readonly PastVisit[];
+}
+
+const precedence: Record<string, number> = {
+  family_crisis: 0,
+  new_student: 1,
+  priority_per_term: 2,
+  universal_yearly: 3,
+};
+
+const urgencyOf: Record<VisitKind, number> = {
+  crisis: 100,
+  new_student: 60,
+  priority: 40,
+  mentor_contact: 20,
+  universal: 10,
+};
+
+/** One in-home requirement before merging. */
+interface Part {
+  ruleId: ObligationRuleId;
+  kind: VisitKind;
+  category: PriorityCategory | undefined;
+  window: DateWindow;
+  /** The window a past visit must fall in to satisfy this requirement (may reach outside the term). */
+  satisfiedWithin: DateWindow;
+  preferred: PreferredWindow[];
+  why: LocalizedText;
+}
+
+function intersect(a: DateWindow, b: DateWindow): DateWindow | undefined {
+  const from = a.from > b.from ? a.from : b.from;
+  const to = a.to < b.to ? a.to : b.to;
+  return from <= to ? { from, to } : undefined;
+}
+
+function joinTexts(texts: readonly LocalizedText[], zh: string, en: string): LocalizedText {
+  return { "zh-CN": texts.map((t) => t["zh-CN"]).join(zh), en: texts.map((t) => t.en).join(en) };
+}
+
+function categoryList(categories: readonly PriorityCategory[]): LocalizedText {
+  return joinTexts(
+    categories.map((c) => priorityCategoryLabels[c]),
+    "、",
+    ", ",
+  );
+}
+
+/** The envelope of a student's enrolments at the school that overlap a span. */
+function presence(
+  student: ObligationStudent,
+  schoolId: string,
+  span: DateWindow,
+): { window: DateWindow; lastDay: string } | undefined {
+  let from: string | undefined;
+  let lastDay: string | undefined;
+  for (const e of student.enrolments) {
+    if (e.schoolId !== schoolId) continue;
+    const end = e.to ?? "9999-12-31";
+    if (e.from > span.to || end < span.from) continue;
+    if (from === undefined || e.from < from) from = e.from;
+    if (lastDay === undefined || end > lastDay) lastDay = end;
+  }
+  if (from === undefined || lastDay === undefined) return undefined;
+  const window = intersect({ from, to: lastDay }, span);
+  return window ? { window, lastDay } : undefined;
+}
+
+/** Per category, the envelope of the days it is active inside a window. */
+function activeCategories(
+  flags: readonly CategoryFlag[],
+  window: DateWindow,
+  wanted: readonly PriorityCategory[],
+): Map<PriorityCategory, DateWindow> {
+  const spans = new Map<PriorityCategory, DateWindow>();
+  for (const category of priorityCategories) {
+    if (!wanted.includes(category)) continue;
+    for (const flag of flags) {
+      if (flag.category !== category) continue;
+      const active = intersect({ from: flag.validFrom, to: flagEnd(flag) ?? "9999-12-31" }, window);
+      if (!active) continue;
+      const current = spans.get(category);
+      spans.set(
+        category,
+        current
+          ? {
+              from: current.from < active.from ? current.from : active.from,
+              to: current.to > active.to ? current.to : active.to,
+            }
+          : active,
+      );
+    }
+  }
+  return spans;
+}
+
+function parentsMayBeAway(student: ObligationStudent): boolean {
+  // Without the record we cannot rule it out; the flag itself says left-behind or single parent.
+  if (!student.livingSituation) return true;
+  return student.livingSituation.parentsAway !== "none" || (student.guardians ?? []).some((g) => g.worksAway);
+}
+
+/** The day in a term on which a yearly `MM-DD` falls, trying the term's first and next year. */
+function resolveMonthDay(monthDay: string, term: Term, notBefore: string): string | undefined {
+  const first = Number(term.start.slice(0, 4));
+  for (const year of [first, first + 1]) {
+    const candidate = `${year}-${monthDay}`;
+    // 29 February of a common year is not a day.
+    if (!isoDateSchema.safeParse(candidate).success) continue;
+    if (candidate >= notBefore) return candidate;
+  }
+  return undefined;
+}
+
+function campaignWindows(term: Term, rules: readonly CampaignRule[]): PreferredWindow[] {
+  const termWindow = { from: term.start, to: term.end };
+  const out: PreferredWindow[] = [];
+  const add = (window: DateWindow, name: string | undefined): void => {
+    const inTerm = intersect(window, termWindow);
+    if (!inTerm) return;
+    const where = name ? { "zh-CN": `（${name}）`, en: ` (${name})` } : { "zh-CN": "", en: "" };
+    out.push({
+      ...inTerm,
+      reason: {
+        "zh-CN": `集中性家访期${where["zh-CN"]}：${inTerm.from}至${inTerm.to}`,
+        en: `Campaign period${where.en}: ${inTerm.from} to ${inTerm.to}`,
+      },
+    });
+  };
+  for (const c of term.campaigns) add(c, c.name);
+  for (const c of rules) {
+    if (c.termIndex !== term.index) continue;
+    const from = resolveMonthDay(c.from, term, addDays(term.start, -31));
+    if (from === undefined) continue;
+    const to = resolveMonthDay(c.to, term, from);
+    if (to !== undefined) add({ from, to }, c.name);
+  }
+  return out;
+}
+
+/** Windows when parents who work away are home (R13), with their reasons. */
+function parentsHomeWindows(term: Term, rules: ObligationRules): PreferredWindow[] {
+  const out: PreferredWindow[] = [];
+  const firstYear = Number(term.start.slice(0, 4));
+  const lastYear = Number(term.end.slice(0, 4)) + 1;
+  for (let year = firstYear; year <= lastYear; year++) {
+    if (rules.rural.springFestival.enabled) {
+      const w = springFestivalWindow(year, rules.rural.springFestival);
+      out.push({
+        ...w,
+        reason: {
+          "zh-CN": `春节前后父母返乡：${w.from}至${w.to}`,
+          en: `Parents home for the Spring Festival: ${w.from} to ${w.to}`,
+        },
+      });
+    }
+    for (const season of rules.rural.farmingSeasons) {
+      const w = { from: anchorDate(year, season.from), to: anchorDate(year, season.to) };
+      out.push({
+        ...w,
+        reason: {
+          "zh-CN": `农忙时节父母返乡（${season.label["zh-CN"]}）：${w.from}至${w.to}`,
+          en: `Parents home for the farming season (${season.label.en}): ${w.from} to ${w.to}`,
+        },
+      });
+    }
+  }
+  return out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow): PreferredWindow[] {
+  const seen = new Set<string>();
+  const out: PreferredWindow[] = [];
+  for (const p of preferred) {
+    const inside = intersect(p, window);
+    if (!inside) continue;
+    const key = `${inside.from}|${inside.to}|${p.reason.en}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...inside, reason: p.reason });
+  }
+  return out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+/** Splits a window into `n` consecutive, disjoint windows of near-equal length. */
+function splitWindow(window: DateWindow, n: number): DateWindow[] {
+  const days = daysBetween(window.from, window.to) + 1;
+  const count = Math.min(n, days);
+  const out: DateWindow[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = Math.floor((i * days) / count);
+    const end = Math.floor(((i + 1) * days) / count) - 1;
+    out.push({ from: addDays(window.from, start), to: addDays(window.from, end) });
+  }
+  return out;
+}
+
+function cadenceText(cadence: string): LocalizedText {
+  const freq = /(?:^|;)FREQ=(\w+)/.exec(cadence)?.[1] ?? "MONTHLY";
+  const interval = Number(/(?:^|;)INTERVAL=(\d+)/.exec(cadence)?.[1] ?? "1");
+  const units: Record<string, [string, string, string]> = {
+    DAILY: ["天", "daily", "days"],
+    WEEKLY: ["周", "weekly", "weeks"],
+    MONTHLY: ["月", "monthly", "months"],
+    YEARLY: ["年", "yearly", "years"],
+  };
+  const [zh, once, plural] = units[freq] ?? ["月", "monthly", "months"];
+  if (interval <= 1) return { "zh-CN": `每${zh}`, en: once };
+  return { "zh-CN": `每${interval}${zh === "月" ? "个月" : zh}`, en: `every ${interval} ${plural}` };
+}
+
+/**
+ * The floating RRULE of a mentor contact: DTSTART at midnight of the first day, UNTIL at the
+ * end of the last, no TZID (STACK.md: a TZID makes expansion depend on the host's zone).
+ *
+ * @example
+ * ```ts
+ * mentorContactRrule("FREQ=MONTHLY", { from: "2026-09-01", to: "2027-01-22" });
+ * // "DTSTART:20260901T000000\nRRULE:FREQ=MONTHLY;UNTIL=20270122T235959"
+ * ```
+ */
+export function mentorContactRrule(cadence: string, window: DateWindow): string {
+  const compact = (d: string): string => d.replaceAll("-", "");
+  return `DTSTART:${compact(window.from)}T000000\nRRULE:${cadence};UNTIL=${compact(window.to)}T235959`;
+}
+
+function satisfied(part: Part, visits: readonly PastVisit[]): boolean {
+  return visits.some((v) => v.inHome && v.date >= part.satisfiedWithin.from && v.date <= part.satisfiedWithin.to);
+}
+
+/** Greedy merge, tightest deadline first (see the module comment). */
+function mergeParts(parts: readonly Part[]): Part[][] {
+  const sorted = [...parts].sort(
+    (a, b) =>
+      a.window.to.localeCompare(b.window.to) ||
+      (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) ||
+      a.window.from.localeCompare(b.window.from),
+  );
+  const groups: { window: DateWindow; parts: Part[] }[] = [];
+  for (const part of sorted) {
+    const group = groups.find(
+      (g) =>
+        intersect(g.window, part.window) !== undefined &&
+        (part.ruleId === "family_crisis" || !g.parts.some((p) => p.ruleId === part.ruleId)),
+    );
+    if (group) {
+      group.window = intersect(group.window, part.window) ?? group.window;
+      group.parts.push(part);
+    } else {
+      groups.push({ window: part.window, parts: [part] });
+    }
+  }
+  return groups.map((g) =>
+    [...g.parts].sort((a, b) => (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) || a.window.from.localeCompare(b.window.from)),
+  );
+}
+
+function toObligation(
+  parts: readonly Part[],
+  student: ObligationStudent,
+  schoolId: string,
+  rules: ObligationRules,
+): Obligation {
+  const [primary] = parts;
+  if (!primary) throw new HomevisitError("internal_error");
+  let window = primary.window;
+  for (const p of parts) window = intersect(window, p.window) ?? window;
+  const ruleIds = [...new Set(parts.map((p) => p.ruleId))];
+  const category = primary.category ?? parts.find((p) => p.category !== undefined)?.category;
+  const hasCrisis = parts.some((p) => p.ruleId === "family_crisis");
+  const obligation: Obligation = {
+    id: `${primary.ruleId}:${student.id}:${window.from}`,
+    ruleId: primary.ruleId,
+    ruleIds,
+    schoolId,
+    studentId: student.id,
+    kind: primary.kind,
+    channel: "in_home",
+    window,
+    preferred: hasCrisis ? [] : clipPreferred(parts.flatMap((p) => p.preferred), window),
+    needsCompanion:
+      (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis),
+    urgency: Math.max(...parts.map((p) => urgencyOf[p.kind])),
+    why: joinTexts(
+      parts.map((p) => p.why),
+      "；",
+      "; ",
+    ),
+  };
+  if (category !== undefined) obligation.category = category;
+  return obligation;
+}
+
+function checkTerm(term: Pick<Term, "start" | "end">): void {
+  if (term.end < term.start) throw new HomevisitError("obligations_term_inverted", { path: ["term", "end"] });
+}
+
+/**
+ * The obligations of a school's students in a term, from the rules in force (R2, R3, R5, R13):
+ *
+ * - `universal_yearly` — every enrolled student: an in-home visit in the school year, asked in
+ *   each term until a past in-home visit since 1 September shows it done;
+ * - `new_student` — within `weeks` (6) of the first day at the school: the window runs to that
+ *   day plus 7 × weeks;
+ * - `priority_per_term` — a student in a priority category during the term:
+ *   `inHomeVisitsPerTerm` (1) in-home visits, the days the category is active split evenly;
+ * - `family_crisis` — each crisis flag beginning in the term: an in-home visit from the flag's
+ *   day to `days` (7) later, even past the term's end;
+ * - R13 — for a `left_behind_or_single_parent` student of a school whose setting is in
+ *   `rural.settings` (rural and town by default), unless the record shows no parent away: the
+ *   Spring Festival and farming-season windows become preferred windows of the priority visit
+ *   (or its window, with `placement: "required"`); in the autumn term, the priority window
+ *   reaches through the following Spring Festival window in the winter vacation;
+ * - campaign periods of the term and of the rules are preferred windows of every non-crisis
+ *   in-home obligation;
+ * - `mentor_contact` — a priority student: a recurring other-channel contact while a category
+ *   is active, as a bounded floating RRULE, from the mentor's appointment if later.
+ *
+ * In-home requirements merge as described in this module's comment. Windows stay inside the
+ * student's enrolment at the school. The same input gives the same obligations, ids and order
+ * (by student id, window start, id). Throws `obligations_term_inverted` for a term that ends
+ * before it starts and `validation_failed` for rules that fail {@link obligationRulesSchema}.
+ *
+ * @example
+ * ```ts
+ * const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2027-01-22", campaigns: [] };
+ * const obligations = deriveObligations({ term, school, students: [newStudentInGrade7] });
+ * // [{ id: "new_student:s1:2026-09-01", ruleId: "new_student", ruleIds: ["new_student", "universal_yearly"],
+ * //    kind: "new_student", channel: "in_home", window: { from: "2026-09-01", to: "2026-10-13" }, urgency: 60,
+ * //    why: { "zh-CN": "新生，须在入学后6周内（2026-10-13前）完成入户家访；…",
+ * //           en: "New student: an in-home visit within 6 weeks of enrolment (by 2026-10-13); …" }, … }]
+ * ```
+ */
+export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
+  const { term, school } = input;
+  checkTerm(term);
+  const rules = input.rules ? parseInput(obligationRulesSchema, input.rules, { path: ["rules"] }) : defaultObligationRules;
+  const visits = input.previousVisits ?? [];
+  const allFlags = (input.flags ?? []).filter((f) => input.date === undefined || f.validFrom <= input.date);
+  const termWindow = { from: term.start, to: term.end };
+  const campaigns = campaignWindows(term, rules.campaigns.windows);
+  const ruralApplies = rules.rural.enabled && rules.rural.settings.includes(school.setting);
+  const homeWindows = ruralApplies ? parentsHomeWindows(term, rules) : [];
+  const out: Obligation[] = [];
+
+  const students = [...input.students].sort((a, b) => a.id.localeCompare(b.id));
+  for (const student of students) {
+    const present = presence(student, school.id, termWindow);
+    if (!present) continue;
+    const span = present.window;
+    const flags = allFlags.filter((f) => f.studentId === student.id);
+    const visitsOf = visits.filter((v) => v.studentId === student.id);
+    const parts: Part[] = [];
+
+    if (rules.universal.enabled) {
+      parts.push({
+        ruleId: "universal_yearly",
+        kind: "universal",
+        category: undefined,
+        window: span,
+        satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: span.to },
+        preferred: campaigns,
+        why: localizeAll(
+          {
+            "zh-CN": "全员普访：本学年须至少完成1次入户家访（{to}前）",
+            en: "Universal round: at least one in-home visit this school year (by {to})",
+          },
+          { to: span.to },
+        ),
+      });
+    }
+
+    if (rules.newStudent.enabled) {
+      const status = newStudentStatus(student, school, span.from);
+      if (status.isNew) {
+        const deadline = addDays(status.since, 7 * rules.newStudent.weeks);
+        const window = intersect({ from: status.since, to: deadline }, span);
+        if (window) {
+          parts.push({
+            ruleId: "new_student",
+            kind: "new_student",
+            category: undefined,
+            window,
+            satisfiedWithin: { from: status.since, to: deadline },
+            preferred: campaigns,
+            why: localizeAll(
+              {
+                "zh-CN": "新生，须在入学后{weeks}周内（{to}前）完成入户家访",
+                en: "New student: an in-home visit within {weeks} weeks of enrolment (by {to})",
+              },
+              { weeks: rules.newStudent.weeks, to: deadline },
+            ),
+          });
+        }
+      }
+    }
+
+    const active = activeCategories(flags, span, rules.priority.categories);
+    if (rules.priority.enabled && active.size > 0) {
+      const categories = [...active.keys()];
+      let priorityWindow: DateWindow = {
+        from: [...active.values()].map((w) => w.from).sort()[0] ?? span.from,
+        to: [...active.values()].map((w) => w.to).sort().at(-1) ?? span.to,
+      };
+      const r13 =
+        ruralApplies && active.has("left_behind_or_single_parent") && parentsMayBeAway(student) ? homeWindows : [];
+      // The winter vacation's Spring Festival belongs to the autumn term: parents come home then.
+      if (r13.length > 0 && term.index === 1 && priorityWindow.to === term.end) {
+        const vacationEnd = r13
+          .filter((w) => w.from <= addDays(term.end, 45) && w.to > term.end && w.from >= term.start)
+          .map((w) => w.to)
+          .sort()
+          .at(-1);
+        if (vacationEnd !== undefined) {
+          const end = vacationEnd < present.lastDay ? vacationEnd : present.lastDay;
+          if (end > priorityWindow.to) priorityWindow = { from: priorityWindow.from, to: end };
+        }
+      }
+      const labels = categoryList(categories);
+      const n = rules.priority.inHomeVisitsPerTerm;
+      splitWindow(priorityWindow, n).forEach((window, i, all) => {
+        let own = window;
+        const homeInReach = clipPreferred(r13, own);
+        const firstHome = homeInReach[0];
+        if (rules.rural.placement === "required" && firstHome) own = { from: firstHome.from, to: firstHome.to };
+        const template: LocalizedText =
+          all.length === 1
+            ? {
+                "zh-CN": "重点学生（{labels}），本学期须至少完成1次入户家访（{to}前）",
+                en: "Priority student ({labels}): at least one in-home visit this term (by {to})",
+              }
+            : {
+                "zh-CN": "重点学生（{labels}），本学期第{i}/{n}次入户家访（{from}至{to}）",
+                en: "Priority student ({labels}): in-home visit {i} of {n} this term ({from} to {to})",
+              };
+        const params = { from: own.from, to: own.to, i: i + 1, n: all.length };
+        const why: LocalizedText = {
+          "zh-CN": formatText(template, { ...params, labels: labels["zh-CN"] }, "zh-CN"),
+          en: formatText(template, { ...params, labels: labels.en }, "en"),
+        };
+        const r13Why: LocalizedText = {
+          "zh-CN": "留守儿童，宜在父母返乡时（春节、农忙）入户家访",
+          en: "Left-behind child: visit when the parents are home (Spring Festival, farming seasons)",
+        };
+        parts.push({
+          ruleId: "priority_per_term",
+          kind: "priority",
+          category: categories[0],
+          window: own,
+          satisfiedWithin: own,
+          preferred: [...clipPreferred(r13, own), ...campaigns],
+          why: homeInReach.length > 0 ? joinTexts([why, r13Why], "；", "; ") : why,
+        });
+      });
+    }
+
+    if (rules.crisis.enabled) {
+      const crises = flags
+        .filter((f) => f.category === "family_crisis" && f.validFrom >= span.from && f.validFrom <= span.to)
+        .map((f) => f.validFrom);
+      for (const day of [...new Set(crises)].sort()) {
+        const due = addDays(day, rules.crisis.days);
+        const window = intersect({ from: day, to: due }, { from: day, to: present.lastDay });
+        if (!window) continue;
+        parts.push({
+          ruleId: "family_crisis",
+          kind: "crisis",
+          category: "family_crisis",
+          window,
+          satisfiedWithin: { from: day, to: due },
+          preferred: [],
+          why: localizeAll(
+            {
+              "zh-CN": "家庭突发重大变故（{day}登记），须在{days}天内（{to}前）完成入户家访",
+              en: "Family crisis flagged on {day}: an in-home visit within {days} days (by {to})",
+            },
+            { day, days: rules.crisis.days, to: due },
+          ),
+        });
+      }
+    }
+
+    const open = parts.filter((p) => !satisfied(p, visitsOf));
+    for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules));
+
+    if (rules.mentorContact.enabled && active.size > 0) {
+      const categories = [...active.keys()];
+      const from = [...active.values()].map((w) => w.from).sort()[0] ?? span.from;
+      const to = [...active.values()].map((w) => w.to).sort().at(-1) ?? span.to;
+      const mentorship = (input.mentorships ?? [])
+        .filter((m) => m.studentId === student.id && m.since <= to)
+        .sort((a, b) => a.since.localeCompare(b.since) || a.mentorId.localeCompare(b.mentorId))[0];
+      const start = mentorship && mentorship.since > from ? mentorship.since : from;
+      const window = { from: start, to };
+      const cadence = cadenceText(rules.mentorContact.cadence);
+      const labels = categoryList(categories);
+      const noMentor: LocalizedText = mentorship
+        ? { "zh-CN": "", en: "" }
+        : { "zh-CN": "（尚未指定德育导师）", en: " (no mentor appointed yet)" };
+      out.push({
+        id: `mentor_contact:${student.id}:${start}`,
+        ruleId: "mentor_contact",
+        ruleIds: ["mentor_contact"],
+        schoolId: school.id,
+        studentId: student.id,
+        kind: "mentor_contact",
+        channel: "any",
+        category: categories[0],
+        window,
+        preferred: [],
+        rrule: mentorContactRrule(rules.mentorContact.cadence, window),
+        needsCompanion: false,
+        urgency: urgencyOf.mentor_contact,
+        why: {
+          "zh-CN": `重点学生（${labels["zh-CN"]}），德育导师须${cadence["zh-CN"]}联系一次（${start}至${to}）${noMentor["zh-CN"]}`,
+          en: `Priority student (${labels.en}): the mentor keeps in contact ${cadence.en} (${start} to ${to})${noMentor.en}`,
+        },
+      });
+    }
+  }
+
+  return out.sort(
+    (a, b) =>
+      a.studentId.localeCompare(b.studentId) || a.window.from.localeCompare(b.window.from) || a.id.localeCompare(b.id),
+  );
+}
+
+/** Input of {@link deriveTeacherObligations}. */
+export interface DeriveTeacherObligationsInput {
+  term: Pick<Term, "id" | "start" | "end">;
+  school: Pick<School, "id">;
+  teachers: readonly Pick<Teacher, "id" | "schoolId" | "roles" | "joinedOn" | "leftOn">[];
+  /** The rules in force at the school; {@link defaultObligationRules} by default. */
+  rules?: ObligationRules;
+}
+
+/**
+ * What each teacher of a school must carry in a term (R2, R6): at least
+ * `teacher.minimumVisitsPerTerm` (1) visits, or the highest `minimumByRole` of the teacher's
+ * carrying roles. The principal gets `principal_minimum` (the principal is first responsible
+ * and leads by example), everyone else `teacher_minimum`. Teachers of other schools, teachers
+ * not at the school during the term (joined after it or left before it), staff with no
+ * carrying role (a pure `school_admin` by default) and minimums of 0 give nothing. Ordered
+ * by teacher id.
+ *
+ * @example
+ * ```ts
+ * deriveTeacherObligations({ term, school, teachers: [principal] });
+ * // [{ ruleId: "principal_minimum", schoolId: "sch1", teacherId: "t-principal", minimumVisits: 1,
+ * //    why: { "zh-CN": "校长是家访第一责任人，须带头家访：本学期（2026-2027-1）至少家访1次", en: "…" } }]
+ * ```
+ */
+export function deriveTeacherObligations(input: DeriveTeacherObligationsInput): TeacherObligation[] {
+  checkTerm(input.term);
+  const rules = input.rules ? parseInput(obligationRulesSchema, input.rules, { path: ["rules"] }) : defaultObligationRules;
+  const { carryingRoles, minimumByRole, minimumVisitsPerTerm } = rules.teacher;
+  const out: TeacherObligation[] = [];
+  const teachers = [...input.teachers].sort((a, b) => a.id.localeCompare(b.id));
+  for (const teacher of teachers) {
+    if (teacher.schoolId !== input.school.id) continue;
+    if (teacher.joinedOn !== undefined && teacher.joinedOn > input.term.end) continue;
+    if (teacher.leftOn !== undefined && teacher.leftOn < input.term.start) continue;
+    const roles = teacher.roles.filter((r) => carryingRoles.includes(r));
+    if (roles.length === 0) continue;
+    const minimumVisits = Math.max(...roles.map((r) => minimumByRole[r] ?? minimumVisitsPerTerm));
+    if (minimumVisits <= 0) continue;
+    const principal = roles.includes("principal");
+    out.push({
+      ruleId: principal ? "principal_minimum" : "teacher_minimum",
+      schoolId: input.school.id,
+      teacherId: teacher.id,
+      minimumVisits,
+      why: localizeAll(
+        principal
+          ? {
+              "zh-CN": "校长是家访第一责任人，须带头家访：本学期（{term}）至少家访{n}次",
+              en: "The principal is first responsible and leads by example: at least {n} visit(s) this term ({term})",
+            }
+          : {
+              "zh-CN": "全员参与：每位教师本学期（{term}）至少家访{n}次",
+              en: "Everyone takes part: at least {n} visit(s) this term ({term})",
+            },
+        { term: input.term.id, n: minimumVisits },
+      ),
+    });
+  }
+  return out;
+}
