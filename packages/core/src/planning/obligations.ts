@@ -15,14 +15,20 @@ import { type School, schoolYearStart, type Teacher } from "../organisation.js";
 import { idSchema, isoDateSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
-import { anchorDate, type CampaignRule, defaultObligationRules, type ObligationRules, obligationRulesSchema } from "./rules.js";
+import {
+  anchorDate,
+  type CampaignRule,
+  defaultObligationRules,
+  type ObligationRules,
+  obligationRulesSchema,
+} from "./rules.js";
 import type {
   DateWindow,
   Mentorship,
   Obligation,
   PreferredWindow,
-  Term,
   TeacherObligation,
+  Term,
   VisitKind,
 } from "./types.js";
 
@@ -335,7 +341,9 @@ function mergeParts(parts: readonly Part[]): Part[][] {
     }
   }
   return groups.map((g) =>
-    [...g.parts].sort((a, b) => (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) || a.window.from.localeCompare(b.window.from)),
+    [...g.parts].sort(
+      (a, b) => (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) || a.window.from.localeCompare(b.window.from),
+    ),
   );
 }
 
@@ -361,7 +369,12 @@ function toObligation(
     kind: primary.kind,
     channel: "in_home",
     window,
-    preferred: hasCrisis ? [] : clipPreferred(parts.flatMap((p) => p.preferred), window),
+    preferred: hasCrisis
+      ? []
+      : clipPreferred(
+          parts.flatMap((p) => p.preferred),
+          window,
+        ),
     needsCompanion:
       (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis),
     urgency: Math.max(...parts.map((p) => urgencyOf[p.kind])),
@@ -418,7 +431,9 @@ function checkTerm(term: Pick<Term, "start" | "end">): void {
 export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const { term, school } = input;
   checkTerm(term);
-  const rules = input.rules ? parseInput(obligationRulesSchema, input.rules, { path: ["rules"] }) : defaultObligationRules;
+  const rules = input.rules
+    ? parseInput(obligationRulesSchema, input.rules, { path: ["rules"] })
+    : defaultObligationRules;
   const visits = input.previousVisits ?? [];
   const allFlags = (input.flags ?? []).filter((f) => input.date === undefined || f.validFrom <= input.date);
   const termWindow = { from: term.start, to: term.end };
@@ -484,7 +499,11 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       const categories = [...active.keys()];
       let priorityWindow: DateWindow = {
         from: [...active.values()].map((w) => w.from).sort()[0] ?? span.from,
-        to: [...active.values()].map((w) => w.to).sort().at(-1) ?? span.to,
+        to:
+          [...active.values()]
+            .map((w) => w.to)
+            .sort()
+            .at(-1) ?? span.to,
       };
       const r13 =
         ruralApplies && active.has("left_behind_or_single_parent") && parentsMayBeAway(student) ? homeWindows : [];
@@ -570,7 +589,11 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     if (rules.mentorContact.enabled && active.size > 0) {
       const categories = [...active.keys()];
       const from = [...active.values()].map((w) => w.from).sort()[0] ?? span.from;
-      const to = [...active.values()].map((w) => w.to).sort().at(-1) ?? span.to;
+      const to =
+        [...active.values()]
+          .map((w) => w.to)
+          .sort()
+          .at(-1) ?? span.to;
       const mentorship = (input.mentorships ?? [])
         .filter((m) => m.studentId === student.id && m.since <= to)
         .sort((a, b) => a.since.localeCompare(b.since) || a.mentorId.localeCompare(b.mentorId))[0];
@@ -636,7 +659,9 @@ export interface DeriveTeacherObligationsInput {
  */
 export function deriveTeacherObligations(input: DeriveTeacherObligationsInput): TeacherObligation[] {
   checkTerm(input.term);
-  const rules = input.rules ? parseInput(obligationRulesSchema, input.rules, { path: ["rules"] }) : defaultObligationRules;
+  const rules = input.rules
+    ? parseInput(obligationRulesSchema, input.rules, { path: ["rules"] })
+    : defaultObligationRules;
   const { carryingRoles, minimumByRole, minimumVisitsPerTerm } = rules.teacher;
   const out: TeacherObligation[] = [];
   const teachers = [...input.teachers].sort((a, b) => a.id.localeCompare(b.id));

@@ -1,9 +1,9 @@
 import * as z from "zod";
 import { priorityCategories, priorityCategorySchema } from "../categories.js";
 import { addDays } from "../dates.js";
+import type { ErrorIssue } from "../errors/homevisit-error.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import { addCatalogIssue, issuesFromZod } from "../errors/parse.js";
-import type { ErrorIssue } from "../errors/homevisit-error.js";
 import { settingSchema, teacherRoleSchema, teacherRoles } from "../organisation.js";
 import { idSchema, shortTextSchema } from "../primitives.js";
 import { solarTermDate, solarTermIdSchema } from "./calendar/solar-terms.js";
@@ -90,7 +90,8 @@ const monthDaySchema = z.string().superRefine((value, ctx) => {
   const month = Number(match?.[1]);
   const day = Number(match?.[2]);
   const days = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month] ?? 0;
-  if (!match || day < 1 || day > days) addCatalogIssue(ctx, "rules_campaign_date_invalid", { date: value.slice(0, 10) });
+  if (!match || day < 1 || day > days)
+    addCatalogIssue(ctx, "rules_campaign_date_invalid", { date: value.slice(0, 10) });
 });
 
 /**
@@ -163,7 +164,8 @@ function checkRules(
   const seasons = rules.rural?.farmingSeasons ?? [];
   const ids = new Set<string>();
   seasons.forEach((season, i) => {
-    if (ids.has(season.id)) addCatalogIssue(ctx, "rules_duplicate_id", { id: season.id }, ["rural", "farmingSeasons", i]);
+    if (ids.has(season.id))
+      addCatalogIssue(ctx, "rules_duplicate_id", { id: season.id }, ["rural", "farmingSeasons", i]);
     ids.add(season.id);
     for (const year of years) {
       if (anchorDate(year, season.to) < anchorDate(year, season.from)) {
