@@ -92,13 +92,26 @@ export function isBuiltInVisitPlanTrigger(key: string): key is BuiltInVisitPlanT
 // Keys a plain object lookup would resolve through the prototype: never valid table keys.
 const reservedKeys = new Set(["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty"]);
 
+const keyPattern = /^[a-z][a-z0-9_]{0,63}$/;
+
 /** A table key: snake_case, 1–64 characters; built-in trigger names or a school's own. */
 export const visitPlanKeySchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, { error: "Use snake_case: a-z, 0-9 and _" })
+  .regex(keyPattern, { error: "Use snake_case: a-z, 0-9 and _" })
   .superRefine((key, ctx) => {
     if (reservedKeys.has(key)) addCatalogIssue(ctx, "reserved_key", { key });
   });
+
+// zod's records skip a `__proto__` key silently; a table must refuse it instead (no mass
+// assignment), so keys are checked on the raw object before the record parses it.
+function checkRawKeys(value: unknown, ctx: z.RefinementCtx): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    const shown = key.slice(0, 64);
+    if (reservedKeys.has(key)) addCatalogIssue(ctx, "reserved_key", { key: shown }, [key]);
+    else if (!keyPattern.test(key)) addCatalogIssue(ctx, "visit_plan_key_invalid", { key: shown }, [key]);
+  }
+}
 
 const planTextSchema = z.strictObject({
   "zh-CN": z.string().trim().min(1).max(500),
@@ -209,10 +222,11 @@ export const visitPlanEntryPatchSchema = z.strictObject({
   enabled: z.boolean().optional(),
   when: visitPlanConditionSchema.optional(),
 });
+const extensionRecordSchema = z.record(visitPlanKeySchema, visitPlanEntryPatchSchema);
 /** A school's extension of a table: changes to existing entries and new entries, by key. */
-export const visitPlanTableExtensionSchema = z.record(visitPlanKeySchema, visitPlanEntryPatchSchema);
+export const visitPlanTableExtensionSchema = z.unknown().superRefine(checkRawKeys).pipe(extensionRecordSchema);
 /** A school's extension of a table. */
-export type VisitPlanTableExtension = z.input<typeof visitPlanTableExtensionSchema>;
+export type VisitPlanTableExtension = z.input<typeof extensionRecordSchema>;
 
 const t = (zh: string, en: string): LocalizedText => ({ "zh-CN": zh, en });
 

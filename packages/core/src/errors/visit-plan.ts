@@ -27,6 +27,13 @@ export const visitPlanErrors = defineErrors({
       en: 'The condition refers to "{trigger}", which is not a built-in trigger',
     },
   },
+  visit_plan_key_invalid: {
+    status: 422,
+    message: {
+      "zh-CN": "条目键名“{key}”无效：只能使用小写字母、数字和下划线，并以字母开头",
+      en: 'The entry key "{key}" is invalid: use lower-case letters, digits and _, starting with a letter',
+    },
+  },
   visit_plan_school_mismatch: {
     status: 422,
     message: {
