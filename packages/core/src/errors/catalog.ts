@@ -1,9 +1,12 @@
 import { appointmentErrors } from "./appointments.js";
+import { assignmentErrors } from "./assignment.js";
 import { calendarErrors } from "./calendar.js";
 import { commonErrors } from "./common.js";
 import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
 import { obligationErrors } from "./obligations.js";
+import { scheduleErrors } from "./schedule.js";
+import { storageErrors } from "./storage.js";
 import { visitPlanErrors } from "./visit-plan.js";
 import { visitErrors } from "./visit.js";
 
@@ -13,11 +16,14 @@ import { visitErrors } from "./visit.js";
  */
 export const errorCatalog = {
   ...appointmentErrors,
+  ...assignmentErrors,
   ...calendarErrors,
   ...commonErrors,
   ...customFieldErrors,
   ...domainErrors,
   ...obligationErrors,
+  ...scheduleErrors,
+  ...storageErrors,
   ...visitPlanErrors,
   ...visitErrors,
 } as const;

@@ -5,3 +5,8 @@ export * from "./ical.js";
 export * from "./obligations.js";
 export * from "./rules.js";
 export * from "./types.js";
+export * from "./assignment.js";
+export * from "./quality.js";
+export * from "./rrule.js";
+export * from "./schedule.js";
+export * from "./timetable.js";
