@@ -1,5 +1,3 @@
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import {
   type Appointment,
   type AppointmentChannel,
@@ -23,6 +21,8 @@ import {
   summariseAppointmentOutcomes,
   transitionAppointment,
 } from "@homevisit/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 
 const newInput = {
   id: "ap-1",
@@ -289,7 +289,12 @@ describe("every legal transition", () => {
   });
 
   it("notes family cancellations and makes staff cancellations up, unless told otherwise", () => {
-    const family = transition(withState("confirmed"), "cancel", { at, by: "t-1", cancelledBy: "family", reason: "外出" });
+    const family = transition(withState("confirmed"), "cancel", {
+      at,
+      by: "t-1",
+      cancelledBy: "family",
+      reason: "外出",
+    });
     expect(family.cancellation).toEqual({ by: "family", reason: "外出", makeUpRequired: false });
     expect(needsMakeUp(family)).toBe(false);
     const staff = transition(withState("departed"), "cancel", { at, by: "t-1", cancelledBy: "staff", reason: "暴雨" });

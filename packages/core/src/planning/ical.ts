@@ -158,7 +158,7 @@ function utf8Length(codePoint: number): number {
  * @example
  * ```ts
  * foldICalLine(`SUMMARY:${"家访".repeat(20)}`).split("\r\n").map((l) => new TextEncoder().encode(l).length);
- * // [74, 75, 6]
+ * // [74, 55]: a 3-byte character never straddles the break
  * ```
  */
 export function foldICalLine(line: string): string {
