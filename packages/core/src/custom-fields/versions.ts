@@ -4,13 +4,7 @@ import { issuesFromZod } from "../errors/parse.js";
 import type { Id, Instant } from "../primitives.js";
 import { idSchema } from "../primitives.js";
 import { compileFormTemplate, type ParseValuesOptions } from "./compile.js";
-import {
-  type CustomFieldValues,
-  customFieldValueSchema,
-  type FieldDefinitionInput,
-  type FieldLabelInput,
-  fieldKeyPattern,
-} from "./fields.js";
+import type { CustomFieldValues, FieldDefinitionInput, FieldLabelInput } from "./fields.js";
 import {
   defineFormTemplate,
   type FormTemplate,
@@ -180,19 +174,6 @@ export function templatesInScope(templates: readonly FormTemplate[], location: S
   }
   return [...best.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
-
-/**
- * The custom-field part of a record as stored: which template version, and the values by key.
- * Values are checked only loosely here; {@link validateCustomFields} checks them against the
- * template version named.
- */
-export const customFieldsSchema = z.strictObject({
-  templateId: idSchema,
-  templateVersion: z.int().min(1).max(1_000_000),
-  values: z.record(z.string().regex(fieldKeyPattern), customFieldValueSchema),
-});
-/** The custom-field part of a record. */
-export type CustomFields = z.infer<typeof customFieldsSchema>;
 
 /** Options of {@link validateCustomFields}. */
 export interface ValidateCustomFieldsOptions {
