@@ -67,7 +67,7 @@ export function formatText(
   locale: Locale = defaultLocale,
 ): string {
   return template[locale].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
 }
 

@@ -42,8 +42,9 @@ export function withSensitivity<T extends z.ZodType>(schema: T, sensitivity: Sen
 }
 
 /**
- * The sensitivity class of a schema, looking through optional, nullable, default and array
- * wrappers; `internal` when nothing was declared (the least that is not public).
+ * The sensitivity class of a schema, looking through optional, nullable, default, catch,
+ * readonly and array wrappers and both sides of pipes; `internal` when nothing was declared
+ * (the least that is not public).
  *
  * @example
  * ```ts
@@ -52,13 +53,21 @@ export function withSensitivity<T extends z.ZodType>(schema: T, sensitivity: Sen
  * ```
  */
 export function sensitivityOf(schema: z.ZodType): Sensitivity {
-  let current: z.ZodType | undefined = schema;
-  for (let depth = 0; current && depth < 16; depth++) {
-    const meta = sensitivityRegistry.get(current);
-    if (meta) return meta.sensitivity;
-    current = unwrap(current);
+  return declaredSensitivity(schema, 0) ?? "internal";
+}
+
+function declaredSensitivity(schema: z.ZodType, depth: number): Sensitivity | undefined {
+  if (depth >= 16) return undefined;
+  const meta = sensitivityRegistry.get(schema);
+  if (meta) return meta.sensitivity;
+  // A pipe (`a.pipe(b)`, `.transform()`) holds the value on both sides: a mark on either counts,
+  // the stricter one wins, so refining a sensitive schema never makes it look internal.
+  if (schema instanceof z.ZodPipe) {
+    const sides = [schema.in, schema.out].flatMap((side) => declaredSensitivity(side as z.ZodType, depth + 1) ?? []);
+    return sides.sort(compareSensitivity).at(-1);
   }
-  return "internal";
+  const inner = unwrap(schema);
+  return inner === undefined ? undefined : declaredSensitivity(inner, depth + 1);
 }
 
 function unwrap(schema: z.ZodType): z.ZodType | undefined {
@@ -66,6 +75,9 @@ function unwrap(schema: z.ZodType): z.ZodType | undefined {
     schema instanceof z.ZodOptional ||
     schema instanceof z.ZodNullable ||
     schema instanceof z.ZodDefault ||
+    schema instanceof z.ZodPrefault ||
+    schema instanceof z.ZodCatch ||
+    schema instanceof z.ZodNonOptional ||
     schema instanceof z.ZodReadonly
   ) {
     return schema.unwrap() as z.ZodType;

@@ -1,0 +1,127 @@
+import {
+  bureauStaffSchema,
+  categoryFlagSchema,
+  compareSensitivity,
+  fieldSensitivities,
+  guardianSchema,
+  homeAddressSchema,
+  type Sensitivity,
+  sensitivityClasses,
+  sensitivityOf,
+  studentSchema,
+  teacherSchema,
+  withSensitivity,
+} from "@homevisit/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+
+describe("withSensitivity and sensitivityOf", () => {
+  it("returns the declared class and the schema itself", () => {
+    const phone = z.string();
+    expect(withSensitivity(phone, "personal")).toBe(phone);
+    expect(sensitivityOf(phone)).toBe("personal");
+  });
+
+  it("defaults to internal when nothing was declared", () => {
+    expect(sensitivityOf(z.string())).toBe("internal");
+    expect(sensitivityOf(z.object({ a: z.string() }))).toBe("internal");
+  });
+
+  it.each([
+    ["optional", (s: z.ZodType) => s.optional()],
+    ["nullable", (s: z.ZodType) => s.nullable()],
+    ["default", (s: z.ZodType) => s.default("x" as never)],
+    ["prefault", (s: z.ZodType) => s.prefault("x" as never)],
+    ["catch", (s: z.ZodType) => s.catch("x" as never)],
+    ["readonly", (s: z.ZodType) => s.readonly()],
+    ["array", (s: z.ZodType) => z.array(s)],
+    ["nonoptional", (s: z.ZodType) => s.optional().nonoptional()],
+    ["pipe (in)", (s: z.ZodType) => s.pipe(z.string().min(1))],
+    ["pipe (out)", (s: z.ZodType) => z.string().pipe(s)],
+    ["transform", (s: z.ZodType) => s.transform((v) => String(v))],
+    ["nested wrappers", (s: z.ZodType) => z.array(s.nullable()).optional().default([])],
+  ])("looks through %s", (_name, wrap) => {
+    expect(sensitivityOf(wrap(withSensitivity(z.string(), "sensitive")))).toBe("sensitive");
+  });
+
+  it("lets an outer mark override an inner one", () => {
+    const inner = withSensitivity(z.string(), "personal");
+    expect(sensitivityOf(withSensitivity(inner.optional(), "sensitive"))).toBe("sensitive");
+    expect(sensitivityOf(withSensitivity(z.string(), "sensitive").optional())).toBe("sensitive");
+  });
+
+  it("takes the stricter side of a pipe", () => {
+    const personal = withSensitivity(z.string(), "personal");
+    const sensitive = withSensitivity(z.string(), "sensitive");
+    expect(sensitivityOf(personal.pipe(sensitive))).toBe("sensitive");
+    expect(sensitivityOf(sensitive.pipe(personal))).toBe("sensitive");
+  });
+
+  it("keeps the mark on a refined copy (zod registries follow a clone to its parent)", () => {
+    expect(sensitivityOf(withSensitivity(z.string(), "personal").min(1))).toBe("personal");
+  });
+
+  it("ignores zod's global registry and a host's own .meta()", () => {
+    expect(sensitivityOf(z.string().meta({ sensitivity: "sensitive" }))).toBe("internal");
+  });
+});
+
+describe("fieldSensitivities", () => {
+  it("classifies every field of the student schema", () => {
+    expect(fieldSensitivities(studentSchema)).toEqual({
+      id: "internal",
+      schoolId: "internal",
+      name: "personal",
+      gender: "personal",
+      dateOfBirth: "personal",
+      enrolments: "internal",
+      guardians: "internal",
+      address: "internal",
+      livingSituation: "sensitive",
+      availability: "internal",
+    });
+  });
+
+  it("classifies guardians, addresses, teachers and bureau staff", () => {
+    expect(fieldSensitivities(guardianSchema)).toMatchObject({
+      name: "personal",
+      phone: "personal",
+      worksAway: "sensitive",
+      relation: "internal",
+    });
+    expect(fieldSensitivities(homeAddressSchema)).toMatchObject({
+      town: "internal",
+      detail: "personal",
+      coordinates: "sensitive",
+    });
+    expect(fieldSensitivities(teacherSchema)).toMatchObject({ name: "personal", phone: "personal" });
+    expect(fieldSensitivities(bureauStaffSchema)).toMatchObject({ name: "personal", phone: "personal" });
+  });
+
+  it("marks a category flag's category, evidence and revoke reason sensitive", () => {
+    expect(fieldSensitivities(categoryFlagSchema)).toMatchObject({
+      category: "sensitive",
+      evidence: "sensitive",
+      revokeReason: "sensitive",
+      flaggedBy: "internal",
+    });
+  });
+});
+
+describe("compareSensitivity", () => {
+  it("orders public < internal < personal < sensitive", () => {
+    const shuffled: Sensitivity[] = ["sensitive", "public", "personal", "internal"];
+    expect([...shuffled].sort(compareSensitivity)).toEqual([...sensitivityClasses]);
+    expect(compareSensitivity("personal", "personal")).toBe(0);
+  });
+
+  it("is antisymmetric (property)", () => {
+    const cls = fc.constantFrom(...sensitivityClasses);
+    fc.assert(
+      fc.property(cls, cls, (a, b) => {
+        expect(Math.sign(compareSensitivity(a, b)) + Math.sign(compareSensitivity(b, a))).toBe(0);
+      }),
+    );
+  });
+});
