@@ -6,6 +6,7 @@ import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
 import { obligationErrors } from "./obligations.js";
 import { scheduleErrors } from "./schedule.js";
+import { storageErrors } from "./storage.js";
 import { visitPlanErrors } from "./visit-plan.js";
 import { visitErrors } from "./visit.js";
 
@@ -22,6 +23,7 @@ export const errorCatalog = {
   ...domainErrors,
   ...obligationErrors,
   ...scheduleErrors,
+  ...storageErrors,
   ...visitPlanErrors,
   ...visitErrors,
 } as const;

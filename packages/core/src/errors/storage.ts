@@ -1,0 +1,70 @@
+import { defineErrors } from "./define.js";
+
+/**
+ * Errors of the storage port. Adapters translate their driver's failures into these (or into
+ * the common `not_found`, `conflict`, `version_conflict`), so nothing driver-specific reaches
+ * a caller. Params carry versions, sizes and entity names only.
+ */
+export const storageErrors = defineErrors({
+  storage_schema_too_new: {
+    status: 500,
+    message: {
+      "zh-CN": "数据库结构版本为 {found}，高于本程序支持的 {supported}；请升级 homevisit 后再运行",
+      en: "The database schema is at version {found}, newer than the {supported} this library supports; upgrade homevisit",
+    },
+  },
+  storage_schema_outdated: {
+    status: 500,
+    message: {
+      "zh-CN": "数据库结构版本为 {found}，需要先执行迁移到 {supported}",
+      en: "The database schema is at version {found}; run the migrations up to {supported} first",
+    },
+  },
+  storage_busy: {
+    status: 503,
+    message: {
+      "zh-CN": "数据库繁忙，请稍后重试",
+      en: "The database is busy; try again shortly",
+    },
+  },
+  storage_invalid_cursor: {
+    status: 400,
+    message: { "zh-CN": "分页游标无效", en: "The page cursor is not valid" },
+  },
+  storage_page_size: {
+    status: 422,
+    message: {
+      "zh-CN": "每页条数须在 1 到 {max} 之间",
+      en: "The page size must be between 1 and {max}",
+    },
+  },
+  storage_unknown_filter: {
+    status: 422,
+    message: {
+      "zh-CN": "{entity} 不支持按“{field}”筛选",
+      en: 'The {entity} list cannot be filtered by "{field}"',
+    },
+  },
+  storage_tenant_change: {
+    status: 422,
+    message: {
+      "zh-CN": "不能通过修改把记录移到另一个租户（{field}）",
+      en: "An update cannot move a record to another tenant ({field})",
+    },
+  },
+  storage_closed: {
+    status: 500,
+    message: { "zh-CN": "存储已关闭", en: "The storage was closed" },
+  },
+  roster_wrong_school: {
+    status: 422,
+    message: {
+      "zh-CN": "名册中的记录不属于所导入的学校",
+      en: "A roster row belongs to another school than the one imported",
+    },
+  },
+  roster_duplicate_id: {
+    status: 422,
+    message: { "zh-CN": "名册中编号重复：{id}", en: "The roster lists the id {id} twice" },
+  },
+});

@@ -1,0 +1,177 @@
+import type * as z from "zod";
+import { categoryFlagSchema, flagEnd } from "../categories.js";
+import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../organisation.js";
+import { type Student, studentSchema } from "../student.js";
+
+/**
+ * The records the storage port keeps, described once so that every adapter stores them the
+ * same way: a document (the schema's output, as JSON) plus a few indexed columns — tenant keys
+ * for scoping and sharding, and the fields lists filter on and reports group by. Adding an
+ * entity is adding one definition here (and, for SQL adapters, one migration creating its
+ * table).
+ */
+
+/**
+ * The tenant keys every stored row carries. A school's query never returns another school's
+ * rows; a bureau's reports scope by county or city; PostgreSQL shards by these columns.
+ */
+export interface TenantKeys {
+  cityId: string;
+  /** `null` on a city row. */
+  countyId: string | null;
+  /** `null` on city and county rows. */
+  schoolId: string | null;
+}
+
+/** A value of an indexed column: text, an integer, or nothing. */
+export type IndexValue = string | number | null;
+
+/**
+ * Where a record's tenant keys come from: written on the record itself (cities, counties,
+ * schools), or inherited from a parent row that must already exist (a student's school, a
+ * flag's student).
+ */
+export type TenantSource = { keys: TenantKeys } | { parent: ParentEntityName; id: string };
+
+/** The entities other records inherit their tenant keys from. */
+export type ParentEntityName = "cities" | "counties" | "schools" | "students";
+
+/** How one entity is stored. */
+export interface EntityDefinition<S extends z.ZodType = z.ZodType, I extends string = string> {
+  /** The entity name, as used in `not_found` errors and audit rows. */
+  readonly name: string;
+  readonly schema: S;
+  /** Where the record's tenant keys come from. */
+  readonly tenant: (record: z.output<S>) => TenantSource;
+  /** Indexed values, by column name (camelCase), for filters and reports. */
+  readonly indexes: { readonly [K in I]: (record: z.output<S>) => IndexValue };
+}
+
+function defineEntity<S extends z.ZodType, I extends string = never>(
+  definition: EntityDefinition<S, I>,
+): EntityDefinition<S, I> {
+  return definition;
+}
+
+/**
+ * The enrolment of a student at the student's own school that defines the current class:
+ * the open one, else the latest. `undefined` when the student never enrolled there.
+ */
+export function schoolEnrolment(student: Pick<Student, "schoolId" | "enrolments">) {
+  const atSchool = student.enrolments
+    .filter((e) => e.schoolId === student.schoolId)
+    .sort((a, b) => a.from.localeCompare(b.from));
+  return atSchool.find((e) => e.to === undefined) ?? atSchool[atSchool.length - 1];
+}
+
+/**
+ * Every entity the storage port keeps, by the repository name it has on a transaction.
+ *
+ * @example
+ * ```ts
+ * storedEntities.students.indexes.grade(student); // 7
+ * storedEntities.students.tenant(student); // { parent: "schools", id: "sch-1" }
+ * ```
+ */
+export const storedEntities = {
+  cities: defineEntity({
+    name: "city",
+    schema: citySchema,
+    tenant: (c) => ({ keys: { cityId: c.id, countyId: null, schoolId: null } }),
+    indexes: {},
+  }),
+  counties: defineEntity({
+    name: "county",
+    schema: countySchema,
+    tenant: (c) => ({ keys: { cityId: c.cityId, countyId: c.id, schoolId: null } }),
+    indexes: {},
+  }),
+  schools: defineEntity({
+    name: "school",
+    schema: schoolSchema,
+    tenant: (s) => ({ keys: { cityId: s.cityId, countyId: s.countyId, schoolId: s.id } }),
+    indexes: { kind: (s) => s.kind, setting: (s) => s.setting },
+  }),
+  classes: defineEntity({
+    name: "class",
+    schema: schoolClassSchema,
+    tenant: (c) => ({ parent: "schools", id: c.schoolId }),
+    indexes: {
+      grade: (c) => c.grade,
+      schoolYear: (c) => c.schoolYear,
+      classTeacherId: (c) => c.classTeacherId ?? null,
+    },
+  }),
+  teachers: defineEntity({
+    name: "teacher",
+    schema: teacherSchema,
+    tenant: (t) => ({ parent: "schools", id: t.schoolId }),
+    indexes: { leftOn: (t) => t.leftOn ?? null },
+  }),
+  students: defineEntity({
+    name: "student",
+    schema: studentSchema,
+    tenant: (s) => ({ parent: "schools", id: s.schoolId }),
+    indexes: {
+      /** The current (or last) class at the student's school. */
+      classId: (s) => schoolEnrolment(s)?.classId ?? null,
+      grade: (s) => schoolEnrolment(s)?.grade ?? null,
+      /** The last day at the school when the student left, else null. */
+      leftOn: (s) => schoolEnrolment(s)?.to ?? null,
+    },
+  }),
+  categoryFlags: defineEntity({
+    name: "category flag",
+    schema: categoryFlagSchema,
+    tenant: (f) => ({ parent: "students", id: f.studentId }),
+    indexes: {
+      studentId: (f) => f.studentId,
+      category: (f) => f.category,
+      validFrom: (f) => f.validFrom,
+      /** The last day the flag applies (validTo or the day before revocation), else null. */
+      validUntil: (f) => flagEnd(f) ?? null,
+    },
+  }),
+} as const;
+
+/** The name of a stored entity, which is also its repository's name on a transaction. */
+export type StoredEntityName = keyof typeof storedEntities;
+
+/** The definition type of an entity. */
+export type StoredEntity<N extends StoredEntityName> = (typeof storedEntities)[N];
+
+/** A stored entity's record, as its schema outputs it. */
+export type EntityRecord<N extends StoredEntityName> = z.output<StoredEntity<N>["schema"]>;
+
+/** A stored entity's record, as a caller writes it (defaults not yet applied). */
+export type EntityInput<N extends StoredEntityName> = z.input<StoredEntity<N>["schema"]>;
+
+/** The indexed columns of an entity. */
+export type EntityIndexName<N extends StoredEntityName> = keyof StoredEntity<N>["indexes"] & string;
+
+/** The names of all stored entities, in dependency order (parents before children). */
+export const storedEntityNames = Object.keys(storedEntities) as StoredEntityName[];
+
+/**
+ * The indexed values of a record, by column name.
+ *
+ * @example
+ * ```ts
+ * entityIndexes("classes", { id: "c1", schoolId: "sch-1", grade: 7, name: "七(1)班", schoolYear: 2026 });
+ * // { grade: 7, schoolYear: 2026, classTeacherId: null }
+ * ```
+ */
+export function entityIndexes<N extends StoredEntityName>(
+  entity: N,
+  record: EntityRecord<N>,
+): Record<string, IndexValue> {
+  const indexes = storedEntities[entity].indexes as Record<string, (r: unknown) => IndexValue>;
+  const out: Record<string, IndexValue> = {};
+  for (const [name, of] of Object.entries(indexes)) out[name] = of(record);
+  return out;
+}
+
+/** The names of the indexed columns of an entity. */
+export function entityIndexNames(entity: StoredEntityName): string[] {
+  return Object.keys(storedEntities[entity].indexes);
+}
