@@ -11,6 +11,7 @@ import {
   appointmentTransitions,
   availableTransitions,
   countsAsRefusal,
+  fieldSensitivities,
   HomevisitError,
   isHomevisitError,
   isListedTransition,
@@ -149,6 +150,27 @@ describe("proposeAppointment and the schema", () => {
     expect(venue.success ? [] : venue.error.issues.map((i) => [i.path.join("."), i.code])).toEqual([
       ["channel.reason", "alternative_venue_reason_required"],
     ]);
+  });
+
+  it("marks the fields that carry personal or sensitive data", () => {
+    const classes = fieldSensitivities(appointmentSchema);
+    expect({
+      channel: classes.channel,
+      locationDetail: classes.locationDetail,
+      refusalReason: classes.refusalReason,
+      cancellation: classes.cancellation,
+      history: classes.history,
+      location: classes.location,
+      start: classes.start,
+    }).toEqual({
+      channel: "sensitive",
+      locationDetail: "sensitive",
+      refusalReason: "sensitive",
+      cancellation: "sensitive",
+      history: "sensitive",
+      location: "internal",
+      start: "internal",
+    });
   });
 
   it("rejects unknown keys", () => {

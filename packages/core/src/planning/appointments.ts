@@ -268,7 +268,11 @@ export const appointmentSchema = z
       .regex(/^[A-Za-z0-9_.:-]+$/)
       .optional(),
     kind: visitKindSchema,
-    channel: appointmentChannelSchema,
+    /**
+     * Sensitive as a whole: an alternative venue carries the family's reason, and the audit log
+     * and masking work per top-level field.
+     */
+    channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive"),
     status: appointmentStatusSchema,
     /** The agreed (or proposed) start, in China Standard Time. */
     start: appointmentInstantSchema,
@@ -279,12 +283,13 @@ export const appointmentSchema = z
     locationDetail: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
     /** For recurring mentor contacts; the series starts at `start`. */
     rrule: appointmentRruleSchema.optional(),
-    history: z.array(appointmentTransitionRecordSchema).max(200).default([]),
+    /** Every transition; sensitive because notes about the family ride along. */
+    history: withSensitivity(z.array(appointmentTransitionRecordSchema).max(200), "sensitive").default([]),
     version: z.int().min(1).default(1),
     /** Why the family refused (status `refused`). */
     refusalReason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
     /** Who cancelled and why (status `cancelled`). */
-    cancellation: appointmentCancellationSchema.optional(),
+    cancellation: withSensitivity(appointmentCancellationSchema.optional(), "sensitive"),
   })
   .superRefine((a, ctx) => {
     if (a.status === "refused" && a.refusalReason === undefined)
@@ -311,7 +316,7 @@ export const newAppointmentSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.:-]+$/)
     .optional(),
   kind: visitKindSchema,
-  channel: appointmentChannelSchema.default({ type: "in_home" }),
+  channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }),
   start: appointmentInstantSchema,
   durationMinutes: appointmentDurationSchema.default(60),
   location: appointmentLocationSchema.optional(),
