@@ -125,7 +125,14 @@ export const conductRules: readonly ConductRule[] = [
   },
 ];
 
-/** The rule with an id. */
+/**
+ * The rule with an id.
+ *
+ * @example
+ * ```ts
+ * conductRule("no_paid_tutoring").text["zh-CN"]; // "不得以家访名义进行有偿家教"
+ * ```
+ */
 export function conductRule(id: ConductRuleId): ConductRule {
   // The list covers every id by construction; the fallback only satisfies the index type.
   return conductRules.find((r) => r.id === id) ?? (conductRules[0] as ConductRule);

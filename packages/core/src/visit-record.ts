@@ -358,9 +358,14 @@ export function isSectionFilled(section: Readonly<Record<string, unknown>> | und
   });
 }
 
-/** The China Standard Time date of an instant. */
-function shanghaiDate(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+/**
+ * Epoch milliseconds of an instant, or undefined for text that is not one. zod runs object
+ * refinements even after a format check failed, so the rules below may see a malformed time.
+ */
+function timeOf(instant: string | undefined): number | undefined {
+  if (instant === undefined) return undefined;
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**
@@ -373,7 +378,8 @@ function shanghaiDate(instant: string): string {
  * ```
  */
 export function visitDateOf(record: Pick<VisitRecordDraft, "arrivedAt">): string | undefined {
-  return record.arrivedAt === undefined ? undefined : shanghaiDate(record.arrivedAt);
+  const arrived = timeOf(record.arrivedAt);
+  return arrived === undefined ? undefined : new Date(arrived + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {
@@ -388,13 +394,10 @@ function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {
     addCatalogIssue(ctx, "visit_field_required", { field: "arrivedAt" }, ["arrivedAt"]);
   if (record.departedAt === undefined)
     addCatalogIssue(ctx, "visit_field_required", { field: "departedAt" }, ["departedAt"]);
-  if (
-    record.arrivedAt !== undefined &&
-    record.departedAt !== undefined &&
-    Date.parse(record.departedAt) <= Date.parse(record.arrivedAt)
-  ) {
+  const arrived = timeOf(record.arrivedAt);
+  const departed = timeOf(record.departedAt);
+  if (arrived !== undefined && departed !== undefined && departed <= arrived)
     addCatalogIssue(ctx, "departure_before_arrival", {}, ["departedAt"]);
-  }
   const attendees = record.attendees;
   if (attendees === undefined || (!attendees.student && attendees.guardians.length === 0))
     addCatalogIssue(ctx, "visit_attendee_required", {}, ["attendees"]);
@@ -436,8 +439,9 @@ export type VisitRecordSubmission = z.infer<typeof visitRecordSubmissionSchema>;
 
 /**
  * Checks a record for submission and returns every problem with its path, never throwing for
- * bad input. Structural problems (unknown keys, wrong types) are reported first: the
- * submission rules run once the record is well-formed.
+ * bad input. When a field has the wrong type only those problems are listed, since the rules
+ * cannot read the record; otherwise format problems, unknown keys and every rule's problem are
+ * listed at once, so a teacher fixes the form in one pass.
  *
  * @example
  * ```ts
