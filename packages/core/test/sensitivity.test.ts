@@ -29,18 +29,18 @@ describe("withSensitivity and sensitivityOf", () => {
   });
 
   it.each([
-    ["optional", (s: z.ZodType) => s.optional()],
-    ["nullable", (s: z.ZodType) => s.nullable()],
-    ["default", (s: z.ZodType) => s.default("x" as never)],
-    ["prefault", (s: z.ZodType) => s.prefault("x" as never)],
-    ["catch", (s: z.ZodType) => s.catch("x" as never)],
-    ["readonly", (s: z.ZodType) => s.readonly()],
-    ["array", (s: z.ZodType) => z.array(s)],
-    ["nonoptional", (s: z.ZodType) => s.optional().nonoptional()],
-    ["pipe (in)", (s: z.ZodType) => s.pipe(z.string().min(1))],
-    ["pipe (out)", (s: z.ZodType) => z.string().pipe(s)],
-    ["transform", (s: z.ZodType) => s.transform((v) => String(v))],
-    ["nested wrappers", (s: z.ZodType) => z.array(s.nullable()).optional().default([])],
+    ["optional", (s: z.ZodString) => s.optional()],
+    ["nullable", (s: z.ZodString) => s.nullable()],
+    ["default", (s: z.ZodString) => s.default("x")],
+    ["prefault", (s: z.ZodString) => s.prefault("x")],
+    ["catch", (s: z.ZodString) => s.catch("x")],
+    ["readonly", (s: z.ZodString) => s.readonly()],
+    ["array", (s: z.ZodString) => z.array(s)],
+    ["nonoptional", (s: z.ZodString) => s.optional().nonoptional()],
+    ["pipe (in)", (s: z.ZodString) => s.pipe(z.string().min(1))],
+    ["pipe (out)", (s: z.ZodString) => z.string().pipe(s)],
+    ["transform", (s: z.ZodString) => s.transform((v) => String(v))],
+    ["nested wrappers", (s: z.ZodString) => z.array(s.nullable()).optional().default([])],
   ])("looks through %s", (_name, wrap) => {
     expect(sensitivityOf(wrap(withSensitivity(z.string(), "sensitive")))).toBe("sensitive");
   });
