@@ -1,0 +1,572 @@
+import {
+  type AvailabilityWindow,
+  addDays,
+  type CategoryFlag,
+  daysBetween,
+  type Enrolment,
+  type Grade,
+  type Guardian,
+  type HomeAddress,
+  type LivingSituation,
+  type Mentorship,
+  type PriorityCategory,
+  previousDay,
+  type School,
+  type Setting,
+  type Student,
+} from "@homevisit/core";
+import type { TownGeography } from "./geography.js";
+import { mobileNumber, type NameStyle, pickGivenName, pickSurname } from "./names.js";
+import { classIdOf, type SchoolPlan } from "./plan.js";
+import type { Rng } from "./rng.js";
+
+/** What every student of a school shares. */
+export interface StudentContext {
+  plan: SchoolPlan;
+  school: School;
+  date: string;
+  schoolYear: number;
+  firstGrade: Grade;
+  entryGrades: readonly Grade[];
+  rng: Rng;
+  /** Teachers of the school who serve as mentors (德育导师). */
+  mentors: readonly string[];
+}
+
+/** Where one student sits this school year. */
+export interface StudentSeat {
+  id: string;
+  grade: Grade;
+  classIndex: number;
+  classesInGrade: number;
+  /** Who flags the student's categories: the class teacher. */
+  classTeacherId: string;
+}
+
+/** A student with their category flags and, for priority students, their mentor. */
+export interface GeneratedStudent {
+  student: Student;
+  flags: CategoryFlag[];
+  mentorship?: Mentorship;
+}
+
+/** Family shapes the living situation and the guardians follow from. */
+type FamilyShape =
+  | "together"
+  | "busy_parents"
+  | "single_mother"
+  | "single_father"
+  | "father_away"
+  | "mother_away"
+  | "both_away_grandparents"
+  | "both_away_relatives"
+  | "foster";
+
+// Who children live with, by setting: parents working away leave far more children with their
+// grandparents in the hills (留守儿童) than in the city.
+const familyShapes: Record<Setting, readonly (readonly [FamilyShape, number])[]> = {
+  urban: [
+    ["together", 0.8],
+    ["busy_parents", 0.03],
+    ["single_mother", 0.06],
+    ["single_father", 0.025],
+    ["father_away", 0.04],
+    ["mother_away", 0.005],
+    ["both_away_grandparents", 0.035],
+    ["both_away_relatives", 0.008],
+    ["foster", 0.002],
+  ],
+  town: [
+    ["together", 0.62],
+    ["busy_parents", 0.02],
+    ["single_mother", 0.05],
+    ["single_father", 0.02],
+    ["father_away", 0.1],
+    ["mother_away", 0.02],
+    ["both_away_grandparents", 0.14],
+    ["both_away_relatives", 0.025],
+    ["foster", 0.002],
+  ],
+  rural: [
+    ["together", 0.44],
+    ["busy_parents", 0.01],
+    ["single_mother", 0.045],
+    ["single_father", 0.02],
+    ["father_away", 0.13],
+    ["mother_away", 0.03],
+    ["both_away_grandparents", 0.28],
+    ["both_away_relatives", 0.04],
+    ["foster", 0.003],
+  ],
+};
+
+// Children of migrant workers (进城务工随迁子女) study where their parents work: in town.
+const migrantShare: Record<Setting, number> = { urban: 0.16, town: 0.08, rural: 0.015 };
+
+const baseCategoryRates: Record<
+  Setting,
+  Record<"economic_hardship" | "learning_difficulty" | "major_change" | "disability" | "family_crisis", number>
+> = {
+  urban: {
+    economic_hardship: 0.03,
+    learning_difficulty: 0.05,
+    major_change: 0.02,
+    disability: 0.008,
+    family_crisis: 0.005,
+  },
+  town: {
+    economic_hardship: 0.055,
+    learning_difficulty: 0.06,
+    major_change: 0.02,
+    disability: 0.008,
+    family_crisis: 0.005,
+  },
+  rural: {
+    economic_hardship: 0.085,
+    learning_difficulty: 0.075,
+    major_change: 0.02,
+    disability: 0.009,
+    family_crisis: 0.006,
+  },
+};
+
+const homeProvinces = [
+  "江西省",
+  "安徽省",
+  "贵州省",
+  "四川省",
+  "河南省",
+  "湖南省",
+  "云南省",
+  "福建省",
+  "湖北省",
+  "广西",
+];
+
+const evidenceTexts: Record<
+  Exclude<PriorityCategory, "left_behind_or_single_parent" | "migrant_worker_child">,
+  string[]
+> = {
+  economic_hardship: [
+    "家庭享受最低生活保障",
+    "低收入农户家庭，已纳入帮扶名单",
+    "父亲因病失去劳动能力，家庭收入微薄",
+    "母亲长期患病，医疗支出大",
+    "家庭为特困供养户",
+  ],
+  learning_difficulty: [
+    "语文、数学连续两次期末考试不及格",
+    "阅读理解困难，作业完成率低",
+    "注意力难以集中，学业明显落后",
+    "基础薄弱，跟不上课堂进度",
+  ],
+  major_change: [
+    "近一学期成绩明显下滑，情绪低落",
+    "与同学关系紧张，沉迷手机游戏",
+    "近期厌学，多次迟到旷课",
+    "性格变得孤僻，不愿与人交流",
+  ],
+  disability: ["听力残疾，持残疾人证", "肢体残疾（下肢），行动不便", "视力残疾（低视力）", "轻度智力残疾，随班就读"],
+  family_crisis: [
+    "父亲突发重病住院",
+    "家中房屋遭遇火灾",
+    "母亲因交通事故去世",
+    "家庭遭遇洪灾，房屋受损",
+    "父母突然离异，孩子情绪波动大",
+  ],
+};
+
+const revokeReasons: Record<"economic_hardship" | "learning_difficulty" | "major_change", string> = {
+  economic_hardship: "家庭经济状况好转",
+  learning_difficulty: "学业已赶上，期末成绩合格",
+  major_change: "情绪与学业恢复稳定",
+};
+
+function clamp(value: number, min: number, max: number): number {
+  return value < min ? min : value > max ? max : value;
+}
+
+/** Where the student lives: mostly near the school, further for secondary schools. */
+function pickHomeTown(context: StudentContext): TownGeography {
+  const { plan, rng } = context;
+  const stay =
+    plan.kind === "senior" || plan.kind === "twelve_year"
+      ? 0.2
+      : plan.kind === "junior"
+        ? plan.town.type === "street"
+          ? 0.5
+          : 0.8
+        : plan.kind === "nine_year"
+          ? 0.85
+          : 0.88;
+  if (rng.chance(stay)) return plan.town;
+  // Elsewhere in the county, weighted towards the populous subdistricts.
+  const towns = plan.towns;
+  for (let tries = 0; tries < 4; tries++) {
+    const t = rng.pick(towns);
+    if (t.type === "street" || rng.chance(t.type === "town" ? 0.5 : 0.25)) return t;
+  }
+  return plan.town;
+}
+
+function homeAddress(context: StudentContext, migrant: boolean): HomeAddress {
+  const { plan, rng } = context;
+  const town = pickHomeTown(context);
+  // Migrant families rent in the town's community, not in its villages.
+  const village =
+    migrant && town.type !== "street" ? (town.villages[0] ?? rng.pick(town.villages)) : rng.pick(town.villages);
+  const travel =
+    town === plan.town
+      ? village.minutes + rng.int(2, 8)
+      : Math.round((plan.town.minutes + town.minutes) * 0.7) + village.minutes + rng.int(2, 10);
+  const travelMinutes = clamp(travel, 3, 600);
+  const address: HomeAddress = {
+    county: plan.county.name,
+    town: town.name,
+    village: village.name,
+    detail:
+      town.type === "street" || village.name.endsWith("社区")
+        ? `${rng.int(1, 40)}幢${rng.int(1, 3)}单元${rng.int(1, 18)}0${rng.int(1, 4)}室`
+        : `${rng.int(1, 150)}号`,
+    travelMinutes,
+    remote: village.far || travelMinutes >= 75,
+  };
+  if (rng.chance(0.6)) {
+    address.coordinates = {
+      lat: Math.round((town.center.lat + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
+      lng: Math.round((town.center.lng + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
+    };
+  }
+  return address;
+}
+
+function livingSituation(shape: FamilyShape, boarding: boolean): LivingSituation {
+  const parentsAway: LivingSituation["parentsAway"] =
+    shape === "father_away" || shape === "mother_away"
+      ? "one"
+      : shape === "both_away_grandparents" || shape === "both_away_relatives"
+        ? "both"
+        : "none";
+  const livesWith: LivingSituation["livesWith"] = boarding
+    ? "boarding_school"
+    : shape === "single_mother" || shape === "father_away"
+      ? "mother"
+      : shape === "single_father" || shape === "mother_away"
+        ? "father"
+        : shape === "both_away_grandparents"
+          ? "grandparents"
+          : shape === "both_away_relatives"
+            ? "other_relatives"
+            : shape === "foster"
+              ? "foster_family"
+              : "both_parents";
+  const notes: Partial<Record<FamilyShape, string>> = {
+    single_mother: "父母离异，随母亲生活",
+    single_father: "父母离异，随父亲生活",
+    father_away: "父亲在外务工",
+    mother_away: "母亲在外务工",
+    both_away_grandparents: "父母均在外务工，由祖父母照料",
+    both_away_relatives: "父母均在外务工，寄住亲戚家",
+    busy_parents: "父母工作繁忙，祖父母协助接送",
+  };
+  const situation: LivingSituation = { livesWith, parentsAway };
+  const note = notes[shape];
+  if (note !== undefined) situation.note = boarding ? `住校；${note}` : note;
+  else if (boarding) situation.note = "住校，周末回家";
+  return situation;
+}
+
+function guardiansFor(
+  context: StudentContext,
+  id: string,
+  shape: FamilyShape,
+  surname: string,
+  she: boolean,
+): Guardian[] {
+  const { rng } = context;
+  const motherSurname = pickSurname(rng, she);
+  const father = (lives: boolean, away: boolean): Omit<Guardian, "id"> => ({
+    name: surname + pickGivenName(rng, "man"),
+    relation: "father",
+    phone: mobileNumber(rng),
+    primary: false,
+    livesWithStudent: lives,
+    worksAway: away,
+  });
+  const mother = (lives: boolean, away: boolean): Omit<Guardian, "id"> => ({
+    name: motherSurname + pickGivenName(rng, "woman"),
+    relation: "mother",
+    phone: mobileNumber(rng),
+    primary: false,
+    livesWithStudent: lives,
+    worksAway: away,
+  });
+  const elder = (relation: Guardian["relation"], family: string, style: NameStyle): Omit<Guardian, "id"> => {
+    const g: Omit<Guardian, "id"> = {
+      name: family + pickGivenName(rng, style),
+      relation,
+      primary: false,
+      livesWithStudent: true,
+      worksAway: false,
+    };
+    if (rng.chance(0.7)) g.phone = mobileNumber(rng);
+    return g;
+  };
+  const list: Omit<Guardian, "id">[] = [];
+  switch (shape) {
+    case "together":
+      list.push(mother(true, false), father(true, false));
+      break;
+    case "busy_parents":
+      list.push(mother(true, false), father(true, false), elder("maternal_grandmother", motherSurname, "old_woman"));
+      break;
+    case "single_mother":
+      list.push(mother(true, false));
+      if (rng.chance(0.7)) list.push(father(false, false));
+      break;
+    case "single_father":
+      list.push(father(true, false));
+      if (rng.chance(0.6)) list.push(mother(false, false));
+      break;
+    case "father_away":
+      list.push(mother(true, false), father(false, true));
+      break;
+    case "mother_away":
+      list.push(father(true, false), mother(false, true));
+      break;
+    case "both_away_grandparents":
+      list.push(elder("paternal_grandmother", pickSurname(rng, she), "old_woman"));
+      if (rng.chance(0.7)) list.push(elder("paternal_grandfather", surname, "old_man"));
+      list.push(father(false, true), mother(false, true));
+      break;
+    case "both_away_relatives":
+      list.push(elder("other_relative", pickSurname(rng, she), rng.chance(0.5) ? "woman" : "man"));
+      list.push(father(false, true), mother(false, true));
+      break;
+    case "foster": {
+      const foster = elder("foster_parent", pickSurname(rng, she), "woman");
+      foster.phone = mobileNumber(rng);
+      list.push(foster);
+      break;
+    }
+  }
+  // The guardian to call first (R12): someone at home with a phone, else a parent away.
+  const primary = list.find((g) => g.livesWithStudent && g.phone !== undefined) ?? list.find((g) => g.phone);
+  if (primary) primary.primary = true;
+  return list.map((g, i) => ({ id: `${id}-g${i + 1}`, ...g }));
+}
+
+function availabilityFor(context: StudentContext, shape: FamilyShape): AvailabilityWindow[] {
+  const { rng } = context;
+  // Some families have said nothing yet: the teacher asks when phoning (R12).
+  if (rng.chance(0.15)) return [];
+  const windows: AvailabilityWindow[] = [];
+  if (shape === "both_away_grandparents" || shape === "both_away_relatives" || shape === "foster") {
+    if (rng.chance(0.7)) windows.push({ weekdays: [1, 2, 3, 4, 5], from: "14:00", to: "17:00" });
+    if (rng.chance(0.5) || windows.length === 0) windows.push({ weekdays: [6, 7], from: "09:00", to: "11:30" });
+    return windows;
+  }
+  if (rng.chance(0.65)) windows.push({ weekdays: [1, 2, 3, 4, 5], from: "19:00", to: "21:00" });
+  if (rng.chance(0.5)) windows.push({ weekdays: [6, 7], from: "09:00", to: "11:30" });
+  if (rng.chance(0.35) || windows.length === 0) windows.push({ weekdays: [6, 7], from: "14:00", to: "17:00" });
+  return windows;
+}
+
+/**
+ * The enrolment history at this school: one period per school year from entry or transfer,
+ * promotions between them, and now and then a change of class this year.
+ */
+function enrolmentsFor(context: StudentContext, seat: StudentSeat, migrant: boolean): Enrolment[] {
+  const { rng, school, schoolYear, firstGrade, entryGrades, date } = context;
+  const grade = seat.grade;
+  const yearStart = `${schoolYear}-09-01`;
+  const daysIntoYear = daysBetween(yearStart, date);
+
+  let startYear = schoolYear;
+  let startFrom = yearStart;
+  let startReason: Enrolment["startReason"] = "entry";
+  const transferShare = migrant ? 0.3 : 0.04;
+  if (grade === firstGrade || (entryGrades.includes(grade) && rng.chance(0.6))) {
+    // New students this year: most joined on the first day, a few transferred in later.
+    if (rng.chance(0.02) && daysIntoYear > 0) {
+      startFrom = addDays(yearStart, rng.int(1, daysIntoYear));
+      startReason = "transfer_in";
+    }
+  } else if (rng.chance(transferShare)) {
+    startYear = schoolYear - rng.int(0, grade - firstGrade - 1);
+    startReason = "transfer_in";
+    if (startYear === schoolYear) startFrom = addDays(yearStart, rng.int(0, Math.max(0, daysIntoYear)));
+    else if (rng.chance(0.5)) startFrom = `${startYear}-09-01`;
+    else startFrom = `${startYear + 1}-02-${rng.int(20, 28)}`;
+  } else {
+    // Joined at the latest entry grade at or below today's grade, or at the first grade.
+    const later = entryGrades.filter((g) => g <= grade && g !== firstGrade);
+    const entryGrade = later.length > 0 && rng.chance(0.6) ? Math.max(...later) : firstGrade;
+    startYear = schoolYear - (grade - entryGrade);
+    startFrom = `${startYear}-09-01`;
+  }
+
+  const enrolments: Enrolment[] = [];
+  for (let year = startYear; year <= schoolYear; year++) {
+    const g = grade - (schoolYear - year);
+    const period: Enrolment = {
+      schoolId: school.id,
+      classId: classIdOf(school.id, year, g, seat.classIndex),
+      grade: g,
+      from: year === startYear ? startFrom : `${year}-09-01`,
+      startReason: year === startYear ? startReason : "promotion",
+    };
+    if (year < schoolYear) {
+      period.to = `${year + 1}-08-31`;
+      period.endReason = "promotion";
+    }
+    enrolments.push(period);
+  }
+
+  // About one in a hundred moved to another class of the grade this year.
+  const last = enrolments[enrolments.length - 1];
+  if (last && seat.classesInGrade > 1 && daysIntoYear > 14 && rng.chance(0.01)) {
+    const changeOn = addDays(yearStart, rng.int(8, daysIntoYear));
+    if (last.from < changeOn) {
+      const otherIndex = (seat.classIndex % seat.classesInGrade) + 1;
+      last.classId = classIdOf(school.id, schoolYear, grade, otherIndex);
+      last.to = previousDay(changeOn);
+      last.endReason = "class_change";
+      enrolments.push({
+        schoolId: school.id,
+        classId: classIdOf(school.id, schoolYear, grade, seat.classIndex),
+        grade,
+        from: changeOn,
+        startReason: "class_change",
+      });
+    }
+  }
+  return enrolments;
+}
+
+function instantOn(date: string, rng: Rng): string {
+  return `${date}T${String(rng.int(8, 17)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:00+08:00`;
+}
+
+/** Generates one student with guardians, address, history, category flags and mentor. */
+export function generateStudent(context: StudentContext, seat: StudentSeat): GeneratedStudent {
+  const { rng, plan, date, schoolYear } = context;
+  const setting = plan.setting;
+  const she = plan.town.name.includes("畲族") || plan.county.name.includes("畲族");
+  const migrant = rng.chance(migrantShare[setting]);
+  const shape: FamilyShape = migrant
+    ? rng.chance(0.9)
+      ? "together"
+      : "single_mother"
+    : rng.weighted(familyShapes[setting]);
+  const boarding =
+    (plan.kind === "senior" && setting !== "urban" && rng.chance(0.7)) || (plan.kind === "senior" && rng.chance(0.2));
+
+  const female = rng.chance(0.48);
+  // Most children carry the father's surname, some the mother's.
+  const surname = pickSurname(rng, she);
+  const name = surname + pickGivenName(rng, female ? "girl" : "boy");
+
+  // Born in the year that puts the child in this grade on 1 September; a few are a year older.
+  const birthStartYear = schoolYear - 6 - seat.grade - (rng.chance(0.04) ? 1 : 0);
+  const dateOfBirth = addDays(`${birthStartYear}-09-01`, rng.int(0, 364));
+
+  const enrolments = enrolmentsFor(context, seat, migrant);
+  const student: Student = {
+    id: seat.id,
+    schoolId: context.school.id,
+    name,
+    gender: female ? "female" : "male",
+    dateOfBirth,
+    enrolments,
+    guardians: guardiansFor(context, seat.id, shape, surname, she),
+    address: homeAddress(context, migrant),
+    livingSituation: livingSituation(shape, boarding),
+    availability: availabilityFor(context, shape),
+  };
+
+  // Category flags: the living situation and origin decide two of them; the others by rate.
+  const firstFrom = enrolments[0]?.from ?? `${schoolYear}-09-01`;
+  const span = Math.max(0, daysBetween(firstFrom, date));
+  const flags: CategoryFlag[] = [];
+  const addFlag = (category: PriorityCategory, evidence: string, recentDays?: number): CategoryFlag => {
+    const validFrom =
+      recentDays !== undefined
+        ? addDays(date, -rng.int(0, Math.min(span, recentDays)))
+        : rng.chance(0.7)
+          ? addDays(firstFrom, rng.int(0, Math.min(span, 30)))
+          : addDays(firstFrom, rng.int(0, span));
+    const flag: CategoryFlag = {
+      id: `${seat.id}-f${flags.length + 1}`,
+      studentId: seat.id,
+      category,
+      validFrom,
+      evidence,
+      flaggedBy: seat.classTeacherId,
+      flaggedAt: instantOn(validFrom, rng),
+    };
+    if (rng.chance(0.5)) flag.reviewOn = addDays(validFrom, 180);
+    flags.push(flag);
+    return flag;
+  };
+
+  const young = seat.grade <= 0 ? 0.2 : 1;
+  const rates = baseCategoryRates[setting];
+  const awayOrSingle =
+    shape === "both_away_grandparents" ||
+    shape === "both_away_relatives" ||
+    shape === "single_mother" ||
+    shape === "single_father";
+  if (awayOrSingle && rng.chance(0.92)) {
+    addFlag("left_behind_or_single_parent", student.livingSituation.note?.replace(/^住校；/, "") ?? "单亲家庭");
+  }
+  if (migrant && rng.chance(0.9)) {
+    addFlag("migrant_worker_child", `父母从${rng.pick(homeProvinces)}来${plan.county.name}务工，随迁入学`);
+  }
+  if (rng.chance(rates.economic_hardship + (awayOrSingle ? 0.05 : 0))) {
+    const flag = addFlag("economic_hardship", rng.pick(evidenceTexts.economic_hardship));
+    if (rng.chance(0.2)) flag.validTo = `${schoolYear + 1}-08-31`;
+  }
+  if (rng.chance(rates.learning_difficulty * young)) {
+    addFlag("learning_difficulty", rng.pick(evidenceTexts.learning_difficulty));
+  }
+  if (rng.chance(rates.major_change * young)) {
+    addFlag("major_change", rng.pick(evidenceTexts.major_change), 300);
+  }
+  if (rng.chance(rates.disability)) addFlag("disability", rng.pick(evidenceTexts.disability));
+  if (rng.chance(rates.family_crisis)) {
+    const flag = addFlag("family_crisis", rng.pick(evidenceTexts.family_crisis), 120);
+    if (rng.chance(0.4)) flag.validTo = addDays(flag.validFrom, 365);
+  }
+  const active = flags.slice();
+
+  // History: an earlier flag that was withdrawn once the situation improved.
+  if (span > 60 && rng.chance(0.04)) {
+    const category = rng.pick(["economic_hardship", "learning_difficulty", "major_change"] as const);
+    const validFrom = addDays(firstFrom, rng.int(0, Math.floor(span / 2)));
+    const room = daysBetween(validFrom, date);
+    if (room > 30) {
+      const flag = addFlag(category, rng.pick(evidenceTexts[category]));
+      flag.validFrom = validFrom;
+      flag.flaggedAt = instantOn(validFrom, rng);
+      delete flag.validTo;
+      if (flag.reviewOn !== undefined) flag.reviewOn = addDays(validFrom, 180);
+      flag.revokedOn = addDays(validFrom, rng.int(30, room));
+      flag.revokedBy = seat.classTeacherId;
+      flag.revokeReason = revokeReasons[category];
+    }
+  }
+
+  const generated: GeneratedStudent = { student, flags };
+  // Priority students get a moral-education mentor (R4.5); a few are still waiting for one.
+  if (active.length > 0 && context.mentors.length > 0 && rng.chance(0.85)) {
+    const earliest = active.reduce((min, f) => (f.validFrom < min ? f.validFrom : min), date);
+    const since = addDays(earliest, rng.int(0, 14));
+    generated.mentorship = {
+      studentId: seat.id,
+      mentorId: rng.pick(context.mentors),
+      since: since > date ? date : since,
+    };
+  }
+  return generated;
+}
