@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { priorityCategorySchema } from "./categories.js";
-import { conductAttestationSchema, conductRules } from "./conduct.js";
+import { type ConductReport, conductAttestationSchema, conductReportsFrom, conductRules } from "./conduct.js";
 import { addCatalogIssue, type ParseResult, safeParseInput } from "./errors/parse.js";
 import type { LocalizedText } from "./i18n.js";
 import { type VisitKind, visitKindSchema } from "./planning/types.js";
@@ -173,6 +173,25 @@ export const visitSectionLabels: Readonly<Record<VisitSectionKey, { task: number
   teacherReflection: { task: 6, label: { "zh-CN": "反思与评价", en: "Teacher's reflection" } },
 };
 
+/**
+ * The schema of each section, for forms that render a section from its schema (its fields,
+ * enums and limits) rather than hard-coding it.
+ *
+ * @example
+ * ```ts
+ * Object.keys(visitSectionSchemas.healthyGrowth.shape); // ["topics", "notes"]
+ * ```
+ */
+export const visitSectionSchemas = {
+  familySituation: familySituationSectionSchema,
+  schoolFeedback: schoolFeedbackSectionSchema,
+  schoolPolicy: schoolPolicySectionSchema,
+  healthyGrowth: healthyGrowthSectionSchema,
+  prioritySupport: prioritySupportSectionSchema,
+  parentOpinions: parentOpinionsSectionSchema,
+  teacherReflection: teacherReflectionSectionSchema,
+} as const satisfies Record<VisitSectionKey, z.ZodObject>;
+
 /** Who was present besides the visiting teacher and the companions. */
 export const attendeesSchema = z.strictObject({
   student: z.boolean(),
@@ -290,6 +309,16 @@ function checkDraft(record: DraftShape, ctx: z.RefinementCtx): void {
   if (record.companionIds.includes(record.teacherId))
     addCatalogIssue(ctx, "companion_is_visiting_teacher", {}, ["companionIds"]);
   if (hasDuplicates(record.outreachGoals)) addCatalogIssue(ctx, "conflict", {}, ["outreachGoals"]);
+  // A stored record's status must be backed by its times: the archive and the ethics record
+  // (R9, R16) date a visit by them.
+  if (record.status !== "draft" && record.submittedAt === undefined)
+    addCatalogIssue(ctx, "visit_field_required", { field: "submittedAt" }, ["submittedAt"]);
+  if (record.status === "amended") {
+    if (record.amendedAt === undefined)
+      addCatalogIssue(ctx, "visit_field_required", { field: "amendedAt" }, ["amendedAt"]);
+    if ((record.amendmentReason?.trim() ?? "") === "")
+      addCatalogIssue(ctx, "visit_field_required", { field: "amendmentReason" }, ["amendmentReason"]);
+  }
 }
 
 function hasDuplicates(values: readonly unknown[]): boolean {
@@ -458,4 +487,29 @@ export type VisitRecordSubmission = z.infer<typeof visitRecordSubmissionSchema>;
  */
 export function validateVisitRecordForSubmission(record: unknown): ParseResult<VisitRecordSubmission> {
   return safeParseInput(visitRecordSubmissionSchema, record);
+}
+
+/**
+ * The conduct reports a record's declared exceptions produce (R10), addressed to its school,
+ * teacher and student; none when every rule was kept or nothing is attested yet. `declaredAt`
+ * is used only when the attestation carries no `attestedAt`.
+ *
+ * @example
+ * ```ts
+ * conductReportsOfVisit(record, "2026-10-12T21:00:00+08:00").map((r) => r.ruleId);
+ * // ["no_meals_or_reimbursement"] when the teacher declared staying for a meal
+ * ```
+ */
+export function conductReportsOfVisit(
+  record: Pick<VisitRecordDraft, "id" | "schoolId" | "teacherId" | "studentId" | "conduct">,
+  declaredAt: string,
+): ConductReport[] {
+  if (record.conduct === undefined) return [];
+  return conductReportsFrom(record.conduct, {
+    visitId: record.id,
+    schoolId: record.schoolId,
+    teacherId: record.teacherId,
+    studentId: record.studentId,
+    declaredAt,
+  });
 }

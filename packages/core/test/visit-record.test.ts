@@ -1,4 +1,5 @@
 import {
+  conductReportsOfVisit,
   conductRuleIds,
   fieldSensitivities,
   isSectionFilled,
@@ -16,9 +17,11 @@ import {
   visitRecordSubmissionSchema,
   visitSectionKeys,
   visitSectionLabels,
+  visitSectionSchemas,
 } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as z from "zod";
 
 const identity = {
   id: "v-1",
@@ -396,5 +399,69 @@ describe("visitDateOf", () => {
     expect(visitDateOf({ arrivedAt: "2026-10-12T17:30:00Z" })).toBe("2026-10-13");
     expect(visitDateOf({ arrivedAt: "2026-10-12T23:59:00+08:00" })).toBe("2026-10-12");
     expect(visitDateOf({})).toBeUndefined();
+  });
+});
+
+describe("status invariants", () => {
+  it("needs submittedAt once submitted, and amendedAt with a reason once amended", () => {
+    const result = safeParseInput(visitRecordDraftSchema, { ...identity, status: "amended" });
+    expect(result.success).toBe(false);
+    if (!result.success)
+      expect(result.error.issues.map((i) => [i.path.join("."), i.code])).toEqual([
+        ["submittedAt", "visit_field_required"],
+        ["amendedAt", "visit_field_required"],
+        ["amendmentReason", "visit_field_required"],
+      ]);
+    const amended = {
+      ...submitted,
+      status: "amended",
+      submittedAt: "2026-10-12T20:00:00+08:00",
+      amendedAt: "2026-10-14T08:00:00+08:00",
+      amendmentReason: "补充家长建议",
+    };
+    expect(problems(amended)).toEqual([]);
+    expect(problems({ ...submitted, status: "submitted" })).toEqual(["submittedAt: visit_field_required"]);
+  });
+});
+
+describe("conductReportsOfVisit", () => {
+  it("addresses the exceptions of a record to its school, teacher and student", () => {
+    const record = visitRecordDraftSchema.parse({
+      ...submitted,
+      conduct: {
+        items: { ...allKept, no_meals_or_reimbursement: { kept: false, exceptionNote: "留下吃了晚饭" } },
+        attestedAt: "2026-10-12T19:50:00+08:00",
+      },
+    });
+    expect(conductReportsOfVisit(record, "2026-10-12T21:00:00+08:00")).toEqual([
+      {
+        id: "v-1:no_meals_or_reimbursement",
+        schoolId: "sch-1",
+        teacherId: "t-1",
+        studentId: "stu-1",
+        visitId: "v-1",
+        ruleId: "no_meals_or_reimbursement",
+        note: "留下吃了晚饭",
+        declaredAt: "2026-10-12T19:50:00+08:00",
+        status: "open",
+      },
+    ]);
+    expect(conductReportsOfVisit(visitRecordDraftSchema.parse(submitted), "2026-10-12T21:00:00+08:00")).toEqual([]);
+    expect(conductReportsOfVisit(visitRecordDraftSchema.parse(identity), "2026-10-12T21:00:00+08:00")).toEqual([]);
+  });
+});
+
+describe("schemas for forms and OpenAPI", () => {
+  it("gives every section its schema", () => {
+    expect(Object.keys(visitSectionSchemas)).toEqual([...visitSectionKeys]);
+    expect(Object.keys(visitSectionSchemas.healthyGrowth.shape)).toEqual(["topics", "notes"]);
+  });
+
+  it("converts the record schemas to JSON Schema, rejecting unknown keys", () => {
+    for (const schema of [visitRecordDraftSchema, visitRecordSubmissionSchema]) {
+      const json = z.toJSONSchema(schema, { io: "input" }) as { additionalProperties?: unknown; required?: string[] };
+      expect(json.additionalProperties).toBe(false);
+      expect(json.required).toEqual(["id", "schoolId", "studentId", "teacherId", "kind", "term", "channel"]);
+    }
   });
 });
