@@ -486,6 +486,19 @@ describe("selection and options", () => {
     }
   });
 
+  it("rejects a malformed appointment with the path of the field", () => {
+    const broken = { ...phone, start: "not a time" } as Appointment;
+    try {
+      appointmentsToICalendar([phone, broken], options);
+      expect.unreachable();
+    } catch (error) {
+      expect(isHomevisitError(error) && [error.code, error.issues.map((i) => i.path.join("."))]).toEqual([
+        "validation_failed",
+        ["1.start"],
+      ]);
+    }
+  });
+
   it("writes an empty but valid calendar for no appointments", () => {
     const { events, calendar } = parseFeed(appointmentsToICalendar([], options));
     expect(events).toEqual([]);

@@ -110,7 +110,8 @@ export type AppointmentChannel = z.infer<typeof appointmentChannelSchema>;
  * wall-clock time, and an offset of `Z` would hide an eight-hour slip in a form.
  */
 export const appointmentInstantSchema = instantSchema.superRefine((value, ctx) => {
-  if (!value.endsWith("+08:00")) addCatalogIssue(ctx, "appointment_start_offset");
+  // Only a well-formed instant with another offset: a malformed one already has its issue.
+  if (/(Z|[+-]\d{2}:\d{2})$/.test(value) && !value.endsWith("+08:00")) addCatalogIssue(ctx, "appointment_start_offset");
 });
 
 /** How long a visit may be planned for, in minutes. */

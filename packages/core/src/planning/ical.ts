@@ -6,6 +6,7 @@ import {
   type Appointment,
   type AppointmentStatus,
   appointmentChannelLabels,
+  appointmentSchema,
   appointmentStatusLabels,
 } from "./appointments.js";
 import type { VisitKind } from "./types.js";
@@ -281,7 +282,8 @@ function eventLines(
  * Privacy by default (R11): the SUMMARY carries the visit kind and a masked student name
  * (`王**`, `L. M.`), the LOCATION the town/village only, CLASS is PRIVATE. `includePersonalData:
  * true` adds the full name, the venue and the street detail. Refusal and cancellation reasons,
- * venue reasons and notes are never exported. Throws `validation_failed` for bad options.
+ * venue reasons and notes are never exported. Throws `validation_failed` for bad options or an
+ * appointment that does not match {@link appointmentSchema} (the issue path starts with its index).
  *
  * @example
  * ```ts
@@ -300,7 +302,9 @@ export function appointmentsToICalendar(
 ): string {
   const { studentName, url, ...plain } = options;
   const parsed = parseInput(optionsSchema, plain);
-  const selected = appointments
+  // Rows from storage or a host's cache may be malformed; fail with a typed error, not a RangeError.
+  const valid = appointments.map((a, index) => parseInput(appointmentSchema, a, { path: [index] }));
+  const selected = valid
     .filter(
       (a) =>
         parsed.teacherId === undefined || a.teacherId === parsed.teacherId || a.companionIds.includes(parsed.teacherId),
