@@ -7,7 +7,7 @@ import { type Sensitivity, withSensitivity } from "../sensitivity.js";
 import type { CustomFieldValues, FieldDefinition, ShowIf } from "./fields.js";
 import { photoRefSchema } from "./fields.js";
 import { patternFlags } from "./safe-pattern.js";
-import { defineFormTemplate, type FormTemplate, showIfOrder } from "./template.js";
+import { defineFormTemplate, type FormTemplate, isDefinedFormTemplate, showIfOrder } from "./template.js";
 
 /** A JSON Schema object (draft 2020-12), as plain data. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -31,7 +31,7 @@ export interface CompiledFormTemplate {
   readonly fieldSchemas: Readonly<Record<string, z.ZodType>>;
   /** Each field's sensitivity, by key, for masking and audit. */
   readonly sensitivities: Readonly<Record<string, Sensitivity>>;
-  /** A JSON Schema 2020-12 of the values object for widgets and OpenAPI. */
+  /** A JSON Schema 2020-12 of the values object for widgets and OpenAPI; built on first read, frozen. */
   readonly jsonSchema: JsonSchema;
   /** The keys of the fields shown for these values, in template order. */
   visibleFields(values: Readonly<Record<string, unknown>>): string[];
@@ -228,6 +228,14 @@ function buildJsonSchema(template: FormTemplate, fieldSchemas: Record<string, z.
   return schema;
 }
 
+function deepFreezeJson<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreezeJson(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function compile(template: FormTemplate): CompiledFormTemplate {
   const order = showIfOrder(template);
   const fieldSchemas: Record<string, z.ZodType> = {};
@@ -261,12 +269,17 @@ function compile(template: FormTemplate): CompiledFormTemplate {
     const visible = visibility(template, order, input);
     return Object.fromEntries(Object.entries(input).filter(([key]) => !(key in shape) || visible.has(key)));
   }, object) as unknown as z.ZodType<CustomFieldValues>;
+  // Built on first use: validating records never needs it, and it is the costly part.
+  let jsonSchema: JsonSchema | undefined;
   const compiled: CompiledFormTemplate = {
     template,
     schema,
     fieldSchemas,
     sensitivities,
-    jsonSchema: buildJsonSchema(template, fieldSchemas),
+    get jsonSchema() {
+      jsonSchema ??= deepFreezeJson(buildJsonSchema(template, fieldSchemas));
+      return jsonSchema;
+    },
     visibleFields: (values) => {
       const visible = visibility(template, order, values);
       return template.fields.map((f) => f.key).filter((key) => visible.has(key));
@@ -320,7 +333,7 @@ export function compileFormTemplate(template: FormTemplate): CompiledFormTemplat
     byIdentity.set(template, entry.compiled);
     return entry.compiled;
   }
-  const compiled = compile(defineFormTemplate(template));
+  const compiled = compile(isDefinedFormTemplate(template) ? template : defineFormTemplate(template));
   if (byVersion.size >= maxCached) {
     const oldest = byVersion.keys().next().value;
     if (oldest !== undefined) byVersion.delete(oldest);

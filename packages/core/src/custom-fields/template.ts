@@ -175,7 +175,26 @@ function deepFreeze<T>(value: T): T {
  * ```
  */
 export function defineFormTemplate(input: FormTemplateInput): FormTemplate {
-  return deepFreeze(parseInput(formTemplateSchema, input));
+  const template = deepFreeze(parseInput(formTemplateSchema, input));
+  defined.add(template);
+  return template;
+}
+
+// Templates this module validated and froze: compiling them again needs no second validation.
+const defined = new WeakSet<object>();
+
+/**
+ * Whether a value is a template returned by {@link defineFormTemplate} in this process
+ * (validated and frozen), as opposed to one read back from storage that still needs checking.
+ *
+ * @example
+ * ```ts
+ * isDefinedFormTemplate(defineFormTemplate(input)); // true
+ * isDefinedFormTemplate(JSON.parse(row.template)); // false
+ * ```
+ */
+export function isDefinedFormTemplate(value: unknown): value is FormTemplate {
+  return typeof value === "object" && value !== null && defined.has(value);
 }
 
 /**
