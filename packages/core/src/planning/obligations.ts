@@ -37,13 +37,16 @@ import type {
  *
  * How obligations merge: one in-home visit can satisfy several rules. For each student, the
  * in-home requirements of the term (universal, new student, priority, crisis) are first found
- * one by one; then, taking the tightest deadline first, each joins the first earlier group
- * whose window it overlaps, and the group's window becomes the overlap. Each group is one
- * {@link Obligation}: `ruleIds` lists every rule it satisfies (most urgent first), `ruleId`,
- * `kind` and `category` are the most urgent rule's (crisis > new student > priority >
- * universal), `why` joins every rule's sentence, `urgency` is the highest. So a new student
- * who is also a priority student gets one obligation, due within the new-student weeks;
- * a crisis late in the term, after that window, gets one of its own. Mentor contacts are
+ * one by one. Then, most urgent rule first (crisis > new student > priority > universal), each
+ * requirement joins an existing group when its window contains the group's whole window (the
+ * group due first, if several), else it starts a group. A merge thus never narrows the window
+ * of the more urgent rule: the merged window is the window of its most urgent member, and any
+ * visit in it satisfies every member. Each group is one {@link Obligation}: `ruleIds` lists
+ * every rule it satisfies (most urgent first), `ruleId`, `kind` and `category` are the most
+ * urgent rule's, `why` joins every rule's sentence, `urgency` is the highest. So a new student
+ * who is also a priority student from the first day gets one obligation, due within the
+ * new-student weeks; a crisis mid-term absorbs the term's priority visit; a crisis in the
+ * last days, whose 7 days run past the term, stays apart from the term's visits. Mentor contacts are
  * never merged: they are other-channel and recurring.
  */
 
@@ -318,33 +321,24 @@ function satisfied(part: Part, visits: readonly PastVisit[]): boolean {
   return visits.some((v) => v.inHome && v.date >= part.satisfiedWithin.from && v.date <= part.satisfiedWithin.to);
 }
 
-/** Greedy merge, tightest deadline first (see the module comment). */
+/** Merges parts into groups that one visit satisfies (see the module comment). */
 function mergeParts(parts: readonly Part[]): Part[][] {
   const sorted = [...parts].sort(
     (a, b) =>
-      a.window.to.localeCompare(b.window.to) ||
       (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) ||
-      a.window.from.localeCompare(b.window.from),
+      a.window.from.localeCompare(b.window.from) ||
+      a.window.to.localeCompare(b.window.to),
   );
   const groups: { window: DateWindow; parts: Part[] }[] = [];
   for (const part of sorted) {
-    const group = groups.find(
-      (g) =>
-        intersect(g.window, part.window) !== undefined &&
-        (part.ruleId === "family_crisis" || !g.parts.some((p) => p.ruleId === part.ruleId)),
-    );
-    if (group) {
-      group.window = intersect(group.window, part.window) ?? group.window;
-      group.parts.push(part);
-    } else {
-      groups.push({ window: part.window, parts: [part] });
-    }
+    // Join the group due first whose whole window this part accepts: never narrow a more urgent rule.
+    const group = groups
+      .filter((g) => part.window.from <= g.window.from && g.window.to <= part.window.to)
+      .sort((x, y) => x.window.to.localeCompare(y.window.to) || x.window.from.localeCompare(y.window.from))[0];
+    if (group) group.parts.push(part);
+    else groups.push({ window: part.window, parts: [part] });
   }
-  return groups.map((g) =>
-    [...g.parts].sort(
-      (a, b) => (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) || a.window.from.localeCompare(b.window.from),
-    ),
-  );
+  return groups.map((g) => g.parts);
 }
 
 function toObligation(
@@ -450,21 +444,37 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     const flags = allFlags.filter((f) => f.studentId === student.id);
     const visitsOf = visits.filter((v) => v.studentId === student.id);
     const parts: Part[] = [];
+    const active = activeCategories(flags, span, rules.priority.categories);
+    const leftBehind = active.get("left_behind_or_single_parent");
+    const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : [];
+    // The winter vacation's Spring Festival belongs to the autumn term: parents come home then,
+    // so the term's universal and priority visits may fall in it.
+    let reach = span;
+    if (r13.length > 0 && term.index === 1 && span.to === term.end && leftBehind?.to === term.end) {
+      const vacationEnd = r13
+        .filter((w) => w.from <= addDays(term.end, 45) && w.to > term.end && w.from >= term.start)
+        .map((w) => w.to)
+        .sort()
+        .at(-1);
+      if (vacationEnd !== undefined) {
+        reach = { from: span.from, to: vacationEnd < present.lastDay ? vacationEnd : present.lastDay };
+      }
+    }
 
     if (rules.universal.enabled) {
       parts.push({
         ruleId: "universal_yearly",
         kind: "universal",
         category: undefined,
-        window: span,
-        satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: span.to },
+        window: reach,
+        satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: reach.to },
         preferred: campaigns,
         why: localizeAll(
           {
             "zh-CN": "全员普访：本学年须至少完成1次入户家访（{to}前）",
             en: "Universal round: at least one in-home visit this school year (by {to})",
           },
-          { to: span.to },
+          { to: reach.to },
         ),
       });
     }
@@ -494,31 +504,15 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       }
     }
 
-    const active = activeCategories(flags, span, rules.priority.categories);
     if (rules.priority.enabled && active.size > 0) {
       const categories = [...active.keys()];
-      let priorityWindow: DateWindow = {
-        from: [...active.values()].map((w) => w.from).sort()[0] ?? span.from,
-        to:
-          [...active.values()]
-            .map((w) => w.to)
-            .sort()
-            .at(-1) ?? span.to,
-      };
-      const r13 =
-        ruralApplies && active.has("left_behind_or_single_parent") && parentsMayBeAway(student) ? homeWindows : [];
-      // The winter vacation's Spring Festival belongs to the autumn term: parents come home then.
-      if (r13.length > 0 && term.index === 1 && priorityWindow.to === term.end) {
-        const vacationEnd = r13
-          .filter((w) => w.from <= addDays(term.end, 45) && w.to > term.end && w.from >= term.start)
+      const from = [...active.values()].map((w) => w.from).sort()[0] ?? span.from;
+      const to =
+        [...active.values()]
           .map((w) => w.to)
           .sort()
-          .at(-1);
-        if (vacationEnd !== undefined) {
-          const end = vacationEnd < present.lastDay ? vacationEnd : present.lastDay;
-          if (end > priorityWindow.to) priorityWindow = { from: priorityWindow.from, to: end };
-        }
-      }
+          .at(-1) ?? span.to;
+      const priorityWindow: DateWindow = { from, to: to === span.to ? reach.to : to };
       const labels = categoryList(categories);
       const n = rules.priority.inHomeVisitsPerTerm;
       splitWindow(priorityWindow, n).forEach((window, i, all) => {
