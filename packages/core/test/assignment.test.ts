@@ -1,14 +1,14 @@
 import {
   type Assignment,
+  assignmentOptionsSchema,
   assignVisitors,
   isHomevisitError,
   obligationLoad,
-  assignmentOptionsSchema,
   planQuality,
   reassignCaseload,
 } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
-import { obligation, schoolClass, smallSchool, school, student, teacher, term } from "./fixtures/planning.js";
+import { obligation, school, schoolClass, smallSchool, student, teacher, term } from "./fixtures/planning.js";
 
 describe("assignVisitors", () => {
   it("gives every student a lead, prefers the class's teachers, and spreads the load to everyone", () => {
@@ -84,11 +84,7 @@ describe("assignVisitors", () => {
   });
 
   it("one lead carries all of a student's visits; a companion goes where two adults are needed", () => {
-    const teachers = [
-      teacher("a", { classIds: ["c1"] }),
-      teacher("b", { classIds: ["c1"] }),
-      teacher("c"),
-    ];
+    const teachers = [teacher("a", { classIds: ["c1"] }), teacher("b", { classIds: ["c1"] }), teacher("c")];
     const students = [student("s1", { remote: true, travelMinutes: 90 }), student("s2"), student("s3")];
     const obligations = [
       obligation("s1"),
@@ -198,7 +194,15 @@ describe("assignVisitors", () => {
     const students = Array.from({ length: 6 }, (_, i) => student(`s${i}`));
     const obligations = students.map((s) => obligation(s.id));
     const options = { preferredLoadTolerance: 2 };
-    const plan = assignVisitors({ school, term, teachers, classes: [schoolClass("c1", "a")], students, obligations, options });
+    const plan = assignVisitors({
+      school,
+      term,
+      teachers,
+      classes: [schoolClass("c1", "a")],
+      students,
+      obligations,
+      options,
+    });
     const quality = planQuality(plan, { term, teachers, obligations, students, options });
     expect(quality.teachersWithZeroVisits).toEqual([]);
     expect(plan.assignments.filter((a) => a.reasons[0]?.en.startsWith("All take part")).length).toBeGreaterThan(0);
@@ -232,7 +236,10 @@ describe("reassignCaseload", () => {
     expect(next.assignments.filter((a) => a.leadTeacherId === leaving || a.companionTeacherId === leaving)).toEqual([]);
     const movedLeads = moved.filter((m) => m.role === "lead");
     expect(movedLeads.map((m) => m.obligationId).sort()).toEqual(
-      before.filter((a) => a.leadTeacherId === leaving).map((a) => a.obligationId).sort(),
+      before
+        .filter((a) => a.leadTeacherId === leaving)
+        .map((a) => a.obligationId)
+        .sort(),
     );
     for (const m of movedLeads) {
       expect(m.from).toBe(leaving);

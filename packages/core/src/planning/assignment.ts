@@ -616,26 +616,14 @@ function ensureEveryoneTakesPart(context: Context, assignments: Assignment[]): v
     byStudent.set(a.studentId, list);
   }
   for (const receiver of idle) {
-    const donor = pool.mostLoadedDonor(receiver);
-    if (donor === undefined) return;
-    // The donor's lightest student moves, so the receiver is not overloaded at once.
+    // The most loaded teacher that can give gives its lightest student, so the receiver is not
+    // overloaded at once.
     let best: { studentId: string; load: number; visits: number } | undefined;
-    for (const studentId of pool.studentsLedBy(donor)) {
-      const list = byStudent.get(studentId) ?? [];
-      const movable = list.filter((a) => a.leadTeacherId === donor && !isContact(context, a));
-      if (movable.length === 0 || list.some((a) => a.companionTeacherId === receiver)) continue;
-      let load = 0;
-      let visits = 0;
-      for (const a of movable) {
-        const o = context.byStudent.get(studentId)?.obligations.find((x) => x.id === a.obligationId);
-        const w = o ? context.weightOf(o) : { load: 1, visits: 1 };
-        load += w.load;
-        visits += w.visits;
-      }
-      if (!pool.fits(receiver, visits)) continue;
-      if (!best || load < best.load || (load === best.load && studentId < best.studentId)) {
-        best = { studentId, load, visits };
-      }
+    let donor = "";
+    for (const candidate of pool.donors(receiver)) {
+      donor = candidate;
+      best = lightestMovable(context, pool, byStudent, donor, receiver);
+      if (best) break;
     }
     if (!best) continue;
     pool.addLoad(donor, -best.load, -best.visits);
@@ -648,6 +636,34 @@ function ensureEveryoneTakesPart(context: Context, assignments: Assignment[]): v
       }
     }
   }
+}
+
+function lightestMovable(
+  context: Context,
+  pool: Pool,
+  byStudent: Map<string, Assignment[]>,
+  donor: string,
+  receiver: string,
+): { studentId: string; load: number; visits: number } | undefined {
+  let best: { studentId: string; load: number; visits: number } | undefined;
+  for (const studentId of pool.studentsLedBy(donor)) {
+    const list = byStudent.get(studentId) ?? [];
+    const movable = list.filter((a) => a.leadTeacherId === donor && !isContact(context, a));
+    if (movable.length === 0 || list.some((a) => a.companionTeacherId === receiver)) continue;
+    let load = 0;
+    let visits = 0;
+    for (const a of movable) {
+      const o = context.byStudent.get(studentId)?.obligations.find((x) => x.id === a.obligationId);
+      const w = o ? context.weightOf(o) : { load: 1, visits: 1 };
+      load += w.load;
+      visits += w.visits;
+    }
+    if (!pool.fits(receiver, visits)) continue;
+    if (!best || load < best.load || (load === best.load && studentId < best.studentId)) {
+      best = { studentId, load, visits };
+    }
+  }
+  return best;
 }
 
 function isContact(context: Context, a: Assignment): boolean {
@@ -830,14 +846,13 @@ class Pool {
     return this.ids.filter((_, i) => (this.visits[i] ?? 0) === 0 && (this.capacity[i] ?? 0) > 0);
   }
 
-  /** The teacher with the highest relative load who leads at least two students. */
-  mostLoadedDonor(except: string): string | undefined {
-    let best = -1;
+  /** Teachers who lead at least two students, most loaded first: those who can give one away. */
+  donors(except: string): string[] {
+    const list: number[] = [];
     for (let i = 0; i < this.ids.length; i++) {
-      if (this.ids[i] === except || (this.led[i]?.size ?? 0) < 2) continue;
-      if (best < 0 || this.key(i) > this.key(best)) best = i;
+      if (this.ids[i] !== except && (this.led[i]?.size ?? 0) >= 2) list.push(i);
     }
-    return best < 0 ? undefined : this.ids[best];
+    return list.sort((a, b) => this.key(b) - this.key(a) || a - b).map((i) => this.ids[i] as string);
   }
 
   chooseLead(
