@@ -89,6 +89,7 @@ export function defaultEntryGrades(kind: SchoolKind): Grade[] {
  * @example
  * ```ts
  * gradeLabel(7); // { "zh-CN": "七年级", en: "Grade 7" }
+ * gradeLabel(10); // { "zh-CN": "高一年级", en: "Grade 10" }
  * gradeLabel(-2); // { "zh-CN": "小班", en: "Nursery (small class)" }
  * ```
  */
@@ -98,8 +99,9 @@ export function gradeLabel(grade: Grade): { "zh-CN": string; en: string } {
     [-1]: { "zh-CN": "中班", en: "Nursery (middle class)" },
     0: { "zh-CN": "大班", en: "Nursery (senior class)" },
   };
-  const zhNumbers = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
-  return kindergarten[grade] ?? { "zh-CN": `${zhNumbers[grade]}年级`, en: `Grade ${grade}` };
+  // Senior grades are called 高一–高三 in Chinese schools, never 十年级.
+  const zhNames = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "高一", "高二", "高三"];
+  return kindergarten[grade] ?? { "zh-CN": `${zhNames[grade]}年级`, en: `Grade ${grade}` };
 }
 
 /** A school or kindergarten. */
