@@ -3,6 +3,7 @@ import {
   type DeriveObligationsInput,
   defaultObligationRules,
   deriveObligations,
+  expandRecurrence,
   isHomevisitError,
   type Mentorship,
   type Obligation,
@@ -265,6 +266,21 @@ describe("priority_per_term", () => {
     // Every contact rule is floating and bounded.
     expect(contact?.rrule).toMatch(/^DTSTART:\d{8}T000000\nRRULE:FREQ=MONTHLY;UNTIL=\d{8}T235959$/);
     expect(contact?.rrule).not.toMatch(/TZID/);
+  });
+
+  it("writes a contact rule the scheduler expands inside the window", () => {
+    const out = derive({
+      students: [continuing("p1")],
+      flags: [flag("p1", "learning_difficulty", "2026-10-01")],
+      mentorships: [{ studentId: "p1", mentorId: "t9", since: "2026-10-15" }],
+    });
+    const contact = out.find((o) => o.kind === "mentor_contact");
+    expect(expandRecurrence(contact?.rrule ?? "", { from: autumn.start, to: "2027-06-30" })).toEqual([
+      "2026-10-15",
+      "2026-11-15",
+      "2026-12-15",
+      "2027-01-15",
+    ]);
   });
 
   it("follows a configured cadence", () => {
@@ -550,3 +566,63 @@ describe("input errors", () => {
     expect(error.issues[0]?.path).toEqual(["rules", "crisis", "days"]);
   });
 });
+
+describe("merging (property)", () => {
+  const categories: PriorityCategory[] = [
+    "economic_hardship",
+    "learning_difficulty",
+    "left_behind_or_single_parent",
+    "family_crisis",
+  ];
+  const dayInTerm = fc.integer({ min: 0, max: 143 }).map((n) => addDaysIso(autumn.start, n));
+  const scenario = fc.record({
+    joined: fc.option(dayInTerm, { nil: undefined }),
+    flags: fc.array(fc.record({ category: fc.constantFrom(...categories), from: dayInTerm }), { maxLength: 4 }),
+    setting: fc.constantFrom("urban" as const, "rural" as const),
+    required: fc.boolean(),
+    perTerm: fc.integer({ min: 1, max: 3 }),
+    pick: fc.nat(),
+  });
+
+  it("any in-home visit inside an obligation's window satisfies every rule it lists", () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const student = s.joined ? newcomer("x", s.joined) : continuing("x", away);
+        const flags = s.flags.map((f, i) => ({ ...flag("x", f.category, f.from), id: `f${i}` }));
+        const rules = resolveObligationRules({
+          school: {
+            priority: { inHomeVisitsPerTerm: s.perTerm },
+            rural: { placement: s.required ? "required" : "preferred" },
+          },
+        });
+        const input = { term: autumn, school: { ...urban, setting: s.setting }, students: [student], flags, rules };
+        const before = visitsOf(deriveObligations(input));
+        const ruleCount = (list: Obligation[]) => list.reduce((n, o) => n + (o.ruleIds?.length ?? 0), 0);
+        for (const o of before) {
+          expect(o.window.from <= o.window.to).toBe(true);
+          expect(o.ruleIds?.[0]).toBe(o.ruleId);
+        }
+        const target = before[s.pick % Math.max(1, before.length)];
+        if (!target) return;
+        const span = daysBetweenIso(target.window.from, target.window.to);
+        const date = addDaysIso(target.window.from, s.pick % (span + 1));
+        const after = visitsOf(
+          deriveObligations({ ...input, previousVisits: [{ studentId: "x", date, inHome: true }] }),
+        );
+        expect(after.some((o) => o.id === target.id)).toBe(false);
+        expect(ruleCount(after)).toBeLessThanOrEqual(ruleCount(before) - (target.ruleIds?.length ?? 1));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function addDaysIso(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function daysBetweenIso(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
