@@ -270,6 +270,7 @@ const visitRecordShape = {
   /** The visiting (lead) teacher. */
   teacherId: idSchema,
   companionIds: z.array(idSchema).max(5).default([]),
+  /** The obligation this visit meets; planner ids join rule, student and date, so longer than an id. */
   obligationId: z.string().min(1).max(200).optional(),
   appointmentId: idSchema.optional(),
   kind: visitKindSchema,
