@@ -1,5 +1,7 @@
 import * as z from "zod";
+import { parseInput } from "../errors/parse.js";
 import { idSchema } from "../primitives.js";
+import { sha256Hex } from "./sha256.js";
 
 /**
  * # The blob store port
@@ -52,4 +54,29 @@ export interface BlobStore {
   head(id: string): Promise<BlobRef | undefined>;
   /** Removes a blob; `true` when it existed. */
   delete(id: string): Promise<boolean>;
+}
+
+const blobPutSchema = z.strictObject({
+  id: idSchema,
+  contentType: blobRefSchema.shape.contentType,
+  bytes: z.instanceof(Uint8Array),
+});
+
+/**
+ * Validates a blob to store and works out its reference (size and SHA-256). Throws
+ * `validation_failed` for an id or content type that a store must not accept.
+ *
+ * @example
+ * ```ts
+ * prepareBlob({ id: "photo-1", contentType: "image/jpeg", bytes: new Uint8Array([1, 2]) });
+ * // { ref: { id: "photo-1", contentType: "image/jpeg", size: 2, sha256: "a12871…" }, bytes }
+ * prepareBlob({ id: "../x", contentType: "image/jpeg", bytes }); // throws validation_failed
+ * ```
+ */
+export function prepareBlob(blob: BlobPut): { ref: BlobRef; bytes: Uint8Array } {
+  const parsed = parseInput(blobPutSchema, blob);
+  return {
+    ref: { id: parsed.id, contentType: parsed.contentType, size: parsed.bytes.length, sha256: sha256Hex(parsed.bytes) },
+    bytes: parsed.bytes,
+  };
 }

@@ -1,7 +1,8 @@
 import type { CategoryFlag } from "../categories.js";
 import { flagEnd } from "../categories.js";
 import type { Student } from "../student.js";
-import type { TenantKeys } from "./entities.js";
+import type { VisitRecordDraft } from "../visit-record.js";
+import { type TenantKeys, visitDate } from "./entities.js";
 import type { CoverageQuery, CoverageRow } from "./port.js";
 
 /**
@@ -82,6 +83,22 @@ export function enrolmentFacts(student: Student, tenant: TenantKeys): CoverageEn
 /** The coverage fact of a category flag. */
 export function flagFact(flag: CategoryFlag): CoverageFlagFact {
   return { studentId: flag.studentId, category: flag.category, from: flag.validFrom, until: flagEnd(flag) ?? null };
+}
+
+/** The coverage fact of a stored visit record; `undefined` for a draft without a date. */
+export function visitFact(visit: VisitRecordDraft, tenant: TenantKeys): CoverageVisitFact | undefined {
+  const date = visitDate(visit);
+  if (date === null) return undefined;
+  return {
+    cityId: tenant.cityId,
+    countyId: tenant.countyId ?? "",
+    schoolId: visit.schoolId,
+    studentId: visit.studentId,
+    teacherId: visit.teacherId,
+    channel: visit.channel,
+    completed: visit.status !== "draft",
+    date,
+  };
 }
 
 function inScope(query: CoverageQuery, row: { cityId: string; countyId: string; schoolId: string }): boolean {

@@ -1,7 +1,10 @@
 import type * as z from "zod";
 import { categoryFlagSchema, flagEnd } from "../categories.js";
 import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../organisation.js";
+import { appointmentSchema } from "../planning/appointments.js";
+import { preVisitSafetyReportSchema } from "../safety.js";
 import { type Student, studentSchema } from "../student.js";
+import { type VisitRecordDraft, visitRecordDraftSchema } from "../visit-record.js";
 
 /**
  * The records the storage port keeps, described once so that every adapter stores them the
@@ -62,6 +65,27 @@ export function schoolEnrolment(student: Pick<Student, "schoolId" | "enrolments"
     .filter((e) => e.schoolId === student.schoolId)
     .sort((a, b) => a.from.localeCompare(b.from));
   return atSchool.find((e) => e.to === undefined) ?? atSchool[atSchool.length - 1];
+}
+
+/**
+ * The calendar date (China Standard Time) of an instant.
+ *
+ * @example
+ * ```ts
+ * shanghaiDate("2026-10-08T17:30:00Z"); // "2026-10-09"
+ * ```
+ */
+export function shanghaiDate(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The day a visit took place: the arrival, else the submission, in China Standard Time;
+ * `null` for a draft with neither.
+ */
+export function visitDate(visit: Pick<VisitRecordDraft, "arrivedAt" | "submittedAt">): string | null {
+  const at = visit.arrivedAt ?? visit.submittedAt;
+  return at === undefined ? null : shanghaiDate(at);
 }
 
 /**
@@ -130,6 +154,43 @@ export const storedEntities = {
       validFrom: (f) => f.validFrom,
       /** The last day the flag applies (validTo or the day before revocation), else null. */
       validUntil: (f) => flagEnd(f) ?? null,
+    },
+  }),
+  appointments: defineEntity({
+    name: "appointment",
+    schema: appointmentSchema,
+    tenant: (a) => ({ parent: "schools", id: a.schoolId }),
+    indexes: {
+      studentId: (a) => a.studentId,
+      teacherId: (a) => a.teacherId,
+      status: (a) => a.status,
+      channel: (a) => a.channel.type,
+      startDate: (a) => shanghaiDate(a.start),
+    },
+  }),
+  visitRecords: defineEntity({
+    name: "visit record",
+    schema: visitRecordDraftSchema,
+    tenant: (v) => ({ parent: "schools", id: v.schoolId }),
+    indexes: {
+      studentId: (v) => v.studentId,
+      teacherId: (v) => v.teacherId,
+      term: (v) => v.term,
+      kind: (v) => v.kind,
+      channel: (v) => v.channel,
+      status: (v) => v.status,
+      /** 1 once submitted (or amended): the visit took place and counts in coverage. */
+      completed: (v) => (v.status === "draft" ? 0 : 1),
+      visitedOn: (v) => visitDate(v),
+    },
+  }),
+  safetyReports: defineEntity({
+    name: "safety report",
+    schema: preVisitSafetyReportSchema,
+    tenant: (r) => ({ parent: "schools", id: r.schoolId }),
+    indexes: {
+      teacherId: (r) => r.teacherId,
+      plannedOn: (r) => shanghaiDate(r.plannedStart),
     },
   }),
 } as const;
