@@ -1,5 +1,6 @@
 import type { Grade, SchoolKind, Setting } from "@homevisit/core";
 import { type CountyGeography, settingOf, type TownGeography, type TownType, townGeography } from "./geography.js";
+import { flat } from "./flat.js";
 import type { Rng } from "./rng.js";
 
 /**
@@ -52,11 +53,11 @@ const kindWeights: Record<Setting, readonly (readonly [SchoolKind, number])[]> =
 
 // Students per school by kind and setting, [min, max].
 const sizeRanges: Record<SchoolKind, Record<Setting, readonly [number, number]>> = {
-  kindergarten: { urban: [180, 360], town: [120, 280], rural: [60, 180] },
-  primary: { urban: [900, 2000], town: [400, 1200], rural: [150, 500] },
+  kindergarten: { urban: [150, 330], town: [110, 260], rural: [50, 160] },
+  primary: { urban: [800, 1800], town: [350, 1100], rural: [120, 450] },
   junior: { urban: [900, 1500], town: [500, 1200], rural: [300, 700] },
   senior: { urban: [1500, 3000], town: [1000, 2400], rural: [900, 1800] },
-  nine_year: { urban: [800, 1500], town: [400, 1000], rural: [200, 600] },
+  nine_year: { urban: [800, 1500], town: [350, 950], rural: [150, 550] },
   twelve_year: { urban: [1500, 2800], town: [1200, 2200], rural: [900, 1500] },
 };
 
@@ -100,7 +101,7 @@ function gradeCode(grade: Grade): string {
 
 /** The id of the class of a cohort (`index`) in a grade and school year (`…-y2026-g7-3`). */
 export function classIdOf(schoolId: string, schoolYear: number, grade: Grade, index: number): string {
-  return `${schoolId}-y${schoolYear}-${gradeCode(grade)}-${index}`;
+  return flat(`${schoolId}-y${schoolYear}-${gradeCode(grade)}-${index}`);
 }
 
 /** The towns of a county with their villages. */

@@ -13,6 +13,7 @@ import {
   type Teacher,
 } from "@homevisit/core";
 import { mobileNumber, pickGivenName, pickSurname } from "./names.js";
+import { createDateCache, flat } from "./flat.js";
 import { classIdOf, type SchoolPlan } from "./plan.js";
 import type { Rng } from "./rng.js";
 import { generateStudent, type StudentContext } from "./students.js";
@@ -32,6 +33,10 @@ export interface SchoolBatch {
 
 const zhNumbers = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
 const kindergartenNames: Record<number, string> = { [-2]: "小", [-1]: "中", 0: "大" };
+
+function classKey(schoolYear: number, grade: Grade, index: number): number {
+  return (schoolYear * 16 + grade + 2) * 1000 + index;
+}
 
 /** The class name as schools write it: `小(2)班`, `三(1)班`, `七(3)班`, `高一(4)班`. */
 function className(grade: Grade, index: number): string {
@@ -133,7 +138,7 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
   const mentors: string[] = [];
   for (let i = 0; i < teacherCount; i++) {
     const female = rng.chance(femaleShare[plan.kind]);
-    const id = `${plan.id}-t${String(i + 1).padStart(3, "0")}`;
+    const id = flat(`${plan.id}-t${String(i + 1).padStart(3, "0")}`);
     const teacher: Teacher = {
       id,
       schoolId: plan.id,
@@ -211,7 +216,11 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
   const students: Student[] = [];
   const categoryFlags: CategoryFlag[] = [];
   const mentorships: Mentorship[] = [];
+  const classIds = new Map<number, string>();
+  for (const cls of classes) classIds.set(classKey(cls.schoolYear, cls.grade, Number(cls.id.slice(cls.id.lastIndexOf("-") + 1))), cls.id);
   const context: StudentContext = {
+    classId: (year, grade, index) => classIds.get(classKey(year, grade, index)) ?? classIdOf(plan.id, year, grade, index),
+    dates: createDateCache(),
     plan,
     school,
     date,
@@ -226,7 +235,7 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
     for (let k = 0; k < c.size; k++) {
       seq++;
       const generated = generateStudent(context, {
-        id: `${plan.id}-n${String(seq).padStart(4, "0")}`,
+        id: flat(`${plan.id}-n${String(seq).padStart(4, "0")}`),
         grade: c.grade,
         classIndex: c.index,
         classesInGrade: c.inGrade,

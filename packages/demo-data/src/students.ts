@@ -17,7 +17,8 @@ import {
 } from "@homevisit/core";
 import type { TownGeography } from "./geography.js";
 import { mobileNumber, type NameStyle, pickGivenName, pickSurname } from "./names.js";
-import { classIdOf, type SchoolPlan } from "./plan.js";
+import { type DateCache, flat } from "./flat.js";
+import type { SchoolPlan } from "./plan.js";
 import type { Rng } from "./rng.js";
 
 /** What every student of a school shares. */
@@ -31,6 +32,9 @@ export interface StudentContext {
   rng: Rng;
   /** Teachers of the school who serve as mentors (德育导师). */
   mentors: readonly string[];
+  /** The id of the class of a cohort in a year, shared with the class record. */
+  classId(schoolYear: number, grade: Grade, index: number): string;
+  dates: DateCache;
 }
 
 /** Where one student sits this school year. */
@@ -220,24 +224,19 @@ function homeAddress(context: StudentContext, migrant: boolean): HomeAddress {
       ? village.minutes + rng.int(2, 8)
       : Math.round((plan.town.minutes + town.minutes) * 0.7) + village.minutes + rng.int(2, 10);
   const travelMinutes = clamp(travel, 3, 600);
-  const address: HomeAddress = {
-    county: plan.county.name,
-    town: town.name,
-    village: village.name,
-    detail:
-      town.type === "street" || village.name.endsWith("社区")
-        ? `${rng.int(1, 40)}幢${rng.int(1, 3)}单元${rng.int(1, 18)}0${rng.int(1, 4)}室`
-        : `${rng.int(1, 150)}号`,
-    travelMinutes,
-    remote: village.far || travelMinutes >= 75,
-  };
-  if (rng.chance(0.6)) {
-    address.coordinates = {
-      lat: Math.round((town.center.lat + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
-      lng: Math.round((town.center.lng + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
-    };
+  const detail =
+    town.type === "street" || village.name.endsWith("社区")
+      ? flat(`${rng.int(1, 40)}幢${rng.int(1, 3)}单元${rng.int(1, 18)}0${rng.int(1, 4)}室`)
+      : `${rng.int(1, 150)}号`;
+  const remote = village.far || travelMinutes >= 75;
+  if (!rng.chance(0.6)) {
+    return { county: plan.county.name, town: town.name, village: village.name, detail, travelMinutes, remote };
   }
-  return address;
+  const coordinates = {
+    lat: Math.round((town.center.lat + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
+    lng: Math.round((town.center.lng + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
+  };
+  return { county: plan.county.name, town: town.name, village: village.name, detail, coordinates, travelMinutes, remote };
 }
 
 function livingSituation(shape: FamilyShape, boarding: boolean): LivingSituation {
@@ -269,11 +268,10 @@ function livingSituation(shape: FamilyShape, boarding: boolean): LivingSituation
     both_away_relatives: "父母均在外务工，寄住亲戚家",
     busy_parents: "父母工作繁忙，祖父母协助接送",
   };
-  const situation: LivingSituation = { livesWith, parentsAway };
-  const note = notes[shape];
-  if (note !== undefined) situation.note = boarding ? `住校；${note}` : note;
-  else if (boarding) situation.note = "住校，周末回家";
-  return situation;
+  const shapeNote = notes[shape];
+  const note =
+    shapeNote !== undefined ? (boarding ? flat(`住校；${shapeNote}`) : shapeNote) : boarding ? "住校，周末回家" : undefined;
+  return note === undefined ? { livesWith, parentsAway } : { livesWith, parentsAway, note };
 }
 
 function guardiansFor(
@@ -285,75 +283,74 @@ function guardiansFor(
 ): Guardian[] {
   const { rng } = context;
   const motherSurname = pickSurname(rng, she);
-  const father = (lives: boolean, away: boolean): Omit<Guardian, "id"> => ({
-    name: surname + pickGivenName(rng, "man"),
-    relation: "father",
-    phone: mobileNumber(rng),
-    primary: false,
-    livesWithStudent: lives,
-    worksAway: away,
-  });
-  const mother = (lives: boolean, away: boolean): Omit<Guardian, "id"> => ({
-    name: motherSurname + pickGivenName(rng, "woman"),
-    relation: "mother",
-    phone: mobileNumber(rng),
-    primary: false,
-    livesWithStudent: lives,
-    worksAway: away,
-  });
-  const elder = (relation: Guardian["relation"], family: string, style: NameStyle): Omit<Guardian, "id"> => {
-    const g: Omit<Guardian, "id"> = {
-      name: family + pickGivenName(rng, style),
-      relation,
-      primary: false,
-      livesWithStudent: true,
-      worksAway: false,
-    };
-    if (rng.chance(0.7)) g.phone = mobileNumber(rng);
-    return g;
+  const list: Guardian[] = [];
+  // One literal per shape (with or without a phone) keeps every guardian a compact object.
+  const add = (
+    relation: Guardian["relation"],
+    name: string,
+    phone: string | undefined,
+    livesWithStudent: boolean,
+    worksAway: boolean,
+  ): void => {
+    const gid = flat(`${id}-g${list.length + 1}`);
+    list.push(
+      phone === undefined
+        ? { id: gid, name, relation, primary: false, livesWithStudent, worksAway }
+        : { id: gid, name, relation, phone, primary: false, livesWithStudent, worksAway },
+    );
   };
-  const list: Omit<Guardian, "id">[] = [];
+  const father = (lives: boolean, away: boolean): void =>
+    add("father", surname + pickGivenName(rng, "man"), mobileNumber(rng), lives, away);
+  const mother = (lives: boolean, away: boolean): void =>
+    add("mother", motherSurname + pickGivenName(rng, "woman"), mobileNumber(rng), lives, away);
+  // Elders often have no mobile of their own; a foster parent always has one.
+  const elder = (relation: Guardian["relation"], family: string, style: NameStyle, phoneShare = 0.7): void =>
+    add(relation, family + pickGivenName(rng, style), rng.chance(phoneShare) ? mobileNumber(rng) : undefined, true, false);
   switch (shape) {
     case "together":
-      list.push(mother(true, false), father(true, false));
+      mother(true, false);
+      father(true, false);
       break;
     case "busy_parents":
-      list.push(mother(true, false), father(true, false), elder("maternal_grandmother", motherSurname, "old_woman"));
+      mother(true, false);
+      father(true, false);
+      elder("maternal_grandmother", motherSurname, "old_woman");
       break;
     case "single_mother":
-      list.push(mother(true, false));
-      if (rng.chance(0.7)) list.push(father(false, false));
+      mother(true, false);
+      if (rng.chance(0.7)) father(false, false);
       break;
     case "single_father":
-      list.push(father(true, false));
-      if (rng.chance(0.6)) list.push(mother(false, false));
+      father(true, false);
+      if (rng.chance(0.6)) mother(false, false);
       break;
     case "father_away":
-      list.push(mother(true, false), father(false, true));
+      mother(true, false);
+      father(false, true);
       break;
     case "mother_away":
-      list.push(father(true, false), mother(false, true));
+      father(true, false);
+      mother(false, true);
       break;
     case "both_away_grandparents":
-      list.push(elder("paternal_grandmother", pickSurname(rng, she), "old_woman"));
-      if (rng.chance(0.7)) list.push(elder("paternal_grandfather", surname, "old_man"));
-      list.push(father(false, true), mother(false, true));
+      elder("paternal_grandmother", pickSurname(rng, she), "old_woman");
+      if (rng.chance(0.7)) elder("paternal_grandfather", surname, "old_man");
+      father(false, true);
+      mother(false, true);
       break;
     case "both_away_relatives":
-      list.push(elder("other_relative", pickSurname(rng, she), rng.chance(0.5) ? "woman" : "man"));
-      list.push(father(false, true), mother(false, true));
+      elder("other_relative", pickSurname(rng, she), rng.chance(0.5) ? "woman" : "man");
+      father(false, true);
+      mother(false, true);
       break;
-    case "foster": {
-      const foster = elder("foster_parent", pickSurname(rng, she), "woman");
-      foster.phone = mobileNumber(rng);
-      list.push(foster);
+    case "foster":
+      elder("foster_parent", pickSurname(rng, she), "woman", 1);
       break;
-    }
   }
   // The guardian to call first (R12): someone at home with a phone, else a parent away.
   const primary = list.find((g) => g.livesWithStudent && g.phone !== undefined) ?? list.find((g) => g.phone);
   if (primary) primary.primary = true;
-  return list.map((g, i) => ({ id: `${id}-g${i + 1}`, ...g }));
+  return list.slice();
 }
 
 function availabilityFor(context: StudentContext, shape: FamilyShape): AvailabilityWindow[] {
@@ -364,12 +361,12 @@ function availabilityFor(context: StudentContext, shape: FamilyShape): Availabil
   if (shape === "both_away_grandparents" || shape === "both_away_relatives" || shape === "foster") {
     if (rng.chance(0.7)) windows.push({ weekdays: [1, 2, 3, 4, 5], from: "14:00", to: "17:00" });
     if (rng.chance(0.5) || windows.length === 0) windows.push({ weekdays: [6, 7], from: "09:00", to: "11:30" });
-    return windows;
+    return windows.slice();
   }
   if (rng.chance(0.65)) windows.push({ weekdays: [1, 2, 3, 4, 5], from: "19:00", to: "21:00" });
   if (rng.chance(0.5)) windows.push({ weekdays: [6, 7], from: "09:00", to: "11:30" });
   if (rng.chance(0.35) || windows.length === 0) windows.push({ weekdays: [6, 7], from: "14:00", to: "17:00" });
-  return windows;
+  return windows.slice();
 }
 
 /**
@@ -379,7 +376,7 @@ function availabilityFor(context: StudentContext, shape: FamilyShape): Availabil
 function enrolmentsFor(context: StudentContext, seat: StudentSeat, migrant: boolean): Enrolment[] {
   const { rng, school, schoolYear, firstGrade, entryGrades, date } = context;
   const grade = seat.grade;
-  const yearStart = `${schoolYear}-09-01`;
+  const yearStart = context.dates.yearStart(schoolYear);
   const daysIntoYear = daysBetween(yearStart, date);
 
   let startYear = schoolYear;
@@ -396,31 +393,36 @@ function enrolmentsFor(context: StudentContext, seat: StudentSeat, migrant: bool
     startYear = schoolYear - rng.int(0, grade - firstGrade - 1);
     startReason = "transfer_in";
     if (startYear === schoolYear) startFrom = addDays(yearStart, rng.int(0, Math.max(0, daysIntoYear)));
-    else if (rng.chance(0.5)) startFrom = `${startYear}-09-01`;
+    else if (rng.chance(0.5)) startFrom = context.dates.yearStart(startYear);
     else startFrom = `${startYear + 1}-02-${rng.int(20, 28)}`;
   } else {
     // Joined at the latest entry grade at or below today's grade, or at the first grade.
     const later = entryGrades.filter((g) => g <= grade && g !== firstGrade);
     const entryGrade = later.length > 0 && rng.chance(0.6) ? Math.max(...later) : firstGrade;
     startYear = schoolYear - (grade - entryGrade);
-    startFrom = `${startYear}-09-01`;
+    startFrom = context.dates.yearStart(startYear);
   }
 
   const enrolments: Enrolment[] = [];
   for (let year = startYear; year <= schoolYear; year++) {
     const g = grade - (schoolYear - year);
-    const period: Enrolment = {
-      schoolId: school.id,
-      classId: classIdOf(school.id, year, g, seat.classIndex),
-      grade: g,
-      from: year === startYear ? startFrom : `${year}-09-01`,
-      startReason: year === startYear ? startReason : "promotion",
-    };
-    if (year < schoolYear) {
-      period.to = `${year + 1}-08-31`;
-      period.endReason = "promotion";
-    }
-    enrolments.push(period);
+    const classId = context.classId(year, g, seat.classIndex);
+    const from = year === startYear ? startFrom : context.dates.yearStart(year);
+    const startedBy = year === startYear ? startReason : "promotion";
+    // One literal per shape: properties added later would cost every record a property array.
+    enrolments.push(
+      year < schoolYear
+        ? {
+            schoolId: school.id,
+            classId,
+            grade: g,
+            from,
+            to: context.dates.yearEnd(year),
+            startReason: startedBy,
+            endReason: "promotion",
+          }
+        : { schoolId: school.id, classId, grade: g, from, startReason: startedBy },
+    );
   }
 
   // About one in a hundred moved to another class of the grade this year.
@@ -429,23 +431,24 @@ function enrolmentsFor(context: StudentContext, seat: StudentSeat, migrant: bool
     const changeOn = addDays(yearStart, rng.int(8, daysIntoYear));
     if (last.from < changeOn) {
       const otherIndex = (seat.classIndex % seat.classesInGrade) + 1;
-      last.classId = classIdOf(school.id, schoolYear, grade, otherIndex);
+      last.classId = context.classId(schoolYear, grade, otherIndex);
       last.to = previousDay(changeOn);
       last.endReason = "class_change";
       enrolments.push({
         schoolId: school.id,
-        classId: classIdOf(school.id, schoolYear, grade, seat.classIndex),
+        classId: context.classId(schoolYear, grade, seat.classIndex),
         grade,
         from: changeOn,
         startReason: "class_change",
       });
     }
   }
-  return enrolments;
+  // Exact-length copy: arrays grown by push keep spare capacity.
+  return enrolments.slice();
 }
 
 function instantOn(date: string, rng: Rng): string {
-  return `${date}T${String(rng.int(8, 17)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:00+08:00`;
+  return flat(`${date}T${String(rng.int(8, 17)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:00+08:00`);
 }
 
 /** Generates one student with guardians, address, history, category flags and mentor. */
@@ -486,7 +489,7 @@ export function generateStudent(context: StudentContext, seat: StudentSeat): Gen
   };
 
   // Category flags: the living situation and origin decide two of them; the others by rate.
-  const firstFrom = enrolments[0]?.from ?? `${schoolYear}-09-01`;
+  const firstFrom = enrolments[0]?.from ?? context.dates.yearStart(schoolYear);
   const span = Math.max(0, daysBetween(firstFrom, date));
   const flags: CategoryFlag[] = [];
   const addFlag = (category: PriorityCategory, evidence: string, recentDays?: number): CategoryFlag => {
@@ -496,16 +499,12 @@ export function generateStudent(context: StudentContext, seat: StudentSeat): Gen
         : rng.chance(0.7)
           ? addDays(firstFrom, rng.int(0, Math.min(span, 30)))
           : addDays(firstFrom, rng.int(0, span));
-    const flag: CategoryFlag = {
-      id: `${seat.id}-f${flags.length + 1}`,
-      studentId: seat.id,
-      category,
-      validFrom,
-      evidence,
-      flaggedBy: seat.classTeacherId,
-      flaggedAt: instantOn(validFrom, rng),
-    };
-    if (rng.chance(0.5)) flag.reviewOn = addDays(validFrom, 180);
+    const id = flat(`${seat.id}-f${flags.length + 1}`);
+    const flaggedAt = instantOn(validFrom, rng);
+    const flaggedBy = seat.classTeacherId;
+    const flag: CategoryFlag = rng.chance(0.5)
+      ? { id, studentId: seat.id, category, validFrom, evidence, flaggedBy, flaggedAt, reviewOn: addDays(validFrom, 180) }
+      : { id, studentId: seat.id, category, validFrom, evidence, flaggedBy, flaggedAt };
     flags.push(flag);
     return flag;
   };
@@ -521,11 +520,11 @@ export function generateStudent(context: StudentContext, seat: StudentSeat): Gen
     addFlag("left_behind_or_single_parent", student.livingSituation.note?.replace(/^住校；/, "") ?? "单亲家庭");
   }
   if (migrant && rng.chance(0.9)) {
-    addFlag("migrant_worker_child", `父母从${rng.pick(homeProvinces)}来${plan.county.name}务工，随迁入学`);
+    addFlag("migrant_worker_child", flat(`父母从${rng.pick(homeProvinces)}来${plan.county.name}务工，随迁入学`));
   }
   if (rng.chance(rates.economic_hardship + (awayOrSingle ? 0.05 : 0))) {
     const flag = addFlag("economic_hardship", rng.pick(evidenceTexts.economic_hardship));
-    if (rng.chance(0.2)) flag.validTo = `${schoolYear + 1}-08-31`;
+    if (rng.chance(0.2)) flag.validTo = context.dates.yearEnd(schoolYear);
   }
   if (rng.chance(rates.learning_difficulty * young)) {
     addFlag("learning_difficulty", rng.pick(evidenceTexts.learning_difficulty));
