@@ -1,4 +1,5 @@
 import {
+  type CustomFieldValues,
   changeTemplateStatus,
   checkPattern,
   compileFormTemplate,
@@ -18,7 +19,7 @@ import {
   validateCustomFields,
   visibleFields,
 } from "@homevisit/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 
 const base = {
   id: "family-extra",
@@ -248,6 +249,45 @@ describe("defineFormTemplate", () => {
       expect(message.en).toMatch(/\S/);
       expect(message["zh-CN"]).not.toBe(message.en);
     }
+  });
+});
+
+describe("typed values", () => {
+  it("types the parsed values of a template defined from a literal", () => {
+    const typed = defineFormTemplate({
+      ...base,
+      id: "typed",
+      fields: [
+        { type: "boolean", key: "hasPets", label: { "zh-CN": "宠物" }, required: true },
+        {
+          type: "select",
+          key: "hobby",
+          label: { "zh-CN": "爱好" },
+          options: [
+            { value: "music", label: { "zh-CN": "音乐" } },
+            { value: "sport", label: { "zh-CN": "运动" } },
+          ],
+        },
+        {
+          type: "photo",
+          key: "housePhotos",
+          label: { "zh-CN": "住房" },
+          required: true,
+          showIf: { field: "hasPets", equals: true },
+        },
+      ],
+    });
+    const values = compileFormTemplate(typed).parse({ hasPets: false, hobby: "sport" });
+    expect(values).toEqual({ hasPets: false, hobby: "sport" });
+    expectTypeOf(values.hasPets).toEqualTypeOf<boolean>();
+    expectTypeOf(values.hobby).toEqualTypeOf<"music" | "sport" | undefined>();
+    expectTypeOf(values.housePhotos).toEqualTypeOf<{ blobId: string; caption?: string | undefined }[] | undefined>();
+    // A template from storage has the loose values type.
+    const loose = compileFormTemplate(JSON.parse(JSON.stringify(typed)) as FormTemplate).parse({
+      hasPets: true,
+      housePhotos: [{ blobId: "b1" }],
+    });
+    expectTypeOf(loose).toEqualTypeOf<CustomFieldValues>();
   });
 });
 

@@ -8,6 +8,7 @@ import type { CustomFieldValues, FieldDefinition, ShowIf } from "./fields.js";
 import { photoRefSchema } from "./fields.js";
 import { patternFlags } from "./safe-pattern.js";
 import { defineFormTemplate, type FormTemplate, isDefinedFormTemplate, showIfOrder } from "./template.js";
+import type { ValuesOfTemplate } from "./typed-values.js";
 
 /** A JSON Schema object (draft 2020-12), as plain data. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -19,14 +20,14 @@ export interface ParseValuesOptions {
 }
 
 /** A form template turned into validators and a JSON Schema; see {@link compileFormTemplate}. */
-export interface CompiledFormTemplate {
+export interface CompiledFormTemplate<Values = CustomFieldValues> {
   /** The validated template this was compiled from. */
   readonly template: FormTemplate;
   /**
    * The zod schema of a values object: unknown keys rejected, required fields required while
    * shown, values of hidden fields dropped from the output.
    */
-  readonly schema: z.ZodType<CustomFieldValues>;
+  readonly schema: z.ZodType<Values>;
   /** The schema of each field's value on its own (present, shown), by key. */
   readonly fieldSchemas: Readonly<Record<string, z.ZodType>>;
   /** Each field's sensitivity, by key, for masking and audit. */
@@ -36,9 +37,9 @@ export interface CompiledFormTemplate {
   /** The keys of the fields shown for these values, in template order. */
   visibleFields(values: Readonly<Record<string, unknown>>): string[];
   /** Validates values; never throws for bad input. */
-  safeParse(values: unknown, options?: ParseValuesOptions): ParseResult<CustomFieldValues>;
+  safeParse(values: unknown, options?: ParseValuesOptions): ParseResult<Values>;
   /** Validates values or throws a `HomevisitError` `validation_failed` with every issue's path. */
-  parse(values: unknown, options?: ParseValuesOptions): CustomFieldValues;
+  parse(values: unknown, options?: ParseValuesOptions): Values;
 }
 
 function own(values: Readonly<Record<string, unknown>>, key: string): unknown {
@@ -323,7 +324,12 @@ const maxCached = 512;
  * // { type: "boolean", title: "家中是否养宠物", "x-sensitivity": "sensitive", "x-widget": "boolean", … }
  * ```
  */
-export function compileFormTemplate(template: FormTemplate): CompiledFormTemplate {
+export function compileFormTemplate<T extends FormTemplate>(template: T): CompiledFormTemplate<ValuesOfTemplate<T>> {
+  // The values type is a view of the same object: the literal type when `T` carries one.
+  return compileCached(template) as CompiledFormTemplate<ValuesOfTemplate<T>>;
+}
+
+function compileCached(template: FormTemplate): CompiledFormTemplate {
   const cached = byIdentity.get(template);
   if (cached) return cached;
   const fingerprint = JSON.stringify(template);

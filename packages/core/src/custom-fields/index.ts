@@ -7,4 +7,5 @@ export * from "./compile.js";
 export * from "./fields.js";
 export * from "./safe-pattern.js";
 export * from "./template.js";
+export * from "./typed-values.js";
 export * from "./versions.js";

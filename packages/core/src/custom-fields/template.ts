@@ -2,6 +2,7 @@ import * as z from "zod";
 import { addCatalogIssue, parseInput } from "../errors/parse.js";
 import { idSchema, instantSchema } from "../primitives.js";
 import { type FieldDefinition, fieldDefinitionSchema, fieldHelpSchema, fieldLabelSchema } from "./fields.js";
+import type { TypedFormTemplate, ValuesOfFields } from "./typed-values.js";
 
 /** Who a template applies to: a whole city, a county or one school. */
 export const templateScopeSchema = z.strictObject({
@@ -150,7 +151,8 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Validates a form template and returns it with defaults applied and frozen (a template
- * version is immutable once defined: records depend on it). Throws a `HomevisitError`
+ * version is immutable once defined: records depend on it). Given a literal, the result also
+ * carries the type of its values, so `compileFormTemplate(template).parse(...)` is typed. Throws a `HomevisitError`
  * `validation_failed` listing every problem: bad keys (`reserved_key`,
  * `custom_field_invalid_key`), `custom_field_duplicate_key`, `custom_field_invalid_pattern`,
  * `custom_field_unsafe_pattern`, `custom_field_options_missing`, `custom_field_bad_range`,
@@ -174,7 +176,9 @@ function deepFreeze<T>(value: T): T {
  * //   [{ path: ["fields", 0, "key"], code: "reserved_key" }, { path: ["fields", 0, "options"], code: "custom_field_options_missing" }]
  * ```
  */
-export function defineFormTemplate(input: FormTemplateInput): FormTemplate {
+export function defineFormTemplate<const I extends FormTemplateInput>(
+  input: I,
+): TypedFormTemplate<FormTemplate, ValuesOfFields<I["fields"]>> {
   const template = deepFreeze(parseInput(formTemplateSchema, input));
   defined.add(template);
   return template;
