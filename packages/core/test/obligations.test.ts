@@ -170,6 +170,16 @@ describe("universal_yearly (R2)", () => {
     expect(out.map((o) => [o.studentId, o.window])).toEqual([["gone", { from: "2026-09-01", to: "2026-11-30" }]]);
   });
 
+  it("sends two adults to a remote home unless the rules say otherwise", () => {
+    const remote = continuing("r1", {
+      address: { county: "遂昌县", town: "湖山乡", village: "某村", remote: true },
+    });
+    expect(derive({ students: [remote] })[0]?.needsCompanion).toBe(true);
+    expect(derive({ students: [continuing("s1")] })[0]?.needsCompanion).toBe(false);
+    const rules = resolveObligationRules({ school: { companion: { remoteHomes: false } } });
+    expect(derive({ students: [remote], rules })[0]?.needsCompanion).toBe(false);
+  });
+
   it("can be switched off", () => {
     const rules = resolveObligationRules({ school: { universal: { enabled: false } } });
     expect(derive({ students: [continuing("s1")], rules })).toEqual([]);
@@ -361,6 +371,16 @@ describe("family_crisis", () => {
     const rules = resolveObligationRules({ city: { crisis: { days: 3 } } });
     const [short] = derive({ students: [continuing("c1")], flags: [flag("c1", "family_crisis", "2026-11-10")], rules });
     expect(short?.window).toEqual({ from: "2026-11-10", to: "2026-11-13" });
+  });
+
+  it("owns a crisis of the vacation before the term when told where the vacation starts", () => {
+    const flags = [flag("c1", "family_crisis", "2027-02-01")];
+    const input = { term: spring, school: urban, students: [continuing("c1")], flags };
+    expect(deriveObligations(input).some((o) => o.kind === "crisis")).toBe(false);
+    const owned = deriveObligations({ ...input, vacationStart: "2027-01-23" }).filter((o) => o.kind === "crisis");
+    expect(owned.map((o) => [o.id, o.window, o.ruleIds])).toEqual([
+      ["family_crisis:c1:2027-02-01", { from: "2027-02-01", to: "2027-02-08" }, ["family_crisis"]],
+    ]);
   });
 
   it("ignores a crisis flagged before the term (that term owned it) and is dropped once visited", () => {

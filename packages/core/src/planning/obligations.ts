@@ -92,6 +92,12 @@ export interface DeriveObligationsInput {
   date?: string;
   /** Visits already made: an in-home obligation with an in-home visit in its window is dropped. */
   previousVisits?: readonly PastVisit[];
+  /**
+   * The first day after the previous term. Crises flagged from then on, in the vacation before
+   * this term, belong to this term (their visit is due as flagged, possibly before the term
+   * starts). Default: the term's first day, so a vacation crisis is nobody's until it is given.
+   */
+  vacationStart?: string;
 }
 
 const precedence: Record<string, number> = {
@@ -395,8 +401,9 @@ function checkTerm(term: Pick<Term, "start" | "end">): void {
  *   day plus 7 × weeks;
  * - `priority_per_term` — a student in a priority category during the term:
  *   `inHomeVisitsPerTerm` (1) in-home visits, the days the category is active split evenly;
- * - `family_crisis` — each crisis flag beginning in the term: an in-home visit from the flag's
- *   day to `days` (7) later, even past the term's end;
+ * - `family_crisis` — each crisis flag beginning in the term (or from `vacationStart`, in the
+ *   vacation before it): an in-home visit from the flag's day to `days` (7) later, even past
+ *   the term's end;
  * - R13 — for a `left_behind_or_single_parent` student of a school whose setting is in
  *   `rural.settings` (rural and town by default), unless the record shows no parent away: the
  *   Spring Festival and farming-season windows become preferred windows of the priority visit
@@ -552,8 +559,10 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }
 
     if (rules.crisis.enabled) {
+      const vacationStart = input.vacationStart ?? term.start;
+      const claimFrom = span.from === term.start && vacationStart < term.start ? vacationStart : span.from;
       const crises = flags
-        .filter((f) => f.category === "family_crisis" && f.validFrom >= span.from && f.validFrom <= span.to)
+        .filter((f) => f.category === "family_crisis" && f.validFrom >= claimFrom && f.validFrom <= span.to)
         .map((f) => f.validFrom);
       for (const day of [...new Set(crises)].sort()) {
         const due = addDays(day, rules.crisis.days);
