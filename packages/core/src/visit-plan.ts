@@ -47,6 +47,25 @@ export const visitTaskIdSchema = z.enum(visitTaskIds);
 /** One of the six R4 tasks. */
 export type VisitTaskId = z.infer<typeof visitTaskIdSchema>;
 
+/**
+ * Each R4 task's number in the guidance and its label, for showing a plan's tasks beside the
+ * sections of a visit record (which are numbered the same way).
+ */
+export const visitTaskLabels: Readonly<Record<VisitTaskId, { number: number; label: LocalizedText }>> = {
+  learn_family_situation: { number: 1, label: { "zh-CN": "了解家庭情况", en: "Learn the family situation" } },
+  report_school_performance: { number: 2, label: { "zh-CN": "反馈在校表现", en: "Report on school life" } },
+  explain_school_policy: {
+    number: 3,
+    label: { "zh-CN": "介绍学校及教育政策", en: "Explain the school and education policy" },
+  },
+  guide_healthy_growth: { number: 4, label: { "zh-CN": "健康成长指导", en: "Guide healthy growth" } },
+  support_priority_student: {
+    number: 5,
+    label: { "zh-CN": "德育导师与帮扶", en: "Mentor and support for priority students" },
+  },
+  collect_feedback: { number: 6, label: { "zh-CN": "征求意见与反思", en: "Collect feedback and reflect" } },
+};
+
 /** The four outreach goals (四进家庭, R8): care, policy, guidance and support reach the family. */
 export const outreachGoalIds = ["care", "policy", "guidance", "support"] as const;
 /** One of the four outreach goals. */
@@ -84,7 +103,16 @@ export type BuiltInVisitPlanTrigger = (typeof builtInVisitPlanTriggers)[number];
 
 const builtInTriggerSet: ReadonlySet<string> = new Set(builtInVisitPlanTriggers);
 
-/** Whether a table key is one of the {@link builtInVisitPlanTriggers}. */
+/**
+ * Whether a table key is one of the {@link builtInVisitPlanTriggers}: homevisit detects those
+ * itself, a school's own keys fire by their `when` condition.
+ *
+ * @example
+ * ```ts
+ * isBuiltInVisitPlanTrigger("under_14"); // true
+ * isBuiltInVisitPlanTrigger("rural_left_behind"); // false
+ * ```
+ */
 export function isBuiltInVisitPlanTrigger(key: string): key is BuiltInVisitPlanTrigger {
   return builtInTriggerSet.has(key);
 }

@@ -15,6 +15,7 @@ import {
   type StudentInput,
   visitPlanTableSchema,
   visitTaskIds,
+  visitTaskLabels,
 } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -121,6 +122,10 @@ describe("defaultVisitPlanTable", () => {
       "不在邻居或其他人面前谈论孩子的残疾诊断",
     );
     expect(defaultVisitPlanTable.every_visit?.cautions.map((c) => c["zh-CN"]).join()).toContain("六个不得");
+  });
+
+  it("numbers the six tasks as R4 does", () => {
+    expect(visitTaskIds.map((id) => visitTaskLabels[id].number)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it("is frozen, so a host cannot change it for everyone by accident", () => {
