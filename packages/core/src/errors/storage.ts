@@ -27,6 +27,10 @@ export const storageErrors = defineErrors({
       en: "The database is busy; try again shortly",
     },
   },
+  storage_unavailable: {
+    status: 503,
+    message: { "zh-CN": "无法连接数据库，请稍后重试", en: "The database cannot be reached; try again shortly" },
+  },
   storage_invalid_cursor: {
     status: 400,
     message: { "zh-CN": "分页游标无效", en: "The page cursor is not valid" },
