@@ -356,6 +356,30 @@ describe("compileFormTemplate", () => {
     expect(issues).toHaveLength(5);
   });
 
+  it("rejects __proto__ and Object.prototype names as unknown keys, never drops them silently", () => {
+    expect(issuesOf(() => compiled.parse(JSON.parse('{"__proto__":{"admin":true}}')))).toEqual([
+      { path: "", code: "unrecognized_keys" },
+    ]);
+    expect(issuesOf(() => compiled.parse({ toString: "x", hasOwnProperty: 1 }))).toEqual([
+      { path: "", code: "unrecognized_keys" },
+    ]);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it("rejects control characters in text, keeps line breaks in a textarea", () => {
+    const c = compileFormTemplate(
+      template([
+        { type: "text", key: "line", label: { "zh-CN": "单行" } },
+        { type: "textarea", key: "para", label: { "zh-CN": "多行" } },
+      ]),
+    );
+    expect(c.parse({ para: "第一行\n第二行\t完" })).toEqual({ para: "第一行\n第二行\t完" });
+    expect(issuesOf(() => c.parse({ line: "a\nb", para: "x\u0000y" }))).toEqual([
+      { path: "line", code: "custom_field_control_characters" },
+      { path: "para", code: "custom_field_control_characters" },
+    ]);
+  });
+
   it("rejects a non-object", () => {
     expect(issuesOf(() => compiled.parse(["hasPets"]))).toEqual([{ path: "", code: "invalid_type" }]);
     expect(issuesOf(() => compiled.parse(null))).toEqual([{ path: "", code: "invalid_type" }]);

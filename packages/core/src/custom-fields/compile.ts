@@ -102,7 +102,13 @@ function valueSchema(field: FieldDefinition): z.ZodType {
       if (field.type === "text" && field.pattern !== undefined) {
         schema = schema.regex(new RegExp(field.pattern, patternFlags));
       }
-      return schema;
+      // Control characters only smuggle things into logs and exports; a textarea keeps its
+      // line breaks and tabs.
+      const control =
+        field.type === "text" ? /[\u0000-\u001f\u007f]/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+      return schema.superRefine((text, ctx) => {
+        if (control.test(text)) addCatalogIssue(ctx, "custom_field_control_characters");
+      });
     }
     case "number":
     case "integer": {
@@ -268,7 +274,7 @@ function compile(template: FormTemplate): CompiledFormTemplate {
   const schema = z.preprocess((input) => {
     if (!isRecord(input)) return input;
     const visible = visibility(template, order, input);
-    return Object.fromEntries(Object.entries(input).filter(([key]) => !(key in shape) || visible.has(key)));
+    return Object.fromEntries(Object.entries(input).filter(([key]) => !Object.hasOwn(shape, key) || visible.has(key)));
   }, object) as unknown as z.ZodType<CustomFieldValues>;
   // Built on first use: validating records never needs it, and it is the costly part.
   let jsonSchema: JsonSchema | undefined;

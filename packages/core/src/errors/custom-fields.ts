@@ -81,6 +81,10 @@ export const customFieldErrors = defineErrors({
       en: "The value must be between {min} and {max}",
     },
   },
+  custom_field_control_characters: {
+    status: 422,
+    message: { "zh-CN": "文本中含有不允许的控制字符", en: "The text contains control characters" },
+  },
   custom_field_required: {
     status: 422,
     message: { "zh-CN": "必须填写字段“{key}”", en: 'The field "{key}" is required' },
