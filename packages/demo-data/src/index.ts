@@ -8,6 +8,8 @@
  *
  * @packageDocumentation
  */
+
+export { renderDemoReport } from "./demo-report.js";
 export {
   type CityOptions,
   type CountyOptions,

@@ -1,6 +1,6 @@
 import type { Grade, SchoolKind, Setting } from "@homevisit/core";
-import { type CountyGeography, settingOf, type TownGeography, type TownType, townGeography } from "./geography.js";
 import { flat } from "./flat.js";
+import { type CountyGeography, settingOf, type TownGeography, type TownType, townGeography } from "./geography.js";
 import type { Rng } from "./rng.js";
 
 /**

@@ -12,8 +12,8 @@ import {
   schoolYearOf,
   type Teacher,
 } from "@homevisit/core";
-import { mobileNumber, pickGivenName, pickSurname } from "./names.js";
 import { createDateCache, flat } from "./flat.js";
+import { mobileNumber, pickGivenName, pickSurname } from "./names.js";
 import { classIdOf, type SchoolPlan } from "./plan.js";
 import type { Rng } from "./rng.js";
 import { generateStudent, type StudentContext } from "./students.js";
@@ -217,9 +217,11 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
   const categoryFlags: CategoryFlag[] = [];
   const mentorships: Mentorship[] = [];
   const classIds = new Map<number, string>();
-  for (const cls of classes) classIds.set(classKey(cls.schoolYear, cls.grade, Number(cls.id.slice(cls.id.lastIndexOf("-") + 1))), cls.id);
+  for (const cls of classes)
+    classIds.set(classKey(cls.schoolYear, cls.grade, Number(cls.id.slice(cls.id.lastIndexOf("-") + 1))), cls.id);
   const context: StudentContext = {
-    classId: (year, grade, index) => classIds.get(classKey(year, grade, index)) ?? classIdOf(plan.id, year, grade, index),
+    classId: (year, grade, index) =>
+      classIds.get(classKey(year, grade, index)) ?? classIdOf(plan.id, year, grade, index),
     dates: createDateCache(),
     plan,
     school,

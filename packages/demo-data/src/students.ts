@@ -15,9 +15,9 @@ import {
   type Setting,
   type Student,
 } from "@homevisit/core";
+import { type DateCache, flat } from "./flat.js";
 import type { TownGeography } from "./geography.js";
 import { mobileNumber, type NameStyle, pickGivenName, pickSurname } from "./names.js";
-import { type DateCache, flat } from "./flat.js";
 import type { SchoolPlan } from "./plan.js";
 import type { Rng } from "./rng.js";
 
@@ -236,7 +236,15 @@ function homeAddress(context: StudentContext, migrant: boolean): HomeAddress {
     lat: Math.round((town.center.lat + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
     lng: Math.round((town.center.lng + (rng.next() - 0.5) * 0.04) * 1e5) / 1e5,
   };
-  return { county: plan.county.name, town: town.name, village: village.name, detail, coordinates, travelMinutes, remote };
+  return {
+    county: plan.county.name,
+    town: town.name,
+    village: village.name,
+    detail,
+    coordinates,
+    travelMinutes,
+    remote,
+  };
 }
 
 function livingSituation(shape: FamilyShape, boarding: boolean): LivingSituation {
@@ -270,7 +278,13 @@ function livingSituation(shape: FamilyShape, boarding: boolean): LivingSituation
   };
   const shapeNote = notes[shape];
   const note =
-    shapeNote !== undefined ? (boarding ? flat(`住校；${shapeNote}`) : shapeNote) : boarding ? "住校，周末回家" : undefined;
+    shapeNote !== undefined
+      ? boarding
+        ? flat(`住校；${shapeNote}`)
+        : shapeNote
+      : boarding
+        ? "住校，周末回家"
+        : undefined;
   return note === undefined ? { livesWith, parentsAway } : { livesWith, parentsAway, note };
 }
 
@@ -305,7 +319,13 @@ function guardiansFor(
     add("mother", motherSurname + pickGivenName(rng, "woman"), mobileNumber(rng), lives, away);
   // Elders often have no mobile of their own; a foster parent always has one.
   const elder = (relation: Guardian["relation"], family: string, style: NameStyle, phoneShare = 0.7): void =>
-    add(relation, family + pickGivenName(rng, style), rng.chance(phoneShare) ? mobileNumber(rng) : undefined, true, false);
+    add(
+      relation,
+      family + pickGivenName(rng, style),
+      rng.chance(phoneShare) ? mobileNumber(rng) : undefined,
+      true,
+      false,
+    );
   switch (shape) {
     case "together":
       mother(true, false);
@@ -503,7 +523,16 @@ export function generateStudent(context: StudentContext, seat: StudentSeat): Gen
     const flaggedAt = instantOn(validFrom, rng);
     const flaggedBy = seat.classTeacherId;
     const flag: CategoryFlag = rng.chance(0.5)
-      ? { id, studentId: seat.id, category, validFrom, evidence, flaggedBy, flaggedAt, reviewOn: addDays(validFrom, 180) }
+      ? {
+          id,
+          studentId: seat.id,
+          category,
+          validFrom,
+          evidence,
+          flaggedBy,
+          flaggedAt,
+          reviewOn: addDays(validFrom, 180),
+        }
       : { id, studentId: seat.id, category, validFrom, evidence, flaggedBy, flaggedAt };
     flags.push(flag);
     return flag;

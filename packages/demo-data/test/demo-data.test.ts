@@ -113,7 +113,12 @@ describe("generateSchool", () => {
   });
 
   it("makes a rural nine-year school in 遂昌县 of about 720 students by default", () => {
-    expect(school).toMatchObject({ kind: "nine_year", setting: "rural", countyId: "lishui-suichang", cityId: "lishui" });
+    expect(school).toMatchObject({
+      kind: "nine_year",
+      setting: "rural",
+      countyId: "lishui-suichang",
+      cityId: "lishui",
+    });
     expect(data.counties).toEqual([{ id: "lishui-suichang", cityId: "lishui", name: "遂昌县", setting: "rural" }]);
     expect(data.students.length).toBeGreaterThan(600);
     expect(data.students.length).toBeLessThan(850);
@@ -147,7 +152,10 @@ describe("generateSchool", () => {
   });
 
   it("has new students: the entry grade, and a few transferred in", () => {
-    const statuses = data.students.map((s) => ({ s, status: newStudentStatus(s, school ?? { id: "", kind: "nine_year" }, date) }));
+    const statuses = data.students.map((s) => ({
+      s,
+      status: newStudentStatus(s, school ?? { id: "", kind: "nine_year" }, date),
+    }));
     const entry = statuses.filter((x) => x.status.isNew && x.status.reason === "entry_grade");
     expect(entry.length).toBeGreaterThan(40);
     for (const { s } of entry) expect([1, 7]).toContain(currentEnrolment(s, date)?.grade);
