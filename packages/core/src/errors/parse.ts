@@ -54,15 +54,19 @@ function localize(issue: z.core.$ZodIssue): { code: string; message: LocalizedTe
       },
     };
   }
-  // zod's locale maps read the raw issue; the finalized one has what they use.
-  const raw = issue as unknown as z.core.$ZodRawIssue;
+  // zod's locale maps read the raw issue; the finalized one has what they use. Unknown keys
+  // come from the client and could themselves be personal data (a phone number used as a
+  // key): name only keys that look like identifiers.
+  const raw = (issue.code === "unrecognized_keys"
+    ? { ...issue, keys: issue.keys.map((k) => (/^[A-Za-z_$][\w$]{0,63}$/.test(k) ? k : "…")) }
+    : issue) as unknown as z.core.$ZodRawIssue;
   const pick = (result: ReturnType<typeof zodEn>): string | undefined =>
     typeof result === "string" ? result : result?.message;
   return {
     code: issue.code,
     message: {
-      "zh-CN": pick(zodZh(raw)) ?? issue.message,
-      en: pick(zodEn(raw)) ?? issue.message,
+      "zh-CN": pick(zodZh(raw)) ?? (raw as { message?: string }).message ?? issue.code,
+      en: pick(zodEn(raw)) ?? (raw as { message?: string }).message ?? issue.code,
     },
   };
 }
