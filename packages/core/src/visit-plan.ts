@@ -514,7 +514,7 @@ export const defaultVisitPlanTable: Readonly<VisitPlanTable> = deepFreeze({
     cautions: [],
     tasks: ["learn_family_situation"],
     outreachGoals: ["care"],
-    rank: 210,
+    rank: 500,
     enabled: true,
   },
   no_in_home_visit: {
@@ -536,7 +536,7 @@ export const defaultVisitPlanTable: Readonly<VisitPlanTable> = deepFreeze({
     cautions: [],
     tasks: ["learn_family_situation"],
     outreachGoals: ["care"],
-    rank: 220,
+    rank: 510,
     enabled: true,
   },
   long_since_last_visit: {
@@ -558,7 +558,7 @@ export const defaultVisitPlanTable: Readonly<VisitPlanTable> = deepFreeze({
     cautions: [],
     tasks: ["learn_family_situation"],
     outreachGoals: ["care"],
-    rank: 230,
+    rank: 520,
     enabled: true,
   },
   disability: {
@@ -1109,8 +1109,8 @@ function categoryList(categories: readonly PriorityCategory[], locale: Locale): 
  *   date: "2026-10-15",
  * });
  * plan.triggers.map((x) => x.key);
- * // ["mentor_needed", "open_follow_ups", "newly_flagged_category", "no_in_home_visit",
- * //  "economic_hardship", "every_visit"]
+ * // ["mentor_needed", "open_follow_ups", "newly_flagged_category", "economic_hardship",
+ * //  "no_in_home_visit", "every_visit"]
  * plan.mentorNeeded; // true
  * plan.prepare[0]?.text["zh-CN"]; // "访前与学校商定德育导师人选"
  * ```

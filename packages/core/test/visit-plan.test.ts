@@ -384,12 +384,12 @@ describe("derivePersonalisedPlan: several categories, ordering and dedupe", () =
       "mentor_needed",
       "open_follow_ups",
       "newly_flagged_category",
-      "no_in_home_visit",
       "disability",
       "economic_hardship",
       "left_behind_or_single_parent",
       "parents_away",
       "lives_with_grandparents",
+      "no_in_home_visit",
       "under_14",
       "every_visit",
     ]);
