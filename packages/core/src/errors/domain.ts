@@ -20,7 +20,7 @@ export const domainErrors = defineErrors({
   },
   primary_guardian_count: {
     status: 422,
-    message: { "zh-CN": "必须恰好有一位主要监护人", en: "Exactly one guardian must be the primary guardian" },
+    message: { "zh-CN": "主要监护人最多只能有一位", en: "At most one guardian may be the primary guardian" },
   },
   alternative_venue_reason_required: {
     status: 422,
