@@ -1,0 +1,11 @@
+/**
+ * `@homevisit/storage-postgres`: the homevisit storage port on PostgreSQL, for a county or city
+ * bureau. Built on the shared SQL layer (`@homevisit/storage-sql`) with PostgreSQL's own
+ * strengths where they matter: row locks for versioned writes and the outbox, `unnest` bulk
+ * inserts, transparent re-runs after deadlocks, a configurable schema, and the host's own
+ * `pg.Pool` accepted as it is.
+ *
+ * @packageDocumentation
+ */
+export * from "./postgres-pool.js";
+export * from "./postgres-store.js";

@@ -1,0 +1,181 @@
+import { HomevisitError, isHomevisitError } from "@homevisit/core";
+
+/** A query result, as `pg` returns it. */
+export interface PgQueryResult {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
+  command: string;
+}
+
+/** A connection checked out of a pool: the part of `pg.PoolClient` the adapter uses. */
+export interface PgPoolClient {
+  query(text: string, values?: unknown[]): Promise<PgQueryResult>;
+  /** Returns the connection; with an error, the pool discards it instead. */
+  release(error?: Error | boolean): void;
+}
+
+/**
+ * A connection pool: the part of `pg.Pool` the adapter uses. A host's own `pg.Pool` fits as
+ * it is; {@link pglitePool} makes one from PGlite.
+ */
+export interface PgPool {
+  connect(): Promise<PgPoolClient>;
+  end(): Promise<void>;
+}
+
+/** A PGlite query result. */
+export interface PGliteResult {
+  rows: unknown[];
+  affectedRows?: number;
+  command?: string;
+  rowCount?: number;
+}
+
+/** The part of a PGlite instance {@link pglitePool} uses. */
+export interface PGliteLike {
+  query(text: string, params?: unknown[]): Promise<PGliteResult>;
+  /** Runs several statements without parameters. */
+  exec(text: string): Promise<PGliteResult[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A pool over one PGlite database (WASM PostgreSQL, one connection): `connect()` hands the
+ * connection to one caller at a time, so transactions never interleave. For tests, demos and
+ * browsers; use a server for real work.
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite";
+ * const storage = postgresStorage({ pool: pglitePool(await PGlite.create()) });
+ * await storage.migrations.migrate(); // [1, 2]
+ * ```
+ */
+export function pglitePool(db: PGliteLike): PgPool {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    async connect() {
+      let release!: () => void;
+      const turn = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const previous = tail;
+      tail = previous.then(() => turn);
+      await previous;
+      let released = false;
+      return {
+        async query(text, values) {
+          // Without parameters the text may hold several statements (BEGIN; SET LOCAL …),
+          // which only PGlite's simple-query path accepts.
+          const result =
+            values === undefined || values.length === 0
+              ? ((await db.exec(text)).at(-1) ?? { rows: [] })
+              : await db.query(text, values);
+          return {
+            rows: result.rows as Record<string, unknown>[],
+            rowCount: result.affectedRows ?? result.rowCount ?? result.rows.length,
+            command: result.command ?? "",
+          };
+        },
+        release() {
+          if (released) return;
+          released = true;
+          release();
+        },
+      };
+    },
+    async end() {
+      await db.close();
+    },
+  };
+}
+
+/** SQLSTATEs after which the whole transaction is simply run again. */
+const retryableCodes = new Set([
+  "40001", // serialization_failure
+  "40P01", // deadlock_detected
+  "55P03", // lock_not_available
+]);
+
+/** SQLSTATE classes and socket errors that mean the server cannot be reached. */
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "53300", // too_many_connections
+]);
+
+// Marks the busy errors made from retryable driver errors, so `transaction` retries them even
+// after they passed through a repository.
+const retryable = new WeakSet<object>();
+
+/** Whether an error is one after which the transaction should be run again. */
+export function isRetryable(error: unknown): boolean {
+  return typeof error === "object" && error !== null && retryable.has(error);
+}
+
+function driverCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function isDriverError(error: unknown): boolean {
+  const code = driverCode(error);
+  if (code !== undefined && (/^[0-9A-Z]{5}$/.test(code) || unavailableCodes.has(code))) return true;
+  return error instanceof Error && driverMessages.test(error.message);
+}
+
+// Errors the pg driver throws without a code: a dropped connection, a pool timeout or an ended pool.
+const driverMessages =
+  /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end|Client was closed/i;
+
+// Tables whose primary key is what stops two concurrent appends from forking an audit chain:
+// a violation there means "another append won the race", so the transaction runs again.
+const raceTables = new Set(["hv_audit", "hv_audit_heads"]);
+
+/**
+ * Translates a driver error into a `HomevisitError`: unique violations into `conflict` (or,
+ * for the audit chain's keys, a retryable `storage_busy`), serialisation failures and deadlocks
+ * into a retryable `storage_busy`, connection failures into `storage_unavailable`, bad values
+ * into `validation_failed`, any other driver error into `internal_error` (the driver error kept
+ * only as `cause`, for logs). Anything that is not a driver error — a `HomevisitError`, an
+ * error thrown by the caller's own code — is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * translatePgError(Object.assign(new Error("duplicate key"), { code: "23505" })).code; // "conflict"
+ * translatePgError(new Error("boom")); // the same Error("boom")
+ * ```
+ */
+export function translatePgError(error: unknown): unknown {
+  if (isHomevisitError(error) || !isDriverError(error)) return error;
+  const code = driverCode(error);
+  const table = (error as { table?: unknown }).table;
+  if (code === "23505" && !(typeof table === "string" && raceTables.has(table))) {
+    return new HomevisitError("conflict", { params: { entity: "record" }, cause: error });
+  }
+  if (code !== undefined && (retryableCodes.has(code) || code === "23505")) {
+    const busy = new HomevisitError("storage_busy", { cause: error });
+    retryable.add(busy);
+    return busy;
+  }
+  if (code !== undefined && (unavailableCodes.has(code) || code.startsWith("08") || code.startsWith("57"))) {
+    return new HomevisitError("storage_unavailable", { cause: error });
+  }
+  if (code === undefined) {
+    const message = error instanceof Error ? error.message : "";
+    return /Cannot use a pool after calling end|Client was closed/i.test(message)
+      ? new HomevisitError("storage_closed", { cause: error })
+      : new HomevisitError("storage_unavailable", { cause: error });
+  }
+  if (code.startsWith("22")) return new HomevisitError("validation_failed", { cause: error });
+  return new HomevisitError("internal_error", { cause: error });
+}
