@@ -93,7 +93,7 @@ describe("studentSchema", () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.error.issues.map((i) => [i.path, i.code])).toEqual([[["guardians"], "primary_guardian_count"]]);
-    expect(result.error.issues[0]?.message["zh-CN"]).toBe("必须恰好有一位主要监护人");
+    expect(result.error.issues[0]?.message["zh-CN"]).toBe("主要监护人最多只能有一位");
   });
 
   it.each([
