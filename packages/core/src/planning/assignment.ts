@@ -400,7 +400,8 @@ export function reassignCaseload(plan: AssignmentPlan, input: ReassignCaseloadIn
 /**
  * The load one obligation puts on its lead and the visits it counts against capacity:
  * the kind's weight plus round-trip travel hours × `travelWeightPerHour`, times the number of
- * occurrences for a recurring contact.
+ * occurrences for a recurring contact. Pass a `Map` as `occurrenceCache` to expand each
+ * recurring rule text and window once across many calls.
  *
  * @example
  * ```ts
@@ -413,13 +414,21 @@ export function obligationLoad(
   obligation: Pick<Obligation, "kind" | "window" | "rrule">,
   address: { travelMinutes?: number | undefined } | undefined,
   options: AssignmentOptions,
+  occurrenceCache?: Map<string, number>,
 ): { load: number; visits: number } {
   let visits = 1;
   if (obligation.rrule !== undefined) {
-    try {
-      visits = Math.max(1, expandRecurrence(obligation.rrule, obligation.window).length);
-    } catch {
-      visits = 1;
+    // Many students share one rule text and window: expand each combination once.
+    const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+    const cached = occurrenceCache?.get(key);
+    if (cached !== undefined) visits = cached;
+    else {
+      try {
+        visits = Math.max(1, expandRecurrence(obligation.rrule, obligation.window).length);
+      } catch {
+        visits = 1;
+      }
+      occurrenceCache?.set(key, visits);
     }
   }
   const travelHours = ((address?.travelMinutes ?? 0) * 2) / 60;
@@ -481,10 +490,11 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     .sort((a, b) => cmp(a.id, b.id));
 
   const loadCache = new Map<string, { load: number; visits: number }>();
+  const occurrenceCache = new Map<string, number>();
   const weightOf = (o: Obligation): { load: number; visits: number } => {
     let w = loadCache.get(o.id);
     if (!w) {
-      w = obligationLoad(o, studentsById.get(o.studentId)?.address, options);
+      w = obligationLoad(o, studentsById.get(o.studentId)?.address, options, occurrenceCache);
       loadCache.set(o.id, w);
     }
     return w;

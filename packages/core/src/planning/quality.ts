@@ -123,9 +123,10 @@ export function planQuality(plan: AssignmentPlan, input: PlanQualityInput): Plan
   const inPost = input.teachers.filter((t) => isTeacherInPost(t, input.term));
   const loads = new Map<string, TeacherLoad>(inPost.map((t) => [t.id, { teacherId: t.id, visits: 0, load: 0 }]));
   const obligationById = new Map(input.obligations.map((o) => [o.id, o]));
+  const occurrenceCache = new Map<string, number>();
   for (const a of plan.assignments) {
     const o = obligationById.get(a.obligationId);
-    const w = o ? obligationLoad(o, addressOf.get(o.studentId), options) : { load: 1, visits: 1 };
+    const w = o ? obligationLoad(o, addressOf.get(o.studentId), options, occurrenceCache) : { load: 1, visits: 1 };
     const lead = loads.get(a.leadTeacherId);
     if (lead) {
       lead.visits += w.visits;

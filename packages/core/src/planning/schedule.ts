@@ -209,6 +209,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const assignmentByObligation = new Map(input.assignments.map((a) => [a.obligationId, a]));
 
   const tasks: Task[] = [];
+  const expansions = new Map<string, IsoDate[]>();
   const sortedObligations = [...input.obligations].sort((a, b) => cmp(a.id, b.id));
   for (const obligation of sortedObligations) {
     const assignment = assignmentByObligation.get(obligation.id);
@@ -242,7 +243,9 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     }
     let occurrences: IsoDate[];
     try {
-      occurrences = expandRecurrence(obligation.rrule, obligation.window);
+      const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+      occurrences = expansions.get(key) ?? expandRecurrence(obligation.rrule, obligation.window);
+      expansions.set(key, occurrences);
     } catch (error) {
       const problem = error instanceof HomevisitError ? String(error.params.problem) : "unreadable rule";
       unscheduled.push(unscheduledOf(obligation, "schedule_rrule_invalid", { problem }));
@@ -269,12 +272,21 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   );
   const groups = new Map<string, Task[]>();
   for (const t of tasks) {
+    // An occurrence of a recurring contact keeps to its own date: it is never pulled into a trip.
+    if (t.occurrence !== undefined) continue;
     const list = groups.get(t.group) ?? [];
     list.push(t);
     groups.set(t.group, list);
   }
 
-  const state = new SchedulerState(input, options);
+  let first: IsoDate | undefined;
+  let last: IsoDate | undefined;
+  for (const t of tasks) {
+    if (first === undefined || t.from < first) first = t.from;
+    if (last === undefined || t.to > last) last = t.to;
+  }
+  const days = new DayTable(first ?? input.term.start, last ?? input.term.start);
+  const state = new SchedulerState(input, options, days);
   const slots: ProposedSlot[] = [];
   for (const task of tasks) {
     if (task.placed) continue;
@@ -287,9 +299,20 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       unscheduled.push({ ...unscheduledOf(task.obligation, trip.code, params), ...occurrenceOf(task) });
       continue;
     }
-    for (const member of groups.get(task.group) ?? []) {
-      if (trip.members.length >= options.maxPerDay) break;
-      if (!member.placed && member !== task) state.tryJoin(trip, member);
+    const group = groups.get(task.group) ?? [];
+    // Look at a bounded number of open members: trying every one for every trip made big
+    // groups (a mentor's weekly contacts in one village) quadratic.
+    let looked = 0;
+    for (const member of group) {
+      if (looked >= 8 * options.maxPerDay || state.room(trip) <= 0) break;
+      if (member.placed || member === task || member.from > trip.date || member.to < trip.date) continue;
+      looked++;
+      state.tryJoin(trip, member);
+    }
+    // Drop placed members now and then, so big groups (a mentor's weekly contacts) stay cheap.
+    if (group.length > 32) {
+      const open = group.filter((m) => !m.placed);
+      if (open.length < group.length / 2) groups.set(task.group, open);
     }
     state.commit(trip);
     const tripId = `${trip.lead}/${trip.date}/${clock(trip.start).replace(":", "")}`;
@@ -385,16 +408,21 @@ export function scheduleConflicts(
 // ——— internals ———
 
 class SchedulerState {
-  private readonly blocked = new Map<string, [number, number][]>();
-  private readonly perDay = new Map<string, number>();
-  private readonly perWeek = new Map<string, number>();
-  private readonly studentDays = new Set<string>();
+  // Nested maps keyed teacher → date: string keys built per lookup made most of the garbage.
+  private readonly blocked = new Map<string, Map<IsoDate, [number, number][]>>();
+  private readonly perDay = new Map<string, Map<IsoDate, number>>();
+  private readonly perWeek = new Map<string, Map<IsoDate, number>>();
+  private readonly studentDays = new Map<string, Set<IsoDate>>();
+  private readonly frontiers = new Map<string, number>();
+  private readonly everAvailable = new WeakMap<object, boolean>();
   private readonly dayClasses = new Map<IsoDate, DayClass>();
+  private readonly hoursCache = new WeakMap<object, Map<string, [number, number][]>>();
   private readonly classify: (date: IsoDate) => DayClass;
 
   constructor(
     input: ScheduleVisitsInput,
     private readonly options: ScheduleOptions,
+    private readonly days: DayTable,
   ) {
     for (const slot of input.busySlots) {
       const a = minutes(slot.from);
@@ -410,19 +438,30 @@ class SchedulerState {
     const stats = { unknown: 0, allowed: 0, family: 0, caps: 0, busy: 0 };
     const lead = task.assignment.leadTeacherId;
     const companion = task.assignment.companionTeacherId;
-    for (const date of candidateDays(task)) {
+    if (!this.familyEverAvailable(task.student)) return { code: "schedule_family_unavailable" };
+    const busyDays = this.studentDays.get(task.obligation.studentId);
+    const lead0 = this.frontier(lead);
+    const frontier = companion === undefined || lead0 > this.frontier(companion) ? lead0 : this.frontier(companion);
+    if (frontier > task.from) {
+      // Days skipped as full still count as allowed days where the teacher had no room.
+      stats.allowed++;
+      stats.family++;
+      stats.caps++;
+    }
+    for (const date of candidateDays(task, this.days, frontier)) {
       const kind = this.dayClass(date, task);
       if (kind === "unknown") stats.unknown++;
       if (kind !== "school" && kind !== "rest") continue;
       stats.allowed++;
-      if (this.studentDays.has(`${task.obligation.studentId}|${date}`)) continue;
+      if (!this.hasRoom(lead, date, 1) || (companion !== undefined && !this.hasRoom(companion, date, 1))) {
+        stats.caps++;
+        stats.family++;
+        continue;
+      }
+      if (busyDays?.has(date)) continue;
       const ranges = this.hours(kind, date, task.student);
       if (ranges.length === 0) continue;
       stats.family++;
-      if (!this.hasRoom(lead, date, 1) || (companion !== undefined && !this.hasRoom(companion, date, 1))) {
-        stats.caps++;
-        continue;
-      }
       const start = this.earliestStart(ranges, lead, companion, date, task.travel);
       if (start === undefined) {
         stats.busy++;
@@ -450,7 +489,7 @@ class SchedulerState {
     const { date } = trip;
     if (task.from > date || task.to < date) return;
     if (task.preferred.length > 0 && !task.preferred.some((w) => w.from <= date && date <= w.to)) return;
-    if (this.studentDays.has(`${task.obligation.studentId}|${date}`)) return;
+    if (this.studentDays.get(task.obligation.studentId)?.has(date)) return;
     if (trip.members.some((m) => m.task.obligation.studentId === task.obligation.studentId)) return;
     const kind = this.dayClass(date, task);
     if (kind !== "school" && kind !== "rest") return;
@@ -492,15 +531,60 @@ class SchedulerState {
     const n = trip.members.length;
     for (const teacherId of people) {
       this.block(teacherId, trip.date, trip.start - trip.travel, trip.end + trip.travel);
-      const dayKey = `${teacherId}|${trip.date}`;
-      this.perDay.set(dayKey, (this.perDay.get(dayKey) ?? 0) + n);
-      const weekKey = `${teacherId}|${weekOf(trip.date)}`;
-      this.perWeek.set(weekKey, (this.perWeek.get(weekKey) ?? 0) + n);
+      increment(this.perDay, teacherId, trip.date, n);
+      increment(this.perWeek, teacherId, this.days.week(trip.date), n);
     }
     for (const m of trip.members) {
       m.task.placed = true;
-      this.studentDays.add(`${m.task.obligation.studentId}|${trip.date}`);
+      const studentId = m.task.obligation.studentId;
+      let dates = this.studentDays.get(studentId);
+      if (!dates) {
+        dates = new Set();
+        this.studentDays.set(studentId, dates);
+      }
+      dates.add(trip.date);
     }
+  }
+
+  /** The first date from which the teacher may still have room: every day before it is full. */
+  private frontier(teacherId: string): IsoDate {
+    let index = this.frontiers.get(teacherId) ?? 0;
+    for (let date = this.days.at(index); date !== undefined && !this.hasRoom(teacherId, date, 1); index++) {
+      date = this.days.at(index + 1);
+    }
+    this.frontiers.set(teacherId, index);
+    return this.days.at(index) ?? "9999-12-31";
+  }
+
+  /** How many more visits the trip's teachers can take that day and week. */
+  room(trip: Trip): number {
+    const room =
+      trip.companion === undefined
+        ? this.roomOf(trip.lead, trip.date)
+        : Math.min(this.roomOf(trip.lead, trip.date), this.roomOf(trip.companion, trip.date));
+    return room - trip.members.length;
+  }
+
+  private roomOf(teacherId: string, date: IsoDate): number {
+    return Math.min(
+      this.options.maxPerDay - (this.perDay.get(teacherId)?.get(date) ?? 0),
+      this.options.maxPerWeek - (this.perWeek.get(teacherId)?.get(this.days.week(date)) ?? 0),
+    );
+  }
+
+  /** Whether the family's stated availability meets the allowed hours on any weekday at all. */
+  private familyEverAvailable(student: ScheduleStudent): boolean {
+    if ((student.availability ?? []).length === 0) return true;
+    let answer = this.everAvailable.get(student);
+    if (answer === undefined) {
+      answer = false;
+      for (let weekday = 1; weekday <= 7 && !answer; weekday++) {
+        answer =
+          this.hoursOn("school", weekday, student).length > 0 || this.hoursOn("rest", weekday, student).length > 0;
+      }
+      this.everAvailable.set(student, answer);
+    }
+    return answer;
   }
 
   private dayClass(date: IsoDate, task: Task): DayClass {
@@ -521,12 +605,30 @@ class SchedulerState {
 
   /** Allowed hours of the day, cut to the family's stated availability when there is one. */
   private hours(kind: "school" | "rest", date: IsoDate, student: ScheduleStudent): [number, number][] {
+    return this.hoursOn(kind, this.days.weekday(date), student);
+  }
+
+  private hoursOn(kind: "school" | "rest", weekday: number, student: ScheduleStudent): [number, number][] {
+    const key = `${kind}${weekday}`;
+    let perStudent = this.hoursCache.get(student);
+    if (!perStudent) {
+      perStudent = new Map();
+      this.hoursCache.set(student, perStudent);
+    }
+    let ranges = perStudent.get(key);
+    if (!ranges) {
+      ranges = this.computeHours(kind, weekday, student);
+      perStudent.set(key, ranges);
+    }
+    return ranges;
+  }
+
+  private computeHours(kind: "school" | "rest", weekday: number, student: ScheduleStudent): [number, number][] {
     const allowed = (kind === "school" ? this.options.allowedHours.schoolDay : this.options.allowedHours.restDay).map(
       (r) => [minutes(r.from), minutes(r.to)] as [number, number],
     );
     const availability = student.availability ?? [];
     if (availability.length === 0) return allowed.sort((x, y) => x[0] - y[0]);
-    const weekday = isoWeekday(date);
     const result: [number, number][] = [];
     for (const w of availability) {
       if (!w.weekdays.includes(weekday)) continue;
@@ -543,8 +645,8 @@ class SchedulerState {
 
   private hasRoom(teacherId: string, date: IsoDate, visits: number): boolean {
     return (
-      (this.perDay.get(`${teacherId}|${date}`) ?? 0) + visits <= this.options.maxPerDay &&
-      (this.perWeek.get(`${teacherId}|${weekOf(date)}`) ?? 0) + visits <= this.options.maxPerWeek
+      (this.perDay.get(teacherId)?.get(date) ?? 0) + visits <= this.options.maxPerDay &&
+      (this.perWeek.get(teacherId)?.get(this.days.week(date)) ?? 0) + visits <= this.options.maxPerWeek
     );
   }
 
@@ -572,7 +674,7 @@ class SchedulerState {
 
   /** The first blocked interval of the teacher on the date that overlaps [a, b), if any. */
   private clash(teacherId: string, date: IsoDate, a: number, b: number): [number, number] | undefined {
-    const list = this.blocked.get(`${teacherId}|${date}`);
+    const list = this.blocked.get(teacherId)?.get(date);
     if (!list) return undefined;
     let found: [number, number] | undefined;
     for (const interval of list) {
@@ -582,10 +684,14 @@ class SchedulerState {
   }
 
   private block(teacherId: string, date: IsoDate, a: number, b: number): void {
-    const key = `${teacherId}|${date}`;
-    const list = this.blocked.get(key) ?? [];
-    list.push([a, b]);
-    this.blocked.set(key, list);
+    let perDate = this.blocked.get(teacherId);
+    if (!perDate) {
+      perDate = new Map();
+      this.blocked.set(teacherId, perDate);
+    }
+    const list = perDate.get(date);
+    if (list) list.push([a, b]);
+    else perDate.set(date, [[a, b]]);
   }
 }
 
@@ -622,20 +728,90 @@ function classifier(input: ScheduleVisitsInput, options: ScheduleOptions): (date
   };
 }
 
-/** Days of the task's window: those in preferred windows first, then the rest, each in date order. */
-function* candidateDays(task: Task): Generator<IsoDate> {
+/**
+ * Dates with their weekday and week, built once per run: date arithmetic through `Date` for
+ * every day of every task's window dominated the scheduler's time on a big school.
+ */
+class DayTable {
+  private readonly info = new Map<IsoDate, { index: number; weekday: number; week: IsoDate }>();
+  private readonly dates: IsoDate[] = [];
+
+  constructor(from: IsoDate, to: IsoDate) {
+    const cursor = new Date(`${from}T00:00:00Z`);
+    const end = Date.parse(`${to}T00:00:00Z`);
+    let week = addDays(from, 1 - isoWeekday(from));
+    for (let index = 0; cursor.getTime() <= end; index++) {
+      const date = cursor.toISOString().slice(0, 10);
+      const day = cursor.getUTCDay();
+      const weekday = day === 0 ? 7 : day;
+      if (weekday === 1) week = date;
+      this.info.set(date, { index, weekday, week });
+      this.dates.push(date);
+      cursor.setUTCDate(cursor.getUTCDate() + 1);
+    }
+  }
+
+  weekday(date: IsoDate): number {
+    return this.info.get(date)?.weekday ?? isoWeekday(date);
+  }
+
+  week(date: IsoDate): IsoDate {
+    return this.info.get(date)?.week ?? addDays(date, 1 - isoWeekday(date));
+  }
+
+  /** The date at a position of the table, if inside it. */
+  at(index: number): IsoDate | undefined {
+    return this.dates[index];
+  }
+
+  /** The position of a date in the table (-1 outside it). */
+  indexOf(date: IsoDate): number {
+    return this.info.get(date)?.index ?? -1;
+  }
+
+  /** The dates from `from` to `to`, both included. */
+  range(from: IsoDate, to: IsoDate): IsoDate[] {
+    const a = this.info.get(from);
+    const b = this.info.get(to);
+    if (a && b) return this.dates.slice(a.index, b.index + 1);
+    const out: IsoDate[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+    return out;
+  }
+}
+
+/**
+ * Days of the task's window: those in preferred windows first, then the rest from `startAt`
+ * on (days before it are known full for the teachers), each in date order.
+ */
+function* candidateDays(task: Task, table: DayTable, startAt: IsoDate): Generator<IsoDate> {
+  const restFrom = startAt > task.from ? startAt : task.from;
+  if (task.preferred.length === 0) {
+    if (restFrom <= task.to) yield* table.range(restFrom, task.to);
+    return;
+  }
   const seen = new Set<IsoDate>();
   const preferred = [...task.preferred].sort((a, b) => cmp(a.from, b.from));
   for (const w of preferred) {
     const from = w.from > task.from ? w.from : task.from;
     const to = w.to < task.to ? w.to : task.to;
-    for (let d = from; d <= to; d = addDays(d, 1)) {
+    if (from > to) continue;
+    for (const d of table.range(from, to)) {
       if (seen.has(d)) continue;
       seen.add(d);
       yield d;
     }
   }
-  for (let d = task.from; d <= task.to; d = addDays(d, 1)) if (!seen.has(d)) yield d;
+  if (restFrom <= task.to) for (const d of table.range(restFrom, task.to)) if (!seen.has(d)) yield d;
+}
+
+function increment(map: Map<string, Map<IsoDate, number>>, teacherId: string, key: IsoDate, n: number): void {
+  let perKey = map.get(teacherId);
+  if (!perKey) {
+    perKey = new Map();
+    map.set(teacherId, perKey);
+  }
+  perKey.set(key, (perKey.get(key) ?? 0) + n);
 }
 
 function unscheduledOf(
@@ -653,10 +829,6 @@ function unscheduledOf(
 
 function occurrenceOf(task: Task): { occurrence?: IsoDate } {
   return task.occurrence === undefined ? {} : { occurrence: task.occurrence };
-}
-
-function weekOf(date: IsoDate): IsoDate {
-  return addDays(date, 1 - isoWeekday(date));
 }
 
 function minutes(time: string): number {
