@@ -54,10 +54,10 @@ const kindWeights: Record<Setting, readonly (readonly [SchoolKind, number])[]> =
 // Students per school by kind and setting, [min, max].
 const sizeRanges: Record<SchoolKind, Record<Setting, readonly [number, number]>> = {
   kindergarten: { urban: [150, 330], town: [110, 260], rural: [50, 160] },
-  primary: { urban: [800, 1800], town: [350, 1100], rural: [120, 450] },
+  primary: { urban: [800, 1800], town: [300, 1000], rural: [120, 450] },
   junior: { urban: [900, 1500], town: [500, 1200], rural: [300, 700] },
   senior: { urban: [1500, 3000], town: [1000, 2400], rural: [900, 1800] },
-  nine_year: { urban: [800, 1500], town: [350, 950], rural: [150, 550] },
+  nine_year: { urban: [800, 1500], town: [300, 900], rural: [150, 550] },
   twelve_year: { urban: [1500, 2800], town: [1200, 2200], rural: [900, 1500] },
 };
 

@@ -56,12 +56,12 @@ const classSizes: Record<SchoolKind, Record<School["setting"], number>> = {
 
 // Students per teacher: kindergartens run two teachers a class.
 const studentsPerTeacher: Record<SchoolKind, number> = {
-  kindergarten: 14,
-  primary: 13,
-  junior: 13,
-  senior: 12,
-  nine_year: 13,
-  twelve_year: 12.5,
+  kindergarten: 13,
+  primary: 12.5,
+  junior: 12.5,
+  senior: 11.5,
+  nine_year: 12.5,
+  twelve_year: 12,
 };
 
 const subjectsByStage = {
