@@ -5,6 +5,7 @@ import { commonErrors } from "./common.js";
 import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
 import { obligationErrors } from "./obligations.js";
+import { restErrors } from "./rest.js";
 import { scheduleErrors } from "./schedule.js";
 import { storageErrors } from "./storage.js";
 import { visitPlanErrors } from "./visit-plan.js";
@@ -22,6 +23,7 @@ export const errorCatalog = {
   ...customFieldErrors,
   ...domainErrors,
   ...obligationErrors,
+  ...restErrors,
   ...scheduleErrors,
   ...storageErrors,
   ...visitPlanErrors,

@@ -1,0 +1,451 @@
+import { actorSchema, HomevisitError, isHomevisitError, type Locale, pickLocale } from "@homevisit/core";
+import { Hono } from "hono";
+import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited } from "./body.js";
+import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
+import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
+import { toProblem } from "./problem.js";
+import { type RestRoute, type RestUseCase, restRoutes, versionField } from "./routes.js";
+
+/** Options of a use case call, as the engine takes them. */
+export interface RestCallOptions {
+  purpose?: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * What `createRestHandler` needs of an engine: its use case registry, and for each use case
+ * either `engine.call(name, …)` or the bound function at `engine[area][method]` (the name is
+ * `area.method`).
+ */
+export interface RestEngine {
+  readonly useCases: Iterable<RestUseCase> | Readonly<Record<string, RestUseCase>>;
+  readonly call?: (name: string, actor: unknown, input: unknown, options?: RestCallOptions) => Promise<unknown>;
+}
+
+/** One line for the host's log: codes and route names only, never request content. */
+export interface RestLogEntry {
+  level: "warn" | "error";
+  event: "internal_error" | "invalid_actor" | "get_actor_failed";
+  method: string;
+  /** The use case name, when a route matched. */
+  route?: string;
+  status: number;
+  /** The error's class name (`TypeError`, `SqliteError` …). */
+  errorName?: string;
+  /** The stack without its first line, which holds the message (it may quote data). */
+  stack?: string;
+}
+
+/** Options of {@link createRestHandler}. */
+export interface RestHandlerOptions {
+  /**
+   * The host's login: who sent this request. The ONLY source of identity — headers, query
+   * strings and bodies that claim a user, role or school are never read. Return `null` (or
+   * throw) for an anonymous request: it gets a 401 problem. The actor is checked with
+   * `actorSchema`; an invalid one also answers 401 and is logged as `invalid_actor`.
+   */
+  getActor: (request: Request) => unknown;
+  /** Where the routes are mounted, e.g. `/api/homevisit`. Default `""` (the root). */
+  basePath?: string;
+  /** Body, JSON and paging limits; each defaults to {@link defaultRestLimits}. */
+  limits?: Partial<RestLimits>;
+  /** Cross-origin access for browsers on other origins. Default: no CORS headers at all. */
+  cors?: CorsOptions;
+  /** The OpenAPI document at `{basePath}/openapi.json`; `false` to not serve it. */
+  openapi?: OpenApiOptions | false;
+  /** Where internal errors and invalid actors are reported. Default: nowhere. */
+  logger?: (entry: RestLogEntry) => void;
+}
+
+/** Headers a browser may send cross-origin: the ones this adapter reads. */
+export const restRequestHeaders = [
+  "Content-Type",
+  "If-Match",
+  "Idempotency-Key",
+  "Homevisit-Purpose",
+  "Accept-Language",
+] as const;
+
+/** The header that carries the stated purpose, percent-encoded UTF-8. */
+export const purposeHeader = "Homevisit-Purpose";
+
+const jsonType = "application/json; charset=utf-8";
+const problemType = "application/problem+json; charset=utf-8";
+const allowedIdempotencyKey = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Makes the REST handler: `(request: Request) => Promise<Response>`, one route per engine use
+ * case under `basePath`, plus `GET {basePath}/openapi.json`. Mount it in any host that speaks
+ * fetch (Hono, Next.js, Deno, Bun, workers) or, through `@hono/node-server`'s
+ * `getRequestListener`, in node:http, Express, Fastify and Koa.
+ *
+ * Behaviour, in order: CORS preflights are answered (no identity needed); `getActor(request)`
+ * must give an actor (401); the route must exist (404) for the method (405); bodies must be
+ * `application/json` UTF-8 (415) within the limits (413); `If-Match` is required where the use
+ * case takes `expectedVersion` (428, stale: 412); `Idempotency-Key` is passed on creates;
+ * `Homevisit-Purpose` (percent-encoded) is the stated purpose. Every error is an RFC 9457
+ * problem in the `Accept-Language` locale (zh-CN by default). Every API response carries
+ * `Cache-Control: no-store`: they may hold personal data about children.
+ *
+ * @example
+ * ```ts
+ * const handler = createRestHandler(engine, {
+ *   basePath: "/api/homevisit",
+ *   getActor: async (request) => (await hostSession(request))?.homevisitActor ?? null,
+ *   cors: { origins: ["https://campus.example.edu.cn"] },
+ * });
+ * const response = await handler(new Request("https://campus.example.edu.cn/api/homevisit/students?limit=20"));
+ * response.status; // 200 (or 401 without a session)
+ * ```
+ */
+export function createRestHandler(
+  engine: RestEngine,
+  options: RestHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const basePath = normaliseBasePath(options.basePath);
+  const limits: RestLimits = { ...defaultRestLimits, ...options.limits };
+  const useCases = registryOf(engine);
+  const routes = restRoutes(useCases);
+  const log = options.logger ?? (() => undefined);
+  const cors = options.cors;
+  let openApiText: string | undefined;
+
+  const app = new Hono({ strict: true });
+  const api = basePath === "" ? app : app.basePath(basePath);
+
+  const decorate = (request: Request, response: Response): Response => {
+    const headers = response.headers;
+    if (!headers.has("cache-control")) headers.set("Cache-Control", "no-store");
+    headers.append("Vary", "Accept-Language");
+    if (cors) for (const [k, v] of Object.entries(corsHeaders(request, cors))) headers.set(k, v);
+    return response;
+  };
+
+  const problem = (request: Request, error: unknown, route?: string, extra?: Record<string, string>): Response => {
+    const locale = localeOf(request);
+    const body = toProblem(error, locale);
+    if (body.status >= 500 && !isHomevisitError(error)) {
+      const entry: RestLogEntry = { level: "error", event: "internal_error", method: request.method, status: 500 };
+      if (route !== undefined) entry.route = route;
+      if (error instanceof Error) {
+        entry.errorName = error.name;
+        if (error.stack) entry.stack = error.stack.split("\n").slice(1).join("\n");
+      }
+      safeLog(log, entry);
+    }
+    const headers: Record<string, string> = { "Content-Type": problemType, "Content-Language": locale, ...extra };
+    return decorate(request, new Response(JSON.stringify(body), { status: body.status, headers }));
+  };
+
+  if (options.openapi !== false) {
+    const openapi = options.openapi ?? {};
+    api.get("/openapi.json", (c) => {
+      openApiText ??= JSON.stringify(createOpenApiDocument(useCases, { ...openapi, basePath, limits }));
+      const response = new Response(openApiText, {
+        status: 200,
+        headers: { "Content-Type": jsonType, "Cache-Control": "no-cache" },
+      });
+      return decorate(c.req.raw, response);
+    });
+  }
+
+  for (const route of routes) {
+    const call = callerOf(engine, route.name);
+    api.on(route.method, route.routerPath, async (c) => {
+      const request = c.req.raw;
+      try {
+        const actor = await authenticate(request, options.getActor, log);
+        const { input, callOptions } = await buildInput(
+          request,
+          route,
+          c.req.param() as Record<string, string>,
+          limits,
+        );
+        const output = await call(actor, input, callOptions);
+        return decorate(request, success(request, route, output));
+      } catch (error) {
+        return problem(request, error, route.name);
+      }
+    });
+  }
+
+  const matchers = routes.map((r) => ({
+    method: r.method,
+    pattern: new RegExp(
+      `^${escapeRegExp(basePath)}${r.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "[^/]+")}$`,
+    ),
+  }));
+  const allowedMethods = (pathname: string): string[] => {
+    const found: string[] = matchers.filter((m) => m.pattern.test(pathname)).map((m) => m.method);
+    if (found.length > 0 && found.includes("GET")) found.push("HEAD");
+    return found;
+  };
+
+  app.notFound(async (c) => {
+    const request = c.req.raw;
+    try {
+      await authenticate(request, options.getActor, log);
+      const allowed = allowedMethods(new URL(request.url).pathname);
+      if (allowed.length > 0) {
+        throw new HomevisitError("rest_method_not_allowed", { params: { method: safeMethod(request.method) } });
+      }
+      throw new HomevisitError("rest_route_not_found");
+    } catch (error) {
+      const allowed = allowedMethods(new URL(request.url).pathname);
+      return problem(
+        request,
+        error,
+        undefined,
+        allowed.length > 0 ? { Allow: [...allowed, "OPTIONS"].join(", ") } : {},
+      );
+    }
+  });
+  app.onError((error, c) => problem(c.req.raw, error));
+
+  return async (request: Request): Promise<Response> => {
+    try {
+      if (request.method === "OPTIONS") {
+        const allowed = allowedMethods(new URL(request.url).pathname);
+        const base = { Allow: [...allowed, "OPTIONS"].join(", "), "Cache-Control": "no-store" };
+        const headers = cors ? { ...base, ...preflight(request, cors, allowed) } : base;
+        return new Response(null, { status: 204, headers });
+      }
+      return await app.fetch(request);
+    } catch (error) {
+      return problem(request, error);
+    }
+  };
+}
+
+function success(request: Request, route: RestRoute, output: unknown): Response {
+  const headers = new Headers({ "Content-Type": jsonType, "Content-Language": localeOf(request) });
+  if (output === undefined || output === null) return new Response(null, { status: 204, headers });
+  if (route.etag) {
+    const version = (output as { version?: unknown }).version;
+    if (Number.isSafeInteger(version)) headers.set("ETag", `"${version}"`);
+  }
+  if (route.paged) {
+    const next = (output as { nextCursor?: unknown }).nextCursor;
+    if (typeof next === "string") {
+      const url = new URL(request.url);
+      url.searchParams.set("cursor", next);
+      headers.set("Link", `<${url.pathname}${url.search}>; rel="next"`);
+    }
+  }
+  const status = route.idempotent && route.method === "POST" ? 201 : 200;
+  return new Response(JSON.stringify(output), { status, headers });
+}
+
+async function authenticate(
+  request: Request,
+  getActor: RestHandlerOptions["getActor"],
+  log: (entry: RestLogEntry) => void,
+): Promise<unknown> {
+  let candidate: unknown;
+  try {
+    candidate = await getActor(request);
+  } catch (error) {
+    const entry: RestLogEntry = { level: "warn", event: "get_actor_failed", method: request.method, status: 401 };
+    if (error instanceof Error) entry.errorName = error.name;
+    safeLog(log, entry);
+    throw new HomevisitError("rest_unauthenticated");
+  }
+  if (candidate === null || candidate === undefined) throw new HomevisitError("rest_unauthenticated");
+  const parsed = actorSchema.safeParse(candidate);
+  if (!parsed.success) {
+    safeLog(log, { level: "warn", event: "invalid_actor", method: request.method, status: 401 });
+    throw new HomevisitError("rest_unauthenticated");
+  }
+  return parsed.data;
+}
+
+async function buildInput(
+  request: Request,
+  route: RestRoute,
+  params: Readonly<Record<string, string>>,
+  limits: RestLimits,
+): Promise<{ input: Record<string, unknown>; callOptions: RestCallOptions }> {
+  const callOptions: RestCallOptions = {};
+  const idempotencyKey = request.headers.get("idempotency-key");
+  if (idempotencyKey !== null) {
+    if (!route.idempotent) throw new HomevisitError("rest_idempotency_unsupported");
+    if (!allowedIdempotencyKey.test(idempotencyKey)) {
+      throw new HomevisitError("rest_malformed_header", { params: { header: "Idempotency-Key" } });
+    }
+    callOptions.idempotencyKey = idempotencyKey;
+  }
+  const purpose = request.headers.get(purposeHeader);
+  if (purpose !== null) {
+    try {
+      callOptions.purpose = decodeURIComponent(purpose);
+    } catch {
+      throw new HomevisitError("rest_malformed_header", { params: { header: purposeHeader } });
+    }
+  }
+  const input: Record<string, unknown> = {};
+  const url = new URL(request.url);
+  const queryKeys = new Set(url.searchParams.keys());
+  for (const key of queryKeys) {
+    const kind = route.queryFields[key];
+    if (kind === undefined || !Object.hasOwn(route.queryFields, key)) {
+      throw new HomevisitError("rest_unknown_parameter", { params: { name: safeName(key) }, path: ["query"] });
+    }
+    const values = url.searchParams.getAll(key);
+    if (kind === "array") {
+      input[key] = values;
+      continue;
+    }
+    if (values.length > 1) {
+      throw new HomevisitError("rest_repeated_parameter", { params: { name: safeName(key) }, path: ["query"] });
+    }
+    input[key] = coerce(values[0] ?? "", kind);
+  }
+  if (route.paged && typeof input.limit === "number" && input.limit > limits.pageSize) {
+    throw new HomevisitError("storage_page_size", { params: { max: limits.pageSize }, path: ["limit"] });
+  }
+  if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
+    const body = await readJsonBody(request, limits);
+    for (const [key, value] of Object.entries(body)) {
+      if (route.pathParams.includes(key)) {
+        throw new HomevisitError("rest_path_field_in_body", { params: { field: key }, path: [key] });
+      }
+      if (route.versioned && key === versionField) throw new HomevisitError("rest_version_in_body", { path: [key] });
+      input[key] = value;
+    }
+  }
+  for (const param of route.pathParams) input[param] = params[param] ?? "";
+  if (route.versioned) input[versionField] = parseIfMatch(request.headers.get("if-match"));
+  return { input, callOptions };
+}
+
+async function readJsonBody(request: Request, limits: RestLimits): Promise<Record<string, unknown>> {
+  const contentType = request.headers.get("content-type");
+  const declaredEmpty = request.headers.get("content-length")?.trim() === "0";
+  if (contentType === null) {
+    // A body-less POST (a transition that needs nothing but its path) is an empty object.
+    if (request.body === null || declaredEmpty) return {};
+    const bytes = await readBodyLimited(request, limits.bodyBytes);
+    if (bytes.byteLength === 0) return {};
+    throw new HomevisitError("rest_unsupported_media_type");
+  }
+  if (!isJsonContentType(contentType)) {
+    await request.body?.cancel().catch(() => undefined);
+    throw new HomevisitError("rest_unsupported_media_type");
+  }
+  const bytes = await readBodyLimited(request, limits.bodyBytes);
+  if (bytes.byteLength === 0) return {};
+  const value = parseJsonLimited(bytes, limits);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HomevisitError("validation_failed", {
+      issues: [
+        {
+          path: [],
+          code: "invalid_type",
+          message: { "zh-CN": "请求体须为 JSON 对象", en: "The body must be a JSON object" },
+        },
+      ],
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Whether a `Content-Type` is JSON in UTF-8: `application/json`, optionally with
+ * `charset=utf-8` (any other charset is refused).
+ *
+ * @example
+ * ```ts
+ * isJsonContentType("application/json; charset=UTF-8"); // true
+ * isJsonContentType("text/plain"); // false
+ * ```
+ */
+export function isJsonContentType(value: string): boolean {
+  const [type = "", ...params] = value.split(";").map((p) => p.trim().toLowerCase());
+  if (type !== "application/json") return false;
+  return params.every((p) => {
+    const [name, raw = ""] = p.split("=").map((s) => s.trim());
+    if (name !== "charset") return true;
+    return raw.replace(/^"|"$/g, "") === "utf-8";
+  });
+}
+
+/**
+ * The version an `If-Match` header names: `"3"` → 3 (weak `W/"3"` also accepted, since the
+ * version is the whole identity of a representation). Missing or `*`: `rest_precondition_required`
+ * (428); anything that cannot be a version: `version_conflict` (412), since it matches none.
+ *
+ * @example
+ * ```ts
+ * parseIfMatch('"7"'); // 7
+ * parseIfMatch(null); // throws rest_precondition_required
+ * ```
+ */
+export function parseIfMatch(header: string | null): number {
+  if (header === null || header.trim() === "" || header.trim() === "*") {
+    throw new HomevisitError("rest_precondition_required");
+  }
+  const match = /^(?:W\/)?"(\d{1,15})"$/.exec(header.trim());
+  const version = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(version) || version < 1) throw new HomevisitError("version_conflict");
+  return version;
+}
+
+function coerce(value: string, kind: "string" | "number" | "boolean"): unknown {
+  if (kind === "number") return /^-?\d{1,15}(\.\d{1,15})?$/.test(value) ? Number(value) : value;
+  if (kind === "boolean") return value === "true" ? true : value === "false" ? false : value;
+  return value;
+}
+
+function registryOf(engine: RestEngine): RestUseCase[] {
+  const registry = engine.useCases;
+  if (registry === null || typeof registry !== "object") throw new TypeError("engine.useCases is missing");
+  return Symbol.iterator in registry
+    ? [...(registry as Iterable<RestUseCase>)]
+    : Object.values(registry as Record<string, RestUseCase>);
+}
+
+type Caller = (actor: unknown, input: unknown, options: RestCallOptions) => Promise<unknown>;
+
+function callerOf(engine: RestEngine, name: string): Caller {
+  if (typeof engine.call === "function") {
+    const call = engine.call.bind(engine);
+    return (actor, input, options) => call(name, actor, input, options);
+  }
+  const dot = name.indexOf(".");
+  const area = (engine as unknown as Record<string, unknown>)[name.slice(0, dot)];
+  const fn = area && typeof area === "object" ? (area as Record<string, unknown>)[name.slice(dot + 1)] : undefined;
+  if (typeof fn !== "function") throw new TypeError(`the engine has no function for use case ${name}`);
+  return (actor, input, options) => (fn as Caller).call(area, actor, input, options);
+}
+
+function localeOf(request: Request): Locale {
+  return pickLocale(request.headers.get("accept-language"));
+}
+
+function normaliseBasePath(basePath: string | undefined): string {
+  if (basePath === undefined || basePath === "" || basePath === "/") return "";
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath.replace(/\/$/, ""))) {
+    throw new TypeError(`basePath must look like /api/homevisit, got ${JSON.stringify(basePath)}`);
+  }
+  return basePath.replace(/\/$/, "");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function safeName(name: string): string {
+  return /^[\w.-]{1,64}$/.test(name) ? name : "?";
+}
+
+function safeMethod(method: string): string {
+  return /^[A-Z]{1,16}$/.test(method) ? method : "?";
+}
+
+function safeLog(log: (entry: RestLogEntry) => void, entry: RestLogEntry): void {
+  try {
+    log(entry);
+  } catch {
+    // A failing logger must not turn a response into a crash.
+  }
+}

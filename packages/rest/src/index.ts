@@ -1,0 +1,13 @@
+/**
+ * `@homevisit/rest`: every homevisit engine use case as an HTTP route behind one fetch handler,
+ * `(request: Request) => Promise<Response>`, with the OpenAPI 3.1 document generated from the
+ * same zod schemas. The host's `getActor(request)` is the only source of identity.
+ *
+ * @packageDocumentation
+ */
+export * from "./body.js";
+export * from "./cors.js";
+export * from "./handler.js";
+export * from "./openapi.js";
+export * from "./problem.js";
+export * from "./routes.js";

@@ -1,0 +1,197 @@
+import type { LocalizedText } from "@homevisit/core";
+import type * as z from "zod";
+
+/** The HTTP methods a use case may map to. */
+export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * What the REST adapter needs of one engine use case: the shape of `engine.useCases` entries.
+ * Every route, its validation and its OpenAPI operation come from these fields.
+ */
+export interface RestUseCase {
+  /** Stable name `area.method`, e.g. `students.flagCategory`: the OpenAPI `operationId`. */
+  readonly name: string;
+  readonly description: LocalizedText;
+  /** A strict object schema; path, query and body fields are all fields of it. */
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+  /** The route: `{param}` segments are filled from input fields of the same name. */
+  readonly http: { readonly method: RestMethod | string; readonly path: string };
+  /** Creates that accept an `Idempotency-Key`. */
+  readonly idempotent?: boolean;
+  /** Calls that need a stated purpose (the `Homevisit-Purpose` header). */
+  readonly purposeRequired?: boolean;
+  /** Whether the call writes. */
+  readonly write?: boolean;
+}
+
+/** How a query string value is turned into an input value. */
+export type QueryKind = "string" | "number" | "boolean" | "array";
+
+/** One route of the REST adapter, derived from a use case. */
+export interface RestRoute {
+  readonly name: string;
+  readonly method: RestMethod;
+  /** OpenAPI-style path relative to the base path: `/students/{studentId}`. */
+  readonly path: string;
+  /** The path with `:param` segments, as hono routes it. */
+  readonly routerPath: string;
+  readonly pathParams: readonly string[];
+  /** Input fields read from the query string (GET and DELETE), with their coercion. */
+  readonly queryFields: Readonly<Record<string, QueryKind>>;
+  /** Input fields read from the JSON body (POST, PUT and PATCH). */
+  readonly bodyFields: readonly string[];
+  /** Whether the input's `expectedVersion` comes from `If-Match` (428 without it). */
+  readonly versioned: boolean;
+  /** Whether the output's top-level `version` is sent as the `ETag`. */
+  readonly etag: boolean;
+  /** Whether the route pages with `?limit=&cursor=`. */
+  readonly paged: boolean;
+  readonly idempotent: boolean;
+  readonly purposeRequired: boolean;
+  readonly useCase: RestUseCase;
+}
+
+const methods: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/** The input field `If-Match` fills. */
+export const versionField = "expectedVersion";
+
+/**
+ * The fields of an object schema, looking through pipes, optional and default wrappers;
+ * `undefined` for a schema that is not an object.
+ *
+ * @example
+ * ```ts
+ * Object.keys(objectShape(z.strictObject({ a: z.string() })) ?? {}); // ["a"]
+ * objectShape(z.string()); // undefined
+ * ```
+ */
+export function objectShape(schema: z.ZodType): Readonly<Record<string, z.ZodType>> | undefined {
+  let current: z.ZodType = schema;
+  for (let i = 0; i < 16; i++) {
+    const def = defOf(current);
+    if (def.type === "object") return (current as unknown as { shape: Record<string, z.ZodType> }).shape;
+    const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+    if (inner === undefined) return undefined;
+    current = inner;
+  }
+  return undefined;
+}
+
+interface LooseDef {
+  type: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  options?: z.ZodType[];
+}
+
+function defOf(schema: z.ZodType): LooseDef {
+  return (schema as unknown as { _zod: { def: LooseDef } })._zod.def;
+}
+
+/**
+ * How a query value for a field of this schema is coerced: numbers and booleans from their
+ * text, arrays from repeated keys, everything else kept as text for the schema to judge.
+ *
+ * @example
+ * ```ts
+ * queryKind(z.int().min(1).default(50)); // "number"
+ * queryKind(z.array(z.string()).optional()); // "array"
+ * ```
+ */
+export function queryKind(schema: z.ZodType): QueryKind {
+  let current: z.ZodType = schema;
+  for (let i = 0; i < 16; i++) {
+    const def = defOf(current);
+    switch (def.type) {
+      case "number":
+      case "int":
+      case "bigint":
+        return "number";
+      case "boolean":
+        return "boolean";
+      case "array":
+      case "set":
+        return "array";
+      case "pipe":
+        if (def.in === undefined) return "string";
+        current = def.in;
+        continue;
+      default:
+        if (def.innerType === undefined) return "string";
+        current = def.innerType;
+    }
+  }
+  return "string";
+}
+
+function hasIntField(shape: Readonly<Record<string, z.ZodType>> | undefined, field: string): boolean {
+  const schema = shape?.[field];
+  return schema !== undefined && queryKind(schema) === "number";
+}
+
+/**
+ * Derives the route table from the engine's use cases: one route per use case, at its HTTP
+ * hint. Path parameters must be input fields; GET and DELETE read the other fields from the
+ * query string, POST, PUT and PATCH from a JSON body. An input field `expectedVersion` is
+ * filled from `If-Match` and is not accepted in the body; an output field `version` becomes
+ * the `ETag`. Throws a `TypeError` at start-up for a use case that cannot be a route (an
+ * unknown method, a path parameter that is not an input field, two use cases on one route).
+ *
+ * @example
+ * ```ts
+ * const [route] = restRoutes([{ name: "students.read", description, input: z.strictObject({ studentId: idSchema }),
+ *   output, http: { method: "GET", path: "/students/{studentId}" } }]);
+ * route.routerPath; // "/students/:studentId"
+ * route.pathParams; // ["studentId"]
+ * ```
+ */
+export function restRoutes(useCases: Iterable<RestUseCase>): RestRoute[] {
+  const routes: RestRoute[] = [];
+  const seen = new Map<string, string>();
+  for (const useCase of useCases) {
+    const method = useCase.http.method.toUpperCase();
+    if (!methods.includes(method)) {
+      throw new TypeError(`use case ${useCase.name}: method ${useCase.http.method} cannot be a route`);
+    }
+    const path = useCase.http.path.startsWith("/") ? useCase.http.path : `/${useCase.http.path}`;
+    const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "");
+    const input = objectShape(useCase.input);
+    if (input === undefined) throw new TypeError(`use case ${useCase.name}: the input must be an object schema`);
+    for (const param of pathParams) {
+      if (!Object.hasOwn(input, param)) {
+        throw new TypeError(`use case ${useCase.name}: path parameter {${param}} is not an input field`);
+      }
+    }
+    const routerPath = path.replace(/\{(\w+)\}/g, ":$1");
+    const key = `${method} ${path.replace(/\{\w+\}/g, "{}")}`;
+    const clash = seen.get(key);
+    if (clash !== undefined) throw new TypeError(`use cases ${clash} and ${useCase.name} share the route ${key}`);
+    seen.set(key, useCase.name);
+    const rest = Object.keys(input).filter((f) => !pathParams.includes(f));
+    const bodyMethod = method === "POST" || method === "PUT" || method === "PATCH";
+    const versioned = method !== "GET" && hasIntField(input, versionField);
+    const output = objectShape(useCase.output);
+    routes.push({
+      name: useCase.name,
+      method: method as RestMethod,
+      path,
+      routerPath,
+      pathParams,
+      queryFields: bodyMethod
+        ? {}
+        : Object.fromEntries(
+            rest.filter((f) => !(versioned && f === versionField)).map((f) => [f, queryKind(input[f] as z.ZodType)]),
+          ),
+      bodyFields: bodyMethod ? rest.filter((f) => !(versioned && f === versionField)) : [],
+      versioned,
+      etag: hasIntField(output, "version"),
+      paged: method === "GET" && Object.hasOwn(input, "cursor") && Object.hasOwn(input, "limit"),
+      idempotent: useCase.idempotent === true,
+      purposeRequired: useCase.purposeRequired === true,
+      useCase,
+    });
+  }
+  return routes;
+}
