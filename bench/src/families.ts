@@ -1,4 +1,23 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
+import { runValidateBench } from "../validate/index.ts";
 import type { BenchSection } from "./harness.ts";
 
-export const families: Record<string, () => Promise<BenchSection>> = {};
+export const families: Record<string, () => Promise<BenchSection>> = {
+  validate: async () => {
+    const r = await runValidateBench({ runs: 3 });
+    return {
+      title: "validate: the synthetic city against core's schemas",
+      description:
+        "Generates the Lishui-like city (~300,000 students, ~25,000 teachers, ~700 schools) and validates every record with core's zod schemas. Baseline: generating the same data without validating, in the same runs.",
+      rows: [
+        {
+          name: `generate + validate ${r.records.toLocaleString("en")} records`,
+          medianMs: r.medianMs,
+          baselineName: "generate only",
+          baselineMedianMs: r.baselineMedianMs,
+          notes: `${Math.round(r.recordsPerSecond).toLocaleString("en")} records/s validated; ${r.failures} failures`,
+        },
+      ],
+    };
+  },
+};

@@ -13,6 +13,7 @@ import {
   teacherSchema,
 } from "@homevisit/core";
 import { type CityOptions, type DemoDataset, generateCity } from "@homevisit/demo-data";
+import { median } from "../src/harness.ts";
 
 /** Options of {@link runValidateBench}. */
 export interface ValidateBenchOptions {
@@ -37,13 +38,6 @@ export interface ValidateBenchResult {
   recordsPerSecond: number;
   /** Records that failed validation (must be 0). */
   failures: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Validates every record of a data set; returns how many were checked and how many failed. */
