@@ -1,6 +1,7 @@
 import { appointmentErrors } from "./appointments.js";
 import { assignmentErrors } from "./assignment.js";
 import { calendarErrors } from "./calendar.js";
+import { clientErrors } from "./client.js";
 import { commonErrors } from "./common.js";
 import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
@@ -19,6 +20,7 @@ export const errorCatalog = {
   ...appointmentErrors,
   ...assignmentErrors,
   ...calendarErrors,
+  ...clientErrors,
   ...commonErrors,
   ...customFieldErrors,
   ...domainErrors,

@@ -1,0 +1,12 @@
+/**
+ * `@homevisit/client`: a typed fetch client of the homevisit REST API for browsers and Node,
+ * derived from the engine's use case schemas in core — every route typed, errors as typed
+ * problems, automatic idempotency keys on retried creates, ETag / `If-Match` handling. It
+ * imports nothing server-side (no storage, no `node:` modules).
+ *
+ * @packageDocumentation
+ */
+export * from "./client.js";
+export * from "./errors.js";
+export * from "./routes.js";
+export * from "./transport.js";
