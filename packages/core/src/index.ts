@@ -9,6 +9,7 @@ export * from "./categories.js";
 export * from "./conduct.js";
 export * from "./custom-fields/index.js";
 export * from "./dates.js";
+export * from "./engine/index.js";
 export * from "./errors/index.js";
 export * from "./i18n.js";
 export * from "./organisation.js";

@@ -5,6 +5,7 @@ import { clientErrors } from "./client.js";
 import { commonErrors } from "./common.js";
 import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
+import { engineErrors } from "./engine.js";
 import { obligationErrors } from "./obligations.js";
 import { restErrors } from "./rest.js";
 import { scheduleErrors } from "./schedule.js";
@@ -24,6 +25,7 @@ export const errorCatalog = {
   ...commonErrors,
   ...customFieldErrors,
   ...domainErrors,
+  ...engineErrors,
   ...obligationErrors,
   ...restErrors,
   ...scheduleErrors,

@@ -136,6 +136,17 @@ export const policyMatrix = {
     { write: true },
     { "zh-CN": "登记或撤回监护人同意", en: "Record or withdraw guardian consent" },
   ),
+  "consent.read": entry(staffReach, {}, { "zh-CN": "查看监护人同意情况", en: "See guardian consent status" }),
+  "mentorships.write": entry(
+    leaders,
+    { write: true },
+    { "zh-CN": "指定或结束德育导师", en: "Appoint or end a mentor" },
+  ),
+  "organisation.sync": entry(
+    { city_bureau: ["city"], county_bureau: ["county"] },
+    { write: true, access: "aggregate" },
+    { "zh-CN": "同步县区与学校信息", en: "Sync counties and schools" },
+  ),
   "data.export": entry(
     leaders,
     { purpose: true, audit: "always" },

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { categoryFlagSchema, flagEnd } from "../categories.js";
+import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../engine/records.js";
 import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../organisation.js";
 import { appointmentSchema } from "../planning/appointments.js";
 import { preVisitSafetyReportSchema } from "../safety.js";
@@ -191,6 +192,38 @@ export const storedEntities = {
     indexes: {
       teacherId: (r) => r.teacherId,
       plannedOn: (r) => shanghaiDate(r.plannedStart),
+    },
+  }),
+  consents: defineEntity({
+    name: "consent",
+    schema: consentSchema,
+    tenant: (c) => ({ parent: "students", id: c.studentId }),
+    indexes: {
+      studentId: (c) => c.studentId,
+      status: (c) => c.status,
+      /** Set once withdrawn: the day the covered data may be purged. */
+      purgeAfter: (c) => (c.purgedAt === undefined ? (c.purgeAfter ?? null) : null),
+    },
+  }),
+  mentorships: defineEntity({
+    name: "mentorship",
+    schema: storedMentorshipSchema,
+    tenant: (m) => ({ parent: "students", id: m.studentId }),
+    indexes: {
+      studentId: (m) => m.studentId,
+      mentorId: (m) => m.mentorId,
+      until: (m) => m.until ?? null,
+    },
+  }),
+  tombstones: defineEntity({
+    name: "tombstone",
+    schema: tombstoneSchema,
+    tenant: (t) => ({ parent: "schools", id: t.schoolId }),
+    indexes: {
+      subjectHash: (t) => t.subjectHash,
+      reason: (t) => t.reason,
+      /** 1 while blobs remain to delete. */
+      blobsPending: (t) => (t.pendingBlobIds.length > 0 ? 1 : 0),
     },
   }),
 } as const;

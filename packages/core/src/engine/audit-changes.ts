@@ -1,0 +1,54 @@
+import type * as z from "zod";
+import { type Sensitivity, sensitivityOf } from "../sensitivity.js";
+import type { AuditChange } from "../storage/audit-chain.js";
+import { canonicalJson } from "../storage/audit-chain.js";
+import { type StoredEntityName, storedEntities } from "../storage/entities.js";
+import type { ChangeSet } from "./use-case.js";
+
+const maxClear = 200;
+
+function fieldSensitivity(entity: string, field: string): Sensitivity {
+  if (!Object.hasOwn(storedEntities, entity)) return "sensitive";
+  const schema = storedEntities[entity as StoredEntityName].schema as unknown as { shape?: Record<string, z.ZodType> };
+  const fieldSchema = schema.shape?.[field];
+  // A field the schema does not describe is treated as the most sensitive class.
+  return fieldSchema === undefined ? "sensitive" : sensitivityOf(fieldSchema);
+}
+
+/**
+ * The audit log's "changed fields" of a write: each top-level field whose value differs, with
+ * before and after. Personal and sensitive values, and every structured value (an address, a
+ * guardian list: personal data nests), appear only as `hmac:<hex>` under the host's key; plain
+ * internal values (ids, dates, statuses) appear in clear, cut to 200 characters.
+ *
+ * @example
+ * ```ts
+ * auditChanges({ entity: "categoryFlags", before: undefined, after: flag }, (v) => hmacSha256Hex(key, v));
+ * // [{ field: "category", after: "hmac:5f0c…" }, { field: "evidence", after: "hmac:…" }, { field: "validFrom", after: "2026-10-08" }, …]
+ * ```
+ */
+export function auditChanges(change: ChangeSet, hmac: (value: string) => string): AuditChange[] {
+  const before = change.before ?? {};
+  const after = change.after ?? {};
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const out: AuditChange[] = [];
+  for (const field of fields) {
+    const a = before[field];
+    const b = after[field];
+    if (canonicalJson(a) === canonicalJson(b)) continue;
+    const sensitivity = fieldSensitivity(change.entity, field);
+    const render = (value: unknown): string | undefined => {
+      if (value === undefined) return undefined;
+      const scalar = value === null || typeof value !== "object";
+      if (scalar && (sensitivity === "internal" || sensitivity === "public")) return String(value).slice(0, maxClear);
+      return `hmac:${hmac(canonicalJson(value))}`;
+    };
+    const rendered: AuditChange = { field: `${change.entity}.${field}`.slice(0, maxClear) };
+    const beforeText = render(a);
+    const afterText = render(b);
+    if (beforeText !== undefined) rendered.before = beforeText;
+    if (afterText !== undefined) rendered.after = afterText;
+    out.push(rendered);
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+import type * as z from "zod";
+import { HomevisitError } from "../errors/homevisit-error.js";
+import type { TimetableSource } from "../planning/timetable.js";
+import { isPolicyAction, policyMatrix } from "../policy/policy.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import type { Storage } from "../storage/port.js";
+import { auditUseCases } from "./audit.js";
+import { type Clock, systemClock } from "./clock.js";
+import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config.js";
+import { consentUseCases } from "./consent.js";
+import { dataRightsUseCases } from "./data-rights.js";
+import { createEventBus, type EventBus } from "./event-bus.js";
+import type { EngineEventTopic, EventHandler } from "./events.js";
+import { type IdGenerator, randomIds } from "./ids.js";
+import type { Notifier } from "./notifier.js";
+import { type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
+import { rosterUseCases } from "./roster.js";
+import { runUseCase } from "./runner.js";
+import { studentUseCases } from "./students.js";
+import type { AnyUseCase, BoundUseCase, UseCaseInfo } from "./use-case.js";
+
+/**
+ * The use cases of the engine by area. An area is a plain object of use cases; its key and the
+ * method key make the stable name (`students.flagCategory`). To add an area, write its object
+ * in its own file and add one line here.
+ */
+export const engineAreas = {
+  roster: rosterUseCases,
+  students: studentUseCases,
+  consent: consentUseCases,
+  dataRights: dataRightsUseCases,
+  audit: auditUseCases,
+} as const;
+
+type Areas = typeof engineAreas;
+
+/** The use cases of an area, bound to an engine. */
+export type BoundArea<A extends Record<string, AnyUseCase>> = { readonly [K in keyof A]: BoundUseCase<A[K]> };
+
+/** What `createEngine` takes. */
+export interface EngineOptions {
+  storage: Storage;
+  blobs: BlobStore;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: random UUIDs. */
+  ids?: IdGenerator;
+  /** The host's notifications; called from event delivery only. */
+  notifier?: Notifier;
+  /** The host's timetable, for planning use cases. */
+  timetable?: TimetableSource;
+  config: EngineConfigInput;
+  plugins?: readonly HomevisitPlugin[];
+}
+
+/** An engine: use cases by area, the event bus, the registry of use cases and the plugins. */
+export type Engine = { readonly [A in keyof Areas]: BoundArea<Areas[A]> } & {
+  readonly events: EventBus;
+  /** Every use case with its action, schemas and route hint, for REST and OpenAPI. */
+  readonly useCases: readonly UseCaseInfo[];
+  readonly plugins: PluginRegistry;
+  readonly config: EngineConfig;
+  readonly timetable: TimetableSource | undefined;
+};
+
+/**
+ * The registry of use cases of some areas: name, action, schemas, route hint. Throws
+ * `use_case_unknown_action` for a use case whose action is not in the policy matrix (the
+ * compiler already refuses it in typed code; this guards plain JavaScript).
+ *
+ * @example
+ * ```ts
+ * useCaseRegistry(engineAreas).find((u) => u.name === "students.flagCategory");
+ * // { name: "students.flagCategory", area: "students", method: "flagCategory", action: "categories.flag",
+ * //   http: { method: "POST", path: "/students/{studentId}/categories" }, idempotent: true, … }
+ * ```
+ */
+export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<string, AnyUseCase>>>>): UseCaseInfo[] {
+  const out: UseCaseInfo[] = [];
+  for (const [area, useCases] of Object.entries(areas)) {
+    for (const [method, useCase] of Object.entries(useCases)) {
+      const name = `${area}.${method}`;
+      if (!isPolicyAction(useCase.action)) {
+        throw new HomevisitError("use_case_unknown_action", { params: { name, action: String(useCase.action) } });
+      }
+      const entry = policyMatrix[useCase.action];
+      out.push({
+        name,
+        area,
+        method,
+        action: useCase.action,
+        description: useCase.description,
+        input: useCase.input as z.ZodType,
+        output: useCase.output as z.ZodType,
+        http: useCase.http,
+        targetKind: useCase.targetKind,
+        idempotent: useCase.idempotent === true,
+        purposeRequired: entry.purposeRequired,
+        write: entry.write,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Creates the engine: the use cases of every area, each taking the host's actor first, running
+ * in one storage transaction with the policy, the audit row and the outbox events.
+ * Validates the configuration (`engine_config_invalid`) and the plugins (`plugin_conflict`).
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({
+ *   storage: memoryStorage(),
+ *   blobs: memoryBlobStore(),
+ *   config: { audit: { hmacKey: process.env.HOMEVISIT_AUDIT_KEY } },
+ * });
+ * const page = await engine.students.list(actor, {});
+ * // { items: [{ id: "stu-0001", name: "李同学1", guardians: [{ phone: "138****0001", … }], … }] }
+ * ```
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const config = parseEngineConfig(options.config);
+  const plugins = pluginRegistry(options.plugins ?? []);
+  const clock = options.clock ?? systemClock;
+  const deps = {
+    storage: options.storage,
+    blobs: options.blobs,
+    clock,
+    newId: options.ids ?? randomIds,
+    config,
+    plugins,
+  };
+  const events = createEventBus(options.storage, clock, options.notifier);
+  for (const plugin of plugins.list) {
+    for (const [topic, handler] of Object.entries(plugin.events ?? {})) {
+      if (handler) events.subscribe(topic as EngineEventTopic, handler as EventHandler);
+    }
+  }
+  const useCases = useCaseRegistry(engineAreas);
+  const bound: Record<string, Record<string, unknown>> = {};
+  for (const [area, areaUseCases] of Object.entries(engineAreas)) {
+    bound[area] = Object.fromEntries(
+      Object.entries(areaUseCases as Record<string, AnyUseCase>).map(([method, useCase]) => [
+        method,
+        (actor: unknown, input: unknown, callOptions?: Parameters<BoundUseCase<AnyUseCase>>[2]) =>
+          runUseCase(deps, `${area}.${method}`, useCase, actor, input, callOptions),
+      ]),
+    );
+  }
+  return {
+    ...(bound as unknown as { [A in keyof Areas]: BoundArea<Areas[A]> }),
+    events,
+    useCases,
+    plugins,
+    config,
+    timetable: options.timetable,
+  };
+}

@@ -1,0 +1,247 @@
+import * as z from "zod";
+import { HomevisitError, isHomevisitError } from "../errors/homevisit-error.js";
+import { parseInput } from "../errors/parse.js";
+import { type Actor, actorSchema } from "../policy/actor.js";
+import { authorize, isPolicyAction, policyMatrix } from "../policy/policy.js";
+import { shortTextSchema } from "../primitives.js";
+import { type AuditEntryInput, canonicalJson } from "../storage/audit-chain.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import { shanghaiDate } from "../storage/entities.js";
+import type { JsonValue, Storage, StorageTx } from "../storage/port.js";
+import { sha256Hex } from "../storage/sha256.js";
+import { auditChanges } from "./audit-changes.js";
+import type { Clock } from "./clock.js";
+import type { EngineConfig } from "./config.js";
+import { type EngineEventTopic, engineEventSchemas } from "./events.js";
+import { hmacSha256Hex } from "./hmac.js";
+import type { IdGenerator } from "./ids.js";
+import type { PluginRegistry } from "./plugins.js";
+import { actorChain, chainOf } from "./targets.js";
+import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
+
+/**
+ * Fields a caller never sets: the engine derives them from the actor, the target and the
+ * clock. Sending one is refused by name (mass assignment, RELIABILITY.md promise 3) unless the
+ * use case's input declares it.
+ */
+export const serverOwnedFields = [
+  "id",
+  "cityId",
+  "countyId",
+  "schoolId",
+  "version",
+  "createdBy",
+  "createdAt",
+  "updatedBy",
+  "updatedAt",
+  "flaggedBy",
+  "flaggedAt",
+  "recordedBy",
+  "recordedAt",
+  "revokedBy",
+  "withdrawnBy",
+  "actorId",
+  "status",
+] as const;
+
+/** What the runner needs from the engine. */
+export interface RunnerDeps {
+  storage: Storage;
+  blobs: BlobStore;
+  clock: Clock;
+  newId: IdGenerator;
+  config: EngineConfig;
+  plugins: PluginRegistry;
+}
+
+const purposeSchema = shortTextSchema.min(1);
+const idempotencyKeySchema = z.string().min(1).max(255);
+
+/** The audit action name of a use case: `students.flagCategory` → `students.flag_category`. */
+export function auditActionName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+class Denied {
+  constructor(
+    readonly reason: string,
+    readonly entity: string,
+    readonly entityId: string | undefined,
+  ) {}
+}
+
+function rejectServerOwned(schema: z.ZodType, input: unknown): void {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return;
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  for (const field of serverOwnedFields) {
+    if (Object.hasOwn(input, field) && !Object.hasOwn(shape, field)) {
+      throw new HomevisitError("server_owned_field", { params: { field }, path: [field] });
+    }
+  }
+}
+
+/**
+ * Runs one use case call: validate the actor, the options and the input; open one transaction;
+ * resolve the target; authorize (a denial answers like a missing record and is audited in a
+ * transaction of its own, since the call's is rolled back); require a purpose where the matrix
+ * says so; replay or reserve the idempotency key; run; write the audit row and the outbox
+ * events; commit; then run the after-commit steps.
+ *
+ * @example
+ * ```ts
+ * await runUseCase(deps, "students.read", studentUseCases.read, actor, { studentId: "s-1" }, { purpose: "家访准备" });
+ * ```
+ */
+export async function runUseCase(
+  deps: RunnerDeps,
+  name: string,
+  useCase: AnyUseCase,
+  rawActor: unknown,
+  rawInput: unknown,
+  options: UseCaseOptions = {},
+): Promise<unknown> {
+  if (!isPolicyAction(useCase.action)) {
+    throw new HomevisitError("use_case_unknown_action", { params: { name, action: String(useCase.action) } });
+  }
+  const actor: Actor = parseInput(actorSchema, rawActor, { path: ["actor"] });
+  const entry = policyMatrix[useCase.action];
+  const purpose =
+    options.purpose === undefined ? undefined : parseInput(purposeSchema, options.purpose, { path: ["purpose"] });
+  const idempotencyKey =
+    options.idempotencyKey === undefined
+      ? undefined
+      : parseInput(idempotencyKeySchema, options.idempotencyKey, { path: ["idempotencyKey"] });
+  rejectServerOwned(useCase.input, rawInput);
+  const input = parseInput(useCase.input, rawInput);
+  const now = new Date(Date.parse(deps.clock.now())).toISOString();
+  const today = shanghaiDate(now);
+  const auditAction = auditActionName(name);
+  const hmac = (value: string) => hmacSha256Hex(deps.config.audit.hmacKey, value);
+  const afterCommit: ((storage: Storage) => Promise<void>)[] = [];
+  let resolved: UseCaseTarget | undefined;
+
+  const appendAudit = (tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">) =>
+    tx.audit.append({ ...row, at: now, actorId: actor.id, action: auditAction });
+
+  let result: unknown;
+  try {
+    result = await deps.storage.transaction(async (tx) => {
+      const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
+      if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
+      const decision = authorize(actor, useCase.action, target.policy);
+      if (!decision.allowed) throw new Denied(decision.reason, target.entity, target.entityId);
+      resolved = target;
+      if (entry.purposeRequired && purpose === undefined) {
+        throw new HomevisitError("purpose_required", { path: ["purpose"] });
+      }
+      const requestHash = sha256Hex(canonicalJson({ useCase: name, input }));
+      if (idempotencyKey !== undefined) {
+        const state = await tx.idempotency.begin({ actorId: actor.id, key: idempotencyKey, requestHash, now });
+        if (state.status === "completed") return state.response;
+        if (state.status === "mismatch")
+          throw new HomevisitError("idempotency_key_reused", { path: ["idempotencyKey"] });
+        if (state.status === "in_flight")
+          throw new HomevisitError("idempotency_in_flight", { path: ["idempotencyKey"] });
+      }
+      const changes: ChangeSet[] = [];
+      const details: Record<string, string | number | boolean | null> = {};
+      const events: { topic: EngineEventTopic; payload: Record<string, unknown> }[] = [];
+      const ctx: UseCaseContext = {
+        tx,
+        actor,
+        target,
+        now,
+        today,
+        config: deps.config,
+        newId: deps.newId,
+        purpose,
+        blobs: deps.blobs,
+        plugins: deps.plugins,
+        recordChange: (change) => changes.push(change),
+        auditDetail: (key, value) => {
+          details[key] = value;
+        },
+        emit: (topic, payload) => events.push({ topic, payload: payload as Record<string, unknown> }),
+        afterCommit: (fn) => afterCommit.push(fn),
+        hmac,
+      };
+      const output = await useCase.run(ctx, input);
+      // Round-trip through JSON: the caller, the idempotency record and a replay see the same value.
+      const response = output === undefined ? null : (JSON.parse(JSON.stringify(output)) as JsonValue);
+      if (entry.write || entry.audit === "always") {
+        await appendAudit(tx, {
+          chainId: chainOf(target.policy),
+          entity: target.entity,
+          ...(target.entityId === undefined ? {} : { entityId: target.entityId }),
+          ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
+          ...(purpose === undefined ? {} : { purpose }),
+          result: "ok",
+          changes: changes.flatMap((c) => auditChanges(c, hmac)).slice(0, 200),
+          ...(Object.keys(details).length === 0 ? {} : { details }),
+        });
+      }
+      for (const event of events) {
+        const payload = engineEventSchemas[event.topic].parse(event.payload) as Record<string, JsonValue>;
+        await tx.outbox.append({
+          id: deps.newId(),
+          topic: event.topic,
+          ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
+          at: now,
+          payload,
+        });
+      }
+      if (idempotencyKey !== undefined)
+        await tx.idempotency.complete({ actorId: actor.id, key: idempotencyKey, response });
+      return response;
+    });
+  } catch (error) {
+    if (error instanceof Denied) {
+      // The call's transaction rolled back; the denial is recorded in a transaction of its own.
+      await deps.storage.transaction((tx) =>
+        appendAudit(tx, {
+          chainId: actorChain(actor),
+          entity: error.entity,
+          ...(error.entityId === undefined ? {} : { entityId: error.entityId }),
+          ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
+          ...(purpose === undefined ? {} : { purpose }),
+          result: "denied",
+          details: { reason: error.reason },
+        }),
+      );
+      throw useCase.targetKind === "record"
+        ? new HomevisitError("not_found", { params: { entity: entityLabel(useCase.entity) } })
+        : new HomevisitError("forbidden");
+    }
+    const target = resolved;
+    if (isHomevisitError(error) && target !== undefined && (entry.write || entry.audit === "always")) {
+      // A refused write (consent, stale version) is worth a row: who tried what, and why not.
+      await deps.storage.transaction((tx) =>
+        appendAudit(tx, {
+          chainId: chainOf(target.policy),
+          entity: target.entity,
+          ...(target.entityId === undefined ? {} : { entityId: target.entityId }),
+          ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
+          ...(purpose === undefined ? {} : { purpose }),
+          result: "error",
+          details: { code: error.code },
+        }),
+      );
+    }
+    throw error;
+  }
+  for (const fn of afterCommit) await fn(deps.storage);
+  return result;
+}
+
+const entityLabels: Record<string, string> = {
+  students: "student",
+  categoryFlags: "category flag",
+  consents: "consent",
+  mentorships: "mentorship",
+  schools: "school",
+};
+
+/** The name `not_found` messages use: one word for missing and out-of-scope alike. */
+function entityLabel(entity: string): string {
+  return entityLabels[entity] ?? "record";
+}

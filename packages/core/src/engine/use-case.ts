@@ -1,0 +1,170 @@
+import type * as z from "zod";
+import type { LocalizedText } from "../i18n.js";
+import type { Actor, actorSchema } from "../policy/actor.js";
+import type { Action, PolicyTarget } from "../policy/policy.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import type { Storage, StorageTx } from "../storage/port.js";
+import type { EngineConfig } from "./config.js";
+import type { EngineEvents, EngineEventTopic } from "./events.js";
+import type { IdGenerator } from "./ids.js";
+import type { PluginRegistry } from "./plugins.js";
+
+/**
+ * What a use case acts on, as its `resolveTarget` finds it: the tenant keys and the actor's
+ * relations for the policy, the entity named in audit rows, and whatever the use case loaded
+ * (the stored student, the flag …) so `run` need not read it again.
+ */
+export interface UseCaseTarget<D = unknown> {
+  /** Tenant keys and relations: what `authorize` decides on. */
+  policy: PolicyTarget;
+  /** The entity kind for audit rows and `not_found` messages (`students`, `categoryFlags` …). */
+  entity: string;
+  /** The id of the record acted on, when there is one. */
+  entityId?: string;
+  /** What `resolveTarget` loaded, handed to `run`. */
+  data: D;
+}
+
+/** How a use case answers a denial: as a missing record (404) or as a refused action (403). */
+export type TargetKind = "record" | "collection";
+
+/** A hint for the REST adapter: the route a use case maps to. */
+export interface HttpHint {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** An OpenAPI-style path with `{param}` segments filled from the input's fields. */
+  path: string;
+}
+
+/** The field changes of one audited write, before sensitivity handling. */
+export interface ChangeSet {
+  /** A stored entity name: its schema tells which fields are sensitive. */
+  entity: string;
+  before: Readonly<Record<string, unknown>> | undefined;
+  after: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What `run` gets: the transaction, the actor, the target and the engine's services. */
+export interface UseCaseContext<D = unknown> {
+  /** The one transaction of this call: every read and write goes through it. */
+  readonly tx: StorageTx;
+  readonly actor: Actor;
+  readonly target: UseCaseTarget<D>;
+  /** The clock's instant at the start of the call. */
+  readonly now: string;
+  /** Today in China Standard Time (`YYYY-MM-DD`). */
+  readonly today: string;
+  readonly config: EngineConfig;
+  /** A fresh id for a record this call creates. */
+  readonly newId: IdGenerator;
+  /** The purpose the actor stated, when one was given. */
+  readonly purpose: string | undefined;
+  readonly blobs: BlobStore;
+  readonly plugins: PluginRegistry;
+  /** Records changed fields for the audit row (sensitive values become keyed HMACs). */
+  recordChange(change: ChangeSet): void;
+  /** Adds codes and counts to the audit row's details (never personal data). */
+  auditDetail(key: string, value: string | number | boolean | null): void;
+  /** Queues a domain event; it is written to the outbox in this transaction, before commit. */
+  emit<T extends EngineEventTopic>(topic: T, payload: EngineEvents[T]): void;
+  /** Runs after a successful commit (blob deletions: blob stores are not transactional). */
+  afterCommit(fn: (storage: Storage) => Promise<void>): void;
+  /** A keyed HMAC (hex) under the audit key, for tombstones and pseudonymous references. */
+  hmac(value: string): string;
+}
+
+/** The services `resolveTarget` may use. */
+export interface ResolveContext {
+  readonly tx: StorageTx;
+  readonly actor: Actor;
+  readonly today: string;
+  readonly config: EngineConfig;
+}
+
+/**
+ * One use case: the matrix action it performs, its input and output schemas, how it finds its
+ * target and what it does. `action` must be a key of `policyMatrix`: the compiler refuses
+ * anything else, so a use case without a matrix entry cannot exist.
+ */
+export interface UseCaseDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D = unknown> {
+  readonly action: Action;
+  /**
+   * The stored entity it acts on (`students`, `categoryFlags` …): named in audit rows and in
+   * `not_found`, the same for a missing record and one out of scope.
+   */
+  readonly entity: string;
+  readonly description: LocalizedText;
+  /** A strict object schema: unknown and server-owned fields are rejected. */
+  readonly input: I;
+  /** What the use case returns, for the REST adapter's OpenAPI document. */
+  readonly output: O;
+  /** `record`: a denial answers `not_found`; `collection`: `forbidden`. */
+  readonly targetKind: TargetKind;
+  /** Creates accept `options.idempotencyKey`. */
+  readonly idempotent?: boolean;
+  readonly http: HttpHint;
+  /** Finds the target and the actor's relations to it; `undefined` answers `not_found`. */
+  resolveTarget(ctx: ResolveContext, input: z.output<I>): Promise<UseCaseTarget<D> | undefined>;
+  /** Does the work inside the transaction, after authorization. */
+  run(ctx: UseCaseContext<D>, input: z.output<I>): Promise<z.output<O>>;
+}
+
+/** Any use case definition. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds use cases of every shape.
+export type AnyUseCase = UseCaseDefinition<any, any, any>;
+
+/**
+ * Declares a use case. The identity function, typed so that `run` sees the parsed input and
+ * what `resolveTarget` loaded, and so that `action` is checked against the policy matrix.
+ *
+ * @example
+ * ```ts
+ * const readStudent = defineUseCase({
+ *   action: "students.read",
+ *   entity: "students",
+ *   description: { "zh-CN": "查看学生完整信息", en: "Read a student's full record" },
+ *   input: z.strictObject({ studentId: idSchema }),
+ *   output: studentSchema,
+ *   targetKind: "record",
+ *   http: { method: "GET", path: "/students/{studentId}" },
+ *   resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
+ *   run: async (ctx) => ctx.target.data.record,
+ * });
+ * ```
+ */
+export function defineUseCase<I extends z.ZodType, O extends z.ZodType, D>(
+  definition: UseCaseDefinition<I, O, D>,
+): UseCaseDefinition<I, O, D> {
+  return definition;
+}
+
+/** Options of every use case call. */
+export interface UseCaseOptions {
+  /** Why the actor needs a full view; required where the matrix says so. Audited. */
+  purpose?: string;
+  /** Makes a create safe to retry: a replay returns the first result. Scoped per actor. */
+  idempotencyKey?: string;
+}
+
+/** A use case bound to an engine: `(actor, input, options?) => Promise<output>`. */
+export type BoundUseCase<U extends AnyUseCase> = (
+  actor: z.input<typeof actorSchema>,
+  input: z.input<U["input"]>,
+  options?: UseCaseOptions,
+) => Promise<z.output<U["output"]>>;
+
+/** One entry of the use case registry, for the REST adapter and the OpenAPI document. */
+export interface UseCaseInfo {
+  /** Stable name `area.method`, e.g. `students.flagCategory`. */
+  readonly name: string;
+  readonly area: string;
+  readonly method: string;
+  readonly action: Action;
+  readonly description: LocalizedText;
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+  readonly http: HttpHint;
+  readonly targetKind: TargetKind;
+  readonly idempotent: boolean;
+  readonly purposeRequired: boolean;
+  readonly write: boolean;
+}
