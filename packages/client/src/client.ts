@@ -1,4 +1,4 @@
-import { defaultLocale, type Locale } from "@homevisit/core";
+import { defaultLocale, engineAreas, type Locale } from "@homevisit/core";
 import type * as z from "zod";
 import { type ClientAreas, type ClientRoute, type ClientUseCase, clientRoutes, versionField } from "./routes.js";
 import {
@@ -54,8 +54,11 @@ export interface ClientOptions<A extends ClientAreas> {
    * browser it may be relative (`/api/homevisit`).
    */
   baseUrl: string;
-  /** The use cases, grouped by area: the engine's registry in core. */
-  useCases: A;
+  /**
+   * The use cases, grouped by area. Default: core's `engineAreas`, the engine's own; pass the
+   * same object as the server's engine when it runs a different version or extra areas.
+   */
+  useCases?: A;
   /** The fetch to use. Default: the platform's `fetch`. In tests: `(req) => handler(req)`. */
   fetch?: FetchLike;
   /** Headers for every request (a bearer token …), or a function computing them per request. */
@@ -80,6 +83,9 @@ function randomKey(): string {
   return c.randomUUID();
 }
 
+/** The use cases the client knows unless told otherwise: the engine's areas. */
+export type DefaultClientAreas = typeof engineAreas;
+
 /**
  * Makes a typed client of the homevisit REST API, for browsers and Node. Every use case of the
  * registry becomes `client.<area>.<method>(input, options?)`, typed from its zod schemas, with
@@ -91,14 +97,16 @@ function randomKey(): string {
  *
  * @example
  * ```ts
- * const client = createClient({ baseUrl: "https://campus.example.edu.cn/api/homevisit", useCases: homevisitUseCases, locale: "en" });
+ * const client = createClient({ baseUrl: "https://campus.example.edu.cn/api/homevisit", locale: "en" });
  * const { items } = await client.students.list({ limit: 20 }); // masked summaries
  * const flagged = await client.students.flagCategory({ studentId: "stu-0001", category: "disability", since: "2026-09-01" });
  * // { flag: { id: "…", category: "disability", … }, version: 1 }
  * ```
  */
-export function createClient<A extends ClientAreas>(options: ClientOptions<A>): HomevisitClient<A> {
-  const routes = clientRoutes(options.useCases);
+export function createClient<A extends ClientAreas = DefaultClientAreas>(
+  options: ClientOptions<A>,
+): HomevisitClient<A> {
+  const routes = clientRoutes(options.useCases ?? engineAreas);
   const platformFetch = (globalThis as { fetch?: FetchLike }).fetch;
   const fetchFn: FetchLike =
     options.fetch ??

@@ -267,3 +267,24 @@ describe("ETag and If-Match", () => {
     expect(await sent?.json()).toEqual({ reason: "误标" }); // the version never rides in the body
   });
 });
+
+describe("defaults", () => {
+  it("knows the engine's use cases without being told, typed from core's engineAreas", async () => {
+    const w = await makeWorld();
+    const client = createClient({
+      baseUrl,
+      fetch: (req) => w.handler(req),
+      headers: { Authorization: "Bearer tok-teacher" },
+    });
+    expect(client.$routes.map((r) => r.name)).toEqual(
+      expect.arrayContaining(["students.list", "students.flagCategory"]),
+    );
+    const route = client.$routes.find((r) => r.name === "students.unflagCategory");
+    expect(route).toMatchObject({ httpMethod: "POST", versioned: true, idempotent: false, pathParams: ["flagId"] });
+    // A plain teacher without assignments sees no student.
+    const page = await client.students.list();
+    expect(page.items).toEqual([]);
+    const raw = await client.$call("students.list", { limit: 1 });
+    expect(raw).toEqual({ items: [] });
+  });
+});

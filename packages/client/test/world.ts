@@ -4,23 +4,17 @@
 //
 // `getActor` stands for the HOST's login (an opaque bearer token the host issued): homevisit
 // itself never reads identity from a request.
-import type { Actor } from "@homevisit/core";
+import { type Actor, createEngine, engineAreas, fixedClock, sequentialIds } from "@homevisit/core";
 import type { EntityInput } from "@homevisit/core/storage";
 import { createRestHandler } from "@homevisit/rest";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
-import { fixedClock } from "../../core/src/engine/clock.js";
-import { consentUseCases } from "../../core/src/engine/consent.js";
-import { dataRightsUseCases } from "../../core/src/engine/data-rights.js";
-import { sequentialIds } from "../../core/src/engine/ids.js";
-import { studentUseCases } from "../../core/src/engine/students.js";
-import { createEngine } from "./engine-shim.js";
 
 export const origin = "http://campus.test";
 export const basePath = "/api/homevisit";
 export const baseUrl = `${origin}${basePath}`;
 
-/** The use cases the client is typed from (the areas the engine groups them in). */
-export const useCases = { students: studentUseCases, consent: consentUseCases, dataRights: dataRightsUseCases };
+/** The use cases the client is typed from: the engine's areas, passed explicitly. */
+export const useCases = engineAreas;
 
 export const actors = {
   principal: { id: "t-p1", roles: ["principal", "teacher"], cityId: "city-1", countyId: "k-1", schoolId: "sch-1" },
@@ -97,9 +91,8 @@ export async function makeWorld(): Promise<World> {
     storage,
     blobs: memoryBlobStore(),
     clock: fixedClock("2026-10-08T09:00:00+08:00"),
-    newId: sequentialIds("id"),
+    ids: sequentialIds("id"),
     config: { audit: { hmacKey: "client-tests-hmac-key-0001" } },
-    useCases,
   });
   const seen: Request[] = [];
   const rest = createRestHandler(engine, {
