@@ -7,5 +7,6 @@
  *
  * @packageDocumentation
  */
+export * from "./postgres-blobs.js";
 export * from "./postgres-pool.js";
 export * from "./postgres-store.js";

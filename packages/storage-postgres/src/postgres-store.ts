@@ -1,6 +1,7 @@
 import { HomevisitError, isHomevisitError } from "@homevisit/core";
 import { createSqlStorage, latestSchemaVersion, type SqlStorage, type SqlStorageDriver } from "@homevisit/storage-sql";
 import { CompiledQuery, Kysely, type Kysely as KyselyType, PostgresDialect, type PostgresPool, sql } from "kysely";
+import { type PostgresBlobStore, postgresBlobStore } from "./postgres-blobs.js";
 import { isRetryable, type PgPool, type PgPoolClient, translatePgError } from "./postgres-pool.js";
 
 /** Options of {@link postgresStorage}. */
@@ -21,10 +22,16 @@ export interface PostgresStorageOptions {
   schema?: string;
   /** How many times a transaction is run again after a deadlock or serialisation failure; default 8. */
   retries?: number;
+  /**
+   * How `createMany` sends rows: multi-row `VALUES` (default; fastest for JSON documents, which
+   * `unnest` would have to escape into array literals) or `unnest` of one array per column
+   * (one plan for any row count).
+   */
+  bulkInsert?: "values" | "unnest";
 }
 
-/** What {@link postgresStorage} returns: the storage port, plus raw read-back for tests. */
-export type PostgresStorage = SqlStorage;
+/** What {@link postgresStorage} returns: the storage port, its blob store, and raw read-back for tests. */
+export type PostgresStorage = SqlStorage & { readonly blobs: PostgresBlobStore };
 
 /**
  * Quotes a schema name for SQL after checking it is a plain identifier (lower-case letters,
@@ -99,6 +106,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // Multi-row inserts as one `INSERT … SELECT * FROM unnest($1::text[], …)`: one parameter per
 // column whatever the row count, one plan, no 65,535-parameter ceiling.
 const unnestBatch = 2_000;
+const valuesBatch = 1_000;
 
 /**
  * The PostgreSQL driver of the shared SQL layer: transactions on one borrowed connection
@@ -115,6 +123,7 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
   const schema = options.schema ?? "homevisit";
   const quoted = quoteSchema(schema);
   const retries = Math.max(0, options.retries ?? 8);
+  const bulkMode = options.bulkInsert ?? "values";
   if (options.pool === undefined && options.connectionString === undefined) {
     throw new HomevisitError("validation_failed", { path: ["connectionString"] });
   }
@@ -177,7 +186,10 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
       for (let attempt = 0; ; attempt++) {
         try {
           return await txDb.connection().execute(async (conn) => {
-            await sql.raw(`BEGIN${readOnly ? " READ ONLY" : ""}; SET LOCAL search_path TO ${quoted}`).execute(conn);
+            // A read-only transaction sees one snapshot (REPEATABLE READ), so that a verify reading
+            // the audit head and then its rows never sees an append in between.
+            const begin = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
+            await sql.raw(`${begin}; SET LOCAL search_path TO ${quoted}`).execute(conn);
             let result: Awaited<ReturnType<typeof fn>>;
             try {
               result = await fn(conn);
@@ -208,24 +220,43 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
       }
     },
     async insertRows(conn, table, columns, rows) {
-      // Read on the transaction's own connection: PGlite has only one.
-      const types = await typesOf(conn, table);
-      const casts = columns.map((c) => {
-        const type = types.get(c);
-        if (type === undefined) {
-          throw new HomevisitError("storage_schema_outdated", {
-            params: { found: "?", supported: latestSchemaVersion },
-          });
-        }
-        return type;
-      });
       const list = columns.map((c) => `"${c}"`).join(", ");
-      const unnest = casts.map((type, i) => `$${i + 1}::${type}[]`).join(", ");
-      const text = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${unnest})`;
-      for (let start = 0; start < rows.length; start += unnestBatch) {
-        const batch = rows.slice(start, start + unnestBatch);
-        const params = columns.map((_, j) => batch.map((row) => row[j] ?? null));
-        await conn.executeQuery(CompiledQuery.raw(text, params));
+      if (bulkMode === "unnest") {
+        // Read on the transaction's own connection: PGlite has only one.
+        const types = await typesOf(conn, table);
+        const casts = columns.map((c) => {
+          const type = types.get(c);
+          if (type === undefined) {
+            throw new HomevisitError("storage_schema_outdated", {
+              params: { found: "?", supported: latestSchemaVersion },
+            });
+          }
+          return type;
+        });
+        const unnest = casts.map((type, i) => `$${i + 1}::${type}[]`).join(", ");
+        const text = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${unnest})`;
+        for (let start = 0; start < rows.length; start += unnestBatch) {
+          const batch = rows.slice(start, start + unnestBatch);
+          const params = columns.map((_, j) => batch.map((row) => row[j] ?? null));
+          await conn.executeQuery(CompiledQuery.raw(text, params));
+        }
+        return;
+      }
+      // Multi-row VALUES, as many rows per statement as the 65,535-parameter limit allows.
+      const perStatement = Math.max(1, Math.min(valuesBatch, Math.floor(65_535 / columns.length)));
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const batch = rows.slice(start, start + perStatement);
+        const params: unknown[] = [];
+        const tuples = batch.map((row) => {
+          const marks = columns.map((_, j) => {
+            params.push(row[j] ?? null);
+            return `$${params.length}`;
+          });
+          return `(${marks.join(", ")})`;
+        });
+        await conn.executeQuery(
+          CompiledQuery.raw(`INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}`, params),
+        );
       }
     },
     isUniqueViolation(error) {
@@ -262,5 +293,29 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
  * ```
  */
 export function postgresStorage(options: PostgresStorageOptions = {}): PostgresStorage {
-  return createSqlStorage(postgresDriver(options));
+  const quoted = quoteSchema(options.schema ?? "homevisit");
+  const driver = postgresDriver(options);
+  const storage = createSqlStorage(driver);
+  const shared = storage.migrations;
+  // The shared script names tables without a schema: say which one, so that running the
+  // reviewed script with psql builds exactly what migrate() builds.
+  const sqlScript = (range: { from?: number; to?: number } = {}) =>
+    [
+      "-- homevisit PostgreSQL schema",
+      ...((range.from ?? 0) === 0 ? [`CREATE SCHEMA IF NOT EXISTS ${quoted};`] : []),
+      `SET search_path TO ${quoted};`,
+      "",
+      shared.sql(range),
+    ].join("\n");
+  return {
+    ...storage,
+    blobs: postgresBlobStore(driver),
+    migrations: {
+      latest: shared.latest,
+      current: () => shared.current(),
+      pending: () => shared.pending(),
+      migrate: (o) => shared.migrate(o),
+      sql: sqlScript,
+    },
+  };
 }

@@ -9,8 +9,11 @@ runStorageConformance(
     return { storage, raw: storage.raw, cleanup };
   },
   {
-    // Blobs live in the host's object store (or the SQL layer's blob table) — not part of this adapter yet.
-    skip: { blobs: "the PostgreSQL adapter has no blob store yet" },
+    blobs: async () => {
+      const { storage, cleanup } = await freshStore();
+      await storage.migrations.migrate();
+      return { store: storage.blobs, raw: storage.blobs.raw, cleanup };
+    },
   },
 );
 

@@ -1,0 +1,155 @@
+// Migrations on PostgreSQL: from every earlier version to the latest with the data already
+// stored left exactly as it was, re-runs that do nothing, the reviewable SQL script giving
+// the same schema, and an older library refusing a newer schema.
+import { isHomevisitError } from "@homevisit/core";
+import type { StoredEntityName } from "@homevisit/core/storage";
+import { makers, seedTenants } from "@homevisit/storage-conformance";
+import { postgresStorage } from "@homevisit/storage-postgres";
+import { entityTables } from "@homevisit/storage-sql";
+import { afterAll, describe, expect, it } from "vitest";
+import { freshSchemaName, freshStore, type TestBackend, testBackend } from "./harness.js";
+
+afterAll(async () => {
+  await (await testBackend()).end();
+});
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isHomevisitError(error) ? error.code : String(error)).toBe(code);
+}
+
+/** Row count and checksum of every table of a schema, over the columns each table has now. */
+async function snapshot(b: TestBackend, schema: string, columnsOf?: Map<string, string[]>) {
+  const tables = await b.exec(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1",
+    [schema],
+  );
+  const out = new Map<string, { count: number; checksum: string; columns: string[] }>();
+  for (const { name } of tables as { name: string }[]) {
+    if (name === "hv_schema") continue;
+    const columns =
+      columnsOf?.get(name) ??
+      (
+        (await b.exec(
+          "SELECT column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+          [schema, name],
+        )) as { c: string }[]
+      ).map((r) => r.c);
+    const row = `ROW(${columns.map((c) => `t."${c}"`).join(", ")})::text`;
+    const [result] = await b.exec(
+      `SELECT count(*)::int AS n, coalesce(md5(string_agg(${row}, E'\\n' ORDER BY ${row})), '') AS sum FROM "${schema}"."${name}" t`,
+    );
+    out.set(name, { count: Number(result?.n), checksum: String(result?.sum), columns });
+  }
+  return out;
+}
+
+async function tableExists(b: TestBackend, schema: string, table: string): Promise<boolean> {
+  const [row] = await b.exec("SELECT to_regclass($1) IS NOT NULL AS ok", [`"${schema}"."${table}"`]);
+  return row?.ok === true;
+}
+
+describe("postgres migrations", () => {
+  const latest = postgresStorage({ pool: { connect: async () => never(), end: async () => {} } }).migrations.latest;
+
+  for (let from = 0; from < latest; from++) {
+    it(`upgrades a populated database from version ${from} without changing a stored row, and re-runs as a no-op`, async () => {
+      const { storage, schema, backend, cleanup } = await freshStore();
+      try {
+        expect(await storage.migrations.migrate({ to: from })).toEqual(Array.from({ length: from }, (_, i) => i + 1));
+        expect(await storage.migrations.current()).toBe(from);
+        if (from > 0) {
+          await seedTenants(storage);
+          // Every entity whose table exists at this version gets a few rows.
+          for (const entity of Object.keys(makers) as StoredEntityName[]) {
+            const spec = entityTables[entity];
+            if (!spec || ["cities", "counties", "schools"].includes(entity)) continue;
+            if (!(await tableExists(backend, schema, spec.table))) continue;
+            const make = makers[entity] as (i: number) => never;
+            await (storage[entity] as unknown as { createMany(r: unknown[]): Promise<unknown> }).createMany(
+              Array.from({ length: 6 }, (_, i) => make(40 + i)),
+            );
+          }
+          await storage.audit.append({
+            chainId: "sch-1",
+            at: "2026-10-08T09:00:00+08:00",
+            actorId: "t1",
+            action: "student.read",
+            entity: "students",
+            result: "ok",
+          });
+          await storage.outbox.append({ id: "evt-1", topic: "x.y", at: "2026-10-08T09:00:00+08:00", payload: {} });
+        }
+        const before = await snapshot(backend, schema);
+        const applied = await storage.migrations.migrate();
+        expect(applied).toEqual(Array.from({ length: latest - from }, (_, i) => from + i + 1));
+        const columns = new Map([...before].map(([t, s]) => [t, s.columns]));
+        const after = await snapshot(backend, schema, columns);
+        for (const [table, s] of before) {
+          expect(after.get(table), table).toEqual(s);
+        }
+        expect(await storage.migrations.current()).toBe(latest);
+        expect(await storage.migrations.pending()).toEqual([]);
+        expect(await storage.migrations.migrate()).toEqual([]);
+        expect(await snapshot(backend, schema, columns)).toEqual(after);
+        expect(await storage.audit.verify("sch-1")).toMatchObject({ ok: true, count: from > 0 ? 1 : 0 });
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+
+  it("gives a SQL script that, run by hand, builds the same schema migrate() does", async () => {
+    const b = await testBackend();
+    const viaScript = freshSchemaName();
+    const viaMigrate = await freshStore();
+    const scripted = postgresStorage({ pool: b.pool, schema: viaScript });
+    try {
+      await viaMigrate.storage.migrations.migrate();
+      await b.exec(scripted.migrations.sql());
+      expect(await scripted.migrations.current()).toBe(scripted.migrations.latest);
+      expect(await scripted.migrations.migrate()).toEqual([]);
+      const shape = async (schema: string) =>
+        b.exec(
+          `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable FROM information_schema.columns c
+           WHERE c.table_schema = $1 ORDER BY 1, 2`,
+          [schema],
+        );
+      expect(await shape(viaScript)).toEqual(await shape(viaMigrate.schema));
+      const indexes = async (schema: string) =>
+        (await b.exec("SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1", [schema])).map(
+          (r) => r.indexname,
+        );
+      expect(await indexes(viaScript)).toEqual(await indexes(viaMigrate.schema));
+    } finally {
+      await scripted.close();
+      await b.exec(`DROP SCHEMA IF EXISTS "${viaScript}" CASCADE`);
+      await viaMigrate.cleanup();
+    }
+  });
+
+  it("refuses, in migrate() and in every call, a schema newer than the library", async () => {
+    const { storage, schema, backend, cleanup } = await freshStore();
+    try {
+      await storage.migrations.migrate();
+      await storage.raw.setSchemaVersion(storage.migrations.latest + 1);
+      await expectCode(storage.migrations.migrate(), "storage_schema_too_new");
+      const older = postgresStorage({ pool: backend.pool, schema });
+      await expectCode(older.students.get("stu-1"), "storage_schema_too_new");
+      await expectCode(
+        older.transaction(async () => "never"),
+        "storage_schema_too_new",
+      );
+      await older.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+function never(): never {
+  throw new Error("no connection expected");
+}
