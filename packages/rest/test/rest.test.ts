@@ -403,7 +403,7 @@ describe("OpenAPI document", () => {
     const operations = Object.values(doc.paths ?? {}).flatMap((item) =>
       Object.values(item as Record<string, { operationId?: string }>).map((o) => o.operationId),
     );
-    expect(operations.sort()).toEqual(w.engine.useCases.map((u) => u.name).sort());
+    expect(operations.sort()).toEqual(w.engine.useCases.map((u: { name: string }) => u.name).sort());
     const list = doc.paths?.["/students"]?.get;
     const params = (list?.parameters ?? []) as { in: string; name: string; schema?: { maximum?: number } }[];
     expect(params.filter((p) => p.in === "query").map((p) => p.name)).toEqual(["classId", "grade", "cursor", "limit"]);
@@ -414,9 +414,10 @@ describe("OpenAPI document", () => {
     expect(Object.keys(revoke?.responses ?? {})).toEqual(
       expect.arrayContaining(["200", "412", "428", "413", "415", "422"]),
     );
-    const body = (revoke?.requestBody as { content: Record<string, { schema: { properties: object } }> }).content[
-      "application/json"
-    ]?.schema;
+    const requestBody = revoke?.requestBody as
+      | { content: Record<string, { schema: { properties: object } }> }
+      | undefined;
+    const body = requestBody?.content["application/json"]?.schema;
     expect(Object.keys(body?.properties ?? {})).toEqual(["revokedOn", "reason"]);
     const flag = doc.paths?.["/students/{studentId}/categories"]?.post;
     expect(Object.keys(flag?.responses ?? {})).toContain("201");

@@ -5,13 +5,10 @@
 // `getActor` here stands for the HOST's own login (a session lookup keyed by an opaque token in
 // the `Authorization` header the host issued): it is not part of homevisit, which never reads
 // identity from a request itself.
-import type { Actor } from "@homevisit/core";
+import { type Actor, createEngine, fixedClock, sequentialIds } from "@homevisit/core";
 import type { EntityInput } from "@homevisit/core/storage";
 import { createRestHandler, type RestHandlerOptions, type RestLogEntry } from "@homevisit/rest";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
-import { fixedClock } from "../../core/src/engine/clock.js";
-import { sequentialIds } from "../../core/src/engine/ids.js";
-import { createEngine } from "./engine-shim.js";
 
 export const basePath = "/api/homevisit";
 export const origin = "http://campus.test";
@@ -130,7 +127,7 @@ export async function makeWorld(options: Partial<RestHandlerOptions> = {}): Prom
     storage,
     blobs: memoryBlobStore(),
     clock: fixedClock("2026-10-08T09:00:00+08:00"),
-    newId: sequentialIds("id"),
+    ids: sequentialIds("id"),
     config: { audit: { hmacKey: "rest-tests-hmac-key-0001" } },
   });
   const logs: RestLogEntry[] = [];
