@@ -137,9 +137,10 @@ function isDriverError(error: unknown): boolean {
 const driverMessages =
   /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end|Client was closed/i;
 
-// Tables whose primary key is what stops two concurrent appends from forking an audit chain:
-// a violation there means "another append won the race", so the transaction runs again.
-const raceTables = new Set(["hv_audit", "hv_audit_heads"]);
+// Unique keys that settle races rather than reject input: two appends to one audit chain, two
+// processes applying one migration (the version row, or the catalog rows of a table created
+// at once). A violation there means "the other one won", and the re-run sees its result.
+const raceTables = new Set(["hv_audit", "hv_audit_heads", "hv_schema", "pg_type", "pg_class", "pg_namespace"]);
 
 /**
  * Translates a driver error into a `HomevisitError`: unique violations into `conflict` (or,

@@ -131,6 +131,22 @@ describe("postgres migrations", () => {
     }
   });
 
+  it("applies each version once when several processes migrate one schema at the same time", async () => {
+    const { storage, schema, backend, cleanup } = await freshStore();
+    const others = [1, 2, 3].map(() => postgresStorage({ pool: backend.pool, schema }));
+    try {
+      const applied = await Promise.all([storage, ...others].map((s) => s.migrations.migrate()));
+      const all = applied.flat().sort((a, b) => a - b);
+      expect(all).toEqual(Array.from({ length: storage.migrations.latest }, (_, i) => i + 1));
+      expect(await storage.migrations.current()).toBe(storage.migrations.latest);
+      const [versions] = await backend.exec(`SELECT count(*)::int AS n FROM "${schema}".hv_schema`);
+      expect(versions?.n).toBe(storage.migrations.latest);
+    } finally {
+      for (const o of others) await o.close();
+      await cleanup();
+    }
+  });
+
   it("refuses, in migrate() and in every call, a schema newer than the library", async () => {
     const { storage, schema, backend, cleanup } = await freshStore();
     try {
