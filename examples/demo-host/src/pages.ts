@@ -1,0 +1,246 @@
+import type { DemoWorld, Persona } from "./seed.js";
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON safe inside a `<script type="application/json">` block. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
+}
+
+const style = `
+  :root { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2933; background: #f7f7f2; }
+  body { max-width: 1080px; margin: 0 auto; padding: 1.5rem; line-height: 1.5; }
+  h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2rem; font-size: 1.2rem; }
+  .note { background: #fff8e1; border-left: 4px solid #f0b429; padding: 0.6rem 0.9rem; }
+  .personas { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 0.7rem; }
+  .persona { background: #fff; border: 1px solid #d9dde3; border-radius: 8px; padding: 0.8rem; }
+  .persona.active { border: 2px solid #2f6fde; box-shadow: 0 0 0 3px #dbe7fb; }
+  .persona button { margin-top: 0.5rem; width: 100%; padding: 0.4rem; cursor: pointer; }
+  .persona small { color: #52606d; display: block; }
+  .call { background: #fff; border: 1px solid #d9dde3; border-radius: 8px; margin: 0.8rem 0; padding: 0.8rem; }
+  .call code { font-size: 0.9rem; } .status { font-weight: bold; padding: 0 0.4rem; border-radius: 4px; }
+  .ok { background: #e3f9e5; color: #207227; } .denied { background: #ffe3e3; color: #a61b1b; }
+  pre { background: #f0f4f8; padding: 0.6rem; overflow: auto; max-height: 22rem; font-size: 0.82rem; }
+  table { border-collapse: collapse; width: 100%; font-size: 0.9rem; } td, th { border-bottom: 1px solid #e4e7eb; padding: 0.25rem 0.4rem; text-align: left; }
+  .method { display: inline-block; min-width: 4.2rem; font-weight: bold; font-family: monospace; }
+  .GET { color: #207227; } .POST { color: #2f6fde; } .PUT, .PATCH { color: #b25e09; } .DELETE { color: #a61b1b; }
+  details { background: #fff; border: 1px solid #d9dde3; border-radius: 6px; margin: 0.4rem 0; padding: 0.4rem 0.7rem; }
+  summary { cursor: pointer; }
+`;
+
+function layout(title: string, body: string, script?: string): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+${body}
+${script === undefined ? "" : `<script type="module" src="${script}"></script>`}
+</body>
+</html>`;
+}
+
+/**
+ * The role switcher: the demo's personas as cards (a form each, posting to `/persona`), and a
+ * panel where the browser calls the API as the chosen persona (`/demo.js`) so scoping shows.
+ */
+export function indexPage(world: DemoWorld, current: Persona | undefined): string {
+  const cards = world.personas
+    .map(
+      (p) => `<form class="persona${p.key === current?.key ? " active" : ""}" method="post" action="/persona">
+  <strong>${escapeHtml(p.label["zh-CN"])} · ${escapeHtml(p.label.en)}</strong>
+  <small>${escapeHtml(p.name)} <code>${escapeHtml(p.actor.id)}</code></small>
+  <small>${escapeHtml(p.expect["zh-CN"])}</small>
+  <small>${escapeHtml(p.expect.en)}</small>
+  <input type="hidden" name="persona" value="${escapeHtml(p.key)}">
+  <button type="submit">${p.key === current?.key ? "✓ 当前身份 · signed in" : "切换为此身份 · Sign in as"}</button>
+</form>`,
+    )
+    .join("\n");
+  const data = {
+    current:
+      current === undefined
+        ? null
+        : { key: current.key, label: current.label, sampleStudentId: current.sampleStudentId ?? null },
+    otherStudentId: world.otherStudentId,
+    anyStudentId: world.personas.find((p) => p.key === "principal")?.sampleStudentId ?? world.otherStudentId,
+  };
+  const body = `
+<h1>homevisit 演示校园 · demo campus host</h1>
+<p>${escapeHtml(world.countyName)} · ${escapeHtml(world.schoolName)} · ${world.students} 名学生（合成数据 synthetic data）</p>
+<p class="note">这个角色切换器是<strong>演示主机自己的模拟登录</strong>：它把所选身份写入 cookie，主机的 <code>getActor(request)</code> 读取它。
+homevisit 本身从不从请求中读取身份。<br>This role switcher is <strong>the demo host's own login mock</strong>: it puts the chosen persona in a
+cookie that the host's <code>getActor(request)</code> reads. homevisit itself never reads identity from a request.</p>
+<h2>选择身份 · Choose a persona</h2>
+<div class="personas">${cards}</div>
+<h2>API 返回了什么 · What the API returns${current === undefined ? "" : ` — ${escapeHtml(current.label["zh-CN"])} · ${escapeHtml(current.label.en)}`}</h2>
+<div id="calls">${current === undefined ? "<p>先选择一个身份。Choose a persona first.</p>" : "<p>Loading…</p>"}</div>
+<h2>接口文档 · API reference</h2>
+<p><a href="/reference">API reference (HTML)</a> · <a href="/api/openapi.json">OpenAPI 3.1 document</a></p>
+<script type="application/json" id="demo-data">${scriptJson(data)}</script>`;
+  return layout("homevisit demo host", body, "/demo.js");
+}
+
+/**
+ * The browser side of the index page, plain fetch against `/api`: the masked list, one
+ * student's archive (with a stated purpose), a record outside the persona's scope, and the
+ * coverage report when the API offers one. Shows each call's status and body.
+ */
+export const demoScript = `
+const data = JSON.parse(document.getElementById("demo-data").textContent);
+const calls = document.getElementById("calls");
+const escape = (t) => String(t).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+
+async function call(title, path, init = {}) {
+  const response = await fetch("/api" + path, { ...init, headers: { "Accept-Language": "zh-CN", ...(init.headers || {}) } });
+  const text = await response.text();
+  let body = text;
+  try { body = JSON.parse(text); } catch {}
+  return { title, path, status: response.status, etag: response.headers.get("etag"), body };
+}
+
+function render(result, extra = "") {
+  const ok = result.status < 300;
+  const shown = JSON.stringify(result.body, null, 2) || "";
+  return '<div class="call"><div><span class="status ' + (ok ? "ok" : "denied") + '">' + result.status + "</span> <code>GET /api" +
+    escape(result.path) + "</code>" + (result.etag ? " <small>ETag " + escape(result.etag) + "</small>" : "") + "</div><p>" + escape(result.title) + "</p>" +
+    extra + "<pre>" + escape(shown.length > 6000 ? shown.slice(0, 6000) + "\\n…" : shown) + "</pre></div>";
+}
+
+function studentTable(items) {
+  if (!Array.isArray(items) || items.length === 0) return "";
+  const rows = items.map((s) => "<tr><td>" + escape(s.name) + "</td><td>" + escape(s.classId || "") + "</td><td>" +
+    escape((s.guardians || []).map((g) => g.phone || "").join(" ")) + "</td><td>" + escape(s.address.town + " " + s.address.village) +
+    "</td><td>" + (s.priority ? "重点 priority" : "") + "</td></tr>").join("");
+  return "<table><tr><th>姓名 name</th><th>班级 class</th><th>监护人电话 guardian phone</th><th>地址 address</th><th></th></tr>" + rows + "</table>";
+}
+
+async function main() {
+  if (!data.current) return;
+  const purpose = { "Homevisit-Purpose": encodeURIComponent("演示：家访准备 demo: visit preparation") };
+  const out = [];
+  const list = await call("学生列表（脱敏：电话打码、地址只到村）· Student list (masked: phones starred, addresses to the village)", "/students?limit=20");
+  out.push(render(list, list.status === 200 ? studentTable(list.body.items) : ""));
+  const sample = data.current.sampleStudentId || data.anyStudentId;
+  out.push(render(await call("一名学生的家访档案（须说明用途，留痕）· A student's visit archive (needs a purpose; audited)", "/students/" + encodeURIComponent(sample) + "/archive", { headers: purpose })));
+  if (data.current.key !== "principal") {
+    out.push(render(await call("范围之外的学生：与不存在的记录回答一样（404）· A student outside the scope: answered like a missing record (404)", "/students/" + encodeURIComponent(data.otherStudentId), { headers: purpose })));
+  }
+  const doc = await (await fetch("/api/openapi.json")).json();
+  const reports = [];
+  for (const [path, item] of Object.entries(doc.paths || {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (method === "get" && op && typeof op.operationId === "string" && op.operationId.startsWith("reports.")) reports.push({ path, op });
+    }
+  }
+  reports.sort((a, b) => (a.op.operationId === "reports.coverage" ? -1 : 0) - (b.op.operationId === "reports.coverage" ? -1 : 0));
+  const report = reports.find((r) => !/[{]/.test(r.path));
+  if (report) out.push(render(await call("汇总报表 · " + (report.op.summary || report.op.operationId), report.path)));
+  else out.push('<div class="call"><p>此版本的 API 尚无汇总报表接口。This API version has no aggregate report route yet.</p></div>');
+  calls.innerHTML = out.join("");
+}
+
+main().catch((error) => { calls.textContent = String(error); });
+`;
+
+// The OpenAPI document, loosely typed: the reference renders whatever the document holds.
+type Json = Record<string, unknown>;
+
+function schemaText(schema: unknown): string {
+  return escapeHtml(JSON.stringify(schema, null, 2) ?? "");
+}
+
+function parameterRows(parameters: unknown): string {
+  if (!Array.isArray(parameters) || parameters.length === 0) return "";
+  const rows = parameters
+    .map((p: Json) => {
+      const schema = (p.schema ?? {}) as Json;
+      const type =
+        typeof schema.type === "string"
+          ? schema.type
+          : typeof schema.$ref === "string"
+            ? schema.$ref.split("/").pop()
+            : "";
+      const description =
+        typeof p.description === "string"
+          ? p.description
+          : typeof schema.description === "string"
+            ? schema.description
+            : "";
+      return `<tr><td><code>${escapeHtml(String(p.name))}</code></td><td>${escapeHtml(String(p.in))}</td><td>${p.required ? "required" : ""}</td><td>${escapeHtml(String(type ?? ""))}</td><td>${escapeHtml(description)}</td></tr>`;
+    })
+    .join("");
+  return `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th></th><th>type</th><th>description</th></tr>${rows}</table>`;
+}
+
+function contentSchema(content: unknown): unknown {
+  if (content === null || typeof content !== "object") return undefined;
+  const first = Object.values(content as Json)[0] as Json | undefined;
+  return first?.schema;
+}
+
+/**
+ * The API reference as one HTML page, rendered on the server from the OpenAPI document: every
+ * route with its method, summary, parameters, request body and responses, then the shared
+ * schemas. Nothing is fetched from the internet.
+ */
+export function referencePage(doc: Json): string {
+  const info = (doc.info ?? {}) as Json;
+  const paths = (doc.paths ?? {}) as Record<string, Json>;
+  const servers = Array.isArray(doc.servers) ? (doc.servers as Json[]) : [];
+  const base = typeof servers[0]?.url === "string" ? servers[0].url : "";
+  const byTag = new Map<string, string[]>();
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, raw] of Object.entries(item)) {
+      if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
+      const op = raw as Json;
+      const tag = Array.isArray(op.tags) && typeof op.tags[0] === "string" ? op.tags[0] : "other";
+      const upper = method.toUpperCase();
+      const body = op.requestBody as Json | undefined;
+      const responses = Object.entries((op.responses ?? {}) as Record<string, Json>)
+        .map(([status, r]) => {
+          const schema = contentSchema(r.content);
+          const detail =
+            schema === undefined || status !== String(Number(status)) || Number(status) >= 400
+              ? ""
+              : `<pre>${schemaText(schema)}</pre>`;
+          return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(String(r.description ?? ""))}${detail}</li>`;
+        })
+        .join("");
+      const html = `<details id="${escapeHtml(String(op.operationId ?? `${method}-${path}`))}">
+<summary><span class="method ${upper}">${upper}</span> <code>${escapeHtml(base === "/" ? path : `${base}${path}`)}</code> — ${escapeHtml(String(op.summary ?? ""))} <small><code>${escapeHtml(String(op.operationId ?? ""))}</code></small></summary>
+<p>${escapeHtml(String(op.description ?? ""))}</p>
+${parameterRows(op.parameters)}
+${body === undefined ? "" : `<h4>Request body (application/json)</h4><pre>${schemaText(contentSchema(body.content))}</pre>`}
+<h4>Responses</h4><ul>${responses}</ul>
+</details>`;
+      const list = byTag.get(tag) ?? [];
+      list.push(html);
+      byTag.set(tag, list);
+    }
+  }
+  const sections = [...byTag.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join("\n")}`)
+    .join("\n");
+  const schemas = ((doc.components as Json | undefined)?.schemas ?? {}) as Json;
+  const components = Object.entries(schemas)
+    .map(
+      ([name, schema]) =>
+        `<details id="schema-${escapeHtml(name)}"><summary><code>${escapeHtml(name)}</code></summary><pre>${schemaText(schema)}</pre></details>`,
+    )
+    .join("\n");
+  const body = `<p><a href="/">← 演示首页 · demo home</a> · <a href="/api/openapi.json">openapi.json</a></p>
+<h1>${escapeHtml(String(info.title ?? "API"))} <small>${escapeHtml(String(info.version ?? ""))}</small></h1>
+<p>${escapeHtml(String(info.description ?? ""))}</p>
+${sections}
+${components === "" ? "" : `<h2>Schemas</h2>${components}`}`;
+  return layout(`${String(info.title ?? "API")} reference`, body);
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DemoHost, personaCookie, startDemoHost } from "../src/host.js";
+
+// The demo host over real HTTP on a free port with a temporary database: the role switcher,
+// the mock login cookie, and the API's scoping as each persona sees it.
+const dir = mkdtempSync(join(tmpdir(), "homevisit-demo-"));
+const filename = join(dir, ".homevisit/demo.db");
+let host: DemoHost;
+
+beforeAll(async () => {
+  host = await startDemoHost({ filename, port: 0, students: 200 });
+});
+afterAll(async () => {
+  await host?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function signIn(persona: string): Promise<string> {
+  const response = await fetch(new URL("/persona", host.url), {
+    method: "POST",
+    body: new URLSearchParams({ persona }),
+    redirect: "manual",
+  });
+  expect(response.status).toBe(303);
+  const cookie = response.headers.get("set-cookie") ?? "";
+  expect(cookie).toContain(`${personaCookie}=${persona}`);
+  return cookie.split(";")[0] ?? "";
+}
+
+async function api(cookie: string, path: string, purpose?: string) {
+  const headers: Record<string, string> = { Cookie: cookie, "Accept-Language": "en" };
+  if (purpose !== undefined) headers["Homevisit-Purpose"] = encodeURIComponent(purpose);
+  const response = await fetch(new URL(`/api${path}`, host.url), { headers });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+}
+
+describe("demo host", () => {
+  it("serves the role switcher with the five personas, and seeds once", async () => {
+    expect(host.seeded).toBe(true);
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(host.url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const persona of host.world.personas) expect(html).toContain(persona.actor.id);
+    expect(host.world.personas.map((p) => p.key)).toEqual([
+      "teacher",
+      "class_teacher",
+      "mentor",
+      "principal",
+      "county_bureau",
+    ]);
+    expect(html).toContain("login mock");
+  });
+
+  it("answers 401 without a persona: the cookie is the only identity", async () => {
+    const anonymous = await api("", "/students");
+    expect(anonymous.status).toBe(401);
+    // A header claiming a role changes nothing.
+    const response = await fetch(new URL("/api/students", host.url), { headers: { "X-Role": "principal" } });
+    expect(response.status).toBe(401);
+  });
+
+  it("a teacher sees only their assigned students, masked", async () => {
+    const cookie = await signIn("teacher");
+    const list = await api(cookie, "/students?limit=200");
+    expect(list.status).toBe(200);
+    const ids = list.body.items.map((s: { id: string }) => s.id).sort();
+    expect(ids).toEqual([...host.world.assignedStudentIds].sort());
+    expect(ids).toHaveLength(3);
+    for (const s of list.body.items) {
+      for (const g of s.guardians) if (g.phone !== undefined) expect(g.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    }
+    const assigned = await api(cookie, `/students/${host.world.assignedStudentIds[0]}`, "家访准备");
+    expect(assigned.status).toBe(200);
+    const other = await api(cookie, `/students/${host.world.otherStudentId}`, "家访准备");
+    expect([other.status, other.body.code]).toEqual([404, "not_found"]);
+  });
+
+  it("a class teacher sees their class, the principal the whole school", async () => {
+    const classList = await api(await signIn("class_teacher"), "/students?limit=200");
+    const whole = await api(await signIn("principal"), "/students?limit=200");
+    expect(classList.status).toBe(200);
+    expect(whole.status).toBe(200);
+    expect(classList.body.items.length).toBeGreaterThan(0);
+    expect(whole.body.items.length).toBe(Math.min(200, host.world.students));
+    expect(classList.body.items.length).toBeLessThan(whole.body.items.length);
+    const classIds = new Set(classList.body.items.map((s: { classId?: string }) => s.classId));
+    expect(classIds.size).toBe(1);
+  });
+
+  it("the county bureau gets no child's record", async () => {
+    const cookie = await signIn("county_bureau");
+    const record = await api(cookie, `/students/${host.world.otherStudentId}`, "督导");
+    expect([403, 404]).toContain(record.status);
+    const list = await api(cookie, "/students");
+    expect([403, 404]).toContain(list.status);
+  });
+
+  it("serves the OpenAPI document and an HTML reference rendered from it", async () => {
+    const doc = await fetch(new URL("/api/openapi.json", host.url));
+    expect(doc.status).toBe(200);
+    const json = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(json.openapi).toBe("3.1.0");
+    expect(Object.keys(json.paths)).toContain("/students/{studentId}");
+    const reference = await fetch(new URL("/reference", host.url));
+    expect(reference.status).toBe(200);
+    const html = await reference.text();
+    expect(html).toContain("students.flagCategory");
+    expect(html).toContain("/api/students/{studentId}");
+    expect(html).not.toMatch(/<script[^>]+src="https?:/);
+  });
+
+  it("reuses the database on a re-run", async () => {
+    await host.close();
+    host = await startDemoHost({ filename, port: 0, students: 200 });
+    expect(host.seeded).toBe(false);
+    const list = await api(await signIn("teacher"), "/students");
+    expect(list.body.items).toHaveLength(3);
+  });
+});
