@@ -7,6 +7,7 @@ import { toStudentSummary } from "../policy/masking.js";
 import { authorize, type PolicyTarget } from "../policy/policy.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../primitives.js";
 import { withSensitivity } from "../sensitivity.js";
+import { staleError } from "../storage/adapter-kit.js";
 import { schoolEnrolment } from "../storage/entities.js";
 import { decodeCursor, encodeCursor } from "../storage/paging.js";
 import type { StorageTx, Stored } from "../storage/port.js";
@@ -336,6 +337,9 @@ export const studentUseCases = {
     },
     async run(ctx, input) {
       const before = ctx.target.data.record;
+      if (ctx.target.data.version !== input.expectedVersion) {
+        throw staleError(input.expectedVersion, ctx.target.data.version);
+      }
       if (before.revokedOn !== undefined) throw new HomevisitError("conflict", { params: { entity: "category flag" } });
       const after = {
         ...before,

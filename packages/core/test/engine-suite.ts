@@ -1,0 +1,674 @@
+import {
+  type Action,
+  createEngine,
+  type Engine,
+  fixedClock,
+  type HomevisitError,
+  isHomevisitError,
+  policyMatrix,
+  sequentialIds,
+} from "@homevisit/core";
+import {
+  type BlobStore,
+  type EntityInput,
+  type Storage,
+  type StorageTx,
+  storedEntityNames,
+  verifyAuditChain,
+} from "@homevisit/core/storage";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+/** What a storage factory gives the suite. */
+export interface EngineHarness {
+  storage: Storage;
+  blobs: BlobStore;
+  cleanup(): Promise<void>;
+}
+
+export const markerPhone = "13912345678";
+export const markerDetail = "MARKER-幸福路88号";
+const hmacKey = "test-audit-key-0123456789";
+
+const base = { cityId: "city-1", countyId: "k-1" };
+export const actors = {
+  teacher: { id: "t-teacher", roles: ["teacher"], ...base, schoolId: "sch-1" },
+  class_teacher: { id: "t-class", roles: ["teacher", "class_teacher"], ...base, schoolId: "sch-1" },
+  mentor: { id: "t-mentor", roles: ["teacher", "mentor"], ...base, schoolId: "sch-1" },
+  principal: { id: "t-principal", roles: ["principal", "teacher"], ...base, schoolId: "sch-1" },
+  school_admin: { id: "t-admin", roles: ["school_admin"], ...base, schoolId: "sch-1" },
+  county_bureau: { id: "b-county", roles: ["county_bureau"], ...base },
+  city_bureau: { id: "b-city", roles: ["city_bureau"], cityId: "city-1" },
+} as const;
+export type RoleName = keyof typeof actors;
+
+function student(
+  id: string,
+  schoolId: string,
+  classId: string,
+  dateOfBirth: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id,
+    schoolId,
+    name: `学生${id}`,
+    dateOfBirth,
+    enrolments: [{ schoolId, classId, grade: 7, from: "2026-09-01", startReason: "entry" }],
+    guardians: [
+      {
+        id: `g-${id}`,
+        name: "王芳",
+        relation: "mother",
+        phone: id === "s-own" ? markerPhone : "13800000000",
+        primary: true,
+        livesWithStudent: true,
+      },
+    ],
+    address: { county: "莲都区", town: "碧湖镇", village: "沙溪村", detail: id === "s-own" ? markerDetail : "1号" },
+    livingSituation: { livesWith: "both_parents" },
+    ...extra,
+  } as EntityInput<"students">;
+}
+
+/** Seeds two schools: sch-1 (the actors') and sch-2 (another school). */
+export async function seedWorld(storage: Storage): Promise<void> {
+  await storage.transaction(async (tx: StorageTx) => {
+    await tx.cities.create({ id: "city-1", name: "丽水市" });
+    await tx.counties.create({ id: "k-1", cityId: "city-1", name: "莲都区", setting: "urban" });
+    for (const id of ["sch-1", "sch-2"]) {
+      await tx.schools.create({
+        id,
+        cityId: "city-1",
+        countyId: "k-1",
+        name: `学校${id}`,
+        kind: "junior",
+        setting: "urban",
+      });
+    }
+    await tx.classes.create({
+      id: "c-1",
+      schoolId: "sch-1",
+      grade: 7,
+      name: "七(1)班",
+      schoolYear: 2026,
+      classTeacherId: "t-class",
+    });
+    await tx.classes.create({
+      id: "c-2",
+      schoolId: "sch-2",
+      grade: 7,
+      name: "七(1)班",
+      schoolYear: 2026,
+      classTeacherId: "t-other",
+    });
+    for (const t of ["t-teacher", "t-class", "t-mentor", "t-principal", "t-admin"]) {
+      await tx.teachers.create({ id: t, schoolId: "sch-1", name: "李老师", roles: ["teacher"] });
+    }
+    await tx.teachers.create({ id: "t-other", schoolId: "sch-2", name: "赵老师", roles: ["teacher"] });
+    // s-own: 12 years old (under 14) in c-1; s-other: the same at sch-2.
+    await tx.students.create(student("s-own", "sch-1", "c-1", "2014-03-01"));
+    await tx.students.create(student("s-other", "sch-2", "c-2", "2014-03-01"));
+    await tx.appointments.create({
+      id: "apt-1",
+      schoolId: "sch-1",
+      studentId: "s-own",
+      teacherId: "t-teacher",
+      kind: "universal",
+      channel: { type: "in_home" },
+      status: "proposed",
+      start: "2026-10-20T19:00:00+08:00",
+      durationMinutes: 60,
+    });
+    await tx.appointments.create({
+      id: "apt-2",
+      schoolId: "sch-2",
+      studentId: "s-other",
+      teacherId: "t-other",
+      kind: "universal",
+      channel: { type: "in_home" },
+      status: "proposed",
+      start: "2026-10-20T19:00:00+08:00",
+      durationMinutes: 60,
+    });
+    await tx.mentorships.create({
+      id: "m-1",
+      schoolId: "sch-1",
+      studentId: "s-own",
+      mentorId: "t-mentor",
+      since: "2026-09-01",
+    });
+    await tx.mentorships.create({
+      id: "m-2",
+      schoolId: "sch-2",
+      studentId: "s-other",
+      mentorId: "t-mentor",
+      since: "2026-09-01",
+    });
+  });
+}
+
+function chainOfActor(actor: { cityId: string; countyId?: string; schoolId?: string }): string {
+  return actor.schoolId ?? actor.countyId ?? actor.cityId;
+}
+
+/** Everything a store holds, for before/after comparisons. */
+export async function snapshot(storage: Storage): Promise<string> {
+  const parts: unknown[] = [];
+  for (const entity of storedEntityNames) {
+    const page = await storage[entity].list({ limit: 1000 });
+    parts.push(entity, page.items);
+  }
+  for (const chain of ["sch-1", "sch-2", "k-1", "city-1"]) parts.push(await storage.audit.head(chain));
+  parts.push(await storage.outbox.pending());
+  return JSON.stringify(parts);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    if (isHomevisitError(error)) return error.code;
+    throw error;
+  }
+}
+
+/** Inputs for each record use case of the foundation, aimed at a student or one of its rows. */
+type Call = (engine: Engine, actor: unknown, studentId: string) => Promise<unknown>;
+const purpose = { purpose: "测试用途" };
+const recordCalls: Record<string, { action: Action; call: Call }> = {
+  "students.read": {
+    action: "students.read",
+    call: (e, a, s) => e.students.read(a as never, { studentId: s }, purpose),
+  },
+  "students.archive": {
+    action: "archive.read",
+    call: (e, a, s) => e.students.archive(a as never, { studentId: s }, purpose),
+  },
+  "students.flagCategory": {
+    action: "categories.flag",
+    call: (e, a, s) =>
+      e.students.flagCategory(a as never, { studentId: s, category: "learning_difficulty", evidence: "x" }),
+  },
+  "consent.record": {
+    action: "consent.write",
+    call: (e, a, s) => e.consent.record(a as never, { studentId: s, guardianId: `g-${s}` }),
+  },
+  "consent.status": { action: "consent.read", call: (e, a, s) => e.consent.status(a as never, { studentId: s }) },
+  "dataRights.export": {
+    action: "data.export",
+    call: (e, a, s) => e.dataRights.export(a as never, { studentId: s }, purpose),
+  },
+  "dataRights.erase": {
+    action: "data.erase",
+    call: (e, a, s) => e.dataRights.erase(a as never, { studentId: s, expectedVersion: 1 }, purpose),
+  },
+  "roster.assignMentor": {
+    action: "mentorships.write",
+    call: (e, a, s) =>
+      e.roster.assignMentor(a as never, { studentId: s, mentorId: s === "s-own" ? "t-teacher" : "t-other" }),
+  },
+};
+
+/** Whether a role reaches s-own under an action, given the seeded relations. */
+function expectedAllowed(role: RoleName, action: Action): boolean {
+  const reaches = (policyMatrix[action].roles as Record<string, readonly string[] | undefined>)[role] ?? [];
+  const relation: Record<RoleName, string[]> = {
+    teacher: ["assigned"],
+    class_teacher: ["class"],
+    mentor: ["mentee"],
+    principal: ["school"],
+    school_admin: ["school"],
+    county_bureau: [],
+    city_bureau: [],
+  };
+  const held = new Set((actors[role].roles as readonly string[]).flatMap((r) => relation[r as RoleName] ?? []));
+  if (role === "class_teacher") held.add("class");
+  // Every seeded teacher role also holds "teacher": a class teacher or mentor may not be assigned.
+  const roles = actors[role].roles as readonly string[];
+  return (
+    roles.some((r) =>
+      ((policyMatrix[action].roles as Record<string, readonly string[] | undefined>)[r] ?? []).some((reach) =>
+        held.has(reach),
+      ),
+    ) || reaches.some((r) => held.has(r))
+  );
+}
+
+/**
+ * The engine suite, run against any storage: the authorization matrix, consent, retention and
+ * purge, the audit chain, privacy markers, fault injection, events and idempotency.
+ */
+export function runEngineSuite(name: string, factory: () => Promise<EngineHarness>): void {
+  describe(`engine on ${name}`, () => {
+    let harness: EngineHarness;
+    let engine: Engine;
+    const clock = fixedClock("2026-10-08T09:00:00+08:00");
+
+    const make = (storage: Storage, blobs: BlobStore) =>
+      createEngine({ storage, blobs, clock, ids: sequentialIds("e"), config: { audit: { hmacKey } } });
+
+    beforeEach(async () => {
+      clock.set("2026-10-08T09:00:00+08:00");
+      harness = await factory();
+      await seedWorld(harness.storage);
+      engine = make(harness.storage, harness.blobs);
+    });
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    describe("authorization matrix", () => {
+      for (const [useCase, { action, call }] of Object.entries(recordCalls)) {
+        for (const role of Object.keys(actors) as RoleName[]) {
+          it(`${useCase} × ${role}: own / another school's / missing`, async () => {
+            const actor = actors[role];
+            const own = await codeOf(call(engine, actor, "s-own"));
+            const allowed = expectedAllowed(role, action);
+            if (allowed) expect(own).not.toBe("not_found");
+            else expect(own).toBe("not_found");
+            const before = (await harness.storage.audit.read(chainOfActor(actor))).length;
+            let otherError: unknown;
+            let missingError: unknown;
+            await call(engine, actor, "s-other").catch((e: unknown) => {
+              otherError = e;
+            });
+            await call(engine, actor, "s-missing").catch((e: unknown) => {
+              missingError = e;
+            });
+            expect(isHomevisitError(otherError) && otherError.code).toBe("not_found");
+            expect((otherError as HomevisitError).toJSON()).toEqual((missingError as HomevisitError).toJSON());
+            expect((otherError as HomevisitError).toJSON("en")).toEqual((missingError as HomevisitError).toJSON("en"));
+            const rows = await harness.storage.audit.read(chainOfActor(actor));
+            const denials = rows.slice(before).filter((r) => r.result === "denied");
+            expect(denials).toHaveLength(2);
+            expect(denials[0]?.entityId).toBe("s-other");
+          });
+        }
+      }
+
+      it("collection use cases answer forbidden to roles without an entry", async () => {
+        expect(await codeOf(engine.audit.verify(actors.teacher as never, {}))).toBe("forbidden");
+        expect(await codeOf(engine.audit.verify(actors.city_bureau as never, {}))).toBe("forbidden");
+        expect(await codeOf(engine.students.list(actors.county_bureau as never, {}))).toBe("forbidden");
+        expect(await codeOf(engine.dataRights.purgeDue(actors.class_teacher as never, {}, purpose))).toBe("forbidden");
+        expect(await codeOf(engine.roster.importRoster(actors.teacher as never, { asOf: "2026-10-08" }))).toBe(
+          "forbidden",
+        );
+        expect((await engine.audit.verify(actors.principal as never, {})).ok).toBe(true);
+      });
+
+      it("lists are masked and scoped: a teacher sees assigned students only", async () => {
+        const page = await engine.students.list(actors.teacher as never, {});
+        expect(page.items.map((s) => s.id)).toEqual(["s-own"]);
+        expect(page.items[0]?.guardians[0]?.phone).toBe("139****5678");
+        expect(JSON.stringify(page)).not.toContain(markerDetail);
+        const all = await engine.students.list(actors.principal as never, {});
+        expect(all.items.map((s) => s.id)).toEqual(["s-own"]);
+      });
+
+      it("a full read needs a purpose, and is audited with it", async () => {
+        expect(await codeOf(engine.students.read(actors.principal as never, { studentId: "s-own" }))).toBe(
+          "purpose_required",
+        );
+        const read = await engine.students.read(actors.principal as never, { studentId: "s-own" }, purpose);
+        expect(read.student.guardians[0]?.phone).toBe(markerPhone);
+        const rows = await harness.storage.audit.read("sch-1");
+        expect(rows.at(-1)).toMatchObject({
+          action: "students.read",
+          purpose: "测试用途",
+          result: "ok",
+          entityId: "s-own",
+        });
+      });
+
+      it("server-owned and unknown fields are refused", async () => {
+        const body = { studentId: "s-own", category: "disability", evidence: "x" };
+        for (const field of ["id", "schoolId", "version", "flaggedBy"]) {
+          const error = await engine.students
+            .flagCategory(actors.principal as never, { ...body, [field]: "x" } as never)
+            .catch((e: unknown) => e);
+          expect((error as HomevisitError).code).toBe("server_owned_field");
+        }
+        const unknown = await engine.students
+          .flagCategory(actors.principal as never, { ...body, role: "principal" } as never)
+          .catch((e: unknown) => e);
+        expect((unknown as HomevisitError).code).toBe("validation_failed");
+      });
+    });
+
+    describe("consent, retention and purge", () => {
+      it("flagging an under-14 student needs consent; withdrawal blocks writes and purges after the grace", async () => {
+        const flag = () =>
+          engine.students.flagCategory(actors.class_teacher as never, {
+            studentId: "s-own",
+            category: "family_crisis",
+            evidence: "家中突发变故",
+          });
+        expect(await codeOf(flag())).toBe("consent_required");
+        const { consent } = await engine.consent.record(actors.class_teacher as never, {
+          studentId: "s-own",
+          guardianId: "g-s-own",
+          grantedOn: "2026-09-01",
+        });
+        const { flag: created } = await flag();
+        expect(created.flaggedBy).toBe("t-class");
+        await engine.consent.withdraw(actors.class_teacher as never, { consentId: consent.id, expectedVersion: 1 });
+        expect(await codeOf(flag())).toBe("consent_withdrawn");
+        expect((await engine.consent.status(actors.class_teacher as never, { studentId: "s-own" })).state).toBe(
+          "withdrawn",
+        );
+        // Not yet due: nothing purged.
+        let result = await engine.dataRights.purgeDue(actors.school_admin as never, {}, purpose);
+        expect(result.consentPurges).toBe(0);
+        expect(await harness.storage.categoryFlags.count({ studentId: "s-own" })).toBe(1);
+        clock.set("2026-11-08T09:00:00+08:00");
+        result = await engine.dataRights.purgeDue(actors.school_admin as never, {}, purpose);
+        expect(result.consentPurges).toBe(1);
+        expect(await harness.storage.categoryFlags.count({ studentId: "s-own" })).toBe(0);
+        const tombstones = await harness.storage.tombstones.list({ where: { schoolId: "sch-1" } });
+        expect(tombstones.items).toHaveLength(1);
+        expect(JSON.stringify(tombstones.items)).not.toContain("s-own");
+        // A second run is a no-op.
+        expect((await engine.dataRights.purgeDue(actors.school_admin as never, {}, purpose)).consentPurges).toBe(0);
+      });
+
+      it("consent is not needed at 14 and over, or when the host turns it off", async () => {
+        await harness.storage.transaction(async (tx) => {
+          await tx.students.create(student("s-old", "sch-1", "c-1", "2010-01-01"));
+        });
+        const ok = await engine.students.flagCategory(actors.class_teacher as never, {
+          studentId: "s-old",
+          category: "learning_difficulty",
+          evidence: "成绩下滑",
+        });
+        expect(ok.flag.studentId).toBe("s-old");
+        const relaxed = createEngine({
+          storage: harness.storage,
+          blobs: harness.blobs,
+          clock,
+          ids: sequentialIds("r"),
+          config: { audit: { hmacKey }, consent: { required: false } },
+        });
+        const flagged = await relaxed.students.flagCategory(actors.class_teacher as never, {
+          studentId: "s-own",
+          category: "learning_difficulty",
+          evidence: "成绩下滑",
+        });
+        expect(flagged.version).toBe(1);
+      });
+
+      it("retention purge erases departed students whole, blobs included, and a re-import skips them", async () => {
+        const photo = await harness.blobs.put({
+          id: "photo-1",
+          contentType: "image/jpeg",
+          bytes: new Uint8Array([1, 2, 3]),
+        });
+        await harness.storage.transaction(async (tx) => {
+          await tx.students.create(
+            student("s-left", "sch-1", "c-1", "2000-01-01", {
+              enrolments: [
+                {
+                  schoolId: "sch-1",
+                  classId: "c-1",
+                  grade: 7,
+                  from: "2018-09-01",
+                  to: "2021-06-30",
+                  startReason: "entry",
+                  endReason: "graduated",
+                },
+              ],
+            }),
+          );
+          await tx.visitRecords.create({
+            id: "v-left",
+            schoolId: "sch-1",
+            studentId: "s-left",
+            teacherId: "t-teacher",
+            kind: "universal",
+            term: "2020-2021-1",
+            channel: "in_home",
+            arrivedAt: "2020-10-08T19:00:00+08:00",
+            photos: [{ blobId: photo.id }],
+          });
+        });
+        const result = await engine.dataRights.purgeDue(actors.principal as never, {}, purpose);
+        expect(result.studentsErased).toBe(1);
+        expect(await harness.storage.students.get("s-left")).toBeUndefined();
+        expect(await harness.storage.visitRecords.get("v-left")).toBeUndefined();
+        expect(await harness.blobs.head("photo-1")).toBeUndefined();
+        expect(await harness.storage.students.get("s-own")).toBeDefined();
+        const tombstone = (await harness.storage.tombstones.list({ where: { schoolId: "sch-1" } })).items[0]?.record;
+        expect(tombstone).toMatchObject({ scope: "student", reason: "retention", pendingBlobIds: [] });
+        const imported = await engine.roster.importRoster(actors.school_admin as never, {
+          asOf: "2026-10-08",
+          students: [student("s-left", "sch-1", "c-1", "2000-01-01")],
+        });
+        expect(imported.skippedErased).toBe(1);
+        expect(await harness.storage.students.get("s-left")).toBeUndefined();
+      });
+
+      it("erase on request removes every row about the student and emits student.erased", async () => {
+        const out = await engine.dataRights.erase(
+          actors.principal as never,
+          { studentId: "s-own", expectedVersion: 1 },
+          purpose,
+        );
+        expect(out.tombstone.removed).toMatchObject({ students: 1, appointments: 1, mentorships: 1 });
+        expect(await harness.storage.students.get("s-own")).toBeUndefined();
+        expect(await harness.storage.appointments.count({ studentId: "s-own" })).toBe(0);
+        expect(await codeOf(engine.students.read(actors.principal as never, { studentId: "s-own" }, purpose))).toBe(
+          "not_found",
+        );
+        const seen: string[] = [];
+        engine.events.subscribe("student.erased", (event) => {
+          seen.push(event.payload.tombstoneId);
+        });
+        await engine.events.deliver({ consumer: "test" });
+        expect(seen).toEqual([out.tombstone.id]);
+      });
+
+      it("export returns everything about one student", async () => {
+        const out = await engine.dataRights.export(actors.principal as never, { studentId: "s-own" }, purpose);
+        expect(out.student.id).toBe("s-own");
+        expect(out.appointments.map((a) => a.id)).toEqual(["apt-1"]);
+        expect(out.mentorships.map((m) => m.id)).toEqual(["m-1"]);
+      });
+    });
+
+    describe("audit chain", () => {
+      it("detects 1,000 random tamperings", async () => {
+        for (let i = 0; i < 5; i++)
+          await engine.students.read(actors.principal as never, { studentId: "s-own" }, purpose);
+        await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+        const rows = await harness.storage.audit.read("sch-1");
+        const head = await harness.storage.audit.head("sch-1");
+        expect(verifyAuditChain("sch-1", rows, head).ok).toBe(true);
+        expect((await engine.audit.verify(actors.principal as never, {})).ok).toBe(true);
+        const fields = ["actorId", "action", "entityId", "purpose", "result", "at", "hash", "prevHash"] as const;
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 0, max: rows.length - 1 }),
+            fc.constantFrom("edit", "delete", "swap", "truncate"),
+            fc.constantFrom(...fields),
+            fc.string({ minLength: 1, maxLength: 8 }),
+            (index, kind, field, value) => {
+              const copy = rows.map((r) => ({ ...r }));
+              if (kind === "edit") {
+                const row = copy[index] as Record<string, unknown>;
+                const next =
+                  field === "result" ? (row.result === "ok" ? "denied" : "ok") : `${String(row[field])}${value}`;
+                row[field] = field === "at" ? "2030-01-01T00:00:00.000Z" : next;
+              } else if (kind === "delete") copy.splice(index, 1);
+              else if (kind === "swap") {
+                const j = index === 0 ? 1 : index - 1;
+                [copy[index], copy[j]] = [copy[j] as (typeof copy)[number], copy[index] as (typeof copy)[number]];
+              } else copy.splice(index);
+              return !verifyAuditChain("sch-1", copy, head).ok;
+            },
+          ),
+          { numRuns: 1000 },
+        );
+      });
+    });
+
+    it("privacy markers never reach audit rows, error bodies or events", async () => {
+      await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+      const imported = student("s-own", "sch-1", "c-1", "2014-03-01");
+      await engine.roster.importRoster(actors.school_admin as never, {
+        asOf: "2026-09-01",
+        classes: [
+          { id: "c-1", schoolId: "sch-1", grade: 7, name: "七(1)班", schoolYear: 2026, classTeacherId: "t-class" },
+        ],
+        students: [{ ...imported, address: { ...imported.address, town: "新镇" } }],
+      });
+      await engine.students.flagCategory(actors.principal as never, {
+        studentId: "s-own",
+        category: "economic_hardship",
+        evidence: `电话 ${markerPhone}，住址 ${markerDetail}`,
+      });
+      await engine.students.read(actors.principal as never, { studentId: "s-own" }, purpose);
+      const bad = await engine.students
+        .flagCategory(
+          actors.principal as never,
+          { studentId: "s-own", category: "nope", evidence: markerPhone } as never,
+        )
+        .catch((e: unknown) => e);
+      const errorJson = JSON.stringify([(bad as HomevisitError).toJSON(), (bad as HomevisitError).toJSON("en")]);
+      const events: unknown[] = [];
+      engine.events.subscribe("*", (event) => {
+        events.push(event);
+      });
+      await engine.events.deliver({ consumer: "privacy" });
+      const audit = JSON.stringify(await harness.storage.audit.read("sch-1"));
+      for (const text of [audit, errorJson, JSON.stringify(events)]) {
+        expect(text.split(markerPhone)).toHaveLength(1);
+        expect(text.split(markerDetail)).toHaveLength(1);
+      }
+      expect(events.length).toBeGreaterThan(0);
+    });
+
+    it("fault injection: a failure at any step of a multi-step write leaves the store unchanged", async () => {
+      await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+      await engine.students.flagCategory(actors.principal as never, {
+        studentId: "s-own",
+        category: "disability",
+        evidence: "x",
+      });
+      let failAt = 0;
+      let calls = 0;
+      const faulty = faultyStorage(harness.storage, () => {
+        calls++;
+        if (calls === failAt) throw new Error(`injected fault at step ${failAt}`);
+      });
+      const faultyEngine = make(faulty, harness.blobs);
+      const before = await snapshot(harness.storage);
+      let succeeded = false;
+      for (failAt = 1; failAt < 200 && !succeeded; failAt++) {
+        calls = 0;
+        try {
+          await faultyEngine.dataRights.erase(
+            actors.principal as never,
+            { studentId: "s-own", expectedVersion: 1 },
+            purpose,
+          );
+          succeeded = true;
+        } catch (error) {
+          expect(String(error)).toContain("injected fault");
+          expect(await snapshot(harness.storage)).toBe(before);
+        }
+      }
+      expect(succeeded).toBe(true);
+      expect(failAt).toBeGreaterThan(10);
+      expect(await harness.storage.students.get("s-own")).toBeUndefined();
+    });
+
+    describe("events and idempotency", () => {
+      it("delivers at least once: a failing handler gets the event again after the lease", async () => {
+        await engine.roster.assignMentor(actors.principal as never, { studentId: "s-own", mentorId: "t-teacher" });
+        let attempts = 0;
+        engine.events.subscribe("mentorship.assigned", () => {
+          attempts++;
+          if (attempts === 1) throw new Error("SMS gateway down");
+        });
+        const first = await engine.events.deliver({ consumer: "w", leaseSeconds: 60 });
+        expect(first).toMatchObject({ claimed: 1, delivered: 0 });
+        expect((await engine.events.deliver({ consumer: "w" })).claimed).toBe(0);
+        clock.advance(61_000);
+        const second = await engine.events.deliver({ consumer: "w" });
+        expect(second).toMatchObject({ claimed: 1, delivered: 1 });
+        expect(await harness.storage.outbox.pending()).toBe(0);
+      });
+
+      it("replays a create with the same key, refuses the key with another body", async () => {
+        await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+        const body = { studentId: "s-own", category: "disability" as const, evidence: "x" };
+        const a = await engine.students.flagCategory(actors.principal as never, body, { idempotencyKey: "k1" });
+        const b = await engine.students.flagCategory(actors.principal as never, body, { idempotencyKey: "k1" });
+        expect(b).toEqual(a);
+        expect(await harness.storage.categoryFlags.count({ studentId: "s-own" })).toBe(1);
+        const reused = await codeOf(
+          engine.students.flagCategory(actors.principal as never, { ...body, evidence: "y" }, { idempotencyKey: "k1" }),
+        );
+        expect(reused).toBe("idempotency_key_reused");
+        // Keys are per actor: another actor's same key is a new request.
+        await engine.students.flagCategory(actors.school_admin as never, body, { idempotencyKey: "k1" });
+        expect(await harness.storage.categoryFlags.count({ studentId: "s-own" })).toBe(2);
+      });
+
+      it("stale versions answer version_conflict", async () => {
+        await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+        const { flag } = await engine.students.flagCategory(actors.principal as never, {
+          studentId: "s-own",
+          category: "disability",
+          evidence: "x",
+        });
+        await engine.students.unflagCategory(actors.principal as never, { flagId: flag.id, expectedVersion: 1 });
+        expect(
+          await codeOf(
+            engine.students.unflagCategory(actors.principal as never, { flagId: flag.id, expectedVersion: 1 }),
+          ),
+        ).toBe("version_conflict");
+      });
+    });
+
+    it("every use case of the registry names a matrix action and has a route", () => {
+      for (const info of engine.useCases) {
+        expect(Object.hasOwn(policyMatrix, info.action)).toBe(true);
+        expect(info.http.path.startsWith("/")).toBe(true);
+      }
+      expect(new Set(engine.useCases.map((u) => u.name)).size).toBe(engine.useCases.length);
+    });
+  });
+}
+
+/** A storage whose repository calls inside transactions run `step` first (which may throw). */
+export function faultyStorage(storage: Storage, step: () => void): Storage {
+  const wrapTx = (tx: StorageTx): StorageTx =>
+    new Proxy(tx, {
+      get(target, name) {
+        const repo = Reflect.get(target, name) as object;
+        if (typeof repo !== "object" || repo === null) return repo;
+        return new Proxy(repo, {
+          get(r, method) {
+            const fn = Reflect.get(r, method) as unknown;
+            if (typeof fn !== "function") return fn;
+            return (...args: unknown[]) => {
+              step();
+              return (fn as (...a: unknown[]) => unknown).apply(r, args);
+            };
+          },
+        });
+      },
+    });
+  return new Proxy(storage, {
+    get(target, name) {
+      if (name === "transaction") {
+        return <T>(fn: (tx: StorageTx) => Promise<T>, options?: { readOnly?: boolean }) =>
+          target.transaction((tx) => fn(wrapTx(tx)), options);
+      }
+      return Reflect.get(target, name);
+    },
+  });
+}
