@@ -4,6 +4,15 @@ import type { TimetableSource } from "../planning/timetable.js";
 import { isPolicyAction, policyMatrix } from "../policy/policy.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import type { Storage } from "../storage/port.js";
+import {
+  appointmentUseCases,
+  conductUseCases,
+  feedbackUseCases,
+  planUseCases,
+  recordUseCases,
+  safetyUseCases,
+  supportUseCases,
+} from "./areas/index.js";
 import { auditUseCases } from "./audit.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config.js";
@@ -30,6 +39,13 @@ export const engineAreas = {
   consent: consentUseCases,
   dataRights: dataRightsUseCases,
   audit: auditUseCases,
+  plans: planUseCases(),
+  appointments: appointmentUseCases,
+  safety: safetyUseCases,
+  records: recordUseCases,
+  conduct: conductUseCases,
+  support: supportUseCases,
+  feedback: feedbackUseCases,
 } as const;
 
 type Areas = typeof engineAreas;
@@ -139,7 +155,9 @@ export function createEngine(options: EngineOptions): Engine {
   }
   const useCases = useCaseRegistry(engineAreas);
   const bound: Record<string, Record<string, unknown>> = {};
-  for (const [area, areaUseCases] of Object.entries(engineAreas)) {
+  // The plans area is bound to this engine's timetable port.
+  const areas = { ...engineAreas, plans: planUseCases({ timetable: options.timetable }) };
+  for (const [area, areaUseCases] of Object.entries(areas)) {
     bound[area] = Object.fromEntries(
       Object.entries(areaUseCases as Record<string, AnyUseCase>).map(([method, useCase]) => [
         method,

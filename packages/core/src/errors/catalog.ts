@@ -6,6 +6,7 @@ import { commonErrors } from "./common.js";
 import { customFieldErrors } from "./custom-fields.js";
 import { domainErrors } from "./domain.js";
 import { engineErrors } from "./engine.js";
+import { engineWorkflowErrors } from "./engine-workflows.js";
 import { obligationErrors } from "./obligations.js";
 import { restErrors } from "./rest.js";
 import { scheduleErrors } from "./schedule.js";
@@ -26,6 +27,7 @@ export const errorCatalog = {
   ...customFieldErrors,
   ...domainErrors,
   ...engineErrors,
+  ...engineWorkflowErrors,
   ...obligationErrors,
   ...restErrors,
   ...scheduleErrors,

@@ -131,6 +131,28 @@ export const policyMatrix = {
     { write: true },
     { "zh-CN": "登记家长意见与整改", en: "Record parents' feedback and fixes" },
   ),
+  "appointments.read": entry(
+    {
+      teacher: ["assigned", "self"],
+      class_teacher: ["assigned", "class", "self"],
+      mentor: ["assigned", "mentee", "self"],
+      ...leaders,
+    },
+    {},
+    { "zh-CN": "查看家访预约（脱敏）与日历", en: "List appointments (masked) and the calendar feed" },
+  ),
+  "safety.zero_report": entry(leaders, { write: true }, { "zh-CN": "提交安全零报告", en: "File a safety zero report" }),
+  "conduct.resolve": entry(
+    leaders,
+    { write: true },
+    { "zh-CN": "处理违反“六个不得”的报告", en: "Review a conduct report" },
+  ),
+  "support.read": entry(
+    { mentor: ["mentee"], class_teacher: ["class"], ...leaders },
+    { purpose: true, audit: "always" },
+    { "zh-CN": "查看帮扶计划", en: "Read a support plan" },
+  ),
+  "feedback.read": entry(leaders, {}, { "zh-CN": "查看家长意见汇总", en: "List parents' feedback" }),
   "consent.write": entry(
     { class_teacher: ["class"], ...leaders },
     { write: true },

@@ -1,5 +1,13 @@
 import type * as z from "zod";
 import { categoryFlagSchema, flagEnd } from "../categories.js";
+import {
+  feedbackItemSchema,
+  safetyCheckInRecordSchema,
+  storedConductReportSchema,
+  storedZeroReportSchema,
+  supportPlanSchema,
+  termPlanSchema,
+} from "../engine/areas/schemas.js";
 import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../engine/records.js";
 import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../organisation.js";
 import { appointmentSchema } from "../planning/appointments.js";
@@ -225,6 +233,51 @@ export const storedEntities = {
       /** 1 while blobs remain to delete. */
       blobsPending: (t) => (t.pendingBlobIds.length > 0 ? 1 : 0),
     },
+  }),
+  termPlans: defineEntity({
+    name: "term plan",
+    schema: termPlanSchema,
+    tenant: (p) => ({ parent: "schools", id: p.schoolId }),
+    indexes: { termId: (p) => p.termId, status: (p) => p.status },
+  }),
+  conductReports: defineEntity({
+    name: "conduct report",
+    schema: storedConductReportSchema,
+    tenant: (r) => ({ parent: "schools", id: r.schoolId }),
+    indexes: {
+      teacherId: (r) => r.teacherId,
+      visitId: (r) => r.visitId,
+      ruleId: (r) => r.ruleId,
+      status: (r) => r.status,
+    },
+  }),
+  safetyCheckIns: defineEntity({
+    name: "safety check-in",
+    schema: safetyCheckInRecordSchema,
+    tenant: (c) => ({ parent: "schools", id: c.schoolId }),
+    indexes: {
+      teacherId: (c) => c.teacherId,
+      /** 1 once the teacher checked in. */
+      checkedIn: (c) => (c.checkIn === undefined ? 0 : 1),
+    },
+  }),
+  zeroReports: defineEntity({
+    name: "zero report",
+    schema: storedZeroReportSchema,
+    tenant: (r) => ({ parent: "schools", id: r.schoolId }),
+    indexes: { periodFrom: (r) => r.period.from },
+  }),
+  supportPlans: defineEntity({
+    name: "support plan",
+    schema: supportPlanSchema,
+    tenant: (p) => ({ parent: "students", id: p.studentId }),
+    indexes: { studentId: (p) => p.studentId, mentorId: (p) => p.mentorId, status: (p) => p.status },
+  }),
+  feedbackItems: defineEntity({
+    name: "feedback item",
+    schema: feedbackItemSchema,
+    tenant: (f) => ({ parent: "schools", id: f.schoolId }),
+    indexes: { studentId: (f) => f.studentId, visitId: (f) => f.visitId, status: (f) => f.status },
   }),
 } as const;
 
