@@ -1,0 +1,3 @@
+import { fuzzShard } from "./fuzz.js";
+
+fuzzShard(1, 2);
