@@ -147,7 +147,7 @@ async function main() {
   calls.innerHTML = out.join("");
 }
 
-main().catch((error) => { calls.textContent = String(error); });
+const ready = main().catch((error) => { calls.textContent = String(error); });
 `;
 
 // The OpenAPI document, loosely typed: the reference renders whatever the document holds.

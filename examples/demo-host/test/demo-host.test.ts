@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { engineAreas, useCaseRegistry } from "@homevisit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoHost, personaCookie, startDemoHost } from "../src/host.js";
+import { demoScript } from "../src/pages.js";
 
 // The demo host over real HTTP on a free port with a temporary database: the role switcher,
 // the mock login cookie, and the API's scoping as each persona sees it.
@@ -100,6 +102,15 @@ describe("demo host", () => {
     expect([403, 404]).toContain(list.status);
   });
 
+  // The coverage report is the bureau's view; until the engine has a reports area this is skipped.
+  const coverage = useCaseRegistry(engineAreas).find((u) => u.name === "reports.coverage");
+  it.runIf(coverage !== undefined)("the county bureau gets the coverage report (aggregates)", async () => {
+    const path = coverage?.http.path ?? "";
+    expect(path).not.toContain("{");
+    const report = await api(await signIn("county_bureau"), path);
+    expect(report.status).toBe(200);
+  });
+
   it("serves the OpenAPI document and an HTML reference rendered from it", async () => {
     const doc = await fetch(new URL("/api/openapi.json", host.url));
     expect(doc.status).toBe(200);
@@ -112,6 +123,30 @@ describe("demo host", () => {
     expect(html).toContain("students.flagCategory");
     expect(html).toContain("/api/students/{studentId}");
     expect(html).not.toMatch(/<script[^>]+src="https?:/);
+  });
+
+  it("the page's script shows, for the chosen persona, what the API returns", async () => {
+    const cookie = await signIn("teacher");
+    const page = await (await fetch(host.url, { headers: { Cookie: cookie } })).text();
+    const json = /<script type="application\/json" id="demo-data">(.*?)<\/script>/s.exec(page)?.[1] ?? "";
+    // A minimal DOM and a fetch that carries the cookie, as a browser on this page would.
+    const elements = { "demo-data": { textContent: json }, calls: { innerHTML: "", textContent: "" } };
+    const document = { getElementById: (id: keyof typeof elements) => elements[id] };
+    const pageFetch = (path: string, init: RequestInit = {}) =>
+      fetch(new URL(path, host.url), {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), Cookie: cookie },
+      });
+    const run = new Function("document", "fetch", `${demoScript}\nreturn ready;`) as (
+      d: unknown,
+      f: unknown,
+    ) => Promise<void>;
+    await run(document, pageFetch);
+    const html = elements.calls.innerHTML;
+    expect(html).toContain('<span class="status ok">200</span> <code>GET /api/students?limit=20</code>');
+    expect(html).toContain('<span class="status denied">404</span>');
+    expect(html.match(/<tr><td>/g)).toHaveLength(3);
+    expect(html).toMatch(/\d{3}\*{4}\d{4}/);
   });
 
   it("reuses the database on a re-run", async () => {
