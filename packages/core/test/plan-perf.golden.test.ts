@@ -1,0 +1,166 @@
+// Golden outputs of the whole planner on seeded demo data. The planner's speed-ups must not
+// change a single decision: these hashes were taken from the planner before it was optimised,
+// and every obligation, assignment, reason, mentorship, slot and unscheduled entry goes into them.
+import { createHash } from "node:crypto";
+import {
+  type Assignment,
+  assignVisitors,
+  type BusySlot,
+  deriveObligations,
+  planQuality,
+  reassignCaseload,
+  type ScheduleOptionsInput,
+  scheduleConflicts,
+  scheduleVisits,
+  type Term,
+} from "@homevisit/core";
+import { type DemoDataset, generateCounty, generateSchool } from "@homevisit/demo-data";
+import { describe, expect, it } from "vitest";
+
+const term: Term = {
+  id: "2026-2027-1",
+  schoolYear: 2026,
+  index: 1,
+  start: "2026-09-01",
+  end: "2027-01-22",
+  campaigns: [{ from: "2026-10-08", to: "2026-10-31", name: "秋季集中家访" }],
+};
+
+/** Lessons on weekdays for teachers with classes, a Wednesday evening meeting for every third. */
+function lessons(data: DemoDataset): BusySlot[] {
+  const slots: BusySlot[] = [];
+  data.teachers.forEach((t, i) => {
+    for (
+      let d = new Date("2026-09-01T00:00:00Z");
+      d <= new Date("2027-01-22T00:00:00Z");
+      d.setUTCDate(d.getUTCDate() + 1)
+    ) {
+      const day = d.getUTCDay();
+      const date = d.toISOString().slice(0, 10);
+      if (day === 0 || day === 6) continue;
+      if (t.classIds.length > 0) slots.push({ teacherId: t.id, date, from: "08:00", to: "16:40", reason: "lessons" });
+      if (i % 3 === 0 && day === 3)
+        slots.push({ teacherId: t.id, date, from: "17:30", to: "18:30", reason: "meeting" });
+    }
+  });
+  return slots;
+}
+
+interface Variant {
+  busy: boolean;
+  options?: ScheduleOptionsInput;
+  previous: boolean;
+}
+
+/** Plans every school of a data set; returns the digest of everything the planner produced. */
+function planDigest(data: DemoDataset, variant: Variant): { hash: string; slots: number; unscheduled: number } {
+  const hash = createHash("sha256");
+  let slots = 0;
+  let unscheduled = 0;
+  const busyAll = variant.busy ? lessons(data) : [];
+  for (const school of data.schools) {
+    const students = data.students.filter((s) => s.schoolId === school.id);
+    const ids = new Set(students.map((s) => s.id));
+    const teachers = data.teachers.filter((t) => t.schoolId === school.id);
+    const teacherIds = new Set(teachers.map((t) => t.id));
+    const classes = data.classes.filter((c) => c.schoolId === school.id);
+    const flags = data.categoryFlags.filter((f) => ids.has(f.studentId));
+    const mentorships = data.mentorships.filter((m) => ids.has(m.studentId));
+    const obligations = deriveObligations({ term, school, students, flags, mentorships });
+    let previousAssignments: Assignment[] | undefined;
+    if (variant.previous) {
+      previousAssignments = assignVisitors({ school, term, teachers, classes, students, obligations }).assignments;
+    }
+    const plan = assignVisitors({
+      school,
+      term,
+      teachers,
+      classes,
+      students,
+      obligations,
+      mentorships,
+      ...(previousAssignments ? { previousAssignments } : {}),
+    });
+    const busySlots = busyAll.filter((b) => teacherIds.has(b.teacherId));
+    const schedule = scheduleVisits({
+      term,
+      assignments: plan.assignments,
+      obligations,
+      students,
+      busySlots,
+      ...(variant.options ? { options: variant.options } : {}),
+    });
+    // The plan must stay sound, whatever it is.
+    expect(scheduleConflicts(schedule.slots, busySlots)).toEqual([]);
+    const quality = planQuality(plan, {
+      term,
+      teachers,
+      obligations,
+      students,
+      ...(previousAssignments ? { previousAssignments } : {}),
+    });
+    const leaving = teachers.find((t) => !t.roles.includes("principal"));
+    const reassigned = leaving
+      ? reassignCaseload(plan, {
+          school,
+          term,
+          teachers,
+          classes,
+          students,
+          obligations,
+          teacherId: leaving.id,
+          leftOn: "2026-11-15",
+          completedObligationIds: plan.assignments.slice(0, 5).map((a) => a.obligationId),
+        })
+      : undefined;
+    hash.update(JSON.stringify({ school: school.id, obligations, plan, schedule, quality, reassigned }));
+    slots += schedule.slots.length;
+    unscheduled += schedule.unscheduled.length;
+  }
+  return { hash: hash.digest("hex"), slots, unscheduled };
+}
+
+describe("planner golden outputs (optimisations change no decision)", () => {
+  const school = generateSchool({ seed: 1 });
+  const bigSchool = generateSchool({ seed: 3, students: 3000, kind: "junior", county: "莲都区" });
+
+  it("plans the seeded demo school exactly as before", () => {
+    expect(planDigest(school, { busy: false, previous: false })).toEqual({
+      hash: "5434ac89e4925cd7d336edf52c2430608c0a4bdd5ec40f3406e34faeb41e447f",
+      slots: 1876,
+      unscheduled: 663,
+    });
+  });
+
+  it("plans the demo school with lessons, unknown days allowed and holiday visits in preferred windows", () => {
+    expect(
+      planDigest(school, {
+        busy: true,
+        previous: true,
+        options: { allowUnknownDays: true, holidayVisits: "preferred_windows" },
+      }),
+    ).toEqual({
+      hash: "8b376d1babb03eac45343f821c670c442a1a8107358fb8a158b92710f53461fd",
+      slots: 2149,
+      unscheduled: 390,
+    });
+  });
+
+  it("plans a 3,000-student school with lessons exactly as before", () => {
+    expect(planDigest(bigSchool, { busy: true, previous: false, options: { allowUnknownDays: true } })).toEqual({
+      hash: "1b554a727934b0b67564d0a64b02d64cb939fc8d35546977bb7677d01bf9dde8",
+      slots: 7801,
+      unscheduled: 227,
+    });
+  });
+
+  it("plans a small county slice exactly as before", () => {
+    const county = generateCounty({ seed: 2, county: "遂昌县", scale: 0.15 });
+    expect(county.schools.length).toBeGreaterThan(3);
+    expect(planDigest(county, { busy: false, previous: false })).toEqual({
+      hash: "7f0f41242673cb1fc0dee7471071f3f3da48a33b538cf6ee0b6bbd31d21c6a6d",
+      slots: 9979,
+      unscheduled: 3189,
+    });
+  });
+});
