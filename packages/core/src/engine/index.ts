@@ -2,6 +2,7 @@
  * The engine: use cases that take the host's actor, enforce the policy matrix, audit, and
  * write domain events to the outbox, all through the storage port.
  */
+export * from "./areas/index.js";
 export * from "./audit.js";
 export * from "./audit-changes.js";
 export * from "./clock.js";
