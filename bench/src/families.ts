@@ -1,10 +1,12 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
 import { planBenchSection } from "../plan/plan-bench.ts";
+import { runStorageBench } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
 import type { BenchSection } from "./harness.ts";
 
 export const families: Record<string, () => Promise<BenchSection>> = {
   plan: () => planBenchSection({ runs: 3 }),
+  storage: () => runStorageBench({ runs: 3 }),
   validate: async () => {
     const r = await runValidateBench({ runs: 3 });
     return {
