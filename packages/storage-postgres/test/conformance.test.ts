@@ -1,5 +1,5 @@
 import { runStorageConformance } from "@homevisit/storage-conformance";
-import { afterAll } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import { freshStore, testBackend } from "./harness.js";
 
 runStorageConformance(
@@ -16,6 +16,11 @@ runStorageConformance(
     },
   },
 );
+
+// PGlite's cold start (tens of seconds on a busy machine) belongs to set-up, not to a test.
+beforeAll(async () => {
+  await testBackend();
+}, 300_000);
 
 afterAll(async () => {
   await (await testBackend()).end();

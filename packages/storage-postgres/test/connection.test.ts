@@ -3,8 +3,13 @@
 import { isHomevisitError } from "@homevisit/core";
 import { fixtureTenants } from "@homevisit/storage-conformance";
 import { postgresStorage, quoteSchema, translatePgError } from "@homevisit/storage-postgres";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore, testBackend } from "./harness.js";
+
+// PGlite's cold start (tens of seconds on a busy machine) belongs to set-up, not to a test.
+beforeAll(async () => {
+  await testBackend();
+}, 300_000);
 
 afterAll(async () => {
   await (await testBackend()).end();

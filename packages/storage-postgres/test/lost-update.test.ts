@@ -3,8 +3,13 @@
 // version_conflict may reach a writer.
 import { isHomevisitError } from "@homevisit/core";
 import { fixtureTenants, makers } from "@homevisit/storage-conformance";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { freshStore, testBackend } from "./harness.js";
+
+// PGlite's cold start (tens of seconds on a busy machine) belongs to set-up, not to a test.
+beforeAll(async () => {
+  await testBackend();
+}, 300_000);
 
 afterAll(async () => {
   await (await testBackend()).end();

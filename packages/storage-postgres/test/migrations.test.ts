@@ -6,8 +6,13 @@ import type { StoredEntityName } from "@homevisit/core/storage";
 import { makers, seedTenants } from "@homevisit/storage-conformance";
 import { postgresStorage } from "@homevisit/storage-postgres";
 import { entityTables } from "@homevisit/storage-sql";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshSchemaName, freshStore, type TestBackend, testBackend } from "./harness.js";
+
+// PGlite's cold start (tens of seconds on a busy machine) belongs to set-up, not to a test.
+beforeAll(async () => {
+  await testBackend();
+}, 300_000);
 
 afterAll(async () => {
   await (await testBackend()).end();
