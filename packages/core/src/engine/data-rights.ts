@@ -121,7 +121,12 @@ async function eraseStudent(
  * ```
  */
 export async function isErased(tx: StorageTx, hmac: (value: string) => string, studentId: string): Promise<boolean> {
-  const count = await tx.tombstones.count({ subjectHash: hmac(`student:${studentId}`) });
+  // A consent purge leaves a tombstone with the same subject but removes only the flags: the
+  // student is still enrolled and must not be skipped (and so marked departed) by the next sync.
+  const count = await tx.tombstones.count({
+    subjectHash: hmac(`student:${studentId}`),
+    reason: ["request", "retention"],
+  });
   return count > 0;
 }
 
