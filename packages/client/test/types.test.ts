@@ -26,11 +26,15 @@ describe("types", () => {
     expectTypeOf<Client["students"]["list"]>()
       .parameter(0)
       .toEqualTypeOf<ClientInput<(typeof engineAreas)["students"]["list"]> | undefined>();
-    // @ts-expect-error an unknown area is a compile error
-    void ({} as Client).nonsense;
-    // @ts-expect-error the input must match the schema
-    void (({} as Client).students.flagCategory({ studentId: "s", category: "rich", evidence: "x" }) as unknown);
-    // @ts-expect-error a required field is required
-    void (({} as Client).students.read({}) as unknown);
+    // Compile-time only: never called.
+    const _refused = (client: Client) => {
+      // @ts-expect-error an unknown area is a compile error
+      void client.nonsense;
+      // @ts-expect-error the input must match the schema
+      void (client.students.flagCategory({ studentId: "s", category: "rich", evidence: "x" }) as unknown);
+      // @ts-expect-error a required field is required
+      void (client.students.read({}) as unknown);
+    };
+    expectTypeOf(_refused).toBeFunction();
   });
 });
