@@ -15,7 +15,10 @@ afterAll(async () => {
   await (await testBackend()).end();
 });
 
-it("loses no update: 50 writers × 20 rounds on one record end at version 1,001 with the count 1,000", async () => {
+// On a server: 50 writers × 20 rounds, ending at version 1,001 with the count at 1,000. PGlite
+// runs one transaction at a time, so nothing there can interleave inside a write; it runs a
+// 10 × 10 round only to keep the code path covered without a quarter of an hour of WASM.
+it("loses no update under concurrent read-modify-write: 50 writers × 20 rounds on a server", async () => {
   const { storage, cleanup } = await freshStore();
   try {
     await storage.migrations.migrate();
@@ -24,8 +27,9 @@ it("loses no update: 50 writers × 20 rounds on one record end at version 1,001 
     await storage.schools.createMany([...fixtureTenants.schools]);
     const teacher = makers.teachers(1);
     await storage.teachers.create({ ...teacher, name: "计数0" });
-    const writers = 50;
-    const rounds = 20;
+    const server = (await testBackend()).kind === "postgres";
+    const writers = server ? 50 : 10;
+    const rounds = server ? 20 : 10;
     let conflicts = 0;
     const unexpected: string[] = [];
     const writer = async () => {
@@ -58,7 +62,7 @@ it("loses no update: 50 writers × 20 rounds on one record end at version 1,001 
     expect(final?.version).toBe(1 + writers * rounds);
     expect(final?.record.name).toBe(`计数${writers * rounds}`);
     // Contention really happened (on a server; PGlite runs one transaction at a time).
-    if ((await testBackend()).kind === "postgres") expect(conflicts).toBeGreaterThan(0);
+    if (server) expect(conflicts).toBeGreaterThan(0);
   } finally {
     await cleanup();
   }
