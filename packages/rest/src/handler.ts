@@ -4,7 +4,7 @@ import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited }
 import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
 import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
 import { toProblem } from "./problem.js";
-import { type RestRoute, type RestUseCase, restRoutes, versionField } from "./routes.js";
+import { contentTypeField, objectShape, type RestRoute, type RestUseCase, restRoutes, versionField } from "./routes.js";
 
 /** Options of a use case call, as the engine takes them. */
 export interface RestCallOptions {
@@ -303,7 +303,17 @@ async function buildInput(
   if (route.paged && typeof input.limit === "number" && input.limit > limits.pageSize) {
     throw new HomevisitError("storage_page_size", { params: { max: limits.pageSize }, path: ["limit"] });
   }
-  if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
+  if (route.uploadField !== undefined) {
+    const type = request.headers.get("content-type");
+    if (type === null || !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(type)) {
+      await request.body?.cancel().catch(() => undefined);
+      throw new HomevisitError("rest_unsupported_media_type");
+    }
+    input[route.uploadField] = await readBodyLimited(request, limits.uploadBytes);
+    if (Object.hasOwn(objectShape(route.useCase.input) ?? {}, contentTypeField)) {
+      input[contentTypeField] = (type.split(";")[0] ?? "").trim().toLowerCase();
+    }
+  } else if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
     const body = await readJsonBody(request, limits);
     for (const [key, value] of Object.entries(body)) {
       if (route.pathParams.includes(key)) {

@@ -131,8 +131,10 @@ function operation(route: RestRoute, limits: RestLimits, secured: boolean): ZodO
     responses["428"] = problemResponse("If-Match is required");
   }
   if (bodyMethod) {
-    responses["413"] = problemResponse(`Body over ${limits.bodyBytes} bytes or over a JSON limit`);
-    responses["415"] = problemResponse("The body is not application/json");
+    responses["413"] = problemResponse(
+      `Body over ${limits.bodyBytes} bytes (uploads ${limits.uploadBytes}) or over a JSON limit`,
+    );
+    responses["415"] = problemResponse("The body is not of an accepted type");
   }
   const op: ZodOpenApiOperationObject = {
     operationId: route.name,
@@ -143,7 +145,14 @@ function operation(route: RestRoute, limits: RestLimits, secured: boolean): ZodO
     responses,
     ...(secured ? { security: [{ host: [] }] } : {}),
   };
-  if (bodyMethod) {
+  if (route.uploadField !== undefined) {
+    op.requestBody = {
+      required: true,
+      description: `The file itself, at most ${limits.uploadBytes} bytes; its Content-Type is the file's type`,
+      // Any media type: the engine checks the file by its content, not by this header.
+      content: { "*/*": {} },
+    };
+  } else if (bodyMethod) {
     op.requestBody = {
       required: route.bodyFields.length > 0,
       content: { "application/json": { schema: z.strictObject(pick(route.bodyFields)) } },

@@ -41,6 +41,12 @@ export interface RestRoute {
   readonly queryFields: Readonly<Record<string, QueryKind>>;
   /** Input fields read from the JSON body (POST, PUT and PATCH). */
   readonly bodyFields: readonly string[];
+  /**
+   * For an upload: the input field that takes the raw request body as bytes (a
+   * `z.instanceof(Uint8Array)` field). The other fields then come from the query string, and
+   * the body's `Content-Type` fills an input field `contentType` when there is one.
+   */
+  readonly uploadField: string | undefined;
   /** Whether the input's `expectedVersion` comes from `If-Match` (428 without it). */
   readonly versioned: boolean;
   /** Whether the output's top-level `version` is sent as the `ETag`. */
@@ -53,6 +59,8 @@ export interface RestRoute {
 }
 
 const methods: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/** The input field an upload's `Content-Type` fills. */
+export const contentTypeField = "contentType";
 /** The input field `If-Match` fills. */
 export const versionField = "expectedVersion";
 
@@ -169,8 +177,14 @@ export function restRoutes(useCases: Iterable<RestUseCase>): RestRoute[] {
     const clash = seen.get(key);
     if (clash !== undefined) throw new TypeError(`use cases ${clash} and ${useCase.name} share the route ${key}`);
     seen.set(key, useCase.name);
-    const rest = Object.keys(input).filter((f) => !pathParams.includes(f));
     const bodyMethod = method === "POST" || method === "PUT" || method === "PATCH";
+    const uploadField = bodyMethod
+      ? Object.keys(input).find((f) => defOf(input[f] as z.ZodType).type === "custom")
+      : undefined;
+    const rest = Object.keys(input).filter(
+      (f) => !pathParams.includes(f) && f !== uploadField && !(uploadField !== undefined && f === contentTypeField),
+    );
+    const queryMethod = !bodyMethod || uploadField !== undefined;
     const versioned = method !== "GET" && hasIntField(input, versionField);
     const output = objectShape(useCase.output);
     routes.push({
@@ -179,12 +193,13 @@ export function restRoutes(useCases: Iterable<RestUseCase>): RestRoute[] {
       path,
       routerPath,
       pathParams,
-      queryFields: bodyMethod
+      queryFields: !queryMethod
         ? {}
         : Object.fromEntries(
             rest.filter((f) => !(versioned && f === versionField)).map((f) => [f, queryKind(input[f] as z.ZodType)]),
           ),
-      bodyFields: bodyMethod ? rest.filter((f) => !(versioned && f === versionField)) : [],
+      uploadField,
+      bodyFields: bodyMethod && uploadField === undefined ? rest.filter((f) => !(versioned && f === versionField)) : [],
       versioned,
       etag: hasIntField(output, "version"),
       paged: method === "GET" && Object.hasOwn(input, "cursor") && Object.hasOwn(input, "limit"),
