@@ -20,6 +20,7 @@ import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
 import {
   actorStudentRelations,
+  checkVersion,
   expectedVersionSchema,
   listTarget,
   pageInput,
@@ -127,6 +128,7 @@ export const appointmentUseCases = {
     },
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
+      checkVersion(ctx.target.data.stored, input.expectedVersion);
       const next = transitionAppointment(before, input.event, {
         ...input.payload,
         at: ctx.now,

@@ -19,7 +19,7 @@ import { studentTarget } from "../targets.js";
 import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../use-case.js";
 import { defineUseCase } from "../use-case.js";
 import { checkPhoto } from "./photos.js";
-import { expectedVersionSchema, studentRecordTarget } from "./shared.js";
+import { checkVersion, expectedVersionSchema, studentRecordTarget } from "./shared.js";
 
 /**
  * The records area (R4, R8–R10): draft, update, submit and amend visit records, read one with a
@@ -169,6 +169,7 @@ export const recordUseCases = {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
+      checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status !== "draft") throw new HomevisitError("visit_record_not_draft");
       await consentFor(ctx);
       const next = checkCustomFields(ctx, replaceEditable(before, input.record));
@@ -206,6 +207,7 @@ export const recordUseCases = {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
+      checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status !== "draft") throw new HomevisitError("visit_record_not_draft");
       await consentFor(ctx);
       const candidate = { ...before, status: "submitted" as const, submittedAt: ctx.now };
@@ -283,6 +285,7 @@ export const recordUseCases = {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
+      checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status === "draft") throw new HomevisitError("visit_record_not_submitted");
       await consentFor(ctx);
       const next = checkCustomFields(ctx, {
@@ -359,6 +362,7 @@ export const recordUseCases = {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
+      checkVersion(ctx.target.data.stored, input.expectedVersion);
       await consentFor(ctx);
       const limit = maxPhotos;
       if (before.photos.length >= limit) throw new HomevisitError("photo_limit_reached", { params: { limit } });

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { HomevisitError } from "../../errors/homevisit-error.js";
 import type { Actor } from "../../policy/actor.js";
 import { type Action, authorize, type PolicyTarget } from "../../policy/policy.js";
 import type { StorageTx, Stored } from "../../storage/port.js";
@@ -167,4 +168,17 @@ export async function actorStudentRelations(
       mentorships.filter((m) => m.record.until === undefined || m.record.until >= today).map((m) => m.record.studentId),
     ),
   };
+}
+
+/**
+ * Refuses a stale write before any domain rule runs: a caller holding an old version learns
+ * that first (`version_conflict`), not an error about a state it never saw.
+ *
+ * @example
+ * ```ts
+ * checkVersion(stored, 3); // throws version_conflict when stored.version is 4
+ * ```
+ */
+export function checkVersion(stored: { version: number }, expectedVersion: number): void {
+  if (stored.version !== expectedVersion) throw new HomevisitError("version_conflict");
 }
