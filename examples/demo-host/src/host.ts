@@ -19,6 +19,11 @@ export const apiBasePath = "/api";
  * The persona a request's cookie names, or `undefined`. THIS IS THE DEMO'S OWN LOGIN MOCK: a
  * real host looks its session up here. homevisit itself never reads identity from a request;
  * it asks the host through `getActor`.
+ *
+ * @example
+ * ```ts
+ * personaOf(new Request("http://x/", { headers: { cookie: "homevisit_demo_persona=principal" } }), world)?.key; // "principal"
+ * ```
  */
 export function personaOf(request: Request, world: DemoWorld): Persona | undefined {
   const cookies = request.headers.get("cookie") ?? "";

@@ -1,6 +1,13 @@
 import type { DemoWorld, Persona } from "./seed.js";
 
-/** Escapes text for HTML element content and attribute values. */
+/**
+ * Escapes text for HTML element content and attribute values.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<b title="x">'); // "&#60;b title=&#34;x&#34;&#62;"
+ * ```
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -50,6 +57,11 @@ ${script === undefined ? "" : `<script type="module" src="${script}"></script>`}
 /**
  * The role switcher: the demo's personas as cards (a form each, posting to `/persona`), and a
  * panel where the browser calls the API as the chosen persona (`/demo.js`) so scoping shows.
+ *
+ * @example
+ * ```ts
+ * indexPage(world, world.personas[0]); // "<!doctype html>…<form class=\"persona active\" …"
+ * ```
  */
 export function indexPage(world: DemoWorld, current: Persona | undefined): string {
   const cards = world.personas
@@ -190,6 +202,11 @@ function contentSchema(content: unknown): unknown {
  * The API reference as one HTML page, rendered on the server from the OpenAPI document: every
  * route with its method, summary, parameters, request body and responses, then the shared
  * schemas. Nothing is fetched from the internet.
+ *
+ * @example
+ * ```ts
+ * referencePage({ openapi: "3.1.0", info: { title: "homevisit" }, paths: {} }); // "<!doctype html>…<h1>homevisit …"
+ * ```
  */
 export function referencePage(doc: Json): string {
   const info = (doc.info ?? {}) as Json;

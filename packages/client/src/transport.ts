@@ -117,7 +117,16 @@ function joinUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${path}`;
 }
 
-/** A base URL made absolute: relative ones resolve against the page in a browser. */
+/**
+ * A base URL made absolute: relative ones resolve against the page in a browser; outside one
+ * they throw a `TypeError` (there is nothing to resolve them against).
+ *
+ * @example
+ * ```ts
+ * absoluteBaseUrl("https://campus.example/api"); // "https://campus.example/api"
+ * absoluteBaseUrl("/api"); // on https://campus.example/visits: "https://campus.example/api"
+ * ```
+ */
 export function absoluteBaseUrl(baseUrl: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(baseUrl)) return baseUrl;
   const here = (globalThis as { location?: { href?: string } }).location?.href;
