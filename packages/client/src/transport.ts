@@ -1,4 +1,4 @@
-import type { Locale } from "@homevisit/core";
+import { errorCatalog, type Locale, type LocalizedText } from "@homevisit/core";
 import { clientError, HomevisitClientError, readProblem } from "./errors.js";
 import { type ClientRoute, versionField } from "./routes.js";
 
@@ -113,6 +113,8 @@ export function versionOf(ifMatch: IfMatch | undefined): number | undefined {
   return responseMeta(ifMatch)?.version;
 }
 
+const required: LocalizedText = { "zh-CN": "路径参数不能为空", en: "A path parameter is required" };
+
 function joinUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${path}`;
 }
@@ -180,9 +182,9 @@ export async function prepareRequest(
     if (value === undefined || value === null || value === "") {
       throw new HomevisitClientError({
         code: "validation_failed",
-        status: 422,
-        message: config.locale === "en" ? `The path needs the field "${param}"` : `路径参数“${param}”不能为空`,
-        issues: [{ path: [param], code: "invalid_type", message: config.locale === "en" ? "Required" : "必填" }],
+        status: errorCatalog.validation_failed.status,
+        message: errorCatalog.validation_failed.message[config.locale],
+        issues: [{ path: [param], code: "invalid_type", message: required[config.locale] }],
         operation: route.name,
         attempts: 0,
       });
