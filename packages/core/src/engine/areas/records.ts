@@ -331,9 +331,10 @@ export const recordUseCases = {
    * Attaches a photo (生情日记 picture) to a record: the bytes are checked by content (JPEG, PNG,
    * WebP), size (`config.photos.maxBytes`, 10 MB) and pixel count (`config.photos.maxPixels`,
    * 40 MP), EXIF/GPS/XMP stripped, stored in the `BlobStore` under a fresh id; the record keeps
-   * only `{ blobId, caption }`. A file name never reaches a path. Behind the consent gate. When
-   * the record write fails (a stale version), the blob is deleted again; a failure at commit can
-   * leave an unreferenced, metadata-free blob behind.
+   * only `{ blobId, caption }`. A file name never reaches a path. Behind the consent gate. The
+   * bytes are written after the record commits (blob stores are not transactional): if that put
+   * fails the call rejects and the record names a blob that is missing until the photo is sent
+   * again.
    *
    * @example
    * ```ts
@@ -372,21 +373,18 @@ export const recordUseCases = {
         ...before,
         photos: [...before.photos, { blobId, ...(input.caption === undefined ? {} : { caption: input.caption }) }],
       };
-      const ref = await ctx.blobs.put({ id: blobId, contentType: photo.contentType, bytes: photo.bytes });
-      let stored: Stored<VisitRecordDraft>;
-      try {
-        stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
-      } catch (error) {
-        // Blob stores are not transactional: take the bytes back when the record refuses them.
-        await ctx.blobs.delete(blobId);
-        throw error;
-      }
+      const stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
+      // Blob stores are not transactional, and an embedded one may share the database this
+      // transaction holds: the bytes are written once the record committed.
+      ctx.afterCommit(async () => {
+        await ctx.blobs.put({ id: blobId, contentType: photo.contentType, bytes: photo.bytes });
+      });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
-      ctx.auditDetail("photoBytes", ref.size);
+      ctx.auditDetail("photoBytes", photo.bytes.length);
       return {
         record: stored.record,
         version: stored.version,
-        photo: { blobId, width: photo.width, height: photo.height, size: ref.size },
+        photo: { blobId, width: photo.width, height: photo.height, size: photo.bytes.length },
       };
     },
   }),
