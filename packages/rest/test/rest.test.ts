@@ -465,3 +465,91 @@ describe("OpenAPI document", () => {
     ).toThrow(/cannot be a route/);
   });
 });
+
+describe("uploads", () => {
+  const upload = {
+    name: "records.attachPhoto",
+    description: { "zh-CN": "上传照片", en: "Attach a photo" },
+    input: z.strictObject({
+      recordId: z.string(),
+      bytes: z.instanceof(Uint8Array),
+      contentType: z.string().optional(),
+      caption: z.string().optional(),
+      expectedVersion: z.int().min(1),
+    }),
+    output: z.strictObject({ size: z.int(), version: z.int() }),
+    http: { method: "POST", path: "/visit-records/{recordId}/photos" },
+    write: true,
+  };
+  async function uploadHandler() {
+    const { createRestHandler } = await import("@homevisit/rest");
+    const calls: unknown[] = [];
+    const handler = createRestHandler(
+      {
+        useCases: [upload],
+        call: async (_name, _actor, input) => {
+          calls.push(input);
+          return { size: (input as { bytes: Uint8Array }).bytes.byteLength, version: 2 };
+        },
+      },
+      {
+        getActor: () => ({ id: "t-1", roles: ["teacher"], cityId: "c", countyId: "k", schoolId: "s" }),
+        limits: { uploadBytes: 1000 },
+      },
+    );
+    return { handler, calls };
+  }
+
+  it("takes the raw body as bytes, its Content-Type, other fields from the query, the version from If-Match", async () => {
+    const { handler, calls } = await uploadHandler();
+    const response = await handler(
+      new Request(`http://x/visit-records/v-1/photos?caption=${encodeURIComponent("学习角")}`, {
+        method: "POST",
+        headers: { "Content-Type": "image/jpeg", "If-Match": '"1"' },
+        body: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]),
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("etag")).toBe('"2"');
+    expect(calls).toEqual([
+      {
+        recordId: "v-1",
+        bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]),
+        contentType: "image/jpeg",
+        caption: "学习角",
+        expectedVersion: 1,
+      },
+    ]);
+  });
+
+  it("refuses uploads over uploadBytes (413) and without a Content-Type (415)", async () => {
+    const { handler, calls } = await uploadHandler();
+    const big = await handler(
+      new Request("http://x/visit-records/v-1/photos", {
+        method: "POST",
+        headers: { "Content-Type": "image/jpeg", "If-Match": '"1"' },
+        body: new Uint8Array(1001),
+      }),
+    );
+    expect(big.status).toBe(413);
+    const untyped = await handler(
+      new Request("http://x/visit-records/v-1/photos", {
+        method: "POST",
+        headers: { "If-Match": '"1"' },
+        body: new Uint8Array(4),
+      }),
+    );
+    expect(untyped.status).toBe(415);
+    expect(calls).toEqual([]);
+  });
+
+  it("documents the upload body and query fields", () => {
+    const doc = createOpenApiDocument([upload]);
+    const op = doc.paths?.["/visit-records/{recordId}/photos"]?.post;
+    expect(Object.keys((op?.requestBody as { content: object } | undefined)?.content ?? {})).toEqual(["*/*"]);
+    const names = ((op?.parameters ?? []) as { in: string; name: string }[]).map((p) => `${p.in}:${p.name}`);
+    expect(names).toEqual(expect.arrayContaining(["query:caption", "header:If-Match", "path:recordId"]));
+    expect(names).not.toContain("query:bytes");
+    expect(names).not.toContain("query:contentType");
+  });
+});
