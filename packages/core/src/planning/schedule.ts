@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { addDays, isoWeekday } from "../dates.js";
+import { isoWeekday } from "../dates.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import { errorCatalog } from "../errors/catalog.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
@@ -139,30 +139,58 @@ export interface ScheduleVisitsInput {
   options?: ScheduleOptionsInput;
 }
 
-type DayClass = "school" | "rest" | "holiday" | "unknown" | "closed";
+/** The class of a day for visits; the numbers index the scheduler's typed arrays. */
+const SCHOOL = 1;
+const REST = 2;
+const HOLIDAY = 3;
+const UNKNOWN = 4;
+const CLOSED = 5;
+type DayClass = typeof SCHOOL | typeof REST | typeof HOLIDAY | typeof UNKNOWN | typeof CLOSED;
 
-interface Task {
-  key: string;
-  obligation: Obligation;
-  assignment: Assignment;
-  student: ScheduleStudent;
-  occurrence: IsoDate | undefined;
-  from: IsoDate;
-  to: IsoDate;
-  preferred: DateWindow[];
-  travel: number;
-  group: string;
-  placed: boolean;
+const noWindows: readonly number[] = [];
+
+/**
+ * One visit to place: an obligation, or one occurrence of a recurring one. Dates are day
+ * numbers (days since 1970-01-01) and teachers and students small integers: string dates and
+ * maps keyed by them made most of the scheduler's time and garbage on a big school.
+ */
+class Task {
+  placed = false;
+  constructor(
+    readonly key: string,
+    readonly obligation: Obligation,
+    readonly student: ScheduleStudent,
+    readonly studentIndex: number,
+    readonly lead: number,
+    /** -1 without a companion. */
+    readonly companion: number,
+    readonly occurrence: IsoDate | undefined,
+    readonly from: number,
+    readonly to: number,
+    /** Preferred windows as [from, to, from, to, …] day numbers, sorted by their first day. */
+    readonly preferred: readonly number[],
+    readonly travel: number,
+    readonly group: string,
+  ) {}
+
+  prefers(day: number): boolean {
+    const p = this.preferred;
+    for (let i = 0; i < p.length; i += 2) if ((p[i] as number) <= day && day <= (p[i + 1] as number)) return true;
+    return false;
+  }
 }
 
 interface Trip {
-  lead: string;
-  companion: string | undefined;
-  date: IsoDate;
+  lead: number;
+  /** -1 without a companion. */
+  companion: number;
+  /** Position of the day in the day table. */
+  day: number;
   start: number;
   end: number;
   travel: number;
-  members: { task: Task; start: number }[];
+  members: Task[];
+  starts: number[];
 }
 
 /**
@@ -207,6 +235,20 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const unscheduled: UnscheduledObligation[] = [];
   const studentsById = new Map(input.students.map((s) => [s.id, s]));
   const assignmentByObligation = new Map(input.assignments.map((a) => [a.obligationId, a]));
+  const teacherIndex = new Map<string, number>();
+  const teacherIds: string[] = [];
+  const teacherOf = (id: string): number => {
+    let i = teacherIndex.get(id);
+    if (i === undefined) {
+      i = teacherIds.length;
+      teacherIndex.set(id, i);
+      teacherIds.push(id);
+    }
+    return i;
+  };
+  const studentIndex = new Map<ScheduleStudent, number>();
+  const studentList: ScheduleStudent[] = [];
+  const days = new DayNumbers();
 
   const tasks: Task[] = [];
   const expansions = new Map<string, IsoDate[]>();
@@ -229,16 +271,32 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       student.address.town,
       student.address.village,
     ].join("\u0000");
-    const base = { obligation, assignment, student, travel, group, placed: false };
+    let s = studentIndex.get(student);
+    if (s === undefined) {
+      s = studentList.length;
+      studentIndex.set(student, s);
+      studentList.push(student);
+    }
+    const lead = teacherOf(assignment.leadTeacherId);
+    const companion = assignment.companionTeacherId === undefined ? -1 : teacherOf(assignment.companionTeacherId);
+    const windowTo = days.of(obligation.window.to);
     if (obligation.rrule === undefined) {
-      tasks.push({
-        ...base,
-        key: obligation.id,
-        occurrence: undefined,
-        from: obligation.window.from,
-        to: obligation.window.to,
-        preferred: obligation.preferred,
-      });
+      tasks.push(
+        new Task(
+          obligation.id,
+          obligation,
+          student,
+          s,
+          lead,
+          companion,
+          undefined,
+          days.of(obligation.window.from),
+          windowTo,
+          days.windows(obligation.preferred),
+          travel,
+          group,
+        ),
+      );
       continue;
     }
     let occurrences: IsoDate[];
@@ -251,61 +309,75 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       unscheduled.push(unscheduledOf(obligation, "schedule_rrule_invalid", { problem }));
       continue;
     }
-    occurrences.forEach((occurrence, i) => {
+    for (let i = 0; i < occurrences.length; i++) {
+      const occurrence = occurrences[i] as IsoDate;
       const next = occurrences[i + 1];
-      const to = next === undefined ? obligation.window.to : addDays(next, -1);
-      tasks.push({
-        ...base,
-        key: `${obligation.id}@${occurrence}`,
-        occurrence,
-        from: occurrence,
-        to: to < obligation.window.to ? to : obligation.window.to,
-        preferred: [{ from: occurrence, to: occurrence }],
-      });
-    });
+      const day = days.of(occurrence);
+      const to = next === undefined ? windowTo : days.of(next) - 1;
+      tasks.push(
+        new Task(
+          `${obligation.id}@${occurrence}`,
+          obligation,
+          student,
+          s,
+          lead,
+          companion,
+          occurrence,
+          day,
+          to < windowTo ? to : windowTo,
+          [day, day],
+          travel,
+          group,
+        ),
+      );
+    }
   }
 
   // Urgent first, then the earliest deadline, so crisis visits get the first free evenings.
   tasks.sort(
-    (a, b) =>
-      b.obligation.urgency - a.obligation.urgency || cmp(a.to, b.to) || cmp(a.from, b.from) || cmp(a.key, b.key),
+    (a, b) => b.obligation.urgency - a.obligation.urgency || a.to - b.to || a.from - b.from || cmp(a.key, b.key),
   );
   const groups = new Map<string, Task[]>();
   for (const t of tasks) {
     // An occurrence of a recurring contact keeps to its own date: it is never pulled into a trip.
     if (t.occurrence !== undefined) continue;
-    const list = groups.get(t.group) ?? [];
-    list.push(t);
-    groups.set(t.group, list);
+    const list = groups.get(t.group);
+    if (list) list.push(t);
+    else groups.set(t.group, [t]);
   }
 
-  let first: IsoDate | undefined;
-  let last: IsoDate | undefined;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
   for (const t of tasks) {
-    if (first === undefined || t.from < first) first = t.from;
-    if (last === undefined || t.to > last) last = t.to;
+    if (t.from < first) first = t.from;
+    if (t.to > last) last = t.to;
   }
-  const days = new DayTable(first ?? input.term.start, last ?? input.term.start);
-  const state = new SchedulerState(input, options, days);
+  if (tasks.length === 0) first = last = days.of(input.term.start);
+  const table = new DayTable(first, last);
+  const state = new SchedulerState(input, options, table, teacherIndex, studentList);
   const slots: ProposedSlot[] = [];
+  const slotKeys: number[] = [];
   for (const task of tasks) {
     if (task.placed) continue;
     const trip = state.placeTrip(task);
-    if ("code" in trip) {
+    if (typeof trip === "string") {
       const params: Record<string, string> =
-        trip.code === "schedule_unknown_calendar" || trip.code === "schedule_no_allowed_day"
-          ? { from: task.from, to: task.to }
+        trip === "schedule_unknown_calendar" || trip === "schedule_no_allowed_day"
+          ? task.occurrence === undefined
+            ? { from: task.obligation.window.from, to: task.obligation.window.to }
+            : { from: task.occurrence, to: isoDate(task.to) }
           : {};
-      unscheduled.push({ ...unscheduledOf(task.obligation, trip.code, params), ...occurrenceOf(task) });
+      unscheduled.push({ ...unscheduledOf(task.obligation, trip, params), ...occurrenceOf(task) });
       continue;
     }
     const group = groups.get(task.group) ?? [];
     // Look at a bounded number of open members: trying every one for every trip made big
     // groups (a mentor's weekly contacts in one village) quadratic.
     let looked = 0;
+    const day = table.first + trip.day;
     for (const member of group) {
       if (looked >= 8 * options.maxPerDay || state.room(trip) <= 0) break;
-      if (member.placed || member === task || member.from > trip.date || member.to < trip.date) continue;
+      if (member.placed || member === task || member.from > day || member.to < day) continue;
       looked++;
       state.tryJoin(trip, member);
     }
@@ -315,31 +387,42 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       if (open.length < group.length / 2) groups.set(task.group, open);
     }
     state.commit(trip);
-    const tripId = `${trip.lead}/${trip.date}/${clock(trip.start).replace(":", "")}`;
-    for (const { task: t, start } of trip.members) {
+    const date = table.date(trip.day);
+    const teacherId = teacherIds[trip.lead] as string;
+    const companionId = trip.companion < 0 ? undefined : (teacherIds[trip.companion] as string);
+    const tripId = `${teacherId}/${date}/${clock(trip.start).replace(":", "")}`;
+    for (let i = 0; i < trip.members.length; i++) {
+      const t = trip.members[i] as Task;
+      const start = trip.starts[i] as number;
       slots.push({
         obligationId: t.obligation.id,
         studentId: t.obligation.studentId,
-        teacherId: trip.lead,
-        ...(trip.companion === undefined ? {} : { companionId: trip.companion }),
-        date: trip.date,
+        teacherId,
+        ...(companionId === undefined ? {} : { companionId }),
+        date,
         start: clock(start),
         end: clock(start + options.visitMinutes),
         tripId,
         ...occurrenceOf(t),
       });
+      slotKeys.push(day * 1440 + start);
     }
   }
 
-  slots.sort(
-    (a, b) =>
-      cmp(a.date, b.date) ||
-      cmp(a.start, b.start) ||
+  // Date and start as one number; the order is that of their `YYYY-MM-DD` and `HH:mm` texts.
+  const order = slots.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = slots[x] as ProposedSlot;
+    const b = slots[y] as ProposedSlot;
+    return (
+      (slotKeys[x] as number) - (slotKeys[y] as number) ||
       cmp(a.teacherId, b.teacherId) ||
-      cmp(a.obligationId, b.obligationId),
-  );
+      cmp(a.obligationId, b.obligationId) ||
+      x - y
+    );
+  });
   unscheduled.sort((a, b) => cmp(a.obligationId, b.obligationId) || cmp(a.occurrence ?? "", b.occurrence ?? ""));
-  return { slots, unscheduled };
+  return { slots: order.map((i) => slots[i] as ProposedSlot), unscheduled };
 }
 
 /**
@@ -407,309 +490,495 @@ export function scheduleConflicts(
 
 // ——— internals ———
 
+const dayMs = 86_400_000;
+
+/** Days since 1970-01-01 of `YYYY-MM-DD` texts, each text parsed once per run. */
+class DayNumbers {
+  private readonly cache = new Map<string, number>();
+
+  of(date: IsoDate): number {
+    let day = this.cache.get(date);
+    if (day === undefined) {
+      day = dayNumber(date);
+      this.cache.set(date, day);
+    }
+    return day;
+  }
+
+  /** Windows as [from, to, …] day numbers, sorted by their first day (stable). */
+  windows(windows: readonly DateWindow[]): readonly number[] {
+    if (windows.length === 0) return noWindows;
+    const sorted = windows.length === 1 ? windows : [...windows].sort((a, b) => cmp(a.from, b.from));
+    const out: number[] = [];
+    for (const w of sorted) out.push(this.of(w.from), this.of(w.to));
+    return out;
+  }
+}
+
+function dayNumber(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / dayMs);
+}
+
+function isoDate(day: number): IsoDate {
+  return new Date(day * dayMs).toISOString().slice(0, 10);
+}
+
+/**
+ * The days a run can touch, `first` to `last`, by position: their date text, weekday and week,
+ * built once per run, so the search for a free evening does no date arithmetic.
+ */
+class DayTable {
+  readonly size: number;
+  private readonly dates: (IsoDate | undefined)[];
+  readonly weekday: Uint8Array;
+  readonly week: Int32Array;
+
+  constructor(
+    readonly first: number,
+    last: number,
+  ) {
+    this.size = Math.max(0, last - first + 1);
+    this.dates = new Array(this.size);
+    this.weekday = new Uint8Array(this.size);
+    this.week = new Int32Array(this.size);
+    // 1970-01-01 was a Thursday (ISO weekday 4).
+    const firstWeekday = (((first + 3) % 7) + 7) % 7;
+    for (let i = 0; i < this.size; i++) {
+      const offset = firstWeekday + i;
+      this.weekday[i] = (offset % 7) + 1;
+      this.week[i] = Math.floor(offset / 7);
+    }
+  }
+
+  get weeks(): number {
+    return this.size === 0 ? 0 : (this.week[this.size - 1] as number) + 1;
+  }
+
+  date(i: number): IsoDate {
+    let date = this.dates[i];
+    if (date === undefined) {
+      date = isoDate(this.first + i);
+      this.dates[i] = date;
+    }
+    return date;
+  }
+}
+
+/** Minutes since midnight as `HH:mm`, cached: every slot prints two. */
+const clockTexts: string[] = [];
+
 class SchedulerState {
-  // Nested maps keyed teacher → date: string keys built per lookup made most of the garbage.
-  private readonly blocked = new Map<string, Map<IsoDate, [number, number][]>>();
-  private readonly perDay = new Map<string, Map<IsoDate, number>>();
-  private readonly perWeek = new Map<string, Map<IsoDate, number>>();
-  private readonly studentDays = new Map<string, Set<IsoDate>>();
-  private readonly frontiers = new Map<string, number>();
-  private readonly everAvailable = new WeakMap<object, boolean>();
-  private readonly dayClasses = new Map<IsoDate, DayClass>();
-  private readonly hoursCache = new WeakMap<object, Map<string, [number, number][]>>();
+  private readonly n: number;
+  /** Per teacher, per day: blocked intervals as [from, to, from, to, …] minutes. */
+  private readonly blocked: ((number[] | undefined)[] | undefined)[];
+  private readonly perDay: (Uint8Array | undefined)[];
+  private readonly perWeek: (Uint16Array | undefined)[];
+  private readonly frontiers: Int32Array;
+  /** `student × days + day` of every day a student already has a visit. */
+  private readonly studentDays = new Set<number>();
+  /** Per student: 1 when the family is ever available, 2 when never, 0 not yet known. */
+  private readonly everAvailable: Uint8Array;
+  /** Per student, per kind and weekday: the hours as [from, to, …]. */
+  private readonly hoursCache: ((number[] | undefined)[] | undefined)[];
+  /** The hours of a family without stated availability, per kind and weekday: shared. */
+  private readonly openHours: (number[] | undefined)[] = [];
+  /** The day classes, 0 until asked. */
+  private readonly dayClasses: Uint8Array;
+  /** Marks the days already offered to one task (a stamp per search). */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
   private readonly classify: (date: IsoDate) => DayClass;
+  private readonly maxPerDay: number;
+  private readonly maxPerWeek: number;
+  private readonly visitMinutes: number;
+  private readonly step: number;
+  // Out-values of `clash`, to return an interval without allocating one.
+  private clashFrom = 0;
+  private clashTo = 0;
+  // Counters of one search, for the reason when nothing is found.
+  private unknownDays = 0;
+  private allowedDays = 0;
+  private familyDays = 0;
+  private capDays = 0;
+  private busyDays = 0;
 
   constructor(
     input: ScheduleVisitsInput,
     private readonly options: ScheduleOptions,
     private readonly days: DayTable,
+    teacherIndex: ReadonlyMap<string, number>,
+    private readonly students: readonly ScheduleStudent[],
   ) {
+    const n = days.size;
+    this.n = n;
+    const teachers = teacherIndex.size;
+    this.blocked = new Array(teachers);
+    this.perDay = new Array(teachers);
+    this.perWeek = new Array(teachers);
+    this.frontiers = new Int32Array(teachers);
+    this.everAvailable = new Uint8Array(students.length);
+    this.hoursCache = new Array(students.length);
+    this.dayClasses = new Uint8Array(n);
+    this.seen = new Uint32Array(n);
+    this.maxPerDay = options.maxPerDay;
+    this.maxPerWeek = options.maxPerWeek;
+    this.visitMinutes = options.visitMinutes;
+    this.step = options.slotStepMinutes;
+    const dayOf = new Map<string, number>();
     for (const slot of input.busySlots) {
+      const t = teacherIndex.get(slot.teacherId);
+      if (t === undefined) continue; // no visit of this teacher to place
       const a = minutes(slot.from);
       const b = minutes(slot.to);
       if (!(b > a)) continue;
-      this.block(slot.teacherId, slot.date, a, b);
+      let day = dayOf.get(slot.date);
+      if (day === undefined) {
+        day = dayNumber(slot.date) - days.first;
+        dayOf.set(slot.date, day);
+      }
+      // Only days of the table are ever searched.
+      if (day >= 0 && day < n) this.block(t, day, a, b);
     }
     this.classify = classifier(input, options);
   }
 
   /** Finds the first day and time for a task and opens a trip there, or says why there is none. */
-  placeTrip(task: Task): Trip | { code: ErrorCode } {
-    const stats = { unknown: 0, allowed: 0, family: 0, caps: 0, busy: 0 };
-    const lead = task.assignment.leadTeacherId;
-    const companion = task.assignment.companionTeacherId;
-    if (!this.familyEverAvailable(task.student)) return { code: "schedule_family_unavailable" };
-    const busyDays = this.studentDays.get(task.obligation.studentId);
+  placeTrip(task: Task): Trip | ErrorCode {
+    this.unknownDays = 0;
+    this.allowedDays = 0;
+    this.familyDays = 0;
+    this.capDays = 0;
+    this.busyDays = 0;
+    const { lead, companion } = task;
+    if (!this.familyEverAvailable(task)) return "schedule_family_unavailable";
+    const first = this.days.first;
+    const from = task.from - first;
+    const to = task.to - first;
     const lead0 = this.frontier(lead);
-    const frontier = companion === undefined || lead0 > this.frontier(companion) ? lead0 : this.frontier(companion);
-    if (frontier > task.from) {
+    const frontier = companion < 0 || lead0 > this.frontier(companion) ? lead0 : this.frontier(companion);
+    // A frontier past the table stands for "no day left": later than any day.
+    if (frontier >= this.n || frontier > from) {
       // Days skipped as full still count as allowed days where the teacher had no room.
-      stats.allowed++;
-      stats.family++;
-      stats.caps++;
+      this.allowedDays++;
+      this.familyDays++;
+      this.capDays++;
     }
-    for (const date of candidateDays(task, this.days, frontier)) {
-      const kind = this.dayClass(date, task);
-      if (kind === "unknown") stats.unknown++;
-      if (kind !== "school" && kind !== "rest") continue;
-      stats.allowed++;
-      if (!this.hasRoom(lead, date, 1) || (companion !== undefined && !this.hasRoom(companion, date, 1))) {
-        stats.caps++;
-        stats.family++;
-        continue;
+    // Days in preferred windows first, then the rest from the frontier on (days before it are
+    // known full for the teachers), each in date order.
+    const p = task.preferred;
+    let stamp = 0;
+    if (p.length > 0) {
+      stamp = this.nextStamp();
+      for (let k = 0; k < p.length; k += 2) {
+        const a = (p[k] as number) - first;
+        const b = (p[k + 1] as number) - first;
+        const wFrom = a > from ? a : from;
+        const wTo = b < to ? b : to;
+        for (let d = wFrom; d <= wTo; d++) {
+          if (this.seen[d] === stamp) continue;
+          this.seen[d] = stamp;
+          const trip = this.tryDay(task, d);
+          if (trip) return trip;
+        }
       }
-      if (busyDays?.has(date)) continue;
-      const ranges = this.hours(kind, date, task.student);
-      if (ranges.length === 0) continue;
-      stats.family++;
-      const start = this.earliestStart(ranges, lead, companion, date, task.travel);
-      if (start === undefined) {
-        stats.busy++;
-        continue;
-      }
-      return {
-        lead,
-        companion,
-        date,
-        start,
-        end: start + this.options.visitMinutes,
-        travel: task.travel,
-        members: [{ task, start }],
-      };
     }
-    if (stats.allowed === 0)
-      return { code: stats.unknown > 0 ? "schedule_unknown_calendar" : "schedule_no_allowed_day" };
-    if (stats.family === 0) return { code: "schedule_family_unavailable" };
-    if (stats.busy === 0 && stats.caps > 0) return { code: "schedule_teacher_full" };
-    return { code: "schedule_no_free_slot" };
+    for (let d = frontier > from ? frontier : from; d <= to; d++) {
+      if (stamp !== 0 && this.seen[d] === stamp) continue;
+      const trip = this.tryDay(task, d);
+      if (trip) return trip;
+    }
+    if (this.allowedDays === 0) return this.unknownDays > 0 ? "schedule_unknown_calendar" : "schedule_no_allowed_day";
+    if (this.familyDays === 0) return "schedule_family_unavailable";
+    if (this.busyDays === 0 && this.capDays > 0) return "schedule_teacher_full";
+    return "schedule_no_free_slot";
+  }
+
+  private nextStamp(): number {
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  private tryDay(task: Task, d: number): Trip | undefined {
+    const kind = this.dayClass(d, task);
+    if (kind === UNKNOWN) this.unknownDays++;
+    if (kind !== SCHOOL && kind !== REST) return undefined;
+    this.allowedDays++;
+    const { lead, companion } = task;
+    if (!this.hasRoom(lead, d, 1) || (companion >= 0 && !this.hasRoom(companion, d, 1))) {
+      this.capDays++;
+      this.familyDays++;
+      return undefined;
+    }
+    if (this.studentDays.has(task.studentIndex * this.n + d)) return undefined;
+    const ranges = this.hours(kind, d, task);
+    if (ranges.length === 0) return undefined;
+    this.familyDays++;
+    const start = this.earliestStart(ranges, lead, companion, d, task.travel);
+    if (start < 0) {
+      this.busyDays++;
+      return undefined;
+    }
+    return {
+      lead,
+      companion,
+      day: d,
+      start,
+      end: start + this.visitMinutes,
+      travel: task.travel,
+      members: [task],
+      starts: [start],
+    };
   }
 
   /** Adds a visit to the end of a trip when it fits right after the last one. */
   tryJoin(trip: Trip, task: Task): void {
-    const { date } = trip;
-    if (task.from > date || task.to < date) return;
-    if (task.preferred.length > 0 && !task.preferred.some((w) => w.from <= date && date <= w.to)) return;
-    if (this.studentDays.get(task.obligation.studentId)?.has(date)) return;
-    if (trip.members.some((m) => m.task.obligation.studentId === task.obligation.studentId)) return;
-    const kind = this.dayClass(date, task);
-    if (kind !== "school" && kind !== "rest") return;
+    const d = trip.day;
+    const day = this.days.first + d;
+    if (task.from > day || task.to < day) return;
+    if (task.preferred.length > 0 && !task.prefers(day)) return;
+    if (this.studentDays.has(task.studentIndex * this.n + d)) return;
+    for (const m of trip.members) if (m.obligation.studentId === task.obligation.studentId) return;
+    const kind = this.dayClass(d, task);
+    if (kind !== SCHOOL && kind !== REST) return;
     const count = trip.members.length + 1;
-    if (
-      !this.hasRoom(trip.lead, date, count) ||
-      (trip.companion !== undefined && !this.hasRoom(trip.companion, date, count))
-    ) {
+    if (!this.hasRoom(trip.lead, d, count) || (trip.companion >= 0 && !this.hasRoom(trip.companion, d, count))) {
       return;
     }
     const earliest = trip.end + this.options.sameVillageBufferMinutes;
     const latest = earliest + this.options.maxTripGapMinutes;
-    const travel = Math.max(trip.travel, task.travel);
-    const step = this.options.slotStepMinutes;
-    for (const [a, b] of this.hours(kind, date, task.student)) {
-      let s = snap(Math.max(a, earliest), step);
-      while (s <= latest && s + this.options.visitMinutes <= b) {
-        const end = s + this.options.visitMinutes;
+    const travel = trip.travel > task.travel ? trip.travel : task.travel;
+    const step = this.step;
+    const visit = this.visitMinutes;
+    const ranges = this.hours(kind, d, task);
+    for (let r = 0; r < ranges.length; r += 2) {
+      const a = ranges[r] as number;
+      const b = ranges[r + 1] as number;
+      let s = snap(a > earliest ? a : earliest, step);
+      while (s <= latest && s + visit <= b) {
+        const end = s + visit;
         const clash =
-          this.clash(trip.lead, date, trip.start - travel, end + travel) ??
-          (trip.companion === undefined
-            ? undefined
-            : this.clash(trip.companion, date, trip.start - travel, end + travel));
-        if (clash === undefined) {
-          trip.members.push({ task, start: s });
+          this.clash(trip.lead, d, trip.start - travel, end + travel) ||
+          (trip.companion >= 0 && this.clash(trip.companion, d, trip.start - travel, end + travel));
+        if (!clash) {
+          trip.members.push(task);
+          trip.starts.push(s);
           trip.end = end;
           trip.travel = travel;
           return;
         }
         // A clash before the trip's start cannot be waited out.
-        if (clash[0] < trip.start) return;
-        s = snap(clash[1] + travel, step);
+        if (this.clashFrom < trip.start) return;
+        s = snap(this.clashTo + travel, step);
       }
     }
   }
 
   commit(trip: Trip): void {
-    const people = trip.companion === undefined ? [trip.lead] : [trip.lead, trip.companion];
     const n = trip.members.length;
-    for (const teacherId of people) {
-      this.block(teacherId, trip.date, trip.start - trip.travel, trip.end + trip.travel);
-      increment(this.perDay, teacherId, trip.date, n);
-      increment(this.perWeek, teacherId, this.days.week(trip.date), n);
-    }
-    for (const m of trip.members) {
-      m.task.placed = true;
-      const studentId = m.task.obligation.studentId;
-      let dates = this.studentDays.get(studentId);
-      if (!dates) {
-        dates = new Set();
-        this.studentDays.set(studentId, dates);
-      }
-      dates.add(trip.date);
+    const d = trip.day;
+    this.commitTeacher(trip.lead, trip, n);
+    if (trip.companion >= 0) this.commitTeacher(trip.companion, trip, n);
+    for (const task of trip.members) {
+      task.placed = true;
+      this.studentDays.add(task.studentIndex * this.n + d);
     }
   }
 
-  /** The first date from which the teacher may still have room: every day before it is full. */
-  private frontier(teacherId: string): IsoDate {
-    let index = this.frontiers.get(teacherId) ?? 0;
-    for (let date = this.days.at(index); date !== undefined && !this.hasRoom(teacherId, date, 1); index++) {
-      date = this.days.at(index + 1);
+  private commitTeacher(t: number, trip: Trip, n: number): void {
+    const d = trip.day;
+    this.block(t, d, trip.start - trip.travel, trip.end + trip.travel);
+    let perDay = this.perDay[t];
+    if (!perDay) {
+      perDay = new Uint8Array(this.n);
+      this.perDay[t] = perDay;
     }
-    this.frontiers.set(teacherId, index);
-    return this.days.at(index) ?? "9999-12-31";
+    perDay[d] = (perDay[d] as number) + n;
+    let perWeek = this.perWeek[t];
+    if (!perWeek) {
+      perWeek = new Uint16Array(this.days.weeks);
+      this.perWeek[t] = perWeek;
+    }
+    const w = this.days.week[d] as number;
+    perWeek[w] = (perWeek[w] as number) + n;
+  }
+
+  /** The first day from which the teacher may still have room: every day before it is full. */
+  private frontier(t: number): number {
+    let index = this.frontiers[t] as number;
+    while (index < this.n && !this.hasRoom(t, index, 1)) index++;
+    this.frontiers[t] = index;
+    return index;
   }
 
   /** How many more visits the trip's teachers can take that day and week. */
   room(trip: Trip): number {
     const room =
-      trip.companion === undefined
-        ? this.roomOf(trip.lead, trip.date)
-        : Math.min(this.roomOf(trip.lead, trip.date), this.roomOf(trip.companion, trip.date));
+      trip.companion < 0
+        ? this.roomOf(trip.lead, trip.day)
+        : Math.min(this.roomOf(trip.lead, trip.day), this.roomOf(trip.companion, trip.day));
     return room - trip.members.length;
   }
 
-  private roomOf(teacherId: string, date: IsoDate): number {
+  private roomOf(t: number, d: number): number {
     return Math.min(
-      this.options.maxPerDay - (this.perDay.get(teacherId)?.get(date) ?? 0),
-      this.options.maxPerWeek - (this.perWeek.get(teacherId)?.get(this.days.week(date)) ?? 0),
+      this.maxPerDay - (this.perDay[t]?.[d] ?? 0),
+      this.maxPerWeek - (this.perWeek[t]?.[this.days.week[d] as number] ?? 0),
     );
   }
 
   /** Whether the family's stated availability meets the allowed hours on any weekday at all. */
-  private familyEverAvailable(student: ScheduleStudent): boolean {
+  private familyEverAvailable(task: Task): boolean {
+    const student = task.student;
     if ((student.availability ?? []).length === 0) return true;
-    let answer = this.everAvailable.get(student);
-    if (answer === undefined) {
-      answer = false;
-      for (let weekday = 1; weekday <= 7 && !answer; weekday++) {
-        answer =
-          this.hoursOn("school", weekday, student).length > 0 || this.hoursOn("rest", weekday, student).length > 0;
+    let answer = this.everAvailable[task.studentIndex];
+    if (answer === 0) {
+      let found = false;
+      for (let weekday = 1; weekday <= 7 && !found; weekday++) {
+        found =
+          this.hoursOn(SCHOOL, weekday, task.studentIndex).length > 0 ||
+          this.hoursOn(REST, weekday, task.studentIndex).length > 0;
       }
-      this.everAvailable.set(student, answer);
+      answer = found ? 1 : 2;
+      this.everAvailable[task.studentIndex] = answer;
     }
-    return answer;
+    return answer === 1;
   }
 
-  private dayClass(date: IsoDate, task: Task): DayClass {
-    let kind = this.dayClasses.get(date);
-    if (kind === undefined) {
-      kind = this.classify(date);
-      this.dayClasses.set(date, kind);
+  private dayClass(d: number, task: Task): DayClass {
+    let kind = this.dayClasses[d] as DayClass | 0;
+    if (kind === 0) {
+      kind = this.classify(this.days.date(d));
+      this.dayClasses[d] = kind;
     }
-    if (
-      kind === "holiday" &&
-      this.options.holidayVisits === "preferred_windows" &&
-      task.preferred.some((w) => w.from <= date && date <= w.to)
-    ) {
-      return "rest";
+    if (kind === HOLIDAY && this.options.holidayVisits === "preferred_windows" && task.prefers(this.days.first + d)) {
+      return REST;
     }
     return kind;
   }
 
   /** Allowed hours of the day, cut to the family's stated availability when there is one. */
-  private hours(kind: "school" | "rest", date: IsoDate, student: ScheduleStudent): [number, number][] {
-    return this.hoursOn(kind, this.days.weekday(date), student);
+  private hours(kind: typeof SCHOOL | typeof REST, d: number, task: Task): readonly number[] {
+    return this.hoursOn(kind, this.days.weekday[d] as number, task.studentIndex);
   }
 
-  private hoursOn(kind: "school" | "rest", weekday: number, student: ScheduleStudent): [number, number][] {
-    const key = `${kind}${weekday}`;
-    let perStudent = this.hoursCache.get(student);
+  private hoursOn(kind: typeof SCHOOL | typeof REST, weekday: number, s: number): readonly number[] {
+    const slot = (kind === SCHOOL ? 0 : 7) + weekday - 1;
+    const student = this.students[s] as ScheduleStudent;
+    const open = (student.availability ?? []).length === 0;
+    let perStudent = open ? this.openHours : this.hoursCache[s];
     if (!perStudent) {
-      perStudent = new Map();
-      this.hoursCache.set(student, perStudent);
+      perStudent = new Array(14);
+      this.hoursCache[s] = perStudent;
     }
-    let ranges = perStudent.get(key);
+    let ranges = perStudent[slot];
     if (!ranges) {
       ranges = this.computeHours(kind, weekday, student);
-      perStudent.set(key, ranges);
+      perStudent[slot] = ranges;
     }
     return ranges;
   }
 
-  private computeHours(kind: "school" | "rest", weekday: number, student: ScheduleStudent): [number, number][] {
-    const allowed = (kind === "school" ? this.options.allowedHours.schoolDay : this.options.allowedHours.restDay).map(
+  private computeHours(kind: typeof SCHOOL | typeof REST, weekday: number, student: ScheduleStudent): number[] {
+    const allowed = (kind === SCHOOL ? this.options.allowedHours.schoolDay : this.options.allowedHours.restDay).map(
       (r) => [minutes(r.from), minutes(r.to)] as [number, number],
     );
     const availability = student.availability ?? [];
-    if (availability.length === 0) return allowed.sort((x, y) => x[0] - y[0]);
-    const result: [number, number][] = [];
-    for (const w of availability) {
-      if (!w.weekdays.includes(weekday)) continue;
-      const fa = minutes(w.from);
-      const fb = minutes(w.to);
-      for (const [a, b] of allowed) {
-        const from = Math.max(a, fa);
-        const to = Math.min(b, fb);
-        if (to - from >= this.options.visitMinutes) result.push([from, to]);
+    let result: [number, number][];
+    if (availability.length === 0) result = allowed.sort((x, y) => x[0] - y[0]);
+    else {
+      result = [];
+      for (const w of availability) {
+        if (!w.weekdays.includes(weekday)) continue;
+        const fa = minutes(w.from);
+        const fb = minutes(w.to);
+        for (const [a, b] of allowed) {
+          const from = Math.max(a, fa);
+          const to = Math.min(b, fb);
+          if (to - from >= this.visitMinutes) result.push([from, to]);
+        }
       }
+      result.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     }
-    return result.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    return result.flat();
   }
 
-  private hasRoom(teacherId: string, date: IsoDate, visits: number): boolean {
+  private hasRoom(t: number, d: number, visits: number): boolean {
+    const perDay = this.perDay[t];
+    if (!perDay) return visits <= this.maxPerDay && visits <= this.maxPerWeek;
     return (
-      (this.perDay.get(teacherId)?.get(date) ?? 0) + visits <= this.options.maxPerDay &&
-      (this.perWeek.get(teacherId)?.get(this.days.week(date)) ?? 0) + visits <= this.options.maxPerWeek
+      (perDay[d] as number) + visits <= this.maxPerDay &&
+      ((this.perWeek[t] as Uint16Array)[this.days.week[d] as number] as number) + visits <= this.maxPerWeek
     );
   }
 
-  private earliestStart(
-    ranges: [number, number][],
-    lead: string,
-    companion: string | undefined,
-    date: IsoDate,
-    travel: number,
-  ): number | undefined {
-    const visit = this.options.visitMinutes;
-    const step = this.options.slotStepMinutes;
-    for (const [a, b] of ranges) {
-      let s = snap(a, step);
+  /** The earliest start on the day that clashes with neither teacher, or -1. */
+  private earliestStart(ranges: readonly number[], lead: number, companion: number, d: number, travel: number): number {
+    const visit = this.visitMinutes;
+    const step = this.step;
+    for (let r = 0; r < ranges.length; r += 2) {
+      const b = ranges[r + 1] as number;
+      let s = snap(ranges[r] as number, step);
       while (s + visit <= b) {
         const clash =
-          this.clash(lead, date, s - travel, s + visit + travel) ??
-          (companion === undefined ? undefined : this.clash(companion, date, s - travel, s + visit + travel));
-        if (clash === undefined) return s;
-        s = snap(Math.max(clash[1] + travel, s + 1), step);
+          this.clash(lead, d, s - travel, s + visit + travel) ||
+          (companion >= 0 && this.clash(companion, d, s - travel, s + visit + travel));
+        if (!clash) return s;
+        s = snap(Math.max(this.clashTo + travel, s + 1), step);
       }
     }
-    return undefined;
+    return -1;
   }
 
-  /** The first blocked interval of the teacher on the date that overlaps [a, b), if any. */
-  private clash(teacherId: string, date: IsoDate, a: number, b: number): [number, number] | undefined {
-    const list = this.blocked.get(teacherId)?.get(date);
-    if (!list) return undefined;
-    let found: [number, number] | undefined;
-    for (const interval of list) {
-      if (interval[0] < b && a < interval[1] && (!found || interval[1] > found[1])) found = interval;
+  /**
+   * Whether a blocked interval of the teacher on the day overlaps [a, b); if so, the one that
+   * ends last (the first of those) is left in `clashFrom`/`clashTo`.
+   */
+  private clash(t: number, d: number, a: number, b: number): boolean {
+    const list = this.blocked[t]?.[d];
+    if (!list) return false;
+    let found = false;
+    for (let i = 0; i < list.length; i += 2) {
+      const from = list[i] as number;
+      const to = list[i + 1] as number;
+      if (from < b && a < to && (!found || to > this.clashTo)) {
+        found = true;
+        this.clashFrom = from;
+        this.clashTo = to;
+      }
     }
     return found;
   }
 
-  private block(teacherId: string, date: IsoDate, a: number, b: number): void {
-    let perDate = this.blocked.get(teacherId);
+  private block(t: number, d: number, a: number, b: number): void {
+    let perDate = this.blocked[t];
     if (!perDate) {
-      perDate = new Map();
-      this.blocked.set(teacherId, perDate);
+      perDate = new Array(this.n);
+      this.blocked[t] = perDate;
     }
-    const list = perDate.get(date);
-    if (list) list.push([a, b]);
-    else perDate.set(date, [[a, b]]);
+    const list = perDate[d];
+    if (list) list.push(a, b);
+    else perDate[d] = [a, b];
   }
 }
 
 function classifier(input: ScheduleVisitsInput, options: ScheduleOptions): (date: IsoDate) => DayClass {
   const weekend = (date: IsoDate): boolean => isoWeekday(date) >= 6;
-  const rest = (date: IsoDate): DayClass => (options.allowWeekends || !weekend(date) ? "rest" : "closed");
+  const rest = (date: IsoDate): DayClass => (options.allowWeekends || !weekend(date) ? REST : CLOSED);
   const unknown = (date: IsoDate): DayClass => {
-    if (!options.allowUnknownDays) return "unknown";
-    return weekend(date) ? rest(date) : "school";
+    if (!options.allowUnknownDays) return UNKNOWN;
+    return weekend(date) ? rest(date) : SCHOOL;
   };
   if (input.dayType === undefined && input.isSchoolDay !== undefined) {
     const isSchoolDay = input.isSchoolDay;
     return (date) => {
       const answer = isSchoolDay(date);
       if (answer === "unknown") return unknown(date);
-      if (answer) return "school";
+      if (answer) return SCHOOL;
       // Not a school day on a weekday: a holiday or the vacation, where we cannot tell which.
-      return weekend(date) ? rest(date) : "holiday";
+      return weekend(date) ? rest(date) : HOLIDAY;
     };
   }
   const dayType = input.dayType ?? ((date: IsoDate) => officialDayType(date));
@@ -717,101 +986,15 @@ function classifier(input: ScheduleVisitsInput, options: ScheduleOptions): (date
     switch (dayType(date)) {
       case "workday":
       case "makeup_workday":
-        return "school";
+        return SCHOOL;
       case "weekend":
         return rest(date);
       case "holiday":
-        return "holiday";
+        return HOLIDAY;
       default:
         return unknown(date);
     }
   };
-}
-
-/**
- * Dates with their weekday and week, built once per run: date arithmetic through `Date` for
- * every day of every task's window dominated the scheduler's time on a big school.
- */
-class DayTable {
-  private readonly info = new Map<IsoDate, { index: number; weekday: number; week: IsoDate }>();
-  private readonly dates: IsoDate[] = [];
-
-  constructor(from: IsoDate, to: IsoDate) {
-    const cursor = new Date(`${from}T00:00:00Z`);
-    const end = Date.parse(`${to}T00:00:00Z`);
-    let week = addDays(from, 1 - isoWeekday(from));
-    for (let index = 0; cursor.getTime() <= end; index++) {
-      const date = cursor.toISOString().slice(0, 10);
-      const day = cursor.getUTCDay();
-      const weekday = day === 0 ? 7 : day;
-      if (weekday === 1) week = date;
-      this.info.set(date, { index, weekday, week });
-      this.dates.push(date);
-      cursor.setUTCDate(cursor.getUTCDate() + 1);
-    }
-  }
-
-  weekday(date: IsoDate): number {
-    return this.info.get(date)?.weekday ?? isoWeekday(date);
-  }
-
-  week(date: IsoDate): IsoDate {
-    return this.info.get(date)?.week ?? addDays(date, 1 - isoWeekday(date));
-  }
-
-  /** The date at a position of the table, if inside it. */
-  at(index: number): IsoDate | undefined {
-    return this.dates[index];
-  }
-
-  /** The position of a date in the table (-1 outside it). */
-  indexOf(date: IsoDate): number {
-    return this.info.get(date)?.index ?? -1;
-  }
-
-  /** The dates from `from` to `to`, both included. */
-  range(from: IsoDate, to: IsoDate): IsoDate[] {
-    const a = this.info.get(from);
-    const b = this.info.get(to);
-    if (a && b) return this.dates.slice(a.index, b.index + 1);
-    const out: IsoDate[] = [];
-    for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-    return out;
-  }
-}
-
-/**
- * Days of the task's window: those in preferred windows first, then the rest from `startAt`
- * on (days before it are known full for the teachers), each in date order.
- */
-function* candidateDays(task: Task, table: DayTable, startAt: IsoDate): Generator<IsoDate> {
-  const restFrom = startAt > task.from ? startAt : task.from;
-  if (task.preferred.length === 0) {
-    if (restFrom <= task.to) yield* table.range(restFrom, task.to);
-    return;
-  }
-  const seen = new Set<IsoDate>();
-  const preferred = [...task.preferred].sort((a, b) => cmp(a.from, b.from));
-  for (const w of preferred) {
-    const from = w.from > task.from ? w.from : task.from;
-    const to = w.to < task.to ? w.to : task.to;
-    if (from > to) continue;
-    for (const d of table.range(from, to)) {
-      if (seen.has(d)) continue;
-      seen.add(d);
-      yield d;
-    }
-  }
-  if (restFrom <= task.to) for (const d of table.range(restFrom, task.to)) if (!seen.has(d)) yield d;
-}
-
-function increment(map: Map<string, Map<IsoDate, number>>, teacherId: string, key: IsoDate, n: number): void {
-  let perKey = map.get(teacherId);
-  if (!perKey) {
-    perKey = new Map();
-    map.set(teacherId, perKey);
-  }
-  perKey.set(key, (perKey.get(key) ?? 0) + n);
 }
 
 function unscheduledOf(
@@ -836,9 +1019,14 @@ function minutes(time: string): number {
 }
 
 function clock(total: number): string {
-  const h = Math.floor(total / 60);
-  const m = total % 60;
-  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+  let text = total >= 0 && total < 2880 ? clockTexts[total] : undefined;
+  if (text === undefined) {
+    const h = Math.floor(total / 60);
+    const m = total % 60;
+    text = `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+    if (total >= 0 && total < 2880) clockTexts[total] = text;
+  }
+  return text;
 }
 
 function snap(value: number, step: number): number {
