@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient, isHomevisitClientError, responseMeta } from "@homevisit/client";
 import { engineAreas, useCaseRegistry } from "@homevisit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoHost, personaCookie, startDemoHost } from "../src/host.js";
@@ -155,5 +156,27 @@ describe("demo host", () => {
     expect(host.seeded).toBe(false);
     const list = await api(await signIn("teacher"), "/students");
     expect(list.body.items).toHaveLength(3);
+  });
+});
+
+describe("the typed client against the demo host over HTTP", () => {
+  it("lists and moves the teacher's appointments with If-Match from the previous result", async () => {
+    const cookie = await signIn("teacher");
+    const client = createClient({ baseUrl: new URL("/api", host.url).href, headers: { Cookie: cookie }, locale: "en" });
+    const { items } = await client.appointments.list();
+    expect(items.map((a) => a.studentId).sort()).toEqual([...host.world.assignedStudentIds].sort());
+    const first = items[0];
+    if (first === undefined) throw new Error("no appointment");
+    const moved = await client.appointments.transition(
+      { appointmentId: first.id, event: "contact" },
+      { ifMatch: first },
+    );
+    expect(moved.appointment.status).toBe("contacted");
+    expect(moved.version).toBe(first.version + 1);
+    expect(responseMeta(moved)?.etag).toBe(`"${moved.version}"`);
+    const stale = await client.appointments
+      .transition({ appointmentId: first.id, event: "confirm" }, { ifMatch: first })
+      .catch((error: unknown) => error);
+    expect(isHomevisitClientError(stale) && [stale.code, stale.status]).toEqual(["version_conflict", 412]);
   });
 });

@@ -294,7 +294,8 @@ export async function send(
     try {
       response = await config.fetch(request);
     } catch (error) {
-      if (isAbort(error, signal)) throw error;
+      // An aborted call rejects with the signal's reason, as fetch itself does.
+      if (isAbort(error, signal)) throw signal?.aborted ? signal.reason : error;
       if (prepared.retrySafe && attempt <= retry.retries) {
         await config.sleep(backoff(retry, attempt), signal);
         continue;

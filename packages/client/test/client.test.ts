@@ -288,3 +288,20 @@ describe("defaults", () => {
     expect(raw).toEqual({ items: [] });
   });
 });
+
+describe("abort", () => {
+  it("stops retrying when the caller aborts", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const down: FetchLike = async () => {
+      calls++;
+      controller.abort(new DOMException("stopped", "AbortError"));
+      throw new TypeError("ECONNREFUSED");
+    };
+    const client = createClient({ baseUrl, useCases, fetch: down, retry: { retries: 5, minDelayMs: 10_000 } });
+    const error = await client.students.list({}, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DOMException);
+    expect((error as DOMException).name).toBe("AbortError");
+    expect(calls).toBe(1);
+  });
+});
