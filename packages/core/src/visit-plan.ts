@@ -250,7 +250,8 @@ export const visitPlanEntryPatchSchema = z.strictObject({
   enabled: z.boolean().optional(),
   when: visitPlanConditionSchema.optional(),
 });
-const extensionRecordSchema = z.record(visitPlanKeySchema, visitPlanEntryPatchSchema);
+/** The entries of a school's extension, by key. */
+export const extensionRecordSchema = z.record(visitPlanKeySchema, visitPlanEntryPatchSchema);
 /** A school's extension of a table: changes to existing entries and new entries, by key. */
 export const visitPlanTableExtensionSchema = z.unknown().superRefine(checkRawKeys).pipe(extensionRecordSchema);
 /** A school's extension of a table. */

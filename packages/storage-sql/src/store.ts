@@ -49,8 +49,9 @@ import {
   sqlMigrations,
 } from "./schema.js";
 
+/** The Kysely instance a driver hands to the shared SQL layer (untyped tables: the layer builds names from entity definitions). */
 // biome-ignore lint/suspicious/noExplicitAny: the schema is dynamic (one table per entity); rows are checked by zod.
-type Db = Kysely<any>;
+export type Db = Kysely<any>;
 
 /** What a dialect adapter gives the shared SQL layer. */
 export interface SqlStorageDriver {

@@ -17,7 +17,8 @@ export interface FieldValueTypes {
 }
 
 /** What the value types read of a definition: its key, type, options, required and show-if. */
-interface TypedField {
+/** The part of a field definition the value types are computed from. */
+export interface TypedField {
   readonly key: string;
   readonly type: FieldType;
   readonly options?: readonly { readonly value: string }[];
@@ -44,7 +45,8 @@ export type FieldValueOf<F extends TypedField> = F extends {
     ? V[]
     : FieldValueTypes[F["type"]];
 
-type AlwaysRequired<F> = F extends { readonly required: true }
+/** Fields that are required whatever the show-if conditions say. */
+export type AlwaysRequired<F> = F extends { readonly required: true }
   ? F extends { readonly showIf: object }
     ? never
     : F

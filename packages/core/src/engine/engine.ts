@@ -24,6 +24,7 @@ import { type IdGenerator, randomIds } from "./ids.js";
 import type { Notifier } from "./notifier.js";
 import { type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
 import { rosterUseCases } from "./roster.js";
+import { organisationUseCases } from "./organisation.js";
 import { runUseCase } from "./runner.js";
 import { studentUseCases } from "./students.js";
 import type { AnyUseCase, BoundUseCase, UseCaseInfo } from "./use-case.js";
@@ -35,6 +36,7 @@ import type { AnyUseCase, BoundUseCase, UseCaseInfo } from "./use-case.js";
  */
 export const engineAreas = {
   roster: rosterUseCases,
+  organisation: organisationUseCases,
   students: studentUseCases,
   consent: consentUseCases,
   dataRights: dataRightsUseCases,
@@ -48,7 +50,8 @@ export const engineAreas = {
   feedback: feedbackUseCases,
 } as const;
 
-type Areas = typeof engineAreas;
+/** The use case areas of an engine, by name. */
+export type Areas = typeof engineAreas;
 
 /** The use cases of an area, bound to an engine. */
 export type BoundArea<A extends Record<string, AnyUseCase>> = { readonly [K in keyof A]: BoundUseCase<A[K]> };

@@ -89,7 +89,8 @@ function checkCustomFields(ctx: Pick<UseCaseContext, "plugins" | "now">, record:
   return { ...record, customFields: validateCustomFields([template], record.customFields) };
 }
 
-type RecordData = { stored: Stored<VisitRecordDraft>; student: Stored<Student> | undefined };
+/** What the record use cases load before they run: the stored record and its student. */
+export type RecordData = { stored: Stored<VisitRecordDraft>; student: Stored<Student> | undefined };
 
 async function recordTarget(ctx: ResolveContext, recordId: string): Promise<UseCaseTarget<RecordData> | undefined> {
   const stored = await ctx.tx.visitRecords.get(recordId);
