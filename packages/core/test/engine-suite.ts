@@ -584,6 +584,214 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
       expect(await harness.storage.students.get("s-own")).toBeUndefined();
     });
 
+    describe("organisation sync", () => {
+      const school = (id: string, countyId = "k-1", cityId = "city-1") => ({
+        id,
+        cityId,
+        countyId,
+        name: `学校${id}`,
+        kind: "primary" as const,
+        setting: "rural" as const,
+      });
+      const schoolClass = (id: string, schoolId: string) => ({
+        id,
+        schoolId,
+        grade: 1,
+        name: "一(1)班",
+        schoolYear: 2026,
+      });
+      const zero = { cities: 0, counties: 0, schools: 0, classes: 0 };
+      const errorOf = async (promise: Promise<unknown>) => {
+        const error = await promise.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (!isHomevisitError(error)) throw new Error(`expected a HomevisitError, got ${String(error)}`);
+        return error;
+      };
+      beforeEach(async () => {
+        await harness.storage.transaction(async (tx) => {
+          await tx.cities.create({ id: "city-2", name: "温州市" });
+          await tx.counties.create({ id: "k-2", cityId: "city-1", name: "青田县", setting: "rural" });
+          await tx.schools.create(school("sch-k2", "k-2"));
+        });
+      });
+
+      it("adds, updates and leaves alone; audits the changes and emits organisation.synced", async () => {
+        const first = await engine.organisation.sync(actors.city_bureau as never, {
+          counties: [{ id: "k-3", cityId: "city-1", name: "云和县", setting: "rural" }],
+          schools: [school("sch-3", "k-3")],
+          classes: [schoolClass("c-3", "sch-3")],
+        });
+        expect(first).toEqual({
+          added: { ...zero, counties: 1, schools: 1, classes: 1 },
+          updated: zero,
+          unchanged: zero,
+        });
+        const again = await engine.organisation.sync(actors.city_bureau as never, {
+          schools: [{ ...school("sch-3", "k-3"), name: "云和县实验小学" }],
+          classes: [schoolClass("c-3", "sch-3")],
+        });
+        expect(again).toEqual({
+          added: zero,
+          updated: { ...zero, schools: 1 },
+          unchanged: { ...zero, classes: 1 },
+        });
+        const stored = await harness.storage.schools.get("sch-3");
+        expect(stored).toMatchObject({ version: 2, record: { name: "云和县实验小学" } });
+        expect(stored?.tenant).toEqual({ cityId: "city-1", countyId: "k-3", schoolId: "sch-3" });
+        expect((await harness.storage.classes.get("c-3"))?.version).toBe(1);
+        const rows = await harness.storage.audit.read("city-1");
+        expect(rows.map((r) => [r.action, r.result])).toEqual([
+          ["organisation.sync", "ok"],
+          ["organisation.sync", "ok"],
+        ]);
+        expect(rows[1]?.details).toMatchObject({ "updated.schools": 1, "added.classes": 0 });
+        expect(rows[1]?.changes?.map((c) => c.field)).toEqual(["schools.name"]);
+        expect((await harness.storage.audit.verify("city-1")).ok).toBe(true);
+        const events: unknown[] = [];
+        engine.events.subscribe("organisation.synced", (event) => {
+          events.push(event.payload);
+        });
+        await engine.organisation.sync(actors.city_bureau as never, { classes: [schoolClass("c-3", "sch-3")] });
+        await engine.events.deliver({ consumer: "org" });
+        // Two syncs changed something; the third left everything alone and emitted nothing.
+        expect(events).toEqual([
+          { cityId: "city-1", added: { ...zero, counties: 1, schools: 1, classes: 1 }, updated: zero },
+          { cityId: "city-1", added: zero, updated: { ...zero, schools: 1 } },
+        ]);
+      });
+
+      it("city bureau: its city / another city / a missing parent", async () => {
+        const own = await engine.organisation.sync(actors.city_bureau as never, {
+          city: { id: "city-1", name: "丽水市（更新）" },
+          schools: [school("sch-new")],
+        });
+        expect(own.updated.cities).toBe(1);
+        expect(own.added.schools).toBe(1);
+        const other = await errorOf(
+          engine.organisation.sync(actors.city_bureau as never, { schools: [school("sch-x", "k-9", "city-2")] }),
+        );
+        expect([other.code, other.path]).toEqual(["organisation_out_of_scope", ["schools", 0]]);
+        const missing = await errorOf(
+          engine.organisation.sync(actors.city_bureau as never, { schools: [school("sch-y", "k-missing")] }),
+        );
+        expect([missing.code, missing.path]).toEqual([
+          "organisation_parent_missing",
+          ["schools", 0, "countyId"],
+        ]);
+        expect(await harness.storage.schools.get("sch-y")).toBeUndefined();
+      });
+
+      it("county bureau: its county's schools / another county's / a missing school", async () => {
+        const own = await engine.organisation.sync(actors.county_bureau as never, {
+          schools: [school("sch-k1b")],
+          classes: [schoolClass("c-k1b", "sch-k1b")],
+        });
+        expect(own.added).toEqual({ ...zero, schools: 1, classes: 1 });
+        expect((await harness.storage.audit.read("k-1")).at(-1)).toMatchObject({
+          action: "organisation.sync",
+          actorId: "b-county",
+          result: "ok",
+        });
+        const other = await errorOf(
+          engine.organisation.sync(actors.county_bureau as never, { schools: [school("sch-k2", "k-2")] }),
+        );
+        expect(other.code).toBe("organisation_out_of_scope");
+        const county = await errorOf(
+          engine.organisation.sync(actors.county_bureau as never, {
+            counties: [{ id: "k-2", cityId: "city-1", name: "x", setting: "urban" }],
+          }),
+        );
+        expect(county.code).toBe("organisation_out_of_scope");
+        // A class of another county's school answers exactly like a class of a missing school.
+        const another = await errorOf(
+          engine.organisation.sync(actors.county_bureau as never, { classes: [schoolClass("c-x", "sch-k2")] }),
+        );
+        const missing = await errorOf(
+          engine.organisation.sync(actors.county_bureau as never, { classes: [schoolClass("c-x", "sch-missing")] }),
+        );
+        expect(another.code).toBe("organisation_parent_missing");
+        expect(another.toJSON()).toEqual(missing.toJSON());
+        expect(await harness.storage.classes.get("c-x")).toBeUndefined();
+      });
+
+      it("school admin: its classes / another school's / a missing school; other staff are refused", async () => {
+        const own = await engine.organisation.sync(actors.school_admin as never, {
+          classes: [schoolClass("c-1b", "sch-1")],
+        });
+        expect(own.added.classes).toBe(1);
+        expect((await harness.storage.audit.read("sch-1")).at(-1)).toMatchObject({
+          action: "organisation.sync",
+          entity: "schools",
+          entityId: "sch-1",
+          result: "ok",
+        });
+        for (const body of [{ classes: [schoolClass("c-2b", "sch-2")] }, { schools: [school("sch-2")] }]) {
+          expect((await errorOf(engine.organisation.sync(actors.school_admin as never, body))).code).toBe(
+            "organisation_out_of_scope",
+          );
+        }
+        expect(
+          (
+            await errorOf(
+              engine.organisation.sync(actors.school_admin as never, { classes: [schoolClass("c", "sch-9")] }),
+            )
+          ).code,
+        ).toBe("organisation_out_of_scope");
+        expect(await harness.storage.classes.get("c-2b")).toBeUndefined();
+        for (const role of ["teacher", "class_teacher", "mentor", "principal"] as const) {
+          const before = (await harness.storage.audit.read("sch-1")).length;
+          expect(
+            (await errorOf(engine.organisation.sync(actors[role] as never, { classes: [schoolClass("c-z", "sch-1")] })))
+              .code,
+          ).toBe("forbidden");
+          const rows = (await harness.storage.audit.read("sch-1")).slice(before);
+          expect(rows.map((r) => [r.action, r.result])).toEqual([["organisation.sync", "denied"]]);
+        }
+      });
+
+      it("refuses moves, duplicates and rows whose parent is missing; a refused sync writes nothing", async () => {
+        const before = await snapshot(harness.storage);
+        const moved = await errorOf(
+          engine.organisation.sync(actors.city_bureau as never, {
+            schools: [school("sch-new-ok"), { ...school("sch-1"), countyId: "k-2" }],
+          }),
+        );
+        expect([moved.code, moved.path]).toEqual(["organisation_parent_change", ["schools", 1, "countyId"]]);
+        const moveClass = await errorOf(
+          engine.organisation.sync(actors.city_bureau as never, { classes: [schoolClass("c-1", "sch-2")] }),
+        );
+        expect(moveClass.code).toBe("organisation_parent_change");
+        const twice = await errorOf(
+          engine.organisation.sync(actors.city_bureau as never, { schools: [school("sch-d"), school("sch-d")] }),
+        );
+        expect([twice.code, twice.params]).toEqual(["organisation_duplicate_id", { id: "sch-d" }]);
+        const cityMissing = await errorOf(
+          engine.organisation.sync(actors.city_bureau as never, {
+            counties: [{ id: "k-4", cityId: "city-1", name: "x", setting: "urban" }],
+            schools: [school("sch-4", "k-4", "city-1"), school("sch-5", "k-2", "city-1")],
+            classes: [schoolClass("c-4", "sch-4"), schoolClass("c-5", "sch-6")],
+          }),
+        );
+        expect([cityMissing.code, cityMissing.path]).toEqual([
+          "organisation_parent_missing",
+          ["classes", 1, "schoolId"],
+        ]);
+        // Every refused call rolled back whole: the earlier rows of the same call are gone too.
+        const after = JSON.parse(await snapshot(harness.storage)) as unknown[];
+        const was = JSON.parse(before) as unknown[];
+        expect(after.slice(0, storedEntityNames.length * 2)).toEqual(was.slice(0, storedEntityNames.length * 2));
+        const errors = (await harness.storage.audit.read("city-1")).map((r) => r.details?.code);
+        expect(errors).toEqual([
+          "organisation_parent_change",
+          "organisation_parent_change",
+          "organisation_duplicate_id",
+          "organisation_parent_missing",
+        ]);
+      });
+    });
+
     describe("events and idempotency", () => {
       it("delivers at least once: a failing handler gets the event again after the lease", async () => {
         await engine.roster.assignMentor(actors.principal as never, { studentId: "s-own", mentorId: "t-teacher" });

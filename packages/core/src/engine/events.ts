@@ -26,6 +26,7 @@ export function defineEvents<const T extends Record<string, z.ZodType<Record<str
 }
 
 const counts = z.strictObject({ classes: z.int(), teachers: z.int(), students: z.int() });
+const organisationCounts = z.strictObject({ cities: z.int(), counties: z.int(), schools: z.int(), classes: z.int() });
 
 /** Events of the foundation areas: roster, students, consent, data rights. */
 export const foundationEvents = defineEvents({
@@ -35,7 +36,14 @@ export const foundationEvents = defineEvents({
     updated: counts,
     departed: z.strictObject({ teachers: z.int(), students: z.int() }),
   }),
-  "organisation.synced": z.strictObject({ cityId: idSchema, counties: z.int(), schools: z.int() }),
+  /** The actor's tenant and how many rows of each kind were added and updated. */
+  "organisation.synced": z.strictObject({
+    cityId: idSchema,
+    countyId: idSchema.optional(),
+    schoolId: idSchema.optional(),
+    added: organisationCounts,
+    updated: organisationCounts,
+  }),
   "mentorship.assigned": z.strictObject({ mentorshipId: idSchema, studentId: idSchema, mentorId: idSchema }),
   "mentorship.ended": z.strictObject({ mentorshipId: idSchema, studentId: idSchema, mentorId: idSchema }),
   /** The category itself is left out: it is sensitive; subscribers read it through the engine. */

@@ -16,6 +16,7 @@ export * from "./events.js";
 export * from "./hmac.js";
 export * from "./ids.js";
 export * from "./notifier.js";
+export * from "./organisation.js";
 export * from "./plugins.js";
 export * from "./records.js";
 export * from "./roster.js";

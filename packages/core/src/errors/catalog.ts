@@ -8,6 +8,7 @@ import { domainErrors } from "./domain.js";
 import { engineErrors } from "./engine.js";
 import { engineWorkflowErrors } from "./engine-workflows.js";
 import { obligationErrors } from "./obligations.js";
+import { organisationSyncErrors } from "./organisation-sync.js";
 import { restErrors } from "./rest.js";
 import { scheduleErrors } from "./schedule.js";
 import { storageErrors } from "./storage.js";
@@ -29,6 +30,7 @@ export const errorCatalog = {
   ...engineErrors,
   ...engineWorkflowErrors,
   ...obligationErrors,
+  ...organisationSyncErrors,
   ...restErrors,
   ...scheduleErrors,
   ...storageErrors,

@@ -164,10 +164,12 @@ export const policyMatrix = {
     { write: true },
     { "zh-CN": "指定或结束德育导师", en: "Appoint or end a mentor" },
   ),
+  // School admins sync their own school and classes (a host's platform admin acts as one per
+  // school); bureaus their county or city. Organisation rows hold no child's data.
   "organisation.sync": entry(
-    { city_bureau: ["city"], county_bureau: ["county"] },
+    { city_bureau: ["city"], county_bureau: ["county"], school_admin: ["school"] },
     { write: true, access: "aggregate" },
-    { "zh-CN": "同步县区与学校信息", en: "Sync counties and schools" },
+    { "zh-CN": "同步市、县区、学校与班级", en: "Sync the city, counties, schools and classes" },
   ),
   "data.export": entry(
     leaders,
