@@ -268,17 +268,16 @@ function parentsHomeWindows(term: Term, rules: ObligationRules): PreferredWindow
 }
 
 function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow): PreferredWindow[] {
-  const seen = new Set<string>();
   const out: PreferredWindow[] = [];
   for (const p of preferred) {
-    const inside = intersect(p, window);
-    if (!inside) continue;
-    const key = `${inside.from}|${inside.to}|${p.reason.en}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ ...inside, reason: p.reason });
+    const from = p.from > window.from ? p.from : window.from;
+    const to = p.to < window.to ? p.to : window.to;
+    if (from > to) continue;
+    // The lists are a few windows long: a scan is cheaper than a set of composed keys.
+    if (out.some((o) => o.from === from && o.to === to && o.reason.en === p.reason.en)) continue;
+    out.push({ from, to, reason: p.reason });
   }
-  return out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return out.length < 2 ? out : out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 }
 
 /** Splits a window into `n` consecutive, disjoint windows of near-equal length. */
@@ -388,6 +387,29 @@ function toObligation(
   return obligation;
 }
 
+function groupByStudent<T extends { studentId: string }>(items: readonly T[]): Map<string, T[]> {
+  const byStudent = new Map<string, T[]>();
+  for (const item of items) {
+    const list = byStudent.get(item.studentId);
+    if (list) list.push(item);
+    else byStudent.set(item.studentId, [item]);
+  }
+  return byStudent;
+}
+
+/** A one-argument function remembered per argument, for the duration of one call. */
+function memo<T>(fn: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = fn(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
 function checkTerm(term: Pick<Term, "start" | "end">): void {
   if (term.end < term.start) throw new HomevisitError("obligations_term_inverted", { path: ["term", "end"] });
 }
@@ -442,14 +464,38 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const ruralApplies = rules.rural.enabled && rules.rural.settings.includes(school.setting);
   const homeWindows = ruralApplies ? parentsHomeWindows(term, rules) : [];
   const out: Obligation[] = [];
+  // Per student, in input order: filtering the whole lists for every student was quadratic.
+  const flagsOf = groupByStudent(allFlags);
+  const visitsByStudent = groupByStudent(visits);
+  const mentorshipsOf = groupByStudent(input.mentorships ?? []);
+  const vacationLimit = addDays(term.end, 45);
+  // The sentences repeat across students with the same dates: fill each template once.
+  const universalWhy = memo((to: string) =>
+    localizeAll(
+      {
+        "zh-CN": "全员普访：本学年须至少完成1次入户家访（{to}前）",
+        en: "Universal round: at least one in-home visit this school year (by {to})",
+      },
+      { to },
+    ),
+  );
+  const newStudentWhy = memo((to: string) =>
+    localizeAll(
+      {
+        "zh-CN": "新生，须在入学后{weeks}周内（{to}前）完成入户家访",
+        en: "New student: an in-home visit within {weeks} weeks of enrolment (by {to})",
+      },
+      { weeks: rules.newStudent.weeks, to },
+    ),
+  );
 
   const students = [...input.students].sort((a, b) => a.id.localeCompare(b.id));
   for (const student of students) {
     const present = presence(student, school.id, termWindow);
     if (!present) continue;
     const span = present.window;
-    const flags = allFlags.filter((f) => f.studentId === student.id);
-    const visitsOf = visits.filter((v) => v.studentId === student.id);
+    const flags = flagsOf.get(student.id) ?? [];
+    const visitsOf = visitsByStudent.get(student.id) ?? [];
     const parts: Part[] = [];
     const active = activeCategories(flags, span, rules.priority.categories);
     const leftBehind = active.get("left_behind_or_single_parent");
@@ -459,7 +505,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     let reach = span;
     if (r13.length > 0 && term.index === 1 && span.to === term.end && leftBehind?.to === term.end) {
       const vacationEnd = r13
-        .filter((w) => w.from <= addDays(term.end, 45) && w.to > term.end && w.from >= term.start)
+        .filter((w) => w.from <= vacationLimit && w.to > term.end && w.from >= term.start)
         .map((w) => w.to)
         .sort()
         .at(-1);
@@ -476,13 +522,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
         window: reach,
         satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: reach.to },
         preferred: campaigns,
-        why: localizeAll(
-          {
-            "zh-CN": "全员普访：本学年须至少完成1次入户家访（{to}前）",
-            en: "Universal round: at least one in-home visit this school year (by {to})",
-          },
-          { to: reach.to },
-        ),
+        why: universalWhy(reach.to),
       });
     }
 
@@ -499,13 +539,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
             window,
             satisfiedWithin: { from: status.since, to: deadline },
             preferred: campaigns,
-            why: localizeAll(
-              {
-                "zh-CN": "新生，须在入学后{weeks}周内（{to}前）完成入户家访",
-                en: "New student: an in-home visit within {weeks} weeks of enrolment (by {to})",
-              },
-              { weeks: rules.newStudent.weeks, to: deadline },
-            ),
+            why: newStudentWhy(deadline),
           });
         }
       }
@@ -597,8 +631,8 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           .map((w) => w.to)
           .sort()
           .at(-1) ?? span.to;
-      const mentorship = (input.mentorships ?? [])
-        .filter((m) => m.studentId === student.id && m.since <= to)
+      const mentorship = (mentorshipsOf.get(student.id) ?? [])
+        .filter((m) => m.since <= to)
         .sort((a, b) => a.since.localeCompare(b.since) || a.mentorId.localeCompare(b.mentorId))[0];
       const start = mentorship && mentorship.since > from ? mentorship.since : from;
       const window = { from: start, to };
