@@ -150,6 +150,16 @@ describe("demo host", () => {
     expect(html).toMatch(/\d{3}\*{4}\d{4}/);
   });
 
+  it("takes a free port when the one asked for is busy", async () => {
+    const second = await startDemoHost({ filename: join(dir, "second.db"), port: host.port, students: 60 });
+    try {
+      expect(second.port).not.toBe(host.port);
+      expect((await fetch(second.url)).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+
   it("reuses the database on a re-run", async () => {
     await host.close();
     host = await startDemoHost({ filename, port: 0, students: 200 });
