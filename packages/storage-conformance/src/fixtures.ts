@@ -96,7 +96,8 @@ export function makeStudent(i: number, overrides: Partial<EntityInput<"students"
   };
 }
 
-const baseMakers = {
+/** Fixture makers for the entities every adapter stores. */
+export const baseMakers = {
   cities: (i) => ({ id: `city-x${pad(i)}`, name: `城市${i}` }),
   counties: (i) => ({
     id: `k-x${pad(i)}`,
@@ -211,6 +212,169 @@ const baseMakers = {
     removed: { students: 1, visitRecords: i % 4 },
     pendingBlobIds: i % 2 ? [`photo-${i}`] : [],
   }),
+  termPlans: (i) => {
+    const school = schoolOf(i);
+    const termIndex = (i % 2) + 1;
+    const termId = `2026-2027-${termIndex}`;
+    const status = (["draft", "committed", "superseded"] as const)[i % 3] ?? "draft";
+    const studentId = baseStudentId(i);
+    const teacherId = `t-${pad(i % 5)}`;
+    const obligationId = `obl-${pad(i)}:${studentId}`;
+    const from = termIndex === 1 ? "2026-09-01" : "2027-02-20";
+    const to = termIndex === 1 ? "2027-01-20" : "2027-07-05";
+    return {
+      id: `plan-${pad(i)}`,
+      schoolId: school.id,
+      termId,
+      term: { id: termId, schoolYear: 2026, index: termIndex === 1 ? 1 : 2, start: from, end: to },
+      status,
+      planNumber: 1 + (i % 3),
+      obligations: [
+        {
+          id: obligationId,
+          ruleId: "universal",
+          schoolId: school.id,
+          studentId,
+          kind: "universal",
+          channel: "in_home",
+          window: { from, to },
+          preferred: [],
+          needsCompanion: false,
+          urgency: 1,
+          why: { "zh-CN": "每学期普访一次", en: "One universal visit a term" },
+        },
+      ],
+      assignments: [{ obligationId, studentId, leadTeacherId: teacherId, reasons: [] }],
+      mentorships: [],
+      slots: [
+        {
+          obligationId,
+          studentId,
+          teacherId,
+          date: day(i % 30),
+          start: "19:00",
+          end: "20:00",
+          tripId: `trip-${teacherId}-${day(i % 30)}`,
+        },
+      ],
+      unassigned: [],
+      unscheduled: [],
+      quality: {
+        coverage: 1,
+        uncoveredStudentIds: [],
+        teachersWithZeroVisits: [],
+        loadImbalance: 0,
+        continuityRate: null,
+        studentsWithoutMentor: [],
+        loads: [{ teacherId, visits: 1, load: 1 }],
+        ok: true,
+      },
+      generatedBy: "t-0001",
+      generatedAt: "2026-08-25T09:00:00+08:00",
+      ...(status === "draft" ? {} : { committedBy: "t-0001", committedAt: "2026-08-26T09:00:00+08:00" }),
+    };
+  },
+  conductReports: (i) => {
+    const ruleId =
+      (
+        [
+          "no_money_or_gifts",
+          "no_meals_or_reimbursement",
+          "no_transport_from_family",
+          "no_private_requests",
+          "no_entertainment",
+          "no_paid_tutoring",
+        ] as const
+      )[i % 6] ?? "no_money_or_gifts";
+    const visitId = `visit-${pad(i % 7)}`;
+    const reviewed = i % 2 === 1;
+    return {
+      id: `${visitId}:${ruleId}:${pad(i)}`,
+      schoolId: schoolOf(i).id,
+      teacherId: `t-${pad(i % 5)}`,
+      studentId: `stu-${pad(i)}`,
+      visitId,
+      ruleId,
+      note: "家长坚持留饭，已婉拒后仍被留下",
+      declaredAt: `${day(i % 30)}T20:00:00+08:00`,
+      status: reviewed ? "reviewed" : "open",
+      ...(reviewed
+        ? { reviewedBy: "t-0007", reviewedAt: `${day(1 + (i % 30))}T10:00:00+08:00`, resolution: "已谈话提醒" }
+        : {}),
+    };
+  },
+  safetyCheckIns: (i) => {
+    const id = `safety-${pad(i)}`;
+    const teacherId = `t-${pad(i % 5)}`;
+    return {
+      id,
+      schoolId: schoolOf(i).id,
+      teacherId,
+      ...(i % 2
+        ? { checkIn: { reportId: id, teacherId, returnedSafelyAt: `${day(i % 20)}T20:30:00+08:00`, incident: false } }
+        : i % 4 === 0
+          ? { overdueRaisedAt: `${day(i % 20)}T22:00:00+08:00` }
+          : {}),
+    };
+  },
+  zeroReports: (i) => {
+    const from = day((i % 6) * 7);
+    const to = day((i % 6) * 7 + 6);
+    const quiet = i % 3 !== 0;
+    return {
+      id: `zero-${pad(i)}`,
+      schoolId: schoolOf(i).id,
+      period: { from, to },
+      visitCount: i % 9,
+      nothingHappened: quiet,
+      incidents: quiet
+        ? []
+        : [
+            {
+              occurredOn: from,
+              teacherId: `t-${pad(i % 5)}`,
+              kind: "other",
+              note: "路上摔了一跤，无大碍",
+            },
+          ],
+      submittedBy: "t-0007",
+      submittedAt: `${to}T17:00:00+08:00`,
+    };
+  },
+  supportPlans: (i) => ({
+    id: `support-${pad(i)}`,
+    schoolId: schoolOf(i).id,
+    studentId: baseStudentId(i),
+    mentorId: `t-${pad(i % 3)}`,
+    status: i % 4 === 3 ? "closed" : "active",
+    goals: ["按时完成作业", "每周与父母通话一次"],
+    measures: i % 2 ? ["learning_tutoring"] : ["help", "psychological_counselling"],
+    followUps: [
+      { id: `fu-${pad(i)}-1`, action: "两周后电话回访", ownerId: `t-${pad(i % 3)}`, dueOn: day(14 + (i % 10)) },
+    ],
+    createdBy: "t-0001",
+    createdAt: "2026-09-05T09:00:00+08:00",
+    updatedAt: "2026-09-05T09:00:00+08:00",
+    ...(i % 4 === 3 ? { closedOn: "2027-01-15" } : {}),
+  }),
+  feedbackItems: (i) => {
+    const status = (["open", "analysed", "rectified"] as const)[i % 3] ?? "open";
+    return {
+      id: `fb-${pad(i)}`,
+      schoolId: schoolOf(i).id,
+      studentId: `stu-${pad(i % 12)}`,
+      visitId: `visit-${pad(i % 7)}`,
+      kind: i % 2 ? "suggestion" : "opinion",
+      text: "希望减少周末作业量",
+      ...(i % 2 ? { topic: "作业量" } : {}),
+      status,
+      ...(status === "open" ? {} : { analysis: "多个班级反映相同问题" }),
+      ...(status === "rectified" ? { rectification: "已统一周末作业时长" } : {}),
+      raisedBy: `t-${pad(i % 5)}`,
+      raisedAt: `${day(i % 30)}T21:00:00+08:00`,
+      updatedAt: `${day(i % 30)}T21:00:00+08:00`,
+    };
+  },
 } satisfies { [N in StoredEntityName]?: (i: number) => EntityInput<N> };
 
 /**
@@ -258,6 +422,26 @@ export function change<N extends StoredEntityName>(entity: N, record: EntityInpu
     case "tombstones":
       r.pendingBlobIds = [];
       break;
+    case "termPlans":
+      r.appointmentIds = ["apt-0001"];
+      break;
+    case "conductReports":
+      r.status = "reviewed";
+      r.reviewedBy = "t-0007";
+      r.reviewedAt = "2026-12-01T10:00:00+08:00";
+      break;
+    case "safetyCheckIns":
+      r.overdueRaisedAt = "2026-12-01T22:00:00+08:00";
+      break;
+    case "zeroReports":
+      r.visitCount = 42;
+      break;
+    case "supportPlans":
+      r.goals = ["提高数学成绩"];
+      break;
+    case "feedbackItems":
+      r.topic = "食堂";
+      break;
     default:
       r.name = `${String(r.name)}（改）`;
   }
@@ -271,6 +455,11 @@ export function invalid<N extends StoredEntityName>(entity: N, record: EntityInp
   else if (entity === "appointments" || entity === "visitRecords" || entity === "safetyReports") r.teacherId = "";
   else if (entity === "consents" || entity === "mentorships") r.studentId = "";
   else if (entity === "tombstones") r.subjectHash = "not-a-hash";
+  else if (entity === "termPlans") r.termId = "2026";
+  else if (entity === "conductReports" || entity === "safetyCheckIns") r.teacherId = "";
+  else if (entity === "zeroReports") r.nothingHappened = !r.nothingHappened;
+  else if (entity === "supportPlans") r.goals = [];
+  else if (entity === "feedbackItems") r.text = "   ";
   else if (entity === "teachers") r.roles = [];
   else if (entity === "students") r.guardians = [];
   else r.name = "";
