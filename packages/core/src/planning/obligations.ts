@@ -11,7 +11,7 @@ import { addDays, daysBetween } from "../dates.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import { parseInput } from "../errors/parse.js";
 import { formatText, type LocalizedText, localizeAll } from "../i18n.js";
-import { type School, schoolYearStart, type Teacher } from "../organisation.js";
+import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../organisation.js";
 import { idSchema, isoDateSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
@@ -282,6 +282,7 @@ function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow
 
 /** Splits a window into `n` consecutive, disjoint windows of near-equal length. */
 function splitWindow(window: DateWindow, n: number): DateWindow[] {
+  if (n === 1 && window.from <= window.to) return [{ from: window.from, to: window.to }];
   const days = daysBetween(window.from, window.to) + 1;
   const count = Math.min(n, days);
   const out: DateWindow[] = [];
@@ -385,6 +386,20 @@ function toObligation(
   };
   if (category !== undefined) obligation.category = category;
   return obligation;
+}
+
+/**
+ * False when the student cannot be new at the school on `date`: a new student's stay began in
+ * this school year, so some enrolment there starts between 1 September and `date`. Most
+ * students fail this at once, which spares {@link newStudentStatus} its walk through their
+ * earlier enrolments (a nine-year pupil has many).
+ */
+function mayBeNew(student: ObligationStudent, schoolId: string, date: string): boolean {
+  const yearStart = schoolYearStart(schoolYearOf(date));
+  for (const e of student.enrolments) {
+    if (e.schoolId === schoolId && e.from >= yearStart && e.from <= date) return true;
+  }
+  return false;
 }
 
 function groupByStudent<T extends { studentId: string }>(items: readonly T[]): Map<string, T[]> {
@@ -527,7 +542,9 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }
 
     if (rules.newStudent.enabled) {
-      const status = newStudentStatus(student, school, span.from);
+      const status = mayBeNew(student, school.id, span.from)
+        ? newStudentStatus(student, school, span.from)
+        : { isNew: false as const };
       if (status.isNew) {
         const deadline = addDays(status.since, 7 * rules.newStudent.weeks);
         const window = intersect({ from: status.since, to: deadline }, span);

@@ -357,6 +357,8 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const state = new SchedulerState(input, options, table, teacherIndex, studentList);
   const slots: ProposedSlot[] = [];
   const slotKeys: number[] = [];
+  // Many tasks fail for the same reason and dates: fill each message once.
+  const reasons = new Map<string, LocalizedText>();
   for (const task of tasks) {
     if (task.placed) continue;
     const trip = state.placeTrip(task);
@@ -367,7 +369,20 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
             ? { from: task.obligation.window.from, to: task.obligation.window.to }
             : { from: task.occurrence, to: isoDate(task.to) }
           : {};
-      unscheduled.push({ ...unscheduledOf(task.obligation, trip, params), ...occurrenceOf(task) });
+      const key = `${trip}|${params.from ?? ""}|${params.to ?? ""}`;
+      let reason = reasons.get(key);
+      if (!reason) {
+        reason = localizeAll(errorCatalog[trip].message, params);
+        reasons.set(key, reason);
+      }
+      unscheduled.push({
+        obligationId: task.obligation.id,
+        studentId: task.obligation.studentId,
+        code: trip,
+        // A copy each: entries share no objects a caller might edit.
+        reason: { "zh-CN": reason["zh-CN"], en: reason.en },
+        ...occurrenceOf(task),
+      });
       continue;
     }
     const group = groups.get(task.group) ?? [];
@@ -592,6 +607,8 @@ class SchedulerState {
   private readonly maxPerWeek: number;
   private readonly visitMinutes: number;
   private readonly step: number;
+  private readonly schoolDayHours: readonly (readonly [number, number])[];
+  private readonly restDayHours: readonly (readonly [number, number])[];
   // Out-values of `clash`, to return an interval without allocating one.
   private clashFrom = 0;
   private clashTo = 0;
@@ -624,6 +641,9 @@ class SchedulerState {
     this.maxPerWeek = options.maxPerWeek;
     this.visitMinutes = options.visitMinutes;
     this.step = options.slotStepMinutes;
+    const ranges = (list: readonly TimeRange[]) => list.map((r) => [minutes(r.from), minutes(r.to)] as const);
+    this.schoolDayHours = ranges(options.allowedHours.schoolDay);
+    this.restDayHours = ranges(options.allowedHours.restDay);
     const dayOf = new Map<string, number>();
     for (const slot of input.busySlots) {
       const t = teacherIndex.get(slot.teacherId);
@@ -882,12 +902,10 @@ class SchedulerState {
   }
 
   private computeHours(kind: typeof SCHOOL | typeof REST, weekday: number, student: ScheduleStudent): number[] {
-    const allowed = (kind === SCHOOL ? this.options.allowedHours.schoolDay : this.options.allowedHours.restDay).map(
-      (r) => [minutes(r.from), minutes(r.to)] as [number, number],
-    );
+    const allowed = kind === SCHOOL ? this.schoolDayHours : this.restDayHours;
     const availability = student.availability ?? [];
-    let result: [number, number][];
-    if (availability.length === 0) result = allowed.sort((x, y) => x[0] - y[0]);
+    let result: (readonly [number, number])[];
+    if (availability.length === 0) result = [...allowed].sort((x, y) => x[0] - y[0]);
     else {
       result = [];
       for (const w of availability) {
@@ -902,7 +920,9 @@ class SchedulerState {
       }
       result.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     }
-    return result.flat();
+    const flat: number[] = [];
+    for (const [a, b] of result) flat.push(a, b);
+    return flat;
   }
 
   private hasRoom(t: number, d: number, visits: number): boolean {
