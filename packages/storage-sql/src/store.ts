@@ -262,7 +262,9 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
             .selectFrom(spec.table)
             .select(["version", "city_id", "county_id", "school_id"])
             .where("id", "=", id)
-            .$if(driver.lockRows, (q) => q.forUpdate())
+            // No row lock: the UPDATE below re-checks the version, so a stale writer fails with
+            // version_conflict instead of queueing behind the lock holder (lost updates stay
+            // impossible: PostgreSQL re-evaluates the WHERE against the committed row).
             .executeTakeFirst();
           if (!current || p.id !== id) throw notFoundError(entity);
           const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
