@@ -8,7 +8,7 @@ import { tenantPolicy } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
 import { storedConductReportSchema } from "./schemas.js";
-import { expectedVersionSchema, ownSchoolTarget, pageInput } from "./shared.js";
+import { checkVersion, expectedVersionSchema, ownSchoolTarget, pageInput } from "./shared.js";
 
 /**
  * The conduct area (R10 六个不得): the exception reports that submitted visit records declared,
@@ -100,6 +100,7 @@ export const conductUseCases = {
       };
     },
     async run(ctx, input) {
+      checkVersion(ctx.target.data, input.expectedVersion);
       const before = ctx.target.data.record;
       if (before.status === "reviewed") throw new HomevisitError("conflict", { params: { entity: "conduct report" } });
       const stored = await ctx.tx.conductReports.update(

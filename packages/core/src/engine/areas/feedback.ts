@@ -7,7 +7,7 @@ import { tenantPolicy } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
 import { feedbackItemSchema, feedbackStatuses } from "./schemas.js";
-import { expectedVersionSchema, ownSchoolTarget, pageInput } from "./shared.js";
+import { checkVersion, expectedVersionSchema, ownSchoolTarget, pageInput } from "./shared.js";
 
 /**
  * The feedback area (R17): parents' opinions and suggestions, raised as feedback items when a
@@ -91,6 +91,7 @@ export const feedbackUseCases = {
       return { policy: tenantPolicy(stored.tenant), entity: "feedbackItems", entityId: stored.record.id, data: stored };
     },
     async run(ctx, input) {
+      checkVersion(ctx.target.data, input.expectedVersion);
       const before = ctx.target.data.record;
       if (order[input.to] <= order[before.status]) {
         throw new HomevisitError("feedback_transition_invalid", { params: { from: before.status, to: input.to } });

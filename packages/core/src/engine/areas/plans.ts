@@ -16,7 +16,7 @@ import { tenantPolicy } from "../targets.js";
 import { defineUseCase, type ResolveContext, type UseCaseContext, type UseCaseTarget } from "../use-case.js";
 import { loadAll } from "../util.js";
 import { type TermPlan, termPlanSchema } from "./schemas.js";
-import { expectedVersionSchema, ownSchoolTarget } from "./shared.js";
+import { checkVersion, expectedVersionSchema, ownSchoolTarget } from "./shared.js";
 
 /**
  * The plans area (R2, R6): generate a term plan (obligations → assignment → schedule, busy slots
@@ -47,7 +47,12 @@ async function loadSchoolWorld(ctx: UseCaseContext, schoolId: string) {
     teachers: teachers.map((t) => t.record),
     classes: classes.map((c) => c.record),
     students: students.map((s) => s.record),
-    mentorships: mentorships.map((m) => m.record).filter((m) => m.until === undefined || m.until >= ctx.today),
+    // The planner's shape only: a kept mentorship is copied into the plan snapshot, whose
+    // strict schema refuses the stored row's id and schoolId.
+    mentorships: mentorships
+      .map((m) => m.record)
+      .filter((m) => m.until === undefined || m.until >= ctx.today)
+      .map((m) => ({ studentId: m.studentId, mentorId: m.mentorId, since: m.since })),
   };
 }
 
@@ -294,6 +299,7 @@ export function planUseCases(deps: PlanDeps = {}) {
       http: { method: "POST", path: "/plans/{planId}/commit" },
       resolveTarget: (ctx, input) => planTarget(ctx, input.planId),
       async run(ctx, input) {
+        checkVersion(ctx.target.data, input.expectedVersion);
         const plan = ctx.target.data.record;
         if (plan.status !== "draft") throw new HomevisitError("plan_not_draft");
         const others = await loadAll((cursor) =>

@@ -7,7 +7,7 @@ import { studentTarget } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
 import { type SupportPlan, supportMeasures, supportPlanSchema } from "./schemas.js";
-import { expectedVersionSchema, ownSchoolTarget, studentRecordTarget } from "./shared.js";
+import { checkVersion, expectedVersionSchema, ownSchoolTarget, studentRecordTarget } from "./shared.js";
 
 /**
  * The support area (R4 task 5): a support plan (帮扶计划) for a priority student — the mentor,
@@ -144,6 +144,7 @@ export const supportUseCases = {
     http: { method: "POST", path: "/support-plans/{supportPlanId}/follow-ups" },
     resolveTarget: (ctx, input) => planTarget(ctx, input.supportPlanId),
     async run(ctx, input) {
+      checkVersion(ctx.target.data.stored, input.expectedVersion);
       const before = ctx.target.data.stored.record;
       const student = ctx.target.data.student;
       if (student) await requireConsent(ctx.tx, ctx.config, student.record, ctx.today);
