@@ -1,5 +1,6 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
 import { planBenchSection } from "../plan/plan-bench.ts";
+import { runRestBench } from "../rest/index.ts";
 import { runStorageBench } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
 import type { BenchSection } from "./harness.ts";
@@ -7,6 +8,7 @@ import type { BenchSection } from "./harness.ts";
 export const families: Record<string, () => Promise<BenchSection>> = {
   plan: () => planBenchSection({ runs: 3 }),
   storage: () => runStorageBench({ runs: 3 }),
+  rest: () => runRestBench({ seconds: 5, runs: 3 }),
   validate: async () => {
     const r = await runValidateBench({ runs: 3 });
     return {

@@ -1,0 +1,276 @@
+// The REST benchmark family: the homevisit REST API of the demo campus host on SQLite, loaded
+// over loopback by a generator in another process, beside a bare node:http handler serving the
+// same JSON from memory in the same run. Three processes: this one (orchestration only), the
+// server under test, and the load generator.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BenchRow, type BenchSection, median } from "../src/harness.ts";
+// Type-only imports of the child entries: erased at run time (importing them would start them),
+// but they bring both files into the repository's type check.
+import type { runLoad } from "./load.ts";
+import type { ServerKind } from "./server.ts";
+import {
+  type ApiServerReady,
+  type BaselineFixture,
+  type BaselineServerReady,
+  benchVisitRecord,
+  type LoadResult,
+  type LoadSpec,
+} from "./shared.ts";
+
+/** Options of {@link runRestBench}. */
+export interface RestBenchOptions {
+  /** Measured seconds per scenario and run; default 5. */
+  seconds?: number;
+  /** Measured runs of every scenario (API and baseline alternate); default 3. */
+  runs?: number;
+  /** The fixed rate of the latency scenarios, requests per second; default 500. */
+  rate?: number;
+  /** Connections kept busy in the throughput scenarios; default 16. */
+  connections?: number;
+}
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const here = fileURLToPath(new URL(".", import.meta.url));
+/** Longest wait for a server to seed and listen (the api seeds a school: a few seconds). */
+const startTimeoutMs = 120_000;
+
+/** Starts a TypeScript entry of this folder under tsx with the root tsconfig's workspace paths. */
+function spawnTs(file: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", join(here, file), ...args], {
+    cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/** Resolves with the JSON after `prefix` on the child's stdout; rejects on exit or timeout. */
+function lineOf<T>(child: ChildProcess, prefix: string, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => fail(new Error(`no ${prefix} line within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(new Error(`${error.message}${err ? `\n${err.slice(-2000)}` : ""}`));
+    };
+    child.stderr?.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split("\n").find((l) => l.startsWith(`${prefix} `));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice(prefix.length + 1)) as T);
+      }
+    });
+    child.once("exit", (code) => fail(new Error(`child exited (${code}) before ${prefix}`)));
+    child.once("error", (error) => fail(error));
+  });
+}
+
+/** Ends a child: close its stdin (it exits by itself), then SIGTERM, then SIGKILL. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.stdin?.end();
+  const wait = (ms: number) =>
+    Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);
+  if (await wait(5_000)) return;
+  child.kill("SIGTERM");
+  if (await wait(5_000)) return;
+  child.kill("SIGKILL");
+  await exited;
+}
+
+async function startServer<T>(args: [ServerKind, ...string[]], children: ChildProcess[]): Promise<T> {
+  const child = spawnTs("server.ts", args);
+  children.push(child);
+  return lineOf<T>(child, "READY", startTimeoutMs);
+}
+
+async function load(spec: LoadSpec, children: ChildProcess[]): ReturnType<typeof runLoad> {
+  const child = spawnTs("load.ts", [JSON.stringify(spec)]);
+  children.push(child);
+  try {
+    return await lineOf<LoadResult>(child, "RESULT", (spec.seconds + (spec.warmupSeconds ?? 0)) * 1000 + 60_000);
+  } finally {
+    await stopChild(child);
+  }
+}
+
+/** One scenario measured on both servers. */
+interface Scenario {
+  name: string;
+  baselineName: string;
+  method: "GET" | "POST";
+  mode: "max" | "rate";
+  /** Path on the api server; the baseline answers any path. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  idempotencyKeys?: boolean;
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
+
+/**
+ * Runs the REST benchmark: reading a student's archive (`GET /students/{id}/archive` with a
+ * stated purpose) and drafting a visit record (`POST /students/{id}/visit-records`, a fresh
+ * `Idempotency-Key` per request) against the demo campus host on SQLite, each at full speed
+ * (`connections` in flight, throughput) and at a fixed `rate` (open loop, p50/p99 latency), with
+ * the same scenarios against a bare node:http handler answering the same JSON from memory.
+ * Server and load generator are separate child processes on 127.0.0.1, killed at the end even
+ * on failure. Rows: "ms per request" (1000 / throughput) for the throughput scenarios, the
+ * median p99 for the fixed-rate ones; throughput, p50 and p99 in the notes.
+ *
+ * Targets: reads at ≥ 0.5× the baseline's throughput (ratio ≤ 2.00×), p99 under 20 ms at 500
+ * requests per second.
+ *
+ * @example
+ * ```ts
+ * const section = await runRestBench({ seconds: 5, runs: 3 });
+ * section.rows.map((r) => [r.name, r.medianMs, r.baselineMedianMs, r.notes]);
+ * // [["GET archive, 16 connections: ms per request", 0.9, 0.2, "1,100 req/s …"], …]
+ * ```
+ */
+export async function runRestBench(options: RestBenchOptions = {}): Promise<BenchSection> {
+  const seconds = options.seconds ?? 5;
+  const runs = options.runs ?? 3;
+  const rate = options.rate ?? 500;
+  const connections = options.connections ?? 16;
+  const children: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "homevisit-bench-rest-fixture-"));
+  try {
+    const api = await startServer<ApiServerReady>(["api"], children);
+    const purpose = encodeURIComponent("学期家访总结");
+    const archivePath = `${api.basePath}/students/${api.archiveStudentId}/archive`;
+    const draftPath = `${api.basePath}/students/${api.draftStudentId}/visit-records`;
+    const draftBody = JSON.stringify({ record: benchVisitRecord });
+    const common = { Cookie: api.teacherCookie, "Accept-Language": "zh-CN" };
+
+    // The baseline's JSON, captured once from the real API.
+    const archiveResponse = await fetch(`${api.origin}${archivePath}`, {
+      headers: { ...common, "Homevisit-Purpose": purpose },
+    });
+    const draftResponse = await fetch(`${api.origin}${draftPath}`, {
+      method: "POST",
+      headers: { ...common, "Content-Type": "application/json", "Idempotency-Key": "bench-fixture" },
+      body: draftBody,
+    });
+    if (archiveResponse.status !== 200 || draftResponse.status !== 201) {
+      throw new Error(`capturing the fixture: archive ${archiveResponse.status}, draft ${draftResponse.status}`);
+    }
+    const fixture: BaselineFixture = { archive: await archiveResponse.text(), draft: await draftResponse.text() };
+    const fixtureFile = join(dir, "fixture.json");
+    writeFileSync(fixtureFile, JSON.stringify(fixture));
+    const baseline = await startServer<BaselineServerReady>(["baseline", fixtureFile], children);
+
+    const bare = "bare node:http, same JSON from memory";
+    const scenarios: Scenario[] = [
+      {
+        name: `GET archive (${(fixture.archive.length / 1024).toFixed(1)} KiB), ${connections} connections: ms per request`,
+        baselineName: bare,
+        method: "GET",
+        mode: "max",
+        path: archivePath,
+        headers: { ...common, "Homevisit-Purpose": purpose },
+      },
+      {
+        name: `GET archive at ${rate} req/s: p99 latency`,
+        baselineName: bare,
+        method: "GET",
+        mode: "rate",
+        path: archivePath,
+        headers: { ...common, "Homevisit-Purpose": purpose },
+      },
+      {
+        name: `POST visit record draft, ${connections} connections: ms per request`,
+        baselineName: `${bare} (body parsed)`,
+        method: "POST",
+        mode: "max",
+        path: draftPath,
+        headers: { ...common, "Content-Type": "application/json" },
+        body: draftBody,
+        idempotencyKeys: true,
+      },
+      {
+        name: `POST visit record draft at ${rate} req/s: p99 latency`,
+        baselineName: `${bare} (body parsed)`,
+        method: "POST",
+        mode: "rate",
+        path: draftPath,
+        headers: { ...common, "Content-Type": "application/json" },
+        body: draftBody,
+        idempotencyKeys: true,
+      },
+    ];
+
+    const rows: BenchRow[] = [];
+    for (const scenario of scenarios) {
+      const results: { api: LoadResult[]; base: LoadResult[] } = { api: [], base: [] };
+      for (let i = 0; i < runs; i++) {
+        // Alternate the two servers so drift on a noisy machine hits both alike.
+        for (const [key, origin] of [
+          ["base", baseline.origin],
+          ["api", api.origin],
+        ] as const) {
+          const spec: LoadSpec = {
+            mode: scenario.mode,
+            url: `${origin}${scenario.path}`,
+            method: scenario.method,
+            headers: scenario.headers,
+            ...(scenario.body === undefined ? {} : { body: scenario.body }),
+            ...(scenario.idempotencyKeys ? { idempotencyKeys: true } : {}),
+            ...(scenario.mode === "rate" ? { rate, connections: 64 } : { connections }),
+            seconds,
+            warmupSeconds: i === 0 ? 1 : 0,
+          };
+          results[key].push(await load(spec, children));
+        }
+      }
+      rows.push(rowOf(scenario, results.api, results.base, rate));
+    }
+    return {
+      title: "REST: archive reads and visit-record drafts over loopback",
+      description: `The homevisit REST API in the demo campus host (examples/demo-host: node:http + @hono/node-server, engine on SQLite in a temporary file, one synthetic school, the demo's cookie login mock as the plain teacher), loaded over 127.0.0.1 by a node:http keep-alive generator in a separate process. The archive read is \`GET /students/{id}/archive\` with a stated purpose (audited), for a student with ${api.archiveVisits} submitted visit records; the draft is \`POST /students/{id}/visit-records\` with a fresh Idempotency-Key per request (one SQLite transaction with the audit row). Throughput rows: ${connections} requests always in flight for ${seconds} s, median of ${runs} runs as ms per request (1000 / req/s). Latency rows: open loop at ${rate} req/s for ${seconds} s, latency from each request's due time, median of ${runs} runs' p99. Baseline: a bare node:http handler serving the same JSON (captured from the API) from memory, in the same run, alternating with the API. Targets: reads ≥ 0.5× the baseline's throughput (ratio ≤ 2.00×); p99 under 20 ms at ${rate} req/s.`,
+      rows,
+    };
+  } finally {
+    await Promise.all(children.map((child) => stopChild(child)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rowOf(scenario: Scenario, api: LoadResult[], base: LoadResult[], rate: number): BenchRow {
+  const tput = (rs: LoadResult[]) => median(rs.map((r) => r.throughput));
+  const p = (rs: LoadResult[], key: "p50Ms" | "p99Ms") => median(rs.map((r) => r[key]));
+  const errors = api.reduce((n, r) => n + r.errors, 0) + base.reduce((n, r) => n + r.errors, 0);
+  const statuses = [...new Set(api.flatMap((r) => Object.keys(r.statuses)))].join("/");
+  const apiTput = tput(api);
+  const baseTput = tput(base);
+  const figures = `API ${Math.round(apiTput).toLocaleString("en")} req/s, p50 ${fmt(p(api, "p50Ms"), 2)} ms, p99 ${fmt(p(api, "p99Ms"), 2)} ms; baseline ${Math.round(baseTput).toLocaleString("en")} req/s, p50 ${fmt(p(base, "p50Ms"), 2)} ms, p99 ${fmt(p(base, "p99Ms"), 2)} ms; statuses ${statuses}; ${errors} errors`;
+  if (scenario.mode === "max") {
+    const share = apiTput / baseTput;
+    const target = scenario.method === "GET" ? `; target ≥ 0.5× baseline: ${share >= 0.5 ? "met" : "MISSED"}` : "";
+    return {
+      name: scenario.name,
+      medianMs: 1000 / apiTput,
+      baselineName: scenario.baselineName,
+      baselineMedianMs: 1000 / baseTput,
+      notes: `${figures}; API at ${share.toFixed(2)}× the baseline's throughput${target}`,
+    };
+  }
+  const p99 = p(api, "p99Ms");
+  return {
+    name: scenario.name,
+    medianMs: p99,
+    baselineName: scenario.baselineName,
+    baselineMedianMs: p(base, "p99Ms"),
+    notes: `${figures}; target p99 < 20 ms at ${rate} req/s: ${p99 < 20 ? "met" : "MISSED"}`,
+  };
+}

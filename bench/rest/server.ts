@@ -1,0 +1,178 @@
+// The REST bench's server process: either the demo campus host on SQLite (the real API) or the
+// baseline, a bare node:http handler answering the same JSON from memory. It runs in its own
+// process so the load generator never shares its event loop. Protocol with the parent: one
+// `READY <json>` line on stdout once listening; it stops when stdin closes (the parent ended,
+// even by a crash) or on SIGTERM.
+//
+// Usage (from the repository root, so tsx finds tsconfig.json's workspace paths):
+//   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts api
+//   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts baseline <fixture.json>
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { personaCookie, startDemoHost } from "../../examples/demo-host/src/host.ts";
+import { type ApiServerReady, type BaselineFixture, type BaselineServerReady, benchVisitRecord } from "./shared.ts";
+
+/** Submitted visit records the archive student gets, so the archive has a realistic size. */
+const archiveVisits = 6;
+
+async function call(
+  origin: string,
+  path: string,
+  init: { method?: string; cookie: string; body?: unknown; headers?: Record<string, string> },
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${origin}${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      Cookie: init.cookie,
+      "Accept-Language": "en",
+      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...init.headers,
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  const json = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
+  if (response.status >= 300) {
+    throw new Error(`${init.method ?? "GET"} ${path} answered ${response.status} ${String(json.code ?? "")}`);
+  }
+  return { status: response.status, json };
+}
+
+async function startApi(): Promise<{ ready: ApiServerReady; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "homevisit-bench-rest-"));
+  const host = await startDemoHost({ filename: join(dir, "bench.db"), port: 0 });
+  const origin = host.url.replace(/\/$/, "");
+  const close = async () => {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const cookieOf = (key: string) => `${personaCookie}=${key}`;
+    const teacherCookie = cookieOf("teacher");
+    const principalCookie = cookieOf("principal");
+    const [archiveStudentId, draftStudentId] = host.world.assignedStudentIds;
+    if (archiveStudentId === undefined || draftStudentId === undefined) {
+      throw new Error("the demo teacher has fewer than two assigned students");
+    }
+    // Guardian consent first: the consent gate refuses records about a child under 14 without it.
+    for (const studentId of [archiveStudentId, draftStudentId]) {
+      const student = await call(origin, `/api/students/${studentId}`, {
+        cookie: principalCookie,
+        headers: { "Homevisit-Purpose": encodeURIComponent("基准测试准备") },
+      });
+      const guardians = (student.json.student as { guardians?: { id: string }[] } | undefined)?.guardians;
+      const guardianId = guardians?.[0]?.id;
+      if (guardianId === undefined) throw new Error("the demo student has no guardian");
+      await call(origin, `/api/students/${studentId}/consents`, {
+        method: "POST",
+        cookie: principalCookie,
+        body: { guardianId, grantedOn: "2026-09-01" },
+      });
+    }
+    for (let i = 0; i < archiveVisits; i++) {
+      const drafted = await call(origin, `/api/students/${archiveStudentId}/visit-records`, {
+        method: "POST",
+        cookie: teacherCookie,
+        body: { record: benchVisitRecord },
+      });
+      const record = drafted.json.record as { id: string };
+      await call(origin, `/api/visit-records/${record.id}/submit`, {
+        method: "POST",
+        cookie: teacherCookie,
+        headers: { "If-Match": `"${String(drafted.json.version)}"` },
+        body: {},
+      });
+    }
+    return {
+      ready: {
+        kind: "api",
+        origin,
+        basePath: "/api",
+        teacherCookie,
+        archiveStudentId,
+        draftStudentId,
+        archiveVisits,
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function startBaseline(fixtureFile: string): Promise<{ ready: BaselineServerReady; close: () => Promise<void> }> {
+  const fixture = JSON.parse(readFileSync(fixtureFile, "utf8")) as BaselineFixture;
+  const archive = Buffer.from(fixture.archive);
+  const draft = Buffer.from(fixture.draft);
+  // The same response headers the API sends that matter for size: JSON, no-store.
+  const server = createServer((req, res) => {
+    if (req.method === "GET") {
+      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.end(archive);
+      return;
+    }
+    // Read and parse the body as a handler must, then answer the captured draft.
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      try {
+        JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        res.writeHead(201, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(draft);
+      } catch {
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    ready: { kind: "baseline", origin: `http://127.0.0.1:${port}` },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The servers this entry starts: argv[2]. */
+export type ServerKind = "api" | "baseline";
+
+async function main(): Promise<void> {
+  const [kind, fixtureFile] = process.argv.slice(2) as [ServerKind | undefined, string | undefined];
+  const started =
+    kind === "api"
+      ? await startApi()
+      : kind === "baseline" && fixtureFile
+        ? await startBaseline(fixtureFile)
+        : undefined;
+  if (!started) throw new Error("usage: server.ts api | baseline <fixture.json>");
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    started.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.stdin.on("end", stop);
+  process.stdin.on("close", stop);
+  process.stdin.resume();
+  process.stdout.write(`READY ${JSON.stringify(started.ready)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
