@@ -3,9 +3,10 @@
 // same run: reading and validating the same input alone (zod parse). Targets: the city in
 // under 10 s on 2 cores, within 5× the floor, cost growing linearly from school to city.
 import { performance } from "node:perf_hooks";
-import { generateCity, generateCounty, generateSchool } from "@homevisit/demo-data";
+import { type DemoDataset, generateCity, generateCounty, generateSchool } from "@homevisit/demo-data";
 import type { BenchSection } from "../src/harness.ts";
-import { bySchool, planAll, type RawInput, validateInput } from "./plan-input.ts";
+import { startPlanWorkers } from "./parallel.ts";
+import { bySchool, type PlanCounts, planAll, type RawInput, validateInput } from "./plan-input.ts";
 
 export { benchTerm } from "./plan-input.ts";
 
@@ -17,12 +18,18 @@ export interface PlanBenchRow {
   obligations: number;
   slots: number;
   unscheduled: number;
+  /** Planning threads: 1 is core's single-threaded path. */
+  threads: number;
   /** Median wall time of planning the scope end to end. */
   medianMs: number;
   /** Median wall time of validating the same input alone. */
   floorMs: number;
   /** medianMs ÷ floorMs. */
   ratio: number;
+  /** Median CPU time (user + system, all threads) of planning: steadier than wall time on a loaded machine. */
+  cpuMs: number;
+  /** Median CPU time of the floor. */
+  floorCpuMs: number;
   /** Planning cost per student, to compare scopes (linear growth keeps it flat). */
   microsPerStudent: number;
   /** Highest resident set size seen while planning, MiB. */
@@ -35,81 +42,131 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function timed(fn: () => void): number {
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function timed(fn: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const cpu = cpuNow();
   const start = performance.now();
-  fn();
-  return performance.now() - start;
+  await fn();
+  return { wall: performance.now() - start, cpu: cpuNow() - cpu };
+}
+
+/** Generates the data set of a scope. */
+export function scopeData(scope: PlanBenchRow["scope"]): DemoDataset {
+  return scope === "school"
+    ? generateSchool({ seed: 1 })
+    : scope === "county"
+      ? generateCounty({ seed: 1, county: "遂昌县" })
+      : generateCity({ seed: 1 });
 }
 
 /**
  * Plans one term for a school, a county and the city (or the scopes named), `runs` times each
- * after one warm-up, and returns per-scope medians beside the validation floor.
+ * after one warm-up, and returns per-scope medians beside the validation floor. With
+ * `threads` > 1 the schools are planned on that many worker threads (./parallel.ts).
  *
  * @example
  * ```ts
  * const rows = await runPlanBench({ runs: 3 });
- * // → [{ scope: "school", students: 720, medianMs: 210, floorMs: 60, ratio: 3.5, … }, …]
+ * // → [{ scope: "school", students: 726, medianMs: 150, floorMs: 60, ratio: 2.5, … }, …]
  * ```
  */
 export async function runPlanBench(
-  options: { runs?: number; scopes?: readonly PlanBenchRow["scope"][] } = {},
+  options: { runs?: number; scopes?: readonly PlanBenchRow["scope"][]; threads?: number } = {},
 ): Promise<PlanBenchRow[]> {
   const runs = options.runs ?? 3;
   const scopes = options.scopes ?? ["school", "county", "city"];
+  const threads = options.threads ?? 1;
+  const workers = threads > 1 ? startPlanWorkers(threads) : undefined;
   const rows: PlanBenchRow[] = [];
-  for (const scope of scopes) {
-    const data =
-      scope === "school"
-        ? generateSchool({ seed: 1 })
-        : scope === "county"
-          ? generateCounty({ seed: 1, county: "遂昌县" })
-          : generateCity({ seed: 1 });
-    const schools = bySchool(data);
-    const raw = JSON.parse(
-      JSON.stringify({
-        students: data.students,
-        teachers: data.teachers,
-        classes: data.classes,
-        categoryFlags: data.categoryFlags,
-        mentorships: data.mentorships,
-      }),
-    ) as RawInput;
-    const floorTimes: number[] = [];
-    const planTimes: number[] = [];
-    let last = { obligations: 0, slots: 0, unscheduled: 0, peakRss: 0 };
-    // Warm-up, then alternate floor and plan so both see the same machine state.
-    validateInput(raw);
-    planAll(schools);
-    for (let i = 0; i < runs; i++) {
-      floorTimes.push(timed(() => validateInput(raw)));
-      planTimes.push(
-        timed(() => {
-          last = planAll(schools);
+  try {
+    for (const scope of scopes) {
+      const data = scopeData(scope);
+      const schools = bySchool(data);
+      const raw = JSON.parse(
+        JSON.stringify({
+          students: data.students,
+          teachers: data.teachers,
+          classes: data.classes,
+          categoryFlags: data.categoryFlags,
+          mentorships: data.mentorships,
         }),
-      );
-      await new Promise((resolve) => setImmediate(resolve));
+      ) as RawInput;
+      let last: PlanCounts = { obligations: 0, slots: 0, unscheduled: 0 };
+      let peakRss = process.memoryUsage.rss();
+      const plan = async (): Promise<void> => {
+        if (!workers) {
+          const result = planAll(schools);
+          peakRss = Math.max(peakRss, result.peakRss);
+          last = result;
+          return;
+        }
+        // The main thread waits: sample the process's memory (workers included) meanwhile.
+        const sampler = setInterval(() => {
+          peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        }, 20);
+        last = await workers.plan(schools);
+        clearInterval(sampler);
+      };
+      const floor: { wall: number; cpu: number }[] = [];
+      const planned: { wall: number; cpu: number }[] = [];
+      // Warm-up, then alternate floor and plan so both see the same machine state.
+      validateInput(raw);
+      await plan();
+      for (let i = 0; i < runs; i++) {
+        floor.push(await timed(() => validateInput(raw)));
+        planned.push(await timed(plan));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const medianMs = median(planned.map((t) => t.wall));
+      const floorMs = median(floor.map((t) => t.wall));
+      rows.push({
+        scope,
+        schools: schools.length,
+        students: data.students.length,
+        obligations: last.obligations,
+        slots: last.slots,
+        unscheduled: last.unscheduled,
+        threads,
+        medianMs,
+        floorMs,
+        ratio: floorMs > 0 ? medianMs / floorMs : Number.NaN,
+        cpuMs: median(planned.map((t) => t.cpu)),
+        floorCpuMs: median(floor.map((t) => t.cpu)),
+        microsPerStudent: (medianMs * 1000) / Math.max(1, data.students.length),
+        peakRssMiB: peakRss / 2 ** 20,
+      });
     }
-    const medianMs = median(planTimes);
-    const floorMs = median(floorTimes);
-    rows.push({
-      scope,
-      schools: schools.length,
-      students: data.students.length,
-      obligations: last.obligations,
-      slots: last.slots,
-      unscheduled: last.unscheduled,
-      medianMs,
-      floorMs,
-      ratio: floorMs > 0 ? medianMs / floorMs : Number.NaN,
-      microsPerStudent: (medianMs * 1000) / Math.max(1, data.students.length),
-      peakRssMiB: last.peakRss / 2 ** 20,
-    });
+  } finally {
+    await workers?.close();
   }
   return rows;
 }
 
+/** The rows as a table for a terminal. */
+export function formatPlanRows(rows: readonly PlanBenchRow[]): Record<string, string | number>[] {
+  return rows.map((r) => ({
+    scope: r.scope,
+    threads: r.threads,
+    students: r.students,
+    "median ms": Math.round(r.medianMs),
+    "floor median ms": Math.round(r.floorMs),
+    ratio: Number(r.ratio.toFixed(2)),
+    "µs/student": Math.round(r.microsPerStudent),
+    "cpu ms": Math.round(r.cpuMs),
+    "floor cpu ms": Math.round(r.floorCpuMs),
+    "cpu ratio": Number((r.cpuMs / r.floorCpuMs).toFixed(2)),
+    "peak RSS MiB": Math.round(r.peakRssMiB),
+    slots: r.slots,
+    unscheduled: r.unscheduled,
+  }));
+}
+
 /** The rows as a section of the bench report (bench/src/harness.ts). */
-export async function planBenchSection(options: { runs?: number } = {}): Promise<BenchSection> {
+export async function planBenchSection(options: { runs?: number; threads?: number } = {}): Promise<BenchSection> {
   const rows = await runPlanBench(options);
   return {
     title: "Planning one term",
@@ -117,19 +174,22 @@ export async function planBenchSection(options: { runs?: number } = {}): Promise
       "derive obligations → assign visitors → schedule, per school, for a school, a county (遂昌县) and the city; " +
       "baseline: zod validation of the same input. Targets: city < 10 s on 2 cores, ≤ 5× baseline, linear growth.",
     rows: rows.map((r) => ({
-      name: `plan one term: ${r.scope} (${r.schools} schools, ${r.students.toLocaleString("en")} students)`,
+      name: `plan one term: ${r.scope} (${r.schools} schools, ${r.students.toLocaleString("en")} students${r.threads > 1 ? `, ${r.threads} threads` : ""})`,
       medianMs: r.medianMs,
       baselineName: "validate the same input",
       baselineMedianMs: r.floorMs,
-      notes: `${r.microsPerStudent.toFixed(0)} µs/student, ${r.obligations} obligations, ${r.slots} slots, ${r.unscheduled} unscheduled, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+      notes: `${r.microsPerStudent.toFixed(0)} µs/student, CPU ${Math.round(r.cpuMs)} ms vs floor CPU ${Math.round(r.floorCpuMs)} ms, ${r.obligations} obligations, ${r.slots} slots, ${r.unscheduled} unscheduled, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
     })),
   };
 }
 
-// `tsx bench/plan/plan-bench.ts [runs] [scopes…]` prints the rows.
+// `tsx bench/plan/plan-bench.ts [runs] [scopes…] [--threads=N]` prints the rows.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const runs = Number(process.argv[2] ?? 3);
-  const scopes = process.argv.slice(3) as PlanBenchRow["scope"][];
-  const rows = await runPlanBench({ runs, ...(scopes.length > 0 ? { scopes } : {}) });
-  console.table(rows.map((r) => ({ ...r, medianMs: Math.round(r.medianMs), floorMs: Math.round(r.floorMs) })));
+  const args = process.argv.slice(2);
+  const threads = Number(args.find((a) => a.startsWith("--threads="))?.slice(10) ?? 1);
+  const rest = args.filter((a) => !a.startsWith("--"));
+  const runs = Number(rest[0] ?? 3);
+  const scopes = rest.slice(1) as PlanBenchRow["scope"][];
+  const rows = await runPlanBench({ runs, threads, ...(scopes.length > 0 ? { scopes } : {}) });
+  console.table(formatPlanRows(rows));
 }

@@ -67,44 +67,52 @@ export function bySchool(data: DemoDataset): SchoolInput[] {
   return [...map.values()];
 }
 
-/** Plans every school of a data set; returns counts and the peak RSS seen. */
-export function planAll(schools: readonly SchoolInput[]): {
+/** What planning one school produced, counted. */
+export interface PlanCounts {
   obligations: number;
   slots: number;
   unscheduled: number;
-  peakRss: number;
-} {
+}
+
+/** Plans one school end to end: derive obligations → assign visitors → schedule. */
+export function planSchool(input: SchoolInput): PlanCounts {
+  const derived = deriveObligations({
+    term: benchTerm,
+    school: input.school,
+    students: input.students,
+    flags: input.flags,
+    mentorships: input.mentorships,
+  });
+  const plan = assignVisitors({
+    school: input.school,
+    term: benchTerm,
+    teachers: input.teachers,
+    classes: input.classes,
+    students: input.students,
+    obligations: derived,
+    mentorships: input.mentorships,
+  });
+  const schedule = scheduleVisits({
+    term: benchTerm,
+    assignments: plan.assignments,
+    obligations: derived,
+    students: input.students,
+    busySlots: [],
+  });
+  return { obligations: derived.length, slots: schedule.slots.length, unscheduled: schedule.unscheduled.length };
+}
+
+/** Plans every school of a data set in this thread; returns counts and the peak RSS seen. */
+export function planAll(schools: readonly SchoolInput[]): PlanCounts & { peakRss: number } {
   let obligations = 0;
   let slots = 0;
   let unscheduled = 0;
   let peakRss = process.memoryUsage.rss();
   for (const input of schools) {
-    const derived = deriveObligations({
-      term: benchTerm,
-      school: input.school,
-      students: input.students,
-      flags: input.flags,
-      mentorships: input.mentorships,
-    });
-    const plan = assignVisitors({
-      school: input.school,
-      term: benchTerm,
-      teachers: input.teachers,
-      classes: input.classes,
-      students: input.students,
-      obligations: derived,
-      mentorships: input.mentorships,
-    });
-    const schedule = scheduleVisits({
-      term: benchTerm,
-      assignments: plan.assignments,
-      obligations: derived,
-      students: input.students,
-      busySlots: [],
-    });
-    obligations += derived.length;
-    slots += schedule.slots.length;
-    unscheduled += schedule.unscheduled.length;
+    const counts = planSchool(input);
+    obligations += counts.obligations;
+    slots += counts.slots;
+    unscheduled += counts.unscheduled;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }
   return { obligations, slots, unscheduled, peakRss };
