@@ -19,10 +19,10 @@ const trip = {
   destination: { county: "莲都区", town: "碧湖镇", village: "沙溪村" },
   plannedStart: "2026-11-03T18:30:00+08:00",
   expectedDurationMinutes: 60,
-  transportMode: "e_bike",
+  transportMode: "e_bike" as const,
   noUnlicensedVehicle: true,
   reachablePhone: "13800001111",
-} as const;
+};
 
 type Call = (engine: Engine, actor: never, body: unknown, key: string) => Promise<unknown>;
 

@@ -62,10 +62,10 @@ const safetyBody = {
   // Over before the clock's 09:00, so the trip can be checked in.
   plannedStart: "2026-10-08T07:00:00+08:00",
   expectedDurationMinutes: 60,
-  transportMode: "e_bike",
+  transportMode: "e_bike" as const,
   noUnlicensedVehicle: true,
   reachablePhone: "13800001111",
-} as const;
+};
 
 /** The objects the matrix aims at, by kind: the own school's and another school's copy. */
 type Kind = "plan" | "record" | "conduct" | "safety" | "support" | "feedback";
