@@ -35,49 +35,111 @@ export const priorityCategoryLabels: Readonly<Record<PriorityCategory, Localized
 };
 
 /**
+ * The shape of a category key: snake_case, 2–48 characters. The seven of R3 have it, and so must
+ * every category a plugin adds (`boarding_left_behind`).
+ */
+export const categoryKeyPattern = /^[a-z][a-z0-9_]{1,47}$/;
+
+/**
+ * Any well-formed category key: one of the seven or one a plugin adds. Storage accepts every
+ * well-formed key (it cannot know an engine's plugins); the engine accepts only the keys of its
+ * registry (see {@link categoryFlagSchemaFor}). Sensitive, like the seven.
+ */
+export const categoryKeySchema = withSensitivity(z.string().regex(categoryKeyPattern), "sensitive");
+/** A category key: one of the seven, or a plugin's. */
+export type CategoryKey = z.infer<typeof categoryKeySchema>;
+
+function flagSchemaWith<C extends z.ZodType<string, string>>(category: C) {
+  return z
+    .strictObject({
+      id: idSchema,
+      studentId: idSchema,
+      category,
+      /** The first day the category applies. */
+      validFrom: isoDateSchema,
+      /** The last day it applies, when known in advance. */
+      validTo: isoDateSchema.optional(),
+      /** Why: what was seen or documented. Sensitive. */
+      evidence: noteSchema.pipe(z.string().min(1)),
+      flaggedBy: idSchema,
+      flaggedAt: instantSchema,
+      /** When the flag should be looked at again. */
+      reviewOn: isoDateSchema.optional(),
+      /** Set when the flag was withdrawn; it then stops applying on `revokedOn`. */
+      revokedOn: isoDateSchema.optional(),
+      revokedBy: idSchema.optional(),
+      revokeReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
+    })
+    .superRefine((f, ctx) => {
+      if (f.validTo !== undefined && f.validTo < f.validFrom)
+        addCatalogIssue(ctx, "date_range_inverted", {}, ["validTo"]);
+      if (f.revokedOn !== undefined && f.revokedBy === undefined) {
+        ctx.addIssue({ code: "invalid_type", expected: "string", path: ["revokedBy"], input: undefined });
+      }
+    });
+}
+
+/**
  * One flag of a student in a category: valid from a date, until a date or until revoked,
  * with the evidence and who decided. Flags are never edited in place: a correction revokes
- * a flag and adds another, so the history shows who knew what when.
+ * a flag and adds another, so the history shows who knew what when. Only the seven categories
+ * of R3: the default for hosts without plugin categories.
  */
-export const categoryFlagSchema = z
-  .strictObject({
-    id: idSchema,
-    studentId: idSchema,
-    category: priorityCategorySchema,
-    /** The first day the category applies. */
-    validFrom: isoDateSchema,
-    /** The last day it applies, when known in advance. */
-    validTo: isoDateSchema.optional(),
-    /** Why: what was seen or documented. Sensitive. */
-    evidence: noteSchema.pipe(z.string().min(1)),
-    flaggedBy: idSchema,
-    flaggedAt: instantSchema,
-    /** When the flag should be looked at again. */
-    reviewOn: isoDateSchema.optional(),
-    /** Set when the flag was withdrawn; it then stops applying on `revokedOn`. */
-    revokedOn: isoDateSchema.optional(),
-    revokedBy: idSchema.optional(),
-    revokeReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
-  })
-  .superRefine((f, ctx) => {
-    if (f.validTo !== undefined && f.validTo < f.validFrom)
-      addCatalogIssue(ctx, "date_range_inverted", {}, ["validTo"]);
-    if (f.revokedOn !== undefined && f.revokedBy === undefined) {
-      ctx.addIssue({ code: "invalid_type", expected: "string", path: ["revokedBy"], input: undefined });
-    }
-  });
+export const categoryFlagSchema = flagSchemaWith(priorityCategorySchema);
 /** One category flag. */
 export type CategoryFlag = z.infer<typeof categoryFlagSchema>;
 
+/**
+ * A category flag as storage keeps it: any well-formed category key, so that plugin categories
+ * can be stored. Storage validates with this schema; the engine checks the key against its
+ * plugin registry before writing.
+ */
+export const storedCategoryFlagSchema = flagSchemaWith(categoryKeySchema);
+/** A category flag as stored: the seven or a plugin's category. */
+export type StoredCategoryFlag = z.infer<typeof storedCategoryFlagSchema>;
+
+/**
+ * A flag schema that accepts exactly the given category keys: the engine builds one from the
+ * seven and its plugins' categories. An empty list is refused (there are always the seven).
+ *
+ * @example
+ * ```ts
+ * const schema = categoryFlagSchemaFor([...priorityCategories, "boarding_left_behind"]);
+ * schema.safeParse({ ...flag, category: "boarding_left_behind" }).success; // true
+ * schema.safeParse({ ...flag, category: "only_child" }).success; // false
+ * ```
+ */
+export function categoryFlagSchemaFor(keys: readonly string[]) {
+  return flagSchemaWith(categoryKeyEnum(keys));
+}
+
+/**
+ * An enum schema of category keys (sensitive), for inputs that must name a registered category.
+ * Throws a `TypeError` for an empty list or a malformed key: a programming error at start-up.
+ *
+ * @example
+ * ```ts
+ * categoryKeyEnum(["family_crisis", "boarding_left_behind"]).parse("family_crisis"); // "family_crisis"
+ * ```
+ */
+export function categoryKeyEnum(keys: readonly string[]) {
+  const [first, ...rest] = keys;
+  if (first === undefined) throw new TypeError("categoryKeyEnum needs at least one key");
+  for (const key of keys) {
+    if (!categoryKeyPattern.test(key)) throw new TypeError(`malformed category key: ${key}`);
+  }
+  return withSensitivity(z.enum([first, ...rest]), "sensitive");
+}
+
 /** A category in force on a date, with since when and why. */
-export interface ActiveCategory {
-  category: PriorityCategory;
+export interface ActiveCategory<F extends StoredCategoryFlag = CategoryFlag> {
+  category: F["category"];
   /** The first day of the unbroken period that contains the date. */
   since: string;
   /** The last known day of that period, if it is bounded. */
   until: string | undefined;
   /** The flag in force on the date: its evidence, who flagged, when to review. */
-  flag: CategoryFlag;
+  flag: F;
   /** True when the flag's review date has passed on the date asked about. */
   reviewOverdue: boolean;
 }
@@ -91,14 +153,14 @@ export interface ActiveCategory {
  * flagEnd({ ...flag, validTo: "2027-01-31", revokedOn: "2026-12-01" }); // "2026-11-30"
  * ```
  */
-export function flagEnd(flag: CategoryFlag): string | undefined {
+export function flagEnd(flag: StoredCategoryFlag): string | undefined {
   const revokedEnd = flag.revokedOn === undefined ? undefined : previousDay(flag.revokedOn);
   if (flag.validTo === undefined) return revokedEnd;
   if (revokedEnd === undefined) return flag.validTo;
   return revokedEnd < flag.validTo ? revokedEnd : flag.validTo;
 }
 
-function applies(flag: CategoryFlag, date: string): boolean {
+function applies(flag: StoredCategoryFlag, date: string): boolean {
   const end = flagEnd(flag);
   return flag.validFrom <= date && (end === undefined || date <= end);
 }
@@ -106,7 +168,8 @@ function applies(flag: CategoryFlag, date: string): boolean {
 /**
  * Which categories apply to a student on a date, since when and why. Consecutive or
  * overlapping flags of one category make one period, so `since` is when the category began,
- * not when the latest flag was written.
+ * not when the latest flag was written. The seven come first in the guidance's order, then
+ * plugin categories by key.
  *
  * @example
  * ```ts
@@ -119,9 +182,14 @@ function applies(flag: CategoryFlag, date: string): boolean {
  * categoriesAt(flags, "2026-10-01"); // []
  * ```
  */
-export function categoriesAt(flags: readonly CategoryFlag[], date: string): ActiveCategory[] {
-  const result: ActiveCategory[] = [];
-  for (const category of priorityCategories) {
+export function categoriesAt<F extends StoredCategoryFlag = CategoryFlag>(
+  flags: readonly F[],
+  date: string,
+): ActiveCategory<F>[] {
+  const result: ActiveCategory<F>[] = [];
+  const builtIn: readonly string[] = priorityCategories;
+  const extra = [...new Set(flags.map((f) => f.category))].filter((c) => !builtIn.includes(c)).sort();
+  for (const category of [...builtIn, ...extra]) {
     const own = flags.filter((f) => f.category === category);
     const current = own
       .filter((f) => applies(f, date))
@@ -151,7 +219,7 @@ export function categoriesAt(flags: readonly CategoryFlag[], date: string): Acti
       }
     }
     result.push({
-      category,
+      category: current.category,
       since,
       until,
       flag: current,
@@ -169,7 +237,7 @@ export function categoriesAt(flags: readonly CategoryFlag[], date: string): Acti
  * isPriorityStudent(flags, "2026-11-01"); // true
  * ```
  */
-export function isPriorityStudent(flags: readonly CategoryFlag[], date: string): boolean {
+export function isPriorityStudent(flags: readonly StoredCategoryFlag[], date: string): boolean {
   return categoriesAt(flags, date).length > 0;
 }
 

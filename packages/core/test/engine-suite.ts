@@ -1,6 +1,8 @@
 import {
   type Action,
+  categoriesAt,
   createEngine,
+  definePlugin,
   type Engine,
   fixedClock,
   type HomevisitError,
@@ -676,10 +678,7 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
         const missing = await errorOf(
           engine.organisation.sync(actors.city_bureau as never, { schools: [school("sch-y", "k-missing")] }),
         );
-        expect([missing.code, missing.path]).toEqual([
-          "organisation_parent_missing",
-          ["schools", 0, "countyId"],
-        ]);
+        expect([missing.code, missing.path]).toEqual(["organisation_parent_missing", ["schools", 0, "countyId"]]);
         expect(await harness.storage.schools.get("sch-y")).toBeUndefined();
       });
 
@@ -789,6 +788,115 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
           "organisation_duplicate_id",
           "organisation_parent_missing",
         ]);
+      });
+    });
+
+    describe("plugin categories", () => {
+      const extras = definePlugin({
+        id: "lishui-rural-extras",
+        categories: [
+          { key: "boarding_left_behind", label: { "zh-CN": "寄宿留守儿童", en: "Boarding left-behind child" } },
+        ],
+      });
+      const withPlugin = () =>
+        createEngine({
+          storage: harness.storage,
+          blobs: harness.blobs,
+          clock,
+          ids: sequentialIds("p"),
+          config: { audit: { hmacKey } },
+          plugins: [extras],
+        });
+      const body = { studentId: "s-own", category: "boarding_left_behind", evidence: "父母在外务工，住校" };
+
+      it("flag, read, list, archive and unflag a plugin's category end to end, audited, with events", async () => {
+        const plugged = withPlugin();
+        await plugged.consent.record(actors.class_teacher as never, { studentId: "s-own", guardianId: "g-s-own" });
+        const { flag, version } = await plugged.students.flagCategory(actors.class_teacher as never, body as never);
+        expect([flag.category, version]).toEqual(["boarding_left_behind", 1]);
+        const stored = await harness.storage.categoryFlags.get(flag.id);
+        expect(stored?.record.category).toBe("boarding_left_behind");
+        expect((await harness.storage.audit.read("sch-1")).at(-1)).toMatchObject({
+          action: "students.flag_category",
+          entityId: "s-own",
+          result: "ok",
+          details: { flagId: flag.id },
+        });
+        const read = await plugged.students.read(actors.class_teacher as never, { studentId: "s-own" }, purpose);
+        expect(read.categories.map((c) => c.category)).toEqual(["boarding_left_behind"]);
+        const list = await plugged.students.list(actors.class_teacher as never, {});
+        expect(list.items.find((s) => s.id === "s-own")?.priority).toBe(true);
+        const archive = await plugged.students.archive(actors.class_teacher as never, { studentId: "s-own" }, purpose);
+        expect(archive.flags.map((f) => f.category)).toEqual(["boarding_left_behind"]);
+        // A plugin category sorts after the seven in categoriesAt.
+        const seven = { ...flag, id: "f-x", category: "disability" as const };
+        expect(categoriesAt([flag, seven], "2026-10-08").map((c) => c.category)).toEqual([
+          "disability",
+          "boarding_left_behind",
+        ]);
+        const revoked = await plugged.students.unflagCategory(actors.class_teacher as never, {
+          flagId: flag.id,
+          expectedVersion: 1,
+        });
+        expect([revoked.version, revoked.flag.revokedBy]).toEqual([2, "t-class"]);
+        clock.advance(86_400_000);
+        expect(
+          (await plugged.students.read(actors.class_teacher as never, { studentId: "s-own" }, purpose)).categories,
+        ).toEqual([]);
+        const topics: string[] = [];
+        plugged.events.subscribe("*", (event) => {
+          topics.push(event.topic);
+        });
+        await plugged.events.deliver({ consumer: "plugin" });
+        expect(topics).toEqual(["consent.recorded", "category.flagged", "category.unflagged"]);
+        // The engine's registry lists exactly its categories; an engine without the plugin does not.
+        const info = (e: Engine) => e.useCases.find((u) => u.name === "students.flagCategory");
+        expect(info(plugged)?.input.safeParse(body).success).toBe(true);
+        expect(info(engine)?.input.safeParse(body).success).toBe(false);
+        expect(plugged.plugins.categoryKeys().at(-1)).toBe("boarding_left_behind");
+        expect(plugged.plugins.categoryLabel("boarding_left_behind")?.en).toBe("Boarding left-behind child");
+      });
+
+      it("an engine without the plugin refuses the key and an unknown key; nothing is written", async () => {
+        const plugged = withPlugin();
+        await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+        const before = await harness.storage.categoryFlags.count({ studentId: "s-own" });
+        expect(await codeOf(engine.students.flagCategory(actors.principal as never, body as never))).toBe(
+          "validation_failed",
+        );
+        const unknown = await engine.students
+          .flagCategory(actors.principal as never, { ...body, category: "only_child" } as never)
+          .catch((e: unknown) => e);
+        expect([(unknown as HomevisitError).code, (unknown as HomevisitError).path]).toEqual([
+          "validation_failed",
+          ["category"],
+        ]);
+        expect(
+          await codeOf(
+            plugged.students.flagCategory(actors.principal as never, { ...body, category: "only_child" } as never),
+          ),
+        ).toBe("validation_failed");
+        expect(await harness.storage.categoryFlags.count({ studentId: "s-own" })).toBe(before);
+      });
+
+      it("storage accepts any well-formed key and refuses malformed ones", async () => {
+        const flag = {
+          id: "f-raw",
+          studentId: "s-own",
+          validFrom: "2026-10-08",
+          evidence: "x",
+          flaggedBy: "t-class",
+          flaggedAt: "2026-10-08T01:00:00.000Z",
+        };
+        const created = await harness.storage.categoryFlags.create({ ...flag, category: "school_own_key" } as never);
+        expect(created.record.category).toBe("school_own_key");
+        for (const category of ["Bad-Key", "x", "a".repeat(49), ""]) {
+          expect(
+            await codeOf(
+              harness.storage.categoryFlags.create({ ...flag, id: `f-${category.length}`, category } as never),
+            ),
+          ).toBe("validation_failed");
+        }
       });
     });
 

@@ -451,7 +451,8 @@ export function change<N extends StoredEntityName>(entity: N, record: EntityInpu
 /** An invalid input for each entity (a required field emptied). */
 export function invalid<N extends StoredEntityName>(entity: N, record: EntityInput<N>): unknown {
   const r = { ...(record as Record<string, unknown>) };
-  if (entity === "categoryFlags") r.category = "not_a_category";
+  // Storage accepts any well-formed category key (plugin categories); a malformed one is invalid.
+  if (entity === "categoryFlags") r.category = "Not-A-Category";
   else if (entity === "appointments" || entity === "visitRecords" || entity === "safetyReports") r.teacherId = "";
   else if (entity === "consents" || entity === "mentorships") r.studentId = "";
   else if (entity === "tombstones") r.subjectHash = "not-a-hash";

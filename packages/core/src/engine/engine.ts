@@ -22,11 +22,11 @@ import { createEventBus, type EventBus } from "./event-bus.js";
 import type { EngineEventTopic, EventHandler } from "./events.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import type { Notifier } from "./notifier.js";
+import { organisationUseCases } from "./organisation.js";
 import { type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
 import { rosterUseCases } from "./roster.js";
-import { organisationUseCases } from "./organisation.js";
 import { runUseCase } from "./runner.js";
-import { studentUseCases } from "./students.js";
+import { studentUseCases, studentUseCasesFor } from "./students.js";
 import type { AnyUseCase, BoundUseCase, UseCaseInfo } from "./use-case.js";
 
 /**
@@ -156,10 +156,15 @@ export function createEngine(options: EngineOptions): Engine {
       if (handler) events.subscribe(topic as EngineEventTopic, handler as EventHandler);
     }
   }
-  const useCases = useCaseRegistry(engineAreas);
   const bound: Record<string, Record<string, unknown>> = {};
-  // The plans area is bound to this engine's timetable port.
-  const areas = { ...engineAreas, plans: planUseCases({ timetable: options.timetable }) };
+  // The plans area is bound to this engine's timetable port; the students area accepts exactly
+  // the categories of this engine's plugins.
+  const areas = {
+    ...engineAreas,
+    plans: planUseCases({ timetable: options.timetable }),
+    students: studentUseCasesFor(plugins),
+  };
+  const useCases = useCaseRegistry(areas);
   for (const [area, areaUseCases] of Object.entries(areas)) {
     bound[area] = Object.fromEntries(
       Object.entries(areaUseCases as Record<string, AnyUseCase>).map(([method, useCase]) => [

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { priorityCategories } from "../categories.js";
+import { categoryKeyPattern, priorityCategories, priorityCategoryLabels } from "../categories.js";
 import type { FieldDefinitionInput } from "../custom-fields/fields.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import type { LocalizedText } from "../i18n.js";
@@ -8,7 +8,7 @@ import type { EngineEventTopic, EventHandler } from "./events.js";
 
 /** A category a school adds beyond the seven of R3 (e.g. `only_child_boarding`). */
 export interface PluginCategory {
-  /** snake_case key, not one of the seven. */
+  /** snake_case key of 2–48 characters (`categoryKeyPattern`), not one of the seven. */
   key: string;
   label: LocalizedText;
 }
@@ -38,7 +38,6 @@ export interface HomevisitPlugin {
 }
 
 const pluginIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/);
-const categoryKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
 
 /**
  * Declares a plugin. Returns it unchanged with its literal types kept (`satisfies`-style), so a
@@ -62,7 +61,7 @@ export function definePlugin<const P extends HomevisitPlugin>(plugin: P): P {
   const seen = new Set<string>();
   for (const category of plugin.categories ?? []) {
     const builtIn = (priorityCategories as readonly string[]).includes(category.key);
-    if (!categoryKeySchema.safeParse(category.key).success || builtIn || seen.has(category.key)) {
+    if (!categoryKeyPattern.test(String(category.key)) || builtIn || seen.has(category.key)) {
       throw new HomevisitError("plugin_conflict", { params: { id: plugin.id, what: `category ${category.key}` } });
     }
     seen.add(category.key);
@@ -77,6 +76,12 @@ export interface PluginRegistry {
   get(id: string): HomevisitPlugin | undefined;
   /** Categories added by plugins, with the plugin that added each. */
   categories(): (PluginCategory & { pluginId: string })[];
+  /** Every category key this engine accepts: the seven in the guidance's order, then the plugins'. */
+  categoryKeys(): string[];
+  /** Whether a category key is one of the seven or a plugin's. */
+  hasCategory(key: string): boolean;
+  /** The label of a category key, the seven's included; `undefined` for an unknown key. */
+  categoryLabel(key: string): LocalizedText | undefined;
   /** Custom fields of one form from every plugin. */
   customFields(form: string): FieldDefinitionInput[];
   /** Obligation-rule overrides in plugin order. */
@@ -90,7 +95,10 @@ export interface PluginRegistry {
  *
  * @example
  * ```ts
- * pluginRegistry([ruralExtras]).categories(); // [{ key: "boarding_left_behind", label: …, pluginId: "lishui-rural-extras" }]
+ * const registry = pluginRegistry([ruralExtras]);
+ * registry.categories(); // [{ key: "boarding_left_behind", label: …, pluginId: "lishui-rural-extras" }]
+ * registry.categoryKeys(); // ["economic_hardship", …, "family_crisis", "boarding_left_behind"]
+ * registry.hasCategory("only_child"); // false
  * ```
  */
 export function pluginRegistry(plugins: readonly HomevisitPlugin[]): PluginRegistry {
@@ -107,10 +115,16 @@ export function pluginRegistry(plugins: readonly HomevisitPlugin[]): PluginRegis
       categoryOwners.set(category.key, plugin.id);
     }
   }
+  const labels = new Map<string, LocalizedText>(Object.entries(priorityCategoryLabels));
+  for (const plugin of plugins) for (const c of plugin.categories ?? []) labels.set(c.key, c.label);
+  const keys = [...labels.keys()];
   return {
     list: [...plugins],
     get: (id) => byId.get(id),
     categories: () => plugins.flatMap((p) => (p.categories ?? []).map((c) => ({ ...c, pluginId: p.id }))),
+    categoryKeys: () => [...keys],
+    hasCategory: (key) => labels.has(key),
+    categoryLabel: (key) => labels.get(key),
     customFields: (form) => plugins.flatMap((p) => [...(p.customFields?.[form] ?? [])]),
     obligationRules: () => plugins.flatMap((p) => (p.obligationRules === undefined ? [] : [p.obligationRules])),
     reportSections: () => plugins.flatMap((p) => (p.reportSections ?? []).map((s) => ({ ...s, pluginId: p.id }))),

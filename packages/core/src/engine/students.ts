@@ -1,5 +1,12 @@
 import * as z from "zod";
-import { type CategoryFlag, categoriesAt, categoryFlagSchema, priorityCategorySchema } from "../categories.js";
+import {
+  type CategoryFlag,
+  categoriesAt,
+  categoryFlagSchema,
+  categoryFlagSchemaFor,
+  categoryKeyEnum,
+  priorityCategorySchema,
+} from "../categories.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import { gradeSchema } from "../organisation.js";
 import { appointmentSchema } from "../planning/appointments.js";
@@ -14,6 +21,7 @@ import type { StorageTx, Stored } from "../storage/port.js";
 import { guardianRelations, type Student, studentSchema } from "../student.js";
 import { visitRecordDraftSchema } from "../visit-record.js";
 import { requireConsent } from "./consent-gate.js";
+import type { PluginRegistry } from "./plugins.js";
 import { schoolTarget, studentRelations, studentTarget, tenantPolicy } from "./targets.js";
 import { defineUseCase } from "./use-case.js";
 import { loadAll } from "./util.js";
@@ -44,7 +52,31 @@ const listInput = z.strictObject({
 
 const studentInput = z.strictObject({ studentId: idSchema });
 
-const flagOutput = z.strictObject({ flag: categoryFlagSchema, version: z.int() });
+const readOutputFor = <F extends z.ZodType>(flag: F) =>
+  z.strictObject({ student: studentSchema, version: z.int(), categories: z.array(flag) });
+const archiveOutputFor = <F extends z.ZodType>(flag: F) =>
+  z.strictObject({
+    studentId: idSchema,
+    visits: z.array(visitRecordDraftSchema),
+    appointments: z.array(appointmentSchema),
+    flags: z.array(flag),
+  });
+
+const flagOutputFor = <F extends z.ZodType>(flag: F) => z.strictObject({ flag, version: z.int() });
+const flagOutput = flagOutputFor(categoryFlagSchema);
+
+/** The input of `students.flagCategory`, with the category schema the engine accepts. */
+function flagCategoryInput<C extends z.ZodType<string, string>>(category: C) {
+  return z.strictObject({
+    studentId: idSchema,
+    category,
+    validFrom: isoDateSchema.optional(),
+    validTo: isoDateSchema.optional(),
+    evidence: noteSchema.pipe(z.string().min(1)),
+    reviewOn: isoDateSchema.optional(),
+  });
+}
+const flagCategoryInputSchema = flagCategoryInput(priorityCategorySchema);
 
 async function flagsOf(tx: StorageTx, ids: readonly string[]): Promise<CategoryFlag[]> {
   if (ids.length === 0) return [];
@@ -185,7 +217,7 @@ export const studentUseCases = {
     entity: "students",
     description: { "zh-CN": "查看学生完整信息", en: "Read a student's full record" },
     input: studentInput,
-    output: z.strictObject({ student: studentSchema, version: z.int(), categories: z.array(categoryFlagSchema) }),
+    output: readOutputFor(categoryFlagSchema),
     targetKind: "record",
     http: { method: "GET", path: "/students/{studentId}" },
     resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
@@ -215,12 +247,7 @@ export const studentUseCases = {
     entity: "students",
     description: { "zh-CN": "查看学生家访档案", en: "Read a student's visit archive" },
     input: studentInput,
-    output: z.strictObject({
-      studentId: idSchema,
-      visits: z.array(visitRecordDraftSchema),
-      appointments: z.array(appointmentSchema),
-      flags: z.array(categoryFlagSchema),
-    }),
+    output: archiveOutputFor(categoryFlagSchema),
     targetKind: "record",
     http: { method: "GET", path: "/students/{studentId}/archive" },
     resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
@@ -249,8 +276,10 @@ export const studentUseCases = {
 
   /**
    * Flags a student in a priority category (R3) with the evidence, from `validFrom` (default
-   * today). Refused with `consent_required` for a child under 14 without a guardian consent on
-   * record, `consent_withdrawn` after a withdrawal. Emits `category.flagged` (ids only).
+   * today). The category is one of the seven or one a plugin of the engine adds; any other key
+   * answers `validation_failed` (the engine's input schema lists exactly its categories). Refused with
+   * `consent_required` for a child under 14 without a guardian consent on record,
+   * `consent_withdrawn` after a withdrawal. Emits `category.flagged` (ids only).
    *
    * @example
    * ```ts
@@ -264,14 +293,7 @@ export const studentUseCases = {
     action: "categories.flag",
     entity: "students",
     description: { "zh-CN": "标记重点类别", en: "Flag a priority category" },
-    input: z.strictObject({
-      studentId: idSchema,
-      category: priorityCategorySchema,
-      validFrom: isoDateSchema.optional(),
-      validTo: isoDateSchema.optional(),
-      evidence: noteSchema.pipe(z.string().min(1)),
-      reviewOn: isoDateSchema.optional(),
-    }),
+    input: flagCategoryInputSchema,
     output: flagOutput,
     targetKind: "record",
     idempotent: true,
@@ -354,3 +376,36 @@ export const studentUseCases = {
     },
   }),
 };
+
+/**
+ * The students area of one engine: `flagCategory`'s input accepts exactly the seven categories
+ * and the categories of the engine's plugins, so validation, the REST routes and the OpenAPI
+ * document list them. `createEngine` uses it; `studentUseCases` (any well-formed key, checked
+ * against the registry when run) stays the static default for clients.
+ *
+ * @example
+ * ```ts
+ * const area = studentUseCasesFor(pluginRegistry([ruralExtras]));
+ * area.flagCategory.input.safeParse({ studentId: "s-1", category: "boarding_left_behind", evidence: "父母在外务工" }).success; // true
+ * area.flagCategory.input.safeParse({ studentId: "s-1", category: "only_child", evidence: "x" }).success; // false
+ * ```
+ */
+export function studentUseCasesFor(plugins: PluginRegistry): typeof studentUseCases {
+  if (plugins.categories().length === 0) return studentUseCases;
+  const keys = plugins.categoryKeys();
+  const flag = categoryFlagSchemaFor(keys);
+  // Plugin keys travel at runtime under the seven's static types (see `storedEntities.categoryFlags`):
+  // `run` treats the category as an opaque key, so only the schemas change.
+  const as = <S>(schema: unknown) => schema as S;
+  return {
+    ...studentUseCases,
+    read: { ...studentUseCases.read, output: as(readOutputFor(flag)) },
+    archive: { ...studentUseCases.archive, output: as(archiveOutputFor(flag)) },
+    flagCategory: {
+      ...studentUseCases.flagCategory,
+      input: as(flagCategoryInput(categoryKeyEnum(keys))),
+      output: as(flagOutputFor(flag)),
+    },
+    unflagCategory: { ...studentUseCases.unflagCategory, output: as(flagOutputFor(flag)) },
+  };
+}

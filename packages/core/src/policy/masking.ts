@@ -1,4 +1,4 @@
-import { type CategoryFlag, categoriesAt } from "../categories.js";
+import { categoriesAt, type StoredCategoryFlag } from "../categories.js";
 import type { Grade } from "../organisation.js";
 import { currentEnrolment, type HomeAddress, type Student } from "../student.js";
 
@@ -56,7 +56,7 @@ export interface StudentSummary {
  * //   guardians: [{ relation: "paternal_grandfather", phone: "138****5678", primary: false }], … }
  * ```
  */
-export function toStudentSummary(student: Student, flags: readonly CategoryFlag[], date: string): StudentSummary {
+export function toStudentSummary(student: Student, flags: readonly StoredCategoryFlag[], date: string): StudentSummary {
   const enrolment = currentEnrolment(student, date);
   return {
     id: student.id,

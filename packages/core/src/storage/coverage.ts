@@ -1,4 +1,4 @@
-import type { CategoryFlag } from "../categories.js";
+import type { StoredCategoryFlag } from "../categories.js";
 import { flagEnd } from "../categories.js";
 import type { Student } from "../student.js";
 import type { VisitRecordDraft } from "../visit-record.js";
@@ -81,7 +81,7 @@ export function enrolmentFacts(student: Student, tenant: TenantKeys): CoverageEn
 }
 
 /** The coverage fact of a category flag. */
-export function flagFact(flag: CategoryFlag): CoverageFlagFact {
+export function flagFact(flag: StoredCategoryFlag): CoverageFlagFact {
   return { studentId: flag.studentId, category: flag.category, from: flag.validFrom, until: flagEnd(flag) ?? null };
 }
 

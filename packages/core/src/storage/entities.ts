@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { categoryFlagSchema, flagEnd } from "../categories.js";
+import { type categoryFlagSchema, flagEnd, storedCategoryFlagSchema } from "../categories.js";
 import {
   feedbackItemSchema,
   safetyCheckInRecordSchema,
@@ -155,7 +155,11 @@ export const storedEntities = {
   }),
   categoryFlags: defineEntity({
     name: "category flag",
-    schema: categoryFlagSchema,
+    // Validates any well-formed key, so plugin categories can be stored (the engine checks its
+    // registry before writing). Typed as the seven: the planners and reports that read flags
+    // know only those and skip categories they do not know; code that must see a plugin's key
+    // reads the record as a `StoredCategoryFlag`.
+    schema: storedCategoryFlagSchema as unknown as typeof categoryFlagSchema,
     tenant: (f) => ({ parent: "students", id: f.studentId }),
     indexes: {
       studentId: (f) => f.studentId,
