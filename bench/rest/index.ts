@@ -249,11 +249,14 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
 function rowOf(scenario: Scenario, api: LoadResult[], base: LoadResult[], rate: number): BenchRow {
   const tput = (rs: LoadResult[]) => median(rs.map((r) => r.throughput));
   const p = (rs: LoadResult[], key: "p50Ms" | "p99Ms") => median(rs.map((r) => r[key]));
-  const errors = api.reduce((n, r) => n + r.errors, 0) + base.reduce((n, r) => n + r.errors, 0);
-  const statuses = [...new Set(api.flatMap((r) => Object.keys(r.statuses)))].join("/");
+  const all = [...api, ...base];
+  // Requests still open when the drain ended: an overloaded server, not a failed request.
+  const unanswered = all.reduce((n, r) => n + (r.statuses.timeout ?? 0), 0);
+  const errors = all.reduce((n, r) => n + r.errors, 0) - unanswered;
+  const statuses = [...new Set(api.flatMap((r) => Object.keys(r.statuses)))].filter((s) => s !== "timeout").join("/");
   const apiTput = tput(api);
   const baseTput = tput(base);
-  const figures = `API ${Math.round(apiTput).toLocaleString("en")} req/s, p50 ${fmt(p(api, "p50Ms"), 2)} ms, p99 ${fmt(p(api, "p99Ms"), 2)} ms; baseline ${Math.round(baseTput).toLocaleString("en")} req/s, p50 ${fmt(p(base, "p50Ms"), 2)} ms, p99 ${fmt(p(base, "p99Ms"), 2)} ms; statuses ${statuses}; ${errors} errors`;
+  const figures = `API ${Math.round(apiTput).toLocaleString("en")} req/s, p50 ${fmt(p(api, "p50Ms"), 2)} ms, p99 ${fmt(p(api, "p99Ms"), 2)} ms; baseline ${Math.round(baseTput).toLocaleString("en")} req/s, p50 ${fmt(p(base, "p50Ms"), 2)} ms, p99 ${fmt(p(base, "p99Ms"), 2)} ms; statuses ${statuses}; ${errors} errors; ${unanswered} still unanswered 10 s after the window`;
   if (scenario.mode === "max") {
     const share = apiTput / baseTput;
     const target = scenario.method === "GET" ? `; target ≥ 0.5× baseline: ${share >= 0.5 ? "met" : "MISSED"}` : "";
