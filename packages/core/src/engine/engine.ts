@@ -24,6 +24,7 @@ import { type IdGenerator, randomIds } from "./ids.js";
 import type { Notifier } from "./notifier.js";
 import { organisationUseCases } from "./organisation.js";
 import { type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
+import { reportUseCases } from "./reports.js";
 import { rosterUseCases } from "./roster.js";
 import { runUseCase } from "./runner.js";
 import { studentUseCases, studentUseCasesFor } from "./students.js";
@@ -48,6 +49,7 @@ export const engineAreas = {
   conduct: conductUseCases,
   support: supportUseCases,
   feedback: feedbackUseCases,
+  reports: reportUseCases,
 } as const;
 
 /** The use case areas of an engine, by name. */

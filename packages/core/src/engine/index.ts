@@ -19,6 +19,7 @@ export * from "./notifier.js";
 export * from "./organisation.js";
 export * from "./plugins.js";
 export * from "./records.js";
+export * from "./reports.js";
 export * from "./roster.js";
 export * from "./runner.js";
 export * from "./students.js";

@@ -3,7 +3,7 @@ import type { LocalizedText } from "../i18n.js";
 import type { Actor, actorSchema } from "../policy/actor.js";
 import type { Action, PolicyTarget } from "../policy/policy.js";
 import type { BlobStore } from "../storage/blob-store.js";
-import type { Storage, StorageTx } from "../storage/port.js";
+import type { Storage, StorageReports, StorageTx } from "../storage/port.js";
 import type { EngineConfig } from "./config.js";
 import type { EngineEvents, EngineEventTopic } from "./events.js";
 import type { IdGenerator } from "./ids.js";
@@ -106,6 +106,12 @@ export interface UseCaseDefinition<I extends z.ZodType = z.ZodType, O extends z.
   resolveTarget(ctx: ResolveContext, input: z.output<I>): Promise<UseCaseTarget<D> | undefined>;
   /** Does the work inside the transaction, after authorization. */
   run(ctx: UseCaseContext<D>, input: z.output<I>): Promise<z.output<O>>;
+  /**
+   * For aggregate reads only: completes `run`'s output after the transaction has committed,
+   * with the database's reports (GROUP BY in SQL). Reports open their own read transaction,
+   * which must not nest inside the call's (SQLite and the memory adapter serialise them).
+   */
+  finish?(reports: StorageReports, output: z.output<O>, input: z.output<I>): Promise<z.output<O>>;
 }
 
 /** Any use case definition. */

@@ -188,7 +188,8 @@ export const policyMatrix = {
   ),
   "reports.coverage": entry(
     aggregates,
-    { access: "aggregate" },
+    // Logged like sensitive reads: who looked at which school's figures, and how grouped.
+    { access: "aggregate", audit: "always" },
     { "zh-CN": "查看覆盖率统计（小组脱敏）", en: "Coverage statistics (small groups suppressed)" },
   ),
 } as const satisfies Record<string, PolicyEntry>;
