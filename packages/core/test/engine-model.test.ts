@@ -7,6 +7,7 @@ import {
   addDays,
   ageOn,
   createEngine,
+  definePlugin,
   type Engine,
   type FixedClock,
   fixedClock,
@@ -23,7 +24,18 @@ import { actors, type EngineHarness, type RoleName, seedWorld } from "./engine-s
 const hmacKey = "model-audit-key-0123456789";
 const purpose = { purpose: "模型测试" };
 const start = "2026-10-08T09:00:00+08:00";
-const categories = ["economic_hardship", "learning_difficulty", "disability", "family_crisis"] as const;
+// One plugin category among them: it must behave like the seven end to end.
+const categories = [
+  "economic_hardship",
+  "learning_difficulty",
+  "disability",
+  "family_crisis",
+  "boarding_left_behind",
+] as const;
+const extras = definePlugin({
+  id: "model-extras",
+  categories: [{ key: "boarding_left_behind", label: { "zh-CN": "寄宿留守儿童", en: "Boarding left-behind child" } }],
+});
 
 /** Students the commands aim at: the seeded one, a pool the roster brings and goes, and two never reachable. */
 const pool = { "p-1": "2014-05-01", "p-2": "2008-01-01", "p-3": "2013-12-31" } as const;
@@ -60,6 +72,8 @@ interface Model {
   flags: Map<string, ModelFlag>;
   /** Consents in the order recorded (the last one of a student decides the consent gate). */
   consents: Map<string, ModelConsent>;
+  /** Classes the model added through organisation.sync, by id: the name variant stored. */
+  classes: Map<string, number>;
   /** Every flag and consent id ever returned, for commands to aim at (deleted ones included). */
   flagIds: string[];
   consentIds: string[];
@@ -230,7 +244,11 @@ const importRoster = fc
 function flagCommand(role: RoleName, studentId: string, category: (typeof categories)[number]): Command {
   return new Command(`flag(${role}, ${studentId}, ${category})`, async (model, real) => {
     const got = await outcome(
-      real.engine.students.flagCategory(actors[role] as never, { studentId, category, evidence: "模型证据" }),
+      real.engine.students.flagCategory(actors[role] as never, {
+        studentId,
+        category: category as "disability",
+        evidence: "模型证据",
+      }),
     );
     const expected = !reaches(model, "flag", role, studentId) ? "not_found" : (consentGate(model, studentId) ?? "ok");
     expect(got.code).toBe(expected);
@@ -382,6 +400,34 @@ const advanceCommand = (days: number) =>
   });
 const advance = fc.constantFrom(1, 7, 31, 1200).map(advanceCommand);
 
+function syncClassCommand(role: RoleName, id: string, variant: number): Command {
+  return new Command(`organisation.sync(${role}, ${id}, v${variant})`, async (model, real) => {
+    const schoolClass = { id, schoolId: "sch-1", grade: 8, name: `八(${variant + 1})班`, schoolYear: 2026 };
+    const got = await outcome(real.engine.organisation.sync(actors[role] as never, { classes: [schoolClass] }));
+    if (role !== "school_admin") {
+      expect(got.code).toBe("forbidden");
+      return;
+    }
+    expect(got.code).toBe("ok");
+    const before = model.classes.get(id);
+    const zero = { cities: 0, counties: 0, schools: 0, classes: 0 };
+    const one = { ...zero, classes: 1 };
+    expect("value" in got && got.value).toEqual({
+      added: before === undefined ? one : zero,
+      updated: before !== undefined && before !== variant ? one : zero,
+      unchanged: before === variant ? one : zero,
+    });
+    model.classes.set(id, variant);
+  });
+}
+const syncClass = fc
+  .tuple(
+    fc.constantFrom<RoleName>("school_admin", "principal"),
+    fc.constantFrom("c-m1", "c-m2"),
+    fc.integer({ min: 0, max: 1 }),
+  )
+  .map(([role, id, variant]) => syncClassCommand(role, id, variant));
+
 const commands = fc.commands(
   [
     importRoster,
@@ -394,6 +440,7 @@ const commands = fc.commands(
     erase,
     purgeDue,
     advance,
+    syncClass,
   ],
   { maxCommands: 30 },
 );
@@ -422,6 +469,7 @@ function runModel(name: string, factory: () => Promise<EngineHarness>, defaultRu
         clock,
         ids: paddedIds(),
         config: { audit: { hmacKey } },
+        plugins: [extras],
       });
       const own = (await harness.storage.students.get("s-own"))?.record;
       if (!own) throw new Error("seed is missing s-own");
@@ -433,6 +481,7 @@ function runModel(name: string, factory: () => Promise<EngineHarness>, defaultRu
         erased: new Set(),
         flags: new Map(),
         consents: new Map(),
+        classes: new Map(),
         flagIds: [],
         consentIds: [],
       };
