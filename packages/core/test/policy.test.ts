@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   type Actor,
   actorSchema,
@@ -13,6 +12,7 @@ import {
   safeParseInput,
   toStudentSummary,
 } from "@homevisit/core";
+import { describe, expect, it } from "vitest";
 
 const base = { cityId: "lishui", countyId: "liandu", schoolId: "s-01" };
 function actorWith(role: Role): Actor {
@@ -24,7 +24,14 @@ const relations: Record<string, PolicyTarget> = {
   mentee: { ...base, mentor: true },
   own: { ...base, own: true },
   unrelatedSameSchool: { ...base },
-  otherSchool: { cityId: "lishui", countyId: "liandu", schoolId: "s-02", assigned: true, classTeacher: true, mentor: true },
+  otherSchool: {
+    cityId: "lishui",
+    countyId: "liandu",
+    schoolId: "s-02",
+    assigned: true,
+    classTeacher: true,
+    mentor: true,
+  },
   otherCounty: { cityId: "lishui", countyId: "qingtian", schoolId: "s-99" },
 };
 

@@ -12,8 +12,8 @@ import { organisationSyncErrors } from "./organisation-sync.js";
 import { restErrors } from "./rest.js";
 import { scheduleErrors } from "./schedule.js";
 import { storageErrors } from "./storage.js";
-import { visitPlanErrors } from "./visit-plan.js";
 import { visitErrors } from "./visit.js";
+import { visitPlanErrors } from "./visit-plan.js";
 
 /**
  * Every error code of homevisit with its status and messages. Areas declare their codes with

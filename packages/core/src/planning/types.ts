@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { priorityCategorySchema } from "../categories.js";
+import type { priorityCategorySchema } from "../categories.js";
 import type { LocalizedText } from "../i18n.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../primitives.js";
 
@@ -23,7 +23,10 @@ export const termSchema = z.strictObject({
   start: isoDateSchema,
   end: isoDateSchema,
   /** Campaign periods of this term: concentrated visiting; routine visits fall outside them. */
-  campaigns: z.array(dateWindowSchema.extend({ name: z.string().max(100).optional() })).max(10).default([]),
+  campaigns: z
+    .array(dateWindowSchema.extend({ name: z.string().max(100).optional() }))
+    .max(10)
+    .default([]),
 });
 /** A school term. */
 export type Term = z.infer<typeof termSchema>;
