@@ -75,7 +75,7 @@ export function writeReport(file: string, sections: readonly BenchSection[]): vo
     "shown beside a baseline measured in the same run; compare ratios, not absolute times,",
     "across machines.",
     "",
-    `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Run: ${new Date().toISOString()}.`,
+    `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
     "",
   ];
   for (const section of sections) {
