@@ -71,7 +71,7 @@ export function gradesOf(kind: SchoolKind): Grade[] {
 
 /**
  * The grades at which students usually join a school of a kind: its first grade. A school
- * may list more in {@link School.entryGrades} (a nine-year school that also takes grade 7).
+ * may list more in `School.entryGrades` (a nine-year school that also takes grade 7).
  *
  * @example
  * ```ts

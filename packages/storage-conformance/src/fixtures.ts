@@ -32,12 +32,26 @@ export const fixtureTenants = {
 /** The schools records cycle through, with their tenant keys. */
 export const fixtureSchools = fixtureTenants.schools;
 
-/** The school record `i` belongs to. */
+/**
+ * The school record `i` belongs to.
+ *
+ * @example
+ * ```ts
+ * schoolOf(0).id; // the first fixture school
+ * ```
+ */
 export function schoolOf(i: number): (typeof fixtureSchools)[number] {
   return fixtureSchools[i % fixtureSchools.length] as (typeof fixtureSchools)[number];
 }
 
-/** One base student per school: the parent of category flags in the suites. */
+/**
+ * One base student per school: the parent of category flags in the suites.
+ *
+ * @example
+ * ```ts
+ * baseStudentId(0); // "stu-base-<first fixture school>"
+ * ```
+ */
 export function baseStudentId(i: number): string {
   return `stu-base-${schoolOf(i).id}`;
 }
@@ -448,7 +462,14 @@ export function change<N extends StoredEntityName>(entity: N, record: EntityInpu
   return r as EntityInput<N>;
 }
 
-/** An invalid input for each entity (a required field emptied). */
+/**
+ * An invalid input for each entity (a required field emptied).
+ *
+ * @example
+ * ```ts
+ * await expect(storage.students.create(invalid("students", makers.students(0)) as never)).rejects.toThrow();
+ * ```
+ */
 export function invalid<N extends StoredEntityName>(entity: N, record: EntityInput<N>): unknown {
   const r = { ...(record as Record<string, unknown>) };
   // Storage accepts any well-formed category key (plugin categories); a malformed one is invalid.

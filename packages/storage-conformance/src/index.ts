@@ -118,7 +118,14 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
   expect(caught.code).toBe(code);
 }
 
-/** Creates the fixture tenants and one base student per school. */
+/**
+ * Creates the fixture tenants and one base student per school.
+ *
+ * @example
+ * ```ts
+ * await seedTenants(storage); // cities, counties, schools and stu-base-<school> rows
+ * ```
+ */
 export async function seedTenants(storage: Storage): Promise<void> {
   await storage.transaction(async (tx) => {
     await tx.cities.createMany(fixtureTenants.cities);

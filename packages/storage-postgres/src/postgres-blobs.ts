@@ -9,7 +9,7 @@ export type PostgresBlobStore = BlobStore & { raw(id: string): Promise<Uint8Arra
 /**
  * A blob store in the PostgreSQL database itself (table `hv_blobs`, `bytea`, created by the
  * migrations): photos commit and back up with the records. Fine for a county's diary photos;
- * a city bureau with terabytes puts them in object storage behind its own {@link BlobStore}.
+ * a city bureau with terabytes puts them in object storage behind its own `BlobStore` port.
  *
  * @example
  * ```ts

@@ -116,7 +116,14 @@ const unavailableCodes = new Set([
 // after they passed through a repository.
 const retryable = new WeakSet<object>();
 
-/** Whether an error is one after which the transaction should be run again. */
+/**
+ * Whether an error is one after which the transaction should be run again.
+ *
+ * @example
+ * ```ts
+ * if (isRetryable(error)) await runAgain(); // serialisation failures, deadlocks, lost races
+ * ```
+ */
 export function isRetryable(error: unknown): boolean {
   return typeof error === "object" && error !== null && retryable.has(error);
 }

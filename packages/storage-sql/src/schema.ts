@@ -86,6 +86,11 @@ const tablesByVersion: Record<number, readonly string[]> = {
 /**
  * Checks that every stored entity has a table whose columns match its indexes, so a new entity
  * or index in core without a migration fails loudly at start-up, not with a wrong answer.
+ *
+ * @example
+ * ```ts
+ * checkEntityTables(); // throws, naming schema.ts, when an entity has no table
+ * ```
  */
 export function checkEntityTables(): void {
   for (const entity of storedEntityNames) {

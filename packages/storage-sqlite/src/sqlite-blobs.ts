@@ -5,7 +5,7 @@ import type { SqlStorageDriver } from "@homevisit/storage-sql";
 /**
  * A blob store in the SQLite database itself (table `hv_blobs`, created by the migrations):
  * one file to back up, and puts that commit atomically. Suits one school's photos; a bureau
- * puts blobs in object storage behind its own {@link BlobStore}.
+ * puts blobs in object storage behind its own `BlobStore` port.
  *
  * @example
  * ```ts

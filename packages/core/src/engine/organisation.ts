@@ -16,9 +16,15 @@ import { canonicalJson } from "../storage/audit-chain.js";
 import type { StorageTx } from "../storage/port.js";
 import { defineUseCase, type UseCaseContext } from "./use-case.js";
 
-const counts = z.strictObject({ cities: z.int(), counties: z.int(), schools: z.int(), classes: z.int() });
+/** Rows per level: cities, counties, schools, classes. */
+export const organisationCountsSchema = z.strictObject({
+  cities: z.int(),
+  counties: z.int(),
+  schools: z.int(),
+  classes: z.int(),
+});
 /** How many rows of each kind a sync added, updated or left alone. */
-export type OrganisationCounts = z.infer<typeof counts>;
+export type OrganisationCounts = z.infer<typeof organisationCountsSchema>;
 
 /** What `organisation.sync` takes: the host's current rows, any subset, parents before children or not. */
 export const organisationSyncInputSchema = z.strictObject({
@@ -31,9 +37,9 @@ export const organisationSyncInputSchema = z.strictObject({
 
 /** What `organisation.sync` answers. */
 export const organisationSyncOutputSchema = z.strictObject({
-  added: counts,
-  updated: counts,
-  unchanged: counts,
+  added: organisationCountsSchema,
+  updated: organisationCountsSchema,
+  unchanged: organisationCountsSchema,
 });
 
 type Kind = "cities" | "counties" | "schools" | "classes";

@@ -67,12 +67,13 @@ const coverageInput = z
   })
   .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
 
-type Scope = { schoolId: string } | { countyId: string } | { cityId: string };
+/** Where a coverage report looks: a school, a county or a city. */
+export type ReportScope = { schoolId: string } | { countyId: string } | { cityId: string };
 
 async function coverageTarget(
   ctx: ResolveContext,
   input: z.output<typeof coverageInput>,
-): Promise<UseCaseTarget<Scope> | undefined> {
+): Promise<UseCaseTarget<ReportScope> | undefined> {
   if (input.schoolId !== undefined) {
     const school = await ctx.tx.schools.get(input.schoolId);
     if (!school) return undefined;
@@ -98,7 +99,7 @@ async function coverageTarget(
   const policy: PolicyTarget = { cityId: actor.cityId };
   if (actor.countyId !== undefined) policy.countyId = actor.countyId;
   if (actor.schoolId !== undefined) policy.schoolId = actor.schoolId;
-  const data: Scope =
+  const data: ReportScope =
     actor.schoolId !== undefined
       ? { schoolId: actor.schoolId }
       : actor.countyId !== undefined

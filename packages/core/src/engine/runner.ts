@@ -57,7 +57,14 @@ export interface RunnerDeps {
 const purposeSchema = shortTextSchema.min(1);
 const idempotencyKeySchema = z.string().min(1).max(255);
 
-/** The audit action name of a use case: `students.flagCategory` → `students.flag_category`. */
+/**
+ * The audit action name of a use case: `students.flagCategory` → `students.flag_category`.
+ *
+ * @example
+ * ```ts
+ * auditActionName("students.flagCategory"); // "students.flag_category"
+ * ```
+ */
 export function auditActionName(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

@@ -115,12 +115,27 @@ export async function schoolTarget(ctx: ResolveContext) {
   return { policy, entity: "schools", ...(schoolId === undefined ? {} : { entityId: schoolId }), data: stored };
 }
 
-/** The audit chain a target's rows join: its school, else its county, else its city. */
+/**
+ * The audit chain a target's rows join: its school, else its county, else its city.
+ *
+ * @example
+ * ```ts
+ * chainOf({ cityId: "lishui", countyId: "liandu", schoolId: "sch-1" }); // "sch-1"
+ * chainOf({ cityId: "lishui" }); // "lishui"
+ * ```
+ */
 export function chainOf(target: PolicyTarget): string {
   return target.schoolId ?? target.countyId ?? target.cityId;
 }
 
-/** The audit chain of an actor's own tenant, for denials. */
+/**
+ * The audit chain of an actor's own tenant, for denials.
+ *
+ * @example
+ * ```ts
+ * actorChain({ id: "b-1", roles: ["county_bureau"], cityId: "lishui", countyId: "liandu" }); // "liandu"
+ * ```
+ */
 export function actorChain(actor: Actor): string {
   return actor.schoolId ?? actor.countyId ?? actor.cityId;
 }

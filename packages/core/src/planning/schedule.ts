@@ -115,7 +115,7 @@ export interface SchedulePlan {
 /** A student as the scheduler needs it: where the home is and when the family is free. */
 export type ScheduleStudent = Pick<Student, "id" | "address"> & { availability?: Student["availability"] };
 
-/** What kind of day a date is, as {@link "./calendar/holidays.js".dayType} answers. */
+/** What kind of day a date is, as {@link dayType} answers. */
 export type DayTypeFunction = (date: IsoDate) => DayType;
 
 /** What {@link scheduleVisits} reads. */

@@ -45,17 +45,38 @@ export function prepareRecord<N extends StoredEntityName>(entity: N, input: Enti
   return { id: (record as { id: string }).id, record, indexes: entityIndexes(entity, record), tenant };
 }
 
-/** The `not_found` error for an entity. */
+/**
+ * The `not_found` error for an entity.
+ *
+ * @example
+ * ```ts
+ * throw notFoundError("students"); // HomevisitError { code: "not_found", status: 404 }
+ * ```
+ */
 export function notFoundError(entity: StoredEntityName): HomevisitError {
   return new HomevisitError("not_found", { params: { entity: storedEntities[entity].name } });
 }
 
-/** The `conflict` error for an id that exists. */
+/**
+ * The `conflict` error for an id that exists.
+ *
+ * @example
+ * ```ts
+ * throw duplicateError("students"); // HomevisitError { code: "conflict", path: ["id"] }
+ * ```
+ */
 export function duplicateError(entity: StoredEntityName): HomevisitError {
   return new HomevisitError("conflict", { params: { entity: storedEntities[entity].name }, path: ["id"] });
 }
 
-/** The `version_conflict` error for a stale write. */
+/**
+ * The `version_conflict` error for a stale write.
+ *
+ * @example
+ * ```ts
+ * throw staleError(3, 4); // HomevisitError { code: "version_conflict", status: 412 }
+ * ```
+ */
 export function staleError(expected: number, actual: number): HomevisitError {
   return new HomevisitError("version_conflict", { params: { expected, actual }, path: ["version"] });
 }

@@ -80,12 +80,27 @@ export function enrolmentFacts(student: Student, tenant: TenantKeys): CoverageEn
     }));
 }
 
-/** The coverage fact of a category flag. */
+/**
+ * The coverage fact of a category flag.
+ *
+ * @example
+ * ```ts
+ * flagFact(flag); // { studentId: "s-1", category: "disability", from: "2026-09-01", until: null }
+ * ```
+ */
 export function flagFact(flag: StoredCategoryFlag): CoverageFlagFact {
   return { studentId: flag.studentId, category: flag.category, from: flag.validFrom, until: flagEnd(flag) ?? null };
 }
 
-/** The coverage fact of a stored visit record; `undefined` for a draft without a date. */
+/**
+ * The coverage fact of a stored visit record; `undefined` for a draft without a date.
+ *
+ * @example
+ * ```ts
+ * visitFact(record, { cityId: "lishui", countyId: "liandu", schoolId: "sch-1" });
+ * // { schoolId: "sch-1", studentId: "s-1", teacherId: "t-1", channel: "in_home", date: "2026-10-12", completed: true, … }
+ * ```
+ */
 export function visitFact(visit: VisitRecordDraft, tenant: TenantKeys): CoverageVisitFact | undefined {
   const date = visitDate(visit);
   if (date === null) return undefined;

@@ -68,6 +68,11 @@ function defineEntity<S extends z.ZodType, I extends string = never>(
 /**
  * The enrolment of a student at the student's own school that defines the current class:
  * the open one, else the latest. `undefined` when the student never enrolled there.
+ *
+ * @example
+ * ```ts
+ * schoolEnrolment(student)?.classId; // "c-7-3"
+ * ```
  */
 export function schoolEnrolment(student: Pick<Student, "schoolId" | "enrolments">) {
   const atSchool = student.enrolments
@@ -91,6 +96,12 @@ export function shanghaiDate(instant: string): string {
 /**
  * The day a visit took place: the arrival, else the submission, in China Standard Time;
  * `null` for a draft with neither.
+ *
+ * @example
+ * ```ts
+ * visitDate({ arrivedAt: "2026-10-12T11:30:00Z" }); // "2026-10-12"
+ * visitDate({}); // null
+ * ```
  */
 export function visitDate(visit: Pick<VisitRecordDraft, "arrivedAt" | "submittedAt">): string | null {
   const at = visit.arrivedAt ?? visit.submittedAt;
@@ -322,7 +333,14 @@ export function entityIndexes<N extends StoredEntityName>(
   return out;
 }
 
-/** The names of the indexed columns of an entity. */
+/**
+ * The names of the indexed columns of an entity.
+ *
+ * @example
+ * ```ts
+ * entityIndexNames("classes"); // ["grade", "schoolYear", "classTeacherId"]
+ * ```
+ */
 export function entityIndexNames(entity: StoredEntityName): string[] {
   return Object.keys(storedEntities[entity].indexes);
 }

@@ -122,6 +122,11 @@ export function departStudent(student: Student, asOf: string): Student | undefin
 /**
  * A teacher marked as departed: `leftOn` the day before the roster's date. `undefined` when
  * the teacher had already left.
+ *
+ * @example
+ * ```ts
+ * departTeacher(teacher, "2027-02-20")?.leftOn; // "2027-02-19"
+ * ```
  */
 export function departTeacher(teacher: Teacher, asOf: string): Teacher | undefined {
   if (teacher.leftOn !== undefined) return undefined;
