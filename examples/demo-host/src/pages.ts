@@ -154,7 +154,13 @@ async function main() {
   }
   reports.sort((a, b) => (a.op.operationId === "reports.coverage" ? -1 : 0) - (b.op.operationId === "reports.coverage" ? -1 : 0));
   const report = reports.find((r) => !/[{]/.test(r.path));
-  if (report) out.push(render(await call("汇总报表 · " + (report.op.summary || report.op.operationId), report.path)));
+  // Coverage needs a period and a grouping: this school year so far, by school.
+  const now = new Date();
+  const year = now.getMonth() >= 8 ? now.getFullYear() : now.getFullYear() - 1;
+  const query = report && report.op.operationId === "reports.coverage"
+    ? "?from=" + year + "-09-01&to=" + (year + 1) + "-08-31&groupBy=school"
+    : "";
+  if (report) out.push(render(await call("汇总报表 · " + (report.op.summary || report.op.operationId), report.path + query)));
   else out.push('<div class="call"><p>此版本的 API 尚无汇总报表接口。This API version has no aggregate report route yet.</p></div>');
   calls.innerHTML = out.join("");
 }

@@ -103,13 +103,19 @@ describe("demo host", () => {
     expect([403, 404]).toContain(list.status);
   });
 
-  // The coverage report is the bureau's view; until the engine has a reports area this is skipped.
+  // The coverage report is the bureau's view.
   const coverage = useCaseRegistry(engineAreas).find((u) => u.name === "reports.coverage");
   it.runIf(coverage !== undefined)("the county bureau gets the coverage report (aggregates)", async () => {
     const path = coverage?.http.path ?? "";
     expect(path).not.toContain("{");
-    const report = await api(await signIn("county_bureau"), path);
+    const report = await api(await signIn("county_bureau"), `${path}?from=2026-09-01&to=2027-08-31&groupBy=school`);
     expect(report.status).toBe(200);
+    const body = report.body as { scope: unknown; rows: { key: string; suppressed: boolean }[] };
+    // The bureau's own county, by school; no child's record in sight.
+    expect(body.rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toMatch(/"name"|"phone"/);
+    // Without a period the API answers with a validation problem, not a crash.
+    expect((await api(await signIn("county_bureau"), path)).status).toBe(422);
   });
 
   it("serves the OpenAPI document and an HTML reference rendered from it", async () => {
