@@ -91,9 +91,9 @@ describe("HomevisitError", () => {
     expect(error.name).toBe("HomevisitError");
     expect(error.code).toBe("not_found");
     expect(error.status).toBe(404);
-    expect(error.message).toBe("找不到student");
+    expect(error.message).toBe("找不到学生");
     expect(error.messageIn("en")).toBe("The student was not found");
-    expect(error.messages).toEqual({ "zh-CN": "找不到student", en: "The student was not found" });
+    expect(error.messages).toEqual({ "zh-CN": "找不到学生", en: "The student was not found" });
     expect(error.path).toEqual(["studentId"]);
     expect(error.issues).toEqual([]);
   });

@@ -48,7 +48,7 @@ describe("routes and responses", () => {
       type: "urn:homevisit:problem:not_found",
       title: "未找到",
       status: 404,
-      detail: "找不到student",
+      detail: "找不到学生",
       code: "not_found",
       path: [],
       issues: [],

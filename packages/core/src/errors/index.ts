@@ -3,6 +3,7 @@ export { defineErrors, type ErrorDefinition } from "./define.js";
 export {
   type ErrorIssue,
   type ErrorPath,
+  entityNamesZh,
   HomevisitError,
   type HomevisitErrorJSON,
   type HomevisitErrorOptions,
