@@ -174,7 +174,11 @@ export function verifyAuditChain(
   for (const raw of rows) {
     index++;
     const parsed = auditRecordSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, count: rows.length, seq: index, problem: "invalid_row" };
+    // A row the schema would normalise (a trailing space added to a trimmed field) was edited:
+    // it must be stored exactly as its own parse, or the edit would hash away unseen.
+    if (!parsed.success || canonicalJson(parsed.data) !== canonicalJson(raw)) {
+      return { ok: false, count: rows.length, seq: index, problem: "invalid_row" };
+    }
     const row = parsed.data;
     const fail = (problem: AuditChainProblem): AuditVerification => ({
       ok: false,
