@@ -1,7 +1,7 @@
 import { HomevisitError } from "@homevisit/core";
-import type { SqlStorageDriver } from "@homevisit/storage-sql";
+import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, type SqliteDatabase, SqliteDialect, sql } from "kysely";
 
 /** Options of the SQLite driver. */
 export interface SqliteDriverOptions {
@@ -32,12 +32,62 @@ export function isSqliteBusy(error: unknown): boolean {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Taken when the module loads, so that a host's test with fake timers (which replace the global
+ * `setImmediate` later) cannot stall the transaction queue.
+ */
+const schedule: (callback: () => void) => void = globalThis.setImmediate;
+
+/** Most transactions that share one COMMIT: bounds the wait of the last one in a group. */
+const maxGroupSize = 64;
+
+/** A transaction waiting for the connection. */
+interface PendingTransaction {
+  fn: (conn: Db) => Promise<unknown>;
+  readOnly: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Whether it already ran once in a group that SQLite rolled back as a whole. */
+  retried: boolean;
+}
+
+/** Most prepared statements kept per database: the shared layer's queries fit many times over. */
+const statementCacheSize = 500;
+
+/**
+ * The database as Kysely's SQLite dialect sees it, with prepared statements kept by SQL text:
+ * Kysely prepares every query anew, and preparing costs more than running the small queries a
+ * request makes. Kysely never iterates (streams) here, so a cached statement is never busy when
+ * it is reused.
+ */
+function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(source) {
+      let statement = statements.get(source);
+      if (statement === undefined) {
+        statement = database.prepare(source);
+        if (statements.size >= statementCacheSize) {
+          // Oldest first: a Map keeps insertion order.
+          statements.delete(statements.keys().next().value as string);
+        }
+        statements.set(source, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+/**
  * The SQLite side of the shared SQL layer. One connection per database file: Kysely's SQLite
  * driver hands it to one transaction at a time, so writers in this process are serial; writers
  * in other processes are kept out by `BEGIN IMMEDIATE` (the write lock is taken at the start,
  * so a transaction never fails half-way on a lock) and waited for with `busy_timeout` plus a
  * retry loop, so `SQLITE_BUSY` never reaches a caller — after `maxBusyWaitMs` it becomes
  * `storage_busy`.
+ *
+ * Transactions that queue up while the connection is busy share one COMMIT (group commit, each
+ * in its own savepoint), so concurrent requests pay for one WAL sync instead of one each.
  *
  * @example
  * ```ts
@@ -50,7 +100,7 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
   const maxBusyWaitMs = options.maxBusyWaitMs ?? 60_000;
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   // biome-ignore lint/suspicious/noExplicitAny: dynamic schema
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
   const statements = new Map<string, BetterSqlite3.Statement>();
 
   async function withBusyRetry<T>(attempt: () => Promise<T>): Promise<T> {
@@ -66,28 +116,97 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     }
   }
 
+  /** Transactions waiting for the connection, in arrival order. */
+  const queue: PendingTransaction[] = [];
+  let pumping = false;
+
+  /**
+   * Group commit: the transactions queued while the connection was busy run as savepoints of one
+   * SQLite transaction, and one COMMIT (one WAL sync) acknowledges them all. Each is still atomic
+   * on its own — a failing one is rolled back to its savepoint and only it is rejected — and
+   * none is acknowledged before the COMMIT that makes it durable.
+   */
+  async function runBatch(conn: Db, batch: PendingTransaction[], readOnly: boolean): Promise<void> {
+    await withBusyRetry(() => sql.raw(readOnly ? "BEGIN" : "BEGIN IMMEDIATE").execute(conn));
+    const single = batch.length === 1;
+    const done: { item: PendingTransaction; value: unknown }[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i] as PendingTransaction;
+      if (!single) await sql.raw("SAVEPOINT hv_group_item").execute(conn);
+      try {
+        const value = await item.fn(conn);
+        if (!single) await sql.raw("RELEASE hv_group_item").execute(conn);
+        done.push({ item, value });
+      } catch (error) {
+        item.reject(isSqliteBusy(error) ? new HomevisitError("storage_busy", { cause: error }) : error);
+        if (!database.inTransaction) {
+          // SQLite rolled the whole transaction back itself (I/O error, disk full…): the items
+          // already run are undone too, so run them again in a new transaction.
+          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)]);
+          return;
+        }
+        if (single) await sql.raw("ROLLBACK").execute(conn);
+        else {
+          await sql.raw("ROLLBACK TO hv_group_item").execute(conn);
+          await sql.raw("RELEASE hv_group_item").execute(conn);
+        }
+      }
+    }
+    if (!database.inTransaction) return;
+    try {
+      await withBusyRetry(() => sql.raw("COMMIT").execute(conn));
+    } catch (error) {
+      if (database.inTransaction) await sql.raw("ROLLBACK").execute(conn);
+      for (const { item } of done) item.reject(error);
+      return;
+    }
+    for (const { item, value } of done) item.resolve(value);
+  }
+
+  /** Puts items back at the head of the queue, once: a second failure rejects them. */
+  function requeue(items: PendingTransaction[]): void {
+    const again: PendingTransaction[] = [];
+    for (const item of items) {
+      if (item.retried) item.reject(new HomevisitError("storage_busy"));
+      else again.push({ ...item, retried: true });
+    }
+    queue.unshift(...again);
+  }
+
+  async function pump(): Promise<void> {
+    try {
+      while (queue.length > 0) {
+        // A read-only head takes the read-only items behind it (a deferred BEGIN, no write
+        // lock); a writer takes every queued item, readers included.
+        const readOnly = (queue[0] as PendingTransaction).readOnly;
+        let size = 0;
+        while (size < queue.length && size < maxGroupSize && (!readOnly || queue[size]?.readOnly)) size++;
+        const batch = queue.splice(0, size);
+        try {
+          await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
+        } catch (error) {
+          // BEGIN failed (busy past maxBusyWaitMs, closed database…): nothing of the batch ran.
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
   return {
     dialect: "sqlite",
     db,
     lockRows: false,
-    transaction(fn, { readOnly }) {
-      return db.connection().execute(async (conn) => {
-        await withBusyRetry(() => sql.raw(readOnly ? "BEGIN" : "BEGIN IMMEDIATE").execute(conn));
-        let result: Awaited<ReturnType<typeof fn>>;
-        try {
-          result = await fn(conn);
-        } catch (error) {
-          if (database.inTransaction) await sql.raw("ROLLBACK").execute(conn);
-          if (isSqliteBusy(error)) throw new HomevisitError("storage_busy", { cause: error });
-          throw error;
+    transaction<T>(fn: (conn: Db) => Promise<T>, { readOnly }: { readOnly: boolean }): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, readOnly, resolve: resolve as (value: unknown) => void, reject, retried: false });
+        if (!pumping) {
+          pumping = true;
+          // One macrotask of delay lets the requests already read from the sockets queue their
+          // transactions behind this one, so that they share its COMMIT.
+          schedule(() => void pump());
         }
-        try {
-          await withBusyRetry(() => sql.raw("COMMIT").execute(conn));
-        } catch (error) {
-          if (database.inTransaction) await sql.raw("ROLLBACK").execute(conn);
-          throw error;
-        }
-        return result;
       });
     },
     async insertRows(_conn, table, columns, rows) {
