@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { isHomevisitError, type Student } from "@homevisit/core";
+import { createHash, createHmac } from "node:crypto";
+import { hmacSha256Hex, isHomevisitError, portableHmacSha256Hex, type Student } from "@homevisit/core";
 import {
   type AuditHead,
   type AuditRecord,
@@ -15,6 +15,7 @@ import {
   normaliseWhere,
   pageSize,
   parseRoster,
+  portableSha256Hex,
   sha256Hex,
   verifyAuditChain,
 } from "@homevisit/core/storage";
@@ -49,8 +50,39 @@ describe("sha256Hex", () => {
   it("matches node:crypto on arbitrary text", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 300 }), (s) => {
-        expect(sha256Hex(s)).toBe(createHash("sha256").update(s, "utf8").digest("hex"));
+        const expected = createHash("sha256").update(s, "utf8").digest("hex");
+        expect(sha256Hex(s)).toBe(expected);
+        // The portable code is what browsers run: it must agree byte for byte.
+        expect(portableSha256Hex(s)).toBe(expected);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("hashes bytes as well as text, across block boundaries", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const expected = createHash("sha256").update(bytes).digest("hex");
+        expect(sha256Hex(bytes)).toBe(expected);
+        expect(portableSha256Hex(bytes)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("hmacSha256Hex", () => {
+  it("matches node:crypto, native and portable, for short and long keys", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 100 }),
+        fc.string({ unit: "binary", maxLength: 200 }),
+        (key, message) => {
+          const expected = createHmac("sha256", key).update(message, "utf8").digest("hex");
+          expect(hmacSha256Hex(key, message)).toBe(expected);
+          expect(portableHmacSha256Hex(key, message)).toBe(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });

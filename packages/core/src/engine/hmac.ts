@@ -1,4 +1,5 @@
-import { sha256Hex } from "../storage/sha256.js";
+import { nativeCrypto } from "../storage/native-crypto.js";
+import { portableSha256Hex } from "../storage/sha256.js";
 
 const encoder = new TextEncoder();
 const blockSize = 64;
@@ -20,7 +21,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * HMAC-SHA256 (RFC 2104) of a text under a key, as 64 lowercase hex digits. The audit log keeps
  * sensitive before/after values only in this form: equal values give equal digests, so an
  * auditor holding the key can check a suspected value, but the log alone reveals nothing.
- * Synchronous and built on core's own SHA-256, so it runs in every runtime.
+ * Synchronous: native `node:crypto` where the runtime offers it, core's portable SHA-256
+ * elsewhere (the same digests).
  *
  * @example
  * ```ts
@@ -29,8 +31,23 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * ```
  */
 export function hmacSha256Hex(key: string, message: string): string {
+  return nativeCrypto
+    ? nativeCrypto.createHmac("sha256", key).update(message).digest("hex")
+    : portableHmacSha256Hex(key, message);
+}
+
+/**
+ * The portable HMAC-SHA256 behind {@link hmacSha256Hex}, on core's own SHA-256: what browsers run.
+ *
+ * @example
+ * ```ts
+ * portableHmacSha256Hex("key", "The quick brown fox jumps over the lazy dog");
+ * // "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+ * ```
+ */
+export function portableHmacSha256Hex(key: string, message: string): string {
   let k: Uint8Array = encoder.encode(key);
-  if (k.length > blockSize) k = hexToBytes(sha256Hex(k));
+  if (k.length > blockSize) k = hexToBytes(portableSha256Hex(k));
   const padded = new Uint8Array(blockSize);
   padded.set(k);
   const inner = new Uint8Array(blockSize);
@@ -39,6 +56,6 @@ export function hmacSha256Hex(key: string, message: string): string {
     inner[i] = (padded[i] as number) ^ 0x36;
     outer[i] = (padded[i] as number) ^ 0x5c;
   }
-  const innerHash = hexToBytes(sha256Hex(concat(inner, encoder.encode(message))));
-  return sha256Hex(concat(outer, innerHash));
+  const innerHash = hexToBytes(portableSha256Hex(concat(inner, encoder.encode(message))));
+  return portableSha256Hex(concat(outer, innerHash));
 }
