@@ -18,7 +18,6 @@ import {
   idempotencyBeginSchema,
   implicitTransactions,
   type JsonValue,
-  type ListWhere,
   type Migrations,
   normaliseWhere,
   notFoundError,
@@ -38,6 +37,7 @@ import {
   verifyAuditChain,
 } from "@homevisit/core/storage";
 import { type Kysely, sql } from "kysely";
+import { selectById, selectWhere } from "./compiled.js";
 import { coverageSql } from "./reports.js";
 import {
   checkEntityTables,
@@ -179,31 +179,6 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
         ...ixColumns.map(([name]) => p.indexes[name] ?? null),
         JSON.stringify(p.record),
       ];
-      const filter = (where: ListWhere<N> | undefined) => {
-        const w = normaliseWhere(entity, where);
-        // biome-ignore lint/suspicious/noExplicitAny: Kysely's dynamic builder
-        return (q: any) => {
-          let out = q;
-          if (w.tenant.cityId !== undefined) out = out.where("city_id", "=", w.tenant.cityId);
-          if (w.tenant.countyId !== undefined) out = out.where("county_id", "=", w.tenant.countyId);
-          if (w.tenant.schoolId !== undefined) out = out.where("school_id", "=", w.tenant.schoolId);
-          if (w.ids) out = w.ids.length === 0 ? out.where(sql`1 = 0`) : out.where("id", "in", [...w.ids]);
-          for (const [name, values] of Object.entries(w.indexes)) {
-            const column = spec.columns[name]?.column as string;
-            const present = values.filter((v) => v !== null);
-            const wantsNull = values.includes(null);
-            // biome-ignore lint/suspicious/noExplicitAny: Kysely's dynamic expression builder
-            out = out.where((eb: any) => {
-              const ors = [];
-              if (present.length > 0) ors.push(eb(column, "in", present));
-              if (wantsNull) ors.push(eb(column, "is", null));
-              return ors.length === 0 ? sql<boolean>`1 = 0` : eb.or(ors);
-            });
-          }
-          return out;
-        };
-      };
-
       const createMany = async (inputs: readonly EntityInput<N>[]) => {
         const prepared = inputs.map((input) => prepareRecord(entity, input));
         const ids = prepared.map((p) => p.id);
@@ -235,7 +210,8 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
 
       return {
         async get(id) {
-          const row = await conn.selectFrom(spec.table).selectAll().where("id", "=", id).executeTakeFirst();
+          const { rows } = await conn.executeQuery<Record<string, unknown>>(selectById(driver.dialect, spec, id));
+          const row = rows[0];
           return row ? toStored(row) : undefined;
         },
         async getMany(ids) {
@@ -297,21 +273,22 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
         async list(query = {}) {
           const limit = pageSize(query.limit);
           const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-          let q = filter(query.where)(conn.selectFrom(spec.table).selectAll());
-          if (after !== undefined) q = q.where("id", ">", after);
-          const rows = (await q
-            .orderBy("id")
-            .limit(limit + 1)
-            .execute()) as Record<string, unknown>[];
+          const { rows } = await conn.executeQuery<Record<string, unknown>>(
+            selectWhere(driver.dialect, spec, normaliseWhere(entity, query.where), {
+              kind: "page",
+              after,
+              limit: limit + 1,
+            }),
+          );
           const items = rows.slice(0, limit).map(toStored);
           const last = items[items.length - 1];
           return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.record.id) } : { items };
         },
         async count(where) {
-          const row = await filter(where)(
-            conn.selectFrom(spec.table).select(sql<number>`count(*)`.as("n")),
-          ).executeTakeFirst();
-          return num(row?.n ?? 0);
+          const { rows } = await conn.executeQuery<{ n: number | string | bigint }>(
+            selectWhere(driver.dialect, spec, normaliseWhere(entity, where), { kind: "count" }),
+          );
+          return num(rows[0]?.n ?? 0);
         },
       };
     };
