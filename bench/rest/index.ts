@@ -87,10 +87,36 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function startServer<T>(args: [ServerKind, ...string[]], children: ChildProcess[]): Promise<T> {
+async function startServer<T>(
+  args: [ServerKind, ...string[]],
+  children: ChildProcess[],
+): Promise<T & { child: ChildProcess }> {
   const child = spawnTs("server.ts", args);
   children.push(child);
-  return lineOf<T>(child, "READY", startTimeoutMs);
+  return { ...(await lineOf<T>(child, "READY", startTimeoutMs)), child };
+}
+
+/**
+ * The server's CPU time so far (user + system, ms): asked by SIGUSR2, answered on its stdout.
+ * CPU per request is steadier than throughput on a machine that is busy with other work.
+ */
+async function serverCpuMs(child: ChildProcess): Promise<number> {
+  const answer = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not report its CPU time")), 10_000);
+    const onData = (chunk: Buffer) => {
+      const line = chunk
+        .toString()
+        .split("\n")
+        .find((l) => l.startsWith("CPU "));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      resolve(Number(line.slice(4)));
+    };
+    child.stdout?.on("data", onData);
+  });
+  child.kill("SIGUSR2");
+  return answer;
 }
 
 async function load(spec: LoadSpec, children: ChildProcess[]): ReturnType<typeof runLoad> {
@@ -213,12 +239,14 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
     const rows: BenchRow[] = [];
     for (const scenario of scenarios) {
       const results: { api: LoadResult[]; base: LoadResult[] } = { api: [], base: [] };
+      const cpu: { api: number[]; base: number[] } = { api: [], base: [] };
       for (let i = 0; i < runs; i++) {
         // Alternate the two servers so drift on a noisy machine hits both alike.
-        for (const [key, origin] of [
-          ["base", baseline.origin],
-          ["api", api.origin],
+        for (const [key, server] of [
+          ["base", baseline],
+          ["api", api],
         ] as const) {
+          const origin = server.origin;
           const spec: LoadSpec = {
             mode: scenario.mode,
             url: `${origin}${scenario.path}`,
@@ -230,10 +258,14 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
             seconds,
             warmupSeconds: i === 0 ? 1 : 0,
           };
-          results[key].push(await load(spec, children));
+          const cpuBefore = await serverCpuMs(server.child);
+          const result = await load(spec, children);
+          const cpuAfter = await serverCpuMs(server.child);
+          results[key].push(result);
+          cpu[key].push(((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.answered));
         }
       }
-      rows.push(rowOf(scenario, results.api, results.base, rate));
+      rows.push(rowOf(scenario, results.api, results.base, rate, { api: median(cpu.api), base: median(cpu.base) }));
     }
     return {
       title: "REST: archive reads and visit-record drafts over loopback",
@@ -246,7 +278,13 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
   }
 }
 
-function rowOf(scenario: Scenario, api: LoadResult[], base: LoadResult[], rate: number): BenchRow {
+function rowOf(
+  scenario: Scenario,
+  api: LoadResult[],
+  base: LoadResult[],
+  rate: number,
+  cpuMicros: { api: number; base: number },
+): BenchRow {
   const tput = (rs: LoadResult[]) => median(rs.map((r) => r.throughput));
   const p = (rs: LoadResult[], key: "p50Ms" | "p99Ms") => median(rs.map((r) => r[key]));
   const all = [...api, ...base];
@@ -256,7 +294,7 @@ function rowOf(scenario: Scenario, api: LoadResult[], base: LoadResult[], rate: 
   const statuses = [...new Set(api.flatMap((r) => Object.keys(r.statuses)))].filter((s) => s !== "timeout").join("/");
   const apiTput = tput(api);
   const baseTput = tput(base);
-  const figures = `API ${Math.round(apiTput).toLocaleString("en")} req/s, p50 ${fmt(p(api, "p50Ms"), 2)} ms, p99 ${fmt(p(api, "p99Ms"), 2)} ms; baseline ${Math.round(baseTput).toLocaleString("en")} req/s, p50 ${fmt(p(base, "p50Ms"), 2)} ms, p99 ${fmt(p(base, "p99Ms"), 2)} ms; statuses ${statuses}; ${errors} errors; ${unanswered} still unanswered 10 s after the window`;
+  const figures = `API ${Math.round(apiTput).toLocaleString("en")} req/s, p50 ${fmt(p(api, "p50Ms"), 2)} ms, p99 ${fmt(p(api, "p99Ms"), 2)} ms; baseline ${Math.round(baseTput).toLocaleString("en")} req/s, p50 ${fmt(p(base, "p50Ms"), 2)} ms, p99 ${fmt(p(base, "p99Ms"), 2)} ms; server CPU per request ${Math.round(cpuMicros.api)} µs (baseline ${Math.round(cpuMicros.base)} µs); statuses ${statuses}; ${errors} errors; ${unanswered} still unanswered 10 s after the window`;
   if (scenario.mode === "max") {
     const share = apiTput / baseTput;
     const target = scenario.method === "GET" ? `; target ≥ 0.5× baseline: ${share >= 0.5 ? "met" : "MISSED"}` : "";

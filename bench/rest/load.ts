@@ -32,6 +32,7 @@ async function run(spec: LoadSpec, seconds: number): Promise<LoadResult> {
   const keyPrefix = randomUUID();
   const latencies = new Float64Array(maxSamples);
   let samples = 0;
+  let answered = 0;
   let sent = 0;
   let inFlight = 0;
   let errors = 0;
@@ -52,6 +53,7 @@ async function run(spec: LoadSpec, seconds: number): Promise<LoadResult> {
     if (spec.idempotencyKeys) headers["Idempotency-Key"] = `bench-${keyPrefix}-${sent}`;
     const done = (key: string, ok: boolean) => {
       inFlight--;
+      answered++;
       const now = performance.now();
       if (due < end) {
         count(key);
@@ -111,6 +113,7 @@ async function run(spec: LoadSpec, seconds: number): Promise<LoadResult> {
   const requests = samples;
   return {
     requests,
+    answered,
     errors: errors + inFlight,
     statuses,
     seconds: Math.min(measured, seconds),
@@ -132,8 +135,9 @@ async function run(spec: LoadSpec, seconds: number): Promise<LoadResult> {
  * ```
  */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  if (spec.warmupSeconds) await run(spec, spec.warmupSeconds);
-  return run(spec, spec.seconds);
+  const warmup = spec.warmupSeconds ? await run(spec, spec.warmupSeconds) : undefined;
+  const result = await run(spec, spec.seconds);
+  return { ...result, answered: result.answered + (warmup?.answered ?? 0) };
 }
 
 if (process.argv[2]) {

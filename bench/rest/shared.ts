@@ -82,6 +82,8 @@ export interface LoadSpec {
 export interface LoadResult {
   /** Completed requests in the measured window. */
   requests: number;
+  /** Every answer received, warm-up and drain included: the divisor of the server's CPU time. */
+  answered: number;
   /** Responses outside 2xx and socket errors in the measured window. */
   errors: number;
   /** Status → count, `error` for socket errors, `timeout` for requests still open at the end. */
