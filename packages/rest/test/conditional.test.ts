@@ -11,7 +11,7 @@ import {
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Served, serve } from "./http.js";
-import { basePath, makeWorld, type World } from "./world.js";
+import { actors, basePath, makeWorld, type World } from "./world.js";
 
 const purpose = { "Homevisit-Purpose": encodeURIComponent("准备家访") };
 const auth = (who: string) => ({ Authorization: `Bearer tok-${who}` });
@@ -224,7 +224,49 @@ describe("the iCalendar feed over HTTP", () => {
     expect(response.headers.get("etag")).not.toBe(icsTag);
   });
 
-  it("answers 401 to a calendar app without the host's login (the host maps its feed URL to an actor)", async () => {
+  it("serves a host's secret feed URL: the host hands getActor the request it built (as the guide shows)", async () => {
+    const feedActors = new WeakMap<Request, unknown>();
+    const host = await makeWorld({ getActor: (request) => feedActors.get(request) ?? null });
+    await host.storage.transaction(async (tx) => {
+      await tx.appointments.create({
+        id: "apt-9",
+        schoolId: "sch-1",
+        studentId: "stu-1-2",
+        teacherId: "t-t1",
+        kind: "universal",
+        channel: { type: "in_home" },
+        status: "proposed",
+        start: "2026-10-21T19:00:00+08:00",
+        durationMinutes: 45,
+      });
+    });
+    const feedRoute = async (incoming: Request): Promise<Response> => {
+      const secret = /^\/feeds\/([\w-]+)\.ics$/.exec(new URL(incoming.url).pathname)?.[1];
+      if (secret !== "s3cret-t1") return new Response(null, { status: 404 });
+      const inm = incoming.headers.get("if-none-match");
+      const request = new Request(new URL(`${basePath}/appointments/calendar.ics`, incoming.url), {
+        headers: inm ? { "If-None-Match": inm } : {},
+      });
+      feedActors.set(request, actors.teacher1);
+      return host.handler(request);
+    };
+    const feeds = await serve(feedRoute);
+    try {
+      const first = await fetch(`${feeds.url}/feeds/s3cret-t1.ics`);
+      expect(first.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+      expect(await first.text()).toContain("UID:apt-9@homevisit");
+      // The clock is fixed here, so the feed (DTSTAMP included) is byte-identical: 304.
+      const again = await fetch(`${feeds.url}/feeds/s3cret-t1.ics`, {
+        headers: { "If-None-Match": first.headers.get("etag") ?? "" },
+      });
+      expect(again.status).toBe(304);
+      expect((await fetch(`${feeds.url}/feeds/guess.ics`)).status).toBe(404);
+    } finally {
+      await feeds.close();
+    }
+  });
+
+  it("answers 401 to a calendar app without the host's login", async () => {
     const response = await get("/appointments/calendar.ics", { Accept: "text/calendar" });
     expect(response.status).toBe(401);
     expect(response.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
