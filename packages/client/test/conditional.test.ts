@@ -41,12 +41,12 @@ const purpose = { purpose: "准备家访" };
 describe("conditional GETs with the client's cache", () => {
   it("revalidates a held read: a 304 returns the held result, parsed afresh", async () => {
     const { client, exchanges } = httpClient(true);
-    const first = await client.students.read({ studentId: "stu-1" }, purpose);
+    const first = await client.students.read({ studentId: "stu-1-1" }, purpose);
     const etag = responseMeta(first)?.etag;
     expect(etag).toMatch(/^"1\.[\w-]{22}"$/);
     first.student.name = "changed by the app";
 
-    const second = await client.students.read({ studentId: "stu-1" }, purpose);
+    const second = await client.students.read({ studentId: "stu-1-1" }, purpose);
     expect(exchanges.map((e) => [e.ifNoneMatch, e.status])).toEqual([
       [null, 200],
       [etag, 304],
@@ -58,13 +58,13 @@ describe("conditional GETs with the client's cache", () => {
 
   it("gets the new body when it changed, even at the same record version, and holds that", async () => {
     const { client, exchanges } = httpClient(true);
-    const before = await client.students.read({ studentId: "stu-2" }, purpose);
+    const before = await client.students.read({ studentId: "stu-1-2" }, purpose);
     expect(before.categories).toEqual([]);
-    await client.students.flagCategory({ studentId: "stu-2", category: "family_crisis", evidence: "父亲重病住院" });
-    const after = await client.students.read({ studentId: "stu-2" }, purpose);
+    await client.students.flagCategory({ studentId: "stu-1-2", category: "family_crisis", evidence: "父亲重病住院" });
+    const after = await client.students.read({ studentId: "stu-1-2" }, purpose);
     expect(after.version).toBe(1);
     expect(after.categories.map((c) => c.category)).toEqual(["family_crisis"]);
-    const again = await client.students.read({ studentId: "stu-2" }, purpose);
+    const again = await client.students.read({ studentId: "stu-1-2" }, purpose);
     expect(again.categories.map((c) => c.category)).toEqual(["family_crisis"]);
     expect(exchanges.map((e) => e.status)).toEqual([200, 201, 200, 304]);
   });
@@ -93,9 +93,9 @@ describe("conditional GETs with the client's cache", () => {
 
   it("holds at most maxEntries results, least recently used out", async () => {
     const { client, exchanges } = httpClient({ maxEntries: 1 });
-    await client.students.read({ studentId: "stu-1" }, purpose);
-    await client.students.read({ studentId: "stu-3" }, purpose);
-    await client.students.read({ studentId: "stu-1" }, purpose); // evicted: no If-None-Match
+    await client.students.read({ studentId: "stu-1-1" }, purpose);
+    await client.students.read({ studentId: "stu-1-3" }, purpose);
+    await client.students.read({ studentId: "stu-1-1" }, purpose); // evicted: no If-None-Match
     expect(exchanges.map((e) => e.status)).toEqual([200, 200, 200]);
     const cache = createResponseCache({ maxEntries: 2 });
     const held = (etag: string) => ({ etag, text: "{}", nextCursor: undefined });
@@ -117,7 +117,7 @@ describe("conditional GETs with the client's cache", () => {
     expect(versionOf('"q2VbX0aPZ2tq1mL8cN3wYg"')).toBeUndefined();
     const { client } = httpClient(true);
     const drafted = await client.records.draft({
-      studentId: "stu-3",
+      studentId: "stu-1-3",
       record: { kind: "universal", term: "2026-2027-1", channel: "phone" },
     });
     const read = await client.records.get({ recordId: drafted.record.id }, purpose);
