@@ -1,8 +1,7 @@
 import { createServer } from "node:http";
+import { basePath, homevisitHandler, listen } from "@homevisit-examples/shared";
 import { getRequestListener } from "@hono/node-server";
 import express from "express";
-import { basePath, homevisitHandler } from "./homevisit.js";
-import { listen } from "./listen.js";
 
 /** An Express 4 app with homevisit mounted under /api/homevisit beside the host's own routes. */
 export async function start() {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
+import { basePath, homevisitHandler } from "@homevisit-examples/shared";
 import { getRequestListener } from "@hono/node-server";
 import Fastify from "fastify";
-import { basePath, homevisitHandler } from "./homevisit.js";
 
 /** A Fastify 5 app: homevisit gets the raw request and response under /api/homevisit. */
 export async function start() {

@@ -1,8 +1,7 @@
 import { createServer } from "node:http";
+import { basePath, homevisitHandler, listen } from "@homevisit-examples/shared";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
-import { basePath, homevisitHandler } from "./homevisit.js";
-import { listen } from "./listen.js";
 
 /** A host's Hono app with homevisit under /api/homevisit; the handler sees the full URL. */
 export async function createApp() {

@@ -1,8 +1,7 @@
 import { createServer } from "node:http";
+import { basePath, homevisitHandler, listen } from "@homevisit-examples/shared";
 import { getRequestListener } from "@hono/node-server";
 import Koa from "koa";
-import { basePath, homevisitHandler } from "./homevisit.js";
-import { listen } from "./listen.js";
 
 /** A Koa 3 app: requests under /api/homevisit go to homevisit, the rest to the host's middleware. */
 export async function start() {

@@ -1,7 +1,6 @@
 import { createServer } from "node:http";
+import { homevisitHandler, listen } from "@homevisit-examples/shared";
 import { getRequestListener } from "@hono/node-server";
-import { homevisitHandler } from "./homevisit.js";
-import { listen } from "./listen.js";
 
 /** A plain node:http server whose only job is homevisit; anything else would go beside it. */
 export async function start() {

@@ -1,5 +1,6 @@
 import { defaultLocale, engineAreas, type Locale } from "@homevisit/core";
 import type * as z from "zod";
+import { createResponseCache, type ResponseCacheOptions } from "./cache.js";
 import { type ClientAreas, type ClientRoute, type ClientUseCase, clientRoutes, versionField } from "./routes.js";
 import {
   type CallOptions,
@@ -45,6 +46,8 @@ export type HomevisitClient<A extends ClientAreas> = ClientMethods<A> & {
   readonly $routes: readonly ClientRoute[];
   /** Calls a use case by name (`students.flagCategory`), untyped: for generic tooling. */
   $call(name: string, input?: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<unknown>;
+  /** Forgets every GET result the `cache` holds (call it at logout). Does nothing without one. */
+  $clearCache(): void;
 };
 
 /** Options of {@link createClient}. */
@@ -73,6 +76,13 @@ export interface ClientOptions<A extends ClientAreas> {
   idempotencyKey?: () => string;
   /** Waits between retries. Default: a timer that the call's signal can abort. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /**
+   * Conditional GETs, opt-in: the client holds the last result of each GET URL (in memory,
+   * at most `maxEntries`, default 100) and sends its ETag as `If-None-Match`; a 304 returns
+   * the held result without the body crossing the network. The server still runs (and audits)
+   * every read. `true` for the defaults. Default: off.
+   */
+  cache?: boolean | ResponseCacheOptions;
 }
 
 function randomKey(): string {
@@ -93,7 +103,8 @@ export type DefaultClientAreas = typeof engineAreas;
  * `status`, localized `message` and `issues`; creates send an `Idempotency-Key` (a fresh UUID,
  * the same on each retry); updates send `If-Match` from `expectedVersion` or `options.ifMatch`
  * (a previous result); network failures of safe requests and 503s are retried twice with
- * backoff. The client never reads identity: the host's login (cookie, token header) does.
+ * backoff; with `cache`, GETs are conditional (`If-None-Match`, 304 → the held result). The
+ * client never reads identity: the host's login (cookie, token header) does.
  *
  * @example
  * ```ts
@@ -124,6 +135,10 @@ export function createClient<A extends ClientAreas = DefaultClientAreas>(
     credentials: options.credentials,
     sleep: options.sleep ?? defaultSleep,
     newKey: options.idempotencyKey ?? randomKey,
+    cache:
+      options.cache === undefined || options.cache === false
+        ? undefined
+        : createResponseCache(options.cache === true ? {} : options.cache),
   };
   const byName = new Map(routes.map((r) => [r.name, r]));
   const call = async (route: ClientRoute, input: unknown, callOptions: CallOptions = {}) => {
@@ -140,6 +155,7 @@ export function createClient<A extends ClientAreas = DefaultClientAreas>(
       if (route === undefined) return Promise.reject(new TypeError(`unknown use case ${name}`));
       return call(route, input, callOptions);
     },
+    $clearCache: () => config.cache?.clear(),
   };
   for (const route of routes) {
     if (!Object.hasOwn(client, route.area)) client[route.area] = Object.create(null);

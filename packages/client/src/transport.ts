@@ -1,4 +1,5 @@
 import { errorCatalog, type Locale, type LocalizedText } from "@homevisit/core";
+import type { HeldResponse, ResponseCache } from "./cache.js";
 import { clientError, HomevisitClientError, readProblem } from "./errors.js";
 import { type ClientRoute, versionField } from "./routes.js";
 
@@ -45,12 +46,18 @@ export interface CallOptions {
   headers?: HeadersInit;
   /** This call's retry policy, or `false` for a single attempt. */
   retry?: Partial<RetryOptions> | false;
+  /**
+   * `false`: this GET neither revalidates a held result nor keeps its own, where the client
+   * has a `cache`. Default `true`.
+   */
+  cache?: boolean;
 }
 
 /** What the response of a call said besides its body. */
 export interface ResponseMeta {
+  /** 200, 201 …; 304 when the result is the client's held copy, confirmed by the server. */
   readonly status: number;
-  /** The `ETag` header, when the route sends one (`"3"`). */
+  /** The `ETag` header: `"3"` after a write, `"3.<digest>"` (or `"<digest>"`) for a GET. */
   readonly etag: string | undefined;
   /** The record version the ETag names. */
   readonly version: number | undefined;
@@ -88,16 +95,19 @@ export interface TransportConfig {
   readonly sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /** Fresh idempotency keys. */
   readonly newKey: () => string;
+  /** Held GET results for conditional requests; `undefined` when the client has no cache. */
+  readonly cache?: ResponseCache | undefined;
 }
 
 /**
- * The version an `ifMatch` option names: a number as is, an ETag parsed, a result's
- * `version` or the ETag it came with.
+ * The version an `ifMatch` option names: a number as is, an ETag parsed (a GET's
+ * `"3.<digest>"` names version 3), a result's `version` or the ETag it came with.
  *
  * @example
  * ```ts
  * versionOf(3); // 3
  * versionOf('W/"3"'); // 3
+ * versionOf('"3.q2VbX0aPZ2tq1mL8cN3wYg"'); // 3
  * versionOf({ flag, version: 3 }); // 3
  * ```
  */
@@ -105,7 +115,7 @@ export function versionOf(ifMatch: IfMatch | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch === null) return undefined;
   if (typeof ifMatch === "number") return Number.isSafeInteger(ifMatch) ? ifMatch : undefined;
   if (typeof ifMatch === "string") {
-    const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(ifMatch.trim());
+    const m = /^(?:W\/)?"?(\d{1,15})(?:\.[\w-]{1,64})?"?$/.exec(ifMatch.trim());
     return m ? Number(m[1]) : undefined;
   }
   const version = (ifMatch as { version?: unknown }).version;
@@ -264,6 +274,8 @@ function nextCursorOf(response: Response): string | undefined {
  * already made is replayed, not made twice); on 503 (the server did not commit); and on
  * `idempotency_in_flight` (the first attempt is still running). Never retries an aborted call.
  * A success is the parsed JSON (`undefined` for 204); a failure is a {@link HomevisitClientError}.
+ * With a `config.cache`, a GET sends the held result's ETag as `If-None-Match` and a 304
+ * returns that result, parsed afresh (its meta says status 304); a 200 with an ETag is held.
  *
  * @example
  * ```ts
@@ -280,12 +292,16 @@ export async function send(
   const retry: RetryOptions =
     options.retry === false ? { ...config.retry, retries: 0 } : { ...config.retry, ...options.retry };
   const signal = options.signal;
+  const cache = prepared.method === "GET" && options.cache !== false ? config.cache : undefined;
+  const held = cache?.get(prepared.url);
+  const headers = new Headers(prepared.headers);
+  if (held !== undefined) headers.set("If-None-Match", held.etag);
   let attempt = 0;
   for (;;) {
     attempt++;
     const request = new Request(prepared.url, {
       method: prepared.method,
-      headers: prepared.headers,
+      headers,
       ...(prepared.body === undefined ? {} : { body: prepared.body }),
       ...(signal === undefined ? {} : { signal }),
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
@@ -307,7 +323,20 @@ export async function send(
         { operation: route.name, attempts: attempt, cause: error },
       );
     }
-    if (response.ok) return readSuccess(config, route, response, attempt);
+    if (response.status === 304 && held !== undefined) {
+      await response.body?.cancel();
+      return fromHeld(config, route, held, attempt);
+    }
+    if (response.ok) {
+      const { value, text } = await readSuccess(config, route, response, attempt);
+      const meta = responseMeta(value);
+      if (cache !== undefined) {
+        // A 200 without a tag (or not an object) replaces nothing worth keeping.
+        if (meta?.etag !== undefined) cache.set(prepared.url, { etag: meta.etag, text, nextCursor: meta.nextCursor });
+        else cache.delete(prepared.url);
+      }
+      return value;
+    }
     const failure = await readFailure(config, route, response, attempt);
     const retryable = response.status === 503 || failure.code === "idempotency_in_flight";
     if (retryable && attempt <= retry.retries) {
@@ -319,32 +348,53 @@ export async function send(
   }
 }
 
-async function readSuccess(config: TransportConfig, route: ClientRoute, response: Response, attempts: number) {
-  if (response.status === 204) return undefined;
-  const text = await response.text();
-  if (text === "") return undefined;
-  let value: unknown;
+function parseBody(config: TransportConfig, route: ClientRoute, text: string, status: number, attempts: number) {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw clientError(
       "client_unexpected_response",
       config.locale,
-      { status: response.status },
+      { status },
       { operation: route.name, attempts, cause: error },
     );
   }
-  if (value !== null && typeof value === "object") {
-    const etag = response.headers.get("etag") ?? undefined;
-    metas.set(value, {
-      status: response.status,
-      etag,
-      version: etag === undefined ? undefined : versionOf(etag),
-      nextCursor: nextCursorOf(response),
-      attempts,
-    });
-  }
+}
+
+function withMeta(value: unknown, meta: ResponseMeta): unknown {
+  if (value !== null && typeof value === "object") metas.set(value, meta);
   return value;
+}
+
+async function readSuccess(
+  config: TransportConfig,
+  route: ClientRoute,
+  response: Response,
+  attempts: number,
+): Promise<{ value: unknown; text: string }> {
+  if (response.status === 204) return { value: undefined, text: "" };
+  const text = await response.text();
+  if (text === "") return { value: undefined, text };
+  const etag = response.headers.get("etag") ?? undefined;
+  const value = withMeta(parseBody(config, route, text, response.status, attempts), {
+    status: response.status,
+    etag,
+    version: etag === undefined ? undefined : versionOf(etag),
+    nextCursor: nextCursorOf(response),
+    attempts,
+  });
+  return { value, text };
+}
+
+// Parsed afresh on every 304, so a caller that changed an earlier result gets the server's.
+function fromHeld(config: TransportConfig, route: ClientRoute, held: HeldResponse, attempts: number): unknown {
+  return withMeta(parseBody(config, route, held.text, 304, attempts), {
+    status: 304,
+    etag: held.etag,
+    version: versionOf(held.etag),
+    nextCursor: held.nextCursor,
+    attempts,
+  });
 }
 
 async function readFailure(

@@ -14,7 +14,14 @@ export interface CorsOptions {
   maxAge?: number;
 }
 
-const baseRequestHeaders = ["Content-Type", "If-Match", "Idempotency-Key", "Homevisit-Purpose", "Accept-Language"];
+const baseRequestHeaders = [
+  "Content-Type",
+  "If-Match",
+  "If-None-Match",
+  "Idempotency-Key",
+  "Homevisit-Purpose",
+  "Accept-Language",
+];
 const exposed = "ETag, Link, Content-Language";
 
 function allowedOrigin(request: Request, cors: CorsOptions): string | undefined {

@@ -1,10 +1,20 @@
 import { actorSchema, HomevisitError, isHomevisitError, type Locale, pickLocale } from "@homevisit/core";
 import { Hono } from "hono";
 import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited } from "./body.js";
+import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
 import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
+import { preferredMediaType } from "./negotiate.js";
 import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
 import { toProblem } from "./problem.js";
-import { contentTypeField, objectShape, type RestRoute, type RestUseCase, restRoutes, versionField } from "./routes.js";
+import {
+  calendarField,
+  contentTypeField,
+  objectShape,
+  type RestRoute,
+  type RestUseCase,
+  restRoutes,
+  versionField,
+} from "./routes.js";
 
 /** Options of a use case call, as the engine takes them. */
 export interface RestCallOptions {
@@ -55,12 +65,19 @@ export interface RestHandlerOptions {
   openapi?: OpenApiOptions | false;
   /** Where internal errors and invalid actors are reported. Default: nowhere. */
   logger?: (entry: RestLogEntry) => void;
+  /**
+   * The key of the digest in GET responses' ETags. Give every instance of a host the same
+   * secret so that they tag equal bodies alike (a client's `If-None-Match` then gets its 304
+   * from any of them). Default: a random key per handler.
+   */
+  etagKey?: string;
 }
 
 /** Headers a browser may send cross-origin: the ones this adapter reads. */
 export const restRequestHeaders = [
   "Content-Type",
   "If-Match",
+  "If-None-Match",
   "Idempotency-Key",
   "Homevisit-Purpose",
   "Accept-Language",
@@ -70,6 +87,9 @@ export const restRequestHeaders = [
 export const purposeHeader = "Homevisit-Purpose";
 
 const jsonType = "application/json; charset=utf-8";
+const calendarType = "text/calendar; charset=utf-8";
+const calendarOffers = ["text/calendar", "application/json"] as const;
+const encoder = new TextEncoder();
 const problemType = "application/problem+json; charset=utf-8";
 const allowedIdempotencyKey = /^[\x21-\x7e]{1,255}$/;
 
@@ -86,6 +106,13 @@ const allowedIdempotencyKey = /^[\x21-\x7e]{1,255}$/;
  * `Homevisit-Purpose` (percent-encoded) is the stated purpose. Every error is an RFC 9457
  * problem in the `Accept-Language` locale (zh-CN by default). Every API response carries
  * `Cache-Control: no-store`: they may hold personal data about children.
+ *
+ * GETs are conditional: a successful GET carries an `ETag` (`"<version>.<digest>"` for a
+ * record, `"<digest>"` otherwise, a digest of the exact body), and an `If-None-Match` that
+ * matches it (weak comparison, `*`, lists) answers 304 with no body. The use case still runs
+ * first — authorization, purpose and audit happen as for a 200; the 304 only saves the bytes.
+ * A GET whose output has a text field `ics` answers `text/calendar` (its feed alone) unless
+ * `Accept` prefers `application/json`, so calendar apps can subscribe to its plain URL.
  *
  * @example
  * ```ts
@@ -108,6 +135,7 @@ export function createRestHandler(
   const routes = restRoutes(useCases);
   const log = options.logger ?? (() => undefined);
   const cors = options.cors;
+  const tag = representationTagger(options.etagKey);
   let openApiText: string | undefined;
 
   const app = new Hono({ strict: true });
@@ -116,8 +144,16 @@ export function createRestHandler(
   const decorate = (request: Request, response: Response): Response => {
     const headers = response.headers;
     if (!headers.has("cache-control")) headers.set("Cache-Control", "no-store");
-    headers.append("Vary", "Accept-Language");
-    if (cors) for (const [k, v] of Object.entries(corsHeaders(request, cors))) headers.set(k, v);
+    const vary = new Set((headers.get("vary") ?? "").split(",").map((v) => v.trim()));
+    vary.add("Accept-Language");
+    if (cors) {
+      for (const [k, v] of Object.entries(corsHeaders(request, cors))) {
+        if (k === "Vary") for (const name of v.split(",")) vary.add(name.trim());
+        else headers.set(k, v);
+      }
+    }
+    vary.delete("");
+    headers.set("Vary", [...vary].join(", "));
     return response;
   };
 
@@ -162,7 +198,7 @@ export function createRestHandler(
           limits,
         );
         const output = await call(actor, input, callOptions);
-        return decorate(request, success(request, route, output));
+        return decorate(request, await success(request, route, output, tag));
       } catch (error) {
         return problem(request, error, route.name);
       }
@@ -217,13 +253,40 @@ export function createRestHandler(
   };
 }
 
-function success(request: Request, route: RestRoute, output: unknown): Response {
-  const headers = new Headers({ "Content-Type": jsonType, "Content-Language": localeOf(request) });
-  if (output === undefined || output === null) return new Response(null, { status: 204, headers });
-  if (route.etag) {
-    const version = (output as { version?: unknown }).version;
-    if (Number.isSafeInteger(version)) headers.set("ETag", `"${version}"`);
+async function success(
+  request: Request,
+  route: RestRoute,
+  output: unknown,
+  tag: RepresentationTagger,
+): Promise<Response> {
+  const headers = new Headers();
+  if (output === undefined || output === null) {
+    headers.set("Content-Language", localeOf(request));
+    return new Response(null, { status: 204, headers });
   }
+  const version = route.etag ? (output as { version?: unknown }).version : undefined;
+  const recordVersion = Number.isSafeInteger(version) ? (version as number) : undefined;
+  let type = jsonType;
+  if (route.calendar) {
+    headers.set("Vary", "Accept");
+    if (preferredMediaType(request.headers.get("accept"), calendarOffers) === "text/calendar") type = calendarType;
+  }
+  const text =
+    type === calendarType ? String((output as Record<string, unknown>)[calendarField]) : JSON.stringify(output);
+  const body = encoder.encode(text);
+  if (route.method === "GET") {
+    const etag = await tag(recordVersion, body);
+    headers.set("ETag", etag);
+    // RFC 9110 §15.4.5: a 304 carries the validators and Vary, not the representation's
+    // metadata (Content-Type, Content-Language) nor its Link.
+    if (ifNoneMatchMatches(request.headers.get("if-none-match"), etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+  } else if (recordVersion !== undefined) {
+    headers.set("ETag", `"${recordVersion}"`);
+  }
+  headers.set("Content-Type", type);
+  headers.set("Content-Language", localeOf(request));
   if (route.paged) {
     const next = (output as { nextCursor?: unknown }).nextCursor;
     if (typeof next === "string") {
@@ -233,7 +296,7 @@ function success(request: Request, route: RestRoute, output: unknown): Response 
     }
   }
   const status = route.idempotent && route.method === "POST" ? 201 : 200;
-  return new Response(JSON.stringify(output), { status, headers });
+  return new Response(body, { status, headers });
 }
 
 async function authenticate(
@@ -380,13 +443,15 @@ export function isJsonContentType(value: string): boolean {
 }
 
 /**
- * The version an `If-Match` header names: `"3"` → 3 (weak `W/"3"` also accepted, since the
- * version is the whole identity of a representation). Missing or `*`: `rest_precondition_required`
- * (428); anything that cannot be a version: `version_conflict` (412), since it matches none.
+ * The version an `If-Match` header names: `"3"` → 3, and a GET's tag `"3.<digest>"` → 3 too
+ * (the precondition of a write is the record's version, whichever representation was read;
+ * weak `W/"3"` also accepted). Missing or `*`: `rest_precondition_required` (428); anything
+ * that cannot be a version: `version_conflict` (412), since it matches none.
  *
  * @example
  * ```ts
  * parseIfMatch('"7"'); // 7
+ * parseIfMatch('"7.q2VbX0aPZ2tq1mL8cN3wYg"'); // 7
  * parseIfMatch(null); // throws rest_precondition_required
  * ```
  */
@@ -394,7 +459,7 @@ export function parseIfMatch(header: string | null): number {
   if (header === null || header.trim() === "" || header.trim() === "*") {
     throw new HomevisitError("rest_precondition_required");
   }
-  const match = /^(?:W\/)?"(\d{1,15})"$/.exec(header.trim());
+  const match = /^(?:W\/)?"(\d{1,15})(?:\.[\w-]{1,64})?"$/.exec(header.trim());
   const version = match ? Number(match[1]) : Number.NaN;
   if (!Number.isSafeInteger(version) || version < 1) throw new HomevisitError("version_conflict");
   return version;

@@ -6,8 +6,10 @@
  * @packageDocumentation
  */
 export * from "./body.js";
+export * from "./conditional.js";
 export * from "./cors.js";
 export * from "./handler.js";
+export * from "./negotiate.js";
 export * from "./openapi.js";
 export * from "./problem.js";
 export * from "./routes.js";

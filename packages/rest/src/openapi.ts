@@ -37,7 +37,8 @@ function problemResponse(description: string) {
  * Builds the OpenAPI 3.1 document of the REST routes from the same zod schemas the engine
  * validates with (custom fields included, as the engine's schemas carry them): path, query and
  * header parameters, request bodies, responses with `ETag` and `Link` headers, and RFC 9457
- * problems for every error status a route can answer. `basePath` becomes the one server URL.
+ * problems for every error status a route can answer, `If-None-Match` and 304 on GETs, and the
+ * `text/calendar` representation of a feed. `basePath` becomes the one server URL.
  *
  * @example
  * ```ts
@@ -96,6 +97,12 @@ function operation(route: RestRoute, limits: RestLimits, secured: boolean): ZodO
       .optional()
       .meta({ description: "Makes the create safe to retry: a replay returns the first result" });
   }
+  if (route.method === "GET") {
+    headers["If-None-Match"] = z
+      .string()
+      .optional()
+      .meta({ description: "ETags held by the client: a match (weak comparison, or *) answers 304 with no body" });
+  }
   const purposeDescription = "The stated purpose of a full view, percent-encoded UTF-8; audited";
   headers["Homevisit-Purpose"] = route.purposeRequired
     ? z.string().meta({ description: purposeDescription })
@@ -109,14 +116,37 @@ function operation(route: RestRoute, limits: RestLimits, secured: boolean): ZodO
 
   const status = route.idempotent && route.method === "POST" ? "201" : "200";
   const successHeaders: Record<string, z.ZodType> = {};
-  if (route.etag) successHeaders.ETag = z.string().meta({ description: "The record's version, quoted" });
+  const getTag = z.string().meta({
+    description: route.etag
+      ? 'The record\'s version and a digest of this body, "<version>.<digest>"; If-Match takes it'
+      : 'A digest of this body, "<digest>"; If-None-Match takes it',
+  });
+  if (route.method === "GET") successHeaders.ETag = getTag;
+  else if (route.etag) successHeaders.ETag = z.string().meta({ description: "The record's version, quoted" });
   if (route.paged) successHeaders.Link = z.string().optional().meta({ description: 'The next page, rel="next"' });
   const responses: ZodOpenApiResponsesObject = {
     [status]: {
       description: route.useCase.description.en,
       ...(Object.keys(successHeaders).length === 0 ? {} : { headers: z.object(successHeaders) }),
-      content: { "application/json": { schema: route.useCase.output } },
+      content: route.calendar
+        ? {
+            "text/calendar": {
+              schema: z.string().meta({
+                description: "The RFC 5545 feed alone (the JSON's `ics`): the default, for calendar apps",
+              }),
+            },
+            "application/json": { schema: route.useCase.output },
+          }
+        : { "application/json": { schema: route.useCase.output } },
     },
+    ...(route.method === "GET"
+      ? {
+          "304": {
+            description: "Not Modified: If-None-Match matched the current ETag (the read ran and was audited)",
+            headers: z.object({ ETag: getTag }),
+          },
+        }
+      : {}),
     "400": problemResponse("Malformed request (headers, JSON)"),
     "401": problemResponse("No actor: the host's login did not identify the caller"),
     "403": problemResponse("Not allowed"),

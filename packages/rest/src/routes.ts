@@ -53,6 +53,11 @@ export interface RestRoute {
   readonly etag: boolean;
   /** Whether the route pages with `?limit=&cursor=`. */
   readonly paged: boolean;
+  /**
+   * Whether a GET's output has a text field `ics` (an RFC 5545 feed): the route then also
+   * answers `text/calendar` with that text alone, by content negotiation.
+   */
+  readonly calendar: boolean;
   readonly idempotent: boolean;
   readonly purposeRequired: boolean;
   readonly useCase: RestUseCase;
@@ -63,6 +68,8 @@ const methods: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 export const contentTypeField = "contentType";
 /** The input field `If-Match` fills. */
 export const versionField = "expectedVersion";
+/** The output field that holds an iCalendar feed's text, served as `text/calendar`. */
+export const calendarField = "ics";
 
 /**
  * The fields of an object schema, looking through pipes, optional and default wrappers;
@@ -139,12 +146,17 @@ function hasIntField(shape: Readonly<Record<string, z.ZodType>> | undefined, fie
   return schema !== undefined && queryKind(schema) === "number";
 }
 
+function isStringField(shape: Readonly<Record<string, z.ZodType>> | undefined, field: string): boolean {
+  const schema = shape?.[field];
+  return schema !== undefined && defOf(schema).type === "string";
+}
+
 /**
  * Derives the route table from the engine's use cases: one route per use case, at its HTTP
  * hint. Path parameters must be input fields; GET and DELETE read the other fields from the
  * query string, POST, PUT and PATCH from a JSON body. An input field `expectedVersion` is
  * filled from `If-Match` and is not accepted in the body; an output field `version` becomes
- * the `ETag`. Throws a `TypeError` at start-up for a use case that cannot be a route (an
+ * the `ETag`; a GET whose output has a text field `ics` also answers `text/calendar`. Throws a `TypeError` at start-up for a use case that cannot be a route (an
  * unknown method, a path parameter that is not an input field, two use cases on one route).
  *
  * @example
@@ -203,6 +215,7 @@ export function restRoutes(useCases: Iterable<RestUseCase>): RestRoute[] {
       versioned,
       etag: hasIntField(output, "version"),
       paged: method === "GET" && Object.hasOwn(input, "cursor") && Object.hasOwn(input, "limit"),
+      calendar: method === "GET" && isStringField(output, calendarField),
       idempotent: useCase.idempotent === true,
       purposeRequired: useCase.purposeRequired === true,
       useCase,

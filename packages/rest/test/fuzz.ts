@@ -78,6 +78,11 @@ function routeArbitrary(route: ReturnType<typeof restRoutes>[number]) {
   const headersArb = fc.record(
     {
       "If-Match": fc.oneof(fc.constantFrom('"1"', '"2"', 'W/"1"', "*", '"0"'), headerText),
+      "If-None-Match": fc.oneof(fc.constantFrom('"1"', 'W/"1.x"', "*", '"a", "b"', '"', ","), headerText),
+      Accept: fc.oneof(
+        fc.constantFrom("text/calendar", "application/json", "*/*", "text/*;q=0", "application/json;q=2"),
+        headerText,
+      ),
       "Idempotency-Key": fc.oneof(fc.constantFrom("k-1", "k-2"), headerText),
       "Content-Type": fc.constantFrom(
         "application/json",

@@ -26,11 +26,11 @@ describe("routes and responses", () => {
     expect(second.nextCursor).toBeUndefined();
   });
 
-  it("reads a full record with a stated purpose and sends its version as the ETag", async () => {
+  it("reads a full record with a stated purpose and sends its version (and a body digest) as the ETag", async () => {
     const w = await makeWorld();
     const response = await w.handler(req("classTeacher1", "GET", "/students/stu-1-2", { headers: purpose }));
     expect(response.status).toBe(200);
-    expect(response.headers.get("etag")).toBe('"1"');
+    expect(response.headers.get("etag")).toMatch(/^"1\.[\w-]{22}"$/);
     const body = await json(response);
     expect(body.student.guardians[0].phone).toBe("13800001002");
     const without = await w.handler(req("classTeacher1", "GET", "/students/stu-1-2"));
@@ -371,6 +371,7 @@ describe("CORS", () => {
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://campus.example.edu.cn");
     expect(ok.headers.get("access-control-allow-methods")).toBe("GET, DELETE, HEAD");
     expect(ok.headers.get("access-control-allow-headers")).toContain("If-Match");
+    expect(ok.headers.get("access-control-allow-headers")).toContain("If-None-Match");
     expect(ok.headers.get("access-control-allow-headers")).toContain("Authorization");
     const evil = await preflight("https://evil.example");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
@@ -379,6 +380,11 @@ describe("CORS", () => {
     );
     expect(get.headers.get("access-control-allow-origin")).toBe("https://campus.example.edu.cn");
     expect(get.headers.get("access-control-expose-headers")).toContain("ETag");
+    expect(get.headers.get("vary")).toBe("Accept-Language, Origin");
+    const offList = await w.handler(
+      req("principal1", "GET", "/students", { headers: { Origin: "https://evil.example" } }),
+    );
+    expect(offList.headers.get("vary")).toBe("Accept-Language, Origin");
   });
 });
 

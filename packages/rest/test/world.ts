@@ -75,6 +75,8 @@ function student(id: string, schoolId: string, classId: string, n: number): Enti
 export interface World {
   handler: (request: Request) => Promise<Response>;
   engine: ReturnType<typeof createEngine>;
+  /** The engine's storage, for records no route creates directly (appointments). */
+  storage: ReturnType<typeof memoryStorage>;
   logs: RestLogEntry[];
   ids: { school1Students: string[]; school2Students: string[] };
 }
@@ -137,7 +139,7 @@ export async function makeWorld(options: Partial<RestHandlerOptions> = {}): Prom
     logger: (entry) => logs.push(entry),
     ...options,
   });
-  return { handler, engine, logs, ids };
+  return { handler, engine, storage, logs, ids };
 }
 
 /** A request as a signed-in actor. */

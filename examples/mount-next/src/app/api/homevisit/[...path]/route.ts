@@ -1,6 +1,6 @@
 // app/api/homevisit/[...path]/route.ts in a Next.js (app router) project: every method under
 // /api/homevisit goes to the homevisit fetch handler, which reads the full URL itself.
-import { homevisitHandler } from "../../../../homevisit.js";
+import { homevisitHandler } from "@homevisit-examples/shared";
 
 // One engine per server process: build it once, lazily, and share it between requests.
 let handler: Promise<(request: Request) => Promise<Response>> | undefined;

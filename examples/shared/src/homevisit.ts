@@ -1,6 +1,6 @@
-// The homevisit side of the mount: an engine over in-memory storage with a demo school, and the
-// REST handler. `getActor` stands for the host's own login: here a fixed table of session
-// tokens in `Authorization: Bearer …`; a real host reads its session cookie or token.
+// The homevisit side of every mount example: an engine over in-memory storage with a demo
+// school, and the REST handler. `getActor` stands for the host's own login: here a fixed table of
+// session tokens in `Authorization: Bearer …`; a real host reads its session cookie or token.
 import { type Actor, createEngine } from "@homevisit/core";
 import { createRestHandler } from "@homevisit/rest";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
