@@ -141,8 +141,8 @@ export async function runUseCase(
       if (entry.purposeRequired && purpose === undefined) {
         throw new HomevisitError("purpose_required", { path: ["purpose"] });
       }
-      const requestHash = sha256Hex(canonicalJson({ useCase: name, input }));
       if (idempotencyKey !== undefined) {
+        const requestHash = sha256Hex(canonicalJson({ useCase: name, input }));
         const state = await tx.idempotency.begin({ actorId: actor.id, key: idempotencyKey, requestHash, now });
         if (state.status === "completed") return state.response;
         if (state.status === "mismatch")
