@@ -225,6 +225,18 @@ export function runWorkflowSuite(name: string, factory: () => Promise<EngineHarn
         const feed = await engine.appointments.ical(actors.teacher as never, {});
         expect(feed.count).toBe(1);
         expect(feed.ics).toContain("UID:apt-1@homevisit");
+        // DTSTAMP is when the feed last changed, not the request time: a later poll of an
+        // unchanged feed reads the same bytes (so a calendar app's If-None-Match gets a 304).
+        clock.set("2026-10-08T09:45:00+08:00");
+        expect((await engine.appointments.ical(actors.teacher as never, {})).ics).toBe(feed.ics);
+        await engine.appointments.transition(actors.teacher as never, {
+          appointmentId: "apt-1",
+          event: "contact",
+          expectedVersion: 1,
+        });
+        const changed = await engine.appointments.ical(actors.teacher as never, {});
+        expect(changed.ics).not.toBe(feed.ics);
+        expect(changed.ics).toContain("DTSTAMP:20261008T014500Z");
       });
     });
 

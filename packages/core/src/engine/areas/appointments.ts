@@ -252,7 +252,7 @@ export const appointmentUseCases = {
         );
       const ics = appointmentsToICalendar(mine, {
         calendarName: input.calendarName ?? (ctx.config.locale === "en" ? "Home visits" : "我的家访"),
-        dtstamp: ctx.now,
+        dtstamp: feedStamp(mine, ctx.now),
         locale: ctx.config.locale,
         teacherId: ctx.actor.id,
       });
@@ -260,3 +260,19 @@ export const appointmentUseCases = {
     },
   }),
 };
+
+/**
+ * The DTSTAMP of a teacher's feed: when its content last changed (the latest transition of its
+ * appointments), else the start of today (UTC) — not the request time, so that an unchanged feed
+ * reads the same bytes on every poll and a calendar app's `If-None-Match` gets a 304.
+ */
+function feedStamp(appointments: readonly Appointment[], now: string): string {
+  let latest: number | undefined;
+  for (const a of appointments) {
+    for (const t of a.history) {
+      const at = Date.parse(t.at);
+      if (latest === undefined || at > latest) latest = at;
+    }
+  }
+  return latest === undefined ? `${now.slice(0, 10)}T00:00:00.000Z` : new Date(latest).toISOString();
+}
