@@ -1,15 +1,16 @@
 // Planning schools in parallel on worker threads: a Node-only helper for hosts that plan a whole
 // county or city at once. Core stays single-threaded (it must run in a browser); planning is
-// per school, so schools are independent and split cleanly across threads. The inputs are
-// copied to the workers (structured clone), and that copy is part of the measured time.
+// per school, so schools are independent and split cleanly across threads. The raw records are
+// copied to the workers (structured clone), and that copy is part of the measured time; each
+// worker validates and plans its schools.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { PlanCounts, SchoolInput } from "./plan-input.ts";
+import type { PlanCounts, RawSchoolInput } from "./plan-input.ts";
 
 /** A pool of planning threads, kept across runs. */
 export interface PlanWorkers {
   /** Plans every school, split across the threads; resolves with the summed counts. */
-  plan(schools: readonly SchoolInput[]): Promise<PlanCounts>;
+  plan(schools: readonly RawSchoolInput[]): Promise<PlanCounts>;
   close(): Promise<void>;
 }
 
@@ -20,7 +21,7 @@ export interface PlanWorkers {
  * @example
  * ```ts
  * const workers = startPlanWorkers(2);
- * await workers.plan(bySchool(generateCity({ seed: 1 }))); // → { obligations: 466_000, slots: …, unscheduled: … }
+ * await workers.plan(rawBySchool(rawInput(generateCity({ seed: 1 })))); // → { obligations: 466_000, slots: …, unscheduled: … }
  * await workers.close();
  * ```
  */
@@ -28,7 +29,7 @@ export function startPlanWorkers(size = availableParallelism()): PlanWorkers {
   const threads = Array.from({ length: size }, () => new Worker(new URL("./plan-worker.mjs", import.meta.url)));
   return {
     async plan(schools) {
-      const shares: SchoolInput[][] = threads.map(() => []);
+      const shares: RawSchoolInput[][] = threads.map(() => []);
       const loads = threads.map(() => 0);
       const ordered = [...schools].sort((a, b) => b.students.length - a.students.length);
       for (const school of ordered) {

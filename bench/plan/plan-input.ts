@@ -1,13 +1,21 @@
-// The planning benchmark's input: the term, the data set split by school, the validation floor
-// and the planning of every school (derive obligations → assign → schedule).
+// The planning benchmark's input: the term, the raw records (as a host reads them: plain JSON,
+// not yet validated), the validation floor, and the planning of every school end to end —
+// validate the school's records → derive obligations → assign → schedule.
 import {
   assignVisitors,
+  type CategoryFlag,
   categoryFlagSchema,
   deriveObligations,
+  type Mentorship,
   mentorshipSchema,
+  type School,
+  type SchoolClass,
+  type Student,
   scheduleVisits,
   schoolClassSchema,
+  schoolSchema,
   studentSchema,
+  type Teacher,
   type Term,
   teacherSchema,
 } from "@homevisit/core";
@@ -23,7 +31,9 @@ export const benchTerm: Term = {
   campaigns: [],
 };
 
+/** The records of a scope as a host reads them: plain JSON, not yet validated. */
 export interface RawInput {
+  schools: unknown[];
   students: unknown[];
   teachers: unknown[];
   classes: unknown[];
@@ -31,8 +41,23 @@ export interface RawInput {
   mentorships: unknown[];
 }
 
+/** The raw records of a data set: a JSON round trip, so nothing is shared with the generator. */
+export function rawInput(data: DemoDataset): RawInput {
+  return JSON.parse(
+    JSON.stringify({
+      schools: data.schools,
+      students: data.students,
+      teachers: data.teachers,
+      classes: data.classes,
+      categoryFlags: data.categoryFlags,
+      mentorships: data.mentorships,
+    }),
+  ) as RawInput;
+}
+
 /** The floor: validating the same records with core's schemas, and nothing else. */
 export function validateInput(raw: RawInput): void {
+  for (const s of raw.schools) schoolSchema.parse(s);
   for (const s of raw.students) studentSchema.parse(s);
   for (const t of raw.teachers) teacherSchema.parse(t);
   for (const c of raw.classes) schoolClassSchema.parse(c);
@@ -40,31 +65,59 @@ export function validateInput(raw: RawInput): void {
   for (const m of raw.mentorships) mentorshipSchema.parse(m);
 }
 
+/** One school's validated input. */
 export interface SchoolInput {
-  school: DemoDataset["schools"][number];
-  students: DemoDataset["students"];
-  teachers: DemoDataset["teachers"];
-  classes: DemoDataset["classes"];
-  flags: DemoDataset["categoryFlags"];
-  mentorships: DemoDataset["mentorships"];
+  school: School;
+  students: Student[];
+  teachers: Teacher[];
+  classes: SchoolClass[];
+  flags: CategoryFlag[];
+  mentorships: Mentorship[];
 }
 
-/** Splits a data set by school: planning is per school (ARCHITECTURE.md, Scale). */
-export function bySchool(data: DemoDataset): SchoolInput[] {
-  const map = new Map<string, SchoolInput>();
-  for (const school of data.schools) {
-    map.set(school.id, { school, students: [], teachers: [], classes: [], flags: [], mentorships: [] });
+/** One school's raw records. */
+export interface RawSchoolInput {
+  school: unknown;
+  students: unknown[];
+  teachers: unknown[];
+  classes: unknown[];
+  flags: unknown[];
+  mentorships: unknown[];
+}
+
+const keyOf = (record: unknown, key: string): string => String((record as Record<string, unknown>)[key]);
+
+/**
+ * Splits raw records by school, as a host reads them school by school (planning is per
+ * school: ARCHITECTURE.md, Scale). Flags and mentorships follow their student.
+ */
+export function rawBySchool(raw: RawInput): RawSchoolInput[] {
+  const map = new Map<string, RawSchoolInput>();
+  for (const school of raw.schools) {
+    map.set(keyOf(school, "id"), { school, students: [], teachers: [], classes: [], flags: [], mentorships: [] });
   }
   const studentSchool = new Map<string, string>();
-  for (const s of data.students) {
-    studentSchool.set(s.id, s.schoolId);
-    map.get(s.schoolId)?.students.push(s);
+  for (const s of raw.students) {
+    studentSchool.set(keyOf(s, "id"), keyOf(s, "schoolId"));
+    map.get(keyOf(s, "schoolId"))?.students.push(s);
   }
-  for (const t of data.teachers) map.get(t.schoolId)?.teachers.push(t);
-  for (const c of data.classes) map.get(c.schoolId)?.classes.push(c);
-  for (const f of data.categoryFlags) map.get(studentSchool.get(f.studentId) ?? "")?.flags.push(f);
-  for (const m of data.mentorships) map.get(studentSchool.get(m.studentId) ?? "")?.mentorships.push(m);
+  for (const t of raw.teachers) map.get(keyOf(t, "schoolId"))?.teachers.push(t);
+  for (const c of raw.classes) map.get(keyOf(c, "schoolId"))?.classes.push(c);
+  for (const f of raw.categoryFlags) map.get(studentSchool.get(keyOf(f, "studentId")) ?? "")?.flags.push(f);
+  for (const m of raw.mentorships) map.get(studentSchool.get(keyOf(m, "studentId")) ?? "")?.mentorships.push(m);
   return [...map.values()];
+}
+
+/** Validates one school's raw records with core's schemas (throws on the first invalid one). */
+export function parseSchoolInput(raw: RawSchoolInput): SchoolInput {
+  return {
+    school: schoolSchema.parse(raw.school),
+    students: raw.students.map((s) => studentSchema.parse(s)),
+    teachers: raw.teachers.map((t) => teacherSchema.parse(t)),
+    classes: raw.classes.map((c) => schoolClassSchema.parse(c)),
+    flags: raw.flags.map((f) => categoryFlagSchema.parse(f)),
+    mentorships: raw.mentorships.map((m) => mentorshipSchema.parse(m)),
+  };
 }
 
 /** What planning one school produced, counted. */
@@ -74,7 +127,7 @@ export interface PlanCounts {
   unscheduled: number;
 }
 
-/** Plans one school end to end: derive obligations → assign visitors → schedule. */
+/** Plans one school from its validated input: derive obligations → assign visitors → schedule. */
 export function planSchool(input: SchoolInput): PlanCounts {
   const derived = deriveObligations({
     term: benchTerm,
@@ -102,18 +155,26 @@ export function planSchool(input: SchoolInput): PlanCounts {
   return { obligations: derived.length, slots: schedule.slots.length, unscheduled: schedule.unscheduled.length };
 }
 
-/** Plans every school of a data set in this thread; returns counts and the peak RSS seen. */
-export function planAll(schools: readonly SchoolInput[]): PlanCounts & { peakRss: number } {
+/** Validates and plans each school of a list in turn, in this thread; sums the counts. */
+export function planSchools(schools: readonly RawSchoolInput[]): PlanCounts & { peakRss: number } {
   let obligations = 0;
   let slots = 0;
   let unscheduled = 0;
   let peakRss = process.memoryUsage.rss();
-  for (const input of schools) {
-    const counts = planSchool(input);
+  for (const raw of schools) {
+    const counts = planSchool(parseSchoolInput(raw));
     obligations += counts.obligations;
     slots += counts.slots;
     unscheduled += counts.unscheduled;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }
   return { obligations, slots, unscheduled, peakRss };
+}
+
+/**
+ * Plans a whole scope end to end as a host would: split the raw records by school, then per
+ * school validate and plan. Only one school's validated records and plan are alive at a time.
+ */
+export function planAll(raw: RawInput): PlanCounts & { peakRss: number } {
+  return planSchools(rawBySchool(raw));
 }

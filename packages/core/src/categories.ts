@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { compiledSchema } from "./compiled.js";
 import { nextDay, previousDay } from "./dates.js";
 import { addCatalogIssue } from "./errors/parse.js";
 import type { LocalizedText } from "./i18n.js";
@@ -50,33 +51,35 @@ export const categoryKeySchema = withSensitivity(z.string().regex(categoryKeyPat
 export type CategoryKey = z.infer<typeof categoryKeySchema>;
 
 function flagSchemaWith<C extends z.ZodType<string, string>>(category: C) {
-  return z
-    .strictObject({
-      id: idSchema,
-      studentId: idSchema,
-      category,
-      /** The first day the category applies. */
-      validFrom: isoDateSchema,
-      /** The last day it applies, when known in advance. */
-      validTo: isoDateSchema.optional(),
-      /** Why: what was seen or documented. Sensitive. */
-      evidence: noteSchema.pipe(z.string().min(1)),
-      flaggedBy: idSchema,
-      flaggedAt: instantSchema,
-      /** When the flag should be looked at again. */
-      reviewOn: isoDateSchema.optional(),
-      /** Set when the flag was withdrawn; it then stops applying on `revokedOn`. */
-      revokedOn: isoDateSchema.optional(),
-      revokedBy: idSchema.optional(),
-      revokeReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
-    })
-    .superRefine((f, ctx) => {
-      if (f.validTo !== undefined && f.validTo < f.validFrom)
-        addCatalogIssue(ctx, "date_range_inverted", {}, ["validTo"]);
-      if (f.revokedOn !== undefined && f.revokedBy === undefined) {
-        ctx.addIssue({ code: "invalid_type", expected: "string", path: ["revokedBy"], input: undefined });
-      }
-    });
+  return compiledSchema(
+    z
+      .strictObject({
+        id: idSchema,
+        studentId: idSchema,
+        category,
+        /** The first day the category applies. */
+        validFrom: isoDateSchema,
+        /** The last day it applies, when known in advance. */
+        validTo: isoDateSchema.optional(),
+        /** Why: what was seen or documented. Sensitive. */
+        evidence: noteSchema.pipe(z.string().min(1)),
+        flaggedBy: idSchema,
+        flaggedAt: instantSchema,
+        /** When the flag should be looked at again. */
+        reviewOn: isoDateSchema.optional(),
+        /** Set when the flag was withdrawn; it then stops applying on `revokedOn`. */
+        revokedOn: isoDateSchema.optional(),
+        revokedBy: idSchema.optional(),
+        revokeReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
+      })
+      .superRefine((f, ctx) => {
+        if (f.validTo !== undefined && f.validTo < f.validFrom)
+          addCatalogIssue(ctx, "date_range_inverted", {}, ["validTo"]);
+        if (f.revokedOn !== undefined && f.revokedBy === undefined) {
+          ctx.addIssue({ code: "invalid_type", expected: "string", path: ["revokedBy"], input: undefined });
+        }
+      }),
+  );
 }
 
 /**

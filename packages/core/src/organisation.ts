@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { compiledSchema } from "./compiled.js";
 import { addCatalogIssue } from "./errors/parse.js";
 import { idSchema, isoDateSchema, personNameSchema, phoneSchema, shortTextSchema } from "./primitives.js";
 import { withSensitivity } from "./sensitivity.js";
@@ -10,10 +11,12 @@ import { withSensitivity } from "./sensitivity.js";
  */
 
 /** A city and its education bureau (市教育局). */
-export const citySchema = z.strictObject({
-  id: idSchema,
-  name: shortTextSchema.min(1),
-});
+export const citySchema = compiledSchema(
+  z.strictObject({
+    id: idSchema,
+    name: shortTextSchema.min(1),
+  }),
+);
 /** A city. */
 export type City = z.infer<typeof citySchema>;
 
@@ -23,12 +26,14 @@ export const settingSchema = z.enum(["urban", "town", "rural"]);
 export type Setting = z.infer<typeof settingSchema>;
 
 /** A county, county-level city or district and its education bureau (县（市、区）教育局). */
-export const countySchema = z.strictObject({
-  id: idSchema,
-  cityId: idSchema,
-  name: shortTextSchema.min(1),
-  setting: settingSchema,
-});
+export const countySchema = compiledSchema(
+  z.strictObject({
+    id: idSchema,
+    cityId: idSchema,
+    name: shortTextSchema.min(1),
+    setting: settingSchema,
+  }),
+);
 /** A county or district. */
 export type County = z.infer<typeof countySchema>;
 
@@ -105,42 +110,46 @@ export function gradeLabel(grade: Grade): { "zh-CN": string; en: string } {
 }
 
 /** A school or kindergarten. */
-export const schoolSchema = z
-  .strictObject({
-    id: idSchema,
-    cityId: idSchema,
-    countyId: idSchema,
-    name: shortTextSchema.min(1),
-    kind: schoolKindSchema,
-    setting: settingSchema,
-    /** Grades at which students join; defaults to the kind's first grade. */
-    entryGrades: z.array(gradeSchema).min(1).max(13).optional(),
-    /** Town (乡镇/街道) of the school, used for travel estimates. */
-    town: shortTextSchema.optional(),
-  })
-  .superRefine((school, ctx) => {
-    const allowed = new Set(gradesOf(school.kind));
-    school.entryGrades?.forEach((g, i) => {
-      if (!allowed.has(g)) {
-        addCatalogIssue(ctx, "grade_not_taught", { grade: g, kind: school.kind }, ["entryGrades", i]);
-      }
-    });
-  });
+export const schoolSchema = compiledSchema(
+  z
+    .strictObject({
+      id: idSchema,
+      cityId: idSchema,
+      countyId: idSchema,
+      name: shortTextSchema.min(1),
+      kind: schoolKindSchema,
+      setting: settingSchema,
+      /** Grades at which students join; defaults to the kind's first grade. */
+      entryGrades: z.array(gradeSchema).min(1).max(13).optional(),
+      /** Town (乡镇/街道) of the school, used for travel estimates. */
+      town: shortTextSchema.optional(),
+    })
+    .superRefine((school, ctx) => {
+      const allowed = new Set(gradesOf(school.kind));
+      school.entryGrades?.forEach((g, i) => {
+        if (!allowed.has(g)) {
+          addCatalogIssue(ctx, "grade_not_taught", { grade: g, kind: school.kind }, ["entryGrades", i]);
+        }
+      });
+    }),
+);
 /** A school or kindergarten. */
 export type School = z.infer<typeof schoolSchema>;
 
 /** A class (班级) of a school in one school year. */
-export const schoolClassSchema = z.strictObject({
-  id: idSchema,
-  schoolId: idSchema,
-  grade: gradeSchema,
-  /** The class's name as the school writes it, e.g. `七(3)班`. */
-  name: shortTextSchema.min(1),
-  /** The school year the class is in, by its starting year (2026 for 2026/27). */
-  schoolYear: z.int().min(2000).max(2100),
-  /** The class teacher (班主任). */
-  classTeacherId: idSchema.optional(),
-});
+export const schoolClassSchema = compiledSchema(
+  z.strictObject({
+    id: idSchema,
+    schoolId: idSchema,
+    grade: gradeSchema,
+    /** The class's name as the school writes it, e.g. `七(3)班`. */
+    name: shortTextSchema.min(1),
+    /** The school year the class is in, by its starting year (2026 for 2026/27). */
+    schoolYear: z.int().min(2000).max(2100),
+    /** The class teacher (班主任). */
+    classTeacherId: idSchema.optional(),
+  }),
+);
 /** A class. */
 export type SchoolClass = z.infer<typeof schoolClassSchema>;
 
@@ -155,23 +164,25 @@ export const teacherRoleSchema = z.enum(teacherRoles);
 export type TeacherRole = z.infer<typeof teacherRoleSchema>;
 
 /** A teacher of a school, the principal included. */
-export const teacherSchema = z.strictObject({
-  id: idSchema,
-  schoolId: idSchema,
-  name: personNameSchema,
-  roles: z.array(teacherRoleSchema).min(1).max(teacherRoles.length),
-  /** Subjects taught, free text as the school names them (语文, 数学, …). */
-  subjects: z.array(shortTextSchema.min(1)).max(20).default([]),
-  /** Classes the teacher teaches (not only leads). */
-  classIds: z.array(idSchema).max(100).default([]),
-  phone: phoneSchema.optional(),
-  /** The first day at the school. */
-  joinedOn: isoDateSchema.optional(),
-  /** The last day at the school; a teacher who left carries no new visits. */
-  leftOn: isoDateSchema.optional(),
-  /** The most visits this teacher should carry in a term; the school's default otherwise. */
-  termCapacity: z.int().min(0).max(500).optional(),
-});
+export const teacherSchema = compiledSchema(
+  z.strictObject({
+    id: idSchema,
+    schoolId: idSchema,
+    name: personNameSchema,
+    roles: z.array(teacherRoleSchema).min(1).max(teacherRoles.length),
+    /** Subjects taught, free text as the school names them (语文, 数学, …). */
+    subjects: z.array(shortTextSchema.min(1)).max(20).default([]),
+    /** Classes the teacher teaches (not only leads). */
+    classIds: z.array(idSchema).max(100).default([]),
+    phone: phoneSchema.optional(),
+    /** The first day at the school. */
+    joinedOn: isoDateSchema.optional(),
+    /** The last day at the school; a teacher who left carries no new visits. */
+    leftOn: isoDateSchema.optional(),
+    /** The most visits this teacher should carry in a term; the school's default otherwise. */
+    termCapacity: z.int().min(0).max(500).optional(),
+  }),
+);
 /** A teacher. */
 export type Teacher = z.infer<typeof teacherSchema>;
 
@@ -183,20 +194,22 @@ export const bureauRoleSchema = z.enum(bureauRoles);
 export type BureauRole = z.infer<typeof bureauRoleSchema>;
 
 /** A member of a county or city education bureau's staff. */
-export const bureauStaffSchema = z
-  .strictObject({
-    id: idSchema,
-    name: personNameSchema,
-    role: bureauRoleSchema,
-    cityId: idSchema,
-    /** Required for county staff: the county they supervise. */
-    countyId: idSchema.optional(),
-    phone: withSensitivity(phoneSchema.optional(), "personal"),
-  })
-  .superRefine((s, ctx) => {
-    if (s.role === "county_bureau" && s.countyId === undefined)
-      addCatalogIssue(ctx, "county_required", {}, ["countyId"]);
-  });
+export const bureauStaffSchema = compiledSchema(
+  z
+    .strictObject({
+      id: idSchema,
+      name: personNameSchema,
+      role: bureauRoleSchema,
+      cityId: idSchema,
+      /** Required for county staff: the county they supervise. */
+      countyId: idSchema.optional(),
+      phone: withSensitivity(phoneSchema.optional(), "personal"),
+    })
+    .superRefine((s, ctx) => {
+      if (s.role === "county_bureau" && s.countyId === undefined)
+        addCatalogIssue(ctx, "county_required", {}, ["countyId"]);
+    }),
+);
 /** A member of bureau staff. */
 export type BureauStaff = z.infer<typeof bureauStaffSchema>;
 

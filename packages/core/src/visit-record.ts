@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { priorityCategorySchema } from "./categories.js";
+import { compiledSchema } from "./compiled.js";
 import { type ConductReport, conductAttestationSchema, conductReportsFrom, conductRules } from "./conduct.js";
 import { addCatalogIssue, type ParseResult, safeParseInput } from "./errors/parse.js";
 import type { LocalizedText } from "./i18n.js";
@@ -338,7 +339,7 @@ function hasDuplicates(values: readonly unknown[]): boolean {
  * }).status; // "draft"
  * ```
  */
-export const visitRecordDraftSchema = z.strictObject(visitRecordShape).superRefine(checkDraft);
+export const visitRecordDraftSchema = compiledSchema(z.strictObject(visitRecordShape).superRefine(checkDraft));
 /** A visit record, possibly incomplete. */
 export type VisitRecordDraft = z.infer<typeof visitRecordDraftSchema>;
 /** A visit record as a caller writes it (defaults not yet applied). */
@@ -463,7 +464,9 @@ function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {
  * of {@link requiredSections}, all six conduct rules answered and confirmed (R10), and
  * follow-ups not due before the visit.
  */
-export const visitRecordSubmissionSchema = z.strictObject(visitRecordShape).superRefine(checkSubmission);
+export const visitRecordSubmissionSchema = compiledSchema(
+  z.strictObject(visitRecordShape).superRefine(checkSubmission),
+);
 /** A visit record that passed submission checks. */
 export type VisitRecordSubmission = z.infer<typeof visitRecordSubmissionSchema>;
 

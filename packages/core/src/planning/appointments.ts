@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { compiledSchema } from "../compiled.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import { addCatalogIssue, parseInput } from "../errors/parse.js";
 import type { LocalizedText } from "../i18n.js";
@@ -252,52 +253,54 @@ export type AppointmentCancellation = z.infer<typeof appointmentCancellationSche
  * at 1 and grows by one with every transition, for optimistic concurrency and the iCalendar
  * SEQUENCE.
  */
-export const appointmentSchema = z
-  .strictObject({
-    id: idSchema,
-    schoolId: idSchema,
-    studentId: idSchema,
-    /** The lead teacher. */
-    teacherId: idSchema,
-    /** Teachers who go too (two adults for remote homes and first priority visits). */
-    companionIds: z.array(idSchema).max(5).default([]),
-    /** The obligation this appointment meets, when the planner produced it. */
-    obligationId: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[A-Za-z0-9_.:-]+$/)
-      .optional(),
-    kind: visitKindSchema,
-    /**
-     * Sensitive as a whole: an alternative venue carries the family's reason, and the audit log
-     * and masking work per top-level field.
-     */
-    channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive"),
-    status: appointmentStatusSchema,
-    /** The agreed (or proposed) start, in China Standard Time. */
-    start: appointmentInstantSchema,
-    durationMinutes: appointmentDurationSchema,
-    /** Where, to the town/village; absent for phone and video. */
-    location: appointmentLocationSchema.optional(),
-    /** Street, house number, room: only for the visiting teacher. */
-    locationDetail: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
-    /** For recurring mentor contacts; the series starts at `start`. */
-    rrule: appointmentRruleSchema.optional(),
-    /** Every transition; sensitive because notes about the family ride along. */
-    history: withSensitivity(z.array(appointmentTransitionRecordSchema).max(200), "sensitive").default([]),
-    version: z.int().min(1).default(1),
-    /** Why the family refused (status `refused`). */
-    refusalReason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
-    /** Who cancelled and why (status `cancelled`). */
-    cancellation: withSensitivity(appointmentCancellationSchema.optional(), "sensitive"),
-  })
-  .superRefine((a, ctx) => {
-    if (a.status === "refused" && a.refusalReason === undefined)
-      addCatalogIssue(ctx, "appointment_refusal_reason_required", {}, ["refusalReason"]);
-    if (a.status === "cancelled" && a.cancellation === undefined)
-      addCatalogIssue(ctx, "appointment_cancellation_required", {}, ["cancellation"]);
-  });
+export const appointmentSchema = compiledSchema(
+  z
+    .strictObject({
+      id: idSchema,
+      schoolId: idSchema,
+      studentId: idSchema,
+      /** The lead teacher. */
+      teacherId: idSchema,
+      /** Teachers who go too (two adults for remote homes and first priority visits). */
+      companionIds: z.array(idSchema).max(5).default([]),
+      /** The obligation this appointment meets, when the planner produced it. */
+      obligationId: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[A-Za-z0-9_.:-]+$/)
+        .optional(),
+      kind: visitKindSchema,
+      /**
+       * Sensitive as a whole: an alternative venue carries the family's reason, and the audit log
+       * and masking work per top-level field.
+       */
+      channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive"),
+      status: appointmentStatusSchema,
+      /** The agreed (or proposed) start, in China Standard Time. */
+      start: appointmentInstantSchema,
+      durationMinutes: appointmentDurationSchema,
+      /** Where, to the town/village; absent for phone and video. */
+      location: appointmentLocationSchema.optional(),
+      /** Street, house number, room: only for the visiting teacher. */
+      locationDetail: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
+      /** For recurring mentor contacts; the series starts at `start`. */
+      rrule: appointmentRruleSchema.optional(),
+      /** Every transition; sensitive because notes about the family ride along. */
+      history: withSensitivity(z.array(appointmentTransitionRecordSchema).max(200), "sensitive").default([]),
+      version: z.int().min(1).default(1),
+      /** Why the family refused (status `refused`). */
+      refusalReason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
+      /** Who cancelled and why (status `cancelled`). */
+      cancellation: withSensitivity(appointmentCancellationSchema.optional(), "sensitive"),
+    })
+    .superRefine((a, ctx) => {
+      if (a.status === "refused" && a.refusalReason === undefined)
+        addCatalogIssue(ctx, "appointment_refusal_reason_required", {}, ["refusalReason"]);
+      if (a.status === "cancelled" && a.cancellation === undefined)
+        addCatalogIssue(ctx, "appointment_cancellation_required", {}, ["cancellation"]);
+    }),
+);
 /** An appointment. */
 export type Appointment = z.infer<typeof appointmentSchema>;
 /** An appointment as a caller writes it (defaults not yet applied). */

@@ -457,6 +457,9 @@ export function isTeacherInPost(
 
 // ——— internals ———
 
+/** Occurrences per recurring rule and window, shared by every call (bounded; see buildContext). */
+const sharedOccurrences = new Map<string, number>();
+
 interface StudentEntry {
   studentId: string;
   student: AssignmentStudent | undefined;
@@ -490,7 +493,9 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     .sort((a, b) => cmp(a.id, b.id));
 
   const loadCache = new Map<string, { load: number; visits: number }>();
-  const occurrenceCache = new Map<string, number>();
+  // Occurrence counts depend only on the rule text and window, which repeat across schools.
+  if (sharedOccurrences.size >= 4096) sharedOccurrences.clear();
+  const occurrenceCache = sharedOccurrences;
   const weightOf = (o: Obligation): { load: number; visits: number } => {
     let w = loadCache.get(o.id);
     if (!w) {

@@ -107,6 +107,11 @@ const precedence: Record<string, number> = {
   universal_yearly: 3,
 };
 
+const r13Why: LocalizedText = {
+  "zh-CN": "留守儿童，宜在父母返乡时（春节、农忙）入户家访",
+  en: "Left-behind child: visit when the parents are home (Spring Festival, farming seasons)",
+};
+
 const urgencyOf: Record<VisitKind, number> = {
   crisis: 100,
   new_student: 60,
@@ -355,11 +360,19 @@ function toObligation(
 ): Obligation {
   const [primary] = parts;
   if (!primary) throw new HomevisitError("internal_error");
+  // One pass over the parts (usually one or two) instead of a map, set, find and spread each.
   let window = primary.window;
-  for (const p of parts) window = intersect(window, p.window) ?? window;
-  const ruleIds = [...new Set(parts.map((p) => p.ruleId))];
-  const category = primary.category ?? parts.find((p) => p.category !== undefined)?.category;
-  const hasCrisis = parts.some((p) => p.ruleId === "family_crisis");
+  const ruleIds: string[] = [];
+  let category = primary.category;
+  let hasCrisis = false;
+  let urgency = Number.NEGATIVE_INFINITY;
+  for (const p of parts) {
+    window = intersect(window, p.window) ?? window;
+    if (!ruleIds.includes(p.ruleId)) ruleIds.push(p.ruleId);
+    if (category === undefined) category = p.category;
+    if (p.ruleId === "family_crisis") hasCrisis = true;
+    if (urgencyOf[p.kind] > urgency) urgency = urgencyOf[p.kind];
+  }
   const obligation: Obligation = {
     id: `${primary.ruleId}:${student.id}:${window.from}`,
     ruleId: primary.ruleId,
@@ -371,18 +384,18 @@ function toObligation(
     window,
     preferred: hasCrisis
       ? []
-      : clipPreferred(
-          parts.flatMap((p) => p.preferred),
-          window,
-        ),
+      : clipPreferred(parts.length === 1 ? primary.preferred : parts.flatMap((p) => p.preferred), window),
     needsCompanion:
       (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis),
-    urgency: Math.max(...parts.map((p) => urgencyOf[p.kind])),
-    why: joinTexts(
-      parts.map((p) => p.why),
-      "；",
-      "; ",
-    ),
+    urgency,
+    why:
+      parts.length === 1
+        ? { "zh-CN": primary.why["zh-CN"], en: primary.why.en }
+        : joinTexts(
+            parts.map((p) => p.why),
+            "；",
+            "; ",
+          ),
   };
   if (category !== undefined) obligation.category = category;
   return obligation;
@@ -504,8 +517,20 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     ),
   );
 
+  const priorityWhys = new Map<string, LocalizedText>();
+
   const students = [...input.students].sort((a, b) => a.id.localeCompare(b.id));
+  // The result is ordered by student, window start and id. Students are taken in id order, so
+  // each run of students whose ids compare equal (usually one) is sorted on its own as it
+  // closes, rather than the whole list at the end.
+  let runStart = 0;
+  let runId: string | undefined;
   for (const student of students) {
+    if (runId !== undefined && student.id.localeCompare(runId) !== 0) {
+      sortRun(out, runStart);
+      runStart = out.length;
+    }
+    runId = student.id;
     const present = presence(student, school.id, termWindow);
     if (!present) continue;
     const span = present.window;
@@ -588,15 +613,18 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
                 "zh-CN": "重点学生（{labels}），本学期第{i}/{n}次入户家访（{from}至{to}）",
                 en: "Priority student ({labels}): in-home visit {i} of {n} this term ({from} to {to})",
               };
-        const params = { from: own.from, to: own.to, i: i + 1, n: all.length };
-        const why: LocalizedText = {
-          "zh-CN": formatText(template, { ...params, labels: labels["zh-CN"] }, "zh-CN"),
-          en: formatText(template, { ...params, labels: labels.en }, "en"),
-        };
-        const r13Why: LocalizedText = {
-          "zh-CN": "留守儿童，宜在父母返乡时（春节、农忙）入户家访",
-          en: "Left-behind child: visit when the parents are home (Spring Festival, farming seasons)",
-        };
+        // Students of one school share categories and windows: fill each sentence once.
+        const whyKey = `${labels.en}\u0000${own.from}\u0000${own.to}\u0000${i}\u0000${all.length}\u0000${homeInReach.length > 0}`;
+        let why = priorityWhys.get(whyKey);
+        if (why === undefined) {
+          const params = { from: own.from, to: own.to, i: i + 1, n: all.length };
+          why = {
+            "zh-CN": formatText(template, { ...params, labels: labels["zh-CN"] }, "zh-CN"),
+            en: formatText(template, { ...params, labels: labels.en }, "en"),
+          };
+          if (homeInReach.length > 0) why = joinTexts([why, r13Why], "；", "; ");
+          priorityWhys.set(whyKey, why);
+        }
         parts.push({
           ruleId: "priority_per_term",
           kind: "priority",
@@ -604,7 +632,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           window: own,
           satisfiedWithin: own,
           preferred: [...clipPreferred(r13, own), ...campaigns],
-          why: homeInReach.length > 0 ? joinTexts([why, r13Why], "；", "; ") : why,
+          why,
         });
       });
     }
@@ -680,10 +708,22 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }
   }
 
-  return out.sort(
-    (a, b) =>
-      a.studentId.localeCompare(b.studentId) || a.window.from.localeCompare(b.window.from) || a.id.localeCompare(b.id),
-  );
+  sortRun(out, runStart);
+  return out;
+}
+
+/** Sorts `out[from…]`, one run of students whose ids compare equal, by window start and id. */
+function sortRun(out: Obligation[], from: number): void {
+  if (out.length - from < 2) return;
+  const run = out
+    .slice(from)
+    .sort(
+      (a, b) =>
+        a.studentId.localeCompare(b.studentId) ||
+        a.window.from.localeCompare(b.window.from) ||
+        a.id.localeCompare(b.id),
+    );
+  for (let i = 0; i < run.length; i++) out[from + i] = run[i] as Obligation;
 }
 
 /** Input of {@link deriveTeacherObligations}. */

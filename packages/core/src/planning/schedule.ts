@@ -148,6 +148,23 @@ const CLOSED = 5;
 type DayClass = typeof SCHOOL | typeof REST | typeof HOLIDAY | typeof UNKNOWN | typeof CLOSED;
 
 const noWindows: readonly number[] = [];
+const noTasks: readonly Task[] = [];
+
+/**
+ * Occurrences of recurring contacts, shared by every call: the schools of a city plan the same
+ * term, so most rule texts and windows repeat from school to school. Read only, bounded.
+ */
+const expansionCache = new Map<string, readonly IsoDate[]>();
+
+function sharedExpansion(key: string, rrule: string, window: DateWindow): readonly IsoDate[] {
+  let occurrences = expansionCache.get(key);
+  if (occurrences === undefined) {
+    occurrences = expandRecurrence(rrule, window);
+    if (expansionCache.size >= 4096) expansionCache.clear();
+    expansionCache.set(key, occurrences);
+  }
+  return occurrences;
+}
 
 /**
  * One visit to place: an obligation, or one occurrence of a recurring one. Dates are day
@@ -156,6 +173,8 @@ const noWindows: readonly number[] = [];
  */
 class Task {
   placed = false;
+  /** The open tasks of this task's group (same teachers and village), shared by its members. */
+  groupTasks: Task[] | undefined = undefined;
   constructor(
     readonly key: string,
     readonly obligation: Obligation,
@@ -251,7 +270,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const days = new DayNumbers();
 
   const tasks: Task[] = [];
-  const expansions = new Map<string, IsoDate[]>();
+  const expansions = new Map<string, readonly IsoDate[]>();
   const sortedObligations = [...input.obligations].sort((a, b) => cmp(a.id, b.id));
   for (const obligation of sortedObligations) {
     const assignment = assignmentByObligation.get(obligation.id);
@@ -265,12 +284,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       continue;
     }
     const travel = (student.address.travelMinutes ?? options.defaultTravelMinutes) + options.travelBufferMinutes;
-    const group = [
-      assignment.leadTeacherId,
-      assignment.companionTeacherId ?? "",
-      student.address.town,
-      student.address.village,
-    ].join("\u0000");
+    const group = `${assignment.leadTeacherId}\u0000${assignment.companionTeacherId ?? ""}\u0000${student.address.town}\u0000${student.address.village}`;
     let s = studentIndex.get(student);
     if (s === undefined) {
       s = studentList.length;
@@ -299,10 +313,10 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       );
       continue;
     }
-    let occurrences: IsoDate[];
+    let occurrences: readonly IsoDate[];
     try {
       const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
-      occurrences = expansions.get(key) ?? expandRecurrence(obligation.rrule, obligation.window);
+      occurrences = expansions.get(key) ?? sharedExpansion(key, obligation.rrule, obligation.window);
       expansions.set(key, occurrences);
     } catch (error) {
       const problem = error instanceof HomevisitError ? String(error.params.problem) : "unreadable rule";
@@ -341,10 +355,16 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   for (const t of tasks) {
     // An occurrence of a recurring contact keeps to its own date: it is never pulled into a trip.
     if (t.occurrence !== undefined) continue;
-    const list = groups.get(t.group);
+    let list = groups.get(t.group);
     if (list) list.push(t);
-    else groups.set(t.group, [t]);
+    else {
+      list = [t];
+      groups.set(t.group, list);
+    }
+    t.groupTasks = list;
   }
+  // An occurrence still offers its day to the one-off visits of its group, as they may join it.
+  for (const t of tasks) if (t.occurrence !== undefined) t.groupTasks = groups.get(t.group);
 
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -385,7 +405,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       });
       continue;
     }
-    const group = groups.get(task.group) ?? [];
+    const group = task.groupTasks ?? noTasks;
     // Look at a bounded number of open members: trying every one for every trip made big
     // groups (a mentor's weekly contacts in one village) quadratic.
     let looked = 0;
@@ -399,7 +419,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     // Drop placed members now and then, so big groups (a mentor's weekly contacts) stay cheap.
     if (group.length > 32) {
       const open = group.filter((m) => !m.placed);
-      if (open.length < group.length / 2) groups.set(task.group, open);
+      if (open.length < group.length / 2) for (const m of open) m.groupTasks = open;
     }
     state.commit(trip);
     const date = table.date(trip.day);
@@ -409,17 +429,17 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     for (let i = 0; i < trip.members.length; i++) {
       const t = trip.members[i] as Task;
       const start = trip.starts[i] as number;
-      slots.push({
-        obligationId: t.obligation.id,
-        studentId: t.obligation.studentId,
-        teacherId,
-        ...(companionId === undefined ? {} : { companionId }),
-        date,
-        start: clock(start),
-        end: clock(start + options.visitMinutes),
-        tripId,
-        ...occurrenceOf(t),
-      });
+      // Literals rather than spreads, in the same key order: spreads cost a copy each.
+      const obligationId = t.obligation.id;
+      const studentId = t.obligation.studentId;
+      const from = clock(start);
+      const end = clock(start + options.visitMinutes);
+      const slot: ProposedSlot =
+        companionId === undefined
+          ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
+          : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId };
+      if (t.occurrence !== undefined) slot.occurrence = t.occurrence;
+      slots.push(slot);
       slotKeys.push(day * 1440 + start);
     }
   }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { priorityCategorySchema } from "../categories.js";
+import { compiledSchema } from "../compiled.js";
 import type { LocalizedText } from "../i18n.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../primitives.js";
 
@@ -103,10 +104,12 @@ export interface Assignment {
 }
 
 /** A student's mentor (德育导师) appointment. */
-export const mentorshipSchema = z.strictObject({
-  studentId: idSchema,
-  mentorId: idSchema,
-  since: isoDateSchema,
-});
+export const mentorshipSchema = compiledSchema(
+  z.strictObject({
+    studentId: idSchema,
+    mentorId: idSchema,
+    since: isoDateSchema,
+  }),
+);
 /** A student's mentor appointment. */
 export type Mentorship = z.infer<typeof mentorshipSchema>;

@@ -28,9 +28,19 @@ function isoOf(year: number, month: number, day: number): string {
  * ```
  */
 export function lunarNewYearDate(year: number): string {
-  const day = LunarDay.fromYmd(year, 1, 1).getSolarDay();
-  return isoOf(day.getYear(), day.getMonth(), day.getDay());
+  let date = newYearCache.get(year);
+  if (date === undefined) {
+    const day = LunarDay.fromYmd(year, 1, 1).getSolarDay();
+    date = isoOf(day.getYear(), day.getMonth(), day.getDay());
+    newYearCache.set(year, date);
+  }
+  return date;
 }
+
+// The astronomy behind a date is costly and every school of a city asks for the same few years:
+// each answer is computed once per process. Both caches hold at most 199 years × 25 texts.
+const newYearCache = new Map<number, string>();
+const solarTermCache = new Map<number, string>();
 
 /**
  * The Gregorian date (China Standard Time) on which a solar term begins. `index` counts from
@@ -43,6 +53,14 @@ export function lunarNewYearDate(year: number): string {
  * ```
  */
 export function solarTermStartDate(year: number, index: number): string {
-  const day = SolarTerm.fromIndex(year, index).getJulianDay().getSolarDay();
-  return isoOf(day.getYear(), day.getMonth(), day.getDay());
+  // Integral indexes 0–24 of a supported year are cached; anything else is computed as asked.
+  const cacheable = Number.isInteger(year) && Number.isInteger(index) && index >= 0 && index <= 24;
+  const key = year * 32 + index;
+  let date = cacheable ? solarTermCache.get(key) : undefined;
+  if (date === undefined) {
+    const day = SolarTerm.fromIndex(year, index).getJulianDay().getSolarDay();
+    date = isoOf(day.getYear(), day.getMonth(), day.getDay());
+    if (cacheable) solarTermCache.set(key, date);
+  }
+  return date;
 }
