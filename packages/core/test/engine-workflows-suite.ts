@@ -553,10 +553,10 @@ export function runWorkflowSuite(name: string, factory: () => Promise<EngineHarn
           destination: { county: "莲都区", town: "碧湖镇", village: "沙溪村" },
           plannedStart: "2026-10-08T10:00:00+08:00",
           expectedDurationMinutes: 60,
-          transportMode: "e_bike",
+          transportMode: "e_bike" as const,
           noUnlicensedVehicle: false,
           reachablePhone: markerPhone,
-        } as const;
+        };
         const refused = await engine.safety.fileReport(actors.teacher as never, body).catch((e: unknown) => e);
         expect(isHomevisitError(refused) && refused.issues.map((i) => [i.path.join("."), i.code])).toEqual([
           ["noUnlicensedVehicle", "unlicensed_vehicle_declaration_required"],
