@@ -238,7 +238,8 @@ export async function runUseCase(
     throw error;
   }
   for (const fn of afterCommit) await fn(deps.storage);
-  if (useCase.finish) result = JSON.parse(JSON.stringify(await useCase.finish(deps.storage.reports, result, input)));
+  if (useCase.finish)
+    result = JSON.parse(JSON.stringify(await useCase.finish(deps.storage.reports, result, input, deps.plugins)));
   return result;
 }
 
