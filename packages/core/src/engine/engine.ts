@@ -79,7 +79,8 @@ export interface EngineOptions<Ps extends readonly HomevisitPlugin[] = readonly 
 /** A category flag whose category is one of an engine's keys (`C`). */
 export type CategoryFlagOf<C extends string> = Omit<CategoryFlag, "category"> & { category: C };
 
-type StudentUseCases = Areas["students"];
+/** The students area's use cases, as `engineAreas` holds them. */
+export type StudentUseCases = Areas["students"];
 type StudentInput<K extends keyof StudentUseCases> = z.input<StudentUseCases[K]["input"]>;
 type StudentOutput<K extends keyof StudentUseCases> = z.output<StudentUseCases[K]["output"]>;
 type ActorInput = z.input<typeof actorSchema>;
