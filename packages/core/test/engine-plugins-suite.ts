@@ -212,6 +212,14 @@ export function runPluginSuite(name: string, factory: () => Promise<EngineHarnes
           ["sections", 0],
         ]);
         expect(isHomevisitError(unknown) && unknown.messages["zh-CN"]).toBe("没有报表分项“lishui-rural-extras/nope”");
+        // Anything not shaped like a section name is refused without being echoed.
+        const odd = await engine.reports
+          .coverage(as("principal"), { ...period, groupBy: "school", sections: ["13912345678"] })
+          .catch((e: unknown) => e);
+        expect(isHomevisitError(odd) && [odd.code, JSON.stringify(odd.toJSON()).includes("13912345678")]).toEqual([
+          "validation_failed",
+          false,
+        ]);
         const teacher = await engine.reports
           .coverage(as("teacher"), { ...period, groupBy: "school" })
           .catch((e: unknown) => e);

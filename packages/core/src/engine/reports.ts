@@ -148,7 +148,11 @@ const coverageInput = z
      * The plugins' report sections to add, as `pluginId/sectionId`; default every section of
      * the engine's plugins, `[]` for none.
      */
-    sections: z.array(z.string().min(1).max(130)).max(50).optional(),
+    // Shaped like `pluginId/sectionId`, so an unknown one can be named in the error safely.
+    sections: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
+      .max(50)
+      .optional(),
   })
   .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
 
