@@ -55,39 +55,60 @@ export const safetyDestinationSchema = withSensitivity(
 export type SafetyDestination = z.infer<typeof safetyDestinationSchema>;
 
 /**
+ * The fields of the pre-visit safety report, without its cross-field checks: zod 4 refuses
+ * `.omit` and `.pick` on a refined object, so the engine derives its input from this object
+ * and adds {@link checkPreVisitSafetyReport} itself.
+ */
+export const preVisitSafetyReportFields = z.strictObject({
+  id: idSchema,
+  schoolId: idSchema,
+  teacherId: idSchema,
+  /** The student(s) visited on this trip; a teacher may visit neighbours in one outing. */
+  studentIds: z.array(idSchema).min(1).max(10),
+  /** The appointments this trip serves, when the appointment module booked them. */
+  appointmentIds: z.array(idSchema).max(10).default([]),
+  destination: safetyDestinationSchema,
+  plannedStart: instantSchema,
+  expectedDurationMinutes: z.int().min(5).max(720),
+  transportMode: transportModeSchema,
+  /** What "other" means, or the line or plate the teacher will use. */
+  transportNote: shortTextSchema.optional(),
+  noUnlicensedVehicle: z.boolean(),
+  /** The number on which the teacher stays reachable during the visit. */
+  reachablePhone: phoneSchema,
+  /** Teachers going along. */
+  companionIds: z.array(idSchema).max(5).default([]),
+  reportedAt: instantSchema,
+});
+
+/**
+ * The cross-field checks of a pre-visit safety report, for `superRefine`: the explicit "no
+ * unlicensed vehicle" declaration, and a companion who is not the visiting teacher (checked
+ * when both are present, so a caller's input without `teacherId` can use it too).
+ *
+ * @example
+ * ```ts
+ * const input = preVisitSafetyReportFields.omit({ id: true, reportedAt: true }).superRefine(checkPreVisitSafetyReport);
+ * input.safeParse({ ...report, noUnlicensedVehicle: false }).success; // false
+ * ```
+ */
+export function checkPreVisitSafetyReport(
+  report: { noUnlicensedVehicle: boolean; companionIds: readonly string[]; teacherId?: string },
+  ctx: z.RefinementCtx,
+): void {
+  // A boolean rather than z.literal(true), so a missing tick gets the catalog's plain message.
+  if (report.noUnlicensedVehicle !== true)
+    addCatalogIssue(ctx, "unlicensed_vehicle_declaration_required", {}, ["noUnlicensedVehicle"]);
+  if (report.teacherId !== undefined && report.companionIds.includes(report.teacherId))
+    addCatalogIssue(ctx, "companion_is_visiting_teacher", {}, ["companionIds"]);
+}
+
+/**
  * The pre-visit safety report (家访安全报告). `expectedDurationMinutes` covers the whole trip,
  * travel included: the school expects the check-in by then. `noUnlicensedVehicle` must be
  * `true` (an explicit declaration, never a default).
  */
-export const preVisitSafetyReportSchema = z
-  .strictObject({
-    id: idSchema,
-    schoolId: idSchema,
-    teacherId: idSchema,
-    /** The student(s) visited on this trip; a teacher may visit neighbours in one outing. */
-    studentIds: z.array(idSchema).min(1).max(10),
-    /** The appointments this trip serves, when the appointment module booked them. */
-    appointmentIds: z.array(idSchema).max(10).default([]),
-    destination: safetyDestinationSchema,
-    plannedStart: instantSchema,
-    expectedDurationMinutes: z.int().min(5).max(720),
-    transportMode: transportModeSchema,
-    /** What "other" means, or the line or plate the teacher will use. */
-    transportNote: shortTextSchema.optional(),
-    noUnlicensedVehicle: z.boolean(),
-    /** The number on which the teacher stays reachable during the visit. */
-    reachablePhone: phoneSchema,
-    /** Teachers going along. */
-    companionIds: z.array(idSchema).max(5).default([]),
-    reportedAt: instantSchema,
-  })
-  .superRefine((report, ctx) => {
-    // A boolean rather than z.literal(true), so a missing tick gets the catalog's plain message.
-    if (report.noUnlicensedVehicle !== true)
-      addCatalogIssue(ctx, "unlicensed_vehicle_declaration_required", {}, ["noUnlicensedVehicle"]);
-    if (report.companionIds.includes(report.teacherId))
-      addCatalogIssue(ctx, "companion_is_visiting_teacher", {}, ["companionIds"]);
-  });
+export const preVisitSafetyReportSchema = preVisitSafetyReportFields.superRefine(checkPreVisitSafetyReport);
 /** A pre-visit safety report. */
 export type PreVisitSafetyReport = z.infer<typeof preVisitSafetyReportSchema>;
 /** A pre-visit safety report as a caller writes it (defaults not yet applied). */

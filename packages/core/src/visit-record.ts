@@ -410,7 +410,10 @@ function timeOf(instant: string | undefined): number | undefined {
  */
 export function visitDateOf(record: Pick<VisitRecordDraft, "arrivedAt">): string | undefined {
   const arrived = timeOf(record.arrivedAt);
-  return arrived === undefined ? undefined : new Date(arrived + 8 * 3_600_000).toISOString().slice(0, 10);
+  if (arrived === undefined) return undefined;
+  // The last instant JavaScript dates hold (+275760-09-13) has no China Standard Time date.
+  const local = new Date(arrived + 8 * 3_600_000);
+  return Number.isNaN(local.getTime()) ? undefined : local.toISOString().slice(0, 10);
 }
 
 function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {

@@ -376,6 +376,83 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
         expect((await engine.dataRights.purgeDue(actors.school_admin as never, {}, purpose)).consentPurges).toBe(0);
       });
 
+      it("consents recorded in the same instant take the order they were recorded in, whatever their ids", async () => {
+        // Ids that sort against creation order, and a clock that never moves: only the recorded
+        // order can tell which consent is the latest.
+        let n = 100;
+        const backwards = createEngine({
+          storage: harness.storage,
+          blobs: harness.blobs,
+          clock,
+          ids: () => `z-${--n}`,
+          config: { audit: { hmacKey } },
+        });
+        const teacher = actors.class_teacher as never;
+        const flag = () =>
+          codeOf(
+            backwards.students.flagCategory(teacher, {
+              studentId: "s-own",
+              category: "learning_difficulty",
+              evidence: "成绩下滑",
+            }),
+          );
+        const first = await backwards.consent.record(teacher, { studentId: "s-own", guardianId: "g-s-own" });
+        const second = await backwards.consent.record(teacher, { studentId: "s-own", guardianId: "g-s-own" });
+        expect([first.consent.sequence, second.consent.sequence]).toEqual([1, 2]);
+        expect(second.consent.recordedAt).toBe(first.consent.recordedAt);
+        expect(second.consent.id < first.consent.id).toBe(true);
+        // The second (later) consent is withdrawn: the gate closes, though the first one stands.
+        await backwards.consent.withdraw(teacher, { consentId: second.consent.id, expectedVersion: 1 });
+        expect(await flag()).toBe("consent_withdrawn");
+        const status = await backwards.consent.status(teacher, { studentId: "s-own" });
+        expect(status.state).toBe("withdrawn");
+        expect(status.consents.map((c) => c.id)).toEqual([second.consent.id, first.consent.id]);
+        // A third consent, in the same instant again, reopens it.
+        const third = await backwards.consent.record(teacher, { studentId: "s-own", guardianId: "g-s-own" });
+        expect(third.consent.sequence).toBe(3);
+        expect(await flag()).toBe("ok");
+        expect((await backwards.consent.status(teacher, { studentId: "s-own" })).state).toBe("granted");
+      });
+
+      it("consents from before the sequence: the same instant counts a withdrawal as the latest", async () => {
+        await harness.storage.transaction(async (tx) => {
+          for (const [id, status] of [
+            ["c-b", "granted"],
+            ["c-a", "withdrawn"],
+            ["c-c", "granted"],
+          ] as const) {
+            await tx.consents.create({
+              id,
+              schoolId: "sch-1",
+              studentId: "s-own",
+              guardianId: "g-s-own",
+              status,
+              grantedOn: "2026-09-01",
+              recordedBy: "t-class",
+              recordedAt: "2026-09-01T08:00:00.000Z",
+              ...(status === "withdrawn" ? { withdrawnOn: "2026-09-02", withdrawnBy: "t-class" } : {}),
+            });
+          }
+        });
+        const flagged = await codeOf(
+          engine.students.flagCategory(actors.class_teacher as never, {
+            studentId: "s-own",
+            category: "learning_difficulty",
+            evidence: "成绩下滑",
+          }),
+        );
+        expect(flagged).toBe("consent_withdrawn");
+        // A consent recorded now has a sequence, so it is later than all of them.
+        const fresh = await engine.consent.record(actors.class_teacher as never, {
+          studentId: "s-own",
+          guardianId: "g-s-own",
+        });
+        expect(fresh.consent.sequence).toBe(1);
+        const status = await engine.consent.status(actors.class_teacher as never, { studentId: "s-own" });
+        expect(status.consents.map((c) => c.id)).toEqual([fresh.consent.id, "c-a", "c-c", "c-b"]);
+        expect(status.state).toBe("granted");
+      });
+
       it("consent is not needed at 14 and over, or when the host turns it off", async () => {
         await harness.storage.transaction(async (tx) => {
           await tx.students.create(student("s-old", "sch-1", "c-1", "2010-01-01"));

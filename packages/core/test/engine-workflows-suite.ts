@@ -559,6 +559,34 @@ export function runWorkflowSuite(name: string, factory: () => Promise<EngineHarn
         expect(zero.zeroReport.visitCount).toBe(1);
         expect(JSON.stringify(await harness.storage.audit.read("sch-1"))).not.toContain(markerPhone);
       });
+      it("checks the report's input as the stored schema does, and names a missing record by its own name", async () => {
+        const body = {
+          studentIds: ["s-own"],
+          destination: { county: "莲都区", town: "碧湖镇", village: "沙溪村" },
+          plannedStart: "2026-10-08T10:00:00+08:00",
+          expectedDurationMinutes: 60,
+          transportMode: "e_bike" as const,
+          noUnlicensedVehicle: false,
+          reachablePhone: markerPhone,
+        };
+        const refused = await engine.safety.fileReport(actors.teacher as never, body).catch((e: unknown) => e);
+        expect(isHomevisitError(refused) && refused.issues.map((i) => [i.path.join("."), i.code])).toEqual([
+          ["noUnlicensedVehicle", "unlicensed_vehicle_declaration_required"],
+        ]);
+        for (const field of ["teacherId", "reportedAt"]) {
+          const extra = await engine.safety
+            .fileReport(actors.teacher as never, { ...body, noUnlicensedVehicle: true, [field]: "x" } as never)
+            .catch((e: unknown) => e);
+          expect(isHomevisitError(extra) && extra.status).toBe(422);
+        }
+        const missing = await engine.safety
+          .checkIn(actors.teacher as never, { reportId: "sr-missing" })
+          .catch((e: unknown) => e);
+        expect(isHomevisitError(missing) && missing.messages).toEqual({
+          "zh-CN": "找不到安全报告",
+          en: "The safety report was not found",
+        });
+      });
     });
 
     describe("support", () => {

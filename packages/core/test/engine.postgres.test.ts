@@ -3,13 +3,17 @@
 // freshly named schema and drops it afterwards.
 import { afterAll, beforeAll } from "vitest";
 import { freshStore, testBackend } from "../../storage-postgres/test/harness.js";
+import { runPluginSuite } from "./engine-plugins-suite.js";
 import { runEngineSuite } from "./engine-suite.js";
 
-runEngineSuite("postgres", async () => {
+const factory = async () => {
   const { storage, cleanup } = await freshStore();
   await storage.migrations.migrate();
   return { storage, blobs: storage.blobs, cleanup };
-});
+};
+
+runEngineSuite("postgres", factory);
+runPluginSuite("postgres", factory);
 
 // PGlite's cold start belongs to set-up, not to the first test's time limit.
 beforeAll(async () => {

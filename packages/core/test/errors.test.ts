@@ -1,9 +1,12 @@
 import {
   addCatalogIssue,
   defineErrors,
+  entityNames,
+  entityNamesZh,
   errorCatalog,
   guardianSchema,
   HomevisitError,
+  isEntityName,
   isHomevisitError,
   issuesFromZod,
   parseInput,
@@ -11,6 +14,7 @@ import {
   schoolSchema,
   studentSchema,
 } from "@homevisit/core";
+import { storedEntities } from "@homevisit/core/storage";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -96,6 +100,17 @@ describe("HomevisitError", () => {
     expect(error.messages).toEqual({ "zh-CN": "找不到学生", en: "The student was not found" });
     expect(error.path).toEqual(["studentId"]);
     expect(error.issues).toEqual([]);
+  });
+
+  it("names every stored entity in both locales from the one table", () => {
+    for (const [key, entity] of Object.entries(storedEntities)) {
+      expect(isEntityName(entity.name), key).toBe(true);
+      const error = new HomevisitError("not_found", { params: { entity: entity.name } });
+      expect(error.messageIn("zh-CN")).toBe(`找不到${entityNames[entity.name]["zh-CN"]}`);
+      expect(error.messageIn("zh-CN")).not.toMatch(/[a-z]/);
+      expect(error.messageIn("en")).toContain(entity.name);
+    }
+    expect(entityNamesZh["visit record"]).toBe("家访记录");
   });
 
   it("takes its path from the first issue when none is given", () => {

@@ -362,6 +362,13 @@ describe("validateVisitRecordForSubmission", () => {
     ]);
   });
 
+  it("does not throw at the last instant a date holds (found by the property below)", () => {
+    expect(() =>
+      validateVisitRecordForSubmission({ ...submitted, arrivedAt: "+275760-09-12T16:00:00.001Z" }),
+    ).not.toThrow();
+    expect(visitDateOf({ arrivedAt: "+275760-09-12T16:00:00.001Z" })).toBeUndefined();
+  });
+
   it("never throws, whatever the input (property)", () => {
     const record = fc.record(
       {

@@ -3,6 +3,7 @@ import { addDays } from "../dates.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import { idSchema, isoDateSchema, shortTextSchema } from "../primitives.js";
 import { withSensitivity } from "../sensitivity.js";
+import { compareConsents, nextConsentSequence } from "./consent-gate.js";
 import { type Consent, consentSchema } from "./records.js";
 import { studentRelations, studentTarget, tenantPolicy } from "./targets.js";
 import { defineUseCase } from "./use-case.js";
@@ -46,6 +47,9 @@ export const consentUseCases = {
         throw new HomevisitError("not_found", { params: { entity: "guardian" }, path: ["guardianId"] });
       }
       const grantedOn = input.grantedOn ?? ctx.today;
+      const earlier = await loadAll((cursor) =>
+        ctx.tx.consents.list({ where: { studentId: student.id }, cursor, limit: 1000 }),
+      );
       const stored = await ctx.tx.consents.create({
         id: ctx.newId(),
         schoolId: student.schoolId,
@@ -56,6 +60,7 @@ export const consentUseCases = {
         ...(input.evidence === undefined ? {} : { evidence: input.evidence }),
         recordedBy: ctx.actor.id,
         recordedAt: ctx.now,
+        sequence: nextConsentSequence(earlier.map((c) => c.record)),
       });
       ctx.recordChange({ entity: "consents", before: undefined, after: stored.record });
       ctx.emit("consent.recorded", { studentId: student.id, consentId: stored.record.id });
@@ -114,7 +119,8 @@ export const consentUseCases = {
   }),
 
   /**
-   * The consents on record for a student, newest first, and whether sensitive writes are
+   * The consents on record for a student, newest first (the order of the consent gate, see
+   * `compareConsents`), and whether sensitive writes are
    * currently allowed by them.
    *
    * @example
@@ -140,9 +146,7 @@ export const consentUseCases = {
       const rows = await loadAll((cursor) =>
         ctx.tx.consents.list({ where: { studentId: input.studentId }, cursor, limit: 1000 }),
       );
-      const consents = rows
-        .map((r) => r.record)
-        .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt) || b.id.localeCompare(a.id));
+      const consents = rows.map((r) => r.record).sort((a, b) => compareConsents(b, a));
       return { studentId: input.studentId, state: consents[0]?.status ?? ("none" as const), consents };
     },
   }),

@@ -1,6 +1,8 @@
 import type * as z from "zod";
+import type { CategoryFlag } from "../categories.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import type { TimetableSource } from "../planning/timetable.js";
+import type { actorSchema } from "../policy/actor.js";
 import { isPolicyAction, policyMatrix } from "../policy/policy.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import type { Storage } from "../storage/port.js";
@@ -23,12 +25,12 @@ import type { EngineEventTopic, EventHandler } from "./events.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import type { Notifier } from "./notifier.js";
 import { organisationUseCases } from "./organisation.js";
-import { type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
+import { type EngineCategoryKey, type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
 import { reportUseCases } from "./reports.js";
 import { rosterUseCases } from "./roster.js";
 import { runUseCase } from "./runner.js";
 import { studentUseCases, studentUseCasesFor } from "./students.js";
-import type { AnyUseCase, BoundUseCase, UseCaseInfo } from "./use-case.js";
+import type { AnyUseCase, BoundUseCase, UseCaseInfo, UseCaseOptions } from "./use-case.js";
 
 /**
  * The use cases of the engine by area. An area is a plain object of use cases; its key and the
@@ -58,8 +60,8 @@ export type Areas = typeof engineAreas;
 /** The use cases of an area, bound to an engine. */
 export type BoundArea<A extends Record<string, AnyUseCase>> = { readonly [K in keyof A]: BoundUseCase<A[K]> };
 
-/** What `createEngine` takes. */
-export interface EngineOptions {
+/** What `createEngine` takes; `Ps` keeps the plugins' literal types (their category keys). */
+export interface EngineOptions<Ps extends readonly HomevisitPlugin[] = readonly HomevisitPlugin[]> {
   storage: Storage;
   blobs: BlobStore;
   /** Default: the system clock. */
@@ -71,11 +73,58 @@ export interface EngineOptions {
   /** The host's timetable, for planning use cases. */
   timetable?: TimetableSource;
   config: EngineConfigInput;
-  plugins?: readonly HomevisitPlugin[];
+  plugins?: Ps;
 }
 
-/** An engine: use cases by area, the event bus, the registry of use cases and the plugins. */
-export type Engine = { readonly [A in keyof Areas]: BoundArea<Areas[A]> } & {
+/** A category flag whose category is one of an engine's keys (`C`). */
+export type CategoryFlagOf<C extends string> = Omit<CategoryFlag, "category"> & { category: C };
+
+/** The students area's use cases, as `engineAreas` holds them. */
+export type StudentUseCases = Areas["students"];
+type StudentInput<K extends keyof StudentUseCases> = z.input<StudentUseCases[K]["input"]>;
+type StudentOutput<K extends keyof StudentUseCases> = z.output<StudentUseCases[K]["output"]>;
+type ActorInput = z.input<typeof actorSchema>;
+
+/**
+ * The students use cases that carry a category, typed with an engine's category keys `C`: the
+ * seven and its plugins' keys, so a plugin's key needs no cast and a typo does not compile.
+ * Methods (not function properties), so that any engine is still an `Engine` (`C = string`).
+ */
+export interface StudentCategoryUseCases<C extends string> {
+  flagCategory(
+    actor: ActorInput,
+    input: Omit<StudentInput<"flagCategory">, "category"> & { category: C },
+    options?: UseCaseOptions,
+  ): Promise<{ flag: CategoryFlagOf<C>; version: number }>;
+  unflagCategory(
+    actor: ActorInput,
+    input: StudentInput<"unflagCategory">,
+    options?: UseCaseOptions,
+  ): Promise<{ flag: CategoryFlagOf<C>; version: number }>;
+  read(
+    actor: ActorInput,
+    input: StudentInput<"read">,
+    options?: UseCaseOptions,
+  ): Promise<Omit<StudentOutput<"read">, "categories"> & { categories: CategoryFlagOf<C>[] }>;
+  archive(
+    actor: ActorInput,
+    input: StudentInput<"archive">,
+    options?: UseCaseOptions,
+  ): Promise<Omit<StudentOutput<"archive">, "flags"> & { flags: CategoryFlagOf<C>[] }>;
+}
+
+/** The students area of an engine whose category keys are `C`. */
+export type BoundStudentsArea<C extends string> = Omit<BoundArea<StudentUseCases>, keyof StudentCategoryUseCases<C>> &
+  StudentCategoryUseCases<C>;
+
+/**
+ * An engine: use cases by area, the event bus, the registry of use cases and the plugins. `C`
+ * is the category keys it accepts (`createEngine` infers the seven and its plugins' keys);
+ * plain `Engine` is any engine.
+ */
+export type Engine<C extends string = string> = {
+  readonly [A in keyof Areas]: A extends "students" ? BoundStudentsArea<C> : BoundArea<Areas[A]>;
+} & {
   readonly events: EventBus;
   /** Every use case with its action, schemas and route hint, for REST and OpenAPI. */
   readonly useCases: readonly UseCaseInfo[];
@@ -127,7 +176,9 @@ export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<s
 /**
  * Creates the engine: the use cases of every area, each taking the host's actor first, running
  * in one storage transaction with the policy, the audit row and the outbox events.
- * Validates the configuration (`engine_config_invalid`) and the plugins (`plugin_conflict`).
+ * Validates the configuration (`engine_config_invalid`) and the plugins (`plugin_conflict`,
+ * `plugin_invalid`). The engine's type carries its category keys: the seven and the plugins'
+ * (pass plugins made with `definePlugin`, or `as const`, to keep their literal keys).
  *
  * @example
  * ```ts
@@ -138,9 +189,15 @@ export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<s
  * });
  * const page = await engine.students.list(actor, {});
  * // { items: [{ id: "stu-0001", name: "李同学1", guardians: [{ phone: "138****0001", … }], … }] }
+ *
+ * const rural = createEngine({ storage, blobs, config, plugins: [ruralExtras] });
+ * await rural.students.flagCategory(actor, { studentId: "stu-0001", category: "boarding_left_behind", evidence: "住校" });
+ * // rural.students.flagCategory(actor, { …, category: "boarding_left_behnd" }) does not compile
  * ```
  */
-export function createEngine(options: EngineOptions): Engine {
+export function createEngine<const Ps extends readonly HomevisitPlugin[] = []>(
+  options: EngineOptions<Ps>,
+): Engine<EngineCategoryKey<Ps>> {
   const config = parseEngineConfig(options.config);
   const plugins = pluginRegistry(options.plugins ?? []);
   const clock = options.clock ?? systemClock;
@@ -177,7 +234,9 @@ export function createEngine(options: EngineOptions): Engine {
     );
   }
   return {
-    ...(bound as unknown as { [A in keyof Areas]: BoundArea<Areas[A]> }),
+    ...(bound as unknown as {
+      [A in keyof Areas]: A extends "students" ? BoundStudentsArea<EngineCategoryKey<Ps>> : BoundArea<Areas[A]>;
+    }),
     events,
     useCases,
     plugins,

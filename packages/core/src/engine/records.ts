@@ -29,6 +29,12 @@ export const consentSchema = z
     evidence: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
     recordedBy: idSchema,
     recordedAt: instantSchema,
+    /**
+     * The order in which the student's consents were recorded: 1 + the highest before it. It
+     * decides which consent is the latest when two share `recordedAt` (a coarse or fixed clock,
+     * two servers in one millisecond). Absent on consents recorded before it existed.
+     */
+    sequence: z.int().min(1).max(1_000_000).optional(),
     withdrawnOn: isoDateSchema.optional(),
     withdrawnBy: idSchema.optional(),
     /** The first day the data this consent covered may be purged. */

@@ -1,7 +1,9 @@
 import * as z from "zod";
+import { HomevisitError } from "../errors/homevisit-error.js";
 import type { PolicyTarget } from "../policy/policy.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../primitives.js";
-import { type CoverageRow, coverageGroupings } from "../storage/port.js";
+import { type CoverageGrouping, type CoverageRow, coverageGroupings, type StorageReports } from "../storage/port.js";
+import type { PluginRegistry, RegisteredReportSection } from "./plugins.js";
 import { tenantPolicy } from "./targets.js";
 import { defineUseCase, type ResolveContext, type UseCaseTarget } from "./use-case.js";
 
@@ -54,6 +56,84 @@ export function suppressSmallGroups(rows: readonly CoverageRow[], minimum = mini
   });
 }
 
+/** A plugin's report section as the coverage report returns it: its rows, small groups suppressed. */
+export const reportSectionOutputSchema = z.strictObject({
+  /** `pluginId/sectionId`. */
+  id: z.string(),
+  pluginId: z.string(),
+  title: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
+  description: z.strictObject({ "zh-CN": z.string(), en: z.string() }).optional(),
+  groupBy: z.enum(coverageGroupings),
+  rows: z.array(coverageReportRowSchema),
+});
+/** A plugin's report section with its figures. */
+export type ReportSectionOutput = z.infer<typeof reportSectionOutputSchema>;
+
+/**
+ * The rows of one section: the grouping's rows narrowed to the section's keys in their order,
+ * a key nobody is in shown as an empty group; then the engine's suppression, so a section never
+ * shows a group the report would hide.
+ */
+function sectionRows(section: RegisteredReportSection, rows: readonly CoverageRow[]): CoverageReportRow[] {
+  if (section.keys === undefined) return suppressSmallGroups(rows);
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const perStudent = section.groupBy !== "teacher" && section.groupBy !== "channel";
+  const empty = (key: string): CoverageRow => ({ key, enrolled: perStudent ? 0 : null, visited: 0, visits: 0 });
+  return suppressSmallGroups(section.keys.map((key) => byKey.get(key) ?? empty(key)));
+}
+
+/**
+ * The plugin sections a call asks for: every section of the engine's plugins when `wanted` is
+ * absent, else those named (`report_section_unknown` for a name no plugin gives).
+ */
+function chosenSections(plugins: PluginRegistry, wanted: readonly string[] | undefined): RegisteredReportSection[] {
+  const all = plugins.reportSections();
+  if (wanted === undefined) return all;
+  return wanted.map((id, i) => {
+    const section = all.find((s) => s.qualifiedId === id);
+    if (!section)
+      throw new HomevisitError("report_section_unknown", { params: { section: id }, path: ["sections", i] });
+    return section;
+  });
+}
+
+/**
+ * Computes the plugin sections of a coverage report from the database's aggregates: one query
+ * per grouping (shared with the report's own rows), then each section's keys and suppression.
+ *
+ * @example
+ * ```ts
+ * await pluginSections(storage.reports, registry.reportSections(), { scope: { schoolId: "sch-1" }, from, to }, {});
+ * // [{ id: "lishui-rural-extras/boarding-coverage", groupBy: "category",
+ * //    rows: [{ key: "boarding_left_behind", enrolled: 12, visited: 9, visits: 11, rate: 0.75, suppressed: false }], … }]
+ * ```
+ */
+export async function pluginSections(
+  reports: StorageReports,
+  sections: readonly RegisteredReportSection[],
+  query: { scope: ReportScope; from: string; to: string; termId?: string },
+  known: Partial<Record<CoverageGrouping, CoverageRow[]>> = {},
+): Promise<ReportSectionOutput[]> {
+  const byGrouping = { ...known };
+  const out: ReportSectionOutput[] = [];
+  for (const section of sections) {
+    let rows = byGrouping[section.groupBy];
+    if (rows === undefined) {
+      rows = await reports.coverage({ ...query, groupBy: section.groupBy });
+      byGrouping[section.groupBy] = rows;
+    }
+    out.push({
+      id: section.qualifiedId,
+      pluginId: section.pluginId,
+      title: section.title,
+      ...(section.description === undefined ? {} : { description: section.description }),
+      groupBy: section.groupBy,
+      rows: sectionRows(section, rows),
+    });
+  }
+  return out;
+}
+
 const coverageInput = z
   .strictObject({
     /** A school to report on; default the actor's own school, county or city. */
@@ -64,6 +144,15 @@ const coverageInput = z
     to: isoDateSchema,
     termId: termIdSchema.optional(),
     groupBy: z.enum(coverageGroupings),
+    /**
+     * The plugins' report sections to add, as `pluginId/sectionId`; default every section of
+     * the engine's plugins, `[]` for none.
+     */
+    // Shaped like `pluginId/sectionId`, so an unknown one can be named in the error safely.
+    sections: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
+      .max(50)
+      .optional(),
   })
   .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
 
@@ -116,10 +205,16 @@ export const reportUseCases = {
    * adapter. Groups under five are suppressed. Bureau staff reach their county or city;
    * principals and school admins their school. No child's record is ever returned.
    *
+   * `sections` holds the report sections the engine's plugins add (all of them unless the call
+   * names some): each is a grouping of the same aggregates, narrowed to the section's groups,
+   * for the same scope and period, suppressed by the same rule, under the same authorization
+   * and audit row as the report.
+   *
    * @example
    * ```ts
    * await engine.reports.coverage(countyOfficer, { from: "2026-09-01", to: "2027-01-22", groupBy: "school" });
-   * // { scope: { countyId: "liandu" }, rows: [{ key: "sch-001", enrolled: 812, visited: 640, visits: 702, rate: 0.79, suppressed: false }, …] }
+   * // { scope: { countyId: "liandu" }, rows: [{ key: "sch-001", enrolled: 812, visited: 640, visits: 702, rate: 0.79, suppressed: false }, …],
+   * //   sections: [{ id: "lishui-rural-extras/boarding-coverage", groupBy: "category", rows: [{ key: "boarding_left_behind", … }] }] }
    * ```
    */
   coverage: defineUseCase({
@@ -134,6 +229,7 @@ export const reportUseCases = {
         z.strictObject({ cityId: idSchema }),
       ]),
       rows: z.array(coverageReportRowSchema),
+      sections: z.array(reportSectionOutputSchema),
     }),
     targetKind: "collection",
     http: { method: "GET", path: "/reports/coverage" },
@@ -141,17 +237,30 @@ export const reportUseCases = {
     async run(ctx, input) {
       // Authorised and audited here; the figures come from the database after commit.
       ctx.auditDetail("groupBy", input.groupBy);
-      return { scope: ctx.target.data, rows: [] };
+      // Unknown sections are refused before the figures are computed (and the refusal audited).
+      const sections = chosenSections(ctx.plugins, input.sections);
+      if (sections.length > 0)
+        ctx.auditDetail(
+          "sections",
+          sections
+            .map((s) => s.qualifiedId)
+            .join(",")
+            .slice(0, 500),
+        );
+      return { scope: ctx.target.data, rows: [], sections: [] };
     },
-    async finish(reports, output, input) {
-      const rows = await reports.coverage({
+    async finish(reports, output, input, plugins) {
+      const query = {
         scope: output.scope,
         from: input.from,
         to: input.to,
-        groupBy: input.groupBy,
         ...(input.termId === undefined ? {} : { termId: input.termId }),
+      };
+      const rows = await reports.coverage({ ...query, groupBy: input.groupBy });
+      const sections = await pluginSections(reports, chosenSections(plugins, input.sections), query, {
+        [input.groupBy]: rows,
       });
-      return { scope: output.scope, rows: suppressSmallGroups(rows) };
+      return { scope: output.scope, rows: suppressSmallGroups(rows), sections };
     },
   }),
 };

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { EntityName } from "../errors/entity-names.js";
 import { HomevisitError, isHomevisitError } from "../errors/homevisit-error.js";
 import { parseInput } from "../errors/parse.js";
 import { type Actor, actorSchema } from "../policy/actor.js";
@@ -6,7 +7,7 @@ import { authorize, isPolicyAction, policyMatrix } from "../policy/policy.js";
 import { shortTextSchema } from "../primitives.js";
 import { type AuditEntryInput, canonicalJson } from "../storage/audit-chain.js";
 import type { BlobStore } from "../storage/blob-store.js";
-import { shanghaiDate } from "../storage/entities.js";
+import { type StoredEntityName, shanghaiDate, storedEntities } from "../storage/entities.js";
 import type { JsonValue, Storage, StorageTx } from "../storage/port.js";
 import { sha256Hex } from "../storage/sha256.js";
 import { auditChanges } from "./audit-changes.js";
@@ -237,19 +238,15 @@ export async function runUseCase(
     throw error;
   }
   for (const fn of afterCommit) await fn(deps.storage);
-  if (useCase.finish) result = JSON.parse(JSON.stringify(await useCase.finish(deps.storage.reports, result, input)));
+  if (useCase.finish)
+    result = JSON.parse(JSON.stringify(await useCase.finish(deps.storage.reports, result, input, deps.plugins)));
   return result;
 }
 
-const entityLabels: Record<string, string> = {
-  students: "student",
-  categoryFlags: "category flag",
-  consents: "consent",
-  mentorships: "mentorship",
-  schools: "school",
-};
-
-/** The name `not_found` messages use: one word for missing and out-of-scope alike. */
-function entityLabel(entity: string): string {
-  return entityLabels[entity] ?? "record";
+/**
+ * The name `not_found` messages use, from the stored entity's own name (its Chinese comes from the
+ * same table): one word for missing and out-of-scope alike; `record` for what is not stored.
+ */
+function entityLabel(entity: string): EntityName {
+  return Object.hasOwn(storedEntities, entity) ? storedEntities[entity as StoredEntityName].name : "record";
 }

@@ -110,8 +110,14 @@ export interface UseCaseDefinition<I extends z.ZodType = z.ZodType, O extends z.
    * For aggregate reads only: completes `run`'s output after the transaction has committed,
    * with the database's reports (GROUP BY in SQL). Reports open their own read transaction,
    * which must not nest inside the call's (SQLite and the memory adapter serialise them).
+   * `plugins` is the engine's registry (report sections).
    */
-  finish?(reports: StorageReports, output: z.output<O>, input: z.output<I>): Promise<z.output<O>>;
+  finish?(
+    reports: StorageReports,
+    output: z.output<O>,
+    input: z.output<I>,
+    plugins: PluginRegistry,
+  ): Promise<z.output<O>>;
 }
 
 /** Any use case definition. */

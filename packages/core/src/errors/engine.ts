@@ -61,6 +61,20 @@ export const engineErrors = defineErrors({
       en: 'The plugin "{id}" is registered twice or clashes with an existing definition ({what})',
     },
   },
+  plugin_invalid: {
+    status: 500,
+    message: {
+      "zh-CN": "插件“{id}”的定义无效（{what}）",
+      en: 'The plugin "{id}" is not valid ({what})',
+    },
+  },
+  report_section_unknown: {
+    status: 422,
+    message: {
+      "zh-CN": "没有报表分项“{section}”",
+      en: 'There is no report section "{section}"',
+    },
+  },
   use_case_unknown_action: {
     status: 500,
     message: {

@@ -1,5 +1,6 @@
 import { defaultLocale, formatText, type Locale, type LocalizedText } from "../i18n.js";
 import { type ErrorCode, errorCatalog } from "./catalog.js";
+import { entityNames, isEntityName } from "./entity-names.js";
 
 /** A path to the offending field, as in zod: object keys and array indexes. */
 export type ErrorPath = readonly (string | number)[];
@@ -29,41 +30,12 @@ export interface HomevisitErrorOptions {
   cause?: unknown;
 }
 
-/**
- * Chinese names of the records errors talk about. Codes carry the English name in `entity`
- * (stable, for logs and clients); zh-CN messages show the Chinese one.
- */
-export const entityNamesZh: Readonly<Record<string, string>> = {
-  record: "记录",
-  city: "市",
-  county: "县（市、区）",
-  school: "学校",
-  class: "班级",
-  teacher: "教师",
-  student: "学生",
-  guardian: "监护人",
-  "category flag": "类别标记",
-  consent: "监护人同意",
-  mentorship: "德育导师安排",
-  appointment: "家访预约",
-  "visit record": "家访记录",
-  "safety report": "安全报告",
-  "safety check-in": "返程报平安",
-  "zero report": "安全零报告",
-  "term plan": "学期家访计划",
-  "conduct report": "师德报告",
-  "support plan": "帮扶计划",
-  "feedback item": "家长意见",
-  tombstone: "删除记录",
-  "idempotency key": "幂等键",
-};
-
 function zhParams(
   params: Readonly<Record<string, string | number | boolean>>,
 ): Readonly<Record<string, string | number | boolean>> {
   const entity = params.entity;
-  if (typeof entity !== "string" || !Object.hasOwn(entityNamesZh, entity)) return params;
-  return { ...params, entity: entityNamesZh[entity] as string };
+  if (typeof entity !== "string" || !isEntityName(entity)) return params;
+  return { ...params, entity: entityNames[entity]["zh-CN"] };
 }
 
 /** The JSON form of an error, as the REST adapter serialises it. */

@@ -1,9 +1,9 @@
 export { type ErrorCode, errorCatalog } from "./catalog.js";
 export { defineErrors, type ErrorDefinition } from "./define.js";
+export { type EntityName, entityNames, entityNamesZh, isEntityName } from "./entity-names.js";
 export {
   type ErrorIssue,
   type ErrorPath,
-  entityNamesZh,
   HomevisitError,
   type HomevisitErrorJSON,
   type HomevisitErrorOptions,

@@ -20,6 +20,20 @@ export const obligationErrors = defineErrors({
     status: 422,
     message: { "zh-CN": "标识“{id}”重复", en: 'The id "{id}" is used twice' },
   },
+  rules_id_reserved: {
+    status: 422,
+    message: {
+      "zh-CN": "规则标识“{id}”是内置规则的标识，请另取一个",
+      en: 'The rule id "{id}" belongs to a built-in rule; choose another',
+    },
+  },
+  rules_flag_rule_needs_categories: {
+    status: 422,
+    message: {
+      "zh-CN": "规则“{id}”按类别登记日计算期限，须列出适用的类别",
+      en: 'The rule "{id}" counts from the day a category is flagged, so it must list its categories',
+    },
+  },
   rules_campaign_date_invalid: {
     status: 422,
     message: {

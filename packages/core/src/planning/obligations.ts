@@ -1,11 +1,11 @@
 import * as z from "zod";
 import {
-  type CategoryFlag,
+  type CategoryKey,
   flagEnd,
   newStudentStatus,
-  type PriorityCategory,
   priorityCategories,
   priorityCategoryLabels,
+  type StoredCategoryFlag,
 } from "../categories.js";
 import { addDays, daysBetween } from "../dates.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
@@ -18,6 +18,7 @@ import { springFestivalWindow } from "./calendar/solar-terms.js";
 import {
   anchorDate,
   type CampaignRule,
+  type CustomObligationRule,
   defaultObligationRules,
   type ObligationRules,
   obligationRulesSchema,
@@ -50,19 +51,6 @@ import type {
  * never merged: they are other-channel and recurring.
  */
 
-/** Rule ids, as they appear in `Obligation.ruleId`, `ruleIds` and `TeacherObligation.ruleId`. */
-export const obligationRuleIds = [
-  "family_crisis",
-  "new_student",
-  "priority_per_term",
-  "universal_yearly",
-  "mentor_contact",
-  "teacher_minimum",
-  "principal_minimum",
-] as const;
-/** A rule id. */
-export type ObligationRuleId = (typeof obligationRuleIds)[number];
-
 /** A visit that already took place, as far as obligations care: who, when, in the home or not. */
 export const pastVisitSchema = z.strictObject({
   studentId: idSchema,
@@ -82,8 +70,13 @@ export interface DeriveObligationsInput {
   term: Term;
   school: Pick<School, "id" | "kind" | "entryGrades" | "setting">;
   students: readonly ObligationStudent[];
-  /** Category flags of the students (others' are ignored). */
-  flags?: readonly CategoryFlag[];
+  /** Category flags of the students (others' are ignored): the seven's and plugins'. */
+  flags?: readonly StoredCategoryFlag[];
+  /**
+   * Names of categories beyond the seven (a plugin's), for the reason sentences of custom
+   * rules; a category without one is shown by its key.
+   */
+  categoryLabels?: Readonly<Record<string, LocalizedText>>;
   /** Mentor appointments: a mentor contact starts no earlier than the mentor's appointment. */
   mentorships?: readonly Mentorship[];
   /** The rules in force at the school; {@link defaultObligationRules} by default. */
@@ -106,6 +99,18 @@ const precedence: Record<string, number> = {
   priority_per_term: 2,
   universal_yearly: 3,
 };
+/** A custom rule stands right after the built-in rule of its kind. */
+const customPrecedence: Record<VisitKind, number> = {
+  crisis: 0.5,
+  new_student: 1.5,
+  priority: 2.5,
+  universal: 3.5,
+  mentor_contact: 9,
+};
+
+function precedenceOf(part: Part): number {
+  return precedence[part.ruleId] ?? customPrecedence[part.kind];
+}
 
 const r13Why: LocalizedText = {
   "zh-CN": "留守儿童，宜在父母返乡时（春节、农忙）入户家访",
@@ -122,9 +127,10 @@ const urgencyOf: Record<VisitKind, number> = {
 
 /** One in-home requirement before merging. */
 interface Part {
-  ruleId: ObligationRuleId;
+  /** A built-in rule's id or a custom rule's. */
+  ruleId: string;
   kind: VisitKind;
-  category: PriorityCategory | undefined;
+  category: CategoryKey | undefined;
   window: DateWindow;
   /** The window a past visit must fall in to satisfy this requirement (may reach outside the term). */
   satisfiedWithin: DateWindow;
@@ -142,9 +148,14 @@ function joinTexts(texts: readonly LocalizedText[], zh: string, en: string): Loc
   return { "zh-CN": texts.map((t) => t["zh-CN"]).join(zh), en: texts.map((t) => t.en).join(en) };
 }
 
-function categoryList(categories: readonly PriorityCategory[]): LocalizedText {
+function categoryList(
+  categories: readonly CategoryKey[],
+  extra: Readonly<Record<string, LocalizedText>> = {},
+): LocalizedText {
   return joinTexts(
-    categories.map((c) => priorityCategoryLabels[c]),
+    categories.map(
+      (c) => (priorityCategoryLabels as Record<string, LocalizedText>)[c] ?? extra[c] ?? { "zh-CN": c, en: c },
+    ),
     "、",
     ", ",
   );
@@ -170,15 +181,14 @@ function presence(
   return window ? { window, lastDay } : undefined;
 }
 
-/** Per category, the envelope of the days it is active inside a window. */
-function activeCategories(
-  flags: readonly CategoryFlag[],
+/** Per category, the envelope of the days it is active inside a window, in the order `wanted` lists them. */
+function activeCategories<C extends CategoryKey>(
+  flags: readonly StoredCategoryFlag[],
   window: DateWindow,
-  wanted: readonly PriorityCategory[],
-): Map<PriorityCategory, DateWindow> {
-  const spans = new Map<PriorityCategory, DateWindow>();
-  for (const category of priorityCategories) {
-    if (!wanted.includes(category)) continue;
+  wanted: readonly C[],
+): Map<C, DateWindow> {
+  const spans = new Map<C, DateWindow>();
+  for (const category of wanted) {
     for (const flag of flags) {
       if (flag.category !== category) continue;
       const active = intersect({ from: flag.validFrom, to: flagEnd(flag) ?? "9999-12-31" }, window);
@@ -336,7 +346,7 @@ function satisfied(part: Part, visits: readonly PastVisit[]): boolean {
 function mergeParts(parts: readonly Part[]): Part[][] {
   const sorted = [...parts].sort(
     (a, b) =>
-      (precedence[a.ruleId] ?? 9) - (precedence[b.ruleId] ?? 9) ||
+      precedenceOf(a) - precedenceOf(b) ||
       a.window.from.localeCompare(b.window.from) ||
       a.window.to.localeCompare(b.window.to),
   );
@@ -370,7 +380,7 @@ function toObligation(
     window = intersect(window, p.window) ?? window;
     if (!ruleIds.includes(p.ruleId)) ruleIds.push(p.ruleId);
     if (category === undefined) category = p.category;
-    if (p.ruleId === "family_crisis") hasCrisis = true;
+    if (p.kind === "crisis") hasCrisis = true;
     if (urgencyOf[p.kind] > urgency) urgency = urgencyOf[p.kind];
   }
   const obligation: Obligation = {
@@ -399,6 +409,141 @@ function toObligation(
   };
   if (category !== undefined) obligation.category = category;
   return obligation;
+}
+
+/** What {@link customRuleParts} needs to know about one student in the term. */
+interface CustomRuleScope {
+  student: ObligationStudent;
+  schoolId: string;
+  term: Term;
+  /** The student's days at the school in the term. */
+  span: DateWindow;
+  /** The student's last day at the school (may be after the term). */
+  lastDay: string;
+  flags: readonly StoredCategoryFlag[];
+  campaigns: readonly PreferredWindow[];
+  categoryLabels: Readonly<Record<string, LocalizedText>>;
+  /** The first day a flag may begin to count for this term (the vacation before it included). */
+  claimFrom: string;
+}
+
+/** The grades a student is enrolled in at the school during a window. */
+function gradesIn(student: ObligationStudent, schoolId: string, window: DateWindow): Set<number> {
+  const grades = new Set<number>();
+  for (const e of student.enrolments) {
+    if (e.schoolId === schoolId && e.from <= window.to && (e.to ?? "9999-12-31") >= window.from) grades.add(e.grade);
+  }
+  return grades;
+}
+
+/**
+ * The in-home requirements one custom rule makes for one student in the term: none when the
+ * student is outside the rule's grades or has none of its categories active; otherwise per
+ * term, per school year or per flag, as its frequency says. The reason sentence starts with
+ * the rule's name and, for a rule with categories, the student's active ones.
+ */
+function customRuleParts(rule: CustomObligationRule, scope: CustomRuleScope): Part[] {
+  const { span, term } = scope;
+  if (rule.grades !== undefined) {
+    const grades = gradesIn(scope.student, scope.schoolId, span);
+    if (!rule.grades.some((g) => grades.has(g))) return [];
+  }
+  const kind: VisitKind = rule.kind ?? (rule.categories === undefined ? "universal" : "priority");
+  const label = rule.label;
+  const named = (categories: readonly CategoryKey[]): LocalizedText => {
+    if (categories.length === 0) return label;
+    const list = categoryList(categories, scope.categoryLabels);
+    return { "zh-CN": `${label["zh-CN"]}（${list["zh-CN"]}）`, en: `${label.en} (${list.en})` };
+  };
+
+  if (rule.frequency.per === "flag") {
+    const wanted = rule.categories ?? [];
+    const days = rule.frequency.withinDays;
+    const starts = scope.flags
+      .filter((f) => wanted.includes(f.category) && f.validFrom >= scope.claimFrom && f.validFrom <= span.to)
+      .sort(
+        (a, b) => a.validFrom.localeCompare(b.validFrom) || wanted.indexOf(a.category) - wanted.indexOf(b.category),
+      );
+    const out: Part[] = [];
+    const seen = new Set<string>();
+    for (const flag of starts) {
+      const day = flag.validFrom;
+      if (seen.has(day)) continue;
+      seen.add(day);
+      const due = addDays(day, days);
+      const window = intersect({ from: day, to: due }, { from: day, to: scope.lastDay });
+      if (!window) continue;
+      const name = named([flag.category]);
+      out.push({
+        ruleId: rule.id,
+        kind,
+        category: flag.category,
+        window,
+        satisfiedWithin: { from: day, to: due },
+        preferred: kind === "crisis" ? [] : [...scope.campaigns],
+        why: {
+          "zh-CN": `${name["zh-CN"]}：${day}登记，须在${days}天内（${due}前）完成入户家访`,
+          en: `${name.en}: flagged on ${day}, an in-home visit within ${days} days (by ${due})`,
+        },
+      });
+    }
+    return out;
+  }
+
+  let window = span;
+  let categories: CategoryKey[] = [];
+  if (rule.categories !== undefined) {
+    const active = activeCategories(scope.flags, span, rule.categories);
+    if (active.size === 0) return [];
+    categories = [...active.keys()];
+    const spans = [...active.values()];
+    window = {
+      from: spans.map((w) => w.from).sort()[0] ?? span.from,
+      to:
+        spans
+          .map((w) => w.to)
+          .sort()
+          .at(-1) ?? span.to,
+    };
+  }
+  const name = named(categories);
+  const category = categories[0];
+  if (rule.frequency.per === "school_year") {
+    return [
+      {
+        ruleId: rule.id,
+        kind,
+        category,
+        window,
+        satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: window.to },
+        preferred: [...scope.campaigns],
+        why: {
+          "zh-CN": `${name["zh-CN"]}：本学年须至少完成1次入户家访（${window.to}前）`,
+          en: `${name.en}: at least one in-home visit this school year (by ${window.to})`,
+        },
+      },
+    ];
+  }
+  return splitWindow(window, rule.frequency.visits).map(
+    (own, i, all): Part => ({
+      ruleId: rule.id,
+      kind,
+      category,
+      window: own,
+      satisfiedWithin: own,
+      preferred: clipPreferred(scope.campaigns, own),
+      why:
+        all.length === 1
+          ? {
+              "zh-CN": `${name["zh-CN"]}：本学期须至少完成1次入户家访（${own.to}前）`,
+              en: `${name.en}: at least one in-home visit this term (by ${own.to})`,
+            }
+          : {
+              "zh-CN": `${name["zh-CN"]}：本学期第${i + 1}/${all.length}次入户家访（${own.from}至${own.to}）`,
+              en: `${name.en}: in-home visit ${i + 1} of ${all.length} this term (${own.from} to ${own.to})`,
+            },
+    }),
+  );
 }
 
 /**
@@ -462,7 +607,13 @@ function checkTerm(term: Pick<Term, "start" | "end">): void {
  * - campaign periods of the term and of the rules are preferred windows of every non-crisis
  *   in-home obligation;
  * - `mentor_contact` — a priority student: a recurring other-channel contact while a category
- *   is active, as a bounded floating RRULE, from the mentor's appointment if later.
+ *   is active, as a bounded floating RRULE, from the mentor's appointment if later;
+ * - custom rules (`rules.custom`, {@link CustomObligationRule}) — each enabled rule whose
+ *   settings, grades and categories (the seven or a plugin's) fit the student: in-home visits
+ *   per term (the days a category is active split evenly), one per school year, or one within
+ *   days of each flag; the obligation carries the rule's id, the student's first active
+ *   category of the rule, and a reason that starts with the rule's name. They merge with the
+ *   built-in ones, each right after the built-in rule of its kind.
  *
  * In-home requirements merge as described in this module's comment. Windows stay inside the
  * student's enrolment at the school. The same input gives the same obligations, ids and order
@@ -518,6 +669,12 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   );
 
   const priorityWhys = new Map<string, LocalizedText>();
+  // The seven in the guidance's order, as far as the priority rule names them.
+  const priorityOrder = priorityCategories.filter((c) => rules.priority.categories.includes(c));
+  const customRules = (rules.custom ?? []).filter(
+    (r) => r.enabled !== false && (r.settings === undefined || r.settings.includes(school.setting)),
+  );
+  const categoryLabels = input.categoryLabels ?? {};
 
   const students = [...input.students].sort((a, b) => a.id.localeCompare(b.id));
   // The result is ordered by student, window start and id. Students are taken in id order, so
@@ -537,7 +694,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     const flags = flagsOf.get(student.id) ?? [];
     const visitsOf = visitsByStudent.get(student.id) ?? [];
     const parts: Part[] = [];
-    const active = activeCategories(flags, span, rules.priority.categories);
+    const active = activeCategories(flags, span, priorityOrder);
     const leftBehind = active.get("left_behind_or_single_parent");
     const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : [];
     // The winter vacation's Spring Festival belongs to the autumn term: parents come home then,
@@ -663,6 +820,25 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           ),
         });
       }
+    }
+
+    for (const rule of customRules) {
+      parts.push(
+        ...customRuleParts(rule, {
+          student,
+          schoolId: school.id,
+          term,
+          span,
+          lastDay: present.lastDay,
+          flags,
+          campaigns,
+          categoryLabels,
+          claimFrom:
+            span.from === term.start && (input.vacationStart ?? term.start) < term.start
+              ? (input.vacationStart ?? term.start)
+              : span.from,
+        }),
+      );
     }
 
     const open = parts.filter((p) => !satisfied(p, visitsOf));

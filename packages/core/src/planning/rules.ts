@@ -1,10 +1,10 @@
 import * as z from "zod";
-import { priorityCategories, priorityCategorySchema } from "../categories.js";
+import { categoryKeySchema, priorityCategories, priorityCategorySchema } from "../categories.js";
 import { addDays } from "../dates.js";
 import type { ErrorIssue } from "../errors/homevisit-error.js";
 import { HomevisitError } from "../errors/homevisit-error.js";
 import { addCatalogIssue, issuesFromZod } from "../errors/parse.js";
-import { settingSchema, teacherRoleSchema, teacherRoles } from "../organisation.js";
+import { gradeSchema, settingSchema, teacherRoleSchema, teacherRoles } from "../organisation.js";
 import { idSchema, shortTextSchema } from "../primitives.js";
 import { solarTermDate, solarTermIdSchema } from "./calendar/solar-terms.js";
 
@@ -109,6 +109,65 @@ export type CampaignRule = z.infer<typeof campaignRuleSchema>;
 
 const visitCountSchema = z.int().min(0).max(50);
 
+/**
+ * The ids of the built-in rules, as they appear in `Obligation.ruleId`, `ruleIds` and
+ * `TeacherObligation.ruleId`. A custom rule may not take one.
+ */
+export const obligationRuleIds = [
+  "family_crisis",
+  "new_student",
+  "priority_per_term",
+  "universal_yearly",
+  "mentor_contact",
+  "teacher_minimum",
+  "principal_minimum",
+] as const;
+/** A built-in rule's id. */
+export type ObligationRuleId = (typeof obligationRuleIds)[number];
+
+/** How often a custom rule asks for an in-home visit. */
+export const customRuleFrequencySchema = z.discriminatedUnion("per", [
+  /** `visits` in-home visits each term, the days the rule applies split evenly between them. */
+  z.strictObject({ per: z.literal("term"), visits: z.int().min(1).max(10) }),
+  /** One in-home visit each school year, asked in every term until one since 1 September is on record. */
+  z.strictObject({ per: z.literal("school_year") }),
+  /** One in-home visit within `withinDays` of the day a category of the rule is flagged. */
+  z.strictObject({ per: z.literal("flag"), withinDays: z.int().min(1).max(60) }),
+]);
+/** How often a custom rule asks for a visit. */
+export type CustomRuleFrequency = z.infer<typeof customRuleFrequencySchema>;
+
+/**
+ * An obligation rule a city, county, school or plugin adds, as data: whom it applies to
+ * (students in some categories — the seven or a plugin's —, of some grades, at schools of some
+ * settings; every enrolled student when none is given), how often it asks for an in-home
+ * visit, and its name, which starts the reason sentence of every obligation it makes. The id
+ * is the obligation's `ruleId`; the kind (default `priority` for a rule with categories, else
+ * `universal`) sets its urgency and where it stands when obligations merge.
+ */
+export const customObligationRuleSchema = z.strictObject({
+  /** snake_case, 2–48 characters, not a built-in rule's id: `boarding_per_term`. */
+  id: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/),
+  /** The rule's name, as the reason sentence shows it: `寄宿生每学期家访`. */
+  label: localizedLabelSchema,
+  /** `false` turns the rule off (a county can switch off a city's rule by its id). */
+  enabled: z.boolean().optional(),
+  kind: z.enum(["universal", "new_student", "priority", "crisis"]).optional(),
+  /** Students with any of these categories active; the first active one names the obligation's category. */
+  categories: z.array(categoryKeySchema).min(1).max(20).optional(),
+  /** Students enrolled in these grades during the term. */
+  grades: z.array(gradeSchema).min(1).max(15).optional(),
+  /** Schools of these settings. */
+  settings: z.array(settingSchema).min(1).max(3).optional(),
+  frequency: customRuleFrequencySchema,
+});
+/** A custom obligation rule. */
+export type CustomObligationRule = z.infer<typeof customObligationRuleSchema>;
+/** A custom obligation rule as written (the same: no defaults are filled in). */
+export type CustomObligationRuleInput = z.input<typeof customObligationRuleSchema>;
+
+const customRulesSchema = z.array(customObligationRuleSchema).max(50);
+
 const sections = {
   /** R2: every enrolled student gets at least one in-home visit per school year (普访). */
   universal: z.strictObject({ enabled: z.boolean() }),
@@ -154,13 +213,28 @@ const sections = {
   }),
   /** When two adults should go on a visit. */
   companion: z.strictObject({ remoteHomes: z.boolean(), crisis: z.boolean() }),
+  /**
+   * Rules beyond the guidance's, as data ({@link customObligationRuleSchema}). A level's list
+   * merges into the list above by id: a rule with a new id is added, one with a known id
+   * replaces that rule whole (`enabled: false` switches it off).
+   */
+  custom: customRulesSchema.optional(),
 };
 
 function checkRules(
-  rules: { rural?: { farmingSeasons?: FarmingSeason[] } | undefined },
+  rules: { rural?: { farmingSeasons?: FarmingSeason[] } | undefined; custom?: CustomObligationRule[] | undefined },
   ctx: z.RefinementCtx,
   years: readonly number[],
 ): void {
+  const ruleIds = new Set<string>();
+  (rules.custom ?? []).forEach((rule, i) => {
+    if ((obligationRuleIds as readonly string[]).includes(rule.id))
+      addCatalogIssue(ctx, "rules_id_reserved", { id: rule.id }, ["custom", i, "id"]);
+    else if (ruleIds.has(rule.id)) addCatalogIssue(ctx, "rules_duplicate_id", { id: rule.id }, ["custom", i, "id"]);
+    ruleIds.add(rule.id);
+    if (rule.frequency.per === "flag" && rule.categories === undefined)
+      addCatalogIssue(ctx, "rules_flag_rule_needs_categories", { id: rule.id }, ["custom", i, "categories"]);
+  });
   const seasons = rules.rural?.farmingSeasons ?? [];
   const ids = new Set<string>();
   seasons.forEach((season, i) => {
@@ -202,6 +276,7 @@ export const obligationRulesOverrideSchema = z
     campaigns: sections.campaigns.partial(),
     teacher: sections.teacher.partial(),
     companion: sections.companion.partial(),
+    custom: customRulesSchema,
   })
   .partial()
   .superRefine((rules, ctx) => checkRules(rules, ctx, checkedYears));
@@ -271,11 +346,29 @@ export function anchorDate(year: number, anchor: SolarTermAnchor): string {
   return addDays(solarTermDate(year, anchor.term), anchor.offsetDays);
 }
 
+/** A level's custom rules over the list above: new ids are added, known ids replaced in place. */
+function mergeCustom(
+  base: readonly CustomObligationRule[],
+  level: readonly CustomObligationRule[],
+): CustomObligationRule[] {
+  const out = [...base];
+  for (const rule of level) {
+    const at = out.findIndex((r) => r.id === rule.id);
+    if (at >= 0) out[at] = rule;
+    else out.push(rule);
+  }
+  return out;
+}
+
 function mergeLevel(base: ObligationRules, level: ObligationRulesOverride): ObligationRules {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(level)) {
     if (value === undefined) continue;
-    const current = (base as Record<string, Record<string, unknown>>)[key] ?? {};
+    if (key === "custom") {
+      out.custom = mergeCustom(base.custom ?? [], value as CustomObligationRule[]);
+      continue;
+    }
+    const current = (base as unknown as Record<string, Record<string, unknown>>)[key] ?? {};
     const merged: Record<string, unknown> = { ...current };
     for (const [field, fieldValue] of Object.entries(value as Record<string, unknown>)) {
       if (fieldValue === undefined) continue;

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { priorityCategorySchema } from "../categories.js";
+import type { CategoryKey } from "../categories.js";
 import { compiledSchema } from "../compiled.js";
 import type { LocalizedText } from "../i18n.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../primitives.js";
@@ -56,7 +56,7 @@ export interface PreferredWindow extends DateWindow {
 export interface Obligation {
   /** Deterministic: `${ruleId}:${studentId}:${window.from}`. */
   id: string;
-  /** The rule that produced it (`universal_yearly`, `new_student`, …). */
+  /** The rule that produced it (`universal_yearly`, `new_student`, …, or a custom rule's id). */
   ruleId: string;
   /**
    * Every rule one visit in `window` satisfies, `ruleId` first: obligations of one student
@@ -68,8 +68,8 @@ export interface Obligation {
   kind: VisitKind;
   /** `in_home` where the guidance asks for a home visit; `any` allows other channels. */
   channel: "in_home" | "any";
-  /** The priority category that triggered it, if any. */
-  category?: z.infer<typeof priorityCategorySchema>;
+  /** The category that triggered it, if any: one of the seven, or a plugin's for a custom rule. */
+  category?: CategoryKey;
   /** The visit must fall within this window. */
   window: DateWindow;
   /** Within the window, prefer these (parents home, campaign period). */

@@ -9,6 +9,7 @@ import {
   termPlanSchema,
 } from "../engine/areas/schemas.js";
 import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../engine/records.js";
+import type { EntityName } from "../errors/entity-names.js";
 import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../organisation.js";
 import { appointmentSchema } from "../planning/appointments.js";
 import { preVisitSafetyReportSchema } from "../safety.js";
@@ -50,8 +51,8 @@ export type ParentEntityName = "cities" | "counties" | "schools" | "students";
 
 /** How one entity is stored. */
 export interface EntityDefinition<S extends z.ZodType = z.ZodType, I extends string = string> {
-  /** The entity name, as used in `not_found` errors and audit rows. */
-  readonly name: string;
+  /** The entity name, as used in `not_found` errors: one of the shared table's, with its Chinese. */
+  readonly name: EntityName;
   readonly schema: S;
   /** Where the record's tenant keys come from. */
   readonly tenant: (record: z.output<S>) => TenantSource;

@@ -85,7 +85,8 @@ export function planUseCases(deps: PlanDeps = {}) {
   return {
     /**
      * Generates a term plan for the actor's school as a draft: obligations from the roster,
-     * the categories in force and the rules (defaults, then plugins' overrides), visitors
+     * the categories in force (plugins' included) and the rules (defaults, then each plugin's
+     * overrides and custom rules, in plugin order), visitors
      * assigned, visits scheduled around the timetable's busy slots, and the quality report
      * (coverage, zero-visit teachers, load imbalance, continuity). Nothing else changes until
      * `plans.commit`. Emits `plan.generated`.
@@ -132,6 +133,7 @@ export function planUseCases(deps: PlanDeps = {}) {
           flags: flags.map((f) => f.record),
           mentorships: world.mentorships,
           rules,
+          categoryLabels: ctx.plugins.pluginCategoryLabels(),
           date: ctx.today,
           previousVisits: visits.flatMap((v) => {
             const date = visitDate(v.record);

@@ -1,18 +1,18 @@
 import * as z from "zod";
 import { HomevisitError } from "../../errors/homevisit-error.js";
 import { dateWindowSchema } from "../../planning/types.js";
-import { idSchema, instantSchema, noteSchema, phoneSchema, shortTextSchema } from "../../primitives.js";
+import { idSchema, instantSchema, noteSchema } from "../../primitives.js";
 import {
   checkInDueAt,
   checkInProblems,
+  checkPreVisitSafetyReport,
   isCheckInOverdue,
   postVisitCheckInSchema,
+  preVisitSafetyReportFields,
   preVisitSafetyReportSchema,
-  safetyDestinationSchema,
   safetyIncidentSchema,
   safetyZeroReportSchema,
   summariseSafetyPeriod,
-  transportModeSchema,
 } from "../../safety.js";
 import { withSensitivity } from "../../sensitivity.js";
 import { shanghaiDate } from "../../storage/entities.js";
@@ -34,6 +34,11 @@ const overdueItemSchema = z.strictObject({
   /** True when this call raised the event; false when an earlier scan did. */
   raisedNow: z.boolean(),
 });
+
+/** What a teacher writes in a pre-visit report: the stored fields but those the engine sets. */
+const fileReportInput = preVisitSafetyReportFields
+  .omit({ id: true, schoolId: true, teacherId: true, reportedAt: true })
+  .superRefine(checkPreVisitSafetyReport);
 
 /** The safety area's use cases. */
 export const safetyUseCases = {
@@ -57,18 +62,7 @@ export const safetyUseCases = {
     action: "safety.report",
     entity: "safetyReports",
     description: { "zh-CN": "提交家访安全报告", en: "File a pre-visit safety report" },
-    input: z.strictObject({
-      studentIds: z.array(idSchema).min(1).max(10),
-      appointmentIds: z.array(idSchema).max(10).default([]),
-      destination: safetyDestinationSchema,
-      plannedStart: instantSchema,
-      expectedDurationMinutes: z.int().min(5).max(720),
-      transportMode: transportModeSchema,
-      transportNote: shortTextSchema.optional(),
-      noUnlicensedVehicle: z.boolean(),
-      reachablePhone: phoneSchema,
-      companionIds: z.array(idSchema).max(5).default([]),
-    }),
+    input: fileReportInput,
     output: z.strictObject({ report: preVisitSafetyReportSchema, version: z.int() }),
     targetKind: "collection",
     idempotent: true,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { priorityCategorySchema } from "../../categories.js";
+import { categoryKeySchema } from "../../categories.js";
 import { conductReportSchema } from "../../conduct.js";
 import { addCatalogIssue } from "../../errors/parse.js";
 import { proposedSlotSchema } from "../../planning/schedule.js";
@@ -32,7 +32,7 @@ export const obligationSnapshotSchema = z.strictObject({
   kind: visitKindSchema,
   channel: z.enum(["in_home", "any"]),
   /** Which category triggered it: sensitive about the child. */
-  category: withSensitivity(priorityCategorySchema.optional(), "sensitive"),
+  category: withSensitivity(categoryKeySchema.optional(), "sensitive"),
   window: z.strictObject({ from: isoDateSchema, to: isoDateSchema }),
   preferred: z.array(z.strictObject({ from: isoDateSchema, to: isoDateSchema, reason: localizedTextSchema })).max(20),
   rrule: z.string().max(500).optional(),
