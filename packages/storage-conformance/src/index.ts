@@ -18,8 +18,8 @@ import {
   enrolmentFacts,
   entityIndexes,
   flagFact,
-  type IndexValue,
   prepareRecord,
+  type RawReadBack,
   type RosterInput,
   type Storage,
   type StoredEntityName,
@@ -33,33 +33,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { baseStudentId, change, fixtureTenants, invalid, makers, makeStudent, schoolOf } from "./fixtures.js";
 
 export * from "./fixtures.js";
-
-/** A stored row exactly as the store holds it, decoded only as far as JSON. */
-export interface RawRecord {
-  /** The stored document, parsed from its JSON text. */
-  data: unknown;
-  version: number;
-  tenant: TenantKeys;
-  /** The indexed columns, by camelCase name. */
-  indexes: Record<string, IndexValue>;
-}
-
-/** Hooks that read (and, for tamper tests, change) what a store really holds, bypassing the port. */
-export interface RawReadBack {
-  record(entity: StoredEntityName, id: string): Promise<RawRecord | undefined>;
-  count(entity: StoredEntityName): Promise<number>;
-  /** The stored audit rows of a chain in `seq` order. */
-  auditRows(chainId: string): Promise<unknown[]>;
-  /** Overwrites fields of one stored audit row, as an attacker with database access could. */
-  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
-  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
-  idempotency(
-    actorId: string,
-    key: string,
-  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
-  /** Sets the schema version the database records, to test the "newer schema" refusal. */
-  setSchemaVersion(version: number): Promise<void>;
-}
 
 /** What the factory hands each test: a fresh, empty store. */
 export interface ConformanceHarness {

@@ -46,6 +46,7 @@ import {
   pageSize,
   prepareBlob,
   prepareRecord,
+  type RawReadBack,
   type Storage,
   type StorageTx,
   type Stored,
@@ -97,24 +98,7 @@ const memorySchemaVersion = 1;
 /** What {@link memoryStorage} returns: the port, plus raw read-back for the conformance suite. */
 export interface MemoryStorage extends Storage {
   /** Reads (and for tamper tests, changes) what the store holds, bypassing the port. */
-  readonly raw: MemoryRawReadBack;
-}
-
-/** The raw view of a memory store, shaped like the conformance suite's `RawReadBack`. */
-export interface MemoryRawReadBack {
-  record(
-    entity: StoredEntityName,
-    id: string,
-  ): Promise<{ data: unknown; version: number; tenant: TenantKeys; indexes: Record<string, IndexValue> } | undefined>;
-  count(entity: StoredEntityName): Promise<number>;
-  auditRows(chainId: string): Promise<unknown[]>;
-  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
-  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
-  idempotency(
-    actorId: string,
-    key: string,
-  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
-  setSchemaVersion(version: number): Promise<void>;
+  readonly raw: RawReadBack;
 }
 
 const idemKey = (actorId: string, key: string) => `${actorId}\u0000${key}`;
@@ -413,7 +397,7 @@ export function memoryStorage(): MemoryStorage {
     },
   };
 
-  const raw: MemoryRawReadBack = {
+  const raw: RawReadBack = {
     async record(entity, id) {
       const row = table(entity).get(id);
       return row

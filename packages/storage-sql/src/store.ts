@@ -27,6 +27,7 @@ import {
   type PreparedRecord,
   pageSize,
   prepareRecord,
+  type RawReadBack,
   type Storage,
   type StorageTx,
   type Stored,
@@ -77,26 +78,9 @@ export interface SqlStorageDriver {
   close(): Promise<void>;
 }
 
-/** Raw read-back of a SQL store, for the conformance suite and the reliability tests. */
-export interface SqlRawReadBack {
-  record(
-    entity: StoredEntityName,
-    id: string,
-  ): Promise<{ data: unknown; version: number; tenant: TenantKeys; indexes: Record<string, IndexValue> } | undefined>;
-  count(entity: StoredEntityName): Promise<number>;
-  auditRows(chainId: string): Promise<unknown[]>;
-  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
-  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
-  idempotency(
-    actorId: string,
-    key: string,
-  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
-  setSchemaVersion(version: number): Promise<void>;
-}
-
 /** A SQL-backed storage with its raw read-back. */
 export interface SqlStorage extends Storage {
-  readonly raw: SqlRawReadBack;
+  readonly raw: RawReadBack;
 }
 
 const toIso = (instant: string) => new Date(Date.parse(instant)).toISOString();
@@ -624,7 +608,7 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     return transaction(fn, options);
   };
 
-  const raw: SqlRawReadBack = {
+  const raw: RawReadBack = {
     async record(entity, id) {
       const spec = entityTables[entity];
       const row = await driver.db.selectFrom(spec.table).selectAll().where("id", "=", id).executeTakeFirst();
