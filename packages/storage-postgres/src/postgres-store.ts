@@ -219,8 +219,18 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
         }
       }
     },
-    async insertRows(conn, table, columns, rows) {
+    async insertRows(conn, table, columns, rows, options = {}) {
       const list = columns.map((c) => `"${c}"`).join(", ");
+      // With skipExisting, rows whose key exists are skipped and the others' keys come back,
+      // so the shared layer learns of a clash without aborting the transaction.
+      const skip = options.skipExisting === true;
+      const suffix = skip ? ` ON CONFLICT DO NOTHING RETURNING "${columns[0]}" AS k` : "";
+      const skipped: unknown[] = [];
+      const collect = (batch: readonly unknown[][], result: { rows: Record<string, unknown>[] }) => {
+        if (!skip || result.rows.length === batch.length) return;
+        const fresh = new Set(result.rows.map((r) => r.k));
+        for (const row of batch) if (!fresh.has(row[0])) skipped.push(row[0]);
+      };
       if (bulkMode === "unnest") {
         // Read on the transaction's own connection: PGlite has only one.
         const types = await typesOf(conn, table);
@@ -234,13 +244,13 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
           return type;
         });
         const unnest = casts.map((type, i) => `$${i + 1}::${type}[]`).join(", ");
-        const text = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${unnest})`;
+        const text = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${unnest})${suffix}`;
         for (let start = 0; start < rows.length; start += unnestBatch) {
           const batch = rows.slice(start, start + unnestBatch);
           const params = columns.map((_, j) => batch.map((row) => row[j] ?? null));
-          await conn.executeQuery(CompiledQuery.raw(text, params));
+          collect(batch, await conn.executeQuery(CompiledQuery.raw(text, params)));
         }
-        return;
+        return skipped;
       }
       // Multi-row VALUES, as many rows per statement as the 65,535-parameter limit allows.
       const perStatement = Math.max(1, Math.min(valuesBatch, Math.floor(65_535 / columns.length)));
@@ -254,10 +264,12 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
           });
           return `(${marks.join(", ")})`;
         });
-        await conn.executeQuery(
-          CompiledQuery.raw(`INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}`, params),
+        const result = await conn.executeQuery<Record<string, unknown>>(
+          CompiledQuery.raw(`INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}${suffix}`, params),
         );
+        collect(batch, result);
       }
+      return skipped;
     },
     isUniqueViolation(error) {
       if (isHomevisitError(error)) return error.code === "conflict";

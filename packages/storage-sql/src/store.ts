@@ -24,6 +24,7 @@ import {
   notFoundError,
   type OutboxEvent,
   outboxEventSchema,
+  type ParentEntityName,
   type PreparedRecord,
   pageSize,
   prepareRecord,
@@ -68,9 +69,17 @@ export interface SqlStorageDriver {
   /**
    * Inserts rows on the open transaction's connection: a dialect's fast path (prepared
    * statements on SQLite, multi-row INSERT or COPY on PostgreSQL). Absent: Kysely multi-row
-   * inserts.
+   * inserts. With `skipExisting`, a row whose key exists is skipped (`ON CONFLICT DO NOTHING`)
+   * instead of failing, and its key (the first column) is returned, so that the caller can
+   * undo the call without a SELECT before every batch; without it, a clash throws.
    */
-  insertRows?(conn: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  insertRows?(
+    conn: Db,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    options?: { skipExisting?: boolean },
+  ): Promise<readonly unknown[]>;
   /** Whether a driver error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
   /** `FOR UPDATE` where the dialect locks rows (PostgreSQL); empty on SQLite, whose writers are serial. */
@@ -103,34 +112,78 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
   checkEntityTables();
   let closed = false;
 
-  async function insert(conn: Db, table: string, columns: readonly string[], rows: readonly unknown[][]) {
-    if (rows.length === 0) return;
-    if (driver.insertRows) return driver.insertRows(conn, table, columns, rows);
+  /** Inserts rows; with `skipExisting`, returns the keys of the rows skipped because they exist. */
+  async function insert(
+    conn: Db,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    skipExisting = false,
+  ): Promise<readonly unknown[]> {
+    if (rows.length === 0) return [];
+    if (driver.insertRows) return driver.insertRows(conn, table, columns, rows, { skipExisting });
+    const skipped: unknown[] = [];
+    const key = columns[0] as string;
     for (let i = 0; i < rows.length; i += insertBatch) {
-      const values = rows
-        .slice(i, i + insertBatch)
-        .map((row) => Object.fromEntries(columns.map((c, j) => [c, row[j] ?? null])));
-      await conn.insertInto(table).values(values).execute();
+      const batch = rows.slice(i, i + insertBatch);
+      const values = batch.map((row) => Object.fromEntries(columns.map((c, j) => [c, row[j] ?? null])));
+      if (!skipExisting) {
+        await conn.insertInto(table).values(values).execute();
+        continue;
+      }
+      const inserted = await conn
+        .insertInto(table)
+        .values(values)
+        .onConflict((oc) => oc.doNothing())
+        .returning(key)
+        .execute();
+      const fresh = new Set(inserted.map((r) => r[key]));
+      for (const row of batch) if (!fresh.has(row[0])) skipped.push(row[0]);
     }
+    return skipped;
   }
 
   function makeTx(conn: Db): StorageTx {
     const parentTenants = new Map<string, TenantKeys>();
-    const tenantOf = async (prepared: PreparedRecord<StoredEntityName>): Promise<TenantKeys> => {
-      if ("keys" in prepared.tenant) return prepared.tenant.keys;
-      const { parent, id } = prepared.tenant;
-      const cacheKey = `${parent}\u0000${id}`;
-      const cached = parentTenants.get(cacheKey);
-      if (cached) return cached;
-      const row = await conn
-        .selectFrom(entityTables[parent].table)
-        .select(["city_id", "county_id", "school_id"])
-        .where("id", "=", id)
-        .executeTakeFirst();
-      if (!row) throw notFoundError(parent);
-      const tenant = { cityId: row.city_id, countyId: row.county_id, schoolId: row.school_id } as TenantKeys;
-      parentTenants.set(cacheKey, tenant);
-      return tenant;
+    const parentKey = (parent: string, id: string) => `${parent}\u0000${id}`;
+    /**
+     * The tenant keys of prepared records: their own, or their parents', looked up once per
+     * batch with one keyed query per parent table (and remembered for the transaction), so a
+     * batch of 5,000 students costs one SELECT, not 5,000 awaits.
+     */
+    const tenantsOf = async (prepared: readonly PreparedRecord<StoredEntityName>[]): Promise<TenantKeys[]> => {
+      const wanted = new Map<ParentEntityName, Set<string>>();
+      for (const p of prepared) {
+        if ("keys" in p.tenant) continue;
+        const { parent, id } = p.tenant;
+        if (parentTenants.has(parentKey(parent, id))) continue;
+        let ids = wanted.get(parent);
+        if (!ids) wanted.set(parent, (ids = new Set()));
+        ids.add(id);
+      }
+      for (const [parent, idSet] of wanted) {
+        const ids = [...idSet];
+        for (let i = 0; i < ids.length; i += insertBatch) {
+          const rows = await conn
+            .selectFrom(entityTables[parent].table)
+            .select(["id", "city_id", "county_id", "school_id"])
+            .where("id", "in", ids.slice(i, i + insertBatch))
+            .execute();
+          for (const row of rows) {
+            parentTenants.set(parentKey(parent, row.id), {
+              cityId: row.city_id,
+              countyId: row.county_id ?? null,
+              schoolId: row.school_id ?? null,
+            });
+          }
+        }
+      }
+      return prepared.map((p) => {
+        if ("keys" in p.tenant) return p.tenant.keys;
+        const tenant = parentTenants.get(parentKey(p.tenant.parent, p.tenant.id));
+        if (!tenant) throw notFoundError(p.tenant.parent);
+        return tenant;
+      });
     };
 
     const collection = <N extends StoredEntityName>(entity: N): Collection<N> => {
@@ -154,15 +207,13 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
           schoolId: (row.school_id as string | null) ?? null,
         },
       });
-      const rowValues = (p: PreparedRecord<N>, tenant: TenantKeys, version: number): unknown[] => [
-        p.id,
-        tenant.cityId,
-        tenant.countyId,
-        tenant.schoolId,
-        version,
-        ...ixColumns.map(([name]) => p.indexes[name] ?? null),
-        JSON.stringify(p.record),
-      ];
+      const ixNames = ixColumns.map(([name]) => name);
+      const rowValues = (p: PreparedRecord<N>, tenant: TenantKeys, version: number): unknown[] => {
+        const row: unknown[] = [p.id, tenant.cityId, tenant.countyId, tenant.schoolId, version];
+        for (const name of ixNames) row.push(p.indexes[name] ?? null);
+        row.push(JSON.stringify(p.record));
+        return row;
+      };
       const filter = (where: ListWhere<N> | undefined) => {
         const w = normaliseWhere(entity, where);
         // biome-ignore lint/suspicious/noExplicitAny: Kysely's dynamic builder
@@ -192,26 +243,36 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
         const prepared = inputs.map((input) => prepareRecord(entity, input));
         const ids = prepared.map((p) => p.id);
         if (new Set(ids).size !== ids.length) throw duplicateError(entity);
-        for (let i = 0; i < ids.length; i += insertBatch) {
-          const existing = await conn
-            .selectFrom(spec.table)
-            .select("id")
-            .where("id", "in", ids.slice(i, i + insertBatch))
-            .executeTakeFirst();
-          if (existing) throw duplicateError(entity);
-        }
-        const rows: unknown[][] = [];
-        const stored: Stored<EntityRecord<N>>[] = [];
-        for (const p of prepared) {
-          const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
-          rows.push(rowValues(p, tenant, 1));
-          stored.push({ record: p.record, version: 1, tenant });
-        }
+        const tenants = await tenantsOf(prepared as PreparedRecord<StoredEntityName>[]);
+        const rows: unknown[][] = new Array(prepared.length);
+        const stored: Stored<EntityRecord<N>>[] = new Array(prepared.length);
+        prepared.forEach((p, i) => {
+          const tenant = tenants[i] as TenantKeys;
+          rows[i] = rowValues(p, tenant, 1);
+          stored[i] = { record: p.record, version: 1, tenant };
+        });
+        let skipped: readonly unknown[];
         try {
-          await insert(conn, spec.table, columns, rows);
+          // No SELECT for existing ids first: rows whose id exists are skipped by the insert
+          // itself, and the call is undone below, so the happy path is the insert alone.
+          skipped = await insert(conn, spec.table, columns, rows, true);
         } catch (error) {
           if (driver.isUniqueViolation(error)) throw duplicateError(entity);
           throw error;
+        }
+        if (skipped.length > 0) {
+          // Every other row of this call was new, so it is this transaction's own: deleting it
+          // leaves the table as before the call, and the transaction usable (PostgreSQL's
+          // would be aborted by a unique violation; SQLite's would keep half the batch).
+          const clashing = new Set(skipped);
+          const ours = ids.filter((id) => !clashing.has(id));
+          for (let i = 0; i < ours.length; i += insertBatch) {
+            await conn
+              .deleteFrom(spec.table)
+              .where("id", "in", ours.slice(i, i + insertBatch))
+              .execute();
+          }
+          throw duplicateError(entity);
         }
         if (entity === "students") await writeEnrolments(conn, stored as never, false);
         return stored;
@@ -251,7 +312,7 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
             // impossible: PostgreSQL re-evaluates the WHERE against the committed row).
             .executeTakeFirst();
           if (!current || p.id !== id) throw notFoundError(entity);
-          const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
+          const [tenant] = (await tenantsOf([p as PreparedRecord<StoredEntityName>])) as [TenantKeys];
           assertSameTenant(
             { cityId: current.city_id, countyId: current.county_id ?? null, schoolId: current.school_id ?? null },
             tenant,
