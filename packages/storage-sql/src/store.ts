@@ -157,9 +157,8 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
         if ("keys" in p.tenant) continue;
         const { parent, id } = p.tenant;
         if (parentTenants.has(parentKey(parent, id))) continue;
-        let ids = wanted.get(parent);
-        if (!ids) wanted.set(parent, (ids = new Set()));
-        ids.add(id);
+        const ids = wanted.get(parent) ?? new Set<string>();
+        wanted.set(parent, ids.add(id));
       }
       for (const [parent, idSet] of wanted) {
         const ids = [...idSet];
