@@ -1,5 +1,11 @@
 import { HomevisitError, isHomevisitError } from "@homevisit/core";
-import { createSqlStorage, latestSchemaVersion, type SqlStorage, type SqlStorageDriver } from "@homevisit/storage-sql";
+import {
+  createSqlStorage,
+  latestSchemaVersion,
+  type SchemaMode,
+  type SqlStorage,
+  type SqlStorageDriver,
+} from "@homevisit/storage-sql";
 import { CompiledQuery, Kysely, type Kysely as KyselyType, PostgresDialect, type PostgresPool, sql } from "kysely";
 import { type PostgresBlobStore, postgresBlobStore } from "./postgres-blobs.js";
 import { isRetryable, type PgPool, type PgPoolClient, translatePgError } from "./postgres-pool.js";
@@ -28,6 +34,13 @@ export interface PostgresStorageOptions {
    * (one plan for any row count).
    */
   bulkInsert?: "values" | "unnest";
+  /**
+   * `migrate` (default): `migrations.migrate()` creates and alters tables (and the schema when
+   * missing). `check`: the adapter never runs DDL — for a read replica or a role without DDL
+   * rights — and every call fails with `storage_schema_outdated` (or `storage_schema_too_new`)
+   * unless the schema is exactly at this library's version.
+   */
+  schemaMode?: SchemaMode;
 }
 
 /** What {@link postgresStorage} returns: the storage port, its blob store, and raw read-back for tests. */
@@ -149,6 +162,8 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
 
   let schemaReady: Promise<void> | undefined;
   const ensureSchema = () => {
+    // A check-only store runs no DDL: a missing schema shows up as version 0 (outdated).
+    if (options.schemaMode === "check") return Promise.resolve();
     schemaReady ??= (async () => {
       const found = await sql`SELECT 1 AS one FROM pg_namespace WHERE nspname = ${schema}`.execute(txDb);
       // CREATE SCHEMA needs a privilege a running application may lack: only when missing.
@@ -307,7 +322,7 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
 export function postgresStorage(options: PostgresStorageOptions = {}): PostgresStorage {
   const quoted = quoteSchema(options.schema ?? "homevisit");
   const driver = postgresDriver(options);
-  const storage = createSqlStorage(driver);
+  const storage = createSqlStorage(driver, { schemaMode: options.schemaMode ?? "migrate" });
   const shared = storage.migrations;
   // The shared script names tables without a schema: say which one, so that running the
   // reviewed script with psql builds exactly what migrate() builds.

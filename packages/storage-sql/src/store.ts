@@ -99,6 +99,20 @@ const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "s
 const insertBatch = 400;
 
 /**
+ * How a store treats the database schema: `migrate` (the default) may create and alter tables
+ * when `migrations.migrate()` is called; `check` never runs DDL — for a read replica or a role
+ * without DDL rights — and refuses to work, with `storage_schema_outdated` or
+ * `storage_schema_too_new`, unless the schema is exactly at the library's version.
+ */
+export type SchemaMode = "migrate" | "check";
+
+/** Options of {@link createSqlStorage}. */
+export interface SqlStorageOptions {
+  /** `migrate` (default) or `check` (no DDL, ever: the version is verified). */
+  schemaMode?: SchemaMode;
+}
+
+/**
  * Builds the storage port over a dialect driver. The query code is shared by SQLite and
  * PostgreSQL; only transactions, bulk inserts and error classification differ per driver.
  *
@@ -106,10 +120,13 @@ const insertBatch = 400;
  * ```ts
  * const storage = createSqlStorage(sqliteDriver(database));
  * await storage.migrations.migrate();
+ * const replica = createSqlStorage(postgresDriver({ pool: replicaPool }), { schemaMode: "check" });
+ * await replica.reports.coverage(query); // storage_schema_outdated when the replica lags a version
  * ```
  */
-export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
+export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOptions = {}): SqlStorage {
   checkEntityTables();
+  const checkOnly = options.schemaMode === "check";
   let closed = false;
 
   /** Inserts rows; with `skipExisting`, returns the keys of the rows skipped because they exist. */
@@ -488,15 +505,29 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
       audit: {
         async append(input) {
           const entry = parseInput(auditEntrySchema, input);
-          const head = await conn
-            .selectFrom("hv_audit_heads")
-            .selectAll()
-            .where("chain_id", "=", entry.chainId)
-            .$if(driver.lockRows, (q) => q.forUpdate())
-            .executeTakeFirst();
-          const previous: AuditHead | undefined = head
-            ? { chainId: entry.chainId, count: num(head.count), hash: head.hash }
-            : undefined;
+          const lockHead = () =>
+            conn
+              .selectFrom("hv_audit_heads")
+              .selectAll()
+              .where("chain_id", "=", entry.chainId)
+              .$if(driver.lockRows, (q) => q.forUpdate())
+              .executeTakeFirst();
+          let head = await lockHead();
+          if (!head) {
+            // The first row of a chain: make its head (count 0, the genesis hash) race-free —
+            // of two first appends, one inserts, the other waits on that row and does nothing —
+            // then lock it like any other head. No unique violation, no re-run.
+            await conn
+              .insertInto("hv_audit_heads")
+              .values({ chain_id: entry.chainId, count: 0, hash: auditGenesisHash })
+              .onConflict((oc) => oc.column("chain_id").doNothing())
+              .execute();
+            head = await lockHead();
+            if (!head) throw new HomevisitError("storage_busy");
+          }
+          const count = num(head.count);
+          const previous: AuditHead | undefined =
+            count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;
           const { record, head: next } = chainAuditEntry(previous, entry);
           await conn
             .insertInto("hv_audit")
@@ -508,18 +539,11 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
               data: JSON.stringify(record),
             })
             .execute();
-          if (head) {
-            await conn
-              .updateTable("hv_audit_heads")
-              .set({ count: next.count, hash: next.hash })
-              .where("chain_id", "=", entry.chainId)
-              .execute();
-          } else {
-            await conn
-              .insertInto("hv_audit_heads")
-              .values({ chain_id: entry.chainId, count: next.count, hash: next.hash })
-              .execute();
-          }
+          await conn
+            .updateTable("hv_audit_heads")
+            .set({ count: next.count, hash: next.hash })
+            .where("chain_id", "=", entry.chainId)
+            .execute();
           return record;
         },
         async read(chainId, options = {}) {
@@ -610,23 +634,41 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     return driver.transaction((conn) => fn(makeTx(conn)), { readOnly: options.readOnly ?? false });
   }
 
-  async function currentVersion(conn: Db): Promise<number> {
-    await sql.raw(schemaTableDdl).execute(conn);
+  /** The schema version, read without DDL (so it also works on a read replica). */
+  async function readVersion(conn: Db): Promise<number> {
+    const table =
+      driver.dialect === "sqlite"
+        ? await sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'hv_schema'`.execute(conn)
+        : await sql`SELECT 1 AS found WHERE to_regclass('hv_schema') IS NOT NULL`.execute(conn);
+    if (table.rows.length === 0) return 0;
     const row = await conn.selectFrom("hv_schema").select(sql<number>`max(version)`.as("v")).executeTakeFirst();
     return num(row?.v ?? 0) || 0;
   }
 
   const tooNew = (found: number) =>
     new HomevisitError("storage_schema_too_new", { params: { found, supported: latestSchemaVersion } });
+  const outdated = (found: number) =>
+    new HomevisitError("storage_schema_outdated", { params: { found, supported: latestSchemaVersion } });
+  /** In check mode, the one schema the store accepts is the library's own version. */
+  const verify = (found: number) => {
+    if (found > latestSchemaVersion) throw tooNew(found);
+    if (checkOnly && found < latestSchemaVersion) throw outdated(found);
+  };
 
   const migrations: Migrations = {
     latest: latestSchemaVersion,
-    current: () => driver.transaction(currentVersion, { readOnly: false }),
+    current: () => driver.transaction(readVersion, { readOnly: true }),
     async pending() {
       const current = await migrations.current();
       return sqlMigrations.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name }));
     },
     async migrate(options = {}) {
+      if (checkOnly) {
+        // No DDL in check mode: migrating is someone else's job (the primary's, or an admin's
+        // with the reviewed script); here it only verifies that it was done.
+        verify(await migrations.current());
+        return [];
+      }
       const to = Math.min(options.to ?? latestSchemaVersion, latestSchemaVersion);
       const applied: number[] = [];
       for (const m of sqlMigrations) {
@@ -635,7 +677,8 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
         // processes migrating at once apply each step exactly once.
         const ran = await driver.transaction(
           async (conn) => {
-            const current = await currentVersion(conn);
+            await sql.raw(schemaTableDdl).execute(conn);
+            const current = await readVersion(conn);
             if (current > latestSchemaVersion) throw tooNew(current);
             if (current >= m.version) return false;
             for (const statement of m.statements(driver.dialect)) await sql.raw(statement).execute(conn);
@@ -655,16 +698,17 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     sql: (options = {}) => migrationScript(driver.dialect, options),
   };
 
-  /** Refuses to work on a schema this library does not know, before the first transaction. */
+  /** Refuses to work on a schema this library does not know (or, in check mode, does not match), before the first transaction. */
   let checked: Promise<void> | undefined;
-  const guarded = async <T>(fn: (tx: StorageTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> => {
-    checked ??= migrations.current().then((v) => {
-      if (v > latestSchemaVersion) {
-        checked = undefined;
-        throw tooNew(v);
-      }
+  const ensureChecked = () => {
+    checked ??= migrations.current().then(verify);
+    checked.catch(() => {
+      checked = undefined;
     });
-    await checked;
+    return checked;
+  };
+  const guarded = async <T>(fn: (tx: StorageTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> => {
+    await ensureChecked();
     return transaction(fn, options);
   };
 
@@ -751,6 +795,8 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     reports: {
       async coverage(input) {
         const query = parseInput(coverageQuerySchema, input);
+        if (closed) throw new HomevisitError("storage_closed");
+        await ensureChecked();
         const rows = await driver.transaction((conn) => coverageSql(conn, query), { readOnly: true });
         return rows;
       },
