@@ -21,8 +21,10 @@ export interface SqliteStorageBenchOptions {
   students?: number;
   /** Visit records; default 1,000,000. */
   visits?: number;
-  /** Measured runs of each import and report; default 3. */
+  /** Measured runs of each import (adapter and raw alternate); default 3. */
   runs?: number;
+  /** Measured rounds of the report after each run's imports (after one warm-up); default 5. */
+  reportRounds?: number;
 }
 
 const term = { id: "2026-2027-1", from: "2026-09-01", to: "2027-01-31" };
@@ -192,6 +194,7 @@ export async function runSqliteStorageBench(options: SqliteStorageBenchOptions =
   const students = options.students ?? 300_000;
   const visitCount = options.visits ?? 1_000_000;
   const runs = Math.max(1, options.runs ?? 3);
+  const reportRounds = Math.max(1, options.reportRounds ?? 5);
   const city = generateCity({ scale: students / 300_000 });
   const visits = makeVisits(city, visitCount);
   const dir = mkdtempSync(join(tmpdir(), "hv-bench-sqlite-"));
@@ -220,7 +223,7 @@ export async function runSqliteStorageBench(options: SqliteStorageBenchOptions =
       const query = { scope: { cityId: city.city.id }, from: term.from, to: term.to, groupBy: "school" } as const;
       let report = await a.reports.coverage(query);
       let baseline = rawCoverage(r, city.city.id);
-      for (let i = 0; i < runs; i++) {
+      for (let i = 0; i < reportRounds; i++) {
         let t = performance.now();
         report = await a.reports.coverage(query);
         reportTimes.adapter.push(performance.now() - t);
