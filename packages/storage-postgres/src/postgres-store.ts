@@ -176,6 +176,7 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
   };
 
   const columnTypes = new Map<string, Promise<Map<string, string>>>();
+  const valuesTexts = new Map<string, string>();
   // biome-ignore lint/suspicious/noExplicitAny: the shared layer's schema is dynamic
   const typesOf = (conn: KyselyType<any>, table: string) => {
     let types = columnTypes.get(table);
@@ -267,21 +268,26 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
         }
         return skipped;
       }
-      // Multi-row VALUES, as many rows per statement as the 65,535-parameter limit allows.
+      // Multi-row VALUES, as many rows per statement as the 65,535-parameter limit allows. The
+      // statement text depends only on the table, the columns and the row count, so a full
+      // batch's text is built once and reused.
       const perStatement = Math.max(1, Math.min(valuesBatch, Math.floor(65_535 / columns.length)));
       for (let start = 0; start < rows.length; start += perStatement) {
         const batch = rows.slice(start, start + perStatement);
-        const params: unknown[] = [];
-        const tuples = batch.map((row) => {
-          const marks = columns.map((_, j) => {
-            params.push(row[j] ?? null);
-            return `$${params.length}`;
-          });
-          return `(${marks.join(", ")})`;
-        });
-        const result = await conn.executeQuery<Record<string, unknown>>(
-          CompiledQuery.raw(`INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}${suffix}`, params),
-        );
+        const textKey = `${table}(${list})${suffix}×${batch.length}`;
+        let text = valuesTexts.get(textKey);
+        if (text === undefined) {
+          const tuples = batch.map(
+            (_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(", ")})`,
+          );
+          text = `INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}${suffix}`;
+          if (valuesTexts.size > 200) valuesTexts.clear();
+          valuesTexts.set(textKey, text);
+        }
+        const params: unknown[] = new Array(batch.length * columns.length);
+        let p = 0;
+        for (const row of batch) for (let j = 0; j < columns.length; j++) params[p++] = row[j] ?? null;
+        const result = await conn.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
         collect(batch, result);
       }
       return skipped;
