@@ -1,13 +1,14 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
 import { planBenchSection } from "../plan/plan-bench.ts";
 import { runRestBench } from "../rest/index.ts";
-import { runStorageBench } from "../storage/index.ts";
+import { runStorageBench, storageBenchOptionsFromEnv } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
 import type { BenchSection } from "./harness.ts";
 
 export const families: Record<string, () => Promise<BenchSection>> = {
   plan: () => planBenchSection({ runs: 3 }),
-  storage: () => runStorageBench({ runs: 3 }),
+  // Full size by default (~303,000 students, 1,000,000 visits); HOMEVISIT_BENCH_* for less.
+  storage: () => runStorageBench(storageBenchOptionsFromEnv()),
   rest: () => runRestBench({ seconds: 5, runs: 3 }),
   validate: async () => {
     const r = await runValidateBench({ runs: 3 });

@@ -1,9 +1,11 @@
-// Standalone entry: `npx tsx bench/storage/main.ts [students] [visits] [runs]` from the root.
+// Standalone entry: `npx tsx bench/storage/main.ts [students] [visits] [runs]` from the root;
+// sizes not given come from the environment as for `npm run bench -- storage` (see index.ts).
 import { printSection } from "../src/harness.ts";
-import { runStorageBench } from "./index.ts";
+import { runStorageBench, storageBenchOptionsFromEnv } from "./index.ts";
 
 const [students, visits, runs] = process.argv.slice(2).map(Number);
 const section = await runStorageBench({
+  ...storageBenchOptionsFromEnv(),
   ...(students ? { students } : {}),
   ...(visits ? { visits } : {}),
   ...(runs ? { runs } : {}),

@@ -19,8 +19,10 @@ export interface PostgresStorageBenchOptions {
   students?: number;
   /** Visit records; default 1,000,000. */
   visits?: number;
-  /** Measured runs of each import and report; default 3. */
+  /** Measured runs of each import (adapter and raw alternate); default 3. */
   runs?: number;
+  /** Measured rounds of the report after each run's imports (after one warm-up); default 5. */
+  reportRounds?: number;
   /** The server; default HOMEVISIT_PG_URL. Without one the bench is skipped. */
   url?: string;
 }
@@ -244,6 +246,7 @@ export async function runPostgresStorageBench(options: PostgresStorageBenchOptio
   const students = options.students ?? 300_000;
   const visitCount = options.visits ?? 1_000_000;
   const runs = Math.max(1, options.runs ?? 3);
+  const reportRounds = Math.max(1, options.reportRounds ?? 5);
   const city = generateCity({ scale: students / 300_000 });
   const visits = makeVisits(city, visitCount);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -279,7 +282,7 @@ export async function runPostgresStorageBench(options: PostgresStorageBenchOptio
       // One unmeasured round warms the caches of both, then they alternate.
       let report = await a.storage.reports.coverage(query);
       let baseline = await rawCoverage(pool, r.schema, city.city.id);
-      for (let i = 0; i < runs; i++) {
+      for (let i = 0; i < reportRounds; i++) {
         let t = performance.now();
         report = await a.storage.reports.coverage(query);
         reportTimes.adapter.push(performance.now() - t);

@@ -18,8 +18,8 @@ import {
   enrolmentFacts,
   entityIndexes,
   flagFact,
-  type IndexValue,
   prepareRecord,
+  type RawReadBack,
   type RosterInput,
   type Storage,
   type StoredEntityName,
@@ -33,33 +33,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { baseStudentId, change, fixtureTenants, invalid, makers, makeStudent, schoolOf } from "./fixtures.js";
 
 export * from "./fixtures.js";
-
-/** A stored row exactly as the store holds it, decoded only as far as JSON. */
-export interface RawRecord {
-  /** The stored document, parsed from its JSON text. */
-  data: unknown;
-  version: number;
-  tenant: TenantKeys;
-  /** The indexed columns, by camelCase name. */
-  indexes: Record<string, IndexValue>;
-}
-
-/** Hooks that read (and, for tamper tests, change) what a store really holds, bypassing the port. */
-export interface RawReadBack {
-  record(entity: StoredEntityName, id: string): Promise<RawRecord | undefined>;
-  count(entity: StoredEntityName): Promise<number>;
-  /** The stored audit rows of a chain in `seq` order. */
-  auditRows(chainId: string): Promise<unknown[]>;
-  /** Overwrites fields of one stored audit row, as an attacker with database access could. */
-  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
-  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
-  idempotency(
-    actorId: string,
-    key: string,
-  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
-  /** Sets the schema version the database records, to test the "newer schema" refusal. */
-  setSchemaVersion(version: number): Promise<void>;
-}
 
 /** What the factory hands each test: a fresh, empty store. */
 export interface ConformanceHarness {
@@ -413,6 +386,34 @@ export function runStorageConformance(
         "conflict",
       );
       expect(await storage.students.get("stu-0003")).toBeUndefined();
+    });
+
+    it("undoes a whole createMany that meets an existing id, and the transaction goes on", async () => {
+      const { storage, raw } = h();
+      await storage.students.create(makeStudent(7));
+      const before = await raw.count("students");
+      // The clash is in the middle, so rows before and after it would be written by an adapter
+      // that inserted first and checked afterwards without undoing.
+      const batch = [makeStudent(5), makeStudent(6), makeStudent(7), makeStudent(8)];
+      await storage.transaction(async (tx) => {
+        await expectCode(tx.students.createMany(batch), "conflict");
+        await tx.students.create(makeStudent(9));
+      });
+      expect(await raw.count("students")).toBe(before + 1);
+      for (const n of [5, 6, 8]) expect(await storage.students.get(makeStudent(n).id)).toBeUndefined();
+      expect((await storage.students.get(makeStudent(9).id))?.version).toBe(1);
+      const enrolled = await storage.reports.coverage({
+        scope: { schoolId: makeStudent(5).schoolId },
+        from: "2000-01-01",
+        to: "2100-12-31",
+        groupBy: "school",
+      });
+      // Enrolment side rows follow their student: none were left for the undone ones.
+      expect(enrolled.reduce((sum, row) => sum + (row.enrolled ?? 0), 0)).toBe(
+        (await storage.students.list({ where: { schoolId: makeStudent(5).schoolId }, limit: 1000 })).items.filter((s) =>
+          s.record.enrolments.some((e) => e.schoolId === s.record.schoolId),
+        ).length,
+      );
     });
 
     it("leaves the store as before when a multi-step write fails at any step", async () => {

@@ -46,6 +46,7 @@ import {
   pageSize,
   prepareBlob,
   prepareRecord,
+  type RawReadBack,
   type Storage,
   type StorageTx,
   type Stored,
@@ -97,24 +98,7 @@ const memorySchemaVersion = 1;
 /** What {@link memoryStorage} returns: the port, plus raw read-back for the conformance suite. */
 export interface MemoryStorage extends Storage {
   /** Reads (and for tamper tests, changes) what the store holds, bypassing the port. */
-  readonly raw: MemoryRawReadBack;
-}
-
-/** The raw view of a memory store, shaped like the conformance suite's `RawReadBack`. */
-export interface MemoryRawReadBack {
-  record(
-    entity: StoredEntityName,
-    id: string,
-  ): Promise<{ data: unknown; version: number; tenant: TenantKeys; indexes: Record<string, IndexValue> } | undefined>;
-  count(entity: StoredEntityName): Promise<number>;
-  auditRows(chainId: string): Promise<unknown[]>;
-  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
-  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
-  idempotency(
-    actorId: string,
-    key: string,
-  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
-  setSchemaVersion(version: number): Promise<void>;
+  readonly raw: RawReadBack;
 }
 
 const idemKey = (actorId: string, key: string) => `${actorId}\u0000${key}`;
@@ -177,14 +161,22 @@ export function memoryStorage(): MemoryStorage {
 
     const collection = <N extends StoredEntityName>(entity: N): Collection<N> => {
       const rows = () => table(entity);
-      const create = (input: EntityInput<N>) => {
-        const prepared = prepareRecord(entity, input);
-        const tenant = tenantOf(entity, prepared as never);
-        if (rows().has(prepared.id)) throw duplicateError(entity);
-        const row: Row = { data: JSON.stringify(prepared.record), version: 1, tenant, indexes: prepared.indexes };
-        touch(rows(), prepared.id);
-        rows().set(prepared.id, row);
-        return toStored<N>(row);
+      // All rows are validated and checked before the first is written, so a createMany that
+      // fails (bad row, missing parent, existing id) writes none of them.
+      const createAll = (inputs: readonly EntityInput<N>[]) => {
+        const prepared = inputs.map((input) => prepareRecord(entity, input));
+        const ids = new Set<string>();
+        const ready = prepared.map((p) => {
+          const tenant = tenantOf(entity, p as never);
+          if (rows().has(p.id) || ids.has(p.id)) throw duplicateError(entity);
+          ids.add(p.id);
+          return { id: p.id, row: { data: JSON.stringify(p.record), version: 1, tenant, indexes: p.indexes } as Row };
+        });
+        return ready.map(({ id, row }) => {
+          touch(rows(), id);
+          rows().set(id, row);
+          return toStored<N>(row);
+        });
       };
       const filtered = (where: ListWhere<N> | undefined) => {
         const w = normaliseWhere(entity, where);
@@ -202,10 +194,10 @@ export function memoryStorage(): MemoryStorage {
           });
         },
         async create(input) {
-          return create(input);
+          return createAll([input])[0] as Stored<EntityRecord<N>>;
         },
         async createMany(inputs) {
-          return inputs.map(create);
+          return createAll(inputs);
         },
         async update(id, input, { expectedVersion }) {
           const prepared = prepareRecord(entity, input);
@@ -413,7 +405,7 @@ export function memoryStorage(): MemoryStorage {
     },
   };
 
-  const raw: MemoryRawReadBack = {
+  const raw: RawReadBack = {
     async record(entity, id) {
       const row = table(entity).get(id);
       return row

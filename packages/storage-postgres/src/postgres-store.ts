@@ -1,5 +1,11 @@
 import { HomevisitError, isHomevisitError } from "@homevisit/core";
-import { createSqlStorage, latestSchemaVersion, type SqlStorage, type SqlStorageDriver } from "@homevisit/storage-sql";
+import {
+  createSqlStorage,
+  latestSchemaVersion,
+  type SchemaMode,
+  type SqlStorage,
+  type SqlStorageDriver,
+} from "@homevisit/storage-sql";
 import { CompiledQuery, Kysely, type Kysely as KyselyType, PostgresDialect, type PostgresPool, sql } from "kysely";
 import { type PostgresBlobStore, postgresBlobStore } from "./postgres-blobs.js";
 import { isRetryable, type PgPool, type PgPoolClient, translatePgError } from "./postgres-pool.js";
@@ -28,6 +34,13 @@ export interface PostgresStorageOptions {
    * (one plan for any row count).
    */
   bulkInsert?: "values" | "unnest";
+  /**
+   * `migrate` (default): `migrations.migrate()` creates and alters tables (and the schema when
+   * missing). `check`: the adapter never runs DDL — for a read replica or a role without DDL
+   * rights — and every call fails with `storage_schema_outdated` (or `storage_schema_too_new`)
+   * unless the schema is exactly at this library's version.
+   */
+  schemaMode?: SchemaMode;
 }
 
 /** What {@link postgresStorage} returns: the storage port, its blob store, and raw read-back for tests. */
@@ -149,6 +162,8 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
 
   let schemaReady: Promise<void> | undefined;
   const ensureSchema = () => {
+    // A check-only store runs no DDL: a missing schema shows up as version 0 (outdated).
+    if (options.schemaMode === "check") return Promise.resolve();
     schemaReady ??= (async () => {
       const found = await sql`SELECT 1 AS one FROM pg_namespace WHERE nspname = ${schema}`.execute(txDb);
       // CREATE SCHEMA needs a privilege a running application may lack: only when missing.
@@ -161,6 +176,7 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
   };
 
   const columnTypes = new Map<string, Promise<Map<string, string>>>();
+  const valuesTexts = new Map<string, string>();
   // biome-ignore lint/suspicious/noExplicitAny: the shared layer's schema is dynamic
   const typesOf = (conn: KyselyType<any>, table: string) => {
     let types = columnTypes.get(table);
@@ -219,8 +235,18 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
         }
       }
     },
-    async insertRows(conn, table, columns, rows) {
+    async insertRows(conn, table, columns, rows, options = {}) {
       const list = columns.map((c) => `"${c}"`).join(", ");
+      // With skipExisting, rows whose key exists are skipped and the others' keys come back,
+      // so the shared layer learns of a clash without aborting the transaction.
+      const skip = options.skipExisting === true;
+      const suffix = skip ? ` ON CONFLICT DO NOTHING RETURNING "${columns[0]}" AS k` : "";
+      const skipped: unknown[] = [];
+      const collect = (batch: readonly unknown[][], result: { rows: Record<string, unknown>[] }) => {
+        if (!skip || result.rows.length === batch.length) return;
+        const fresh = new Set(result.rows.map((r) => r.k));
+        for (const row of batch) if (!fresh.has(row[0])) skipped.push(row[0]);
+      };
       if (bulkMode === "unnest") {
         // Read on the transaction's own connection: PGlite has only one.
         const types = await typesOf(conn, table);
@@ -234,30 +260,37 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
           return type;
         });
         const unnest = casts.map((type, i) => `$${i + 1}::${type}[]`).join(", ");
-        const text = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${unnest})`;
+        const text = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${unnest})${suffix}`;
         for (let start = 0; start < rows.length; start += unnestBatch) {
           const batch = rows.slice(start, start + unnestBatch);
           const params = columns.map((_, j) => batch.map((row) => row[j] ?? null));
-          await conn.executeQuery(CompiledQuery.raw(text, params));
+          collect(batch, await conn.executeQuery(CompiledQuery.raw(text, params)));
         }
-        return;
+        return skipped;
       }
-      // Multi-row VALUES, as many rows per statement as the 65,535-parameter limit allows.
+      // Multi-row VALUES, as many rows per statement as the 65,535-parameter limit allows. The
+      // statement text depends only on the table, the columns and the row count, so a full
+      // batch's text is built once and reused.
       const perStatement = Math.max(1, Math.min(valuesBatch, Math.floor(65_535 / columns.length)));
       for (let start = 0; start < rows.length; start += perStatement) {
         const batch = rows.slice(start, start + perStatement);
-        const params: unknown[] = [];
-        const tuples = batch.map((row) => {
-          const marks = columns.map((_, j) => {
-            params.push(row[j] ?? null);
-            return `$${params.length}`;
-          });
-          return `(${marks.join(", ")})`;
-        });
-        await conn.executeQuery(
-          CompiledQuery.raw(`INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}`, params),
-        );
+        const textKey = `${table}(${list})${suffix}×${batch.length}`;
+        let text = valuesTexts.get(textKey);
+        if (text === undefined) {
+          const tuples = batch.map(
+            (_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(", ")})`,
+          );
+          text = `INSERT INTO "${table}" (${list}) VALUES ${tuples.join(", ")}${suffix}`;
+          if (valuesTexts.size > 200) valuesTexts.clear();
+          valuesTexts.set(textKey, text);
+        }
+        const params: unknown[] = new Array(batch.length * columns.length);
+        let p = 0;
+        for (const row of batch) for (let j = 0; j < columns.length; j++) params[p++] = row[j] ?? null;
+        const result = await conn.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
+        collect(batch, result);
       }
+      return skipped;
     },
     isUniqueViolation(error) {
       if (isHomevisitError(error)) return error.code === "conflict";
@@ -295,7 +328,7 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
 export function postgresStorage(options: PostgresStorageOptions = {}): PostgresStorage {
   const quoted = quoteSchema(options.schema ?? "homevisit");
   const driver = postgresDriver(options);
-  const storage = createSqlStorage(driver);
+  const storage = createSqlStorage(driver, { schemaMode: options.schemaMode ?? "migrate" });
   const shared = storage.migrations;
   // The shared script names tables without a schema: say which one, so that running the
   // reviewed script with psql builds exactly what migrate() builds.

@@ -3,8 +3,8 @@
 // the same schema, and an older library refusing a newer schema.
 import { isHomevisitError } from "@homevisit/core";
 import type { StoredEntityName } from "@homevisit/core/storage";
-import { makers, seedTenants } from "@homevisit/storage-conformance";
-import { postgresStorage } from "@homevisit/storage-postgres";
+import { makers, makeStudent, seedTenants } from "@homevisit/storage-conformance";
+import { type PgPool, postgresStorage } from "@homevisit/storage-postgres";
 import { entityTables } from "@homevisit/storage-sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshSchemaName, freshStore, type TestBackend, testBackend } from "./harness.js";
@@ -119,7 +119,7 @@ describe("postgres migrations", () => {
       expect(await scripted.migrations.migrate()).toEqual([]);
       const shape = async (schema: string) =>
         b.exec(
-          `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable FROM information_schema.columns c
+          `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.collation_name FROM information_schema.columns c
            WHERE c.table_schema = $1 ORDER BY 1, 2`,
           [schema],
         );
@@ -152,6 +152,65 @@ describe("postgres migrations", () => {
     }
   });
 
+  it('keeps record ids in byte order (COLLATE "C"), so pages follow JavaScript\'s string order on any database', async () => {
+    const { storage, schema, backend, cleanup } = await freshStore();
+    try {
+      await storage.migrations.migrate();
+      const rows = await backend.exec(
+        `SELECT c.relname AS table_name, coll.collname AS collation
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_collation coll ON coll.oid = a.attcollation
+         WHERE n.nspname = $1 AND a.attname = 'id' AND c.relkind = 'r' ORDER BY 1`,
+        [schema],
+      );
+      const entityTableNames = new Set(Object.values(entityTables).map((t) => t.table));
+      const ids = rows.filter((r) => entityTableNames.has(String(r.table_name)));
+      expect(ids.map((r) => r.table_name).sort()).toEqual([...entityTableNames].sort());
+      for (const r of ids) expect(r.collation, String(r.table_name)).toBe("C");
+      // The same order as JavaScript's, whatever the database's default collation is.
+      await seedTenants(storage);
+      const odd = ["stu-a-b", "stu-aB", "stu-ab", "stu-A", "stu-a_b", "stu-a.b", "stu-a:b", "stu-a0"];
+      await storage.students.createMany(odd.map((id, i) => ({ ...makeStudent(500 + i), id })));
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await storage.students.list({ where: { ids: odd }, limit: 3, ...(cursor ? { cursor } : {}) });
+        listed.push(...page.items.map((s) => s.record.id));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      expect(listed).toEqual([...odd].sort());
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("in check mode runs no DDL: refuses a missing or older schema, works through read-only sessions", async () => {
+    const b = await testBackend();
+    const schema = freshSchemaName();
+    const replica = postgresStorage({ pool: readOnlySessions(b.pool), schema, schemaMode: "check" });
+    const primary = postgresStorage({ pool: b.pool, schema });
+    try {
+      await expectCode(replica.students.count(), "storage_schema_outdated");
+      await expectCode(replica.migrations.migrate(), "storage_schema_outdated");
+      const [missing] = await b.exec("SELECT to_regnamespace($1) IS NULL AS missing", [`"${schema}"`]);
+      expect(missing?.missing).toBe(true); // not even the schema was created
+      await primary.migrations.migrate({ to: replica.migrations.latest - 1 });
+      await expectCode(replica.students.count(), "storage_schema_outdated");
+      await primary.migrations.migrate();
+      await seedTenants(primary);
+      expect(await replica.migrations.current()).toBe(replica.migrations.latest);
+      expect(await replica.migrations.migrate()).toEqual([]);
+      expect(await replica.students.count({ schoolId: "sch-1" })).toBe(
+        await primary.students.count({ schoolId: "sch-1" }),
+      );
+      expect(await replica.audit.verify("sch-1")).toMatchObject({ ok: true });
+    } finally {
+      await replica.close();
+      await primary.close();
+      await b.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
   it("refuses, in migrate() and in every call, a schema newer than the library", async () => {
     const { storage, schema, backend, cleanup } = await freshStore();
     try {
@@ -170,6 +229,29 @@ describe("postgres migrations", () => {
     }
   });
 });
+
+/**
+ * The pool as a read replica sees it: every transaction read-only (`default_transaction_read_only`),
+ * so any DDL or write fails, as it would on a hot standby.
+ */
+function readOnlySessions(pool: PgPool): PgPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      await client.query("SET default_transaction_read_only = on");
+      return {
+        query: (text, values) => client.query(text, values),
+        release(error) {
+          client.query("RESET default_transaction_read_only").then(
+            () => client.release(error),
+            () => client.release(true),
+          );
+        },
+      };
+    },
+    end: async () => {},
+  };
+}
 
 function never(): never {
   throw new Error("no connection expected");

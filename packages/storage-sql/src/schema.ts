@@ -144,6 +144,53 @@ function entityTablesDdl(version: number): string[] {
     .flatMap(entityDdl);
 }
 
+/**
+ * The entity tables that exist at a version, by their frozen names: a later migration alters
+ * these, whatever entities core defines by then.
+ */
+function entityTableNamesUpTo(version: number): string[] {
+  return Object.entries(tablesByVersion)
+    .filter(([v]) => Number(v) <= version)
+    .flatMap(([, names]) => names.map((name) => `hv_${snake(name)}`));
+}
+
+/**
+ * Version 3. PostgreSQL: record ids compare byte by byte (`COLLATE "C"`), so that cursor
+ * pages come in JavaScript's string order on a database whose default collation is a
+ * language's (en_US, zh_CN sort "a-b" and "ab" differently), and the key indexes skip the
+ * locale's slow comparisons. SQLite compares text byte by byte already. Both: covering indexes
+ * for the coverage report, so it reads only index pages (checked with EXPLAIN QUERY PLAN in
+ * the SQLite suite).
+ *
+ * Primary keys stay `(id)`, not `(school_id, id)`: the port promises `conflict` for an id that
+ * exists anywhere and finds records by id alone (`get(id)`), which needs a unique index on the
+ * id by itself — and Citus allows a unique index on a distributed table only when it holds the
+ * distribution column. The tenant-first `(school_id, id)` indexes of version 1 already serve
+ * every school-scoped query, and `school_id` is on every school-owned row, so a bureau can
+ * distribute by it once ids are unique per school by construction (see the PostgreSQL
+ * README).
+ */
+function keysAndCoverageDdl(dialect: SqlDialectName): string[] {
+  const collate =
+    dialect === "postgres"
+      ? entityTableNamesUpTo(2).map((t) => `ALTER TABLE ${t} ALTER COLUMN id TYPE TEXT COLLATE "C"`)
+      : [];
+  return [
+    ...collate,
+    // Per scope (city, county, school): the enrolments in school and student order (distinct
+    // per school without a sort), with the columns the report groups by; and the completed
+    // visits in student order (grouped per student without a sort), with the columns it
+    // counts. The period is checked on the index entries.
+    "CREATE INDEX IF NOT EXISTS hv_enrolments_city_cover ON hv_enrolments (city_id, school_id, student_id, date_from, date_to, class_id, grade)",
+    "CREATE INDEX IF NOT EXISTS hv_enrolments_county_cover ON hv_enrolments (county_id, school_id, student_id, date_from, date_to, class_id, grade)",
+    "CREATE INDEX IF NOT EXISTS hv_enrolments_school_cover ON hv_enrolments (school_id, student_id, date_from, date_to, class_id, grade)",
+    ...(["city", "county", "school"] as const).map(
+      (level) =>
+        `CREATE INDEX IF NOT EXISTS hv_visit_records_${level}_cover ON hv_visit_records (${level}_id, completed, student_id, visited_on, channel, teacher_id)`,
+    ),
+  ];
+}
+
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const sqlMigrations: readonly SqlMigration[] = [
   {
@@ -229,6 +276,11 @@ export const sqlMigrations: readonly SqlMigration[] = [
     version: 2,
     name: "engine records: consents, mentorships, tombstones, term plans, conduct, safety, support, feedback",
     statements: () => entityTablesDdl(2),
+  },
+  {
+    version: 3,
+    name: "ids in byte order (PostgreSQL), covering indexes for the coverage report",
+    statements: keysAndCoverageDdl,
   },
 ];
 

@@ -23,9 +23,11 @@ import {
   notFoundError,
   type OutboxEvent,
   outboxEventSchema,
+  type ParentEntityName,
   type PreparedRecord,
   pageSize,
   prepareRecord,
+  type RawReadBack,
   type Storage,
   type StorageTx,
   type Stored,
@@ -67,9 +69,17 @@ export interface SqlStorageDriver {
   /**
    * Inserts rows on the open transaction's connection: a dialect's fast path (prepared
    * statements on SQLite, multi-row INSERT or COPY on PostgreSQL). Absent: Kysely multi-row
-   * inserts.
+   * inserts. With `skipExisting`, a row whose key exists is skipped (`ON CONFLICT DO NOTHING`)
+   * instead of failing, and its key (the first column) is returned, so that the caller can
+   * undo the call without a SELECT before every batch; without it, a clash throws.
    */
-  insertRows?(conn: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  insertRows?(
+    conn: Db,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    options?: { skipExisting?: boolean },
+  ): Promise<readonly unknown[]>;
   /** Whether a driver error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
   /** `FOR UPDATE` where the dialect locks rows (PostgreSQL); empty on SQLite, whose writers are serial. */
@@ -77,26 +87,9 @@ export interface SqlStorageDriver {
   close(): Promise<void>;
 }
 
-/** Raw read-back of a SQL store, for the conformance suite and the reliability tests. */
-export interface SqlRawReadBack {
-  record(
-    entity: StoredEntityName,
-    id: string,
-  ): Promise<{ data: unknown; version: number; tenant: TenantKeys; indexes: Record<string, IndexValue> } | undefined>;
-  count(entity: StoredEntityName): Promise<number>;
-  auditRows(chainId: string): Promise<unknown[]>;
-  tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
-  outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
-  idempotency(
-    actorId: string,
-    key: string,
-  ): Promise<{ status: "in_flight" | "completed"; requestHash: string; response: unknown } | undefined>;
-  setSchemaVersion(version: number): Promise<void>;
-}
-
 /** A SQL-backed storage with its raw read-back. */
 export interface SqlStorage extends Storage {
-  readonly raw: SqlRawReadBack;
+  readonly raw: RawReadBack;
 }
 
 const toIso = (instant: string) => new Date(Date.parse(instant)).toISOString();
@@ -106,6 +99,20 @@ const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "s
 const insertBatch = 400;
 
 /**
+ * How a store treats the database schema: `migrate` (the default) may create and alter tables
+ * when `migrations.migrate()` is called; `check` never runs DDL — for a read replica or a role
+ * without DDL rights — and refuses to work, with `storage_schema_outdated` or
+ * `storage_schema_too_new`, unless the schema is exactly at the library's version.
+ */
+export type SchemaMode = "migrate" | "check";
+
+/** Options of {@link createSqlStorage}. */
+export interface SqlStorageOptions {
+  /** `migrate` (default) or `check` (no DDL, ever: the version is verified). */
+  schemaMode?: SchemaMode;
+}
+
+/**
  * Builds the storage port over a dialect driver. The query code is shared by SQLite and
  * PostgreSQL; only transactions, bulk inserts and error classification differ per driver.
  *
@@ -113,40 +120,86 @@ const insertBatch = 400;
  * ```ts
  * const storage = createSqlStorage(sqliteDriver(database));
  * await storage.migrations.migrate();
+ * const replica = createSqlStorage(postgresDriver({ pool: replicaPool }), { schemaMode: "check" });
+ * await replica.reports.coverage(query); // storage_schema_outdated when the replica lags a version
  * ```
  */
-export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
+export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOptions = {}): SqlStorage {
   checkEntityTables();
+  const checkOnly = options.schemaMode === "check";
   let closed = false;
 
-  async function insert(conn: Db, table: string, columns: readonly string[], rows: readonly unknown[][]) {
-    if (rows.length === 0) return;
-    if (driver.insertRows) return driver.insertRows(conn, table, columns, rows);
+  /** Inserts rows; with `skipExisting`, returns the keys of the rows skipped because they exist. */
+  async function insert(
+    conn: Db,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    skipExisting = false,
+  ): Promise<readonly unknown[]> {
+    if (rows.length === 0) return [];
+    if (driver.insertRows) return driver.insertRows(conn, table, columns, rows, { skipExisting });
+    const skipped: unknown[] = [];
+    const key = columns[0] as string;
     for (let i = 0; i < rows.length; i += insertBatch) {
-      const values = rows
-        .slice(i, i + insertBatch)
-        .map((row) => Object.fromEntries(columns.map((c, j) => [c, row[j] ?? null])));
-      await conn.insertInto(table).values(values).execute();
+      const batch = rows.slice(i, i + insertBatch);
+      const values = batch.map((row) => Object.fromEntries(columns.map((c, j) => [c, row[j] ?? null])));
+      if (!skipExisting) {
+        await conn.insertInto(table).values(values).execute();
+        continue;
+      }
+      const inserted = await conn
+        .insertInto(table)
+        .values(values)
+        .onConflict((oc) => oc.doNothing())
+        .returning(key)
+        .execute();
+      const fresh = new Set(inserted.map((r) => r[key]));
+      for (const row of batch) if (!fresh.has(row[0])) skipped.push(row[0]);
     }
+    return skipped;
   }
 
   function makeTx(conn: Db): StorageTx {
     const parentTenants = new Map<string, TenantKeys>();
-    const tenantOf = async (prepared: PreparedRecord<StoredEntityName>): Promise<TenantKeys> => {
-      if ("keys" in prepared.tenant) return prepared.tenant.keys;
-      const { parent, id } = prepared.tenant;
-      const cacheKey = `${parent}\u0000${id}`;
-      const cached = parentTenants.get(cacheKey);
-      if (cached) return cached;
-      const row = await conn
-        .selectFrom(entityTables[parent].table)
-        .select(["city_id", "county_id", "school_id"])
-        .where("id", "=", id)
-        .executeTakeFirst();
-      if (!row) throw notFoundError(parent);
-      const tenant = { cityId: row.city_id, countyId: row.county_id, schoolId: row.school_id } as TenantKeys;
-      parentTenants.set(cacheKey, tenant);
-      return tenant;
+    const parentKey = (parent: string, id: string) => `${parent}\u0000${id}`;
+    /**
+     * The tenant keys of prepared records: their own, or their parents', looked up once per
+     * batch with one keyed query per parent table (and remembered for the transaction), so a
+     * batch of 5,000 students costs one SELECT, not 5,000 awaits.
+     */
+    const tenantsOf = async (prepared: readonly PreparedRecord<StoredEntityName>[]): Promise<TenantKeys[]> => {
+      const wanted = new Map<ParentEntityName, Set<string>>();
+      for (const p of prepared) {
+        if ("keys" in p.tenant) continue;
+        const { parent, id } = p.tenant;
+        if (parentTenants.has(parentKey(parent, id))) continue;
+        const ids = wanted.get(parent) ?? new Set<string>();
+        wanted.set(parent, ids.add(id));
+      }
+      for (const [parent, idSet] of wanted) {
+        const ids = [...idSet];
+        for (let i = 0; i < ids.length; i += insertBatch) {
+          const rows = await conn
+            .selectFrom(entityTables[parent].table)
+            .select(["id", "city_id", "county_id", "school_id"])
+            .where("id", "in", ids.slice(i, i + insertBatch))
+            .execute();
+          for (const row of rows) {
+            parentTenants.set(parentKey(parent, row.id), {
+              cityId: row.city_id,
+              countyId: row.county_id ?? null,
+              schoolId: row.school_id ?? null,
+            });
+          }
+        }
+      }
+      return prepared.map((p) => {
+        if ("keys" in p.tenant) return p.tenant.keys;
+        const tenant = parentTenants.get(parentKey(p.tenant.parent, p.tenant.id));
+        if (!tenant) throw notFoundError(p.tenant.parent);
+        return tenant;
+      });
     };
 
     const collection = <N extends StoredEntityName>(entity: N): Collection<N> => {
@@ -170,39 +223,47 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
           schoolId: (row.school_id as string | null) ?? null,
         },
       });
-      const rowValues = (p: PreparedRecord<N>, tenant: TenantKeys, version: number): unknown[] => [
-        p.id,
-        tenant.cityId,
-        tenant.countyId,
-        tenant.schoolId,
-        version,
-        ...ixColumns.map(([name]) => p.indexes[name] ?? null),
-        JSON.stringify(p.record),
-      ];
+      const ixNames = ixColumns.map(([name]) => name);
+      const rowValues = (p: PreparedRecord<N>, tenant: TenantKeys, version: number): unknown[] => {
+        const row: unknown[] = [p.id, tenant.cityId, tenant.countyId, tenant.schoolId, version];
+        for (const name of ixNames) row.push(p.indexes[name] ?? null);
+        row.push(JSON.stringify(p.record));
+        return row;
+      };
       const createMany = async (inputs: readonly EntityInput<N>[]) => {
         const prepared = inputs.map((input) => prepareRecord(entity, input));
         const ids = prepared.map((p) => p.id);
         if (new Set(ids).size !== ids.length) throw duplicateError(entity);
-        for (let i = 0; i < ids.length; i += insertBatch) {
-          const existing = await conn
-            .selectFrom(spec.table)
-            .select("id")
-            .where("id", "in", ids.slice(i, i + insertBatch))
-            .executeTakeFirst();
-          if (existing) throw duplicateError(entity);
-        }
-        const rows: unknown[][] = [];
-        const stored: Stored<EntityRecord<N>>[] = [];
-        for (const p of prepared) {
-          const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
-          rows.push(rowValues(p, tenant, 1));
-          stored.push({ record: p.record, version: 1, tenant });
-        }
+        const tenants = await tenantsOf(prepared as PreparedRecord<StoredEntityName>[]);
+        const rows: unknown[][] = new Array(prepared.length);
+        const stored: Stored<EntityRecord<N>>[] = new Array(prepared.length);
+        prepared.forEach((p, i) => {
+          const tenant = tenants[i] as TenantKeys;
+          rows[i] = rowValues(p, tenant, 1);
+          stored[i] = { record: p.record, version: 1, tenant };
+        });
+        let skipped: readonly unknown[];
         try {
-          await insert(conn, spec.table, columns, rows);
+          // No SELECT for existing ids first: rows whose id exists are skipped by the insert
+          // itself, and the call is undone below, so the happy path is the insert alone.
+          skipped = await insert(conn, spec.table, columns, rows, true);
         } catch (error) {
           if (driver.isUniqueViolation(error)) throw duplicateError(entity);
           throw error;
+        }
+        if (skipped.length > 0) {
+          // Every other row of this call was new, so it is this transaction's own: deleting it
+          // leaves the table as before the call, and the transaction usable (PostgreSQL's
+          // would be aborted by a unique violation; SQLite's would keep half the batch).
+          const clashing = new Set(skipped);
+          const ours = ids.filter((id) => !clashing.has(id));
+          for (let i = 0; i < ours.length; i += insertBatch) {
+            await conn
+              .deleteFrom(spec.table)
+              .where("id", "in", ours.slice(i, i + insertBatch))
+              .execute();
+          }
+          throw duplicateError(entity);
         }
         if (entity === "students") await writeEnrolments(conn, stored as never, false);
         return stored;
@@ -243,7 +304,7 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
             // impossible: PostgreSQL re-evaluates the WHERE against the committed row).
             .executeTakeFirst();
           if (!current || p.id !== id) throw notFoundError(entity);
-          const tenant = await tenantOf(p as PreparedRecord<StoredEntityName>);
+          const [tenant] = (await tenantsOf([p as PreparedRecord<StoredEntityName>])) as [TenantKeys];
           assertSameTenant(
             { cityId: current.city_id, countyId: current.county_id ?? null, schoolId: current.school_id ?? null },
             tenant,
@@ -421,15 +482,29 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
       audit: {
         async append(input) {
           const entry = parseInput(auditEntrySchema, input);
-          const head = await conn
-            .selectFrom("hv_audit_heads")
-            .selectAll()
-            .where("chain_id", "=", entry.chainId)
-            .$if(driver.lockRows, (q) => q.forUpdate())
-            .executeTakeFirst();
-          const previous: AuditHead | undefined = head
-            ? { chainId: entry.chainId, count: num(head.count), hash: head.hash }
-            : undefined;
+          const lockHead = () =>
+            conn
+              .selectFrom("hv_audit_heads")
+              .selectAll()
+              .where("chain_id", "=", entry.chainId)
+              .$if(driver.lockRows, (q) => q.forUpdate())
+              .executeTakeFirst();
+          let head = await lockHead();
+          if (!head) {
+            // The first row of a chain: make its head (count 0, the genesis hash) race-free —
+            // of two first appends, one inserts, the other waits on that row and does nothing —
+            // then lock it like any other head. No unique violation, no re-run.
+            await conn
+              .insertInto("hv_audit_heads")
+              .values({ chain_id: entry.chainId, count: 0, hash: auditGenesisHash })
+              .onConflict((oc) => oc.column("chain_id").doNothing())
+              .execute();
+            head = await lockHead();
+            if (!head) throw new HomevisitError("storage_busy");
+          }
+          const count = num(head.count);
+          const previous: AuditHead | undefined =
+            count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;
           const { record, head: next } = chainAuditEntry(previous, entry);
           await conn
             .insertInto("hv_audit")
@@ -441,18 +516,11 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
               data: JSON.stringify(record),
             })
             .execute();
-          if (head) {
-            await conn
-              .updateTable("hv_audit_heads")
-              .set({ count: next.count, hash: next.hash })
-              .where("chain_id", "=", entry.chainId)
-              .execute();
-          } else {
-            await conn
-              .insertInto("hv_audit_heads")
-              .values({ chain_id: entry.chainId, count: next.count, hash: next.hash })
-              .execute();
-          }
+          await conn
+            .updateTable("hv_audit_heads")
+            .set({ count: next.count, hash: next.hash })
+            .where("chain_id", "=", entry.chainId)
+            .execute();
           return record;
         },
         async read(chainId, options = {}) {
@@ -543,23 +611,41 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     return driver.transaction((conn) => fn(makeTx(conn)), { readOnly: options.readOnly ?? false });
   }
 
-  async function currentVersion(conn: Db): Promise<number> {
-    await sql.raw(schemaTableDdl).execute(conn);
+  /** The schema version, read without DDL (so it also works on a read replica). */
+  async function readVersion(conn: Db): Promise<number> {
+    const table =
+      driver.dialect === "sqlite"
+        ? await sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'hv_schema'`.execute(conn)
+        : await sql`SELECT 1 AS found WHERE to_regclass('hv_schema') IS NOT NULL`.execute(conn);
+    if (table.rows.length === 0) return 0;
     const row = await conn.selectFrom("hv_schema").select(sql<number>`max(version)`.as("v")).executeTakeFirst();
     return num(row?.v ?? 0) || 0;
   }
 
   const tooNew = (found: number) =>
     new HomevisitError("storage_schema_too_new", { params: { found, supported: latestSchemaVersion } });
+  const outdated = (found: number) =>
+    new HomevisitError("storage_schema_outdated", { params: { found, supported: latestSchemaVersion } });
+  /** In check mode, the one schema the store accepts is the library's own version. */
+  const verify = (found: number) => {
+    if (found > latestSchemaVersion) throw tooNew(found);
+    if (checkOnly && found < latestSchemaVersion) throw outdated(found);
+  };
 
   const migrations: Migrations = {
     latest: latestSchemaVersion,
-    current: () => driver.transaction(currentVersion, { readOnly: false }),
+    current: () => driver.transaction(readVersion, { readOnly: true }),
     async pending() {
       const current = await migrations.current();
       return sqlMigrations.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name }));
     },
     async migrate(options = {}) {
+      if (checkOnly) {
+        // No DDL in check mode: migrating is someone else's job (the primary's, or an admin's
+        // with the reviewed script); here it only verifies that it was done.
+        verify(await migrations.current());
+        return [];
+      }
       const to = Math.min(options.to ?? latestSchemaVersion, latestSchemaVersion);
       const applied: number[] = [];
       for (const m of sqlMigrations) {
@@ -568,7 +654,8 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
         // processes migrating at once apply each step exactly once.
         const ran = await driver.transaction(
           async (conn) => {
-            const current = await currentVersion(conn);
+            await sql.raw(schemaTableDdl).execute(conn);
+            const current = await readVersion(conn);
             if (current > latestSchemaVersion) throw tooNew(current);
             if (current >= m.version) return false;
             for (const statement of m.statements(driver.dialect)) await sql.raw(statement).execute(conn);
@@ -588,20 +675,21 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     sql: (options = {}) => migrationScript(driver.dialect, options),
   };
 
-  /** Refuses to work on a schema this library does not know, before the first transaction. */
+  /** Refuses to work on a schema this library does not know (or, in check mode, does not match), before the first transaction. */
   let checked: Promise<void> | undefined;
-  const guarded = async <T>(fn: (tx: StorageTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> => {
-    checked ??= migrations.current().then((v) => {
-      if (v > latestSchemaVersion) {
-        checked = undefined;
-        throw tooNew(v);
-      }
+  const ensureChecked = () => {
+    checked ??= migrations.current().then(verify);
+    checked.catch(() => {
+      checked = undefined;
     });
-    await checked;
+    return checked;
+  };
+  const guarded = async <T>(fn: (tx: StorageTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> => {
+    await ensureChecked();
     return transaction(fn, options);
   };
 
-  const raw: SqlRawReadBack = {
+  const raw: RawReadBack = {
     async record(entity, id) {
       const spec = entityTables[entity];
       const row = await driver.db.selectFrom(spec.table).selectAll().where("id", "=", id).executeTakeFirst();
@@ -684,6 +772,8 @@ export function createSqlStorage(driver: SqlStorageDriver): SqlStorage {
     reports: {
       async coverage(input) {
         const query = parseInput(coverageQuerySchema, input);
+        if (closed) throw new HomevisitError("storage_closed");
+        await ensureChecked();
         const rows = await driver.transaction((conn) => coverageSql(conn, query), { readOnly: true });
         return rows;
       },

@@ -209,17 +209,25 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         }
       });
     },
-    async insertRows(_conn, table, columns, rows) {
+    async insertRows(_conn, table, columns, rows, options = {}) {
       // Prepared once, run per row: the fastest way into SQLite (measured in bench/storage).
-      const key = `${table}(${columns.join(",")})`;
+      // The row array is bound as it is (better-sqlite3 binds undefined as NULL).
+      const skip = options.skipExisting === true;
+      const key = `${table}(${columns.join(",")})${skip ? " skip" : ""}`;
       let statement = statements.get(key);
       if (!statement) {
         statement = database.prepare(
-          `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${skip ? " ON CONFLICT DO NOTHING" : ""}`,
         );
         statements.set(key, statement);
       }
-      for (const row of rows) statement.run(...row.map((v) => (v === undefined ? null : v)));
+      if (!skip) {
+        for (const row of rows) statement.run(row);
+        return [];
+      }
+      const skipped: unknown[] = [];
+      for (const row of rows) if (statement.run(row).changes === 0) skipped.push(row[0]);
+      return skipped;
     },
     isUniqueViolation(error) {
       const code = (error as { code?: unknown } | null)?.code;

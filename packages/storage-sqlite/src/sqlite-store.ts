@@ -1,5 +1,5 @@
 import type { BlobStore } from "@homevisit/core/storage";
-import { createSqlStorage, type SqlStorage } from "@homevisit/storage-sql";
+import { createSqlStorage, type SchemaMode, type SqlStorage } from "@homevisit/storage-sql";
 import Database from "better-sqlite3";
 import { sqliteBlobStore } from "./sqlite-blobs.js";
 import { type SqliteDriverOptions, sqliteDriver } from "./sqlite-driver.js";
@@ -15,6 +15,19 @@ export interface SqliteStorageOptions extends SqliteDriverOptions {
    * cut. `normal` survives a crash of the process but may lose the last commits on power loss.
    */
   synchronous?: "full" | "normal";
+  /**
+   * The page cache of the connection, in MiB; default 64. SQLite's own default (2 MiB) makes
+   * a city-sized import re-read index pages from the file for every row; the cache only
+   * grows as far as the database does.
+   */
+  cacheSizeMb?: number;
+  /**
+   * `migrate` (default): `migrations.migrate()` creates and alters tables. `check`: the store
+   * never runs DDL (a read-only copy of the file, a host that migrates with the reviewed
+   * script) and every call fails with `storage_schema_outdated` (or `storage_schema_too_new`)
+   * unless the schema is exactly at this library's version.
+   */
+  schemaMode?: SchemaMode;
 }
 
 /** A SQLite store: the storage port, its blob store and its raw read-back. */
@@ -39,10 +52,13 @@ export interface SqliteStorage extends SqlStorage {
  */
 export function sqliteStorage(options: SqliteStorageOptions = {}): SqliteStorage {
   const database = options.database ?? new Database(options.filename ?? ":memory:");
-  if (database.name !== ":memory:" && database.name !== "") database.pragma("journal_mode = WAL");
+  // A read-only connection cannot switch the journal mode (the file keeps the one it has).
+  if (database.name !== ":memory:" && database.name !== "" && !database.readonly) database.pragma("journal_mode = WAL");
   database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
   database.pragma("foreign_keys = ON");
+  // Negative: a size in KiB rather than in pages.
+  database.pragma(`cache_size = -${Math.max(1, Math.floor((options.cacheSizeMb ?? 64) * 1024))}`);
   const driver = sqliteDriver(database, options);
-  const storage = createSqlStorage(driver);
+  const storage = createSqlStorage(driver, { schemaMode: options.schemaMode ?? "migrate" });
   return Object.assign(storage, { blobs: sqliteBlobStore(driver), database });
 }

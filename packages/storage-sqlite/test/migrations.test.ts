@@ -130,6 +130,48 @@ describe("sqlite migrations", () => {
     expect(schema(viaScript)).toEqual(schema(viaMigrate));
   });
 
+  it("in check mode runs no DDL: refuses an empty or older schema, works read-only at the latest", async () => {
+    const file = tempFile("check.db");
+    const codeOf = async (attempt: () => Promise<unknown>) => {
+      try {
+        await attempt();
+        return "ok";
+      } catch (error) {
+        return isHomevisitError(error) ? error.code : String(error);
+      }
+    };
+    const tables = () => {
+      const db = new Database(file, { readonly: true });
+      const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+      db.close();
+      return names;
+    };
+    new Database(file).close();
+    const empty = sqliteStorage({ filename: file, schemaMode: "check" });
+    expect(await codeOf(() => empty.students.count())).toBe("storage_schema_outdated");
+    expect(await codeOf(() => empty.migrations.migrate())).toBe("storage_schema_outdated");
+    expect(await empty.migrations.current()).toBe(0);
+    await empty.close();
+    expect(tables()).toEqual([]); // not even hv_schema
+
+    await populateV1(file);
+    const older = sqliteStorage({ filename: file, schemaMode: "check" });
+    expect(await codeOf(() => older.students.count())).toBe("storage_schema_outdated");
+    expect(await codeOf(() => older.migrations.migrate())).toBe("storage_schema_outdated");
+    expect(await older.migrations.current()).toBe(1);
+    await older.close();
+
+    const admin = sqliteStorage({ filename: file });
+    await admin.migrations.migrate();
+    await admin.close();
+    // A read-only connection fails on any write, DDL included: the check-mode store needs none.
+    const replica = sqliteStorage({ database: new Database(file, { readonly: true }), schemaMode: "check" });
+    expect(await replica.migrations.migrate()).toEqual([]);
+    expect(await replica.students.count({ schoolId: "sch-1" })).toBe(11);
+    expect(await replica.audit.verify("sch-1")).toMatchObject({ ok: true, count: 5 });
+    await replica.close();
+  });
+
   it("an older library refuses a newer schema with a clear error", async () => {
     const file = tempFile("newer.db");
     const s = sqliteStorage({ filename: file });

@@ -11,6 +11,7 @@ import {
   type TenantKeys,
   type TenantSource,
 } from "./entities.js";
+import { isParsedRecord } from "./parsed-records.js";
 import type { ListWhere } from "./port.js";
 
 /**
@@ -40,7 +41,9 @@ export interface PreparedRecord<N extends StoredEntityName> {
  */
 export function prepareRecord<N extends StoredEntityName>(entity: N, input: EntityInput<N>): PreparedRecord<N> {
   const definition = storedEntities[entity];
-  const record = parseInput(definition.schema, input) as EntityRecord<N>;
+  // A roster row parsed by this very schema moments ago (see parsed-records.ts) is not parsed
+  // again: that was the second of two full validations per student in a roster import.
+  const record = (isParsedRecord(input) ? input : parseInput(definition.schema, input)) as EntityRecord<N>;
   const tenant = (definition.tenant as (r: unknown) => PreparedRecord<N>["tenant"])(record);
   return { id: (record as { id: string }).id, record, indexes: entityIndexes(entity, record), tenant };
 }

@@ -11,5 +11,6 @@ export * from "./coverage.js";
 export * from "./entities.js";
 export * from "./paging.js";
 export * from "./port.js";
+export * from "./raw-read-back.js";
 export * from "./roster.js";
 export * from "./sha256.js";

@@ -25,8 +25,8 @@
  *    schema's output; never add or drop fields.
  * 3. Chain the audit rows with {@link chainAuditEntry} and verify with {@link verifyAuditChain}:
  *    never hash differently.
- * 4. Run `@homevisit/storage-conformance` against the adapter, with a {@link RawReadBack}-style
- *    hook that reads what was really stored. Opt out of a suite only with a written reason.
+ * 4. Run `@homevisit/storage-conformance` against the adapter, with a {@link RawReadBack} hook
+ *    (exposed as the store's `raw`) that reads what was really stored. Opt out of a suite only with a written reason.
  * 5. Translate every driver error. A caller sees only `HomevisitError` codes: `not_found`,
  *    `conflict`, `version_conflict`, `storage_busy`, `storage_schema_too_new` … never a driver's
  *    `SQLITE_BUSY` or `23505`.

@@ -6,6 +6,7 @@ import { type SchoolClass, schoolClassSchema, type Teacher, teacherSchema } from
 import { idSchema, isoDateSchema } from "../primitives.js";
 import { type Student, studentSchema } from "../student.js";
 import { canonicalJson } from "./audit-chain.js";
+import { withParsedRecords } from "./parsed-records.js";
 import type { StorageTx, Stored } from "./port.js";
 
 /** A school's roster as the host exports it: its classes, teachers and students. */
@@ -193,11 +194,15 @@ export async function upsertRoster(
       } else if (canonicalJson(stored.record) === canonicalJson(row)) {
         result.unchanged[kind]++;
       } else {
-        await update(row, stored.version);
+        await withParsedRecords([row], () => update(row, stored.version));
         result.updated[kind]++;
       }
     }
-    for (let i = 0; i < fresh.length; i += batchSize) await create(fresh.slice(i, i + batchSize));
+    for (let i = 0; i < fresh.length; i += batchSize) {
+      const batch = fresh.slice(i, i + batchSize);
+      // The rows were parsed by their own schema in parseRoster: the store need not do it again.
+      await withParsedRecords(batch, () => create(batch));
+    }
     result.added[kind] += fresh.length;
     if (!depart) return;
     const listed = new Set(incoming.map((r) => r.id));
