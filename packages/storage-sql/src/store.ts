@@ -354,10 +354,7 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       };
     };
 
-    return {
-      ...(Object.fromEntries(storedEntityNames.map((n) => [n, collection(n)])) as {
-        [N in StoredEntityName]: Collection<N>;
-      }),
+    const tx = {
       idempotency: {
         async begin(input) {
           const b = parseInput(idempotencyBeginSchema, input);
@@ -563,7 +560,20 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
           );
         },
       },
-    };
+    } as Omit<StorageTx, StoredEntityName>;
+    // Collections are made on first use: a transaction touches a few of the entities, and
+    // making all of them (closures, column lists) for every transaction showed in profiles.
+    for (const name of storedEntityNames) {
+      let made: Collection<typeof name> | undefined;
+      Object.defineProperty(tx, name, {
+        enumerable: true,
+        get: () => {
+          made ??= collection(name);
+          return made;
+        },
+      });
+    }
+    return tx as StorageTx;
   }
 
   async function writeEnrolments(
