@@ -543,7 +543,14 @@ class DayNumbers {
   /** Windows as [from, to, …] day numbers, sorted by their first day (stable). */
   windows(windows: readonly DateWindow[]): readonly number[] {
     if (windows.length === 0) return noWindows;
-    const sorted = windows.length === 1 ? windows : [...windows].sort((a, b) => cmp(a.from, b.from));
+    let sorted = windows;
+    for (let i = 1; i < windows.length; i++) {
+      // Usually sorted already (obligations list them by date): copy and sort only when not.
+      if ((windows[i - 1] as DateWindow).from > (windows[i] as DateWindow).from) {
+        sorted = [...windows].sort((a, b) => cmp(a.from, b.from));
+        break;
+      }
+    }
     const out: number[] = [];
     for (const w of sorted) out.push(this.of(w.from), this.of(w.to));
     return out;
