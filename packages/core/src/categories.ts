@@ -270,9 +270,13 @@ export function newStudentStatus(
   school: Pick<School, "id" | "kind" | "entryGrades">,
   date: string,
 ): NewStudentStatus {
-  const atSchool = student.enrolments
-    .filter((e) => e.schoolId === school.id && e.from <= date)
-    .sort((a, b) => a.from.localeCompare(b.from));
+  const atSchool = student.enrolments.filter((e) => e.schoolId === school.id && e.from <= date);
+  // Enrolments usually come in date order already: sort (which copies) only when they do not.
+  let ordered = true;
+  for (let i = 1; i < atSchool.length && ordered; i++) {
+    ordered = (atSchool[i - 1] as (typeof atSchool)[number]).from <= (atSchool[i] as (typeof atSchool)[number]).from;
+  }
+  if (!ordered) atSchool.sort((a, b) => a.from.localeCompare(b.from));
   const current = atSchool.find((e) => e.to === undefined || e.to >= date);
   if (!current) return { isNew: false };
   // The start of the unbroken stay that includes the current period.

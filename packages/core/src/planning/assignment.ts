@@ -876,20 +876,21 @@ class Pool {
     load: number,
     visits: number,
   ): { teacherId: string; reason: LocalizedText } | undefined {
-    const preferred: { i: number; reason: LocalizedText }[] = [];
+    // Preferred in turn: last term's lead, the class teacher, the class's other teachers least
+    // loaded first. Each is a scan, not a sorted copy of the class's staff per student.
     const previous = previousLead === undefined ? undefined : this.index.get(previousLead);
-    if (previous !== undefined) preferred.push({ i: previous, reason: text.continuity });
-    const classLead = classId === undefined ? undefined : this.classTeacher.get(classId);
-    const classLeadIndex = classLead === undefined ? undefined : this.index.get(classLead);
-    if (classLeadIndex !== undefined) preferred.push({ i: classLeadIndex, reason: text.classTeacher });
-    for (const i of this.classTeachers(classId)) {
-      if (i !== classLeadIndex) preferred.push({ i, reason: text.teachesClass });
+    if (previous !== undefined && this.fitsAt(previous, visits) && this.withinFairShare(previous, load)) {
+      return { teacherId: this.ids[previous] as string, reason: text.continuity };
     }
-    for (const p of preferred) {
-      if (this.fitsAt(p.i, visits) && this.withinFairShare(p.i, load)) {
-        return { teacherId: this.ids[p.i] as string, reason: p.reason };
-      }
+    const classLeadIndex = this.classLeadOf(classId);
+    if (classLeadIndex >= 0 && this.fitsAt(classLeadIndex, visits) && this.withinFairShare(classLeadIndex, load)) {
+      return { teacherId: this.ids[classLeadIndex] as string, reason: text.classTeacher };
     }
+    const other = this.leastLoadedOfClass(
+      classId,
+      (i) => i !== classLeadIndex && this.fitsAt(i, visits) && this.withinFairShare(i, load),
+    );
+    if (other >= 0) return { teacherId: this.ids[other] as string, reason: text.teachesClass };
     const i = this.leastLoaded((j) => this.fitsAt(j, visits));
     if (i === undefined) return undefined;
     return {
@@ -900,9 +901,11 @@ class Pool {
 
   chooseCompanion(classId: string | undefined, leadId: string, load: number, visits: number): string | undefined {
     const lead = this.index.get(leadId);
-    for (const i of this.classTeachers(classId)) {
-      if (i !== lead && this.fitsAt(i, visits) && this.withinFairShare(i, load)) return this.ids[i];
-    }
+    const ofClass = this.leastLoadedOfClass(
+      classId,
+      (i) => i !== lead && this.fitsAt(i, visits) && this.withinFairShare(i, load),
+    );
+    if (ofClass >= 0) return this.ids[ofClass];
     const i = this.leastLoaded((j) => j !== lead && this.fitsAt(j, visits));
     return i === undefined ? undefined : this.ids[i];
   }
@@ -910,31 +913,45 @@ class Pool {
   chooseMentor(classId: string | undefined): string | undefined {
     const cap = this.options.mentorCapacity;
     const hasRoom = (i: number) => (this.mentees[i] ?? 0) < cap;
+    const weight = this.options.menteeWeight;
     // Teachers appointed as mentors and teaching the class first, then any teacher of the class.
-    const ofClass = this.classTeachers(classId);
-    for (const wantRole of [true, false]) {
-      for (const i of ofClass) {
-        if (
-          (this.roleMentor[i] === 1 || !wantRole) &&
-          hasRoom(i) &&
-          this.withinFairShare(i, this.options.menteeWeight)
-        ) {
-          return this.ids[i];
-        }
-      }
-    }
+    const appointed = this.leastLoadedOfClass(
+      classId,
+      (i) => this.roleMentor[i] === 1 && hasRoom(i) && this.withinFairShare(i, weight),
+    );
+    if (appointed >= 0) return this.ids[appointed];
+    const any = this.leastLoadedOfClass(classId, (i) => hasRoom(i) && this.withinFairShare(i, weight));
+    if (any >= 0) return this.ids[any];
     const i = this.leastLoaded(hasRoom);
     return i === undefined ? undefined : this.ids[i];
   }
 
-  /** Teachers of a class (class teacher included), least loaded first, then by id. */
-  private classTeachers(classId: string | undefined): number[] {
-    if (classId === undefined) return [];
-    const list = [...(this.byClass.get(classId) ?? [])];
+  /** The class teacher's index, or -1. */
+  private classLeadOf(classId: string | undefined): number {
+    if (classId === undefined) return -1;
     const lead = this.classTeacher.get(classId);
-    const leadIndex = lead === undefined ? undefined : this.index.get(lead);
-    if (leadIndex !== undefined && !list.includes(leadIndex)) list.push(leadIndex);
-    return list.sort((a, b) => this.key(a) - this.key(b) || a - b);
+    return (lead === undefined ? undefined : this.index.get(lead)) ?? -1;
+  }
+
+  /**
+   * The least-loaded teacher of a class (class teacher included; ties by index) that `accept`
+   * takes, or -1: the first such teacher in least-loaded order.
+   */
+  private leastLoadedOfClass(classId: string | undefined, accept: (i: number) => boolean): number {
+    if (classId === undefined) return -1;
+    let best = -1;
+    let bestKey = 0;
+    const consider = (i: number): void => {
+      const key = this.key(i);
+      if ((best < 0 || key < bestKey || (key === bestKey && i < best)) && accept(i)) {
+        best = i;
+        bestKey = key;
+      }
+    };
+    for (const i of this.byClass.get(classId) ?? noIndices) consider(i);
+    const lead = this.classLeadOf(classId);
+    if (lead >= 0) consider(lead);
+    return best;
   }
 
   private fitsAt(i: number, visits: number): boolean {
@@ -1011,6 +1028,8 @@ class Pool {
     this.heap = this.ids.map((_, i) => ({ key: this.key(i), i })).sort((a, b) => a.key - b.key || a.i - b.i);
   }
 }
+
+const noIndices: readonly number[] = [];
 
 function swap<T>(array: T[], a: number, b: number): void {
   const x = array[a] as T;

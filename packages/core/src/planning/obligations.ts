@@ -15,6 +15,7 @@ import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../org
 import { idSchema, isoDateSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
+import { cmpDate, sortedById } from "./order.js";
 import {
   anchorDate,
   type CampaignRule,
@@ -181,12 +182,18 @@ function presence(
   return window ? { window, lastDay } : undefined;
 }
 
+const noPreferred: readonly PreferredWindow[] = [];
+
+const noCategories: ReadonlyMap<CategoryKey, DateWindow> = new Map();
+
 /** Per category, the envelope of the days it is active inside a window, in the order `wanted` lists them. */
 function activeCategories<C extends CategoryKey>(
   flags: readonly StoredCategoryFlag[],
   window: DateWindow,
   wanted: readonly C[],
-): Map<C, DateWindow> {
+): ReadonlyMap<C, DateWindow> {
+  // Most students have no flag: one shared empty answer rather than a map each.
+  if (flags.length === 0) return noCategories as ReadonlyMap<C, DateWindow>;
   const spans = new Map<C, DateWindow>();
   for (const category of wanted) {
     for (const flag of flags) {
@@ -206,6 +213,17 @@ function activeCategories<C extends CategoryKey>(
     }
   }
   return spans;
+}
+
+/** The first start and the last end of non-empty windows (dates compare as text). */
+function envelope(windows: Iterable<DateWindow>): DateWindow {
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const w of windows) {
+    if (from === undefined || w.from < from) from = w.from;
+    if (to === undefined || w.to > to) to = w.to;
+  }
+  return { from: from as string, to: to as string };
 }
 
 function parentsMayBeAway(student: ObligationStudent): boolean {
@@ -279,7 +297,7 @@ function parentsHomeWindows(term: Term, rules: ObligationRules): PreferredWindow
       });
     }
   }
-  return out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return out.sort((a, b) => cmpDate(a.from, b.from) || cmpDate(a.to, b.to));
 }
 
 function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow): PreferredWindow[] {
@@ -292,7 +310,7 @@ function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow
     if (out.some((o) => o.from === from && o.to === to && o.reason.en === p.reason.en)) continue;
     out.push({ from, to, reason: p.reason });
   }
-  return out.length < 2 ? out : out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return out.length < 2 ? out : out.sort((a, b) => cmpDate(a.from, b.from) || cmpDate(a.to, b.to));
 }
 
 /** Splits a window into `n` consecutive, disjoint windows of near-equal length. */
@@ -344,22 +362,44 @@ function satisfied(part: Part, visits: readonly PastVisit[]): boolean {
 
 /** Merges parts into groups that one visit satisfies (see the module comment). */
 function mergeParts(parts: readonly Part[]): Part[][] {
-  const sorted = [...parts].sort(
-    (a, b) =>
-      precedenceOf(a) - precedenceOf(b) ||
-      a.window.from.localeCompare(b.window.from) ||
-      a.window.to.localeCompare(b.window.to),
-  );
+  if (parts.length === 0) return [];
+  if (parts.length === 1) return [[parts[0] as Part]];
+  // A student has a handful of parts: an insertion sort (stable, like the engine's) costs no copy.
+  const sorted = [...parts];
+  for (let i = 1; i < sorted.length; i++) {
+    const part = sorted[i] as Part;
+    let j = i - 1;
+    while (j >= 0 && compareParts(sorted[j] as Part, part) > 0) {
+      sorted[j + 1] = sorted[j] as Part;
+      j--;
+    }
+    sorted[j + 1] = part;
+  }
   const groups: { window: DateWindow; parts: Part[] }[] = [];
   for (const part of sorted) {
-    // Join the group due first whose whole window this part accepts: never narrow a more urgent rule.
-    const group = groups
-      .filter((g) => part.window.from <= g.window.from && g.window.to <= part.window.to)
-      .sort((x, y) => x.window.to.localeCompare(y.window.to) || x.window.from.localeCompare(y.window.from))[0];
+    // Join the group due first whose whole window this part accepts: never narrow a more urgent
+    // rule. Ties go to the earlier start, then the earlier group (a stable sort's first).
+    let group: { window: DateWindow; parts: Part[] } | undefined;
+    for (const g of groups) {
+      if (!(part.window.from <= g.window.from && g.window.to <= part.window.to)) continue;
+      if (
+        !group ||
+        g.window.to < group.window.to ||
+        (g.window.to === group.window.to && g.window.from < group.window.from)
+      ) {
+        group = g;
+      }
+    }
     if (group) group.parts.push(part);
     else groups.push({ window: part.window, parts: [part] });
   }
   return groups.map((g) => g.parts);
+}
+
+function compareParts(a: Part, b: Part): number {
+  return (
+    precedenceOf(a) - precedenceOf(b) || cmpDate(a.window.from, b.window.from) || cmpDate(a.window.to, b.window.to)
+  );
 }
 
 function toObligation(
@@ -676,14 +716,14 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   );
   const categoryLabels = input.categoryLabels ?? {};
 
-  const students = [...input.students].sort((a, b) => a.id.localeCompare(b.id));
+  const students = sortedById(input.students);
   // The result is ordered by student, window start and id. Students are taken in id order, so
   // each run of students whose ids compare equal (usually one) is sorted on its own as it
   // closes, rather than the whole list at the end.
   let runStart = 0;
   let runId: string | undefined;
   for (const student of students) {
-    if (runId !== undefined && student.id.localeCompare(runId) !== 0) {
+    if (runId !== undefined && student.id !== runId && student.id.localeCompare(runId) !== 0) {
       sortRun(out, runStart);
       runStart = out.length;
     }
@@ -746,20 +786,16 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
 
     if (rules.priority.enabled && active.size > 0) {
       const categories = [...active.keys()];
-      const from = [...active.values()].map((w) => w.from).sort()[0] ?? span.from;
-      const to =
-        [...active.values()]
-          .map((w) => w.to)
-          .sort()
-          .at(-1) ?? span.to;
+      const { from, to } = envelope(active.values());
       const priorityWindow: DateWindow = { from, to: to === span.to ? reach.to : to };
       const labels = categoryList(categories);
       const n = rules.priority.inHomeVisitsPerTerm;
       splitWindow(priorityWindow, n).forEach((window, i, all) => {
         let own = window;
-        const homeInReach = clipPreferred(r13, own);
+        const homeInReach = r13.length === 0 ? noPreferred : clipPreferred(r13, own);
         const firstHome = homeInReach[0];
-        if (rules.rural.placement === "required" && firstHome) own = { from: firstHome.from, to: firstHome.to };
+        const required = rules.rural.placement === "required" && firstHome !== undefined;
+        if (required) own = { from: firstHome.from, to: firstHome.to };
         const template: LocalizedText =
           all.length === 1
             ? {
@@ -788,7 +824,8 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           category: categories[0],
           window: own,
           satisfiedWithin: own,
-          preferred: [...clipPreferred(r13, own), ...campaigns],
+          // Clipped again only when the window moved to the first home window.
+          preferred: [...(required ? clipPreferred(r13, own) : homeInReach), ...campaigns],
           why,
         });
       });
@@ -846,15 +883,10 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
 
     if (rules.mentorContact.enabled && active.size > 0) {
       const categories = [...active.keys()];
-      const from = [...active.values()].map((w) => w.from).sort()[0] ?? span.from;
-      const to =
-        [...active.values()]
-          .map((w) => w.to)
-          .sort()
-          .at(-1) ?? span.to;
+      const { from, to } = envelope(active.values());
       const mentorship = (mentorshipsOf.get(student.id) ?? [])
         .filter((m) => m.since <= to)
-        .sort((a, b) => a.since.localeCompare(b.since) || a.mentorId.localeCompare(b.mentorId))[0];
+        .sort((a, b) => cmpDate(a.since, b.since) || a.mentorId.localeCompare(b.mentorId))[0];
       const start = mentorship && mentorship.since > from ? mentorship.since : from;
       const window = { from: start, to };
       const cadence = cadenceText(rules.mentorContact.cadence);
@@ -895,9 +927,9 @@ function sortRun(out: Obligation[], from: number): void {
     .slice(from)
     .sort(
       (a, b) =>
-        a.studentId.localeCompare(b.studentId) ||
-        a.window.from.localeCompare(b.window.from) ||
-        a.id.localeCompare(b.id),
+        (a.studentId === b.studentId ? 0 : a.studentId.localeCompare(b.studentId)) ||
+        cmpDate(a.window.from, b.window.from) ||
+        (a.id === b.id ? 0 : a.id.localeCompare(b.id)),
     );
   for (let i = 0; i < run.length; i++) out[from + i] = run[i] as Obligation;
 }

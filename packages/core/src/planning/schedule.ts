@@ -543,7 +543,14 @@ class DayNumbers {
   /** Windows as [from, to, …] day numbers, sorted by their first day (stable). */
   windows(windows: readonly DateWindow[]): readonly number[] {
     if (windows.length === 0) return noWindows;
-    const sorted = windows.length === 1 ? windows : [...windows].sort((a, b) => cmp(a.from, b.from));
+    let sorted = windows;
+    for (let i = 1; i < windows.length; i++) {
+      // Usually sorted already (obligations list them by date): copy and sort only when not.
+      if ((windows[i - 1] as DateWindow).from > (windows[i] as DateWindow).from) {
+        sorted = [...windows].sort((a, b) => cmp(a.from, b.from));
+        break;
+      }
+    }
     const out: number[] = [];
     for (const w of sorted) out.push(this.of(w.from), this.of(w.to));
     return out;
@@ -599,6 +606,13 @@ class DayTable {
   }
 }
 
+/** The allowed hours of one stated availability, per kind and weekday, as [from, to, …]. */
+interface FamilyHours {
+  hours: (number[] | undefined)[];
+  /** 1 when the family is ever available, 2 when never, 0 not yet known. */
+  ever: 0 | 1 | 2;
+}
+
 /** Minutes since midnight as `HH:mm`, cached: every slot prints two. */
 const clockTexts: string[] = [];
 
@@ -611,12 +625,12 @@ class SchedulerState {
   private readonly frontiers: Int32Array;
   /** `student × days + day` of every day a student already has a visit. */
   private readonly studentDays = new Set<number>();
-  /** Per student: 1 when the family is ever available, 2 when never, 0 not yet known. */
-  private readonly everAvailable: Uint8Array;
-  /** Per student, per kind and weekday: the hours as [from, to, …]. */
-  private readonly hoursCache: ((number[] | undefined)[] | undefined)[];
-  /** The hours of a family without stated availability, per kind and weekday: shared. */
-  private readonly openHours: (number[] | undefined)[] = [];
+  /** Per student: the hours of the family's stated availability, shared by families that state the same. */
+  private readonly familyHours: (FamilyHours | undefined)[];
+  /** Per stated availability (as a text): its hours. Most families state one of a few. */
+  private readonly hoursByAvailability = new Map<string, FamilyHours>();
+  /** The hours of a family without stated availability. */
+  private readonly openHours: FamilyHours = { hours: new Array(14), ever: 1 };
   /** The day classes, 0 until asked. */
   private readonly dayClasses: Uint8Array;
   /** Marks the days already offered to one task (a stamp per search). */
@@ -653,8 +667,7 @@ class SchedulerState {
     this.perDay = new Array(teachers);
     this.perWeek = new Array(teachers);
     this.frontiers = new Int32Array(teachers);
-    this.everAvailable = new Uint8Array(students.length);
-    this.hoursCache = new Array(students.length);
+    this.familyHours = new Array(students.length);
     this.dayClasses = new Uint8Array(n);
     this.seen = new Uint32Array(n);
     this.maxPerDay = options.maxPerDay;
@@ -871,20 +884,17 @@ class SchedulerState {
 
   /** Whether the family's stated availability meets the allowed hours on any weekday at all. */
   private familyEverAvailable(task: Task): boolean {
-    const student = task.student;
-    if ((student.availability ?? []).length === 0) return true;
-    let answer = this.everAvailable[task.studentIndex];
-    if (answer === 0) {
+    const family = this.familyOf(task.studentIndex);
+    if (family.ever === 0) {
       let found = false;
       for (let weekday = 1; weekday <= 7 && !found; weekday++) {
         found =
           this.hoursOn(SCHOOL, weekday, task.studentIndex).length > 0 ||
           this.hoursOn(REST, weekday, task.studentIndex).length > 0;
       }
-      answer = found ? 1 : 2;
-      this.everAvailable[task.studentIndex] = answer;
+      family.ever = found ? 1 : 2;
     }
-    return answer === 1;
+    return family.ever === 1;
   }
 
   private dayClass(d: number, task: Task): DayClass {
@@ -904,19 +914,36 @@ class SchedulerState {
     return this.hoursOn(kind, this.days.weekday[d] as number, task.studentIndex);
   }
 
+  /**
+   * The hours of a student's family. Families that state the same availability share one
+   * entry: cutting the allowed hours per family made a big share of the scheduler's garbage.
+   */
+  private familyOf(s: number): FamilyHours {
+    let family = this.familyHours[s];
+    if (family === undefined) {
+      const availability = (this.students[s] as ScheduleStudent).availability ?? [];
+      if (availability.length === 0) family = this.openHours;
+      else {
+        let key = "";
+        for (const w of availability) key += `${w.weekdays.join(",")}|${w.from}|${w.to};`;
+        family = this.hoursByAvailability.get(key);
+        if (family === undefined) {
+          family = { hours: new Array(14), ever: 0 };
+          this.hoursByAvailability.set(key, family);
+        }
+      }
+      this.familyHours[s] = family;
+    }
+    return family;
+  }
+
   private hoursOn(kind: typeof SCHOOL | typeof REST, weekday: number, s: number): readonly number[] {
     const slot = (kind === SCHOOL ? 0 : 7) + weekday - 1;
-    const student = this.students[s] as ScheduleStudent;
-    const open = (student.availability ?? []).length === 0;
-    let perStudent = open ? this.openHours : this.hoursCache[s];
-    if (!perStudent) {
-      perStudent = new Array(14);
-      this.hoursCache[s] = perStudent;
-    }
-    let ranges = perStudent[slot];
+    const family = this.familyOf(s);
+    let ranges = family.hours[slot];
     if (!ranges) {
-      ranges = this.computeHours(kind, weekday, student);
-      perStudent[slot] = ranges;
+      ranges = this.computeHours(kind, weekday, this.students[s] as ScheduleStudent);
+      family.hours[slot] = ranges;
     }
     return ranges;
   }
