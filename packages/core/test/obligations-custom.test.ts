@@ -2,7 +2,6 @@ import {
   type CustomObligationRule,
   defaultObligationRules,
   deriveObligations,
-  isHomevisitError,
   type Obligation,
   type ObligationRules,
   type ObligationStudent,
@@ -12,6 +11,7 @@ import {
   type Term,
 } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "./fixtures/errors.js";
 
 const autumn: Term = {
   id: "2026-2027-1",
@@ -65,16 +65,6 @@ function onlyCustom(custom: CustomObligationRule[]): ObligationRules {
 }
 
 const labels = { boarding_left_behind: { "zh-CN": "寄宿留守儿童", en: "Boarding left-behind child" } };
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
-}
 
 describe("custom obligation rules (data)", () => {
   it("asks for visits per term to students in a plugin category, with id, category, window and reason", () => {

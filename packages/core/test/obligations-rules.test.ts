@@ -3,23 +3,13 @@ import {
   cadenceProblem,
   defaultObligationRules,
   deriveTeacherObligations,
-  isHomevisitError,
   type ObligationRulesOverride,
   obligationRulesSchema,
   resolveObligationRules,
   type Teacher,
 } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
-}
+import { errorOf } from "./fixtures/errors.js";
 
 describe("resolveObligationRules", () => {
   it("lets the school override the county, the county the city, the city the defaults", () => {

@@ -4,7 +4,6 @@ import {
   defaultObligationRules,
   deriveObligations,
   expandRecurrence,
-  isHomevisitError,
   type Mentorship,
   type Obligation,
   type ObligationRules,
@@ -16,6 +15,7 @@ import {
 } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "./fixtures/errors.js";
 
 const autumn: Term = {
   id: "2026-2027-1",
@@ -75,16 +75,6 @@ function derive(input: Partial<DeriveObligationsInput> & Pick<DeriveObligationsI
 /** The in-home obligations (mentor contacts left out). */
 function visitsOf(obligations: Obligation[]): Obligation[] {
   return obligations.filter((o) => o.channel === "in_home");
-}
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
 }
 
 describe("default rules", () => {

@@ -11,6 +11,7 @@ import {
 } from "@homevisit/core";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { errorOf } from "./fixtures/errors.js";
 
 const label = { "zh-CN": "寄宿留守儿童", en: "Boarding left-behind child" };
 const rule: CustomObligationRule = {
@@ -32,16 +33,6 @@ const extras = definePlugin({
     },
   ],
 });
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
-}
 
 describe("definePlugin checks rules and sections at once", () => {
   it("accepts a plugin whose rules name the seven and its own categories", () => {
