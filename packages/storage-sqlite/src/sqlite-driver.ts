@@ -185,7 +185,10 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         try {
           await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
         } catch (error) {
-          // BEGIN failed (busy past maxBusyWaitMs, closed database…): nothing of the batch ran.
+          // A statement of the group's own failed (BEGIN busy past maxBusyWaitMs, a closed
+          // database, a failed RELEASE…): nothing of the group is committed. Leave no
+          // transaction open behind it, or every later BEGIN would fail.
+          if (database.open && database.inTransaction) database.exec("ROLLBACK");
           for (const item of batch) item.reject(error);
         }
       }
