@@ -99,9 +99,9 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const maxBusyWaitMs = options.maxBusyWaitMs ?? 60_000;
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  const cached = cachingStatements(database);
   // biome-ignore lint/suspicious/noExplicitAny: dynamic schema
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
-  const statements = new Map<string, BetterSqlite3.Statement>();
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cached }) });
 
   async function withBusyRetry<T>(attempt: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -213,17 +213,13 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
       });
     },
     async insertRows(_conn, table, columns, rows, options = {}) {
-      // Prepared once, run per row: the fastest way into SQLite (measured in bench/storage).
+      // The fastest way into SQLite (measured in bench/storage).
       // The row array is bound as it is (better-sqlite3 binds undefined as NULL).
       const skip = options.skipExisting === true;
-      const key = `${table}(${columns.join(",")})${skip ? " skip" : ""}`;
-      let statement = statements.get(key);
-      if (!statement) {
-        statement = database.prepare(
-          `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${skip ? " ON CONFLICT DO NOTHING" : ""}`,
-        );
-        statements.set(key, statement);
-      }
+      // Prepared once per table and column list (the statement cache keeps it), run per row.
+      const statement = cached.prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${skip ? " ON CONFLICT DO NOTHING" : ""}`,
+      );
       if (!skip) {
         for (const row of rows) statement.run(row);
         return [];
