@@ -17,7 +17,7 @@ const alias = workspacePackages(root).flatMap((p) =>
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "scripts/*.test.ts"],
     // These machines are noisy: never rely on wall-clock limits for correctness.
     testTimeout: 60_000,
     hookTimeout: 120_000,
