@@ -69,8 +69,11 @@ export function ifNoneMatchMatches(header: string | null, currentTag: string): b
   return tags.some((t) => t.opaque === opaque);
 }
 
-/** Makes the tags of GET representations; one per handler, holding the digest's key. */
-export type RepresentationTagger = (version: number | undefined, body: Uint8Array<ArrayBuffer>) => Promise<string>;
+/**
+ * Makes a GET representation's tag from its version and its exact body: bytes, or text (whose
+ * UTF-8 bytes are what is sent, and what is hashed).
+ */
+export type RepresentationTagger = (version: number | undefined, body: Uint8Array | string) => Promise<string>;
 
 function base64url(bytes: Uint8Array): string {
   let text = "";
