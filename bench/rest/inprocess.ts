@@ -13,7 +13,7 @@ import { apiBasePath, createDemoApp, personaCookie } from "../../examples/demo-h
 import { seedDemo } from "../../examples/demo-host/src/seed.ts";
 import { benchVisitRecord } from "./shared.ts";
 
-const timing = process.env.STMT_TIMING === "1" ? await import("/tmp/prof/stmt-patch.ts") : undefined;
+const timing = process.env.STMT_TIMING === "1" ? await import("./statement-timing.ts") : undefined;
 const which = process.argv[2] ?? "both";
 const iterations = Number(process.argv[3] ?? 3000);
 const dir = mkdtempSync(join(tmpdir(), "homevisit-inproc-"));
