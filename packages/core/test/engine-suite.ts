@@ -548,6 +548,13 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
         expect(seen).toEqual([out.tombstone.id]);
       });
 
+      it("archive lists the student's appointments, for the assigned teacher and the principal alike", async () => {
+        for (const actor of [actors.teacher, actors.principal]) {
+          const archive = await engine.students.archive(actor as never, { studentId: "s-own" }, purpose);
+          expect(archive.appointments.map((a) => a.id)).toEqual(["apt-1"]);
+        }
+      });
+
       it("export returns everything about one student", async () => {
         const out = await engine.dataRights.export(actors.principal as never, { studentId: "s-own" }, purpose);
         expect(out.student.id).toBe("s-own");

@@ -7,7 +7,7 @@
 // categories. So a GET's tag is `"<version>.<digest>"`: the version first (what `If-Match`
 // needs), then a keyed digest of the exact bytes sent, so equal tags mean equal bodies.
 
-const encoder = new TextEncoder();
+import { hmacSha256Hex } from "@homevisit/core";
 
 /** A parsed entity tag: its opaque text (between the quotes) and whether it was weak (`W/`). */
 export interface EntityTag {
@@ -69,13 +69,23 @@ export function ifNoneMatchMatches(header: string | null, currentTag: string): b
   return tags.some((t) => t.opaque === opaque);
 }
 
-/** Makes the tags of GET representations; one per handler, holding the digest's key. */
-export type RepresentationTagger = (version: number | undefined, body: Uint8Array<ArrayBuffer>) => Promise<string>;
+/**
+ * Makes a GET representation's tag from its version and its exact body: bytes, or text (whose
+ * UTF-8 bytes are what is sent, and what is hashed).
+ */
+export type RepresentationTagger = (version: number | undefined, body: Uint8Array | string) => Promise<string>;
 
 function base64url(bytes: Uint8Array): string {
   let text = "";
   for (const byte of bytes) text += String.fromCharCode(byte);
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The first 16 bytes of a hex digest, in base64url (22 characters). */
+function digestPrefix(hex: string): string {
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return base64url(bytes);
 }
 
 /**
@@ -85,8 +95,10 @@ function base64url(bytes: Uint8Array): string {
  * a body nobody can read (an empty consent list has a well-known hash; it has no well-known
  * HMAC). `key` is the host's secret shared by its instances, so that every instance tags a
  * body alike; without one, a random key per handler (instances then disagree, and a client
- * that moves between them gets a 200 where a 304 would have done). Uses Web Crypto, present in
- * Node 20, Deno, Bun and workers.
+ * that moves between them gets a 200 where a 304 would have done). Computed synchronously with
+ * core's `hmacSha256Hex` (native `node:crypto` where the runtime has it): Web Crypto's
+ * `subtle.sign` sent every GET through the thread pool and two promises, which showed in
+ * profiles of the archive read. The tags are the same as before for the same key.
  *
  * @example
  * ```ts
@@ -96,15 +108,18 @@ function base64url(bytes: Uint8Array): string {
  * ```
  */
 export function representationTagger(key?: string): RepresentationTagger {
-  const subtle = globalThis.crypto?.subtle;
-  if (subtle === undefined) throw new TypeError("Web Crypto (crypto.subtle) is needed for ETags");
-  const raw = key === undefined ? globalThis.crypto.getRandomValues(new Uint8Array(32)) : encoder.encode(key);
-  if (raw.byteLength === 0) throw new TypeError("etagKey must not be empty");
-  let imported: Promise<CryptoKey> | undefined;
+  if (key === "") throw new TypeError("etagKey must not be empty");
+  // A random key is kept as hex text: HMAC takes the key's UTF-8 bytes, 64 characters here.
+  const secret = key ?? randomHexKey();
   return async (version, body) => {
-    imported ??= subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const mac = new Uint8Array(await subtle.sign("HMAC", await imported, body));
-    const digest = base64url(mac.subarray(0, 16));
+    const digest = digestPrefix(hmacSha256Hex(secret, body));
     return version === undefined ? `"${digest}"` : `"${version}.${digest}"`;
   };
+}
+
+function randomHexKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
 }

@@ -89,7 +89,6 @@ export const purposeHeader = "Homevisit-Purpose";
 const jsonType = "application/json; charset=utf-8";
 const calendarType = "text/calendar; charset=utf-8";
 const calendarOffers = ["text/calendar", "application/json"] as const;
-const encoder = new TextEncoder();
 const problemType = "application/problem+json; charset=utf-8";
 const allowedIdempotencyKey = /^[\x21-\x7e]{1,255}$/;
 
@@ -273,7 +272,8 @@ async function success(
   }
   const text =
     type === calendarType ? String((output as Record<string, unknown>)[calendarField]) : JSON.stringify(output);
-  const body = encoder.encode(text);
+  // The text itself is the body: the tag hashes its UTF-8 bytes, the Response encodes it once.
+  const body = text;
   if (route.method === "GET") {
     const etag = await tag(recordVersion, body);
     headers.set("ETag", etag);

@@ -318,6 +318,24 @@ describe("parsing and negotiation", () => {
     expect(await shared(3, new TextEncoder().encode('{"a":2}'))).not.toBe(await shared(3, body));
   });
 
+  it("tags with the HMAC-SHA-256 Web Crypto gives, so tags survive the switch to native hashing", async () => {
+    const body = new TextEncoder().encode('{"student":{"name":"张三"},"version":4}');
+    const key = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode("instances-share-this-secret"),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, body)).subarray(0, 16);
+    const expected = btoa(String.fromCharCode(...mac))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+    expect(await representationTagger("instances-share-this-secret")(4, body)).toBe(`"4.${expected}"`);
+    expect(() => representationTagger("")).toThrow(TypeError);
+  });
+
   it("negotiates the feed's media type by quality, then the server's order", () => {
     const offers = ["text/calendar", "application/json"] as const;
     expect(preferredMediaType(null, offers)).toBe("text/calendar");

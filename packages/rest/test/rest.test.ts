@@ -248,6 +248,36 @@ describe("limits and content types", () => {
     expect(pulled).toBeLessThanOrEqual(1);
   });
 
+  it("refuses a body longer than its declared Content-Length (413), and reads a framed one whole", async () => {
+    const w = await makeWorld({ limits: { bodyBytes: 1000 } });
+    const long = JSON.stringify({ category: "family_crisis", evidence: "x".repeat(5000) });
+    const request = new Request(`${origin}${basePath}${path}`, {
+      method: "POST",
+      headers: {
+        Authorization: "Bearer tok-classTeacher1",
+        "Content-Type": "application/json",
+        "Content-Length": "100",
+      },
+      body: long,
+    });
+    const response = await w.handler(request);
+    expect(response.status).toBe(413);
+    const body = JSON.stringify({ category: "family_crisis", evidence: "父亲重病住院" });
+    const framed = await w.handler(
+      new Request(`${origin}${basePath}${path}`, {
+        method: "POST",
+        headers: {
+          Authorization: "Bearer tok-classTeacher1",
+          "Content-Type": "application/json",
+          "Content-Length": String(new TextEncoder().encode(body).byteLength),
+        },
+        body,
+      }),
+    );
+    expect(framed.status).not.toBe(413);
+    expect(framed.status).not.toBe(400);
+  });
+
   it("stops reading an endless body without Content-Length as soon as it passes the limit", async () => {
     const w = await makeWorld({ limits: { bodyBytes: 100_000 } });
     let pulled = 0;

@@ -40,6 +40,17 @@ import {
 } from "@homevisit/core/storage";
 import { type Kysely, sql } from "kysely";
 import { selectById, selectWhere } from "./compiled.js";
+import {
+  auditAppendQueries,
+  auditHeadInsert,
+  auditHeadQuery,
+  idempotencyComplete,
+  idempotencyInsert,
+  idempotencySelect,
+  outboxInsert,
+  selectVersion,
+  updateRow,
+} from "./compiled-writes.js";
 import { coverageSql } from "./reports.js";
 import {
   checkEntityTables,
@@ -93,6 +104,8 @@ export interface SqlStorage extends Storage {
 }
 
 const toIso = (instant: string) => new Date(Date.parse(instant)).toISOString();
+/** The lease time of a new outbox row: long past, so the first claim takes it. */
+const epochIso = new Date(0).toISOString();
 const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "string" ? Number(v) : (v as number));
 
 /** The batch size of multi-row inserts: well under SQLite's and PostgreSQL's parameter limits. */
@@ -295,14 +308,16 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         createMany,
         async update(id, input, { expectedVersion }) {
           const p = prepareRecord(entity, input);
-          const current = await conn
-            .selectFrom(spec.table)
-            .select(["version", "city_id", "county_id", "school_id"])
-            .where("id", "=", id)
-            // No row lock: the UPDATE below re-checks the version, so a stale writer fails with
-            // version_conflict instead of queueing behind the lock holder (lost updates stay
-            // impossible: PostgreSQL re-evaluates the WHERE against the committed row).
-            .executeTakeFirst();
+          // No row lock: the UPDATE below re-checks the version, so a stale writer fails with
+          // version_conflict instead of queueing behind the lock holder (lost updates stay
+          // impossible: PostgreSQL re-evaluates the WHERE against the committed row).
+          const { rows } = await conn.executeQuery<{
+            version: unknown;
+            city_id: string;
+            county_id: string | null;
+            school_id: string | null;
+          }>(selectVersion(driver.dialect, spec, id));
+          const current = rows[0];
           if (!current || p.id !== id) throw notFoundError(entity);
           const [tenant] = (await tenantsOf([p as PreparedRecord<StoredEntityName>])) as [TenantKeys];
           assertSameTenant(
@@ -311,15 +326,10 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
           );
           const version = num(current.version);
           if (version !== expectedVersion) throw staleError(expectedVersion, version);
-          const set: Record<string, unknown> = { version: version + 1, data: JSON.stringify(p.record) };
-          for (const [name, c] of ixColumns) set[c.column] = p.indexes[name] ?? null;
-          const result = await conn
-            .updateTable(spec.table)
-            .set(set)
-            .where("id", "=", id)
-            .where("version", "=", expectedVersion)
-            .executeTakeFirst();
-          if (num(result.numUpdatedRows) !== 1) throw staleError(expectedVersion, version + 1);
+          const values: unknown[] = ixNames.map((name) => p.indexes[name] ?? null);
+          values.push(JSON.stringify(p.record));
+          const result = await conn.executeQuery(updateRow(driver.dialect, spec, id, expectedVersion, values));
+          if (num(result.numAffectedRows ?? 0) !== 1) throw staleError(expectedVersion, version + 1);
           const stored = { record: p.record, version: version + 1, tenant };
           if (entity === "students") await writeEnrolments(conn, [stored] as never, true);
           return stored;
@@ -358,37 +368,30 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       idempotency: {
         async begin(input) {
           const b = parseInput(idempotencyBeginSchema, input);
-          const inserted = await conn
-            .insertInto("hv_idempotency")
-            .values({
-              actor_id: b.actorId,
-              idem_key: b.key,
-              request_hash: b.requestHash,
-              status: "in_flight",
-              response: null,
-              created_at: toIso(b.now),
-            })
-            .onConflict((oc) => oc.columns(["actor_id", "idem_key"]).doNothing())
-            .executeTakeFirst();
-          if (num(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { status: "started" };
-          const row = await conn
-            .selectFrom("hv_idempotency")
-            .selectAll()
-            .where("actor_id", "=", b.actorId)
-            .where("idem_key", "=", b.key)
-            .executeTakeFirstOrThrow();
+          const inserted = await conn.executeQuery(
+            idempotencyInsert(driver.dialect, {
+              actorId: b.actorId,
+              key: b.key,
+              requestHash: b.requestHash,
+              createdAt: toIso(b.now),
+            }),
+          );
+          if (num(inserted.numAffectedRows ?? 0) === 1) return { status: "started" };
+          const { rows } = await conn.executeQuery<{ request_hash: string; status: string; response: string | null }>(
+            idempotencySelect(driver.dialect, b.actorId, b.key),
+          );
+          const row = rows[0];
+          // The insert saw the key, so its row exists in this transaction's view.
+          if (row === undefined) throw new HomevisitError("storage_busy");
           if (row.request_hash !== b.requestHash) return { status: "mismatch" };
           if (row.status === "in_flight") return { status: "in_flight" };
           return { status: "completed", response: JSON.parse(row.response ?? "null") as JsonValue };
         },
         async complete({ actorId, key, response }) {
-          const result = await conn
-            .updateTable("hv_idempotency")
-            .set({ status: "completed", response: JSON.stringify(response) })
-            .where("actor_id", "=", actorId)
-            .where("idem_key", "=", key)
-            .executeTakeFirst();
-          if (num(result.numUpdatedRows) !== 1) {
+          const result = await conn.executeQuery(
+            idempotencyComplete(driver.dialect, actorId, key, JSON.stringify(response)),
+          );
+          if (num(result.numAffectedRows ?? 0) !== 1) {
             throw new HomevisitError("not_found", { params: { entity: "idempotency key" } });
           }
         },
@@ -411,21 +414,20 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       outbox: {
         async append(input) {
           const event = parseInput(outboxEventSchema, input);
-          const exists = await conn.selectFrom("hv_outbox").select("id").where("id", "=", event.id).executeTakeFirst();
-          if (exists) throw new HomevisitError("conflict", { params: { entity: "event" } });
-          await conn
-            .insertInto("hv_outbox")
-            .values({
+          // One statement: an existing id makes the insert do nothing (0 rows), not fail, so
+          // PostgreSQL's transaction stays usable and no SELECT runs first.
+          const result = await conn.executeQuery(
+            outboxInsert(driver.dialect, {
               id: event.id,
               topic: event.topic,
-              school_id: event.schoolId ?? null,
+              schoolId: event.schoolId ?? null,
               at: event.at,
               data: JSON.stringify(event),
-              attempts: 0,
-              leased_until: new Date(0).toISOString(),
-              acked: 0,
-            })
-            .execute();
+              leasedUntil: epochIso,
+            }),
+          );
+          if (num(result.numAffectedRows ?? 0) !== 1)
+            throw new HomevisitError("conflict", { params: { entity: "event" } });
         },
         async claim({ now, leaseSeconds, limit }) {
           const t = toIso(now);
@@ -479,23 +481,18 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       audit: {
         async append(input) {
           const entry = parseInput(auditEntrySchema, input);
-          const lockHead = () =>
-            conn
-              .selectFrom("hv_audit_heads")
-              .selectAll()
-              .where("chain_id", "=", entry.chainId)
-              .$if(driver.lockRows, (q) => q.forUpdate())
-              .executeTakeFirst();
+          const lockHead = async () =>
+            (
+              await conn.executeQuery<{ count: unknown; hash: string }>(
+                auditHeadQuery(driver.dialect, driver.lockRows, entry.chainId),
+              )
+            ).rows[0];
           let head = await lockHead();
           if (!head) {
             // The first row of a chain: make its head (count 0, the genesis hash) race-free —
             // of two first appends, one inserts, the other waits on that row and does nothing —
             // then lock it like any other head. No unique violation, no re-run.
-            await conn
-              .insertInto("hv_audit_heads")
-              .values({ chain_id: entry.chainId, count: 0, hash: auditGenesisHash })
-              .onConflict((oc) => oc.column("chain_id").doNothing())
-              .execute();
+            await conn.executeQuery(auditHeadInsert(driver.dialect, entry.chainId, auditGenesisHash));
             head = await lockHead();
             if (!head) throw new HomevisitError("storage_busy");
           }
@@ -503,21 +500,13 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
           const previous: AuditHead | undefined =
             count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;
           const { record, head: next } = chainAuditEntry(previous, entry);
-          await conn
-            .insertInto("hv_audit")
-            .values({
-              chain_id: entry.chainId,
-              seq: record.seq,
-              at: record.at,
-              hash: record.hash,
-              data: JSON.stringify(record),
-            })
-            .execute();
-          await conn
-            .updateTable("hv_audit_heads")
-            .set({ count: next.count, hash: next.hash })
-            .where("chain_id", "=", entry.chainId)
-            .execute();
+          const [insertRow, moveHead] = auditAppendQueries(
+            driver.dialect,
+            { chainId: entry.chainId, seq: record.seq, at: record.at, hash: record.hash, data: JSON.stringify(record) },
+            next,
+          );
+          await conn.executeQuery(insertRow);
+          await conn.executeQuery(moveHead);
           return record;
         },
         async read(chainId, options = {}) {

@@ -7,7 +7,26 @@ import type { ChangeSet } from "./use-case.js";
 
 const maxClear = 200;
 
+/**
+ * Sensitivities already looked up, by entity and field: walking a field's schema (optional,
+ * pipe, array wrappers) for every field of every write showed in profiles of a draft. The
+ * entity schemas are fixed when core loads, so an answer never changes. Bounded: field names
+ * of an unknown shape must not grow it without end.
+ */
+const knownSensitivity = new Map<string, Sensitivity>();
+const maxKnown = 10_000;
+
 function fieldSensitivity(entity: string, field: string): Sensitivity {
+  const key = `${entity}\u0000${field}`;
+  let sensitivity = knownSensitivity.get(key);
+  if (sensitivity === undefined) {
+    sensitivity = lookUpSensitivity(entity, field);
+    if (knownSensitivity.size < maxKnown) knownSensitivity.set(key, sensitivity);
+  }
+  return sensitivity;
+}
+
+function lookUpSensitivity(entity: string, field: string): Sensitivity {
   if (!Object.hasOwn(storedEntities, entity)) return "sensitive";
   const schema = storedEntities[entity as StoredEntityName].schema as unknown as { shape?: Record<string, z.ZodType> };
   const fieldSchema = schema.shape?.[field];
@@ -35,17 +54,21 @@ export function auditChanges(change: ChangeSet, hmac: (value: string) => string)
   for (const field of fields) {
     const a = before[field];
     const b = after[field];
-    if (canonicalJson(a) === canonicalJson(b)) continue;
+    // Each side's canonical text once: it decides "changed" and is what the HMAC covers.
+    // An absent field reads as null, as canonicalJson(undefined) does.
+    const textA = a === undefined ? undefined : canonicalJson(a);
+    const textB = b === undefined ? undefined : canonicalJson(b);
+    if ((textA ?? "null") === (textB ?? "null")) continue;
     const sensitivity = fieldSensitivity(change.entity, field);
-    const render = (value: unknown): string | undefined => {
-      if (value === undefined) return undefined;
+    const render = (value: unknown, text: string | undefined): string | undefined => {
+      if (value === undefined || text === undefined) return undefined;
       const scalar = value === null || typeof value !== "object";
       if (scalar && (sensitivity === "internal" || sensitivity === "public")) return String(value).slice(0, maxClear);
-      return `hmac:${hmac(canonicalJson(value))}`;
+      return `hmac:${hmac(text)}`;
     };
     const rendered: AuditChange = { field: `${change.entity}.${field}`.slice(0, maxClear) };
-    const beforeText = render(a);
-    const afterText = render(b);
+    const beforeText = render(a, textA);
+    const afterText = render(b, textB);
     if (beforeText !== undefined) rendered.before = beforeText;
     if (afterText !== undefined) rendered.after = afterText;
     out.push(rendered);

@@ -22,7 +22,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * sensitive before/after values only in this form: equal values give equal digests, so an
  * auditor holding the key can check a suspected value, but the log alone reveals nothing.
  * Synchronous: native `node:crypto` where the runtime offers it, core's portable SHA-256
- * elsewhere (the same digests).
+ * elsewhere (the same digests). The message is text (hashed as UTF-8) or bytes as they are.
  *
  * @example
  * ```ts
@@ -30,7 +30,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * // "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
  * ```
  */
-export function hmacSha256Hex(key: string, message: string): string {
+export function hmacSha256Hex(key: string, message: string | Uint8Array): string {
   return nativeCrypto
     ? nativeCrypto.createHmac("sha256", key).update(message).digest("hex")
     : portableHmacSha256Hex(key, message);
@@ -45,7 +45,7 @@ export function hmacSha256Hex(key: string, message: string): string {
  * // "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
  * ```
  */
-export function portableHmacSha256Hex(key: string, message: string): string {
+export function portableHmacSha256Hex(key: string, message: string | Uint8Array): string {
   let k: Uint8Array = encoder.encode(key);
   if (k.length > blockSize) k = hexToBytes(portableSha256Hex(k));
   const padded = new Uint8Array(blockSize);
@@ -56,6 +56,8 @@ export function portableHmacSha256Hex(key: string, message: string): string {
     inner[i] = (padded[i] as number) ^ 0x36;
     outer[i] = (padded[i] as number) ^ 0x5c;
   }
-  const innerHash = hexToBytes(portableSha256Hex(concat(inner, encoder.encode(message))));
+  const innerHash = hexToBytes(
+    portableSha256Hex(concat(inner, typeof message === "string" ? encoder.encode(message) : message)),
+  );
   return portableSha256Hex(concat(outer, innerHash));
 }

@@ -22,7 +22,7 @@ import { guardianRelations, type Student, studentSchema } from "../student.js";
 import { visitRecordDraftSchema } from "../visit-record.js";
 import { requireConsent } from "./consent-gate.js";
 import type { PluginRegistry } from "./plugins.js";
-import { schoolTarget, studentRelations, studentTarget, tenantPolicy } from "./targets.js";
+import { type RelationReads, schoolTarget, studentRelations, studentTarget, tenantPolicy } from "./targets.js";
 import { defineUseCase } from "./use-case.js";
 import { loadAll } from "./util.js";
 
@@ -250,12 +250,21 @@ export const studentUseCases = {
     output: archiveOutputFor(categoryFlagSchema),
     targetKind: "record",
     http: { method: "GET", path: "/students/{studentId}/archive" },
-    resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
+    async resolveTarget(ctx, input) {
+      const reads: RelationReads = {};
+      const target = await studentTarget(ctx, input.studentId, reads);
+      return target && { ...target, data: { student: target.data, appointments: reads.appointments } };
+    },
     async run(ctx, input) {
       const where = { studentId: input.studentId };
+      // The relations check read the first page of these appointments in this transaction:
+      // when it was the only page, it is the archive's list too (one query fewer).
+      const seen = ctx.target.data.appointments;
       const [visits, appointments, flags] = await Promise.all([
         loadAll((cursor) => ctx.tx.visitRecords.list({ where, cursor, limit: 1000 })),
-        loadAll((cursor) => ctx.tx.appointments.list({ where, cursor, limit: 1000 })),
+        seen !== undefined && seen.nextCursor === undefined
+          ? seen.items
+          : loadAll((cursor) => ctx.tx.appointments.list({ where, cursor, limit: 1000 })),
         flagsOf(ctx.tx, [input.studentId]),
       ]);
       const byDate =

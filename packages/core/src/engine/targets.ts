@@ -1,7 +1,8 @@
+import type { Appointment } from "../planning/appointments.js";
 import type { Actor } from "../policy/actor.js";
 import type { PolicyTarget } from "../policy/policy.js";
 import { schoolEnrolment } from "../storage/entities.js";
-import type { StorageTx, Stored } from "../storage/port.js";
+import type { Page, StorageTx, Stored } from "../storage/port.js";
 import type { Student } from "../student.js";
 import type { ResolveContext, UseCaseTarget } from "./use-case.js";
 
@@ -20,7 +21,17 @@ export interface StudentRelations {
 }
 
 /**
- * Works out how an actor relates to a student.
+ * Rows {@link studentRelations} read on the way, kept for a caller that needs the same rows in
+ * the same transaction (the archive lists the student's appointments too): the first page of
+ * the student's appointments, when the actor is of the student's school.
+ */
+export interface RelationReads {
+  appointments?: Page<Appointment>;
+}
+
+/**
+ * Works out how an actor relates to a student. With `reads`, the rows read on the way are
+ * left there for the caller.
  *
  * @example
  * ```ts
@@ -33,6 +44,7 @@ export async function studentRelations(
   actor: Actor,
   student: Student,
   today: string,
+  reads?: RelationReads,
 ): Promise<StudentRelations> {
   const none = { assigned: false, classTeacher: false, mentor: false };
   if (actor.schoolId === undefined || actor.schoolId !== student.schoolId) return none;
@@ -44,6 +56,7 @@ export async function studentRelations(
     })(),
     tx.mentorships.list({ where: { studentId: student.id, mentorId: actor.id }, limit: 1000 }),
   ]);
+  if (reads) reads.appointments = appointments;
   return {
     assigned: appointments.items.some(
       (a) => a.record.teacherId === actor.id || a.record.companionIds.includes(actor.id),
@@ -65,10 +78,11 @@ export async function studentRelations(
 export async function studentTarget(
   ctx: ResolveContext,
   studentId: string,
+  reads?: RelationReads,
 ): Promise<UseCaseTarget<Stored<Student>> | undefined> {
   const stored = await ctx.tx.students.get(studentId);
   if (!stored) return undefined;
-  const relations = await studentRelations(ctx.tx, ctx.actor, stored.record, ctx.today);
+  const relations = await studentRelations(ctx.tx, ctx.actor, stored.record, ctx.today, reads);
   return {
     policy: { ...tenantPolicy(stored.tenant), ...relations },
     entity: "students",

@@ -5,6 +5,7 @@ import { validateCustomFields } from "../../custom-fields/versions.js";
 import { HomevisitError } from "../../errors/homevisit-error.js";
 import { idSchema, shortTextSchema } from "../../primitives.js";
 import { withSensitivity } from "../../sensitivity.js";
+import { withParsedRecords } from "../../storage/parsed-records.js";
 import type { Stored } from "../../storage/port.js";
 import type { Student } from "../../student.js";
 import {
@@ -143,7 +144,12 @@ export const recordUseCases = {
         teacherId: ctx.actor.id,
         status: "draft",
       });
-      const stored = await ctx.tx.visitRecords.create(checkCustomFields(ctx, draft));
+      const record = checkCustomFields(ctx, draft);
+      // `draft` was parsed by the visit record's own schema just above; unchanged (no custom
+      // fields), the store need not parse it a second time.
+      const stored = await (record === draft
+        ? withParsedRecords([draft], () => ctx.tx.visitRecords.create(draft))
+        : ctx.tx.visitRecords.create(record));
       ctx.recordChange({ entity: "visitRecords", before: undefined, after: stored.record });
       return { record: stored.record, version: stored.version };
     },
