@@ -139,6 +139,15 @@ interface Part {
   why: LocalizedText;
 }
 
+const priorityWhyOne: LocalizedText = {
+  "zh-CN": "重点学生（{labels}），本学期须至少完成1次入户家访（{to}前）",
+  en: "Priority student ({labels}): at least one in-home visit this term (by {to})",
+};
+const priorityWhyOfN: LocalizedText = {
+  "zh-CN": "重点学生（{labels}），本学期第{i}/{n}次入户家访（{from}至{to}）",
+  en: "Priority student ({labels}): in-home visit {i} of {n} this term ({from} to {to})",
+};
+
 function intersect(a: DateWindow, b: DateWindow): DateWindow | undefined {
   const from = a.from > b.from ? a.from : b.from;
   const to = a.to < b.to ? a.to : b.to;
@@ -600,6 +609,26 @@ function mayBeNew(student: ObligationStudent, schoolId: string, date: string): b
   return false;
 }
 
+/**
+ * The mentorship in force first among those appointed by `to`: the first of them sorted by
+ * appointment day and mentor id, found by a scan instead of a filtered, sorted copy.
+ */
+function earliestMentorship(list: readonly Mentorship[] | undefined, to: string): Mentorship | undefined {
+  let best: Mentorship | undefined;
+  for (const m of list ?? []) {
+    if (m.since > to) continue;
+    // Strictly before only: on a tie the earlier in the list stays first, as a stable sort keeps it.
+    if (
+      !best ||
+      cmpDate(m.since, best.since) < 0 ||
+      (m.since === best.since && m.mentorId.localeCompare(best.mentorId) < 0)
+    ) {
+      best = m;
+    }
+  }
+  return best;
+}
+
 function groupByStudent<T extends { studentId: string }>(items: readonly T[]): Map<string, T[]> {
   const byStudent = new Map<string, T[]>();
   for (const item of items) {
@@ -715,6 +744,19 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     (r) => r.enabled !== false && (r.settings === undefined || r.settings.includes(school.setting)),
   );
   const categoryLabels = input.categoryLabels ?? {};
+  // Per school, not per student: the cadence, the school year's start and the lists of
+  // categories' names are the same for every student, and the rule texts and sentences of
+  // mentor contacts repeat with their dates (strings are immutable, so sharing them is safe).
+  const cadence = cadenceText(rules.mentorContact.cadence);
+  const yearStart = schoolYearStart(term.schoolYear);
+  const labelsOf = memo((key: string) => categoryList(key.split("\u0000") as CategoryKey[]));
+  const contactRrule = memo((key: string) =>
+    mentorContactRrule(rules.mentorContact.cadence, {
+      from: key.slice(0, key.indexOf("|")),
+      to: key.slice(key.indexOf("|") + 1),
+    }),
+  );
+  const contactWhys = new Map<string, LocalizedText>();
 
   const students = sortedById(input.students);
   // The result is ordered by student, window start and id. Students are taken in id order, so
@@ -757,7 +799,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
         kind: "universal",
         category: undefined,
         window: reach,
-        satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: reach.to },
+        satisfiedWithin: { from: yearStart, to: reach.to },
         preferred: campaigns,
         why: universalWhy(reach.to),
       });
@@ -784,28 +826,24 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       }
     }
 
-    if (rules.priority.enabled && active.size > 0) {
-      const categories = [...active.keys()];
-      const { from, to } = envelope(active.values());
+    // The student's active categories, their names and envelope: shared by the priority visit
+    // and the mentor contact.
+    const categories = active.size > 0 ? [...active.keys()] : [];
+    const labels = categories.length > 0 ? labelsOf(categories.join("\u0000")) : undefined;
+    const activeSpan = categories.length > 0 ? envelope(active.values()) : undefined;
+
+    if (rules.priority.enabled && labels !== undefined && activeSpan !== undefined) {
+      const { from, to } = activeSpan;
       const priorityWindow: DateWindow = { from, to: to === span.to ? reach.to : to };
-      const labels = categoryList(categories);
       const n = rules.priority.inHomeVisitsPerTerm;
-      splitWindow(priorityWindow, n).forEach((window, i, all) => {
-        let own = window;
+      const all = splitWindow(priorityWindow, n);
+      for (let i = 0; i < all.length; i++) {
+        let own = all[i] as DateWindow;
         const homeInReach = r13.length === 0 ? noPreferred : clipPreferred(r13, own);
         const firstHome = homeInReach[0];
         const required = rules.rural.placement === "required" && firstHome !== undefined;
         if (required) own = { from: firstHome.from, to: firstHome.to };
-        const template: LocalizedText =
-          all.length === 1
-            ? {
-                "zh-CN": "重点学生（{labels}），本学期须至少完成1次入户家访（{to}前）",
-                en: "Priority student ({labels}): at least one in-home visit this term (by {to})",
-              }
-            : {
-                "zh-CN": "重点学生（{labels}），本学期第{i}/{n}次入户家访（{from}至{to}）",
-                en: "Priority student ({labels}): in-home visit {i} of {n} this term ({from} to {to})",
-              };
+        const template = all.length === 1 ? priorityWhyOne : priorityWhyOfN;
         // Students of one school share categories and windows: fill each sentence once.
         const whyKey = `${labels.en}\u0000${own.from}\u0000${own.to}\u0000${i}\u0000${all.length}\u0000${homeInReach.length > 0}`;
         let why = priorityWhys.get(whyKey);
@@ -824,11 +862,16 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           category: categories[0],
           window: own,
           satisfiedWithin: own,
-          // Clipped again only when the window moved to the first home window.
-          preferred: [...(required ? clipPreferred(r13, own) : homeInReach), ...campaigns],
+          // Clipped again only when the window moved to the first home window. Parts are
+          // read only: without home windows the campaigns' list is shared, as for the others.
+          preferred: required
+            ? [...clipPreferred(r13, own), ...campaigns]
+            : homeInReach.length === 0
+              ? campaigns
+              : [...homeInReach, ...campaigns],
           why,
         });
-      });
+      }
     }
 
     if (rules.crisis.enabled) {
@@ -878,22 +921,26 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       );
     }
 
-    const open = parts.filter((p) => !satisfied(p, visitsOf));
+    const open = visitsOf.length === 0 ? parts : parts.filter((p) => !satisfied(p, visitsOf));
     for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules));
 
-    if (rules.mentorContact.enabled && active.size > 0) {
-      const categories = [...active.keys()];
-      const { from, to } = envelope(active.values());
-      const mentorship = (mentorshipsOf.get(student.id) ?? [])
-        .filter((m) => m.since <= to)
-        .sort((a, b) => cmpDate(a.since, b.since) || a.mentorId.localeCompare(b.mentorId))[0];
+    if (rules.mentorContact.enabled && labels !== undefined && activeSpan !== undefined) {
+      const { from, to } = activeSpan;
+      const mentorship = earliestMentorship(mentorshipsOf.get(student.id), to);
       const start = mentorship && mentorship.since > from ? mentorship.since : from;
       const window = { from: start, to };
-      const cadence = cadenceText(rules.mentorContact.cadence);
-      const labels = categoryList(categories);
-      const noMentor: LocalizedText = mentorship
-        ? { "zh-CN": "", en: "" }
-        : { "zh-CN": "（尚未指定德育导师）", en: " (no mentor appointed yet)" };
+      const whyKey = `${labels.en}\u0000${start}\u0000${to}\u0000${mentorship ? 1 : 0}`;
+      let why = contactWhys.get(whyKey);
+      if (why === undefined) {
+        const noMentor: LocalizedText = mentorship
+          ? { "zh-CN": "", en: "" }
+          : { "zh-CN": "（尚未指定德育导师）", en: " (no mentor appointed yet)" };
+        why = {
+          "zh-CN": `重点学生（${labels["zh-CN"]}），德育导师须${cadence["zh-CN"]}联系一次（${start}至${to}）${noMentor["zh-CN"]}`,
+          en: `Priority student (${labels.en}): the mentor keeps in contact ${cadence.en} (${start} to ${to})${noMentor.en}`,
+        };
+        contactWhys.set(whyKey, why);
+      }
       out.push({
         id: `mentor_contact:${student.id}:${start}`,
         ruleId: "mentor_contact",
@@ -905,13 +952,11 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
         category: categories[0],
         window,
         preferred: [],
-        rrule: mentorContactRrule(rules.mentorContact.cadence, window),
+        rrule: contactRrule(`${start}|${to}`),
         needsCompanion: false,
         urgency: urgencyOf.mentor_contact,
-        why: {
-          "zh-CN": `重点学生（${labels["zh-CN"]}），德育导师须${cadence["zh-CN"]}联系一次（${start}至${to}）${noMentor["zh-CN"]}`,
-          en: `Priority student (${labels.en}): the mentor keeps in contact ${cadence.en} (${start} to ${to})${noMentor.en}`,
-        },
+        // A fresh object each, its texts shared: entries share no objects a caller might edit.
+        why: { "zh-CN": why["zh-CN"], en: why.en },
       });
     }
   }
@@ -920,18 +965,29 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   return out;
 }
 
-/** Sorts `out[from…]`, one run of students whose ids compare equal, by window start and id. */
+/**
+ * Sorts `out[from…]`, one run of students whose ids compare equal, by window start and id, in
+ * place. A run is a student's few obligations: an insertion sort (stable, like the engine's
+ * sort, so the order is the same) needs no copy of the run and no sort buffer.
+ */
 function sortRun(out: Obligation[], from: number): void {
-  if (out.length - from < 2) return;
-  const run = out
-    .slice(from)
-    .sort(
-      (a, b) =>
-        (a.studentId === b.studentId ? 0 : a.studentId.localeCompare(b.studentId)) ||
-        cmpDate(a.window.from, b.window.from) ||
-        (a.id === b.id ? 0 : a.id.localeCompare(b.id)),
-    );
-  for (let i = 0; i < run.length; i++) out[from + i] = run[i] as Obligation;
+  for (let i = from + 1; i < out.length; i++) {
+    const item = out[i] as Obligation;
+    let j = i - 1;
+    while (j >= from && compareInRun(out[j] as Obligation, item) > 0) {
+      out[j + 1] = out[j] as Obligation;
+      j--;
+    }
+    out[j + 1] = item;
+  }
+}
+
+function compareInRun(a: Obligation, b: Obligation): number {
+  return (
+    (a.studentId === b.studentId ? 0 : a.studentId.localeCompare(b.studentId)) ||
+    cmpDate(a.window.from, b.window.from) ||
+    (a.id === b.id ? 0 : a.id.localeCompare(b.id))
+  );
 }
 
 /** Input of {@link deriveTeacherObligations}. */

@@ -175,10 +175,15 @@ class Task {
   placed = false;
   /** The open tasks of this task's group (same teachers and village), shared by its members. */
   groupTasks: Task[] | undefined = undefined;
+  /** Same teachers and village, same group: set once every teacher has its number. */
+  group = 0;
   constructor(
-    readonly key: string,
+    /**
+     * The task's key is the obligation's id followed by this: `@` and the occurrence for an
+     * occurrence, else nothing. Kept apart, so that no key text is built per occurrence.
+     */
+    readonly keySuffix: string,
     readonly obligation: Obligation,
-    readonly student: ScheduleStudent,
     readonly studentIndex: number,
     readonly lead: number,
     /** -1 without a companion. */
@@ -189,7 +194,8 @@ class Task {
     /** Preferred windows as [from, to, from, to, …] day numbers, sorted by their first day. */
     readonly preferred: readonly number[],
     readonly travel: number,
-    readonly group: string,
+    /** The home's village, by number (see `villageOf`). */
+    readonly village: number,
   ) {}
 
   prefers(day: number): boolean {
@@ -252,8 +258,10 @@ interface Trip {
 export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const options = parseInput(scheduleOptionsSchema, input.options ?? {}, { path: ["options"] });
   const unscheduled: UnscheduledObligation[] = [];
-  const studentsById = new Map(input.students.map((s) => [s.id, s]));
-  const assignmentByObligation = new Map(input.assignments.map((a) => [a.obligationId, a]));
+  const studentsById = new Map<string, ScheduleStudent>();
+  for (const s of input.students) studentsById.set(s.id, s);
+  const assignmentByObligation = new Map<string, Assignment>();
+  for (const a of input.assignments) assignmentByObligation.set(a.obligationId, a);
   const teacherIndex = new Map<string, number>();
   const teacherIds: string[] = [];
   const teacherOf = (id: string): number => {
@@ -267,12 +275,25 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   };
   const studentIndex = new Map<ScheduleStudent, number>();
   const studentList: ScheduleStudent[] = [];
+  /** Per student (by number): the village of the home (by number). */
+  const studentVillage: number[] = [];
+  const villages = new Map<string, Map<string, number>>();
+  let villageCount = 0;
   const days = new DayNumbers();
 
   const tasks: Task[] = [];
-  const expansions = new Map<string, readonly IsoDate[]>();
-  const sortedObligations = [...input.obligations].sort((a, b) => cmp(a.id, b.id));
-  for (const obligation of sortedObligations) {
+  // Per rule text, window start and end: nested maps, so no key text is built per obligation.
+  const expansions = new Map<string, Map<string, Map<string, readonly IsoDate[]>>>();
+  // The plan does not depend on the order obligations are taken in when their ids are unique
+  // (tasks and unscheduled entries are sorted by keys that include the id): sort a copy only
+  // when some id repeats, as the order then decides between them.
+  const obligationIds = new Set<string>();
+  for (const o of input.obligations) obligationIds.add(o.id);
+  const inOrder =
+    obligationIds.size === input.obligations.length
+      ? input.obligations
+      : [...input.obligations].sort((a, b) => cmp(a.id, b.id));
+  for (const obligation of inOrder) {
     const assignment = assignmentByObligation.get(obligation.id);
     if (!assignment) {
       unscheduled.push(unscheduledOf(obligation, "schedule_not_assigned"));
@@ -284,22 +305,32 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       continue;
     }
     const travel = (student.address.travelMinutes ?? options.defaultTravelMinutes) + options.travelBufferMinutes;
-    const group = `${assignment.leadTeacherId}\u0000${assignment.companionTeacherId ?? ""}\u0000${student.address.town}\u0000${student.address.village}`;
     let s = studentIndex.get(student);
     if (s === undefined) {
       s = studentList.length;
       studentIndex.set(student, s);
       studentList.push(student);
+      let ofTown = villages.get(student.address.town);
+      if (ofTown === undefined) {
+        ofTown = new Map();
+        villages.set(student.address.town, ofTown);
+      }
+      let village = ofTown.get(student.address.village);
+      if (village === undefined) {
+        village = villageCount++;
+        ofTown.set(student.address.village, village);
+      }
+      studentVillage.push(village);
     }
+    const village = studentVillage[s] as number;
     const lead = teacherOf(assignment.leadTeacherId);
     const companion = assignment.companionTeacherId === undefined ? -1 : teacherOf(assignment.companionTeacherId);
     const windowTo = days.of(obligation.window.to);
     if (obligation.rrule === undefined) {
       tasks.push(
         new Task(
-          obligation.id,
+          "",
           obligation,
-          student,
           s,
           lead,
           companion,
@@ -308,16 +339,30 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
           windowTo,
           days.windows(obligation.preferred),
           travel,
-          group,
+          village,
         ),
       );
       continue;
     }
     let occurrences: readonly IsoDate[];
     try {
-      const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
-      occurrences = expansions.get(key) ?? sharedExpansion(key, obligation.rrule, obligation.window);
-      expansions.set(key, occurrences);
+      let byFrom = expansions.get(obligation.rrule);
+      if (byFrom === undefined) {
+        byFrom = new Map();
+        expansions.set(obligation.rrule, byFrom);
+      }
+      let byTo = byFrom.get(obligation.window.from);
+      if (byTo === undefined) {
+        byTo = new Map();
+        byFrom.set(obligation.window.from, byTo);
+      }
+      let found = byTo.get(obligation.window.to);
+      if (found === undefined) {
+        const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+        found = sharedExpansion(key, obligation.rrule, obligation.window);
+        byTo.set(obligation.window.to, found);
+      }
+      occurrences = found;
     } catch (error) {
       const problem = error instanceof HomevisitError ? String(error.params.problem) : "unreadable rule";
       unscheduled.push(unscheduledOf(obligation, "schedule_rrule_invalid", { problem }));
@@ -330,18 +375,17 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       const to = next === undefined ? windowTo : days.of(next) - 1;
       tasks.push(
         new Task(
-          `${obligation.id}@${occurrence}`,
+          days.suffix(occurrence),
           obligation,
-          student,
           s,
           lead,
           companion,
           occurrence,
           day,
           to < windowTo ? to : windowTo,
-          [day, day],
+          days.single(day),
           travel,
-          group,
+          village,
         ),
       );
     }
@@ -349,9 +393,31 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
 
   // Urgent first, then the earliest deadline, so crisis visits get the first free evenings.
   tasks.sort(
-    (a, b) => b.obligation.urgency - a.obligation.urgency || a.to - b.to || a.from - b.from || cmp(a.key, b.key),
+    (a, b) =>
+      b.obligation.urgency - a.obligation.urgency ||
+      a.to - b.to ||
+      a.from - b.from ||
+      cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix),
   );
-  const groups = new Map<string, Task[]>();
+  // Same lead, companion and village, same group: a number made of the three.
+  const teacherCount = teacherIds.length;
+  const numbered = (villageCount + 1) * (teacherCount + 1) * (teacherCount + 1) < Number.MAX_SAFE_INTEGER;
+  // Out of the numbers' range (never at a school's size): a number per distinct triple.
+  const triples = numbered ? undefined : new Map<string, number>();
+  for (const t of tasks) {
+    if (triples === undefined) {
+      t.group = (t.village * (teacherCount + 1) + t.companion + 1) * (teacherCount + 1) + t.lead;
+      continue;
+    }
+    const key = `${t.lead}|${t.companion}|${t.village}`;
+    let n = triples.get(key);
+    if (n === undefined) {
+      n = triples.size;
+      triples.set(key, n);
+    }
+    t.group = n;
+  }
+  const groups = new Map<number, Task[]>();
   for (const t of tasks) {
     // An occurrence of a recurring contact keeps to its own date: it is never pulled into a trip.
     if (t.occurrence !== undefined) continue;
@@ -425,7 +491,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     const date = table.date(trip.day);
     const teacherId = teacherIds[trip.lead] as string;
     const companionId = trip.companion < 0 ? undefined : (teacherIds[trip.companion] as string);
-    const tripId = `${teacherId}/${date}/${clock(trip.start).replace(":", "")}`;
+    const tripId = `${teacherId}/${date}/${compactClock(trip.start)}`;
     for (let i = 0; i < trip.members.length; i++) {
       const t = trip.members[i] as Task;
       const start = trip.starts[i] as number;
@@ -434,11 +500,16 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       const studentId = t.obligation.studentId;
       const from = clock(start);
       const end = clock(start + options.visitMinutes);
+      // One literal per shape: a field added afterwards costs the object a second layout.
+      const occurrence = t.occurrence;
       const slot: ProposedSlot =
         companionId === undefined
-          ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
-          : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId };
-      if (t.occurrence !== undefined) slot.occurrence = t.occurrence;
+          ? occurrence === undefined
+            ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
+            : { obligationId, studentId, teacherId, date, start: from, end, tripId, occurrence }
+          : occurrence === undefined
+            ? { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId }
+            : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId, occurrence };
       slots.push(slot);
       slotKeys.push(day * 1440 + start);
     }
@@ -530,6 +601,28 @@ const dayMs = 86_400_000;
 /** Days since 1970-01-01 of `YYYY-MM-DD` texts, each text parsed once per run. */
 class DayNumbers {
   private readonly cache = new Map<string, number>();
+  private readonly suffixes = new Map<string, string>();
+  private readonly singles = new Map<number, readonly number[]>();
+
+  /** `@` and the date: the key suffix of an occurrence on that date, one text per date. */
+  suffix(date: IsoDate): string {
+    let text = this.suffixes.get(date);
+    if (text === undefined) {
+      text = `@${date}`;
+      this.suffixes.set(date, text);
+    }
+    return text;
+  }
+
+  /** The preferred window of one day, [day, day], shared by the tasks of that day (read only). */
+  single(day: number): readonly number[] {
+    let window = this.singles.get(day);
+    if (window === undefined) {
+      window = [day, day];
+      this.singles.set(day, window);
+    }
+    return window;
+  }
 
   of(date: IsoDate): number {
     let day = this.cache.get(date);
@@ -561,8 +654,15 @@ function dayNumber(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / dayMs);
 }
 
+/** `YYYY-MM-DD` texts by day number, 1970 to 2149: a run asks for the same few hundred days. */
+const isoDates: (IsoDate | undefined)[] = [];
+
 function isoDate(day: number): IsoDate {
-  return new Date(day * dayMs).toISOString().slice(0, 10);
+  const cached = day >= 0 && day < 65_536 ? isoDates[day] : undefined;
+  if (cached !== undefined) return cached;
+  const text = new Date(day * dayMs).toISOString().slice(0, 10);
+  if (day >= 0 && day < 65_536) isoDates[day] = text;
+  return text;
 }
 
 /**
@@ -623,8 +723,11 @@ class SchedulerState {
   private readonly perDay: (Uint8Array | undefined)[];
   private readonly perWeek: (Uint16Array | undefined)[];
   private readonly frontiers: Int32Array;
-  /** `student × days + day` of every day a student already has a visit. */
-  private readonly studentDays = new Set<number>();
+  /**
+   * Per student (by number): the days the student already has a visit on. A student has a
+   * few visits, so a short list per student is cheaper than a set of all students' days.
+   */
+  private readonly studentDays: (number[] | undefined)[] = [];
   /** Per student: the hours of the family's stated availability, shared by families that state the same. */
   private readonly familyHours: (FamilyHours | undefined)[];
   /** Per stated availability (as a text): its hours. Most families state one of a few. */
@@ -765,7 +868,7 @@ class SchedulerState {
       this.familyDays++;
       return undefined;
     }
-    if (this.studentDays.has(task.studentIndex * this.n + d)) return undefined;
+    if (this.studentDays[task.studentIndex]?.includes(d)) return undefined;
     const ranges = this.hours(kind, d, task);
     if (ranges.length === 0) return undefined;
     this.familyDays++;
@@ -792,7 +895,7 @@ class SchedulerState {
     const day = this.days.first + d;
     if (task.from > day || task.to < day) return;
     if (task.preferred.length > 0 && !task.prefers(day)) return;
-    if (this.studentDays.has(task.studentIndex * this.n + d)) return;
+    if (this.studentDays[task.studentIndex]?.includes(d)) return;
     for (const m of trip.members) if (m.obligation.studentId === task.obligation.studentId) return;
     const kind = this.dayClass(d, task);
     if (kind !== SCHOOL && kind !== REST) return;
@@ -836,7 +939,9 @@ class SchedulerState {
     if (trip.companion >= 0) this.commitTeacher(trip.companion, trip, n);
     for (const task of trip.members) {
       task.placed = true;
-      this.studentDays.add(task.studentIndex * this.n + d);
+      const visited = this.studentDays[task.studentIndex];
+      if (visited) visited.push(d);
+      else this.studentDays[task.studentIndex] = [d];
     }
   }
 
@@ -1094,6 +1199,29 @@ function clock(total: number): string {
     if (total >= 0 && total < 2880) clockTexts[total] = text;
   }
   return text;
+}
+
+/** `HHmm` of minutes since midnight, as trip ids print the start. */
+function compactClock(total: number): string {
+  let text = total >= 0 && total < 2880 ? compactClockTexts[total] : undefined;
+  if (text === undefined) {
+    text = clock(total).replace(":", "");
+    if (total >= 0 && total < 2880) compactClockTexts[total] = text;
+  }
+  return text;
+}
+
+const compactClockTexts: string[] = [];
+
+/**
+ * Compares two task keys, each an id followed by a suffix, as their concatenated texts compare,
+ * without building them: ids that differ before either ends decide alone.
+ */
+function cmpKeys(idA: string, suffixA: string, idB: string, suffixB: string): number {
+  if (idA === idB) return cmp(suffixA, suffixB);
+  if (suffixA === "" && suffixB === "") return cmp(idA, idB);
+  if (idA.startsWith(idB) || idB.startsWith(idA)) return cmp(idA + suffixA, idB + suffixB);
+  return cmp(idA, idB);
 }
 
 function snap(value: number, step: number): number {
