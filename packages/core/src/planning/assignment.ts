@@ -485,22 +485,24 @@ interface Sinks {
 }
 
 function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, excluded: string | undefined): Context {
-  const studentsById = new Map(input.students.map((s) => [s.id, s]));
+  const studentsById = new Map<string, AssignmentStudent>();
+  for (const s of input.students) studentsById.set(s.id, s);
   const classTeacher = new Map<string, string>();
   for (const c of input.classes) if (c.classTeacherId !== undefined) classTeacher.set(c.id, c.classTeacherId);
   const eligible = input.teachers
     .filter((t) => t.schoolId === input.school.id && t.id !== excluded && isTeacherInPost(t, input.term))
     .sort((a, b) => cmp(a.id, b.id));
 
-  const loadCache = new Map<string, { load: number; visits: number }>();
+  // By obligation object, not id: the objects are the ones passed in, and no text is hashed.
+  const loadCache = new Map<Obligation, { load: number; visits: number }>();
   // Occurrence counts depend only on the rule text and window, which repeat across schools.
   if (sharedOccurrences.size >= 4096) sharedOccurrences.clear();
   const occurrenceCache = sharedOccurrences;
   const weightOf = (o: Obligation): { load: number; visits: number } => {
-    let w = loadCache.get(o.id);
+    let w = loadCache.get(o);
     if (!w) {
       w = obligationLoad(o, studentsById.get(o.studentId)?.address, options, occurrenceCache);
-      loadCache.set(o.id, w);
+      loadCache.set(o, w);
     }
     return w;
   };
@@ -530,7 +532,8 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     total += w.load * share;
   }
   const order = [...byStudent.values()];
-  for (const e of order) e.obligations.sort((a, b) => cmp(a.id, b.id));
+  // A student has a few obligations: sorted in place by insertion (stable, as the sort was).
+  for (const e of order) insertionSortById(e.obligations);
   // Heaviest first (longest-processing-time order) balances best; ids break ties.
   order.sort((a, b) => b.weight - a.weight || cmp(a.studentId, b.studentId));
   const mentees = order.filter((e) => needsMentor(e.obligations, options)).length;
@@ -547,11 +550,14 @@ function placeStudent(
   sinks: Sinks,
 ): void {
   const { pool, options } = context;
-  const contacts = entry.obligations.filter((o) => o.kind === "mentor_contact");
-  const visits = entry.obligations.filter((o) => o.kind !== "mentor_contact");
-  const extra = hints.extraReason ? [hints.extraReason] : [];
+  const extra = hints.extraReason;
+  let visitCount = 0;
 
-  for (const o of contacts) {
+  for (const o of entry.obligations) {
+    if (o.kind !== "mentor_contact") {
+      visitCount++;
+      continue;
+    }
     if (hints.mentorId === undefined) {
       sinks.uncovered.push(
         uncoveredOf(o, pool.size === 0 ? "assignment_no_eligible_teacher" : "assignment_capacity_exhausted", pool.size),
@@ -564,17 +570,23 @@ function placeStudent(
       obligationId: o.id,
       studentId: entry.studentId,
       leadTeacherId: hints.mentorId,
-      reasons: [text.mentor, ...extra],
+      reasons: extra ? [text.mentor, extra] : [text.mentor],
     });
   }
-  if (visits.length === 0) return;
+  if (visitCount === 0) return;
+  const visits =
+    visitCount === entry.obligations.length
+      ? entry.obligations
+      : entry.obligations.filter((o) => o.kind !== "mentor_contact");
 
   let load = 0;
   let count = 0;
+  let companionCount = 0;
   for (const o of visits) {
     const w = context.weightOf(o);
     load += w.load;
     count += w.visits;
+    if (context.needsCompanion(o)) companionCount++;
   }
   const lead = pool.chooseLead(entry.classId, hints.previousLead, load, count);
   if (!lead) {
@@ -588,12 +600,12 @@ function placeStudent(
   pool.addLoad(lead.teacherId, load, count);
   pool.ledBy(lead.teacherId, entry.studentId);
 
-  const withCompanion = visits.filter((o) => context.needsCompanion(o));
   let companionId: string | undefined;
-  if (withCompanion.length > 0) {
+  if (companionCount > 0) {
     let cLoad = 0;
     let cCount = 0;
-    for (const o of withCompanion) {
+    for (const o of visits) {
+      if (!context.needsCompanion(o)) continue;
       const w = context.weightOf(o);
       cLoad += w.load * options.companionShare;
       cCount += w.visits;
@@ -607,11 +619,11 @@ function placeStudent(
       obligationId: o.id,
       studentId: entry.studentId,
       leadTeacherId: lead.teacherId,
-      reasons: [lead.reason, ...extra],
+      reasons: extra ? [lead.reason, extra] : [lead.reason],
     };
     if (needs && companionId !== undefined) {
       assignment.companionTeacherId = companionId;
-      assignment.reasons = [...assignment.reasons, text.companion];
+      assignment.reasons.push(text.companion);
     } else if (needs) {
       sinks.missingCompanions.push(uncoveredOf(o, "assignment_no_companion"));
     }
@@ -748,6 +760,18 @@ function uncoveredOf(o: Pick<Obligation, "id" | "studentId">, code: ErrorCode, t
   };
 }
 
+function insertionSortById(list: Obligation[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as Obligation;
+    let j = i - 1;
+    while (j >= 0 && cmp((list[j] as Obligation).id, item.id) > 0) {
+      list[j + 1] = list[j] as Obligation;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+}
+
 function isDefined<T>(value: T | undefined): value is T {
   return value !== undefined;
 }
@@ -778,6 +802,8 @@ class Pool {
   private readonly led: Set<string>[];
   private readonly fair: number;
   private heap: { key: number; i: number }[] = [];
+  /** The least-loaded reason per load shown: students often see the same rounded load. */
+  private readonly leastLoadedReasons = new Map<number, LocalizedText>();
 
   constructor(
     teachers: readonly Teacher[],
@@ -893,10 +919,13 @@ class Pool {
     if (other >= 0) return { teacherId: this.ids[other] as string, reason: text.teachesClass };
     const i = this.leastLoaded((j) => this.fitsAt(j, visits));
     if (i === undefined) return undefined;
-    return {
-      teacherId: this.ids[i] as string,
-      reason: localizeAll(text.leastLoaded, { load: round(this.load[i] ?? 0) }),
-    };
+    const shown = round(this.load[i] ?? 0);
+    let reason = this.leastLoadedReasons.get(shown);
+    if (reason === undefined) {
+      reason = localizeAll(text.leastLoaded, { load: shown });
+      this.leastLoadedReasons.set(shown, reason);
+    }
+    return { teacherId: this.ids[i] as string, reason };
   }
 
   chooseCompanion(classId: string | undefined, leadId: string, load: number, visits: number): string | undefined {
