@@ -35,7 +35,9 @@ const { profile } = await session.post("HeapProfiler.stopSampling");
 const self = new Map<string, number>();
 const walk = (node: HeapNode, path: string[]): void => {
   const f = node.callFrame;
-  const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  let key = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  // A built-in (sort, set, join, …) is charged to its caller too, to say whose it is.
+  if (f.url === "" && path.length > 0) key += ` ← ${path[path.length - 1]}`;
   self.set(key, (self.get(key) ?? 0) + node.selfSize);
   for (const child of node.children) walk(child, [...path, key]);
 };

@@ -319,7 +319,20 @@ function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow
     if (out.some((o) => o.from === from && o.to === to && o.reason.en === p.reason.en)) continue;
     out.push({ from, to, reason: p.reason });
   }
-  return out.length < 2 ? out : out.sort((a, b) => cmpDate(a.from, b.from) || cmpDate(a.to, b.to));
+  // A few windows: an insertion sort (stable, as the sort was) needs no sort buffer.
+  for (let i = 1; i < out.length; i++) {
+    const item = out[i] as PreferredWindow;
+    let j = i - 1;
+    while (
+      j >= 0 &&
+      (cmpDate((out[j] as PreferredWindow).from, item.from) || cmpDate((out[j] as PreferredWindow).to, item.to)) > 0
+    ) {
+      out[j + 1] = out[j] as PreferredWindow;
+      j--;
+    }
+    out[j + 1] = item;
+  }
+  return out;
 }
 
 /** Splits a window into `n` consecutive, disjoint windows of near-equal length. */
@@ -411,11 +424,41 @@ function compareParts(a: Part, b: Part): number {
   );
 }
 
+/**
+ * The joined sentences of merged parts, by the parts' sentence objects in turn: students of a
+ * school share those objects (filled once per template and dates), so their joins repeat.
+ */
+interface JoinedWhys {
+  next: Map<LocalizedText, JoinedWhys>;
+  joined?: LocalizedText;
+}
+
+function joinedWhy(parts: readonly Part[], cache: JoinedWhys): LocalizedText {
+  let node = cache;
+  for (const p of parts) {
+    let next = node.next.get(p.why);
+    if (next === undefined) {
+      next = { next: new Map() };
+      node.next.set(p.why, next);
+    }
+    node = next;
+  }
+  if (node.joined === undefined) {
+    node.joined = joinTexts(
+      parts.map((p) => p.why),
+      "；",
+      "; ",
+    );
+  }
+  return node.joined;
+}
+
 function toObligation(
   parts: readonly Part[],
   student: ObligationStudent,
   schoolId: string,
   rules: ObligationRules,
+  whys: JoinedWhys,
 ): Obligation {
   const [primary] = parts;
   if (!primary) throw new HomevisitError("internal_error");
@@ -432,6 +475,7 @@ function toObligation(
     if (p.kind === "crisis") hasCrisis = true;
     if (urgencyOf[p.kind] > urgency) urgency = urgencyOf[p.kind];
   }
+  const why = parts.length === 1 ? primary.why : joinedWhy(parts, whys);
   const obligation: Obligation = {
     id: `${primary.ruleId}:${student.id}:${window.from}`,
     ruleId: primary.ruleId,
@@ -447,14 +491,8 @@ function toObligation(
     needsCompanion:
       (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis),
     urgency,
-    why:
-      parts.length === 1
-        ? { "zh-CN": primary.why["zh-CN"], en: primary.why.en }
-        : joinTexts(
-            parts.map((p) => p.why),
-            "；",
-            "; ",
-          ),
+    // A fresh object each, its texts shared: entries share no objects a caller might edit.
+    why: { "zh-CN": why["zh-CN"], en: why.en },
   };
   if (category !== undefined) obligation.category = category;
   return obligation;
@@ -757,6 +795,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }),
   );
   const contactWhys = new Map<string, LocalizedText>();
+  const joinedWhys: JoinedWhys = { next: new Map() };
 
   const students = sortedById(input.students);
   // The result is ordered by student, window start and id. Students are taken in id order, so
@@ -922,7 +961,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }
 
     const open = visitsOf.length === 0 ? parts : parts.filter((p) => !satisfied(p, visitsOf));
-    for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules));
+    for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules, joinedWhys));
 
     if (rules.mentorContact.enabled && labels !== undefined && activeSpan !== undefined) {
       const { from, to } = activeSpan;

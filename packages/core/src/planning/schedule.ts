@@ -258,8 +258,9 @@ interface Trip {
 export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const options = parseInput(scheduleOptionsSchema, input.options ?? {}, { path: ["options"] });
   const unscheduled: UnscheduledObligation[] = [];
-  const studentsById = new Map<string, ScheduleStudent>();
-  for (const s of input.students) studentsById.set(s.id, s);
+  // Students by number: their position in the input (the last one of an id, as a map keeps it).
+  const studentsById = new Map<string, number>();
+  for (let i = 0; i < input.students.length; i++) studentsById.set((input.students[i] as ScheduleStudent).id, i);
   const assignmentByObligation = new Map<string, Assignment>();
   for (const a of input.assignments) assignmentByObligation.set(a.obligationId, a);
   const teacherIndex = new Map<string, number>();
@@ -273,10 +274,8 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     }
     return i;
   };
-  const studentIndex = new Map<ScheduleStudent, number>();
-  const studentList: ScheduleStudent[] = [];
-  /** Per student (by number): the village of the home (by number). */
-  const studentVillage: number[] = [];
+  /** Per student (by number): the village of the home (by number), -1 until known. */
+  const studentVillage = new Int32Array(input.students.length).fill(-1);
   const villages = new Map<string, Map<string, number>>();
   let villageCount = 0;
   const days = new DayNumbers();
@@ -299,30 +298,27 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       unscheduled.push(unscheduledOf(obligation, "schedule_not_assigned"));
       continue;
     }
-    const student = studentsById.get(obligation.studentId);
-    if (!student) {
+    const s = studentsById.get(obligation.studentId);
+    const student = s === undefined ? undefined : (input.students[s] as ScheduleStudent);
+    if (s === undefined || !student) {
       unscheduled.push(unscheduledOf(obligation, "schedule_student_missing"));
       continue;
     }
     const travel = (student.address.travelMinutes ?? options.defaultTravelMinutes) + options.travelBufferMinutes;
-    let s = studentIndex.get(student);
-    if (s === undefined) {
-      s = studentList.length;
-      studentIndex.set(student, s);
-      studentList.push(student);
+    let village = studentVillage[s] as number;
+    if (village < 0) {
       let ofTown = villages.get(student.address.town);
       if (ofTown === undefined) {
         ofTown = new Map();
         villages.set(student.address.town, ofTown);
       }
-      let village = ofTown.get(student.address.village);
-      if (village === undefined) {
+      const known = ofTown.get(student.address.village);
+      if (known === undefined) {
         village = villageCount++;
         ofTown.set(student.address.village, village);
-      }
-      studentVillage.push(village);
+      } else village = known;
+      studentVillage[s] = village;
     }
-    const village = studentVillage[s] as number;
     const lead = teacherOf(assignment.leadTeacherId);
     const companion = assignment.companionTeacherId === undefined ? -1 : teacherOf(assignment.companionTeacherId);
     const windowTo = days.of(obligation.window.to);
@@ -440,7 +436,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   }
   if (tasks.length === 0) first = last = days.of(input.term.start);
   const table = new DayTable(first, last);
-  const state = new SchedulerState(input, options, table, teacherIndex, studentList);
+  const state = new SchedulerState(input, options, table, teacherIndex, input.students);
   const slots: ProposedSlot[] = [];
   const slotKeys: number[] = [];
   // Many tasks fail for the same reason and dates: fill each message once.
@@ -720,8 +716,11 @@ class SchedulerState {
   private readonly n: number;
   /** Per teacher, per day: blocked intervals as [from, to, from, to, …] minutes. */
   private readonly blocked: ((number[] | undefined)[] | undefined)[];
-  private readonly perDay: (Uint8Array | undefined)[];
-  private readonly perWeek: (Uint16Array | undefined)[];
+  /** Visits per teacher and day, at `teacher × days + day`. */
+  private readonly perDay: Uint8Array;
+  /** Visits per teacher and ISO week, at `teacher × weeks + week`. */
+  private readonly perWeek: Uint16Array;
+  private readonly weeks: number;
   private readonly frontiers: Int32Array;
   /**
    * Per student (by number): the days the student already has a visit on. A student has a
@@ -767,8 +766,10 @@ class SchedulerState {
     this.n = n;
     const teachers = teacherIndex.size;
     this.blocked = new Array(teachers);
-    this.perDay = new Array(teachers);
-    this.perWeek = new Array(teachers);
+    // One array each for all teachers: an array per teacher was most of a run's small objects.
+    this.weeks = days.weeks;
+    this.perDay = new Uint8Array(teachers * n);
+    this.perWeek = new Uint16Array(teachers * this.weeks);
     this.frontiers = new Int32Array(teachers);
     this.familyHours = new Array(students.length);
     this.dayClasses = new Uint8Array(n);
@@ -948,19 +949,10 @@ class SchedulerState {
   private commitTeacher(t: number, trip: Trip, n: number): void {
     const d = trip.day;
     this.block(t, d, trip.start - trip.travel, trip.end + trip.travel);
-    let perDay = this.perDay[t];
-    if (!perDay) {
-      perDay = new Uint8Array(this.n);
-      this.perDay[t] = perDay;
-    }
-    perDay[d] = (perDay[d] as number) + n;
-    let perWeek = this.perWeek[t];
-    if (!perWeek) {
-      perWeek = new Uint16Array(this.days.weeks);
-      this.perWeek[t] = perWeek;
-    }
-    const w = this.days.week[d] as number;
-    perWeek[w] = (perWeek[w] as number) + n;
+    const day = t * this.n + d;
+    this.perDay[day] = (this.perDay[day] as number) + n;
+    const week = t * this.weeks + (this.days.week[d] as number);
+    this.perWeek[week] = (this.perWeek[week] as number) + n;
   }
 
   /** The first day from which the teacher may still have room: every day before it is full. */
@@ -982,8 +974,8 @@ class SchedulerState {
 
   private roomOf(t: number, d: number): number {
     return Math.min(
-      this.maxPerDay - (this.perDay[t]?.[d] ?? 0),
-      this.maxPerWeek - (this.perWeek[t]?.[this.days.week[d] as number] ?? 0),
+      this.maxPerDay - (this.perDay[t * this.n + d] as number),
+      this.maxPerWeek - (this.perWeek[t * this.weeks + (this.days.week[d] as number)] as number),
     );
   }
 
@@ -1078,11 +1070,9 @@ class SchedulerState {
   }
 
   private hasRoom(t: number, d: number, visits: number): boolean {
-    const perDay = this.perDay[t];
-    if (!perDay) return visits <= this.maxPerDay && visits <= this.maxPerWeek;
     return (
-      (perDay[d] as number) + visits <= this.maxPerDay &&
-      ((this.perWeek[t] as Uint16Array)[this.days.week[d] as number] as number) + visits <= this.maxPerWeek
+      (this.perDay[t * this.n + d] as number) + visits <= this.maxPerDay &&
+      (this.perWeek[t * this.weeks + (this.days.week[d] as number)] as number) + visits <= this.maxPerWeek
     );
   }
 
