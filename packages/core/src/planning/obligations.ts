@@ -15,7 +15,7 @@ import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../org
 import { idSchema, isoDateSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
-import { cmpDate, sortedById } from "./order.js";
+import { cmpDate, hasPlainIds, sortedById } from "./order.js";
 import {
   anchorDate,
   type CampaignRule,
@@ -797,14 +797,16 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const contactWhys = new Map<string, LocalizedText>();
   const joinedWhys: JoinedWhys = { next: new Map() };
 
-  const students = sortedById(input.students);
+  const plainIds = hasPlainIds(input.students);
+  const students = sortedById(input.students, plainIds);
   // The result is ordered by student, window start and id. Students are taken in id order, so
   // each run of students whose ids compare equal (usually one) is sorted on its own as it
   // closes, rather than the whole list at the end.
   let runStart = 0;
   let runId: string | undefined;
   for (const student of students) {
-    if (runId !== undefined && student.id !== runId && student.id.localeCompare(runId) !== 0) {
+    // Different plain ids never compare equal: the collator is asked only about other ids.
+    if (runId !== undefined && student.id !== runId && (plainIds || student.id.localeCompare(runId) !== 0)) {
       sortRun(out, runStart);
       runStart = out.length;
     }

@@ -26,6 +26,21 @@ export function cmpDate(a: string, b: string): number {
 const plainId = /^[0-9a-z-]*$/;
 
 /**
+ * Whether every id is a plain one (see `plainId`): two different plain ids never compare
+ * equal under `localeCompare`, and compare as their code units do.
+ *
+ * @example
+ * ```ts
+ * hasPlainIds([{ id: "s-1" }, { id: "s-10" }]); // → true
+ * hasPlainIds([{ id: "S-1" }]); // → false
+ * ```
+ */
+export function hasPlainIds(items: readonly { id: string }[]): boolean {
+  for (const item of items) if (!plainId.test(item.id)) return false;
+  return true;
+}
+
+/**
  * A copy of `items` sorted by `id` as `a.id.localeCompare(b.id)` sorts them (stable): by code
  * unit when every id is a plain one (lowercase letters, digits, hyphens: the same order),
  * through the collator otherwise.
@@ -35,8 +50,7 @@ const plainId = /^[0-9a-z-]*$/;
  * sortedById([{ id: "s-10" }, { id: "s-2" }, { id: "s-1" }]); // → [{ id: "s-1" }, { id: "s-10" }, { id: "s-2" }]
  * ```
  */
-export function sortedById<T extends { id: string }>(items: readonly T[]): T[] {
-  const plain = items.every((item) => plainId.test(item.id));
+export function sortedById<T extends { id: string }>(items: readonly T[], plain = hasPlainIds(items)): T[] {
   return plain
     ? [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     : [...items].sort((a, b) => a.id.localeCompare(b.id));

@@ -1021,8 +1021,14 @@ class SchedulerState {
       const availability = (this.students[s] as ScheduleStudent).availability ?? [];
       if (availability.length === 0) family = this.openHours;
       else {
+        // Weekdays as a bit set: lists of the same days in another order or repeated give the
+        // same hours, so they may share an entry.
         let key = "";
-        for (const w of availability) key += `${w.weekdays.join(",")}|${w.from}|${w.to};`;
+        for (const w of availability) {
+          let days = 0;
+          for (const d of w.weekdays) days |= 1 << d;
+          key += `${days}|${w.from}|${w.to};`;
+        }
         family = this.hoursByAvailability.get(key);
         if (family === undefined) {
           family = { hours: new Array(14), ever: 0 };
@@ -1210,7 +1216,10 @@ const compactClockTexts: string[] = [];
 function cmpKeys(idA: string, suffixA: string, idB: string, suffixB: string): number {
   if (idA === idB) return cmp(suffixA, suffixB);
   if (suffixA === "" && suffixB === "") return cmp(idA, idB);
-  if (idA.startsWith(idB) || idB.startsWith(idA)) return cmp(idA + suffixA, idB + suffixB);
+  // Ids of one length differ before either ends; most ids of a run have the same length.
+  if (idA.length !== idB.length && (idA.startsWith(idB) || idB.startsWith(idA))) {
+    return cmp(idA + suffixA, idB + suffixB);
+  }
   return cmp(idA, idB);
 }
 
