@@ -192,6 +192,10 @@ function presence(
 }
 
 const noPreferred: readonly PreferredWindow[] = [];
+const noFlags: readonly StoredCategoryFlag[] = [];
+const noVisits: readonly PastVisit[] = [];
+const noCategoryKeys: readonly CategoryKey[] = [];
+const notNew = { isNew: false } as const;
 
 const noCategories: ReadonlyMap<CategoryKey, DateWindow> = new Map();
 
@@ -639,8 +643,7 @@ function customRuleParts(rule: CustomObligationRule, scope: CustomRuleScope): Pa
  * students fail this at once, which spares {@link newStudentStatus} its walk through their
  * earlier enrolments (a nine-year pupil has many).
  */
-function mayBeNew(student: ObligationStudent, schoolId: string, date: string): boolean {
-  const yearStart = schoolYearStart(schoolYearOf(date));
+function mayBeNew(student: ObligationStudent, schoolId: string, date: string, yearStart: string): boolean {
   for (const e of student.enrolments) {
     if (e.schoolId === schoolId && e.from >= yearStart && e.from <= date) return true;
   }
@@ -787,6 +790,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   // mentor contacts repeat with their dates (strings are immutable, so sharing them is safe).
   const cadence = cadenceText(rules.mentorContact.cadence);
   const yearStart = schoolYearStart(term.schoolYear);
+  const yearStartOf = memo((date: string) => schoolYearStart(schoolYearOf(date)));
   const labelsOf = memo((key: string) => categoryList(key.split("\u0000") as CategoryKey[]));
   const contactRrule = memo((key: string) =>
     mentorContactRrule(rules.mentorContact.cadence, {
@@ -814,12 +818,13 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     const present = presence(student, school.id, termWindow);
     if (!present) continue;
     const span = present.window;
-    const flags = flagsOf.get(student.id) ?? [];
-    const visitsOf = visitsByStudent.get(student.id) ?? [];
+    // Shared empty lists and answers below: most students have no flag, visit or news.
+    const flags = flagsOf.get(student.id) ?? noFlags;
+    const visitsOf = visitsByStudent.get(student.id) ?? noVisits;
     const parts: Part[] = [];
     const active = activeCategories(flags, span, priorityOrder);
     const leftBehind = active.get("left_behind_or_single_parent");
-    const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : [];
+    const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : noPreferred;
     // The winter vacation's Spring Festival belongs to the autumn term: parents come home then,
     // so the term's universal and priority visits may fall in it.
     let reach = span;
@@ -847,9 +852,9 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }
 
     if (rules.newStudent.enabled) {
-      const status = mayBeNew(student, school.id, span.from)
+      const status = mayBeNew(student, school.id, span.from, yearStartOf(span.from))
         ? newStudentStatus(student, school, span.from)
-        : { isNew: false as const };
+        : notNew;
       if (status.isNew) {
         const deadline = addDays(status.since, 7 * rules.newStudent.weeks);
         const window = intersect({ from: status.since, to: deadline }, span);
@@ -869,7 +874,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
 
     // The student's active categories, their names and envelope: shared by the priority visit
     // and the mentor contact.
-    const categories = active.size > 0 ? [...active.keys()] : [];
+    const categories = active.size > 0 ? [...active.keys()] : noCategoryKeys;
     const labels = categories.length > 0 ? labelsOf(categories.join("\u0000")) : undefined;
     const activeSpan = categories.length > 0 ? envelope(active.values()) : undefined;
 
@@ -963,7 +968,9 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     }
 
     const open = visitsOf.length === 0 ? parts : parts.filter((p) => !satisfied(p, visitsOf));
-    for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules, joinedWhys));
+    // One part is its own group: no merge to do.
+    if (open.length === 1) out.push(toObligation(open, student, school.id, rules, joinedWhys));
+    else for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules, joinedWhys));
 
     if (rules.mentorContact.enabled && labels !== undefined && activeSpan !== undefined) {
       const { from, to } = activeSpan;
