@@ -3,7 +3,7 @@ import { compiledSchema } from "./compiled.js";
 import { nextDay, previousDay } from "./dates.js";
 import { addCatalogIssue } from "./errors/parse.js";
 import type { LocalizedText } from "./i18n.js";
-import { defaultEntryGrades, type School, schoolYearOf } from "./organisation.js";
+import { defaultEntryGrades, type School, schoolYearOf, schoolYearStart } from "./organisation.js";
 import { idSchema, instantSchema, isoDateSchema, noteSchema, shortTextSchema } from "./primitives.js";
 import { withSensitivity } from "./sensitivity.js";
 import type { Student } from "./student.js";
@@ -279,14 +279,18 @@ export function newStudentStatus(
   if (!ordered) atSchool.sort((a, b) => a.from.localeCompare(b.from));
   const current = atSchool.find((e) => e.to === undefined || e.to >= date);
   if (!current) return { isNew: false };
-  // The start of the unbroken stay that includes the current period.
+  // The start of the unbroken stay that includes the current period. Walking back only moves
+  // it earlier: once it is before this school year began, the student is not new, and the
+  // rest of a long stay (a nine-year pupil's) need not be walked.
+  const schoolYear = schoolYearOf(date);
+  const yearStart = schoolYearStart(schoolYear);
   let start = current;
   for (let i = atSchool.indexOf(current) - 1; i >= 0; i--) {
     const previous = atSchool[i];
     if (!previous || previous.to === undefined || nextDay(previous.to) < start.from) break;
     start = previous;
+    if (start.from < yearStart) return { isNew: false };
   }
-  const schoolYear = schoolYearOf(date);
   if (schoolYearOf(start.from) !== schoolYear) return { isNew: false };
   const entryGrades = school.entryGrades ?? defaultEntryGrades(school.kind);
   return {

@@ -920,7 +920,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       }
     }
 
-    if (rules.crisis.enabled) {
+    if (rules.crisis.enabled && flags.length > 0) {
       const vacationStart = input.vacationStart ?? term.start;
       const claimFrom = span.from === term.start && vacationStart < term.start ? vacationStart : span.from;
       const crises = flags
