@@ -283,16 +283,10 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const tasks: Task[] = [];
   // Per rule text, window start and end: nested maps, so no key text is built per obligation.
   const expansions = new Map<string, Map<string, Map<string, readonly IsoDate[]>>>();
-  // The plan does not depend on the order obligations are taken in when their ids are unique
-  // (tasks and unscheduled entries are sorted by keys that include the id): sort a copy only
-  // when some id repeats, as the order then decides between them.
-  const obligationIds = new Set<string>();
-  for (const o of input.obligations) obligationIds.add(o.id);
-  const inOrder =
-    obligationIds.size === input.obligations.length
-      ? input.obligations
-      : [...input.obligations].sort((a, b) => cmp(a.id, b.id));
-  for (const obligation of inOrder) {
+  // Obligations in input order, not sorted by id: tasks and unscheduled entries are sorted
+  // below by keys that start with the id, with stable sorts, so entries of equal ids keep
+  // their input order either way, and the plan is the same.
+  for (const obligation of input.obligations) {
     const assignment = assignmentByObligation.get(obligation.id);
     if (!assignment) {
       unscheduled.push(unscheduledOf(obligation, "schedule_not_assigned"));
@@ -457,14 +451,15 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
         reason = localizeAll(errorCatalog[trip].message, params);
         reasons.set(key, reason);
       }
-      unscheduled.push({
-        obligationId: task.obligation.id,
-        studentId: task.obligation.studentId,
-        code: trip,
-        // A copy each: entries share no objects a caller might edit.
-        reason: { "zh-CN": reason["zh-CN"], en: reason.en },
-        ...occurrenceOf(task),
-      });
+      // A copy of the reason each: entries share no objects a caller might edit.
+      const obligationId = task.obligation.id;
+      const studentId = task.obligation.studentId;
+      const copy = { "zh-CN": reason["zh-CN"], en: reason.en };
+      unscheduled.push(
+        task.occurrence === undefined
+          ? { obligationId, studentId, code: trip, reason: copy }
+          : { obligationId, studentId, code: trip, reason: copy, occurrence: task.occurrence },
+      );
       continue;
     }
     const group = task.groupTasks ?? noTasks;
@@ -1176,10 +1171,6 @@ function unscheduledOf(
     code,
     reason: localizeAll(errorCatalog[code].message, params),
   };
-}
-
-function occurrenceOf(task: Task): { occurrence?: IsoDate } {
-  return task.occurrence === undefined ? {} : { occurrence: task.occurrence };
 }
 
 function minutes(time: string): number {
