@@ -419,7 +419,7 @@ export function obligationLoad(
   let visits = 1;
   if (obligation.rrule !== undefined) {
     // Many students share one rule text and window: expand each combination once.
-    const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+    const key = occurrenceKey(obligation.window.from, obligation.window.to, obligation.rrule);
     const cached = occurrenceCache?.get(key);
     if (cached !== undefined) visits = cached;
     else {
@@ -435,6 +435,33 @@ export function obligationLoad(
   const perVisit = options.kindWeights[obligation.kind] + travelHours * options.travelWeightPerHour;
   return { load: perVisit * visits, visits };
 }
+
+/**
+ * The key of a rule text and window in an occurrence cache: `from|to|rrule`. Students share
+ * rule texts (one object per school) and windows, so the text of each combination is kept and
+ * looked up through nested maps rather than built again per obligation.
+ */
+function occurrenceKey(from: string, to: string, rrule: string): string {
+  let byFrom = occurrenceKeys.get(rrule);
+  if (byFrom === undefined) {
+    if (occurrenceKeys.size >= 1024) occurrenceKeys.clear();
+    byFrom = new Map();
+    occurrenceKeys.set(rrule, byFrom);
+  }
+  let byTo = byFrom.get(from);
+  if (byTo === undefined) {
+    byTo = new Map();
+    byFrom.set(from, byTo);
+  }
+  let key = byTo.get(to);
+  if (key === undefined) {
+    key = `${from}|${to}|${rrule}`;
+    byTo.set(to, key);
+  }
+  return key;
+}
+
+const occurrenceKeys = new Map<string, Map<string, Map<string, string>>>();
 
 /**
  * Whether a teacher is in post during a term: joined by its end and not gone before its start.
@@ -506,9 +533,7 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     }
     return w;
   };
-  const needsCompanion = (o: Obligation): boolean =>
-    o.kind !== "mentor_contact" &&
-    (o.needsCompanion || (options.companionForRemote && studentsById.get(o.studentId)?.address.remote === true));
+  const needsCompanion = (o: Obligation): boolean => companionNeeded(o, studentsById.get(o.studentId), options);
 
   const byStudent = new Map<string, StudentEntry>();
   let total = 0;
@@ -586,7 +611,7 @@ function placeStudent(
     const w = context.weightOf(o);
     load += w.load;
     count += w.visits;
-    if (context.needsCompanion(o)) companionCount++;
+    if (companionNeeded(o, entry.student, options)) companionCount++;
   }
   const lead = pool.chooseLead(entry.classId, hints.previousLead, load, count);
   if (!lead) {
@@ -605,7 +630,7 @@ function placeStudent(
     let cLoad = 0;
     let cCount = 0;
     for (const o of visits) {
-      if (!context.needsCompanion(o)) continue;
+      if (!companionNeeded(o, entry.student, options)) continue;
       const w = context.weightOf(o);
       cLoad += w.load * options.companionShare;
       cCount += w.visits;
@@ -614,7 +639,7 @@ function placeStudent(
     if (companionId !== undefined) pool.addLoad(companionId, cLoad, cCount);
   }
   for (const o of visits) {
-    const needs = context.needsCompanion(o);
+    const needs = companionNeeded(o, entry.student, options);
     const assignment: Assignment = {
       obligationId: o.id,
       studentId: entry.studentId,
@@ -713,6 +738,18 @@ function finish(
     uncovered: uncovered.sort(byObligation),
     missingCompanions: missingCompanions.sort(byObligation),
   };
+}
+
+/**
+ * Whether a visit needs a companion: the obligation says so, or the home is remote. The entry's
+ * student is the one the obligation names (entries group obligations by student id), so no
+ * lookup by id is needed where the entry is at hand.
+ */
+function companionNeeded(o: Obligation, student: AssignmentStudent | undefined, options: AssignmentOptions): boolean {
+  return (
+    o.kind !== "mentor_contact" &&
+    (o.needsCompanion || (options.companionForRemote && student?.address.remote === true))
+  );
 }
 
 function needsMentor(obligations: readonly Obligation[], options: AssignmentOptions): boolean {

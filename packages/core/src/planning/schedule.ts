@@ -434,22 +434,30 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const slots: ProposedSlot[] = [];
   const slotKeys: number[] = [];
   // Many tasks fail for the same reason and dates: fill each message once.
-  const reasons = new Map<string, LocalizedText>();
+  // By code, then first and last day (nested: no key text per failed task).
+  const reasons = new Map<ErrorCode, Map<string, Map<string, LocalizedText>>>();
   for (const task of tasks) {
     if (task.placed) continue;
     const trip = state.placeTrip(task);
     if (typeof trip === "string") {
-      const params: Record<string, string> =
-        trip === "schedule_unknown_calendar" || trip === "schedule_no_allowed_day"
-          ? task.occurrence === undefined
-            ? { from: task.obligation.window.from, to: task.obligation.window.to }
-            : { from: task.occurrence, to: isoDate(task.to) }
-          : {};
-      const key = `${trip}|${params.from ?? ""}|${params.to ?? ""}`;
-      let reason = reasons.get(key);
+      // Only these two reasons name the days; the others take no parameters.
+      const dated = trip === "schedule_unknown_calendar" || trip === "schedule_no_allowed_day";
+      const from = !dated ? "" : task.occurrence === undefined ? task.obligation.window.from : task.occurrence;
+      const to = !dated ? "" : task.occurrence === undefined ? task.obligation.window.to : isoDate(task.to);
+      let byFrom = reasons.get(trip);
+      if (byFrom === undefined) {
+        byFrom = new Map();
+        reasons.set(trip, byFrom);
+      }
+      let byTo = byFrom.get(from);
+      if (byTo === undefined) {
+        byTo = new Map();
+        byFrom.set(from, byTo);
+      }
+      let reason = byTo.get(to);
       if (!reason) {
-        reason = localizeAll(errorCatalog[trip].message, params);
-        reasons.set(key, reason);
+        reason = localizeAll(errorCatalog[trip].message, dated ? { from, to } : {});
+        byTo.set(to, reason);
       }
       // A copy of the reason each: entries share no objects a caller might edit.
       const obligationId = task.obligation.id;
