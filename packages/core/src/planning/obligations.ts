@@ -758,6 +758,12 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const visitsByStudent = groupByStudent(visits);
   const mentorshipsOf = groupByStudent(input.mentorships ?? []);
   const vacationLimit = addDays(term.end, 45);
+  // The last day parents are home in the winter vacation (R13): the same for every student.
+  const homeVacationEnd = homeWindows
+    .filter((w) => w.from <= vacationLimit && w.to > term.end && w.from >= term.start)
+    .map((w) => w.to)
+    .sort()
+    .at(-1);
   // The sentences repeat across students with the same dates: fill each template once.
   const universalWhy = memo((to: string) =>
     localizeAll(
@@ -829,11 +835,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     // so the term's universal and priority visits may fall in it.
     let reach = span;
     if (r13.length > 0 && term.index === 1 && span.to === term.end && leftBehind?.to === term.end) {
-      const vacationEnd = r13
-        .filter((w) => w.from <= vacationLimit && w.to > term.end && w.from >= term.start)
-        .map((w) => w.to)
-        .sort()
-        .at(-1);
+      const vacationEnd = homeVacationEnd;
       if (vacationEnd !== undefined) {
         reach = { from: span.from, to: vacationEnd < present.lastDay ? vacationEnd : present.lastDay };
       }
