@@ -520,16 +520,15 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     .filter((t) => t.schoolId === input.school.id && t.id !== excluded && isTeacherInPost(t, input.term))
     .sort((a, b) => cmp(a.id, b.id));
 
-  // By obligation object, not id: the objects are the ones passed in, and no text is hashed.
-  const loadCache = new Map<Obligation, { load: number; visits: number }>();
+  const loadCache = new Map<string, { load: number; visits: number }>();
   // Occurrence counts depend only on the rule text and window, which repeat across schools.
   if (sharedOccurrences.size >= 4096) sharedOccurrences.clear();
   const occurrenceCache = sharedOccurrences;
   const weightOf = (o: Obligation): { load: number; visits: number } => {
-    let w = loadCache.get(o);
+    let w = loadCache.get(o.id);
     if (!w) {
       w = obligationLoad(o, studentsById.get(o.studentId)?.address, options, occurrenceCache);
-      loadCache.set(o, w);
+      loadCache.set(o.id, w);
     }
     return w;
   };

@@ -194,7 +194,7 @@ class Task {
     /** Preferred windows as [from, to, from, to, …] day numbers, sorted by their first day. */
     readonly preferred: readonly number[],
     readonly travel: number,
-    /** The home's village, by number (see `villageOf`). */
+    /** The home's village (town and village), by number within the run. */
     readonly village: number,
   ) {}
 
