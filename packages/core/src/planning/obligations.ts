@@ -171,12 +171,22 @@ function categoryList(
   );
 }
 
-/** The envelope of a student's enrolments at the school that overlap a span. */
+/** Where {@link presence} leaves the student's last day at the school (may be after the span). */
+interface Presence {
+  lastDay: string;
+}
+
+/**
+ * The envelope of a student's enrolments at the school that overlap a span, cut to the span;
+ * the envelope's last day goes to `out` (one holder per call of the planner, not an object
+ * per student).
+ */
 function presence(
   student: ObligationStudent,
   schoolId: string,
   span: DateWindow,
-): { window: DateWindow; lastDay: string } | undefined {
+  out: Presence,
+): DateWindow | undefined {
   let from: string | undefined;
   let lastDay: string | undefined;
   for (const e of student.enrolments) {
@@ -187,8 +197,11 @@ function presence(
     if (lastDay === undefined || end > lastDay) lastDay = end;
   }
   if (from === undefined || lastDay === undefined) return undefined;
-  const window = intersect({ from, to: lastDay }, span);
-  return window ? { window, lastDay } : undefined;
+  const windowFrom = from > span.from ? from : span.from;
+  const windowTo = lastDay < span.to ? lastDay : span.to;
+  if (windowFrom > windowTo) return undefined;
+  out.lastDay = lastDay;
+  return { from: windowFrom, to: windowTo };
 }
 
 const noPreferred: readonly PreferredWindow[] = [];
@@ -807,6 +820,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const contactWhys = new Map<string, LocalizedText>();
   const joinedWhys: JoinedWhys = { next: new Map() };
 
+  const present: Presence = { lastDay: "" };
   const plainIds = hasPlainIds(input.students);
   const students = sortedById(input.students, plainIds);
   // The result is ordered by student, window start and id. Students are taken in id order, so
@@ -821,9 +835,8 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       runStart = out.length;
     }
     runId = student.id;
-    const present = presence(student, school.id, termWindow);
-    if (!present) continue;
-    const span = present.window;
+    const span = presence(student, school.id, termWindow, present);
+    if (!span) continue;
     // Shared empty lists and answers below: most students have no flag, visit or news.
     const flags = flagsOf.get(student.id) ?? noFlags;
     const visitsOf = visitsByStudent.get(student.id) ?? noVisits;
