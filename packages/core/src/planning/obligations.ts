@@ -477,11 +477,12 @@ function toObligation(
   rules: ObligationRules,
   whys: JoinedWhys,
 ): Obligation {
-  const [primary] = parts;
+  const primary = parts[0];
   if (!primary) throw new HomevisitError("internal_error");
   // One pass over the parts (usually one or two) instead of a map, set, find and spread each.
   let window = primary.window;
-  const ruleIds: string[] = [];
+  // Sized by its literal: an empty array's first push reserves room for many more.
+  const ruleIds: string[] = [primary.ruleId];
   let category = primary.category;
   let hasCrisis = false;
   let urgency = Number.NEGATIVE_INFINITY;
@@ -493,26 +494,46 @@ function toObligation(
     if (urgencyOf[p.kind] > urgency) urgency = urgencyOf[p.kind];
   }
   const why = parts.length === 1 ? primary.why : joinedWhy(parts, whys);
-  const obligation: Obligation = {
-    id: `${primary.ruleId}:${student.id}:${window.from}`,
-    ruleId: primary.ruleId,
-    ruleIds,
-    schoolId,
-    studentId: student.id,
-    kind: primary.kind,
-    channel: "in_home",
-    window,
-    preferred: hasCrisis
-      ? []
-      : clipPreferred(parts.length === 1 ? primary.preferred : parts.flatMap((p) => p.preferred), window),
-    needsCompanion:
-      (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis),
-    urgency,
-    // A fresh object each, its texts shared: entries share no objects a caller might edit.
-    why: { "zh-CN": why["zh-CN"], en: why.en },
-  };
-  if (category !== undefined) obligation.category = category;
-  return obligation;
+  const id = `${primary.ruleId}:${student.id}:${window.from}`;
+  const preferred = hasCrisis
+    ? []
+    : clipPreferred(parts.length === 1 ? primary.preferred : parts.flatMap((p) => p.preferred), window);
+  const needsCompanion =
+    (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis);
+  // A fresh object each, its texts shared: entries share no objects a caller might edit.
+  const ownWhy = { "zh-CN": why["zh-CN"], en: why.en };
+  // One literal per shape, `category` last as before: a field added afterwards costs the
+  // object a second store for its fields.
+  return category === undefined
+    ? {
+        id,
+        ruleId: primary.ruleId,
+        ruleIds,
+        schoolId,
+        studentId: student.id,
+        kind: primary.kind,
+        channel: "in_home",
+        window,
+        preferred,
+        needsCompanion,
+        urgency,
+        why: ownWhy,
+      }
+    : {
+        id,
+        ruleId: primary.ruleId,
+        ruleIds,
+        schoolId,
+        studentId: student.id,
+        kind: primary.kind,
+        channel: "in_home",
+        window,
+        preferred,
+        needsCompanion,
+        urgency,
+        why: ownWhy,
+        category,
+      };
 }
 
 /** What {@link customRuleParts} needs to know about one student in the term. */
