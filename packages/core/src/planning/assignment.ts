@@ -639,19 +639,27 @@ function placeStudent(
   }
   for (const o of visits) {
     const needs = companionNeeded(o, entry.student, options);
-    const assignment: Assignment = {
-      obligationId: o.id,
-      studentId: entry.studentId,
-      leadTeacherId: lead.teacherId,
-      reasons: extra ? [lead.reason, extra] : [lead.reason],
-    };
+    const obligationId = o.id;
+    const studentId = entry.studentId;
+    const leadTeacherId = lead.teacherId;
+    // One literal per shape (the companion last, as before): no field added afterwards.
     if (needs && companionId !== undefined) {
-      assignment.companionTeacherId = companionId;
-      assignment.reasons.push(text.companion);
-    } else if (needs) {
-      sinks.missingCompanions.push(uncoveredOf(o, "assignment_no_companion"));
+      sinks.assignments.push({
+        obligationId,
+        studentId,
+        leadTeacherId,
+        reasons: extra ? [lead.reason, extra, text.companion] : [lead.reason, text.companion],
+        companionTeacherId: companionId,
+      });
+      continue;
     }
-    sinks.assignments.push(assignment);
+    if (needs) sinks.missingCompanions.push(uncoveredOf(o, "assignment_no_companion"));
+    sinks.assignments.push({
+      obligationId,
+      studentId,
+      leadTeacherId,
+      reasons: extra ? [lead.reason, extra] : [lead.reason],
+    });
   }
 }
 
