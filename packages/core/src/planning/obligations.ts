@@ -861,7 +861,6 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     // Shared empty lists and answers below: most students have no flag, visit or news.
     const flags = flagsOf.get(student.id) ?? noFlags;
     const visitsOf = visitsByStudent.get(student.id) ?? noVisits;
-    const parts: Part[] = [];
     const active = activeCategories(flags, span, priorityOrder);
     const leftBehind = active.get("left_behind_or_single_parent");
     const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : noPreferred;
@@ -875,17 +874,21 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       }
     }
 
-    if (rules.universal.enabled) {
-      parts.push({
-        ruleId: "universal_yearly",
-        kind: "universal",
-        category: undefined,
-        window: reach,
-        satisfiedWithin: { from: yearStart, to: reach.to },
-        preferred: campaigns,
-        why: universalWhy(reach.to),
-      });
-    }
+    // Begun with the universal part as a literal: an empty list's first push reserves room for
+    // many parts, and most students have this one only.
+    const parts: Part[] = rules.universal.enabled
+      ? [
+          {
+            ruleId: "universal_yearly",
+            kind: "universal",
+            category: undefined,
+            window: reach,
+            satisfiedWithin: { from: yearStart, to: reach.to },
+            preferred: campaigns,
+            why: universalWhy(reach.to),
+          },
+        ]
+      : [];
 
     if (rules.newStudent.enabled) {
       const status = mayBeNew(student, school.id, span.from, yearStartOf(span.from))
