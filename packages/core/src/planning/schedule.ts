@@ -177,6 +177,8 @@ class Task {
   groupTasks: Task[] | undefined = undefined;
   /** Same teachers and village, same group: set once every teacher has its number. */
   group = 0;
+  /** Urgency (most first), last day and first day as one number, for the sort (when they fit). */
+  rank = 0;
   constructor(
     /**
      * The task's key is the obligation's id followed by this: `@` and the occurrence for an
@@ -382,12 +384,25 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   }
 
   // Urgent first, then the earliest deadline, so crisis visits get the first free evenings.
+  // Urgency, last and first day packed into one number when they fit (whole urgencies up to
+  // 1023, days of 1970–2149): one subtraction instead of three reads through the obligation.
+  let packed = true;
+  for (const t of tasks) {
+    const u = t.obligation.urgency;
+    if (!(Number.isInteger(u) && u >= 0 && u <= 1023 && t.from >= 0 && t.to >= 0 && t.from < 65_536 && t.to < 65_536)) {
+      packed = false;
+      break;
+    }
+    t.rank = (1023 - u) * 4_294_967_296 + t.to * 65_536 + t.from;
+  }
   tasks.sort(
-    (a, b) =>
-      b.obligation.urgency - a.obligation.urgency ||
-      a.to - b.to ||
-      a.from - b.from ||
-      cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix),
+    packed
+      ? (a, b) => a.rank - b.rank || cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix)
+      : (a, b) =>
+          b.obligation.urgency - a.obligation.urgency ||
+          a.to - b.to ||
+          a.from - b.from ||
+          cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix),
   );
   // Same lead, companion and village, same group: a number made of the three.
   const teacherCount = teacherIds.length;
