@@ -958,10 +958,7 @@ class Pool {
     if (classLeadIndex >= 0 && this.fitsAt(classLeadIndex, visits) && this.withinFairShare(classLeadIndex, load)) {
       return { teacherId: this.ids[classLeadIndex] as string, reason: text.classTeacher };
     }
-    const other = this.leastLoadedOfClass(
-      classId,
-      (i) => i !== classLeadIndex && this.fitsAt(i, visits) && this.withinFairShare(i, load),
-    );
+    const other = this.leastLoadedFitting(classId, classLeadIndex, visits, load);
     if (other >= 0) return { teacherId: this.ids[other] as string, reason: text.teachesClass };
     const i = this.leastLoaded((j) => this.fitsAt(j, visits));
     if (i === undefined) return undefined;
@@ -976,10 +973,7 @@ class Pool {
 
   chooseCompanion(classId: string | undefined, leadId: string, load: number, visits: number): string | undefined {
     const lead = this.index.get(leadId);
-    const ofClass = this.leastLoadedOfClass(
-      classId,
-      (i) => i !== lead && this.fitsAt(i, visits) && this.withinFairShare(i, load),
-    );
+    const ofClass = this.leastLoadedFitting(classId, lead ?? -1, visits, load);
     if (ofClass >= 0) return this.ids[ofClass];
     const i = this.leastLoaded((j) => j !== lead && this.fitsAt(j, visits));
     return i === undefined ? undefined : this.ids[i];
@@ -1006,6 +1000,35 @@ class Pool {
     if (classId === undefined) return -1;
     const lead = this.classTeacher.get(classId);
     return (lead === undefined ? undefined : this.index.get(lead)) ?? -1;
+  }
+
+  /**
+   * {@link leastLoadedOfClass} for a lead or companion: a teacher other than `except` with room
+   * for `visits` within the fair share after `load`. Its own loop, not a predicate: it runs for
+   * every student, and the closures were a share of the assignment's garbage.
+   */
+  private leastLoadedFitting(classId: string | undefined, except: number, visits: number, load: number): number {
+    if (classId === undefined) return -1;
+    const list = this.byClass.get(classId) ?? noIndices;
+    const lead = this.classLeadOf(classId);
+    let best = -1;
+    let bestKey = 0;
+    // The class's teachers, then the class teacher, as leastLoadedOfClass considers them.
+    for (let k = 0; k <= list.length; k++) {
+      const i = k < list.length ? (list[k] as number) : lead;
+      if (i < 0) continue;
+      const key = this.key(i);
+      if (
+        (best < 0 || key < bestKey || (key === bestKey && i < best)) &&
+        i !== except &&
+        this.fitsAt(i, visits) &&
+        this.withinFairShare(i, load)
+      ) {
+        best = i;
+        bestKey = key;
+      }
+    }
+    return best;
   }
 
   /**
