@@ -714,6 +714,37 @@ function groupByStudent<T extends { studentId: string }>(items: readonly T[]): M
   return byStudent;
 }
 
+/**
+ * Values remembered by four keys in turn, through nested maps: no key text is built per
+ * lookup (the planner looks up sentences per student). For the duration of one call.
+ */
+class KeyedMemo<T> {
+  private readonly root = new Map<string, Map<string, Map<string, Map<number, T>>>>();
+
+  get(a: string, b: string, c: string, d: number): T | undefined {
+    return this.root.get(a)?.get(b)?.get(c)?.get(d);
+  }
+
+  set(a: string, b: string, c: string, d: number, value: T): void {
+    let byB = this.root.get(a);
+    if (byB === undefined) {
+      byB = new Map();
+      this.root.set(a, byB);
+    }
+    let byC = byB.get(b);
+    if (byC === undefined) {
+      byC = new Map();
+      byB.set(b, byC);
+    }
+    let byD = byC.get(c);
+    if (byD === undefined) {
+      byD = new Map();
+      byC.set(c, byD);
+    }
+    byD.set(d, value);
+  }
+}
+
 /** A one-argument function remembered per argument, for the duration of one call. */
 function memo<T>(fn: (key: string) => T): (key: string) => T {
   const cache = new Map<string, T>();
@@ -818,7 +849,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     ),
   );
 
-  const priorityWhys = new Map<string, LocalizedText>();
+  const priorityWhys = new KeyedMemo<LocalizedText>();
   // The seven in the guidance's order, as far as the priority rule names them.
   const priorityOrder = priorityCategories.filter((c) => rules.priority.categories.includes(c));
   const customRules = (rules.custom ?? []).filter(
@@ -832,13 +863,8 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const yearStart = schoolYearStart(term.schoolYear);
   const yearStartOf = memo((date: string) => schoolYearStart(schoolYearOf(date)));
   const labelsOf = memo((key: string) => categoryList(key.split("\u0000") as CategoryKey[]));
-  const contactRrule = memo((key: string) =>
-    mentorContactRrule(rules.mentorContact.cadence, {
-      from: key.slice(0, key.indexOf("|")),
-      to: key.slice(key.indexOf("|") + 1),
-    }),
-  );
-  const contactWhys = new Map<string, LocalizedText>();
+  const contactRrules = new KeyedMemo<string>();
+  const contactWhys = new KeyedMemo<LocalizedText>();
   const joinedWhys: JoinedWhys = { next: new Map() };
 
   const present: Presence = { lastDay: "" };
@@ -930,8 +956,9 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
         if (required) own = { from: firstHome.from, to: firstHome.to };
         const template = all.length === 1 ? priorityWhyOne : priorityWhyOfN;
         // Students of one school share categories and windows: fill each sentence once.
-        const whyKey = `${labels.en}\u0000${own.from}\u0000${own.to}\u0000${i}\u0000${all.length}\u0000${homeInReach.length > 0}`;
-        let why = priorityWhys.get(whyKey);
+        // The visit's rank, count and home windows as one number (a window has < 2^19 days).
+        const shape = i * 2 ** 20 + all.length * 2 + (homeInReach.length > 0 ? 1 : 0);
+        let why = priorityWhys.get(labels.en, own.from, own.to, shape);
         if (why === undefined) {
           const params = { from: own.from, to: own.to, i: i + 1, n: all.length };
           why = {
@@ -939,7 +966,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
             en: formatText(template, { ...params, labels: labels.en }, "en"),
           };
           if (homeInReach.length > 0) why = joinTexts([why, r13Why], "；", "; ");
-          priorityWhys.set(whyKey, why);
+          priorityWhys.set(labels.en, own.from, own.to, shape, why);
         }
         parts.push({
           ruleId: "priority_per_term",
@@ -1016,8 +1043,8 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       const mentorship = earliestMentorship(mentorshipsOf.get(student.id), to);
       const start = mentorship && mentorship.since > from ? mentorship.since : from;
       const window = { from: start, to };
-      const whyKey = `${labels.en}\u0000${start}\u0000${to}\u0000${mentorship ? 1 : 0}`;
-      let why = contactWhys.get(whyKey);
+      const appointed = mentorship ? 1 : 0;
+      let why = contactWhys.get(labels.en, start, to, appointed);
       if (why === undefined) {
         const noMentor: LocalizedText = mentorship
           ? { "zh-CN": "", en: "" }
@@ -1026,7 +1053,12 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           "zh-CN": `重点学生（${labels["zh-CN"]}），德育导师须${cadence["zh-CN"]}联系一次（${start}至${to}）${noMentor["zh-CN"]}`,
           en: `Priority student (${labels.en}): the mentor keeps in contact ${cadence.en} (${start} to ${to})${noMentor.en}`,
         };
-        contactWhys.set(whyKey, why);
+        contactWhys.set(labels.en, start, to, appointed, why);
+      }
+      let contactRrule = contactRrules.get(start, to, "", 0);
+      if (contactRrule === undefined) {
+        contactRrule = mentorContactRrule(rules.mentorContact.cadence, window);
+        contactRrules.set(start, to, "", 0, contactRrule);
       }
       out.push({
         id: `mentor_contact:${student.id}:${start}`,
@@ -1039,7 +1071,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
         category: categories[0],
         window,
         preferred: [],
-        rrule: contactRrule(`${start}|${to}`),
+        rrule: contactRrule,
         needsCompanion: false,
         urgency: urgencyOf.mentor_contact,
         // A fresh object each, its texts shared: entries share no objects a caller might edit.
