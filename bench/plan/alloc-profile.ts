@@ -45,5 +45,7 @@ walk(profile.head as unknown as HeapNode, []);
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 console.log(`${scope}: sampled ${(total / 2 ** 20).toFixed(0)} MiB allocated`);
 for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
-  console.log(`${(bytes / 2 ** 20).toFixed(1).padStart(7)} MiB ${((bytes / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  console.log(
+    `${(bytes / 2 ** 20).toFixed(1).padStart(7)} MiB ${((bytes / total) * 100).toFixed(1).padStart(5)}%  ${key}`,
+  );
 }
