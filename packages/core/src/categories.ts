@@ -3,7 +3,7 @@ import { compiledSchema } from "./compiled.js";
 import { nextDay, previousDay } from "./dates.js";
 import { addCatalogIssue } from "./errors/parse.js";
 import type { LocalizedText } from "./i18n.js";
-import { defaultEntryGrades, type School, schoolYearOf } from "./organisation.js";
+import { defaultEntryGrades, type School, schoolYearOf, schoolYearStart } from "./organisation.js";
 import { idSchema, instantSchema, isoDateSchema, noteSchema, shortTextSchema } from "./primitives.js";
 import { withSensitivity } from "./sensitivity.js";
 import type { Student } from "./student.js";
@@ -270,23 +270,46 @@ export function newStudentStatus(
   school: Pick<School, "id" | "kind" | "entryGrades">,
   date: string,
 ): NewStudentStatus {
-  const atSchool = student.enrolments.filter((e) => e.schoolId === school.id && e.from <= date);
-  // Enrolments usually come in date order already: sort (which copies) only when they do not.
+  // The enrolments at the school begun by `date`, in date order. They usually come in date
+  // order already: then the student's own list is walked in place, skipping the others;
+  // otherwise a sorted copy of them is walked.
+  const counts = (e: (typeof student.enrolments)[number]): boolean => e.schoolId === school.id && e.from <= date;
   let ordered = true;
-  for (let i = 1; i < atSchool.length && ordered; i++) {
-    ordered = (atSchool[i - 1] as (typeof atSchool)[number]).from <= (atSchool[i] as (typeof atSchool)[number]).from;
+  let lastFrom: string | undefined;
+  for (const e of student.enrolments) {
+    if (!counts(e)) continue;
+    if (lastFrom !== undefined && lastFrom > e.from) {
+      ordered = false;
+      break;
+    }
+    lastFrom = e.from;
   }
-  if (!ordered) atSchool.sort((a, b) => a.from.localeCompare(b.from));
-  const current = atSchool.find((e) => e.to === undefined || e.to >= date);
+  const list = ordered
+    ? student.enrolments
+    : student.enrolments.filter(counts).sort((a, b) => a.from.localeCompare(b.from));
+  let at = -1;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as (typeof list)[number];
+    if (counts(e) && (e.to === undefined || e.to >= date)) {
+      at = i;
+      break;
+    }
+  }
+  const current = list[at];
   if (!current) return { isNew: false };
-  // The start of the unbroken stay that includes the current period.
+  // The start of the unbroken stay that includes the current period. Walking back only moves
+  // it earlier: once it is before this school year began, the student is not new, and the
+  // rest of a long stay (a nine-year pupil's) need not be walked.
+  const schoolYear = schoolYearOf(date);
+  const yearStart = schoolYearStart(schoolYear);
   let start = current;
-  for (let i = atSchool.indexOf(current) - 1; i >= 0; i--) {
-    const previous = atSchool[i];
+  for (let i = at - 1; i >= 0; i--) {
+    const previous = list[i];
+    if (previous && !counts(previous)) continue;
     if (!previous || previous.to === undefined || nextDay(previous.to) < start.from) break;
     start = previous;
+    if (start.from < yearStart) return { isNew: false };
   }
-  const schoolYear = schoolYearOf(date);
   if (schoolYearOf(start.from) !== schoolYear) return { isNew: false };
   const entryGrades = school.entryGrades ?? defaultEntryGrades(school.kind);
   return {

@@ -66,9 +66,38 @@ export function formatText(
   params: Readonly<Record<string, unknown>> = {},
   locale: Locale = defaultLocale,
 ): string {
-  return template[locale].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  const parts = templateParts(template[locale]);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
+    out += Object.hasOwn(params, name) ? String(params[name]) : `{${name}}`;
+    out += parts[i + 1] as string;
+  }
+  return out;
+}
+
+/**
+ * A template split at its placeholders: text, name, text, name, …, text. Templates are few
+ * and filled many times (the planner fills one per reason), so each is split once.
+ */
+const splitTemplates = new Map<string, readonly string[]>();
+
+function templateParts(text: string): readonly string[] {
+  let parts = splitTemplates.get(text);
+  if (parts === undefined) {
+    const split: string[] = [];
+    let last = 0;
+    for (const match of text.matchAll(/\{(\w+)\}/g)) {
+      split.push(text.slice(last, match.index), match[1] as string);
+      last = match.index + match[0].length;
+    }
+    split.push(text.slice(last));
+    // Bounded: callers may pass templates of their own.
+    if (splitTemplates.size >= 1024) splitTemplates.clear();
+    splitTemplates.set(text, split);
+    parts = split;
+  }
+  return parts;
 }
 
 /**

@@ -419,7 +419,7 @@ export function obligationLoad(
   let visits = 1;
   if (obligation.rrule !== undefined) {
     // Many students share one rule text and window: expand each combination once.
-    const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+    const key = occurrenceKey(obligation.window.from, obligation.window.to, obligation.rrule);
     const cached = occurrenceCache?.get(key);
     if (cached !== undefined) visits = cached;
     else {
@@ -435,6 +435,33 @@ export function obligationLoad(
   const perVisit = options.kindWeights[obligation.kind] + travelHours * options.travelWeightPerHour;
   return { load: perVisit * visits, visits };
 }
+
+/**
+ * The key of a rule text and window in an occurrence cache: `from|to|rrule`. Students share
+ * rule texts (one object per school) and windows, so the text of each combination is kept and
+ * looked up through nested maps rather than built again per obligation.
+ */
+function occurrenceKey(from: string, to: string, rrule: string): string {
+  let byFrom = occurrenceKeys.get(rrule);
+  if (byFrom === undefined) {
+    if (occurrenceKeys.size >= 1024) occurrenceKeys.clear();
+    byFrom = new Map();
+    occurrenceKeys.set(rrule, byFrom);
+  }
+  let byTo = byFrom.get(from);
+  if (byTo === undefined) {
+    byTo = new Map();
+    byFrom.set(from, byTo);
+  }
+  let key = byTo.get(to);
+  if (key === undefined) {
+    key = `${from}|${to}|${rrule}`;
+    byTo.set(to, key);
+  }
+  return key;
+}
+
+const occurrenceKeys = new Map<string, Map<string, Map<string, string>>>();
 
 /**
  * Whether a teacher is in post during a term: joined by its end and not gone before its start.
@@ -485,7 +512,8 @@ interface Sinks {
 }
 
 function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, excluded: string | undefined): Context {
-  const studentsById = new Map(input.students.map((s) => [s.id, s]));
+  const studentsById = new Map<string, AssignmentStudent>();
+  for (const s of input.students) studentsById.set(s.id, s);
   const classTeacher = new Map<string, string>();
   for (const c of input.classes) if (c.classTeacherId !== undefined) classTeacher.set(c.id, c.classTeacherId);
   const eligible = input.teachers
@@ -504,9 +532,7 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     }
     return w;
   };
-  const needsCompanion = (o: Obligation): boolean =>
-    o.kind !== "mentor_contact" &&
-    (o.needsCompanion || (options.companionForRemote && studentsById.get(o.studentId)?.address.remote === true));
+  const needsCompanion = (o: Obligation): boolean => companionNeeded(o, studentsById.get(o.studentId), options);
 
   const byStudent = new Map<string, StudentEntry>();
   let total = 0;
@@ -530,7 +556,8 @@ function buildContext(input: AssignVisitorsInput, options: AssignmentOptions, ex
     total += w.load * share;
   }
   const order = [...byStudent.values()];
-  for (const e of order) e.obligations.sort((a, b) => cmp(a.id, b.id));
+  // A student has a few obligations: sorted in place by insertion (stable, as the sort was).
+  for (const e of order) insertionSortById(e.obligations);
   // Heaviest first (longest-processing-time order) balances best; ids break ties.
   order.sort((a, b) => b.weight - a.weight || cmp(a.studentId, b.studentId));
   const mentees = order.filter((e) => needsMentor(e.obligations, options)).length;
@@ -547,11 +574,14 @@ function placeStudent(
   sinks: Sinks,
 ): void {
   const { pool, options } = context;
-  const contacts = entry.obligations.filter((o) => o.kind === "mentor_contact");
-  const visits = entry.obligations.filter((o) => o.kind !== "mentor_contact");
-  const extra = hints.extraReason ? [hints.extraReason] : [];
+  const extra = hints.extraReason;
+  let visitCount = 0;
 
-  for (const o of contacts) {
+  for (const o of entry.obligations) {
+    if (o.kind !== "mentor_contact") {
+      visitCount++;
+      continue;
+    }
     if (hints.mentorId === undefined) {
       sinks.uncovered.push(
         uncoveredOf(o, pool.size === 0 ? "assignment_no_eligible_teacher" : "assignment_capacity_exhausted", pool.size),
@@ -564,17 +594,23 @@ function placeStudent(
       obligationId: o.id,
       studentId: entry.studentId,
       leadTeacherId: hints.mentorId,
-      reasons: [text.mentor, ...extra],
+      reasons: extra ? [text.mentor, extra] : [text.mentor],
     });
   }
-  if (visits.length === 0) return;
+  if (visitCount === 0) return;
+  const visits =
+    visitCount === entry.obligations.length
+      ? entry.obligations
+      : entry.obligations.filter((o) => o.kind !== "mentor_contact");
 
   let load = 0;
   let count = 0;
+  let companionCount = 0;
   for (const o of visits) {
     const w = context.weightOf(o);
     load += w.load;
     count += w.visits;
+    if (companionNeeded(o, entry.student, options)) companionCount++;
   }
   const lead = pool.chooseLead(entry.classId, hints.previousLead, load, count);
   if (!lead) {
@@ -588,12 +624,12 @@ function placeStudent(
   pool.addLoad(lead.teacherId, load, count);
   pool.ledBy(lead.teacherId, entry.studentId);
 
-  const withCompanion = visits.filter((o) => context.needsCompanion(o));
   let companionId: string | undefined;
-  if (withCompanion.length > 0) {
+  if (companionCount > 0) {
     let cLoad = 0;
     let cCount = 0;
-    for (const o of withCompanion) {
+    for (const o of visits) {
+      if (!companionNeeded(o, entry.student, options)) continue;
       const w = context.weightOf(o);
       cLoad += w.load * options.companionShare;
       cCount += w.visits;
@@ -602,20 +638,28 @@ function placeStudent(
     if (companionId !== undefined) pool.addLoad(companionId, cLoad, cCount);
   }
   for (const o of visits) {
-    const needs = context.needsCompanion(o);
-    const assignment: Assignment = {
-      obligationId: o.id,
-      studentId: entry.studentId,
-      leadTeacherId: lead.teacherId,
-      reasons: [lead.reason, ...extra],
-    };
+    const needs = companionNeeded(o, entry.student, options);
+    const obligationId = o.id;
+    const studentId = entry.studentId;
+    const leadTeacherId = lead.teacherId;
+    // One literal per shape (the companion last, as before): no field added afterwards.
     if (needs && companionId !== undefined) {
-      assignment.companionTeacherId = companionId;
-      assignment.reasons = [...assignment.reasons, text.companion];
-    } else if (needs) {
-      sinks.missingCompanions.push(uncoveredOf(o, "assignment_no_companion"));
+      sinks.assignments.push({
+        obligationId,
+        studentId,
+        leadTeacherId,
+        reasons: extra ? [lead.reason, extra, text.companion] : [lead.reason, text.companion],
+        companionTeacherId: companionId,
+      });
+      continue;
     }
-    sinks.assignments.push(assignment);
+    if (needs) sinks.missingCompanions.push(uncoveredOf(o, "assignment_no_companion"));
+    sinks.assignments.push({
+      obligationId,
+      studentId,
+      leadTeacherId,
+      reasons: extra ? [lead.reason, extra] : [lead.reason],
+    });
   }
 }
 
@@ -703,6 +747,18 @@ function finish(
   };
 }
 
+/**
+ * Whether a visit needs a companion: the obligation says so, or the home is remote. The entry's
+ * student is the one the obligation names (entries group obligations by student id), so no
+ * lookup by id is needed where the entry is at hand.
+ */
+function companionNeeded(o: Obligation, student: AssignmentStudent | undefined, options: AssignmentOptions): boolean {
+  return (
+    o.kind !== "mentor_contact" &&
+    (o.needsCompanion || (options.companionForRemote && student?.address.remote === true))
+  );
+}
+
 function needsMentor(obligations: readonly Obligation[], options: AssignmentOptions): boolean {
   return obligations.some(
     (o) =>
@@ -748,12 +804,26 @@ function uncoveredOf(o: Pick<Obligation, "id" | "studentId">, code: ErrorCode, t
   };
 }
 
+function insertionSortById(list: Obligation[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as Obligation;
+    let j = i - 1;
+    while (j >= 0 && cmp((list[j] as Obligation).id, item.id) > 0) {
+      list[j + 1] = list[j] as Obligation;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+}
+
 function isDefined<T>(value: T | undefined): value is T {
   return value !== undefined;
 }
 
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  // Equal texts first: unequal ones of known hashes answer at once, so most calls compare
+  // their code units once rather than twice.
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 function round(n: number): number {
@@ -778,6 +848,8 @@ class Pool {
   private readonly led: Set<string>[];
   private readonly fair: number;
   private heap: { key: number; i: number }[] = [];
+  /** The least-loaded reason per load shown: students often see the same rounded load. */
+  private readonly leastLoadedReasons = new Map<number, LocalizedText>();
 
   constructor(
     teachers: readonly Teacher[],
@@ -886,25 +958,22 @@ class Pool {
     if (classLeadIndex >= 0 && this.fitsAt(classLeadIndex, visits) && this.withinFairShare(classLeadIndex, load)) {
       return { teacherId: this.ids[classLeadIndex] as string, reason: text.classTeacher };
     }
-    const other = this.leastLoadedOfClass(
-      classId,
-      (i) => i !== classLeadIndex && this.fitsAt(i, visits) && this.withinFairShare(i, load),
-    );
+    const other = this.leastLoadedFitting(classId, classLeadIndex, visits, load);
     if (other >= 0) return { teacherId: this.ids[other] as string, reason: text.teachesClass };
     const i = this.leastLoaded((j) => this.fitsAt(j, visits));
     if (i === undefined) return undefined;
-    return {
-      teacherId: this.ids[i] as string,
-      reason: localizeAll(text.leastLoaded, { load: round(this.load[i] ?? 0) }),
-    };
+    const shown = round(this.load[i] ?? 0);
+    let reason = this.leastLoadedReasons.get(shown);
+    if (reason === undefined) {
+      reason = localizeAll(text.leastLoaded, { load: shown });
+      this.leastLoadedReasons.set(shown, reason);
+    }
+    return { teacherId: this.ids[i] as string, reason };
   }
 
   chooseCompanion(classId: string | undefined, leadId: string, load: number, visits: number): string | undefined {
     const lead = this.index.get(leadId);
-    const ofClass = this.leastLoadedOfClass(
-      classId,
-      (i) => i !== lead && this.fitsAt(i, visits) && this.withinFairShare(i, load),
-    );
+    const ofClass = this.leastLoadedFitting(classId, lead ?? -1, visits, load);
     if (ofClass >= 0) return this.ids[ofClass];
     const i = this.leastLoaded((j) => j !== lead && this.fitsAt(j, visits));
     return i === undefined ? undefined : this.ids[i];
@@ -931,6 +1000,35 @@ class Pool {
     if (classId === undefined) return -1;
     const lead = this.classTeacher.get(classId);
     return (lead === undefined ? undefined : this.index.get(lead)) ?? -1;
+  }
+
+  /**
+   * {@link leastLoadedOfClass} for a lead or companion: a teacher other than `except` with room
+   * for `visits` within the fair share after `load`. Its own loop, not a predicate: it runs for
+   * every student, and the closures were a share of the assignment's garbage.
+   */
+  private leastLoadedFitting(classId: string | undefined, except: number, visits: number, load: number): number {
+    if (classId === undefined) return -1;
+    const list = this.byClass.get(classId) ?? noIndices;
+    const lead = this.classLeadOf(classId);
+    let best = -1;
+    let bestKey = 0;
+    // The class's teachers, then the class teacher, as leastLoadedOfClass considers them.
+    for (let k = 0; k <= list.length; k++) {
+      const i = k < list.length ? (list[k] as number) : lead;
+      if (i < 0) continue;
+      const key = this.key(i);
+      if (
+        (best < 0 || key < bestKey || (key === bestKey && i < best)) &&
+        i !== except &&
+        this.fitsAt(i, visits) &&
+        this.withinFairShare(i, load)
+      ) {
+        best = i;
+        bestKey = key;
+      }
+    }
+    return best;
   }
 
   /**

@@ -15,7 +15,7 @@ import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../org
 import { idSchema, isoDateSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
-import { cmpDate, sortedById } from "./order.js";
+import { cmpDate, hasPlainIds, sortedById } from "./order.js";
 import {
   anchorDate,
   type CampaignRule,
@@ -139,6 +139,15 @@ interface Part {
   why: LocalizedText;
 }
 
+const priorityWhyOne: LocalizedText = {
+  "zh-CN": "重点学生（{labels}），本学期须至少完成1次入户家访（{to}前）",
+  en: "Priority student ({labels}): at least one in-home visit this term (by {to})",
+};
+const priorityWhyOfN: LocalizedText = {
+  "zh-CN": "重点学生（{labels}），本学期第{i}/{n}次入户家访（{from}至{to}）",
+  en: "Priority student ({labels}): in-home visit {i} of {n} this term ({from} to {to})",
+};
+
 function intersect(a: DateWindow, b: DateWindow): DateWindow | undefined {
   const from = a.from > b.from ? a.from : b.from;
   const to = a.to < b.to ? a.to : b.to;
@@ -162,12 +171,22 @@ function categoryList(
   );
 }
 
-/** The envelope of a student's enrolments at the school that overlap a span. */
+/** Where {@link presence} leaves the student's last day at the school (may be after the span). */
+interface Presence {
+  lastDay: string;
+}
+
+/**
+ * The envelope of a student's enrolments at the school that overlap a span, cut to the span;
+ * the envelope's last day goes to `out` (one holder per call of the planner, not an object
+ * per student).
+ */
 function presence(
   student: ObligationStudent,
   schoolId: string,
   span: DateWindow,
-): { window: DateWindow; lastDay: string } | undefined {
+  out: Presence,
+): DateWindow | undefined {
   let from: string | undefined;
   let lastDay: string | undefined;
   for (const e of student.enrolments) {
@@ -178,11 +197,18 @@ function presence(
     if (lastDay === undefined || end > lastDay) lastDay = end;
   }
   if (from === undefined || lastDay === undefined) return undefined;
-  const window = intersect({ from, to: lastDay }, span);
-  return window ? { window, lastDay } : undefined;
+  const windowFrom = from > span.from ? from : span.from;
+  const windowTo = lastDay < span.to ? lastDay : span.to;
+  if (windowFrom > windowTo) return undefined;
+  out.lastDay = lastDay;
+  return { from: windowFrom, to: windowTo };
 }
 
 const noPreferred: readonly PreferredWindow[] = [];
+const noFlags: readonly StoredCategoryFlag[] = [];
+const noVisits: readonly PastVisit[] = [];
+const noCategoryKeys: readonly CategoryKey[] = [];
+const notNew = { isNew: false } as const;
 
 const noCategories: ReadonlyMap<CategoryKey, DateWindow> = new Map();
 
@@ -310,7 +336,20 @@ function clipPreferred(preferred: readonly PreferredWindow[], window: DateWindow
     if (out.some((o) => o.from === from && o.to === to && o.reason.en === p.reason.en)) continue;
     out.push({ from, to, reason: p.reason });
   }
-  return out.length < 2 ? out : out.sort((a, b) => cmpDate(a.from, b.from) || cmpDate(a.to, b.to));
+  // A few windows: an insertion sort (stable, as the sort was) needs no sort buffer.
+  for (let i = 1; i < out.length; i++) {
+    const item = out[i] as PreferredWindow;
+    let j = i - 1;
+    while (
+      j >= 0 &&
+      (cmpDate((out[j] as PreferredWindow).from, item.from) || cmpDate((out[j] as PreferredWindow).to, item.to)) > 0
+    ) {
+      out[j + 1] = out[j] as PreferredWindow;
+      j--;
+    }
+    out[j + 1] = item;
+  }
+  return out;
 }
 
 /** Splits a window into `n` consecutive, disjoint windows of near-equal length. */
@@ -402,17 +441,48 @@ function compareParts(a: Part, b: Part): number {
   );
 }
 
+/**
+ * The joined sentences of merged parts, by the parts' sentence objects in turn: students of a
+ * school share those objects (filled once per template and dates), so their joins repeat.
+ */
+interface JoinedWhys {
+  next: Map<LocalizedText, JoinedWhys>;
+  joined?: LocalizedText;
+}
+
+function joinedWhy(parts: readonly Part[], cache: JoinedWhys): LocalizedText {
+  let node = cache;
+  for (const p of parts) {
+    let next = node.next.get(p.why);
+    if (next === undefined) {
+      next = { next: new Map() };
+      node.next.set(p.why, next);
+    }
+    node = next;
+  }
+  if (node.joined === undefined) {
+    node.joined = joinTexts(
+      parts.map((p) => p.why),
+      "；",
+      "; ",
+    );
+  }
+  return node.joined;
+}
+
 function toObligation(
   parts: readonly Part[],
   student: ObligationStudent,
   schoolId: string,
   rules: ObligationRules,
+  whys: JoinedWhys,
 ): Obligation {
-  const [primary] = parts;
+  const primary = parts[0];
   if (!primary) throw new HomevisitError("internal_error");
   // One pass over the parts (usually one or two) instead of a map, set, find and spread each.
   let window = primary.window;
-  const ruleIds: string[] = [];
+  // Sized by its literal: an empty array's first push reserves room for many more.
+  const ruleIds: string[] = [primary.ruleId];
   let category = primary.category;
   let hasCrisis = false;
   let urgency = Number.NEGATIVE_INFINITY;
@@ -423,32 +493,47 @@ function toObligation(
     if (p.kind === "crisis") hasCrisis = true;
     if (urgencyOf[p.kind] > urgency) urgency = urgencyOf[p.kind];
   }
-  const obligation: Obligation = {
-    id: `${primary.ruleId}:${student.id}:${window.from}`,
-    ruleId: primary.ruleId,
-    ruleIds,
-    schoolId,
-    studentId: student.id,
-    kind: primary.kind,
-    channel: "in_home",
-    window,
-    preferred: hasCrisis
-      ? []
-      : clipPreferred(parts.length === 1 ? primary.preferred : parts.flatMap((p) => p.preferred), window),
-    needsCompanion:
-      (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis),
-    urgency,
-    why:
-      parts.length === 1
-        ? { "zh-CN": primary.why["zh-CN"], en: primary.why.en }
-        : joinTexts(
-            parts.map((p) => p.why),
-            "；",
-            "; ",
-          ),
-  };
-  if (category !== undefined) obligation.category = category;
-  return obligation;
+  const why = parts.length === 1 ? primary.why : joinedWhy(parts, whys);
+  const id = `${primary.ruleId}:${student.id}:${window.from}`;
+  const preferred = hasCrisis
+    ? []
+    : clipPreferred(parts.length === 1 ? primary.preferred : parts.flatMap((p) => p.preferred), window);
+  const needsCompanion =
+    (rules.companion.remoteHomes && student.address?.remote === true) || (rules.companion.crisis && hasCrisis);
+  // A fresh object each, its texts shared: entries share no objects a caller might edit.
+  const ownWhy = { "zh-CN": why["zh-CN"], en: why.en };
+  // One literal per shape, `category` last as before: a field added afterwards costs the
+  // object a second store for its fields.
+  return category === undefined
+    ? {
+        id,
+        ruleId: primary.ruleId,
+        ruleIds,
+        schoolId,
+        studentId: student.id,
+        kind: primary.kind,
+        channel: "in_home",
+        window,
+        preferred,
+        needsCompanion,
+        urgency,
+        why: ownWhy,
+      }
+    : {
+        id,
+        ruleId: primary.ruleId,
+        ruleIds,
+        schoolId,
+        studentId: student.id,
+        kind: primary.kind,
+        channel: "in_home",
+        window,
+        preferred,
+        needsCompanion,
+        urgency,
+        why: ownWhy,
+        category,
+      };
 }
 
 /** What {@link customRuleParts} needs to know about one student in the term. */
@@ -592,12 +677,31 @@ function customRuleParts(rule: CustomObligationRule, scope: CustomRuleScope): Pa
  * students fail this at once, which spares {@link newStudentStatus} its walk through their
  * earlier enrolments (a nine-year pupil has many).
  */
-function mayBeNew(student: ObligationStudent, schoolId: string, date: string): boolean {
-  const yearStart = schoolYearStart(schoolYearOf(date));
+function mayBeNew(student: ObligationStudent, schoolId: string, date: string, yearStart: string): boolean {
   for (const e of student.enrolments) {
     if (e.schoolId === schoolId && e.from >= yearStart && e.from <= date) return true;
   }
   return false;
+}
+
+/**
+ * The mentorship in force first among those appointed by `to`: the first of them sorted by
+ * appointment day and mentor id, found by a scan instead of a filtered, sorted copy.
+ */
+function earliestMentorship(list: readonly Mentorship[] | undefined, to: string): Mentorship | undefined {
+  let best: Mentorship | undefined;
+  for (const m of list ?? []) {
+    if (m.since > to) continue;
+    // Strictly before only: on a tie the earlier in the list stays first, as a stable sort keeps it.
+    if (
+      !best ||
+      cmpDate(m.since, best.since) < 0 ||
+      (m.since === best.since && m.mentorId.localeCompare(best.mentorId) < 0)
+    ) {
+      best = m;
+    }
+  }
+  return best;
 }
 
 function groupByStudent<T extends { studentId: string }>(items: readonly T[]): Map<string, T[]> {
@@ -608,6 +712,37 @@ function groupByStudent<T extends { studentId: string }>(items: readonly T[]): M
     else byStudent.set(item.studentId, [item]);
   }
   return byStudent;
+}
+
+/**
+ * Values remembered by four keys in turn, through nested maps: no key text is built per
+ * lookup (the planner looks up sentences per student). For the duration of one call.
+ */
+class KeyedMemo<T> {
+  private readonly root = new Map<string, Map<string, Map<string, Map<number, T>>>>();
+
+  get(a: string, b: string, c: string, d: number): T | undefined {
+    return this.root.get(a)?.get(b)?.get(c)?.get(d);
+  }
+
+  set(a: string, b: string, c: string, d: number, value: T): void {
+    let byB = this.root.get(a);
+    if (byB === undefined) {
+      byB = new Map();
+      this.root.set(a, byB);
+    }
+    let byC = byB.get(b);
+    if (byC === undefined) {
+      byC = new Map();
+      byB.set(b, byC);
+    }
+    let byD = byC.get(c);
+    if (byD === undefined) {
+      byD = new Map();
+      byC.set(c, byD);
+    }
+    byD.set(d, value);
+  }
 }
 
 /** A one-argument function remembered per argument, for the duration of one call. */
@@ -688,6 +823,12 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   const visitsByStudent = groupByStudent(visits);
   const mentorshipsOf = groupByStudent(input.mentorships ?? []);
   const vacationLimit = addDays(term.end, 45);
+  // The last day parents are home in the winter vacation (R13): the same for every student.
+  const homeVacationEnd = homeWindows
+    .filter((w) => w.from <= vacationLimit && w.to > term.end && w.from >= term.start)
+    .map((w) => w.to)
+    .sort()
+    .at(-1);
   // The sentences repeat across students with the same dates: fill each template once.
   const universalWhy = memo((to: string) =>
     localizeAll(
@@ -708,65 +849,77 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
     ),
   );
 
-  const priorityWhys = new Map<string, LocalizedText>();
+  const priorityWhys = new KeyedMemo<LocalizedText>();
   // The seven in the guidance's order, as far as the priority rule names them.
   const priorityOrder = priorityCategories.filter((c) => rules.priority.categories.includes(c));
   const customRules = (rules.custom ?? []).filter(
     (r) => r.enabled !== false && (r.settings === undefined || r.settings.includes(school.setting)),
   );
   const categoryLabels = input.categoryLabels ?? {};
+  // Per school, not per student: the cadence, the school year's start and the lists of
+  // categories' names are the same for every student, and the rule texts and sentences of
+  // mentor contacts repeat with their dates (strings are immutable, so sharing them is safe).
+  const cadence = cadenceText(rules.mentorContact.cadence);
+  const yearStart = schoolYearStart(term.schoolYear);
+  const yearStartOf = memo((date: string) => schoolYearStart(schoolYearOf(date)));
+  const labelsOf = memo((key: string) => categoryList(key.split("\u0000") as CategoryKey[]));
+  const contactRrules = new KeyedMemo<string>();
+  const contactWhys = new KeyedMemo<LocalizedText>();
+  const joinedWhys: JoinedWhys = { next: new Map() };
 
-  const students = sortedById(input.students);
+  const present: Presence = { lastDay: "" };
+  const plainIds = hasPlainIds(input.students);
+  const students = sortedById(input.students, plainIds);
   // The result is ordered by student, window start and id. Students are taken in id order, so
   // each run of students whose ids compare equal (usually one) is sorted on its own as it
   // closes, rather than the whole list at the end.
   let runStart = 0;
   let runId: string | undefined;
   for (const student of students) {
-    if (runId !== undefined && student.id !== runId && student.id.localeCompare(runId) !== 0) {
+    // Different plain ids never compare equal: the collator is asked only about other ids.
+    if (runId !== undefined && student.id !== runId && (plainIds || student.id.localeCompare(runId) !== 0)) {
       sortRun(out, runStart);
       runStart = out.length;
     }
     runId = student.id;
-    const present = presence(student, school.id, termWindow);
-    if (!present) continue;
-    const span = present.window;
-    const flags = flagsOf.get(student.id) ?? [];
-    const visitsOf = visitsByStudent.get(student.id) ?? [];
-    const parts: Part[] = [];
+    const span = presence(student, school.id, termWindow, present);
+    if (!span) continue;
+    // Shared empty lists and answers below: most students have no flag, visit or news.
+    const flags = flagsOf.get(student.id) ?? noFlags;
+    const visitsOf = visitsByStudent.get(student.id) ?? noVisits;
     const active = activeCategories(flags, span, priorityOrder);
     const leftBehind = active.get("left_behind_or_single_parent");
-    const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : [];
+    const r13 = ruralApplies && leftBehind && parentsMayBeAway(student) ? homeWindows : noPreferred;
     // The winter vacation's Spring Festival belongs to the autumn term: parents come home then,
     // so the term's universal and priority visits may fall in it.
     let reach = span;
     if (r13.length > 0 && term.index === 1 && span.to === term.end && leftBehind?.to === term.end) {
-      const vacationEnd = r13
-        .filter((w) => w.from <= vacationLimit && w.to > term.end && w.from >= term.start)
-        .map((w) => w.to)
-        .sort()
-        .at(-1);
+      const vacationEnd = homeVacationEnd;
       if (vacationEnd !== undefined) {
         reach = { from: span.from, to: vacationEnd < present.lastDay ? vacationEnd : present.lastDay };
       }
     }
 
-    if (rules.universal.enabled) {
-      parts.push({
-        ruleId: "universal_yearly",
-        kind: "universal",
-        category: undefined,
-        window: reach,
-        satisfiedWithin: { from: schoolYearStart(term.schoolYear), to: reach.to },
-        preferred: campaigns,
-        why: universalWhy(reach.to),
-      });
-    }
+    // Begun with the universal part as a literal: an empty list's first push reserves room for
+    // many parts, and most students have this one only.
+    const parts: Part[] = rules.universal.enabled
+      ? [
+          {
+            ruleId: "universal_yearly",
+            kind: "universal",
+            category: undefined,
+            window: reach,
+            satisfiedWithin: { from: yearStart, to: reach.to },
+            preferred: campaigns,
+            why: universalWhy(reach.to),
+          },
+        ]
+      : [];
 
     if (rules.newStudent.enabled) {
-      const status = mayBeNew(student, school.id, span.from)
+      const status = mayBeNew(student, school.id, span.from, yearStartOf(span.from))
         ? newStudentStatus(student, school, span.from)
-        : { isNew: false as const };
+        : notNew;
       if (status.isNew) {
         const deadline = addDays(status.since, 7 * rules.newStudent.weeks);
         const window = intersect({ from: status.since, to: deadline }, span);
@@ -784,31 +937,28 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       }
     }
 
-    if (rules.priority.enabled && active.size > 0) {
-      const categories = [...active.keys()];
-      const { from, to } = envelope(active.values());
+    // The student's active categories, their names and envelope: shared by the priority visit
+    // and the mentor contact.
+    const categories = active.size > 0 ? [...active.keys()] : noCategoryKeys;
+    const labels = categories.length > 0 ? labelsOf(categories.join("\u0000")) : undefined;
+    const activeSpan = categories.length > 0 ? envelope(active.values()) : undefined;
+
+    if (rules.priority.enabled && labels !== undefined && activeSpan !== undefined) {
+      const { from, to } = activeSpan;
       const priorityWindow: DateWindow = { from, to: to === span.to ? reach.to : to };
-      const labels = categoryList(categories);
       const n = rules.priority.inHomeVisitsPerTerm;
-      splitWindow(priorityWindow, n).forEach((window, i, all) => {
-        let own = window;
+      const all = splitWindow(priorityWindow, n);
+      for (let i = 0; i < all.length; i++) {
+        let own = all[i] as DateWindow;
         const homeInReach = r13.length === 0 ? noPreferred : clipPreferred(r13, own);
         const firstHome = homeInReach[0];
         const required = rules.rural.placement === "required" && firstHome !== undefined;
         if (required) own = { from: firstHome.from, to: firstHome.to };
-        const template: LocalizedText =
-          all.length === 1
-            ? {
-                "zh-CN": "重点学生（{labels}），本学期须至少完成1次入户家访（{to}前）",
-                en: "Priority student ({labels}): at least one in-home visit this term (by {to})",
-              }
-            : {
-                "zh-CN": "重点学生（{labels}），本学期第{i}/{n}次入户家访（{from}至{to}）",
-                en: "Priority student ({labels}): in-home visit {i} of {n} this term ({from} to {to})",
-              };
+        const template = all.length === 1 ? priorityWhyOne : priorityWhyOfN;
         // Students of one school share categories and windows: fill each sentence once.
-        const whyKey = `${labels.en}\u0000${own.from}\u0000${own.to}\u0000${i}\u0000${all.length}\u0000${homeInReach.length > 0}`;
-        let why = priorityWhys.get(whyKey);
+        // The visit's rank, count and home windows as one number (a window has < 2^19 days).
+        const shape = i * 2 ** 20 + all.length * 2 + (homeInReach.length > 0 ? 1 : 0);
+        let why = priorityWhys.get(labels.en, own.from, own.to, shape);
         if (why === undefined) {
           const params = { from: own.from, to: own.to, i: i + 1, n: all.length };
           why = {
@@ -816,7 +966,7 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
             en: formatText(template, { ...params, labels: labels.en }, "en"),
           };
           if (homeInReach.length > 0) why = joinTexts([why, r13Why], "；", "; ");
-          priorityWhys.set(whyKey, why);
+          priorityWhys.set(labels.en, own.from, own.to, shape, why);
         }
         parts.push({
           ruleId: "priority_per_term",
@@ -824,14 +974,19 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
           category: categories[0],
           window: own,
           satisfiedWithin: own,
-          // Clipped again only when the window moved to the first home window.
-          preferred: [...(required ? clipPreferred(r13, own) : homeInReach), ...campaigns],
+          // Clipped again only when the window moved to the first home window. Parts are
+          // read only: without home windows the campaigns' list is shared, as for the others.
+          preferred: required
+            ? [...clipPreferred(r13, own), ...campaigns]
+            : homeInReach.length === 0
+              ? campaigns
+              : [...homeInReach, ...campaigns],
           why,
         });
-      });
+      }
     }
 
-    if (rules.crisis.enabled) {
+    if (rules.crisis.enabled && flags.length > 0) {
       const vacationStart = input.vacationStart ?? term.start;
       const claimFrom = span.from === term.start && vacationStart < term.start ? vacationStart : span.from;
       const crises = flags
@@ -878,22 +1033,33 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
       );
     }
 
-    const open = parts.filter((p) => !satisfied(p, visitsOf));
-    for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules));
+    const open = visitsOf.length === 0 ? parts : parts.filter((p) => !satisfied(p, visitsOf));
+    // One part is its own group: no merge to do.
+    if (open.length === 1) out.push(toObligation(open, student, school.id, rules, joinedWhys));
+    else for (const group of mergeParts(open)) out.push(toObligation(group, student, school.id, rules, joinedWhys));
 
-    if (rules.mentorContact.enabled && active.size > 0) {
-      const categories = [...active.keys()];
-      const { from, to } = envelope(active.values());
-      const mentorship = (mentorshipsOf.get(student.id) ?? [])
-        .filter((m) => m.since <= to)
-        .sort((a, b) => cmpDate(a.since, b.since) || a.mentorId.localeCompare(b.mentorId))[0];
+    if (rules.mentorContact.enabled && labels !== undefined && activeSpan !== undefined) {
+      const { from, to } = activeSpan;
+      const mentorship = earliestMentorship(mentorshipsOf.get(student.id), to);
       const start = mentorship && mentorship.since > from ? mentorship.since : from;
       const window = { from: start, to };
-      const cadence = cadenceText(rules.mentorContact.cadence);
-      const labels = categoryList(categories);
-      const noMentor: LocalizedText = mentorship
-        ? { "zh-CN": "", en: "" }
-        : { "zh-CN": "（尚未指定德育导师）", en: " (no mentor appointed yet)" };
+      const appointed = mentorship ? 1 : 0;
+      let why = contactWhys.get(labels.en, start, to, appointed);
+      if (why === undefined) {
+        const noMentor: LocalizedText = mentorship
+          ? { "zh-CN": "", en: "" }
+          : { "zh-CN": "（尚未指定德育导师）", en: " (no mentor appointed yet)" };
+        why = {
+          "zh-CN": `重点学生（${labels["zh-CN"]}），德育导师须${cadence["zh-CN"]}联系一次（${start}至${to}）${noMentor["zh-CN"]}`,
+          en: `Priority student (${labels.en}): the mentor keeps in contact ${cadence.en} (${start} to ${to})${noMentor.en}`,
+        };
+        contactWhys.set(labels.en, start, to, appointed, why);
+      }
+      let contactRrule = contactRrules.get(start, to, "", 0);
+      if (contactRrule === undefined) {
+        contactRrule = mentorContactRrule(rules.mentorContact.cadence, window);
+        contactRrules.set(start, to, "", 0, contactRrule);
+      }
       out.push({
         id: `mentor_contact:${student.id}:${start}`,
         ruleId: "mentor_contact",
@@ -905,13 +1071,11 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
         category: categories[0],
         window,
         preferred: [],
-        rrule: mentorContactRrule(rules.mentorContact.cadence, window),
+        rrule: contactRrule,
         needsCompanion: false,
         urgency: urgencyOf.mentor_contact,
-        why: {
-          "zh-CN": `重点学生（${labels["zh-CN"]}），德育导师须${cadence["zh-CN"]}联系一次（${start}至${to}）${noMentor["zh-CN"]}`,
-          en: `Priority student (${labels.en}): the mentor keeps in contact ${cadence.en} (${start} to ${to})${noMentor.en}`,
-        },
+        // A fresh object each, its texts shared: entries share no objects a caller might edit.
+        why: { "zh-CN": why["zh-CN"], en: why.en },
       });
     }
   }
@@ -920,18 +1084,29 @@ export function deriveObligations(input: DeriveObligationsInput): Obligation[] {
   return out;
 }
 
-/** Sorts `out[from…]`, one run of students whose ids compare equal, by window start and id. */
+/**
+ * Sorts `out[from…]`, one run of students whose ids compare equal, by window start and id, in
+ * place. A run is a student's few obligations: an insertion sort (stable, like the engine's
+ * sort, so the order is the same) needs no copy of the run and no sort buffer.
+ */
 function sortRun(out: Obligation[], from: number): void {
-  if (out.length - from < 2) return;
-  const run = out
-    .slice(from)
-    .sort(
-      (a, b) =>
-        (a.studentId === b.studentId ? 0 : a.studentId.localeCompare(b.studentId)) ||
-        cmpDate(a.window.from, b.window.from) ||
-        (a.id === b.id ? 0 : a.id.localeCompare(b.id)),
-    );
-  for (let i = 0; i < run.length; i++) out[from + i] = run[i] as Obligation;
+  for (let i = from + 1; i < out.length; i++) {
+    const item = out[i] as Obligation;
+    let j = i - 1;
+    while (j >= from && compareInRun(out[j] as Obligation, item) > 0) {
+      out[j + 1] = out[j] as Obligation;
+      j--;
+    }
+    out[j + 1] = item;
+  }
+}
+
+function compareInRun(a: Obligation, b: Obligation): number {
+  return (
+    (a.studentId === b.studentId ? 0 : a.studentId.localeCompare(b.studentId)) ||
+    cmpDate(a.window.from, b.window.from) ||
+    (a.id === b.id ? 0 : a.id.localeCompare(b.id))
+  );
 }
 
 /** Input of {@link deriveTeacherObligations}. */

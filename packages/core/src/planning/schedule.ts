@@ -175,10 +175,17 @@ class Task {
   placed = false;
   /** The open tasks of this task's group (same teachers and village), shared by its members. */
   groupTasks: Task[] | undefined = undefined;
+  /** Same teachers and village, same group: set once every teacher has its number. */
+  group = 0;
+  /** Urgency (most first), last day and first day as one number, for the sort (when they fit). */
+  rank = 0;
   constructor(
-    readonly key: string,
+    /**
+     * The task's key is the obligation's id followed by this: `@` and the occurrence for an
+     * occurrence, else nothing. Kept apart, so that no key text is built per occurrence.
+     */
+    readonly keySuffix: string,
     readonly obligation: Obligation,
-    readonly student: ScheduleStudent,
     readonly studentIndex: number,
     readonly lead: number,
     /** -1 without a companion. */
@@ -189,7 +196,8 @@ class Task {
     /** Preferred windows as [from, to, from, to, …] day numbers, sorted by their first day. */
     readonly preferred: readonly number[],
     readonly travel: number,
-    readonly group: string,
+    /** The home's village (town and village), by number within the run. */
+    readonly village: number,
   ) {}
 
   prefers(day: number): boolean {
@@ -252,8 +260,11 @@ interface Trip {
 export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const options = parseInput(scheduleOptionsSchema, input.options ?? {}, { path: ["options"] });
   const unscheduled: UnscheduledObligation[] = [];
-  const studentsById = new Map(input.students.map((s) => [s.id, s]));
-  const assignmentByObligation = new Map(input.assignments.map((a) => [a.obligationId, a]));
+  // Students by number: their position in the input (the last one of an id, as a map keeps it).
+  const studentsById = new Map<string, number>();
+  for (let i = 0; i < input.students.length; i++) studentsById.set((input.students[i] as ScheduleStudent).id, i);
+  const assignmentByObligation = new Map<string, Assignment>();
+  for (const a of input.assignments) assignmentByObligation.set(a.obligationId, a);
   const teacherIndex = new Map<string, number>();
   const teacherIds: string[] = [];
   const teacherOf = (id: string): number => {
@@ -265,31 +276,44 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     }
     return i;
   };
-  const studentIndex = new Map<ScheduleStudent, number>();
-  const studentList: ScheduleStudent[] = [];
+  /** Per student (by number): the village of the home (by number), -1 until known. */
+  const studentVillage = new Int32Array(input.students.length).fill(-1);
+  const villages = new Map<string, Map<string, number>>();
+  let villageCount = 0;
   const days = new DayNumbers();
 
   const tasks: Task[] = [];
-  const expansions = new Map<string, readonly IsoDate[]>();
-  const sortedObligations = [...input.obligations].sort((a, b) => cmp(a.id, b.id));
-  for (const obligation of sortedObligations) {
+  // Per rule text, window start and end: nested maps, so no key text is built per obligation.
+  const expansions = new Map<string, Map<string, Map<string, readonly IsoDate[]>>>();
+  // Obligations in input order, not sorted by id: tasks and unscheduled entries are sorted
+  // below by keys that start with the id, with stable sorts, so entries of equal ids keep
+  // their input order either way, and the plan is the same.
+  for (const obligation of input.obligations) {
     const assignment = assignmentByObligation.get(obligation.id);
     if (!assignment) {
       unscheduled.push(unscheduledOf(obligation, "schedule_not_assigned"));
       continue;
     }
-    const student = studentsById.get(obligation.studentId);
-    if (!student) {
+    const s = studentsById.get(obligation.studentId);
+    const student = s === undefined ? undefined : (input.students[s] as ScheduleStudent);
+    if (s === undefined || !student) {
       unscheduled.push(unscheduledOf(obligation, "schedule_student_missing"));
       continue;
     }
     const travel = (student.address.travelMinutes ?? options.defaultTravelMinutes) + options.travelBufferMinutes;
-    const group = `${assignment.leadTeacherId}\u0000${assignment.companionTeacherId ?? ""}\u0000${student.address.town}\u0000${student.address.village}`;
-    let s = studentIndex.get(student);
-    if (s === undefined) {
-      s = studentList.length;
-      studentIndex.set(student, s);
-      studentList.push(student);
+    let village = studentVillage[s] as number;
+    if (village < 0) {
+      let ofTown = villages.get(student.address.town);
+      if (ofTown === undefined) {
+        ofTown = new Map();
+        villages.set(student.address.town, ofTown);
+      }
+      const known = ofTown.get(student.address.village);
+      if (known === undefined) {
+        village = villageCount++;
+        ofTown.set(student.address.village, village);
+      } else village = known;
+      studentVillage[s] = village;
     }
     const lead = teacherOf(assignment.leadTeacherId);
     const companion = assignment.companionTeacherId === undefined ? -1 : teacherOf(assignment.companionTeacherId);
@@ -297,9 +321,8 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     if (obligation.rrule === undefined) {
       tasks.push(
         new Task(
-          obligation.id,
+          "",
           obligation,
-          student,
           s,
           lead,
           companion,
@@ -308,16 +331,30 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
           windowTo,
           days.windows(obligation.preferred),
           travel,
-          group,
+          village,
         ),
       );
       continue;
     }
     let occurrences: readonly IsoDate[];
     try {
-      const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
-      occurrences = expansions.get(key) ?? sharedExpansion(key, obligation.rrule, obligation.window);
-      expansions.set(key, occurrences);
+      let byFrom = expansions.get(obligation.rrule);
+      if (byFrom === undefined) {
+        byFrom = new Map();
+        expansions.set(obligation.rrule, byFrom);
+      }
+      let byTo = byFrom.get(obligation.window.from);
+      if (byTo === undefined) {
+        byTo = new Map();
+        byFrom.set(obligation.window.from, byTo);
+      }
+      let found = byTo.get(obligation.window.to);
+      if (found === undefined) {
+        const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+        found = sharedExpansion(key, obligation.rrule, obligation.window);
+        byTo.set(obligation.window.to, found);
+      }
+      occurrences = found;
     } catch (error) {
       const problem = error instanceof HomevisitError ? String(error.params.problem) : "unreadable rule";
       unscheduled.push(unscheduledOf(obligation, "schedule_rrule_invalid", { problem }));
@@ -330,28 +367,62 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       const to = next === undefined ? windowTo : days.of(next) - 1;
       tasks.push(
         new Task(
-          `${obligation.id}@${occurrence}`,
+          days.suffix(occurrence),
           obligation,
-          student,
           s,
           lead,
           companion,
           occurrence,
           day,
           to < windowTo ? to : windowTo,
-          [day, day],
+          days.single(day),
           travel,
-          group,
+          village,
         ),
       );
     }
   }
 
   // Urgent first, then the earliest deadline, so crisis visits get the first free evenings.
+  // Urgency, last and first day packed into one number when they fit (whole urgencies up to
+  // 1023, days of 1970–2149): one subtraction instead of three reads through the obligation.
+  let packed = true;
+  for (const t of tasks) {
+    const u = t.obligation.urgency;
+    if (!(Number.isInteger(u) && u >= 0 && u <= 1023 && t.from >= 0 && t.to >= 0 && t.from < 65_536 && t.to < 65_536)) {
+      packed = false;
+      break;
+    }
+    t.rank = (1023 - u) * 4_294_967_296 + t.to * 65_536 + t.from;
+  }
   tasks.sort(
-    (a, b) => b.obligation.urgency - a.obligation.urgency || a.to - b.to || a.from - b.from || cmp(a.key, b.key),
+    packed
+      ? (a, b) => a.rank - b.rank || cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix)
+      : (a, b) =>
+          b.obligation.urgency - a.obligation.urgency ||
+          a.to - b.to ||
+          a.from - b.from ||
+          cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix),
   );
-  const groups = new Map<string, Task[]>();
+  // Same lead, companion and village, same group: a number made of the three.
+  const teacherCount = teacherIds.length;
+  const numbered = (villageCount + 1) * (teacherCount + 1) * (teacherCount + 1) < Number.MAX_SAFE_INTEGER;
+  // Out of the numbers' range (never at a school's size): a number per distinct triple.
+  const triples = numbered ? undefined : new Map<string, number>();
+  for (const t of tasks) {
+    if (triples === undefined) {
+      t.group = (t.village * (teacherCount + 1) + t.companion + 1) * (teacherCount + 1) + t.lead;
+      continue;
+    }
+    const key = `${t.lead}|${t.companion}|${t.village}`;
+    let n = triples.get(key);
+    if (n === undefined) {
+      n = triples.size;
+      triples.set(key, n);
+    }
+    t.group = n;
+  }
+  const groups = new Map<number, Task[]>();
   for (const t of tasks) {
     // An occurrence of a recurring contact keeps to its own date: it is never pulled into a trip.
     if (t.occurrence !== undefined) continue;
@@ -374,35 +445,44 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   }
   if (tasks.length === 0) first = last = days.of(input.term.start);
   const table = new DayTable(first, last);
-  const state = new SchedulerState(input, options, table, teacherIndex, studentList);
+  const state = new SchedulerState(input, options, table, teacherIndex, input.students);
   const slots: ProposedSlot[] = [];
   const slotKeys: number[] = [];
   // Many tasks fail for the same reason and dates: fill each message once.
-  const reasons = new Map<string, LocalizedText>();
+  // By code, then first and last day (nested: no key text per failed task).
+  const reasons = new Map<ErrorCode, Map<string, Map<string, LocalizedText>>>();
   for (const task of tasks) {
     if (task.placed) continue;
     const trip = state.placeTrip(task);
     if (typeof trip === "string") {
-      const params: Record<string, string> =
-        trip === "schedule_unknown_calendar" || trip === "schedule_no_allowed_day"
-          ? task.occurrence === undefined
-            ? { from: task.obligation.window.from, to: task.obligation.window.to }
-            : { from: task.occurrence, to: isoDate(task.to) }
-          : {};
-      const key = `${trip}|${params.from ?? ""}|${params.to ?? ""}`;
-      let reason = reasons.get(key);
-      if (!reason) {
-        reason = localizeAll(errorCatalog[trip].message, params);
-        reasons.set(key, reason);
+      // Only these two reasons name the days; the others take no parameters.
+      const dated = trip === "schedule_unknown_calendar" || trip === "schedule_no_allowed_day";
+      const from = !dated ? "" : task.occurrence === undefined ? task.obligation.window.from : task.occurrence;
+      const to = !dated ? "" : task.occurrence === undefined ? task.obligation.window.to : isoDate(task.to);
+      let byFrom = reasons.get(trip);
+      if (byFrom === undefined) {
+        byFrom = new Map();
+        reasons.set(trip, byFrom);
       }
-      unscheduled.push({
-        obligationId: task.obligation.id,
-        studentId: task.obligation.studentId,
-        code: trip,
-        // A copy each: entries share no objects a caller might edit.
-        reason: { "zh-CN": reason["zh-CN"], en: reason.en },
-        ...occurrenceOf(task),
-      });
+      let byTo = byFrom.get(from);
+      if (byTo === undefined) {
+        byTo = new Map();
+        byFrom.set(from, byTo);
+      }
+      let reason = byTo.get(to);
+      if (!reason) {
+        reason = localizeAll(errorCatalog[trip].message, dated ? { from, to } : {});
+        byTo.set(to, reason);
+      }
+      // A copy of the reason each: entries share no objects a caller might edit.
+      const obligationId = task.obligation.id;
+      const studentId = task.obligation.studentId;
+      const copy = { "zh-CN": reason["zh-CN"], en: reason.en };
+      unscheduled.push(
+        task.occurrence === undefined
+          ? { obligationId, studentId, code: trip, reason: copy }
+          : { obligationId, studentId, code: trip, reason: copy, occurrence: task.occurrence },
+      );
       continue;
     }
     const group = task.groupTasks ?? noTasks;
@@ -425,7 +505,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     const date = table.date(trip.day);
     const teacherId = teacherIds[trip.lead] as string;
     const companionId = trip.companion < 0 ? undefined : (teacherIds[trip.companion] as string);
-    const tripId = `${teacherId}/${date}/${clock(trip.start).replace(":", "")}`;
+    const tripId = `${teacherId}/${date}/${compactClock(trip.start)}`;
     for (let i = 0; i < trip.members.length; i++) {
       const t = trip.members[i] as Task;
       const start = trip.starts[i] as number;
@@ -434,11 +514,16 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       const studentId = t.obligation.studentId;
       const from = clock(start);
       const end = clock(start + options.visitMinutes);
+      // One literal per shape: a field added afterwards costs the object a second layout.
+      const occurrence = t.occurrence;
       const slot: ProposedSlot =
         companionId === undefined
-          ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
-          : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId };
-      if (t.occurrence !== undefined) slot.occurrence = t.occurrence;
+          ? occurrence === undefined
+            ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
+            : { obligationId, studentId, teacherId, date, start: from, end, tripId, occurrence }
+          : occurrence === undefined
+            ? { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId }
+            : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId, occurrence };
       slots.push(slot);
       slotKeys.push(day * 1440 + start);
     }
@@ -530,6 +615,28 @@ const dayMs = 86_400_000;
 /** Days since 1970-01-01 of `YYYY-MM-DD` texts, each text parsed once per run. */
 class DayNumbers {
   private readonly cache = new Map<string, number>();
+  private readonly suffixes = new Map<string, string>();
+  private readonly singles = new Map<number, readonly number[]>();
+
+  /** `@` and the date: the key suffix of an occurrence on that date, one text per date. */
+  suffix(date: IsoDate): string {
+    let text = this.suffixes.get(date);
+    if (text === undefined) {
+      text = `@${date}`;
+      this.suffixes.set(date, text);
+    }
+    return text;
+  }
+
+  /** The preferred window of one day, [day, day], shared by the tasks of that day (read only). */
+  single(day: number): readonly number[] {
+    let window = this.singles.get(day);
+    if (window === undefined) {
+      window = [day, day];
+      this.singles.set(day, window);
+    }
+    return window;
+  }
 
   of(date: IsoDate): number {
     let day = this.cache.get(date);
@@ -561,8 +668,15 @@ function dayNumber(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / dayMs);
 }
 
+/** `YYYY-MM-DD` texts by day number, 1970 to 2149: a run asks for the same few hundred days. */
+const isoDates: (IsoDate | undefined)[] = [];
+
 function isoDate(day: number): IsoDate {
-  return new Date(day * dayMs).toISOString().slice(0, 10);
+  const cached = day >= 0 && day < 65_536 ? isoDates[day] : undefined;
+  if (cached !== undefined) return cached;
+  const text = new Date(day * dayMs).toISOString().slice(0, 10);
+  if (day >= 0 && day < 65_536) isoDates[day] = text;
+  return text;
 }
 
 /**
@@ -620,11 +734,17 @@ class SchedulerState {
   private readonly n: number;
   /** Per teacher, per day: blocked intervals as [from, to, from, to, …] minutes. */
   private readonly blocked: ((number[] | undefined)[] | undefined)[];
-  private readonly perDay: (Uint8Array | undefined)[];
-  private readonly perWeek: (Uint16Array | undefined)[];
+  /** Visits per teacher and day, at `teacher × days + day`. */
+  private readonly perDay: Uint8Array;
+  /** Visits per teacher and ISO week, at `teacher × weeks + week`. */
+  private readonly perWeek: Uint16Array;
+  private readonly weeks: number;
   private readonly frontiers: Int32Array;
-  /** `student × days + day` of every day a student already has a visit. */
-  private readonly studentDays = new Set<number>();
+  /**
+   * Per student (by number): the days the student already has a visit on. A student has a
+   * few visits, so a short list per student is cheaper than a set of all students' days.
+   */
+  private readonly studentDays: (number[] | undefined)[] = [];
   /** Per student: the hours of the family's stated availability, shared by families that state the same. */
   private readonly familyHours: (FamilyHours | undefined)[];
   /** Per stated availability (as a text): its hours. Most families state one of a few. */
@@ -664,8 +784,10 @@ class SchedulerState {
     this.n = n;
     const teachers = teacherIndex.size;
     this.blocked = new Array(teachers);
-    this.perDay = new Array(teachers);
-    this.perWeek = new Array(teachers);
+    // One array each for all teachers: an array per teacher was most of a run's small objects.
+    this.weeks = days.weeks;
+    this.perDay = new Uint8Array(teachers * n);
+    this.perWeek = new Uint16Array(teachers * this.weeks);
     this.frontiers = new Int32Array(teachers);
     this.familyHours = new Array(students.length);
     this.dayClasses = new Uint8Array(n);
@@ -765,7 +887,7 @@ class SchedulerState {
       this.familyDays++;
       return undefined;
     }
-    if (this.studentDays.has(task.studentIndex * this.n + d)) return undefined;
+    if (this.studentDays[task.studentIndex]?.includes(d)) return undefined;
     const ranges = this.hours(kind, d, task);
     if (ranges.length === 0) return undefined;
     this.familyDays++;
@@ -792,7 +914,7 @@ class SchedulerState {
     const day = this.days.first + d;
     if (task.from > day || task.to < day) return;
     if (task.preferred.length > 0 && !task.prefers(day)) return;
-    if (this.studentDays.has(task.studentIndex * this.n + d)) return;
+    if (this.studentDays[task.studentIndex]?.includes(d)) return;
     for (const m of trip.members) if (m.obligation.studentId === task.obligation.studentId) return;
     const kind = this.dayClass(d, task);
     if (kind !== SCHOOL && kind !== REST) return;
@@ -836,26 +958,19 @@ class SchedulerState {
     if (trip.companion >= 0) this.commitTeacher(trip.companion, trip, n);
     for (const task of trip.members) {
       task.placed = true;
-      this.studentDays.add(task.studentIndex * this.n + d);
+      const visited = this.studentDays[task.studentIndex];
+      if (visited) visited.push(d);
+      else this.studentDays[task.studentIndex] = [d];
     }
   }
 
   private commitTeacher(t: number, trip: Trip, n: number): void {
     const d = trip.day;
     this.block(t, d, trip.start - trip.travel, trip.end + trip.travel);
-    let perDay = this.perDay[t];
-    if (!perDay) {
-      perDay = new Uint8Array(this.n);
-      this.perDay[t] = perDay;
-    }
-    perDay[d] = (perDay[d] as number) + n;
-    let perWeek = this.perWeek[t];
-    if (!perWeek) {
-      perWeek = new Uint16Array(this.days.weeks);
-      this.perWeek[t] = perWeek;
-    }
-    const w = this.days.week[d] as number;
-    perWeek[w] = (perWeek[w] as number) + n;
+    const day = t * this.n + d;
+    this.perDay[day] = (this.perDay[day] as number) + n;
+    const week = t * this.weeks + (this.days.week[d] as number);
+    this.perWeek[week] = (this.perWeek[week] as number) + n;
   }
 
   /** The first day from which the teacher may still have room: every day before it is full. */
@@ -877,8 +992,8 @@ class SchedulerState {
 
   private roomOf(t: number, d: number): number {
     return Math.min(
-      this.maxPerDay - (this.perDay[t]?.[d] ?? 0),
-      this.maxPerWeek - (this.perWeek[t]?.[this.days.week[d] as number] ?? 0),
+      this.maxPerDay - (this.perDay[t * this.n + d] as number),
+      this.maxPerWeek - (this.perWeek[t * this.weeks + (this.days.week[d] as number)] as number),
     );
   }
 
@@ -924,8 +1039,14 @@ class SchedulerState {
       const availability = (this.students[s] as ScheduleStudent).availability ?? [];
       if (availability.length === 0) family = this.openHours;
       else {
+        // Weekdays as a bit set: lists of the same days in another order or repeated give the
+        // same hours, so they may share an entry.
         let key = "";
-        for (const w of availability) key += `${w.weekdays.join(",")}|${w.from}|${w.to};`;
+        for (const w of availability) {
+          let days = 0;
+          for (const d of w.weekdays) days |= 1 << d;
+          key += `${days}|${w.from}|${w.to};`;
+        }
         family = this.hoursByAvailability.get(key);
         if (family === undefined) {
           family = { hours: new Array(14), ever: 0 };
@@ -973,11 +1094,9 @@ class SchedulerState {
   }
 
   private hasRoom(t: number, d: number, visits: number): boolean {
-    const perDay = this.perDay[t];
-    if (!perDay) return visits <= this.maxPerDay && visits <= this.maxPerWeek;
     return (
-      (perDay[d] as number) + visits <= this.maxPerDay &&
-      ((this.perWeek[t] as Uint16Array)[this.days.week[d] as number] as number) + visits <= this.maxPerWeek
+      (this.perDay[t * this.n + d] as number) + visits <= this.maxPerDay &&
+      (this.perWeek[t * this.weeks + (this.days.week[d] as number)] as number) + visits <= this.maxPerWeek
     );
   }
 
@@ -1077,10 +1196,6 @@ function unscheduledOf(
   };
 }
 
-function occurrenceOf(task: Task): { occurrence?: IsoDate } {
-  return task.occurrence === undefined ? {} : { occurrence: task.occurrence };
-}
-
 function minutes(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
@@ -1096,10 +1211,38 @@ function clock(total: number): string {
   return text;
 }
 
+/** `HHmm` of minutes since midnight, as trip ids print the start. */
+function compactClock(total: number): string {
+  let text = total >= 0 && total < 2880 ? compactClockTexts[total] : undefined;
+  if (text === undefined) {
+    text = clock(total).replace(":", "");
+    if (total >= 0 && total < 2880) compactClockTexts[total] = text;
+  }
+  return text;
+}
+
+const compactClockTexts: string[] = [];
+
+/**
+ * Compares two task keys, each an id followed by a suffix, as their concatenated texts compare,
+ * without building them: ids that differ before either ends decide alone.
+ */
+function cmpKeys(idA: string, suffixA: string, idB: string, suffixB: string): number {
+  if (idA === idB) return cmp(suffixA, suffixB);
+  if (suffixA === "" && suffixB === "") return cmp(idA, idB);
+  // Ids of one length differ before either ends; most ids of a run have the same length.
+  if (idA.length !== idB.length && (idA.startsWith(idB) || idB.startsWith(idA))) {
+    return cmp(idA + suffixA, idB + suffixB);
+  }
+  return cmp(idA, idB);
+}
+
 function snap(value: number, step: number): number {
   return Math.ceil(value / step) * step;
 }
 
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  // Equal texts first: unequal ones of known hashes answer at once, so most calls compare
+  // their code units once rather than twice.
+  return a === b ? 0 : a < b ? -1 : 1;
 }

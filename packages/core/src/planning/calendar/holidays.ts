@@ -210,8 +210,12 @@ export function dayType(date: string, calendar: HolidayCalendar = defaultHoliday
   if (!year) return "unknown";
   if (year.makeUpWorkdays.includes(date)) return "makeup_workday";
   // A break announced under one year can spill into the next (New Year from late December).
-  for (const data of Object.values(calendar.years)) {
-    if (data.holidays.some((h) => h.from <= date && date <= h.to)) return "holiday";
+  // Any year's break will do, so the years are walked in place (the scheduler asks per day).
+  for (const key in calendar.years) {
+    if (!Object.hasOwn(calendar.years, key)) continue;
+    for (const h of (calendar.years[key] as (typeof calendar.years)[string]).holidays) {
+      if (h.from <= date && date <= h.to) return "holiday";
+    }
   }
   return isoWeekday(date) >= 6 ? "weekend" : "workday";
 }
