@@ -8,3 +8,4 @@ export * from "./fs-blobs.js";
 export * from "./sqlite-blobs.js";
 export * from "./sqlite-driver.js";
 export * from "./sqlite-store.js";
+export * from "./wal-sync.js";

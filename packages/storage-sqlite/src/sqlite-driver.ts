@@ -2,6 +2,7 @@ import { HomevisitError } from "@homevisit/core";
 import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect, sql } from "kysely";
+import type { WalSyncer } from "./wal-sync.js";
 
 /** Options of the SQLite driver. */
 export interface SqliteDriverOptions {
@@ -12,6 +13,15 @@ export interface SqliteDriverOptions {
   busyTimeoutMs?: number;
   /** How long a transaction keeps retrying busy answers in all; default 60,000 ms. */
   maxBusyWaitMs?: number;
+  /**
+   * Makes a committed group durable before it is acknowledged, off the event loop: its `sync()`
+   * is awaited after each COMMIT of a writing group, and no transaction starts until it
+   * settles; a rejection rejects the whole group. Closed with the driver. For a database in
+   * WAL mode with `synchronous = NORMAL`, a {@link walSyncer} turns the WAL sync that `FULL`
+   * does inside COMMIT (on the main thread) into one done on another thread; `sqliteStorage`
+   * sets this up by itself.
+   */
+  commitSync?: WalSyncer;
 }
 
 const busyCodes = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY"]);
@@ -48,6 +58,12 @@ interface PendingTransaction {
   reject: (error: unknown) => void;
   /** Whether it already ran once in a group that SQLite rolled back as a whole. */
   retried: boolean;
+}
+
+/** A transaction of a group that committed, and its result. */
+interface Committed {
+  item: PendingTransaction;
+  value: unknown;
 }
 
 /** Most prepared statements kept per database: the shared layer's queries fit many times over. */
@@ -98,6 +114,7 @@ function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
 export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDriverOptions = {}): SqlStorageDriver {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const maxBusyWaitMs = options.maxBusyWaitMs ?? 60_000;
+  const commitSync = options.commitSync;
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   const cached = cachingStatements(database);
   // biome-ignore lint/suspicious/noExplicitAny: dynamic schema
@@ -124,12 +141,13 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
    * Group commit: the transactions queued while the connection was busy run as savepoints of one
    * SQLite transaction, and one COMMIT (one WAL sync) acknowledges them all. Each is still atomic
    * on its own — a failing one is rolled back to its savepoint and only it is rejected — and
-   * none is acknowledged before the COMMIT that makes it durable.
+   * none is acknowledged before the COMMIT that makes it durable. Returns the items that
+   * committed, with their values, for the caller to acknowledge.
    */
-  async function runBatch(conn: Db, batch: PendingTransaction[], readOnly: boolean): Promise<void> {
+  async function runBatch(conn: Db, batch: PendingTransaction[], readOnly: boolean): Promise<Committed[]> {
     await withBusyRetry(() => sql.raw(readOnly ? "BEGIN" : "BEGIN IMMEDIATE").execute(conn));
     const single = batch.length === 1;
-    const done: { item: PendingTransaction; value: unknown }[] = [];
+    const done: Committed[] = [];
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i] as PendingTransaction;
       if (!single) await sql.raw("SAVEPOINT hv_group_item").execute(conn);
@@ -143,7 +161,7 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
           // SQLite rolled the whole transaction back itself (I/O error, disk full…): the items
           // already run are undone too, so run them again in a new transaction.
           requeue([...done.map((d) => d.item), ...batch.slice(i + 1)]);
-          return;
+          return [];
         }
         if (single) await sql.raw("ROLLBACK").execute(conn);
         else {
@@ -152,15 +170,15 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         }
       }
     }
-    if (!database.inTransaction) return;
+    if (!database.inTransaction) return [];
     try {
       await withBusyRetry(() => sql.raw("COMMIT").execute(conn));
     } catch (error) {
       if (database.inTransaction) await sql.raw("ROLLBACK").execute(conn);
       for (const { item } of done) item.reject(error);
-      return;
+      return [];
     }
-    for (const { item, value } of done) item.resolve(value);
+    return done;
   }
 
   /** Puts items back at the head of the queue, once: a second failure rejects them. */
@@ -183,11 +201,16 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         while (size < queue.length && size < maxGroupSize && (!readOnly || queue[size]?.readOnly)) size++;
         const batch = queue.splice(0, size);
         try {
-          await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
+          const committed = await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
+          // The next group waits for this sync too, so no transaction of this process ever
+          // reads a commit that is not yet durable.
+          if (!readOnly && committed.length > 0 && commitSync) await commitSync.sync();
+          for (const { item, value } of committed) item.resolve(value);
         } catch (error) {
           // A statement of the group's own failed (BEGIN busy past maxBusyWaitMs, a closed
           // database, a failed RELEASE…): nothing of the group is committed. Leave no
-          // transaction open behind it, or every later BEGIN would fail.
+          // transaction open behind it, or every later BEGIN would fail. (Or the sync after
+          // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
           if (database.open && database.inTransaction) database.exec("ROLLBACK");
           for (const item of batch) item.reject(error);
         }
@@ -234,6 +257,7 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     },
     async close() {
       await db.destroy();
+      await commitSync?.close();
     },
   };
 }
