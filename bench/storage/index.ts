@@ -11,7 +11,9 @@
 //
 //   HOMEVISIT_BENCH_STUDENTS  students of the synthetic city (default 300000; ~303,028 generated)
 //   HOMEVISIT_BENCH_VISITS    visit records (default 1000000)
-//   HOMEVISIT_BENCH_RUNS      import runs per store, medians reported (default 1)
+//   HOMEVISIT_BENCH_RUNS      import runs per store, medians reported (default 1); the adapter
+//                             imports first in even runs, the raw driver in odd ones, so 2
+//                             puts both in both places
 //   HOMEVISIT_BENCH_DIALECTS  "sqlite", "postgres" or "sqlite,postgres" (default both; PostgreSQL
 //                             only with HOMEVISIT_PG_URL, else skipped with a line saying so)
 //

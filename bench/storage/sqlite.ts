@@ -32,6 +32,12 @@ const channels = ["in_home", "in_home", "in_home", "phone", "video", "alternativ
 /** Rows per `createMany` call inside the one import transaction. */
 const batch = 5_000;
 
+/** CPU time (user + system) of this process since `since`, in ms. */
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
 /** Visit records spread over the term: every student visited, some more than once. */
 export function makeVisits(city: DemoDataset, count: number): VisitRecordDraft[] {
   const teachersBySchool = new Map<string, string[]>();
@@ -75,6 +81,7 @@ async function importThroughAdapter(storage: SqliteStorage, city: DemoDataset, v
     });
   };
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await storage.transaction(async (tx) => {
     await tx.cities.create(city.city);
     await tx.counties.createMany(city.counties);
@@ -89,9 +96,11 @@ async function importThroughAdapter(storage: SqliteStorage, city: DemoDataset, v
     }
   });
   const cityMs = performance.now() - start;
+  const cityCpuMs = cpuMs(cpu);
   const visitsStart = performance.now();
+  const visitsCpu = process.cpuUsage();
   await load("visitRecords", visits);
-  return { cityMs, visitsMs: performance.now() - visitsStart };
+  return { cityMs, visitsMs: performance.now() - visitsStart, cityCpuMs, visitsCpuMs: cpuMs(visitsCpu) };
 }
 
 /** The baseline: the same rows into the same tables with better-sqlite3 prepared statements. */
@@ -134,6 +143,7 @@ function importRaw(storage: SqliteStorage, city: DemoDataset, visits: readonly V
     "INSERT INTO hv_enrolments (student_id, seq, city_id, county_id, school_id, class_id, grade, date_from, date_to) VALUES (?,?,?,?,?,?,?,?,?)",
   );
   const start = performance.now();
+  const cpu = process.cpuUsage();
   db.transaction(() => {
     insertEntity("cities", [city.city], () => ({ cityId: city.city.id, countyId: null, schoolId: null }));
     insertEntity("counties", city.counties, (c: DemoDataset["counties"][number]) => ({
@@ -153,9 +163,11 @@ function importRaw(storage: SqliteStorage, city: DemoDataset, visits: readonly V
     }
   })();
   const cityMs = performance.now() - start;
+  const cityCpuMs = cpuMs(cpu);
   const visitsStart = performance.now();
+  const visitsCpu = process.cpuUsage();
   db.transaction(() => insertEntity("visitRecords", visits, (v: { schoolId: string }) => tenantOf(v.schoolId)))();
-  return { cityMs, visitsMs: performance.now() - visitsStart };
+  return { cityMs, visitsMs: performance.now() - visitsStart, cityCpuMs, visitsCpuMs: cpuMs(visitsCpu) };
 }
 
 /** The hand-written city coverage by school. */
@@ -204,6 +216,13 @@ export async function runSqliteStorageBench(options: SqliteStorageBenchOptions =
     rawCity: [] as number[],
     rawVisits: [] as number[],
   };
+  // CPU time of each import: SQLite inserts on this thread, so it is the import's own work.
+  const cpuTimes = {
+    adapterCity: [] as number[],
+    adapterVisits: [] as number[],
+    rawCity: [] as number[],
+    rawVisits: [] as number[],
+  };
   const reportTimes = { adapter: [] as number[], raw: [] as number[] };
   // CPU time of this process during the adapter's report: SQLite runs it on this thread, so it
   // is the report's own work, which a machine shared with other jobs does not inflate as it
@@ -211,17 +230,47 @@ export async function runSqliteStorageBench(options: SqliteStorageBenchOptions =
   const reportCpu: number[] = [];
   let agree = true;
   try {
+    // One unmeasured import of a small city through both first, so that neither measured
+    // import pays for the first run's JIT warm-up and fresh files alone.
+    const warm = generateCity({ scale: 0.01 });
+    const warmVisits = makeVisits(warm, 5_000);
+    for (const name of ["warm-adapter", "warm-raw"]) {
+      const w = sqliteStorage({ filename: join(dir, `${name}.db`) });
+      await w.migrations.migrate();
+      if (name === "warm-adapter") await importThroughAdapter(w, warm, warmVisits);
+      else importRaw(w, warm, warmVisits);
+      await w.close();
+    }
     for (let run = 0; run < runs; run++) {
       const a = sqliteStorage({ filename: join(dir, `adapter-${run}.db`) });
       await a.migrations.migrate();
-      const adapter = await importThroughAdapter(a, city, visits);
-      times.adapterCity.push(adapter.cityMs);
-      times.adapterVisits.push(adapter.visitsMs);
       const r = sqliteStorage({ filename: join(dir, `raw-${run}.db`) });
       await r.migrations.migrate();
-      const raw = importRaw(r, city, visits);
-      times.rawCity.push(raw.cityMs);
-      times.rawVisits.push(raw.visitsMs);
+      const measureAdapter = async () => {
+        const adapter = await importThroughAdapter(a, city, visits);
+        times.adapterCity.push(adapter.cityMs);
+        times.adapterVisits.push(adapter.visitsMs);
+        cpuTimes.adapterCity.push(adapter.cityCpuMs);
+        cpuTimes.adapterVisits.push(adapter.visitsCpuMs);
+      };
+      const measureRaw = () => {
+        const raw = importRaw(r, city, visits);
+        times.rawCity.push(raw.cityMs);
+        times.rawVisits.push(raw.visitsMs);
+        cpuTimes.rawCity.push(raw.cityCpuMs);
+        cpuTimes.rawVisits.push(raw.visitsCpuMs);
+      };
+      // The order alternates between runs (the adapter first in even runs): on a shared
+      // machine the same import's wall time moved by up to 1.6× between first and second
+      // place, so a fixed order would give one side the same place every time. An even number
+      // of runs puts both in both places.
+      if (run % 2 === 0) {
+        await measureAdapter();
+        measureRaw();
+      } else {
+        measureRaw();
+        await measureAdapter();
+      }
       a.database.exec("ANALYZE");
       r.database.exec("ANALYZE");
       const query = { scope: { cityId: city.city.id }, from: term.from, to: term.to, groupBy: "school" } as const;
@@ -247,20 +296,22 @@ export async function runSqliteStorageBench(options: SqliteStorageBenchOptions =
   }
   const fmt = (n: number) => n.toLocaleString("en-US");
   const ratio = (x: number[], y: number[]) => `${(median(x) / median(y)).toFixed(2)}× raw (target ≤ 1.5×)`;
+  const cpuRatio = (x: number[], y: number[]) =>
+    `CPU time ${fmt(Math.round(median(x)))} ms vs raw ${fmt(Math.round(median(y)))} ms (${(median(x) / median(y)).toFixed(2)}×)`;
   return [
     {
       name: `import city: ${fmt(city.students.length)} students with guardians, ${fmt(city.classes.length)} classes, ${fmt(city.teachers.length)} teachers (sqlite adapter)`,
       medianMs: median(times.adapterCity),
       baselineName: "raw better-sqlite3, one transaction, prepared statements",
       baselineMedianMs: median(times.rawCity),
-      notes: `${ratio(times.adapterCity, times.rawCity)}; ${fmt(Math.round(city.students.length / (median(times.adapterCity) / 1000)))} students/s`,
+      notes: `${ratio(times.adapterCity, times.rawCity)}; ${fmt(Math.round(city.students.length / (median(times.adapterCity) / 1000)))} students/s; ${cpuRatio(cpuTimes.adapterCity, cpuTimes.rawCity)}`,
     },
     {
       name: `import ${fmt(visits.length)} visit records (sqlite adapter)`,
       medianMs: median(times.adapterVisits),
       baselineName: "raw better-sqlite3, one transaction, prepared statements",
       baselineMedianMs: median(times.rawVisits),
-      notes: `${ratio(times.adapterVisits, times.rawVisits)}; ${fmt(Math.round(visits.length / (median(times.adapterVisits) / 1000)))} records/s`,
+      notes: `${ratio(times.adapterVisits, times.rawVisits)}; ${fmt(Math.round(visits.length / (median(times.adapterVisits) / 1000)))} records/s; ${cpuRatio(cpuTimes.adapterVisits, cpuTimes.rawVisits)}`,
     },
     {
       name: `city coverage report by school over ${fmt(visits.length)} visits (${fmt(city.schools.length)} schools, sqlite adapter)`,

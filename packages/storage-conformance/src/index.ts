@@ -416,6 +416,28 @@ export function runStorageConformance(
       );
     });
 
+    it("writes a createMany larger than one insert chunk whole, or undoes it whole on a clash in a late chunk", async () => {
+      const { storage, raw } = h();
+      // SQL adapters insert a bulk call a chunk at a time (64 rows on SQLite, 1,000 on
+      // PostgreSQL): a clash in a later chunk must undo the earlier chunks too.
+      const inputs = Array.from({ length: 1_100 }, (_, i) => makeStudent(3_000 + i));
+      await storage.students.create(inputs[1_050] as (typeof inputs)[number]);
+      const before = await raw.count("students");
+      await storage.transaction(async (tx) => {
+        await expectCode(tx.students.createMany(inputs), "conflict");
+        await tx.students.create(makeStudent(2_999));
+      });
+      expect(await raw.count("students")).toBe(before + 1);
+      for (const i of [0, 63, 64, 999, 1_000, 1_099]) {
+        expect(await storage.students.get((inputs[i] as { id: string }).id)).toBeUndefined();
+      }
+      const fresh = inputs.filter((_, i) => i !== 1_050);
+      const created = await storage.students.createMany(fresh);
+      expect(created.map((c) => c.record.id)).toEqual(fresh.map((s) => s.id));
+      expect(await raw.count("students")).toBe(before + 1 + fresh.length);
+      expect((await storage.students.get((fresh[1_000] as { id: string }).id))?.version).toBe(1);
+    });
+
     it("leaves the store as before when a multi-step write fails at any step", async () => {
       const { storage, raw } = h();
       await storage.students.create(makeStudent(1));

@@ -235,6 +235,8 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
         }
       }
     },
+    // One chunk of createMany per multi-row statement (fewer when a table has many columns).
+    insertChunkRows: bulkMode === "unnest" ? unnestBatch : valuesBatch,
     async insertRows(conn, table, columns, rows, options = {}) {
       const list = columns.map((c) => `"${c}"`).join(", ");
       // With skipExisting, rows whose key exists are skipped and the others' keys come back,

@@ -91,6 +91,13 @@ export interface SqlStorageDriver {
     rows: readonly unknown[][],
     options?: { skipExisting?: boolean },
   ): Promise<readonly unknown[]>;
+  /**
+   * Rows per `insertRows` call of a bulk `createMany`: the shared layer builds each chunk's
+   * rows (JSON text included) just before inserting them, so that they die young. SQLite
+   * wants small chunks (it inserts row by row anyway); PostgreSQL one chunk per multi-row
+   * statement. Default 400.
+   */
+  insertChunkRows?: number;
   /** Whether a driver error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
   /** `FOR UPDATE` where the dialect locks rows (PostgreSQL); empty on SQLite, whose writers are serial. */
@@ -110,6 +117,9 @@ const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "s
 
 /** The batch size of multi-row inserts: well under SQLite's and PostgreSQL's parameter limits. */
 const insertBatch = 400;
+
+/** Rows per `insertRows` call of `createMany` when the driver does not say (see `insertChunkRows`). */
+const defaultInsertChunkRows = 400;
 
 /**
  * How a store treats the database schema: `migrate` (the default) may create and alter tables
@@ -174,8 +184,16 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
   }
 
   function makeTx(conn: Db): StorageTx {
-    const parentTenants = new Map<string, TenantKeys>();
-    const parentKey = (parent: string, id: string) => `${parent}\u0000${id}`;
+    /** Tenant keys of parent rows, per parent table and id (no key strings to build per record). */
+    const parentTenants = new Map<ParentEntityName, Map<string, TenantKeys>>();
+    const knownOf = (parent: ParentEntityName) => {
+      let known = parentTenants.get(parent);
+      if (known === undefined) {
+        known = new Map();
+        parentTenants.set(parent, known);
+      }
+      return known;
+    };
     /**
      * The tenant keys of prepared records: their own, or their parents', looked up once per
      * batch with one keyed query per parent table (and remembered for the transaction), so a
@@ -186,12 +204,13 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       for (const p of prepared) {
         if ("keys" in p.tenant) continue;
         const { parent, id } = p.tenant;
-        if (parentTenants.has(parentKey(parent, id))) continue;
+        if (parentTenants.get(parent)?.has(id)) continue;
         const ids = wanted.get(parent) ?? new Set<string>();
         wanted.set(parent, ids.add(id));
       }
       for (const [parent, idSet] of wanted) {
         const ids = [...idSet];
+        const known = knownOf(parent);
         for (let i = 0; i < ids.length; i += insertBatch) {
           const rows = await conn
             .selectFrom(entityTables[parent].table)
@@ -199,7 +218,7 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
             .where("id", "in", ids.slice(i, i + insertBatch))
             .execute();
           for (const row of rows) {
-            parentTenants.set(parentKey(parent, row.id), {
+            known.set(row.id, {
               cityId: row.city_id,
               countyId: row.county_id ?? null,
               schoolId: row.school_id ?? null,
@@ -209,7 +228,7 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       }
       return prepared.map((p) => {
         if ("keys" in p.tenant) return p.tenant.keys;
-        const tenant = parentTenants.get(parentKey(p.tenant.parent, p.tenant.id));
+        const tenant = parentTenants.get(p.tenant.parent)?.get(p.tenant.id);
         if (!tenant) throw notFoundError(p.tenant.parent);
         return tenant;
       });
@@ -238,9 +257,14 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
       });
       const ixNames = ixColumns.map(([name]) => name);
       const rowValues = (p: PreparedRecord<N>, tenant: TenantKeys, version: number): unknown[] => {
-        const row: unknown[] = [p.id, tenant.cityId, tenant.countyId, tenant.schoolId, version];
-        for (const name of ixNames) row.push(p.indexes[name] ?? null);
-        row.push(JSON.stringify(p.record));
+        const row: unknown[] = new Array(columns.length);
+        row[0] = p.id;
+        row[1] = tenant.cityId;
+        row[2] = tenant.countyId;
+        row[3] = tenant.schoolId;
+        row[4] = version;
+        for (let j = 0; j < ixNames.length; j++) row[5 + j] = p.indexes[ixNames[j] as string] ?? null;
+        row[5 + ixNames.length] = JSON.stringify(p.record);
         return row;
       };
       const createMany = async (inputs: readonly EntityInput<N>[]) => {
@@ -248,18 +272,27 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         const ids = prepared.map((p) => p.id);
         if (new Set(ids).size !== ids.length) throw duplicateError(entity);
         const tenants = await tenantsOf(prepared as PreparedRecord<StoredEntityName>[]);
-        const rows: unknown[][] = new Array(prepared.length);
         const stored: Stored<EntityRecord<N>>[] = new Array(prepared.length);
-        prepared.forEach((p, i) => {
-          const tenant = tenants[i] as TenantKeys;
-          rows[i] = rowValues(p, tenant, 1);
-          stored[i] = { record: p.record, version: 1, tenant };
-        });
-        let skipped: readonly unknown[];
+        const skipped: unknown[] = [];
+        const chunk = driver.insertChunkRows ?? defaultInsertChunkRows;
         try {
           // No SELECT for existing ids first: rows whose id exists are skipped by the insert
           // itself, and the call is undone below, so the happy path is the insert alone.
-          skipped = await insert(conn, spec.table, columns, rows, true);
+          // Rows (and their JSON text) are built a chunk at a time, just before they are
+          // inserted: built all at once, a city-sized import kept every batch's JSON alive
+          // across several young-generation GCs, which copied it — GC time grew with the batch.
+          for (let start = 0; start < prepared.length; start += chunk) {
+            const end = Math.min(prepared.length, start + chunk);
+            const rows: unknown[][] = new Array(end - start);
+            for (let i = start; i < end; i++) {
+              const p = prepared[i] as PreparedRecord<N>;
+              const tenant = tenants[i] as TenantKeys;
+              rows[i - start] = rowValues(p, tenant, 1);
+              stored[i] = { record: p.record, version: 1, tenant };
+            }
+            const clashes = await insert(conn, spec.table, columns, rows, true);
+            for (const id of clashes) skipped.push(id);
+          }
         } catch (error) {
           if (driver.isUniqueViolation(error)) throw duplicateError(entity);
           throw error;
