@@ -165,9 +165,18 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
     // A check-only store runs no DDL: a missing schema shows up as version 0 (outdated).
     if (options.schemaMode === "check") return Promise.resolve();
     schemaReady ??= (async () => {
-      const found = await sql`SELECT 1 AS one FROM pg_namespace WHERE nspname = ${schema}`.execute(txDb);
+      const exists = async () =>
+        (await sql`SELECT 1 AS one FROM pg_namespace WHERE nspname = ${schema}`.execute(txDb)).rows.length > 0;
       // CREATE SCHEMA needs a privilege a running application may lack: only when missing.
-      if (found.rows.length === 0) await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoted}`).execute(txDb);
+      if (!(await exists())) {
+        try {
+          await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoted}`).execute(txDb);
+        } catch (error) {
+          // Two processes creating it at once: IF NOT EXISTS does not stop the loser's
+          // duplicate catalog row. If the schema is there now, that is all that was asked.
+          if (!(await exists())) throw error;
+        }
+      }
     })().catch((error: unknown) => {
       schemaReady = undefined;
       throw error;
@@ -197,6 +206,11 @@ export function postgresDriver(options: PostgresStorageOptions = {}): SqlStorage
     dialect: "postgres",
     db,
     lockRows: true,
+    async lockMigrations(conn) {
+      // A transaction-scoped advisory lock per schema: concurrent migrators queue here and
+      // each then sees the version the one before it reached.
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`homevisit.migrate:${schema}`}))`.execute(conn);
+    },
     async transaction(fn, { readOnly }) {
       await ensureSchema();
       for (let attempt = 0; ; attempt++) {

@@ -102,6 +102,13 @@ export interface SqlStorageDriver {
   isUniqueViolation(error: unknown): boolean;
   /** `FOR UPDATE` where the dialect locks rows (PostgreSQL); empty on SQLite, whose writers are serial. */
   lockRows: boolean;
+  /**
+   * Makes migrations of one schema take turns, inside a migration's transaction (until it
+   * ends). Without it, processes that migrate at once run the same DDL at once, and the
+   * database answers with deadlocks and duplicate catalog rows instead of waiting. Not needed
+   * where writers are serial anyway (SQLite's `BEGIN IMMEDIATE`).
+   */
+  lockMigrations?(conn: Db): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -686,6 +693,7 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         // processes migrating at once apply each step exactly once.
         const ran = await driver.transaction(
           async (conn) => {
+            await driver.lockMigrations?.(conn);
             await sql.raw(schemaTableDdl).execute(conn);
             const current = await readVersion(conn);
             if (current > latestSchemaVersion) throw tooNew(current);
