@@ -186,7 +186,8 @@ export async function planBenchSection(options: { runs?: number; threads?: numbe
     description:
       "end to end from raw records, per school: validate → derive obligations → assign visitors → schedule, for a school, " +
       "a county (遂昌县) and the city; baseline: zod validation of the same input alone. Targets: city < 10 s on 2 cores, " +
-      "≤ 5× baseline, linear growth.",
+      "≤ 5× baseline, linear growth. Floor and plan alternate, each run after an untimed full collection, so neither " +
+      "pays for the other's garbage.",
     rows: rows.map((r) => ({
       name: `plan one term: ${r.scope} (${r.schools} schools, ${r.students.toLocaleString("en")} students${r.threads > 1 ? `, ${r.threads} threads` : ""})`,
       medianMs: r.medianMs,
