@@ -8,6 +8,7 @@ import { type LocalizedText, localizeAll } from "../i18n.js";
 import type { School, SchoolClass, Teacher } from "../organisation.js";
 import type { IsoDate } from "../primitives.js";
 import type { Student } from "../student.js";
+import { childMap } from "./maps.js";
 import { expandRecurrence } from "./rrule.js";
 import type { Assignment, Mentorship, Obligation, Term } from "./types.js";
 
@@ -442,17 +443,9 @@ export function obligationLoad(
  * looked up through nested maps rather than built again per obligation.
  */
 function occurrenceKey(from: string, to: string, rrule: string): string {
-  let byFrom = occurrenceKeys.get(rrule);
-  if (byFrom === undefined) {
-    if (occurrenceKeys.size >= 1024) occurrenceKeys.clear();
-    byFrom = new Map();
-    occurrenceKeys.set(rrule, byFrom);
-  }
-  let byTo = byFrom.get(from);
-  if (byTo === undefined) {
-    byTo = new Map();
-    byFrom.set(from, byTo);
-  }
+  // Bounded: rule texts are few per process, but a long-running host plans many terms.
+  if (occurrenceKeys.size >= 1024 && !occurrenceKeys.has(rrule)) occurrenceKeys.clear();
+  const byTo = childMap(childMap(occurrenceKeys, rrule), from);
   let key = byTo.get(to);
   if (key === undefined) {
     key = `${from}|${to}|${rrule}`;

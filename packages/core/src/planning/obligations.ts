@@ -15,6 +15,7 @@ import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../org
 import { idSchema, isoDateSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
+import { childMap } from "./maps.js";
 import { cmpDate, hasPlainIds, sortedById } from "./order.js";
 import {
   anchorDate,
@@ -726,22 +727,7 @@ class KeyedMemo<T> {
   }
 
   set(a: string, b: string, c: string, d: number, value: T): void {
-    let byB = this.root.get(a);
-    if (byB === undefined) {
-      byB = new Map();
-      this.root.set(a, byB);
-    }
-    let byC = byB.get(b);
-    if (byC === undefined) {
-      byC = new Map();
-      byB.set(b, byC);
-    }
-    let byD = byC.get(c);
-    if (byD === undefined) {
-      byD = new Map();
-      byC.set(c, byD);
-    }
-    byD.set(d, value);
+    childMap(childMap(childMap(this.root, a), b), c).set(d, value);
   }
 }
 

@@ -8,6 +8,7 @@ import { type LocalizedText, localizeAll } from "../i18n.js";
 import { type IsoDate, idSchema, isoDateSchema, localTimeSchema } from "../primitives.js";
 import type { Student } from "../student.js";
 import { type DayType, dayType as officialDayType } from "./calendar/holidays.js";
+import { childMap } from "./maps.js";
 import { expandRecurrence } from "./rrule.js";
 import type { BusySlot } from "./timetable.js";
 import type { Assignment, DateWindow, Obligation, Term } from "./types.js";
@@ -459,16 +460,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
       const dated = trip === "schedule_unknown_calendar" || trip === "schedule_no_allowed_day";
       const from = !dated ? "" : task.occurrence === undefined ? task.obligation.window.from : task.occurrence;
       const to = !dated ? "" : task.occurrence === undefined ? task.obligation.window.to : isoDate(task.to);
-      let byFrom = reasons.get(trip);
-      if (byFrom === undefined) {
-        byFrom = new Map();
-        reasons.set(trip, byFrom);
-      }
-      let byTo = byFrom.get(from);
-      if (byTo === undefined) {
-        byTo = new Map();
-        byFrom.set(from, byTo);
-      }
+      const byTo = childMap(childMap(reasons, trip), from);
       let reason = byTo.get(to);
       if (!reason) {
         reason = localizeAll(errorCatalog[trip].message, dated ? { from, to } : {});
