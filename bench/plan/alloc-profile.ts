@@ -2,8 +2,7 @@
 // to find the garbage behind the collector's share of planning time.
 // `npx tsx --tsconfig tsconfig.json bench/plan/alloc-profile.ts [school|county|city]`
 import { Session } from "node:inspector/promises";
-import { generateCity, generateCounty, generateSchool } from "@homevisit/demo-data";
-import { planAll, rawInput } from "./plan-input.ts";
+import { planAll, rawInput, scopeData } from "./plan-input.ts";
 
 interface HeapNode {
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
@@ -12,14 +11,7 @@ interface HeapNode {
 }
 
 const scope = (process.argv[2] ?? "county") as "school" | "county" | "city";
-// The scopes of plan-bench.ts (not imported: bundled, its command-line entry would run too).
-const raw = rawInput(
-  scope === "school"
-    ? generateSchool({ seed: 1 })
-    : scope === "county"
-      ? generateCounty({ seed: 1, county: "遂昌县" })
-      : generateCity({ seed: 1 }),
-);
+const raw = rawInput(scopeData(scope));
 planAll(raw); // warm-up
 const session = new Session();
 session.connect();

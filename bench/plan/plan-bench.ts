@@ -7,10 +7,9 @@
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { type DemoDataset, generateCity, generateCounty, generateSchool } from "@homevisit/demo-data";
 import type { BenchSection } from "../src/harness.ts";
 import { startPlanWorkers } from "./parallel.ts";
-import { type PlanCounts, planAll, rawBySchool, rawInput, validateInput } from "./plan-input.ts";
+import { type PlanCounts, planAll, rawBySchool, rawInput, scopeData, validateInput } from "./plan-input.ts";
 
 export { benchTerm } from "./plan-input.ts";
 
@@ -72,15 +71,6 @@ async function timed(fn: () => unknown): Promise<{ wall: number; cpu: number }> 
   const start = performance.now();
   await fn();
   return { wall: performance.now() - start, cpu: cpuNow() - cpu };
-}
-
-/** Generates the data set of a scope. */
-export function scopeData(scope: PlanBenchRow["scope"]): DemoDataset {
-  return scope === "school"
-    ? generateSchool({ seed: 1 })
-    : scope === "county"
-      ? generateCounty({ seed: 1, county: "遂昌县" })
-      : generateCity({ seed: 1 });
 }
 
 /**

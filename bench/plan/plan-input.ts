@@ -19,7 +19,7 @@ import {
   type Term,
   teacherSchema,
 } from "@homevisit/core";
-import type { DemoDataset } from "@homevisit/demo-data";
+import { type DemoDataset, generateCity, generateCounty, generateSchool } from "@homevisit/demo-data";
 
 /** The autumn term every scope is planned for. */
 export const benchTerm: Term = {
@@ -177,4 +177,20 @@ export function planSchools(schools: readonly RawSchoolInput[]): PlanCounts & { 
  */
 export function planAll(raw: RawInput): PlanCounts & { peakRss: number } {
   return planSchools(rawBySchool(raw));
+}
+
+/**
+ * The data set of a bench scope: one school, a county (遂昌县) or the whole synthetic city.
+ *
+ * @example
+ * ```ts
+ * const raw = rawInput(scopeData("county"));
+ * ```
+ */
+export function scopeData(scope: "school" | "county" | "city"): DemoDataset {
+  return scope === "school"
+    ? generateSchool({ seed: 1 })
+    : scope === "county"
+      ? generateCounty({ seed: 1, county: "遂昌县" })
+      : generateCity({ seed: 1 });
 }

@@ -3,19 +3,11 @@
 // `npx tsx --tsconfig tsconfig.json bench/plan/profile.ts [school|county|city] [out.cpuprofile]`
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { generateCity, generateCounty, generateSchool } from "@homevisit/demo-data";
-import { planAll, rawInput } from "./plan-input.ts";
+import { planAll, rawInput, scopeData } from "./plan-input.ts";
 
 const scope = (process.argv[2] ?? "county") as "school" | "county" | "city";
 const out = process.argv[3];
-// The scopes of plan-bench.ts (not imported: bundled, its command-line entry would run too).
-const raw = rawInput(
-  scope === "school"
-    ? generateSchool({ seed: 1 })
-    : scope === "county"
-      ? generateCounty({ seed: 1, county: "遂昌县" })
-      : generateCity({ seed: 1 }),
-);
+const raw = rawInput(scopeData(scope));
 planAll(raw); // warm-up
 const session = new Session();
 session.connect();

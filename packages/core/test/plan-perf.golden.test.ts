@@ -16,15 +16,9 @@ import {
 } from "@homevisit/core";
 import { type DemoDataset, generateCounty, generateSchool } from "@homevisit/demo-data";
 import { describe, expect, it } from "vitest";
+import { campaignTerm } from "./fixtures/planning.js";
 
-const term: Term = {
-  id: "2026-2027-1",
-  schoolYear: 2026,
-  index: 1,
-  start: "2026-09-01",
-  end: "2027-01-22",
-  campaigns: [{ from: "2026-10-08", to: "2026-10-31", name: "秋季集中家访" }],
-};
+const term: Term = campaignTerm;
 
 /** Lessons on weekdays for teachers with classes, a Wednesday evening meeting for every third. */
 function lessons(data: DemoDataset): BusySlot[] {

@@ -3,15 +3,9 @@
 import { assignVisitors, deriveObligations, type Obligation, scheduleVisits, type Term } from "@homevisit/core";
 import { generateSchool } from "@homevisit/demo-data";
 import { describe, expect, it } from "vitest";
+import { campaignTerm } from "./fixtures/planning.js";
 
-const term: Term = {
-  id: "2026-2027-1",
-  schoolYear: 2026,
-  index: 1,
-  start: "2026-09-01",
-  end: "2027-01-22",
-  campaigns: [{ from: "2026-10-08", to: "2026-10-31", name: "秋季集中家访" }],
-};
+const term: Term = campaignTerm;
 
 /** A deterministic shuffle (a linear congruential generator), so a failure can be replayed. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
