@@ -1,5 +1,5 @@
 import { type FileHandle, open } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 
 /** Makes what SQLite wrote durable, off the event loop; see {@link walSyncer}. */
 export interface WalSyncer {
@@ -29,13 +29,16 @@ export interface WalSyncer {
  * ```
  */
 export function walSyncer(databaseFile: string): WalSyncer {
+  // Resolved now, as SQLite resolved it when it opened the file: a later chdir of the host
+  // must not point the sync at another file.
+  const file = resolve(databaseFile);
   let wal: Promise<FileHandle> | undefined;
 
   async function openWal(): Promise<FileHandle> {
-    const handle = await open(`${databaseFile}-wal`, "r");
+    const handle = await open(`${file}-wal`, "r");
     try {
       // The directory entry of the WAL, once: a file's data can be on disk while its name is not.
-      const directory = await open(dirname(databaseFile), "r");
+      const directory = await open(dirname(file), "r");
       try {
         await directory.sync();
       } finally {
