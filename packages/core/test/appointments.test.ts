@@ -13,7 +13,6 @@ import {
   countsAsRefusal,
   fieldSensitivities,
   HomevisitError,
-  isHomevisitError,
   isListedTransition,
   isTerminal,
   needsMakeUp,
@@ -24,6 +23,7 @@ import {
 } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "./fixtures/errors.js";
 
 const newInput = {
   id: "ap-1",
@@ -64,16 +64,6 @@ function payloadFor(event: AppointmentEvent): Record<string, unknown> {
 function transition(a: Appointment, event: AppointmentEvent, payload = payloadFor(event)): Appointment {
   // The payload type depends on the event; the tests drive every event through one helper.
   return transitionAppointment(a, event, payload as never);
-}
-
-function thrown(fn: () => unknown): HomevisitError {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
 }
 
 // The graph as documented in appointments.ts and docs/guides/appointments.md, written out
@@ -128,7 +118,7 @@ describe("proposeAppointment and the schema", () => {
   });
 
   it("insists on China Standard Time for the start", () => {
-    const error = thrown(() => proposeAppointment({ ...newInput, start: "2026-10-12T10:30:00Z" }));
+    const error = errorOf(() => proposeAppointment({ ...newInput, start: "2026-10-12T10:30:00Z" }));
     expect(error.code).toBe("validation_failed");
     expect(error.issues.map((i) => [i.path.join("."), i.code])).toEqual([["start", "appointment_start_offset"]]);
     expect(error.issues[0]?.message.en).toContain("+08:00");
@@ -346,7 +336,7 @@ describe("illegal transitions", () => {
 
   it.each(illegalPairs)("%s cannot take %s", (from, event) => {
     const before = withState(from);
-    const error = thrown(() => transition(before, event));
+    const error = errorOf(() => transition(before, event));
     expect(error).toBeInstanceOf(HomevisitError);
     expect([error.code, error.status, error.params]).toEqual(["appointment_illegal_transition", 409, { from, event }]);
     expect(error.messageIn("en")).toBe(`An appointment in status ${from} cannot take the event ${event}`);
@@ -366,7 +356,7 @@ describe("illegal transitions", () => {
       fc.property(pair, channel, payload, ([from, event], ch, body) => {
         const before = withState(from, ch);
         const snapshot = structuredClone(before);
-        const error = thrown(() => transitionAppointment(before, event, body as never));
+        const error = errorOf(() => transitionAppointment(before, event, body as never));
         expect(error.code).toBe("appointment_illegal_transition");
         expect(error.params).toEqual({ from, event });
         expect(before).toEqual(snapshot);
@@ -387,25 +377,25 @@ describe("illegal transitions", () => {
     ];
     for (const [from, event, channelType] of cases) {
       const before = withState(from, channelOf(channelType));
-      const error = thrown(() => transition(before, event));
+      const error = errorOf(() => transition(before, event));
       expect([error.code, error.params]).toEqual(["appointment_wrong_channel", { channel: channelType, event }]);
       expect(availableTransitions(before).map((t) => t.event)).not.toContain(event);
     }
   });
 
   it("validates payloads and the order of transitions", () => {
-    const refusal = thrown(() => transition(withState("contacted"), "refuse", { at, by: "t-1" }));
+    const refusal = errorOf(() => transition(withState("contacted"), "refuse", { at, by: "t-1" }));
     expect([refusal.code, refusal.issues.map((i) => i.path.join("."))]).toEqual(["validation_failed", ["reason"]]);
-    const utc = thrown(() =>
+    const utc = errorOf(() =>
       transition(withState("confirmed"), "reschedule", { at, by: "t-1", start: "2026-10-14T11:00:00Z" }),
     );
     expect(utc.issues.map((i) => i.code)).toEqual(["appointment_start_offset"]);
-    const extra = thrown(() => transition(withState("proposed"), "contact", { at, by: "t-1", status: "completed" }));
+    const extra = errorOf(() => transition(withState("proposed"), "contact", { at, by: "t-1", status: "completed" }));
     expect(extra.code).toBe("validation_failed");
 
     const contacted = transition(base, "contact", { at: "2026-10-08T12:05:00+08:00", by: "t-1" });
     // 04:04Z is 12:04 in Shanghai: one minute before the contact.
-    const early = thrown(() => transition(contacted, "confirm", { at: "2026-10-08T04:04:00Z", by: "t-1" }));
+    const early = errorOf(() => transition(contacted, "confirm", { at: "2026-10-08T04:04:00Z", by: "t-1" }));
     expect(early.code).toBe("appointment_transition_out_of_order");
     expect(transition(contacted, "confirm", { at: "2026-10-08T04:05:00Z", by: "t-1" }).status).toBe("confirmed");
   });

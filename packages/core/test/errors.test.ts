@@ -18,18 +18,9 @@ import { storedEntities } from "@homevisit/core/storage";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { errorOf } from "./fixtures/errors.js";
 
 const hasChinese = /[\u4e00-\u9fff]/;
-
-function caught(fn: () => unknown): HomevisitError {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
-}
 
 describe("the error catalog", () => {
   const entries = Object.entries(errorCatalog);
@@ -182,7 +173,7 @@ describe("parseInput and safeParseInput", () => {
   });
 
   it("prefix paths with the given path", () => {
-    const error = caught(() =>
+    const error = errorOf(() =>
       parseInput(guardianSchema, { ...guardian, relation: 3 }, { path: ["body", "guardians", 2] }),
     );
     expect(error.issues[0]?.path).toEqual(["body", "guardians", 2, "relation"]);
@@ -190,7 +181,7 @@ describe("parseInput and safeParseInput", () => {
   });
 
   it("give nested paths with array indexes", () => {
-    const error = caught(() =>
+    const error = errorOf(() =>
       parseInput(schoolSchema, {
         id: "s1",
         cityId: "c",
@@ -217,7 +208,7 @@ describe("addCatalogIssue", () => {
   });
 
   it("raises a catalog-coded issue with both messages and a path", () => {
-    const error = caught(() => parseInput(schema, { key: "__proto__" }));
+    const error = errorOf(() => parseInput(schema, { key: "__proto__" }));
     expect(error.issues).toEqual([
       {
         path: ["key"],
@@ -235,7 +226,7 @@ describe("addCatalogIssue", () => {
 
   it("defaults to an empty path and no params", () => {
     const bare = z.string().superRefine((_v, ctx) => addCatalogIssue(ctx, "conflict"));
-    expect(caught(() => parseInput(bare, "x")).issues).toEqual([
+    expect(errorOf(() => parseInput(bare, "x")).issues).toEqual([
       { path: [], code: "conflict", message: errorCatalog.conflict.message },
     ]);
   });
@@ -277,7 +268,7 @@ describe("no input value ever reaches an error", () => {
   ];
 
   it.each(cases)("%s", (_name, input) => {
-    const error = caught(() => parseInput(studentSchema, input));
+    const error = errorOf(() => parseInput(studentSchema, input));
     expect(error.issues.length).toBeGreaterThan(0);
     for (const text of [
       JSON.stringify(error.toJSON()),

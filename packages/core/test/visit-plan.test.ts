@@ -4,8 +4,6 @@ import {
   defaultVisitPlanTable,
   derivePersonalisedPlan,
   extendVisitPlanTable,
-  type HomevisitError,
-  isHomevisitError,
   outreachGoalIds,
   type PastVisitSummary,
   type PersonalisedPlanInput,
@@ -19,6 +17,7 @@ import {
 } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "./fixtures/errors.js";
 
 const date = "2026-10-15";
 
@@ -90,16 +89,6 @@ function baseInput(overrides: Partial<PersonalisedPlanInput> = {}): Personalised
 
 const keys = (input: PersonalisedPlanInput, table = defaultVisitPlanTable) =>
   derivePersonalisedPlan(input, table).triggers.map((t) => t.key);
-
-function caught(fn: () => unknown): HomevisitError {
-  try {
-    fn();
-  } catch (error) {
-    if (isHomevisitError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a HomevisitError");
-}
 
 describe("defaultVisitPlanTable", () => {
   it("has a valid entry for every built-in trigger and nothing else", () => {
@@ -483,20 +472,20 @@ describe("derivePersonalisedPlan: several categories, ordering and dedupe", () =
 
 describe("derivePersonalisedPlan: bad input", () => {
   it("rejects an invalid date with its path", () => {
-    const error = caught(() => derivePersonalisedPlan(baseInput({ date: "2026-13-01" })));
+    const error = errorOf(() => derivePersonalisedPlan(baseInput({ date: "2026-13-01" })));
     expect(error.code).toBe("validation_failed");
     expect(error.issues.map((i) => i.path)).toEqual([["date"]]);
   });
 
   it("rejects a bad history entry with its path", () => {
-    const error = caught(() =>
+    const error = errorOf(() =>
       derivePersonalisedPlan(baseInput({ history: [visit(), visit({ channel: "carrier_pigeon" as "phone" })] })),
     );
     expect(error.issues.map((i) => i.path)).toEqual([["history", 1, "channel"]]);
   });
 
   it("rejects a student of another school", () => {
-    const error = caught(() => derivePersonalisedPlan(baseInput({ student: student({ schoolId: "sch-2" }) })));
+    const error = errorOf(() => derivePersonalisedPlan(baseInput({ student: student({ schoolId: "sch-2" }) })));
     expect(error.code).toBe("visit_plan_school_mismatch");
     expect(error.status).toBe(422);
     expect(error.messageIn("en")).toBe("The student does not belong to the given school, so no visit plan can be made");
@@ -664,7 +653,7 @@ describe("extendVisitPlanTable", () => {
   ];
 
   it.each(invalid)("rejects %s with the path of the problem", (_name, extension, path, code) => {
-    const error = caught(() => extendVisitPlanTable(defaultVisitPlanTable, extension as never));
+    const error = errorOf(() => extendVisitPlanTable(defaultVisitPlanTable, extension as never));
     expect(error.code).toBe("validation_failed");
     expect(error.issues.map((i) => ({ path: i.path, code: i.code }))).toContainEqual({ path, code });
     for (const issue of error.issues) {
@@ -674,7 +663,7 @@ describe("extendVisitPlanTable", () => {
   });
 
   it("explains a catalog-coded problem in both languages", () => {
-    const error = caught(() =>
+    const error = errorOf(() =>
       extendVisitPlanTable(defaultVisitPlanTable, { boarding: { label: rural.label, why: rural.why } }),
     );
     expect(error.issues[0]?.message).toEqual({
@@ -685,7 +674,7 @@ describe("extendVisitPlanTable", () => {
 
   it("rejects a __proto__ key from parsed JSON without touching any prototype", () => {
     const extension = JSON.parse(`{"__proto__": {"label": {"zh-CN": "x", "en": "x"}}}`);
-    const error = caught(() => extendVisitPlanTable(defaultVisitPlanTable, extension));
+    const error = errorOf(() => extendVisitPlanTable(defaultVisitPlanTable, extension));
     expect(error.issues.map((i) => ({ path: i.path, code: i.code }))).toEqual([
       { path: ["__proto__"], code: "reserved_key" },
     ]);
