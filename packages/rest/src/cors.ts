@@ -14,14 +14,15 @@ export interface CorsOptions {
   maxAge?: number;
 }
 
-const baseRequestHeaders = [
+/** Headers a browser may send cross-origin: the ones this adapter reads. */
+export const restRequestHeaders = [
   "Content-Type",
   "If-Match",
   "If-None-Match",
   "Idempotency-Key",
   "Homevisit-Purpose",
   "Accept-Language",
-];
+] as const;
 const exposed = "ETag, Link, Content-Language";
 
 function allowedOrigin(request: Request, cors: CorsOptions): string | undefined {
@@ -66,7 +67,7 @@ export function preflight(request: Request, cors: CorsOptions, methods: readonly
     "Access-Control-Allow-Origin": origin,
     ...(cors.credentials === false ? {} : { "Access-Control-Allow-Credentials": "true" }),
     "Access-Control-Allow-Methods": methods.join(", "),
-    "Access-Control-Allow-Headers": [...baseRequestHeaders, ...(cors.allowHeaders ?? [])].join(", "),
+    "Access-Control-Allow-Headers": [...restRequestHeaders, ...(cors.allowHeaders ?? [])].join(", "),
     "Access-Control-Max-Age": String(cors.maxAge ?? 600),
     Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
   };

@@ -73,16 +73,6 @@ export interface RestHandlerOptions {
   etagKey?: string;
 }
 
-/** Headers a browser may send cross-origin: the ones this adapter reads. */
-export const restRequestHeaders = [
-  "Content-Type",
-  "If-Match",
-  "If-None-Match",
-  "Idempotency-Key",
-  "Homevisit-Purpose",
-  "Accept-Language",
-] as const;
-
 /** The header that carries the stated purpose, percent-encoded UTF-8. */
 export const purposeHeader = "Homevisit-Purpose";
 
