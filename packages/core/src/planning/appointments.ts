@@ -248,6 +248,13 @@ export const appointmentCancellationSchema = z.strictObject({
 /** Who cancelled an appointment and why. */
 export type AppointmentCancellation = z.infer<typeof appointmentCancellationSchema>;
 
+/** The id of the obligation an appointment meets (the planner's ids: rule, student, window). */
+const obligationIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
+
 /**
  * An appointment for one visit (or, with `rrule`, a series of mentor contacts). `version` starts
  * at 1 and grows by one with every transition, for optimistic concurrency and the iCalendar
@@ -264,12 +271,7 @@ export const appointmentSchema = compiledSchema(
       /** Teachers who go too (two adults for remote homes and first priority visits). */
       companionIds: z.array(idSchema).max(5).default([]),
       /** The obligation this appointment meets, when the planner produced it. */
-      obligationId: z
-        .string()
-        .min(1)
-        .max(200)
-        .regex(/^[A-Za-z0-9_.:-]+$/)
-        .optional(),
+      obligationId: obligationIdSchema.optional(),
       kind: visitKindSchema,
       /**
        * Sensitive as a whole: an alternative venue carries the family's reason, and the audit log
@@ -313,12 +315,7 @@ export const newAppointmentSchema = z.strictObject({
   studentId: idSchema,
   teacherId: idSchema,
   companionIds: z.array(idSchema).max(5).default([]),
-  obligationId: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[A-Za-z0-9_.:-]+$/)
-    .optional(),
+  obligationId: obligationIdSchema.optional(),
   kind: visitKindSchema,
   channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }),
   start: appointmentInstantSchema,
