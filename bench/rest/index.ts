@@ -140,6 +140,8 @@ interface Scenario {
   headers: Record<string, string>;
   body?: string;
   idempotencyKeys?: boolean;
+  /** Also load the audited floor (bare handler + one audit row per GET) and add its row. */
+  audited?: boolean;
 }
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
@@ -195,6 +197,7 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
     const fixtureFile = join(dir, "fixture.json");
     writeFileSync(fixtureFile, JSON.stringify(fixture));
     const baseline = await startServer<BaselineServerReady>(["baseline", fixtureFile], children);
+    const audited = await startServer<BaselineServerReady>(["audited", fixtureFile], children);
 
     const bare = "bare node:http, same JSON from memory";
     const scenarios: Scenario[] = [
@@ -205,6 +208,7 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
         mode: "max",
         path: archivePath,
         headers: { ...common, "Homevisit-Purpose": purpose },
+        audited: true,
       },
       {
         name: `GET archive at ${rate} req/s: p99 latency`,
@@ -238,14 +242,15 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
 
     const rows: BenchRow[] = [];
     for (const scenario of scenarios) {
-      const results: { api: LoadResult[]; base: LoadResult[] } = { api: [], base: [] };
-      const cpu: { api: number[]; base: number[] } = { api: [], base: [] };
+      const results: Record<"api" | "base" | "audited", LoadResult[]> = { api: [], base: [], audited: [] };
+      const cpu: Record<"api" | "base" | "audited", number[]> = { api: [], base: [], audited: [] };
+      const servers = [["base", baseline], ["api", api], ...(scenario.audited ? [["audited", audited]] : [])] as [
+        "api" | "base" | "audited",
+        { origin: string; child: ChildProcess },
+      ][];
       for (let i = 0; i < runs; i++) {
-        // Alternate the two servers so drift on a noisy machine hits both alike.
-        for (const [key, server] of [
-          ["base", baseline],
-          ["api", api],
-        ] as const) {
+        // Alternate the servers so drift on a noisy machine hits them all alike.
+        for (const [key, server] of servers) {
           const origin = server.origin;
           const spec: LoadSpec = {
             mode: scenario.mode,
@@ -266,16 +271,36 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
         }
       }
       rows.push(rowOf(scenario, results.api, results.base, rate, { api: median(cpu.api), base: median(cpu.base) }));
+      if (scenario.audited) rows.push(floorRowOf(results, { audited: median(cpu.audited), base: median(cpu.base) }));
     }
     return {
       title: "REST: archive reads and visit-record drafts over loopback",
-      description: `The homevisit REST API in the demo campus host (examples/demo-host: node:http + @hono/node-server, engine on SQLite in a temporary file, one synthetic school, the demo's cookie login mock as the plain teacher), loaded over 127.0.0.1 by a node:http keep-alive generator in a separate process. The archive read is \`GET /students/{id}/archive\` with a stated purpose (audited), for a student with ${api.archiveVisits} submitted visit records; the draft is \`POST /students/{id}/visit-records\` with a fresh Idempotency-Key per request (one SQLite transaction with the audit row). Throughput rows: ${connections} requests always in flight for ${seconds} s, median of ${runs} runs as ms per request (1000 / req/s). Latency rows: open loop at ${rate} req/s for ${seconds} s, latency from each request's due time, median of ${runs} runs' p99. Baseline: a bare node:http handler serving the same JSON (captured from the API) from memory, in the same run, alternating with the API. Targets: reads ≥ 0.5× the baseline's throughput (ratio ≤ 2.00×); p99 under 20 ms at ${rate} req/s.`,
+      description: `The homevisit REST API in the demo campus host (examples/demo-host: node:http + @hono/node-server, engine on SQLite in a temporary file, one synthetic school, the demo's cookie login mock as the plain teacher), loaded over 127.0.0.1 by a node:http keep-alive generator in a separate process. The archive read is \`GET /students/{id}/archive\` with a stated purpose (audited), for a student with ${api.archiveVisits} submitted visit records; the draft is \`POST /students/{id}/visit-records\` with a fresh Idempotency-Key per request (one SQLite transaction with the audit row). Throughput rows: ${connections} requests always in flight for ${seconds} s, median of ${runs} runs as ms per request (1000 / req/s). Latency rows: open loop at ${rate} req/s for ${seconds} s, latency from each request's due time, median of ${runs} runs' p99. Baseline: a bare node:http handler serving the same JSON (captured from the API) from memory, in the same run, alternating with the API. Audited floor (archive throughput only): the same bare handler, but each GET first appends the archive read's audit row through homevisit's SQLite store (one transaction, hash chain, group commit, WAL synced before the answer) — what RELIABILITY.md promise 5 alone costs a read, with no authorization, no archive query and no HTTP framework. Targets: reads ≥ 0.5× the baseline's throughput (ratio ≤ 2.00×); p99 under 20 ms at ${rate} req/s.`,
       rows,
     };
   } finally {
     await Promise.all(children.map((child) => stopChild(child)));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The audited floor's row: its throughput against the bare baseline, and the API's against it. */
+function floorRowOf(
+  results: Record<"api" | "base" | "audited", LoadResult[]>,
+  cpuMicros: { audited: number; base: number },
+): BenchRow {
+  const tput = (rs: LoadResult[]) => median(rs.map((r) => r.throughput));
+  const floor = tput(results.audited);
+  const base = tput(results.base);
+  const api = tput(results.api);
+  const p99 = median(results.audited.map((r) => r.p99Ms));
+  return {
+    name: "GET archive, audited floor (bare handler + one audit row through the SQLite store): ms per request",
+    medianMs: 1000 / floor,
+    baselineName: "bare node:http, same JSON from memory",
+    baselineMedianMs: 1000 / base,
+    notes: `floor ${Math.round(floor).toLocaleString("en")} req/s, p99 ${fmt(p99, 2)} ms, server CPU per request ${Math.round(cpuMicros.audited)} µs (baseline ${Math.round(cpuMicros.base)} µs); floor at ${(floor / base).toFixed(2)}× the baseline's throughput; the API at ${(api / floor).toFixed(2)}× the floor's`,
+  };
 }
 
 function rowOf(

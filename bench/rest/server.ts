@@ -1,5 +1,7 @@
-// The REST bench's server process: either the demo campus host on SQLite (the real API) or the
-// baseline, a bare node:http handler answering the same JSON from memory. It runs in its own
+// The REST bench's server process: the demo campus host on SQLite (the real API); the
+// baseline, a bare node:http handler answering the same JSON from memory; or the audited floor,
+// that same bare handler writing one audit row through homevisit's SQLite store before each
+// GET answer (what RELIABILITY.md promise 5 alone costs a read). It runs in its own
 // process so the load generator never shares its event loop. Protocol with the parent: one
 // `READY <json>` line on stdout once listening; it stops when stdin closes (the parent ended,
 // even by a crash) or on SIGTERM.
@@ -7,11 +9,13 @@
 // Usage (from the repository root, so tsx finds tsconfig.json's workspace paths):
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts api
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts baseline <fixture.json>
+//   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts audited <fixture.json>
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { personaCookie, startDemoHost } from "../../examples/demo-host/src/host.ts";
 import { type ApiServerReady, type BaselineFixture, type BaselineServerReady, benchVisitRecord } from "./shared.ts";
 
@@ -104,15 +108,58 @@ async function startApi(): Promise<{ ready: ApiServerReady; close: () => Promise
   }
 }
 
-async function startBaseline(fixtureFile: string): Promise<{ ready: BaselineServerReady; close: () => Promise<void> }> {
+/**
+ * The audit row of an archive read as the engine writes it (same chain, action, entity and
+ * purpose), appended through the store's own transaction, hash chain and group commit.
+ */
+async function auditedRead(): Promise<{ audit: () => Promise<void>; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "homevisit-bench-audited-"));
+  const storage = sqliteStorage({ filename: join(dir, "audit.db") });
+  await storage.migrations.migrate();
+  return {
+    audit: async () => {
+      await storage.transaction((tx) =>
+        tx.audit.append({
+          chainId: "school-1",
+          at: new Date().toISOString(),
+          actorId: "teacher-1",
+          action: "students.archive",
+          entity: "students",
+          entityId: "student-1",
+          schoolId: "school-1",
+          purpose: "学期家访总结",
+          result: "ok",
+        }),
+      );
+    },
+    close: async () => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startBaseline(
+  fixtureFile: string,
+  kind: BaselineServerReady["kind"],
+): Promise<{ ready: BaselineServerReady; close: () => Promise<void> }> {
   const fixture = JSON.parse(readFileSync(fixtureFile, "utf8")) as BaselineFixture;
   const archive = Buffer.from(fixture.archive);
   const draft = Buffer.from(fixture.draft);
-  // The same response headers the API sends that matter for size: JSON, no-store.
+  const audited = kind === "audited" ? await auditedRead() : undefined;
+  const answerArchive = (res: ServerResponse) => {
+    // The same response headers the API sends that matter for size: JSON, no-store.
+    res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+    res.end(archive);
+  };
   const server = createServer((req, res) => {
     if (req.method === "GET") {
-      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-      res.end(archive);
+      if (audited === undefined) answerArchive(res);
+      else
+        audited.audit().then(
+          () => answerArchive(res),
+          () => res.writeHead(500).end(),
+        );
       return;
     }
     // Read and parse the body as a handler must, then answer the captured draft.
@@ -134,27 +181,29 @@ async function startBaseline(fixtureFile: string): Promise<{ ready: BaselineServ
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    ready: { kind: "baseline", origin: `http://127.0.0.1:${port}` },
-    close: () =>
-      new Promise<void>((resolve) => {
+    ready: { kind, origin: `http://127.0.0.1:${port}` },
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await audited?.close();
+    },
   };
 }
 
 /** The servers this entry starts: argv[2]. */
-export type ServerKind = "api" | "baseline";
+export type ServerKind = "api" | "baseline" | "audited";
 
 async function main(): Promise<void> {
   const [kind, fixtureFile] = process.argv.slice(2) as [ServerKind | undefined, string | undefined];
   const started =
     kind === "api"
       ? await startApi()
-      : kind === "baseline" && fixtureFile
-        ? await startBaseline(fixtureFile)
+      : (kind === "baseline" || kind === "audited") && fixtureFile
+        ? await startBaseline(fixtureFile, kind)
         : undefined;
-  if (!started) throw new Error("usage: server.ts api | baseline <fixture.json>");
+  if (!started) throw new Error("usage: server.ts api | baseline <fixture.json> | audited <fixture.json>");
   let stopping = false;
   const stop = () => {
     if (stopping) return;

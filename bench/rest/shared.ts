@@ -17,9 +17,9 @@ export interface ApiServerReady {
   archiveVisits: number;
 }
 
-/** What the baseline server tells the parent once it listens. */
+/** What a baseline server (bare, or bare plus the audit row) tells the parent once it listens. */
 export interface BaselineServerReady {
-  kind: "baseline";
+  kind: "baseline" | "audited";
   origin: string;
 }
 

@@ -14,9 +14,12 @@ export interface SqliteDriverOptions {
   /** How long a transaction keeps retrying busy answers in all; default 60,000 ms. */
   maxBusyWaitMs?: number;
   /**
-   * Makes a committed group durable before it is acknowledged, off the event loop: its `sync()`
-   * is awaited after each COMMIT of a writing group, and no transaction starts until it
-   * settles; a rejection rejects the whole group. Closed with the driver. For a database in
+   * Makes a committed group durable before it is acknowledged, off the event loop: `sync()` is
+   * called after each COMMIT of a writing group, and the group is acknowledged once that sync and
+   * every earlier group's have settled. The next group runs meanwhile (its statements overlap the
+   * flush), but nothing it did or read is acknowledged before the commits it could have seen are
+   * durable; a rejection rejects the group and every group behind it that was waiting on it.
+   * Closed with the driver, after the syncs in flight. For a database in
    * WAL mode with `synchronous = NORMAL`, a {@link walSyncer} turns the WAL sync that `FULL`
    * does inside COMMIT (on the main thread) into one done on another thread; `sqliteStorage`
    * sets this up by itself.
@@ -197,6 +200,47 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     queue.unshift(...again);
   }
 
+  /**
+   * Settles once every commit made so far is durable, or rejects if a sync that covers one of
+   * them failed. Each writing group chains its own sync onto it; a group is acknowledged when
+   * the chain up to it settles, so acknowledgements come in commit order.
+   */
+  let durable: Promise<void> = Promise.resolve();
+
+  /** Acknowledges a committed group once it, and whatever it could have read, is durable. */
+  function acknowledge(committed: Committed[], wrote: boolean): void {
+    if (committed.length === 0) return;
+    if (wrote && commitSync) {
+      // Started now, after this group's COMMIT: the flush covers it and every earlier commit.
+      // Chained after the earlier groups' syncs: this group may have read what they wrote, so
+      // if one of them failed, this one is not acknowledged either.
+      const own = commitSync.sync();
+      // Marked handled now: it may fail before the chain reaches it, which reads it then.
+      own.catch(() => undefined);
+      const chained = durable.then(
+        () => own,
+        async (error: unknown) => {
+          await own.catch(() => undefined);
+          throw error;
+        },
+      );
+      durable = chained;
+      // Once a failure has rejected the groups that waited on it, later groups start afresh
+      // (as they would after a failed COMMIT): the chain must not stay rejected for good.
+      chained.catch(() => {
+        if (durable === chained) durable = Promise.resolve();
+      });
+    }
+    durable.then(
+      () => {
+        for (const { item, value } of committed) item.resolve(value);
+      },
+      (error: unknown) => {
+        for (const { item } of committed) item.reject(error);
+      },
+    );
+  }
+
   async function pump(): Promise<void> {
     try {
       while (queue.length > 0) {
@@ -208,15 +252,13 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         const batch = queue.splice(0, size);
         try {
           const committed = await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
-          // The next group waits for this sync too, so no transaction of this process ever
-          // reads a commit that is not yet durable.
-          if (!readOnly && committed.length > 0 && commitSync) await commitSync.sync();
-          for (const { item, value } of committed) item.resolve(value);
+          // Not awaited: the next group runs while this one's sync is in flight. It may read
+          // this group's commit before it is durable, but is acknowledged only after it is.
+          acknowledge(committed, !readOnly);
         } catch (error) {
           // A statement of the group's own failed (BEGIN busy past maxBusyWaitMs, a closed
           // database, a failed RELEASE…): nothing of the group is committed. Leave no
-          // transaction open behind it, or every later BEGIN would fail. (Or the sync after
-          // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
+          // transaction open behind it, or every later BEGIN would fail.
           if (database.open && database.inTransaction) database.exec("ROLLBACK");
           for (const item of batch) item.reject(error);
         }
@@ -272,6 +314,8 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     isUniqueViolation,
     async close() {
       await db.destroy();
+      // The syncs in flight finish (or fail) before the file they flush is let go.
+      await durable.catch(() => undefined);
       await commitSync?.close();
     },
   };
