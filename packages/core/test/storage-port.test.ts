@@ -93,6 +93,34 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ b: 1, a: [2, { d: undefined, c: "x" }] })).toBe('{"a":[2,{"c":"x"}],"b":1}');
     expect(canonicalJson({ x: 1, y: { q: 2, p: 3 } })).toBe(canonicalJson({ y: { p: 3, q: 2 }, x: 1 }));
   });
+
+  it("gives the same text as the definition: sorted entries, undefined members dropped", () => {
+    // The definition, written plainly: every stored audit hash depends on this text, so the
+    // fast version must never differ from it (key order by UTF-16 code units, as `<` compares).
+    const definition = (value: unknown): string => {
+      if (value === null || typeof value !== "object") {
+        if (typeof value === "number" && !Number.isFinite(value)) return "null";
+        return JSON.stringify(value) ?? "null";
+      }
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : definition(v))).join(",")}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${definition(v)}`).join(",")}}`;
+    };
+    fc.assert(
+      fc.property(
+        fc.anything({ withNullPrototype: true, withObjectString: true, key: fc.string({ unit: "grapheme" }) }),
+        (value) => {
+          expect(canonicalJson(value)).toBe(definition(value));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(canonicalJson({ "\u{1F600}": 1, "\uFF5E": 2, z: [undefined, Number.NaN, -0] })).toBe(
+      definition({ "\u{1F600}": 1, "\uFF5E": 2, z: [undefined, Number.NaN, -0] }),
+    );
+  });
 });
 
 describe("audit hash chain", () => {

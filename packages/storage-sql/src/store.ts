@@ -142,6 +142,37 @@ export interface SqlStorageOptions {
   schemaMode?: SchemaMode;
 }
 
+const makeCollection = Symbol("makeCollection");
+const madeCollections = Symbol("madeCollections");
+
+/** What a transaction object keeps to make its entity collections on first use. */
+interface TxCollections {
+  [makeCollection]: (entity: StoredEntityName) => Collection<StoredEntityName>;
+  [madeCollections]: Partial<Record<StoredEntityName, Collection<StoredEntityName>>>;
+}
+
+/**
+ * The entity collections of every transaction object, as getters on one shared prototype:
+ * each is made on first use (a transaction touches a few of the entities, and making all of
+ * them — closures, column lists — showed in profiles), and defining 17 getters on each new
+ * transaction object showed too.
+ */
+const txPrototype: object = Object.create(Object.prototype);
+for (const name of storedEntityNames) {
+  Object.defineProperty(txPrototype, name, {
+    enumerable: true,
+    get(this: TxCollections) {
+      const made = this[madeCollections];
+      let collection = made[name];
+      if (collection === undefined) {
+        collection = this[makeCollection](name);
+        made[name] = collection;
+      }
+      return collection;
+    },
+  });
+}
+
 /**
  * Builds the storage port over a dialect driver. The query code is shared by SQLite and
  * PostgreSQL; only transactions, bulk inserts and error classification differ per driver.
@@ -590,19 +621,8 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         },
       },
     } as Omit<StorageTx, StoredEntityName>;
-    // Collections are made on first use: a transaction touches a few of the entities, and
-    // making all of them (closures, column lists) for every transaction showed in profiles.
-    for (const name of storedEntityNames) {
-      let made: Collection<typeof name> | undefined;
-      Object.defineProperty(tx, name, {
-        enumerable: true,
-        get: () => {
-          made ??= collection(name);
-          return made;
-        },
-      });
-    }
-    return tx as StorageTx;
+    const state: TxCollections = { [makeCollection]: collection, [madeCollections]: {} };
+    return Object.assign(Object.create(txPrototype) as object, tx, state) as unknown as StorageTx;
   }
 
   async function writeEnrolments(

@@ -1,7 +1,7 @@
 import { HomevisitError } from "@homevisit/core";
 import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
-import { Kysely, type SqliteDatabase, SqliteDialect, sql } from "kysely";
+import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import type { WalSyncer } from "./wal-sync.js";
 
 /** Options of the SQLite driver. */
@@ -14,12 +14,9 @@ export interface SqliteDriverOptions {
   /** How long a transaction keeps retrying busy answers in all; default 60,000 ms. */
   maxBusyWaitMs?: number;
   /**
-   * Makes a committed group durable before it is acknowledged, off the event loop: `sync()` is
-   * called after each COMMIT of a writing group, and the group is acknowledged once that sync and
-   * every earlier group's have settled. The next group runs meanwhile (its statements overlap the
-   * flush), but nothing it did or read is acknowledged before the commits it could have seen are
-   * durable; a rejection rejects the group and every group behind it that was waiting on it.
-   * Closed with the driver, after the syncs in flight. For a database in
+   * Makes a committed group durable before it is acknowledged, off the event loop: its `sync()`
+   * is awaited after each COMMIT of a writing group, and no transaction starts until it
+   * settles; a rejection rejects the whole group. Closed with the driver. For a database in
    * WAL mode with `synchronous = NORMAL`, a {@link walSyncer} turns the WAL sync that `FULL`
    * does inside COMMIT (on the main thread) into one done on another thread; `sqliteStorage`
    * sets this up by itself.
@@ -142,6 +139,25 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     }
   }
 
+  /**
+   * Transaction control as statements prepared once and run directly: through Kysely each
+   * would build and compile a query and take an async hop, several times per transaction. They
+   * run only inside `runBatch`, which holds Kysely's one connection, so nothing else runs on it
+   * meanwhile.
+   */
+  const control = (text: string) => {
+    const statement = database.prepare(text);
+    return async () => {
+      statement.run();
+    };
+  };
+  const begin = { deferred: control("BEGIN"), immediate: control("BEGIN IMMEDIATE") };
+  const commit = control("COMMIT");
+  const rollback = control("ROLLBACK");
+  const savepoint = control("SAVEPOINT hv_group_item");
+  const release = control("RELEASE hv_group_item");
+  const rollbackToSavepoint = control("ROLLBACK TO hv_group_item");
+
   /** Transactions waiting for the connection, in arrival order. */
   const queue: PendingTransaction[] = [];
   let pumping = false;
@@ -154,15 +170,15 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
    * committed, with their values, for the caller to acknowledge.
    */
   async function runBatch(conn: Db, batch: PendingTransaction[], readOnly: boolean): Promise<Committed[]> {
-    await withBusyRetry(() => sql.raw(readOnly ? "BEGIN" : "BEGIN IMMEDIATE").execute(conn));
+    await withBusyRetry(readOnly ? begin.deferred : begin.immediate);
     const single = batch.length === 1;
     const done: Committed[] = [];
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i] as PendingTransaction;
-      if (!single) await sql.raw("SAVEPOINT hv_group_item").execute(conn);
+      if (!single) await savepoint();
       try {
         const value = await item.fn(conn);
-        if (!single) await sql.raw("RELEASE hv_group_item").execute(conn);
+        if (!single) await release();
         done.push({ item, value });
       } catch (error) {
         item.reject(isSqliteBusy(error) ? new HomevisitError("storage_busy", { cause: error }) : error);
@@ -172,18 +188,18 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
           requeue([...done.map((d) => d.item), ...batch.slice(i + 1)]);
           return [];
         }
-        if (single) await sql.raw("ROLLBACK").execute(conn);
+        if (single) await rollback();
         else {
-          await sql.raw("ROLLBACK TO hv_group_item").execute(conn);
-          await sql.raw("RELEASE hv_group_item").execute(conn);
+          await rollbackToSavepoint();
+          await release();
         }
       }
     }
     if (!database.inTransaction) return [];
     try {
-      await withBusyRetry(() => sql.raw("COMMIT").execute(conn));
+      await withBusyRetry(commit);
     } catch (error) {
-      if (database.inTransaction) await sql.raw("ROLLBACK").execute(conn);
+      if (database.inTransaction) await rollback();
       for (const { item } of done) item.reject(error);
       return [];
     }
@@ -200,47 +216,6 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     queue.unshift(...again);
   }
 
-  /**
-   * Settles once every commit made so far is durable, or rejects if a sync that covers one of
-   * them failed. Each writing group chains its own sync onto it; a group is acknowledged when
-   * the chain up to it settles, so acknowledgements come in commit order.
-   */
-  let durable: Promise<void> = Promise.resolve();
-
-  /** Acknowledges a committed group once it, and whatever it could have read, is durable. */
-  function acknowledge(committed: Committed[], wrote: boolean): void {
-    if (committed.length === 0) return;
-    if (wrote && commitSync) {
-      // Started now, after this group's COMMIT: the flush covers it and every earlier commit.
-      // Chained after the earlier groups' syncs: this group may have read what they wrote, so
-      // if one of them failed, this one is not acknowledged either.
-      const own = commitSync.sync();
-      // Marked handled now: it may fail before the chain reaches it, which reads it then.
-      own.catch(() => undefined);
-      const chained = durable.then(
-        () => own,
-        async (error: unknown) => {
-          await own.catch(() => undefined);
-          throw error;
-        },
-      );
-      durable = chained;
-      // Once a failure has rejected the groups that waited on it, later groups start afresh
-      // (as they would after a failed COMMIT): the chain must not stay rejected for good.
-      chained.catch(() => {
-        if (durable === chained) durable = Promise.resolve();
-      });
-    }
-    durable.then(
-      () => {
-        for (const { item, value } of committed) item.resolve(value);
-      },
-      (error: unknown) => {
-        for (const { item } of committed) item.reject(error);
-      },
-    );
-  }
-
   async function pump(): Promise<void> {
     try {
       while (queue.length > 0) {
@@ -252,13 +227,15 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         const batch = queue.splice(0, size);
         try {
           const committed = await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
-          // Not awaited: the next group runs while this one's sync is in flight. It may read
-          // this group's commit before it is durable, but is acknowledged only after it is.
-          acknowledge(committed, !readOnly);
+          // The next group waits for this sync too, so no transaction of this process ever
+          // reads a commit that is not yet durable.
+          if (!readOnly && committed.length > 0 && commitSync) await commitSync.sync();
+          for (const { item, value } of committed) item.resolve(value);
         } catch (error) {
           // A statement of the group's own failed (BEGIN busy past maxBusyWaitMs, a closed
           // database, a failed RELEASE…): nothing of the group is committed. Leave no
-          // transaction open behind it, or every later BEGIN would fail.
+          // transaction open behind it, or every later BEGIN would fail. (Or the sync after
+          // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
           if (database.open && database.inTransaction) database.exec("ROLLBACK");
           for (const item of batch) item.reject(error);
         }
@@ -314,8 +291,6 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     isUniqueViolation,
     async close() {
       await db.destroy();
-      // The syncs in flight finish (or fail) before the file they flush is let go.
-      await durable.catch(() => undefined);
       await commitSync?.close();
     },
   };

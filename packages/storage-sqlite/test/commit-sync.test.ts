@@ -8,9 +8,8 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 // `synchronous: "full"` with the WAL sync moved off the main thread: a commit is acknowledged
-// only after the sync; a transaction that runs while a sync is pending (and so may read a commit
-// that is not durable yet) is acknowledged only after that sync too; a failed sync acknowledges
-// nothing that waited on it.
+// only after the sync, no transaction starts while one is pending (so none reads a commit that
+// is not durable yet), and a failed sync acknowledges nothing.
 
 /** A commit sync that the test settles by hand, counting its calls. */
 function manualSync() {
@@ -45,7 +44,7 @@ describe("sqlite commit sync", () => {
     return database;
   }
 
-  it("acknowledges a commit only after its sync, and what ran meanwhile only after it too", async () => {
+  it("acknowledges a commit only after its sync, and starts nothing while the sync is pending", async () => {
     const database = openTable();
     const { syncer, pending, isClosed } = manualSync();
     const driver = sqliteDriver(database, { commitSync: syncer });
@@ -74,13 +73,11 @@ describe("sqlite commit sync", () => {
       )
       .then((n) => log.push(`second read ${n}`));
     await tick();
-    // The read ran (the connection is not held up by the flush) and saw the first commit, but
-    // is not acknowledged while that commit may still be lost.
-    expect(log).toEqual(["second started"]);
+    expect(log).toEqual([]);
 
     pending[0]?.resolve();
     await Promise.all([first, second]);
-    expect(log).toEqual(["second started", "first acknowledged", "second read 1"]);
+    expect(log).toEqual(["first acknowledged", "second started", "second read 1"]);
     // A read-only group needs no sync.
     expect(pending).toHaveLength(1);
     await driver.close();
@@ -110,96 +107,6 @@ describe("sqlite commit sync", () => {
     pending[1]?.resolve();
     expect(await next).toBe(3);
     await driver.close();
-  });
-
-  it("runs the next group during a sync and acknowledges the groups in commit order", async () => {
-    const database = openTable();
-    const { syncer, pending } = manualSync();
-    const driver = sqliteDriver(database, { commitSync: syncer });
-    const log: string[] = [];
-    const insert = (id: number) =>
-      driver
-        .transaction(
-          async (conn) => {
-            await sql`INSERT INTO t (id) VALUES (${id})`.execute(conn);
-          },
-          { readOnly: false },
-        )
-        .then(() => log.push(`${id} acknowledged`));
-    const first = insert(1);
-    await tick();
-    const second = insert(2);
-    await tick();
-    // Both committed, each with its own sync in flight; neither acknowledged.
-    expect(pending).toHaveLength(2);
-    expect(database.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 2 });
-    // The later sync settling first acknowledges nothing: the earlier commit is not durable yet.
-    pending[1]?.resolve();
-    await tick();
-    expect(log).toEqual([]);
-    pending[0]?.resolve();
-    await Promise.all([first, second]);
-    expect(log).toEqual(["1 acknowledged", "2 acknowledged"]);
-    await driver.close();
-  });
-
-  it("rejects a group that ran during a sync that failed, and starts afresh after", async () => {
-    const database = openTable();
-    const { syncer, pending } = manualSync();
-    const driver = sqliteDriver(database, { commitSync: syncer });
-    const run = (id: number, readOnly: boolean) =>
-      driver
-        .transaction(
-          async (conn) => {
-            if (!readOnly) await sql`INSERT INTO t (id) VALUES (${id})`.execute(conn);
-            return id;
-          },
-          { readOnly },
-        )
-        .then(String, (e: Error) => e.message);
-    const first = run(1, false);
-    await tick();
-    // A write and a read that run while the first group's sync is pending: both may have seen
-    // its commit, so neither is acknowledged when that sync fails, even if the write's own
-    // sync succeeds.
-    const second = run(2, false);
-    await tick();
-    const third = run(3, true);
-    await tick();
-    expect(pending).toHaveLength(2);
-    pending[1]?.resolve();
-    pending[0]?.reject(new Error("EIO: i/o error, fdatasync"));
-    expect(await Promise.all([first, second, third])).toEqual([
-      "EIO: i/o error, fdatasync",
-      "EIO: i/o error, fdatasync",
-      "EIO: i/o error, fdatasync",
-    ]);
-    // Later groups are not held to the failure.
-    const later = run(4, false);
-    await tick();
-    pending[2]?.resolve();
-    expect(await later).toBe("4");
-    expect(await run(5, true)).toBe("5");
-    await driver.close();
-  });
-
-  it("closes the syncer only after the syncs in flight settle", async () => {
-    const database = openTable();
-    const { syncer, pending, isClosed } = manualSync();
-    const driver = sqliteDriver(database, { commitSync: syncer });
-    const write = driver.transaction(
-      async (conn) => {
-        await sql`INSERT INTO t (id) VALUES (1)`.execute(conn);
-      },
-      { readOnly: false },
-    );
-    await tick();
-    const closing = driver.close();
-    await tick();
-    expect(isClosed()).toBe(false);
-    pending[0]?.resolve();
-    await Promise.all([write, closing]);
-    expect(isClosed()).toBe(true);
   });
 
   it("runs SQLite at NORMAL with the WAL synced by the store when durability is full", async () => {
