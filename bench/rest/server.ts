@@ -1,7 +1,8 @@
 // The REST bench's server process: the demo campus host on SQLite (the real API); the
 // baseline, a bare node:http handler answering the same JSON from memory; or the audited floor,
 // that same bare handler writing one audit row through homevisit's SQLite store before each
-// GET answer (what RELIABILITY.md promise 5 alone costs a read). It runs in its own
+// GET answer (what RELIABILITY.md promise 5 alone costs a read); or the hand-written floor
+// (handwritten.ts: the whole archive read with no library). It runs in its own
 // process so the load generator never shares its event loop. Protocol with the parent: one
 // `READY <json>` line on stdout once listening; it stops when stdin closes (the parent ended,
 // even by a crash) or on SIGTERM.
@@ -10,6 +11,7 @@
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts api
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts baseline <fixture.json>
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts audited <fixture.json>
+//   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts handwritten '<spec json>'
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { personaCookie, startDemoHost } from "../../examples/demo-host/src/host.ts";
+import type { DemoWorld } from "../../examples/demo-host/src/seed.ts";
+import { type HandwrittenFloorSpec, startHandwrittenFloor } from "./handwritten.ts";
 import { type ApiServerReady, type BaselineFixture, type BaselineServerReady, benchVisitRecord } from "./shared.ts";
 
 /** Submitted visit records the archive student gets, so the archive has a realistic size. */
@@ -45,9 +49,16 @@ async function call(
   return { status: response.status, json };
 }
 
+function teacherIdOf(world: DemoWorld): string {
+  const actor = world.personas.find((p) => p.key === "teacher")?.actor;
+  if (actor === undefined) throw new Error("the demo world has no plain teacher");
+  return actor.id;
+}
+
 async function startApi(): Promise<{ ready: ApiServerReady; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "homevisit-bench-rest-"));
-  const host = await startDemoHost({ filename: join(dir, "bench.db"), port: 0 });
+  const databaseFile = join(dir, "bench.db");
+  const host = await startDemoHost({ filename: databaseFile, port: 0 });
   const origin = host.url.replace(/\/$/, "");
   const close = async () => {
     await host.close();
@@ -99,6 +110,8 @@ async function startApi(): Promise<{ ready: ApiServerReady; close: () => Promise
         archiveStudentId,
         draftStudentId,
         archiveVisits,
+        databaseFile,
+        teacherId: teacherIdOf(host.world),
       },
       close,
     };
@@ -192,18 +205,29 @@ async function startBaseline(
   };
 }
 
+async function startHandwritten(specJson: string): Promise<{ ready: BaselineServerReady; close: () => Promise<void> }> {
+  const floor = await startHandwrittenFloor(JSON.parse(specJson) as HandwrittenFloorSpec);
+  return { ready: { kind: "handwritten", origin: floor.origin }, close: floor.close };
+}
+
 /** The servers this entry starts: argv[2]. */
-export type ServerKind = "api" | "baseline" | "audited";
+export type ServerKind = "api" | "baseline" | "audited" | "handwritten";
 
 async function main(): Promise<void> {
   const [kind, fixtureFile] = process.argv.slice(2) as [ServerKind | undefined, string | undefined];
   const started =
     kind === "api"
       ? await startApi()
-      : (kind === "baseline" || kind === "audited") && fixtureFile
-        ? await startBaseline(fixtureFile, kind)
-        : undefined;
-  if (!started) throw new Error("usage: server.ts api | baseline <fixture.json> | audited <fixture.json>");
+      : kind === "handwritten" && fixtureFile
+        ? await startHandwritten(fixtureFile)
+        : (kind === "baseline" || kind === "audited") && fixtureFile
+          ? await startBaseline(fixtureFile, kind)
+          : undefined;
+  if (!started) {
+    throw new Error(
+      "usage: server.ts api | baseline <fixture.json> | audited <fixture.json> | handwritten <spec json>",
+    );
+  }
   let stopping = false;
   const stop = () => {
     if (stopping) return;

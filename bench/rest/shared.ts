@@ -15,11 +15,15 @@ export interface ApiServerReady {
   draftStudentId: string;
   /** Submitted visit records seeded into the archive. */
   archiveVisits: number;
+  /** The SQLite file the API serves (the hand-written floor reads the same rows). */
+  databaseFile: string;
+  /** The plain teacher's actor id. */
+  teacherId: string;
 }
 
-/** What a baseline server (bare, or bare plus the audit row) tells the parent once it listens. */
+/** What a baseline or floor server tells the parent once it listens. */
 export interface BaselineServerReady {
-  kind: "baseline" | "audited";
+  kind: "baseline" | "audited" | "handwritten";
   origin: string;
 }
 
