@@ -10,7 +10,7 @@ import { makers, makeStudent, seedTenants } from "@homevisit/storage-conformance
 import { coverageStatement } from "@homevisit/storage-sql";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { Kysely, SqliteDialect } from "kysely";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "hv-plan-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +39,54 @@ describe("sqlite coverage report plan", () => {
         ).map((r) => r.detail);
         expect(plan.join("\n"), level).toContain(`USING COVERING INDEX hv_visit_records_${level}_cover`);
         expect(plan.join("\n"), level).toContain(`USING COVERING INDEX hv_enrolments_${level}_cover`);
+      }
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("finds the library's visit-record lists by index after version 4 dropped the unused ones", async () => {
+    const storage = sqliteStorage({ filename: join(dir, "visits.db") });
+    try {
+      await storage.migrations.migrate();
+      await seedTenants(storage);
+      await storage.students.createMany(Array.from({ length: 20 }, (_, i) => makeStudent(i)));
+      const visit = makers.visitRecords as (i: number) => never;
+      await storage.visitRecords.createMany(Array.from({ length: 50 }, (_, i) => visit(i)));
+      storage.database.exec("ANALYZE");
+      const indexes = (
+        storage.database
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'hv_visit_records' ORDER BY name",
+          )
+          .all() as { name: string }[]
+      ).map((r) => r.name);
+      expect(indexes).toEqual([
+        "hv_visit_records_city",
+        "hv_visit_records_city_cover",
+        "hv_visit_records_county",
+        "hv_visit_records_county_cover",
+        "hv_visit_records_school",
+        "hv_visit_records_school_cover",
+        "hv_visit_records_student_id",
+        "hv_visit_records_teacher_id",
+        "sqlite_autoindex_hv_visit_records_1",
+      ]);
+      // The lists the engine makes (archive and data rights by student, plan progress by
+      // school and completion) and a teacher's own records: each searches an index.
+      const prepared = vi.spyOn(storage.database, "prepare");
+      await storage.visitRecords.list({ where: { studentId: "stu-0001" } });
+      await storage.visitRecords.list({ where: { schoolId: "sch-1", completed: 1 } });
+      await storage.visitRecords.list({ where: { teacherId: "t-1", status: ["submitted"] } });
+      const lists = prepared.mock.calls.map(([text]) => text).filter((text) => text.startsWith("select * from"));
+      expect(lists).toHaveLength(3);
+      prepared.mockRestore();
+      for (const text of lists) {
+        const parameters = Array.from(text.matchAll(/\?/g), () => "x");
+        const plan = (
+          storage.database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]
+        ).map((r) => r.detail);
+        expect(plan.join("\n"), text).toMatch(/^SEARCH hv_visit_records USING INDEX/);
       }
     } finally {
       await storage.close();
