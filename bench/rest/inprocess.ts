@@ -25,7 +25,6 @@ const storage = sqliteStorage({
 });
 timing?.patch(storage.database);
 await storage.migrations.migrate();
-if (process.env.DROP_IX) for (const ix of process.env.DROP_IX.split(",")) storage.database.exec(`DROP INDEX ${ix}`);
 if (process.env.WAL_AUTOCHECKPOINT) storage.database.pragma(`wal_autocheckpoint = ${process.env.WAL_AUTOCHECKPOINT}`);
 const { world } = await seedDemo(storage, {});
 const engine = createEngine({
