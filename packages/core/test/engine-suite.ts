@@ -4,6 +4,7 @@ import {
   createEngine,
   definePlugin,
   type Engine,
+  engineResultJson,
   fixedClock,
   type HomevisitError,
   isHomevisitError,
@@ -553,6 +554,20 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
           const archive = await engine.students.archive(actor as never, { studentId: "s-own" }, purpose);
           expect(archive.appointments.map((a) => a.id)).toEqual(["apt-1"]);
         }
+      });
+
+      it("remembers each result's JSON text for adapters, the same as serialising it", async () => {
+        const archive = await engine.students.archive(actors.teacher as never, { studentId: "s-own" }, purpose);
+        const text = engineResultJson(archive);
+        expect(text).toBe(JSON.stringify(archive));
+        expect(JSON.parse(text)).toEqual(archive);
+        // Two calls, two detached values, each with its own text.
+        const again = await engine.students.archive(actors.teacher as never, { studentId: "s-own" }, purpose);
+        expect(again).not.toBe(archive);
+        expect(engineResultJson(again)).toBe(text);
+        // Anything not from the engine is serialised as usual.
+        expect(engineResultJson({ b: 1, a: [undefined] })).toBe('{"b":1,"a":[null]}');
+        expect(engineResultJson(null)).toBe("null");
       });
 
       it("export returns everything about one student", async () => {

@@ -1,4 +1,11 @@
-import { actorSchema, HomevisitError, isHomevisitError, type Locale, pickLocale } from "@homevisit/core";
+import {
+  actorSchema,
+  engineResultJson,
+  HomevisitError,
+  isHomevisitError,
+  type Locale,
+  pickLocale,
+} from "@homevisit/core";
 import { Hono } from "hono";
 import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited } from "./body.js";
 import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
@@ -260,8 +267,9 @@ async function success(
     headers.set("Vary", "Accept");
     if (preferredMediaType(request.headers.get("accept"), calendarOffers) === "text/calendar") type = calendarType;
   }
+  // The engine's own text of the result when it has one: no second serialisation.
   const text =
-    type === calendarType ? String((output as Record<string, unknown>)[calendarField]) : JSON.stringify(output);
+    type === calendarType ? String((output as Record<string, unknown>)[calendarField]) : engineResultJson(output);
   // The text itself is the body: the tag hashes its UTF-8 bytes, the Response encodes it once.
   const body = text;
   if (route.method === "GET") {

@@ -17,6 +17,7 @@ import { type EngineEventTopic, engineEventSchemas } from "./events.js";
 import { hmacSha256Hex } from "./hmac.js";
 import type { IdGenerator } from "./ids.js";
 import type { PluginRegistry } from "./plugins.js";
+import { jsonResult } from "./result-json.js";
 import { actorChain, chainOf } from "./targets.js";
 import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
 
@@ -175,7 +176,7 @@ export async function runUseCase(
       };
       const output = await useCase.run(ctx, input);
       // Round-trip through JSON: the caller, the idempotency record and a replay see the same value.
-      const response = output === undefined ? null : (JSON.parse(JSON.stringify(output)) as JsonValue);
+      const response = output === undefined ? null : jsonResult(JSON.stringify(output));
       if (entry.write || entry.audit === "always") {
         await appendAudit(tx, {
           chainId: chainOf(target.policy),
@@ -239,7 +240,7 @@ export async function runUseCase(
   }
   for (const fn of afterCommit) await fn(deps.storage);
   if (useCase.finish)
-    result = JSON.parse(JSON.stringify(await useCase.finish(deps.storage.reports, result, input, deps.plugins)));
+    result = jsonResult(JSON.stringify(await useCase.finish(deps.storage.reports, result, input, deps.plugins)));
   return result;
 }
 
