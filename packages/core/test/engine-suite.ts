@@ -4,7 +4,6 @@ import {
   createEngine,
   definePlugin,
   type Engine,
-  engineResultJson,
   fixedClock,
   type HomevisitError,
   isHomevisitError,
@@ -556,18 +555,28 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
         }
       });
 
-      it("remembers each result's JSON text for adapters, the same as serialising it", async () => {
+      it("callJson answers a use case's result as the JSON text of the bound call's result", async () => {
         const archive = await engine.students.archive(actors.teacher as never, { studentId: "s-own" }, purpose);
-        const text = engineResultJson(archive);
-        expect(text).toBe(JSON.stringify(archive));
-        expect(JSON.parse(text)).toEqual(archive);
-        // Two calls, two detached values, each with its own text.
-        const again = await engine.students.archive(actors.teacher as never, { studentId: "s-own" }, purpose);
-        expect(again).not.toBe(archive);
-        expect(engineResultJson(again)).toBe(text);
-        // Anything not from the engine is serialised as usual.
-        expect(engineResultJson({ b: 1, a: [undefined] })).toBe('{"b":1,"a":[null]}');
-        expect(engineResultJson(null)).toBe("null");
+        const json = await engine.callJson("students.archive", actors.teacher, { studentId: "s-own" }, purpose);
+        expect(json.text).toBe(JSON.stringify(archive));
+        expect(json.value).toEqual(archive);
+        // The same authorization, purpose and audit as the bound call: out of scope is not found.
+        await expect(
+          engine.callJson("students.archive", actors.teacher, { studentId: "s-other" }, purpose),
+        ).rejects.toMatchObject({ code: "not_found" });
+        await expect(engine.callJson("students.archive", actors.teacher, { studentId: "s-own" })).rejects.toMatchObject(
+          { code: "purpose_required" },
+        );
+        // An idempotent replay answers the first result's text.
+        const options = { idempotencyKey: "callJson-1" };
+        const input = { studentId: "s-own", guardianId: "g-s-own" };
+        const first = await engine.callJson("consent.record", actors.principal, input, options);
+        const replay = await engine.callJson("consent.record", actors.principal, input, options);
+        expect(replay.text).toBe(first.text);
+        await expect(engine.callJson("students.nope", actors.teacher, {})).rejects.toMatchObject({
+          code: "use_case_unknown",
+          status: 404,
+        });
       });
 
       it("export returns everything about one student", async () => {

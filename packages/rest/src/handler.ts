@@ -1,11 +1,4 @@
-import {
-  actorSchema,
-  engineResultJson,
-  HomevisitError,
-  isHomevisitError,
-  type Locale,
-  pickLocale,
-} from "@homevisit/core";
+import { actorSchema, HomevisitError, isHomevisitError, type Locale, pickLocale } from "@homevisit/core";
 import { Hono } from "hono";
 import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited } from "./body.js";
 import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
@@ -31,11 +24,18 @@ export interface RestCallOptions {
 
 /**
  * What `createRestHandler` needs of an engine: its use case registry, and for each use case
- * either `engine.call(name, …)` or the bound function at `engine[area][method]` (the name is
- * `area.method`).
+ * `engine.callJson(name, …)` (a homevisit engine has it: the result's JSON text, made once),
+ * `engine.call(name, …)`, or the bound function at `engine[area][method]` (the name is
+ * `area.method`), in that order of preference.
  */
 export interface RestEngine {
   readonly useCases: Iterable<RestUseCase> | Readonly<Record<string, RestUseCase>>;
+  readonly callJson?: (
+    name: string,
+    actor: unknown,
+    input: unknown,
+    options?: RestCallOptions,
+  ) => Promise<{ text: string; value: unknown }>;
   readonly call?: (name: string, actor: unknown, input: unknown, options?: RestCallOptions) => Promise<unknown>;
 }
 
@@ -252,9 +252,10 @@ export function createRestHandler(
 async function success(
   request: Request,
   route: RestRoute,
-  output: unknown,
+  result: CallResult,
   tag: RepresentationTagger,
 ): Promise<Response> {
+  const output = result.value;
   const headers = new Headers();
   if (output === undefined || output === null) {
     headers.set("Content-Language", localeOf(request));
@@ -267,9 +268,7 @@ async function success(
     headers.set("Vary", "Accept");
     if (preferredMediaType(request.headers.get("accept"), calendarOffers) === "text/calendar") type = calendarType;
   }
-  // The engine's own text of the result when it has one: no second serialisation.
-  const text =
-    type === calendarType ? String((output as Record<string, unknown>)[calendarField]) : engineResultJson(output);
+  const text = type === calendarType ? String((output as Record<string, unknown>)[calendarField]) : result.text;
   // The text itself is the body: the tag hashes its UTF-8 bytes, the Response encodes it once.
   const body = text;
   if (route.method === "GET") {
@@ -477,9 +476,28 @@ function registryOf(engine: RestEngine): RestUseCase[] {
     : Object.values(registry as Record<string, RestUseCase>);
 }
 
-type Caller = (actor: unknown, input: unknown, options: RestCallOptions) => Promise<unknown>;
+/** A use case's result: its JSON text, and the value for reading a version or a cursor. */
+interface CallResult {
+  text: string;
+  value: unknown;
+}
+
+type Caller = (actor: unknown, input: unknown, options: RestCallOptions) => Promise<CallResult>;
+type ValueCaller = (actor: unknown, input: unknown, options: RestCallOptions) => Promise<unknown>;
 
 function callerOf(engine: RestEngine, name: string): Caller {
+  if (typeof engine.callJson === "function") {
+    const callJson = engine.callJson.bind(engine);
+    return (actor, input, options) => callJson(name, actor, input, options);
+  }
+  const valueCaller = valueCallerOf(engine, name);
+  return async (actor, input, options) => {
+    const value = await valueCaller(actor, input, options);
+    return { text: JSON.stringify(value) ?? "null", value };
+  };
+}
+
+function valueCallerOf(engine: RestEngine, name: string): ValueCaller {
   if (typeof engine.call === "function") {
     const call = engine.call.bind(engine);
     return (actor, input, options) => call(name, actor, input, options);
@@ -488,7 +506,7 @@ function callerOf(engine: RestEngine, name: string): Caller {
   const area = (engine as unknown as Record<string, unknown>)[name.slice(0, dot)];
   const fn = area && typeof area === "object" ? (area as Record<string, unknown>)[name.slice(dot + 1)] : undefined;
   if (typeof fn !== "function") throw new TypeError(`the engine has no function for use case ${name}`);
-  return (actor, input, options) => (fn as Caller).call(area, actor, input, options);
+  return (actor, input, options) => (fn as ValueCaller).call(area, actor, input, options);
 }
 
 function localeOf(request: Request): Locale {

@@ -28,7 +28,7 @@ import { organisationUseCases } from "./organisation.js";
 import { type EngineCategoryKey, type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
 import { reportUseCases } from "./reports.js";
 import { rosterUseCases } from "./roster.js";
-import { runUseCase } from "./runner.js";
+import { runUseCase, runUseCaseJson, type UseCaseJsonResult } from "./runner.js";
 import { studentUseCases, studentUseCasesFor } from "./students.js";
 import type { AnyUseCase, BoundUseCase, UseCaseInfo, UseCaseOptions } from "./use-case.js";
 
@@ -131,6 +131,25 @@ export type Engine<C extends string = string> = {
   readonly plugins: PluginRegistry;
   readonly config: EngineConfig;
   readonly timetable: TimetableSource | undefined;
+  /**
+   * Runs the use case `name` (`area.method`, as in {@link Engine.useCases}) and answers its
+   * result as JSON text, for adapters that send results on: `text` is exactly what
+   * `JSON.stringify` of the bound call's result gives, made once, and `value` is the result for
+   * reading a few fields (read it, do not keep or change it). The REST handler uses it. An
+   * unknown name answers `use_case_unknown`.
+   *
+   * @example
+   * ```ts
+   * const { text } = await engine.callJson("students.archive", actor, { studentId: "s-1" }, { purpose: "家访准备" });
+   * return new Response(text, { headers: { "Content-Type": "application/json" } });
+   * ```
+   */
+  readonly callJson: (
+    name: string,
+    actor: unknown,
+    input: unknown,
+    options?: UseCaseOptions,
+  ) => Promise<UseCaseJsonResult>;
 };
 
 /**
@@ -233,7 +252,21 @@ export function createEngine<const Ps extends readonly HomevisitPlugin[] = []>(
       ]),
     );
   }
+  const byName = new Map<string, AnyUseCase>();
+  for (const [area, areaUseCases] of Object.entries(areas)) {
+    for (const [method, useCase] of Object.entries(areaUseCases as Record<string, AnyUseCase>)) {
+      byName.set(`${area}.${method}`, useCase);
+    }
+  }
+  const callJson: Engine["callJson"] = (name, actor, input, callOptions) => {
+    const useCase = byName.get(name);
+    if (useCase === undefined) {
+      return Promise.reject(new HomevisitError("use_case_unknown", { params: { name: String(name).slice(0, 100) } }));
+    }
+    return runUseCaseJson(deps, name, useCase, actor, input, callOptions);
+  };
   return {
+    callJson,
     ...(bound as unknown as {
       [A in keyof Areas]: A extends "students" ? BoundStudentsArea<EngineCategoryKey<Ps>> : BoundArea<Areas[A]>;
     }),

@@ -20,7 +20,6 @@ export * from "./organisation.js";
 export * from "./plugins.js";
 export * from "./records.js";
 export * from "./reports.js";
-export { engineResultJson } from "./result-json.js";
 export * from "./roster.js";
 export * from "./runner.js";
 export * from "./students.js";

@@ -17,7 +17,6 @@ import { type EngineEventTopic, engineEventSchemas } from "./events.js";
 import { hmacSha256Hex } from "./hmac.js";
 import type { IdGenerator } from "./ids.js";
 import type { PluginRegistry } from "./plugins.js";
-import { jsonResult } from "./result-json.js";
 import { actorChain, chainOf } from "./targets.js";
 import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
 
@@ -109,6 +108,57 @@ export async function runUseCase(
   rawInput: unknown,
   options: UseCaseOptions = {},
 ): Promise<unknown> {
+  return (await execute(deps, name, useCase, rawActor, rawInput, options, "value")).value;
+}
+
+/**
+ * A use case's result as JSON text, for adapters that send it on (the REST handler):
+ * `text` is exactly `JSON.stringify` of what {@link runUseCase} returns, and `value` is the
+ * result for reading a few fields (a version, a cursor). `value` may be the use case's own
+ * output, not a detached copy: read it, do not keep or change it.
+ */
+export interface UseCaseJsonResult {
+  text: string;
+  value: unknown;
+}
+
+/**
+ * Runs a use case as {@link runUseCase} does, and answers its result as JSON text: the text
+ * the runner makes anyway, without the copy a caller of `runUseCase` gets parsed from it.
+ *
+ * @example
+ * ```ts
+ * const { text, value } = await runUseCaseJson(deps, "students.archive", studentUseCases.archive, actor, { studentId: "s-1" }, { purpose: "家访准备" });
+ * new Response(text, { headers: { "Content-Type": "application/json" } });
+ * ```
+ */
+export function runUseCaseJson(
+  deps: RunnerDeps,
+  name: string,
+  useCase: AnyUseCase,
+  rawActor: unknown,
+  rawInput: unknown,
+  options: UseCaseOptions = {},
+): Promise<UseCaseJsonResult> {
+  return execute(deps, name, useCase, rawActor, rawInput, options, "json");
+}
+
+/**
+ * What the caller gets: `value`, a plain JSON value parsed from the text (detached from
+ * anything the engine keeps, and the same value an idempotent replay returns); or `json`, the
+ * text itself with the output unparsed beside it.
+ */
+type ResultForm = "value" | "json";
+
+async function execute(
+  deps: RunnerDeps,
+  name: string,
+  useCase: AnyUseCase,
+  rawActor: unknown,
+  rawInput: unknown,
+  options: UseCaseOptions,
+  form: ResultForm,
+): Promise<UseCaseJsonResult> {
   if (!isPolicyAction(useCase.action)) {
     throw new HomevisitError("use_case_unknown_action", { params: { name, action: String(useCase.action) } });
   }
@@ -132,9 +182,9 @@ export async function runUseCase(
   const appendAudit = (tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">) =>
     tx.audit.append({ ...row, at: now, actorId: actor.id, action: auditAction });
 
-  let result: unknown;
+  let result: UseCaseJsonResult;
   try {
-    result = await deps.storage.transaction(async (tx) => {
+    result = await deps.storage.transaction(async (tx): Promise<UseCaseJsonResult> => {
       const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
       if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
       const decision = authorize(actor, useCase.action, target.policy);
@@ -146,7 +196,7 @@ export async function runUseCase(
       if (idempotencyKey !== undefined) {
         const requestHash = sha256Hex(canonicalJson({ useCase: name, input }));
         const state = await tx.idempotency.begin({ actorId: actor.id, key: idempotencyKey, requestHash, now });
-        if (state.status === "completed") return state.response;
+        if (state.status === "completed") return { text: JSON.stringify(state.response), value: state.response };
         if (state.status === "mismatch")
           throw new HomevisitError("idempotency_key_reused", { path: ["idempotencyKey"] });
         if (state.status === "in_flight")
@@ -175,8 +225,12 @@ export async function runUseCase(
         hmac,
       };
       const output = await useCase.run(ctx, input);
-      // Round-trip through JSON: the caller, the idempotency record and a replay see the same value.
-      const response = output === undefined ? null : jsonResult(JSON.stringify(output));
+      const text = output === undefined ? "null" : JSON.stringify(output);
+      // Round-trip through JSON: the caller, the idempotency record and a replay see the same
+      // value. An adapter that asked for the text reads the output as it is (no idempotency
+      // record to match then).
+      const response: JsonValue =
+        form === "value" || idempotencyKey !== undefined ? (JSON.parse(text) as JsonValue) : (output ?? null);
       if (entry.write || entry.audit === "always") {
         await appendAudit(tx, {
           chainId: chainOf(target.policy),
@@ -201,7 +255,7 @@ export async function runUseCase(
       }
       if (idempotencyKey !== undefined)
         await tx.idempotency.complete({ actorId: actor.id, key: idempotencyKey, response });
-      return response;
+      return { text, value: response };
     });
   } catch (error) {
     if (error instanceof Denied) {
@@ -239,8 +293,11 @@ export async function runUseCase(
     throw error;
   }
   for (const fn of afterCommit) await fn(deps.storage);
-  if (useCase.finish)
-    result = jsonResult(JSON.stringify(await useCase.finish(deps.storage.reports, result, input, deps.plugins)));
+  if (useCase.finish) {
+    const finished = await useCase.finish(deps.storage.reports, result.value, input, deps.plugins);
+    const text = JSON.stringify(finished);
+    result = { text, value: form === "value" ? JSON.parse(text) : finished };
+  }
   return result;
 }
 

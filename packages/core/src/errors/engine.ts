@@ -75,6 +75,13 @@ export const engineErrors = defineErrors({
       en: 'There is no report section "{section}"',
     },
   },
+  use_case_unknown: {
+    status: 404,
+    message: {
+      "zh-CN": "没有用例“{name}”",
+      en: 'There is no use case "{name}"',
+    },
+  },
   use_case_unknown_action: {
     status: 500,
     message: {
