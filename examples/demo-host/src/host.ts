@@ -141,8 +141,9 @@ function listen(server: Server, port: number, hostname: string): Promise<number>
 /**
  * Starts the demo campus host: opens (or creates) the SQLite database, migrates it, seeds one
  * synthetic school from `@homevisit/demo-data` the first time, creates the engine and serves
- * {@link createDemoApp} over node:http through `@hono/node-server` (with
- * `overrideGlobalObjects: false`, so the process's own `Request`/`Response` stay untouched).
+ * {@link createDemoApp} over node:http through `@hono/node-server`, whose light `Request` and
+ * `Response` replace the process's globals (its default: the demo host has the process to
+ * itself).
  *
  * @example
  * ```ts
@@ -169,7 +170,13 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
       config: { audit: { hmacKey: process.env.HOMEVISIT_AUDIT_KEY ?? "homevisit-demo-audit-key-not-secret" } },
     });
     const app = createDemoApp(engine, world);
-    const server = createServer(getRequestListener(app, { overrideGlobalObjects: false }));
+    // The demo host has the process to itself, so it keeps @hono/node-server's default: its
+    // light Request/Response replace the globals, and a response built from a string is written
+    // straight to the socket instead of being read back through a web stream (about a tenth of
+    // the archive read's CPU in bench/rest). A host that shares its process with a framework
+    // that needs Node's own classes (Next.js) passes `overrideGlobalObjects: false`, as the
+    // mounting examples do.
+    const server = createServer(getRequestListener(app, { overrideGlobalObjects: true }));
     let port: number;
     try {
       port = await listen(server, options.port ?? 3000, hostname);

@@ -195,4 +195,30 @@ describe("the typed client against the demo host over HTTP", () => {
       .catch((error: unknown) => error);
     expect(isHomevisitClientError(stale) && [stale.code, stale.status]).toEqual(["version_conflict", 412]);
   });
+
+  // The demo host keeps node-server's light Request/Response (overrideGlobalObjects): bodies,
+  // limits, ETags and idempotent replays must behave through them as through Node's own.
+  it("reads bodies, refuses oversized ones and replays creates through node-server's light objects", async () => {
+    const principal = await signIn("principal");
+    const [studentId] = host.world.assignedStudentIds;
+    const url = new URL(`/api/students/${studentId}/consents`, host.url);
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(url, {
+        method: "POST",
+        headers: { Cookie: principal, "Accept-Language": "en", "Content-Type": "application/json", ...headers },
+        body,
+      });
+    const huge = await post(JSON.stringify({ note: "x".repeat(2 * 1024 * 1024) }));
+    expect([huge.status, ((await huge.json()) as { code: string }).code]).toEqual([413, "rest_body_too_large"]);
+
+    const read = await api(principal, `/students/${studentId}`, "demo check");
+    const guardianId = read.body.student.guardians[0].id as string;
+    const body = JSON.stringify({ guardianId, grantedOn: "2026-09-01" });
+    const first = await post(body, { "Idempotency-Key": "demo-light-objects" });
+    const again = await post(body, { "Idempotency-Key": "demo-light-objects" });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(await again.text()).toBe(await first.text());
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(first.headers.get("content-type")).toContain("application/json");
+  });
 });
