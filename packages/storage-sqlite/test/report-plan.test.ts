@@ -15,16 +15,22 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 const dir = mkdtempSync(join(tmpdir(), "hv-plan-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A migrated store with the conformance tenants, some students and visits, and ANALYZE run. */
+async function seededStore(file: string, students: number, visits: number) {
+  const storage = sqliteStorage({ filename: join(dir, file) });
+  await storage.migrations.migrate();
+  await seedTenants(storage);
+  await storage.students.createMany(Array.from({ length: students }, (_, i) => makeStudent(i)));
+  const visit = makers.visitRecords as (i: number) => never;
+  await storage.visitRecords.createMany(Array.from({ length: visits }, (_, i) => visit(i)));
+  storage.database.exec("ANALYZE");
+  return storage;
+}
+
 describe("sqlite coverage report plan", () => {
   it("uses the covering indexes for city, county and school scopes", async () => {
-    const storage = sqliteStorage({ filename: join(dir, "plan.db") });
+    const storage = await seededStore("plan.db", 60, 200);
     try {
-      await storage.migrations.migrate();
-      await seedTenants(storage);
-      await storage.students.createMany(Array.from({ length: 60 }, (_, i) => makeStudent(i)));
-      const visit = makers.visitRecords as (i: number) => never;
-      await storage.visitRecords.createMany(Array.from({ length: 200 }, (_, i) => visit(i)));
-      storage.database.exec("ANALYZE");
       // Only compiles the statement to SQLite's SQL text; the plan is asked of the store's database.
       // biome-ignore lint/suspicious/noExplicitAny: the schema is dynamic
       const compiler = new Kysely<any>({ dialect: new SqliteDialect({ database: storage.database }) });
@@ -46,14 +52,8 @@ describe("sqlite coverage report plan", () => {
   });
 
   it("finds the library's visit-record lists by index after version 4 dropped the unused ones", async () => {
-    const storage = sqliteStorage({ filename: join(dir, "visits.db") });
+    const storage = await seededStore("visits.db", 20, 50);
     try {
-      await storage.migrations.migrate();
-      await seedTenants(storage);
-      await storage.students.createMany(Array.from({ length: 20 }, (_, i) => makeStudent(i)));
-      const visit = makers.visitRecords as (i: number) => never;
-      await storage.visitRecords.createMany(Array.from({ length: 50 }, (_, i) => visit(i)));
-      storage.database.exec("ANALYZE");
       const indexes = (
         storage.database
           .prepare(
