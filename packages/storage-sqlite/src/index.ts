@@ -8,4 +8,5 @@ export * from "./fs-blobs.js";
 export * from "./sqlite-blobs.js";
 export * from "./sqlite-driver.js";
 export * from "./sqlite-store.js";
+export * from "./wal-checkpoint.js";
 export * from "./wal-sync.js";

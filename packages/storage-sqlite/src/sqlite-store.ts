@@ -3,7 +3,8 @@ import { createSqlStorage, type SchemaMode, type SqlStorage } from "@homevisit/s
 import Database from "better-sqlite3";
 import { sqliteBlobStore } from "./sqlite-blobs.js";
 import { type SqliteDriverOptions, sqliteDriver } from "./sqlite-driver.js";
-import { walSyncer } from "./wal-sync.js";
+import { type WalCheckpointer, walCheckpointer } from "./wal-checkpoint.js";
+import { type WalSyncer, walSyncer } from "./wal-sync.js";
 
 /** Options of {@link sqliteStorage}. */
 export interface SqliteStorageOptions extends SqliteDriverOptions {
@@ -15,8 +16,9 @@ export interface SqliteStorageOptions extends SqliteDriverOptions {
    * `full` (the default): an acknowledged commit survives a power cut. For a database file in
    * WAL mode the WAL is synced after each group commit on libuv's thread pool rather than by
    * SQLite inside COMMIT on the main thread, so other requests run while the disk flushes; no
-   * transaction of this store starts, and none is acknowledged, before that sync. `normal`
-   * survives a crash of the process but may lose the last commits on power loss.
+   * transaction of this store starts, and none is acknowledged, before that sync. Checkpoints
+   * run on a worker thread too (see {@link walCheckpointer}). `normal` survives a crash of the
+   * process but may lose the last commits on power loss; SQLite then checkpoints by itself.
    */
   synchronous?: "full" | "normal";
   /**
@@ -67,7 +69,37 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): SqliteStorage
   database.pragma("foreign_keys = ON");
   // Negative: a size in KiB rather than in pages.
   database.pragma(`cache_size = -${Math.max(1, Math.floor((options.cacheSizeMb ?? 64) * 1024))}`);
-  const driver = sqliteDriver(database, { ...options, ...(syncer ? { commitSync: syncer } : {}) });
+  // Checkpoints on a worker thread instead of inside a COMMIT on the main thread (see
+  // walCheckpointer); SQLite's automatic ones come back if the worker fails.
+  const checkpoints = syncer ? offThreadCheckpoints(database) : undefined;
+  const commitSync = syncer && checkpoints ? withCheckpoints(syncer, checkpoints) : syncer;
+  const driver = sqliteDriver(database, { ...options, ...(commitSync ? { commitSync } : {}) });
   const storage = createSqlStorage(driver, { schemaMode: options.schemaMode ?? "migrate" });
   return Object.assign(storage, { blobs: sqliteBlobStore(driver), database });
+}
+
+/** SQLite's default threshold of automatic checkpoints, in WAL pages. */
+const defaultAutoCheckpointPages = 1000;
+
+function offThreadCheckpoints(database: Database.Database): WalCheckpointer {
+  database.pragma("wal_autocheckpoint = 0");
+  return walCheckpointer(database.name, {
+    onFailure: () => {
+      if (database.open) database.pragma(`wal_autocheckpoint = ${defaultAutoCheckpointPages}`);
+    },
+  });
+}
+
+/** The WAL sync of each write group, then a note to the checkpointer; both closed together. */
+function withCheckpoints(syncer: WalSyncer, checkpoints: WalCheckpointer): WalSyncer {
+  return {
+    async sync() {
+      await syncer.sync();
+      checkpoints.written();
+    },
+    async close() {
+      await checkpoints.close();
+      await syncer.close();
+    },
+  };
 }

@@ -33,7 +33,11 @@ beforeAll(async () => {
     outfile: child,
     external: ["better-sqlite3"],
     tsconfig: join(here, "../../../tsconfig.json"),
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    // CommonJS dependencies bundled into ESM need a `require`; the alias keeps clear of the
+    // bundle's own `createRequire` import.
+    banner: {
+      js: "import { createRequire as hvBannerRequire } from 'node:module'; const require = hvBannerRequire(import.meta.url);",
+    },
     logLevel: "silent",
   });
 });
