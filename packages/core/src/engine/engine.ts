@@ -132,7 +132,7 @@ export type Engine<C extends string = string> = {
   readonly config: EngineConfig;
   readonly timetable: TimetableSource | undefined;
   /**
-   * Runs the use case `name` (`area.method`, as in {@link Engine.useCases}) and answers its
+   * Runs the use case `name` (`area.method`, as `engine.useCases` names it) and answers its
    * result as JSON text, for adapters that send results on: `text` is exactly what
    * `JSON.stringify` of the bound call's result gives, made once, and `value` is the result for
    * reading a few fields (read it, do not keep or change it). The REST handler uses it. An
