@@ -50,6 +50,25 @@ export function selectById(dialect: SqlDialectName, spec: EntityTable, id: strin
   return CompiledQuery.raw(text, [id]);
 }
 
+/**
+ * `SELECT id, city_id, county_id, school_id FROM <parent> WHERE id IN (…)`: the tenant keys a
+ * new record takes from its parent, asked on every create.
+ *
+ * @example
+ * ```ts
+ * await conn.executeQuery(selectTenantKeys("sqlite", entityTables.schools, ["sch-1"]));
+ * // rows: [{ id: "sch-1", city_id: "lishui", county_id: "suichang", school_id: "sch-1" }]
+ * ```
+ */
+export function selectTenantKeys(dialect: SqlDialectName, spec: EntityTable, ids: readonly string[]): CompiledQuery {
+  const text = remember(`${dialect}|${spec.table}|tenantKeys:${ids.length}`, () => {
+    const next = placeholders(dialect);
+    const list = ids.length === 0 ? "null" : Array.from(ids, () => next()).join(", ");
+    return `select "id", "city_id", "county_id", "school_id" from ${quote(spec.table)} where "id" in (${list})`;
+  });
+  return CompiledQuery.raw(text, [...ids]);
+}
+
 /** What a list query asks beyond its filter. */
 export type ListShape = { kind: "page"; after: string | undefined; limit: number } | { kind: "count" };
 

@@ -39,7 +39,7 @@ import {
   verifyAuditChain,
 } from "@homevisit/core/storage";
 import { type Kysely, sql } from "kysely";
-import { selectById, selectWhere } from "./compiled.js";
+import { selectById, selectTenantKeys, selectWhere } from "./compiled.js";
 import {
   auditAppendQueries,
   auditHeadInsert,
@@ -250,11 +250,12 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         const ids = [...idSet];
         const known = knownOf(parent);
         for (let i = 0; i < ids.length; i += insertBatch) {
-          const rows = await conn
-            .selectFrom(entityTables[parent].table)
-            .select(["id", "city_id", "county_id", "school_id"])
-            .where("id", "in", ids.slice(i, i + insertBatch))
-            .execute();
+          const { rows } = await conn.executeQuery<{
+            id: string;
+            city_id: string;
+            county_id: string | null;
+            school_id: string | null;
+          }>(selectTenantKeys(driver.dialect, entityTables[parent], ids.slice(i, i + insertBatch)));
           for (const row of rows) {
             known.set(row.id, {
               cityId: row.city_id,
