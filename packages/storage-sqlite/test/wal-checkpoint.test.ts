@@ -101,6 +101,5 @@ describe("sqlite WAL checkpoints off the main thread", () => {
     });
     // Exit code 13 would mean the process ended with the close still pending.
     expect([child.status, child.stdout.trim()], child.stderr).toEqual([0, "closed"]);
-    expect(statSync(file).size).toBeGreaterThan(100 * 1024);
   });
 });
