@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const alias = Object.fromEntries(
   readdirSync(join(root, "packages")).map((dir) => [`@homevisit/${dir}`, join(root, "packages", dir, "src/index.ts")]),
 );
-alias["@homevisit/core/storage"] = join(root, "packages/core/src/storage/index.ts");
+alias["@homevisit/core/storage"] = join(root, "packages/core/src/storage.ts");
 
 describe("browser safety", () => {
   it("bundles for the browser with no node: import and nothing server-side", async () => {

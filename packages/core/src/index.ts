@@ -3,21 +3,15 @@
  * functions over them. No I/O: the engine reaches storage, clocks and notifications through
  * ports, so everything here runs in Node and in the browser.
  *
+ * The rooms, from the ground up (docs/architecture.md): `shared/` → `domain/` → `planning/` and
+ * `ports/` → `engine/`.
+ *
  * @packageDocumentation
  */
-export * from "./categories.js";
-export * from "./conduct.js";
-export * from "./custom-fields/index.js";
-export * from "./dates.js";
+export * from "./domain/index.js";
 export * from "./engine/index.js";
-export * from "./errors/index.js";
-export * from "./i18n.js";
-export * from "./organisation.js";
 export * from "./planning/index.js";
-export * from "./policy/index.js";
-export * from "./primitives.js";
-export * from "./safety.js";
-export * from "./sensitivity.js";
-export * from "./student.js";
-export * from "./visit-plan.js";
-export * from "./visit-record.js";
+export * from "./ports/clock.js";
+export * from "./ports/ids.js";
+export * from "./ports/notifier.js";
+export * from "./shared/index.js";

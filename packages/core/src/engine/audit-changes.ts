@@ -1,8 +1,8 @@
 import type * as z from "zod";
-import { type Sensitivity, sensitivityOf } from "../sensitivity.js";
-import type { AuditChange } from "../storage/audit-chain.js";
-import { canonicalJson } from "../storage/audit-chain.js";
-import { type StoredEntityName, storedEntities } from "../storage/entities.js";
+import { type Sensitivity, sensitivityOf } from "../shared/sensitivity.js";
+import type { AuditChange } from "../ports/audit-chain.js";
+import { canonicalJson } from "../ports/audit-chain.js";
+import { type StoredEntityName, storedEntities } from "../ports/entities.js";
 import type { ChangeSet } from "./use-case.js";
 
 const maxClear = 200;

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { HomevisitError } from "../errors/homevisit-error.js";
-import { locales } from "../i18n.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { locales } from "../shared/i18n.js";
 
 /**
  * The engine's configuration: what a host may tune. Defaults follow RELIABILITY.md: consent on

@@ -1,8 +1,8 @@
-import { HomevisitError } from "../errors/homevisit-error.js";
-import type { StorageTx } from "../storage/port.js";
-import { ageOn, type Student } from "../student.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import type { StorageTx } from "../ports/storage.js";
+import { ageOn, type Student } from "../domain/student.js";
 import type { EngineConfig } from "./config.js";
-import type { Consent } from "./records.js";
+import type { Consent } from "../domain/consent.js";
 import { loadAll } from "./util.js";
 
 /**

@@ -1,11 +1,11 @@
 import type * as z from "zod";
-import type { CategoryFlag } from "../categories.js";
-import { HomevisitError } from "../errors/homevisit-error.js";
+import type { CategoryFlag } from "../domain/categories.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import type { TimetableSource } from "../planning/timetable.js";
-import type { actorSchema } from "../policy/actor.js";
-import { isPolicyAction, policyMatrix } from "../policy/policy.js";
-import type { BlobStore } from "../storage/blob-store.js";
-import type { Storage } from "../storage/port.js";
+import type { actorSchema } from "./policy/actor.js";
+import { isPolicyAction, policyMatrix } from "./policy/policy.js";
+import type { BlobStore } from "../ports/blob-store.js";
+import type { Storage } from "../ports/storage.js";
 import {
   appointmentUseCases,
   conductUseCases,
@@ -15,21 +15,21 @@ import {
   safetyUseCases,
   supportUseCases,
 } from "./areas/index.js";
-import { auditUseCases } from "./audit.js";
-import { type Clock, systemClock } from "./clock.js";
+import { auditUseCases } from "./areas/audit.js";
+import { type Clock, systemClock } from "../ports/clock.js";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config.js";
-import { consentUseCases } from "./consent.js";
-import { dataRightsUseCases } from "./data-rights.js";
+import { consentUseCases } from "./areas/consent.js";
+import { dataRightsUseCases } from "./areas/data-rights.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
 import type { EngineEventTopic, EventHandler } from "./events.js";
-import { type IdGenerator, randomIds } from "./ids.js";
-import type { Notifier } from "./notifier.js";
-import { organisationUseCases } from "./organisation.js";
+import { type IdGenerator, randomIds } from "../ports/ids.js";
+import type { Notifier } from "../ports/notifier.js";
+import { organisationUseCases } from "./areas/organisation.js";
 import { type EngineCategoryKey, type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
-import { reportUseCases } from "./reports.js";
-import { rosterUseCases } from "./roster.js";
+import { reportUseCases } from "./areas/reports.js";
+import { rosterUseCases } from "./areas/roster.js";
 import { runUseCase, runUseCaseJson, type UseCaseJsonResult } from "./runner.js";
-import { studentUseCases, studentUseCasesFor } from "./students.js";
+import { studentUseCases, studentUseCasesFor } from "./areas/students.js";
 import type { AnyUseCase, BoundUseCase, UseCaseInfo, UseCaseOptions } from "./use-case.js";
 
 /**

@@ -1,7 +1,7 @@
-import type { Storage } from "../storage/port.js";
-import type { Clock } from "./clock.js";
+import type { Storage } from "../ports/storage.js";
+import type { Clock } from "../ports/clock.js";
 import type { EngineEvent, EngineEventTopic, EventHandler } from "./events.js";
-import type { Notifier } from "./notifier.js";
+import type { Notifier } from "../ports/notifier.js";
 
 /** Options of {@link EventBus.deliver}. */
 export interface DeliverOptions {

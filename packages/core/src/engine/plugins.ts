@@ -4,13 +4,13 @@ import {
   type PriorityCategory,
   priorityCategories,
   priorityCategoryLabels,
-} from "../categories.js";
-import type { FieldDefinitionInput } from "../custom-fields/fields.js";
-import { HomevisitError } from "../errors/homevisit-error.js";
-import { issuesFromZod } from "../errors/parse.js";
-import type { LocalizedText } from "../i18n.js";
+} from "../domain/categories.js";
+import type { FieldDefinitionInput } from "../domain/custom-fields/fields.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { issuesFromZod } from "../shared/errors/parse.js";
+import type { LocalizedText } from "../shared/i18n.js";
 import { type ObligationRulesOverride, obligationRulesOverrideSchema } from "../planning/rules.js";
-import { type CoverageGrouping, coverageGroupings } from "../storage/port.js";
+import { type CoverageGrouping, coverageGroupings } from "../ports/storage.js";
 import type { EngineEventTopic, EventHandler } from "./events.js";
 
 /** A category a school adds beyond the seven of R3 (e.g. `only_child_boarding`). */

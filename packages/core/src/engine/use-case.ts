@@ -1,12 +1,12 @@
 import type * as z from "zod";
-import type { LocalizedText } from "../i18n.js";
-import type { Actor, actorSchema } from "../policy/actor.js";
-import type { Action, PolicyTarget } from "../policy/policy.js";
-import type { BlobStore } from "../storage/blob-store.js";
-import type { Storage, StorageReports, StorageTx } from "../storage/port.js";
+import type { LocalizedText } from "../shared/i18n.js";
+import type { Actor, actorSchema } from "./policy/actor.js";
+import type { Action, PolicyTarget } from "./policy/policy.js";
+import type { BlobStore } from "../ports/blob-store.js";
+import type { Storage, StorageReports, StorageTx } from "../ports/storage.js";
 import type { EngineConfig } from "./config.js";
 import type { EngineEvents, EngineEventTopic } from "./events.js";
-import type { IdGenerator } from "./ids.js";
+import type { IdGenerator } from "../ports/ids.js";
 import type { PluginRegistry } from "./plugins.js";
 
 /**

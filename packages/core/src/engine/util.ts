@@ -1,4 +1,4 @@
-import type { Page, Stored } from "../storage/port.js";
+import type { Page, Stored } from "../ports/storage.js";
 
 /**
  * Reads every page of a list.

@@ -1,16 +1,16 @@
 import * as z from "zod";
-import { nextDay } from "../dates.js";
-import type { ErrorCode } from "../errors/catalog.js";
-import { errorCatalog } from "../errors/catalog.js";
-import { HomevisitError } from "../errors/homevisit-error.js";
-import { parseInput } from "../errors/parse.js";
-import { type LocalizedText, localizeAll } from "../i18n.js";
-import type { School, SchoolClass, Teacher } from "../organisation.js";
-import type { IsoDate } from "../primitives.js";
-import type { Student } from "../student.js";
+import { nextDay } from "../shared/dates.js";
+import type { ErrorCode } from "../shared/errors/catalog.js";
+import { errorCatalog } from "../shared/errors/catalog.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { parseInput } from "../shared/errors/parse.js";
+import { type LocalizedText, localizeAll } from "../shared/i18n.js";
+import type { School, SchoolClass, Teacher } from "../domain/organisation.js";
+import type { IsoDate } from "../shared/primitives.js";
+import type { Student } from "../domain/student.js";
 import { childMap } from "./maps.js";
 import { expandRecurrence } from "./rrule.js";
-import type { Assignment, Mentorship, Obligation, Term } from "./types.js";
+import type { Assignment, Mentorship, Obligation, Term } from "../domain/planning.js";
 
 /**
  * Who visits whom (R2 全员参与, R4.5 德育导师, R6). Every student gets a lead visitor; visits that

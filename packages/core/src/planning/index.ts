@@ -8,7 +8,6 @@
  * plans at once multiplies the heap and the garbage collector's work. Schools are independent,
  * so a Node host may also spread them over worker threads when it has cores to spare.
  */
-export * from "./appointments.js";
 export * from "./assignment.js";
 export * from "./calendar/index.js";
 export * from "./ical.js";
@@ -18,4 +17,3 @@ export * from "./rrule.js";
 export * from "./rules.js";
 export * from "./schedule.js";
 export * from "./timetable.js";
-export * from "./types.js";

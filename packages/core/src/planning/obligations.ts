@@ -6,14 +6,14 @@ import {
   priorityCategories,
   priorityCategoryLabels,
   type StoredCategoryFlag,
-} from "../categories.js";
-import { addDays, daysBetween } from "../dates.js";
-import { HomevisitError } from "../errors/homevisit-error.js";
-import { parseInput } from "../errors/parse.js";
-import { formatText, type LocalizedText, localizeAll } from "../i18n.js";
-import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../organisation.js";
-import { idSchema, isoDateSchema } from "../primitives.js";
-import type { Student } from "../student.js";
+} from "../domain/categories.js";
+import { addDays, daysBetween } from "../shared/dates.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { parseInput } from "../shared/errors/parse.js";
+import { formatText, type LocalizedText, localizeAll } from "../shared/i18n.js";
+import { type School, schoolYearOf, schoolYearStart, type Teacher } from "../domain/organisation.js";
+import { idSchema, isoDateSchema } from "../shared/primitives.js";
+import type { Student } from "../domain/student.js";
 import { springFestivalWindow } from "./calendar/solar-terms.js";
 import { childMap } from "./maps.js";
 import { cmpDate, hasPlainIds, sortedById } from "./order.js";
@@ -33,7 +33,7 @@ import type {
   TeacherObligation,
   Term,
   VisitKind,
-} from "./types.js";
+} from "../domain/planning.js";
 
 /**
  * From rules to obligations: what must happen for each student and each teacher in a term.

@@ -1,7 +1,7 @@
-import { errorCatalog } from "../errors/catalog.js";
-import { parseInput } from "../errors/parse.js";
-import { type LocalizedText, localizeAll } from "../i18n.js";
-import type { Teacher } from "../organisation.js";
+import { errorCatalog } from "../shared/errors/catalog.js";
+import { parseInput } from "../shared/errors/parse.js";
+import { type LocalizedText, localizeAll } from "../shared/i18n.js";
+import type { Teacher } from "../domain/organisation.js";
 import {
   type AssignmentOptionsInput,
   type AssignmentPlan,
@@ -10,7 +10,7 @@ import {
   isTeacherInPost,
   obligationLoad,
 } from "./assignment.js";
-import type { Assignment, Obligation, Term } from "./types.js";
+import type { Assignment, Obligation, Term } from "../domain/planning.js";
 
 /** What {@link planQuality} reads besides the plan. */
 export interface PlanQualityInput {

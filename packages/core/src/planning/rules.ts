@@ -1,11 +1,11 @@
 import * as z from "zod";
-import { categoryKeySchema, priorityCategories, priorityCategorySchema } from "../categories.js";
-import { addDays } from "../dates.js";
-import type { ErrorIssue } from "../errors/homevisit-error.js";
-import { HomevisitError } from "../errors/homevisit-error.js";
-import { addCatalogIssue, issuesFromZod } from "../errors/parse.js";
-import { gradeSchema, settingSchema, teacherRoleSchema, teacherRoles } from "../organisation.js";
-import { idSchema, shortTextSchema } from "../primitives.js";
+import { categoryKeySchema, priorityCategories, priorityCategorySchema } from "../domain/categories.js";
+import { addDays } from "../shared/dates.js";
+import type { ErrorIssue } from "../shared/errors/homevisit-error.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { addCatalogIssue, issuesFromZod } from "../shared/errors/parse.js";
+import { gradeSchema, settingSchema, teacherRoleSchema, teacherRoles } from "../domain/organisation.js";
+import { idSchema, shortTextSchema } from "../shared/primitives.js";
 import { solarTermDate, solarTermIdSchema } from "./calendar/solar-terms.js";
 
 /**

@@ -1,17 +1,17 @@
 import * as z from "zod";
-import { isoWeekday } from "../dates.js";
-import type { ErrorCode } from "../errors/catalog.js";
-import { errorCatalog } from "../errors/catalog.js";
-import { HomevisitError } from "../errors/homevisit-error.js";
-import { addCatalogIssue, parseInput } from "../errors/parse.js";
-import { type LocalizedText, localizeAll } from "../i18n.js";
-import { type IsoDate, idSchema, isoDateSchema, localTimeSchema } from "../primitives.js";
-import type { Student } from "../student.js";
+import { isoWeekday } from "../shared/dates.js";
+import type { ErrorCode } from "../shared/errors/catalog.js";
+import { errorCatalog } from "../shared/errors/catalog.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { addCatalogIssue, parseInput } from "../shared/errors/parse.js";
+import { type LocalizedText, localizeAll } from "../shared/i18n.js";
+import { type IsoDate, idSchema, isoDateSchema, localTimeSchema } from "../shared/primitives.js";
+import type { Student } from "../domain/student.js";
 import { type DayType, dayType as officialDayType } from "./calendar/holidays.js";
 import { childMap } from "./maps.js";
 import { expandRecurrence } from "./rrule.js";
 import type { BusySlot } from "./timetable.js";
-import type { Assignment, DateWindow, Obligation, Term } from "./types.js";
+import type { Assignment, DateWindow, Obligation, Term } from "../domain/planning.js";
 
 /**
  * The scheduler: concrete dates and times for assigned visits. Pure: the teachers' lessons

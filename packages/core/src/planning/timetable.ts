@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { addCatalogIssue, parseInput } from "../errors/parse.js";
-import { type IsoDate, idSchema, isoDateSchema, localTimeSchema, shortTextSchema } from "../primitives.js";
+import { addCatalogIssue, parseInput } from "../shared/errors/parse.js";
+import { type IsoDate, idSchema, isoDateSchema, localTimeSchema, shortTextSchema } from "../shared/primitives.js";
 
 /**
  * The timetable port: how the planner learns when teachers teach, so that no visit clashes with

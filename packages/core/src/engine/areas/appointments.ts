@@ -9,13 +9,13 @@ import {
   appointmentSchema,
   appointmentStatusSchema,
   transitionAppointment,
-} from "../../planning/appointments.js";
+} from "../../domain/appointment.js";
 import { appointmentsToICalendar } from "../../planning/ical.js";
-import { visitKindSchema } from "../../planning/types.js";
-import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../primitives.js";
-import { withSensitivity } from "../../sensitivity.js";
-import { shanghaiDate } from "../../storage/entities.js";
-import { decodeCursor, encodeCursor } from "../../storage/paging.js";
+import { visitKindSchema } from "../../domain/planning.js";
+import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../shared/primitives.js";
+import { withSensitivity } from "../../shared/sensitivity.js";
+import { shanghaiDate } from "../../ports/entities.js";
+import { decodeCursor, encodeCursor } from "../../ports/paging.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
 import {

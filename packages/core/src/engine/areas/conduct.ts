@@ -1,13 +1,13 @@
 import * as z from "zod";
-import { conductRuleIdSchema } from "../../conduct.js";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { idSchema } from "../../primitives.js";
-import { withSensitivity } from "../../sensitivity.js";
-import { decodeCursor, encodeCursor } from "../../storage/paging.js";
+import { conductRuleIdSchema } from "../../domain/conduct.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { idSchema } from "../../shared/primitives.js";
+import { withSensitivity } from "../../shared/sensitivity.js";
+import { decodeCursor, encodeCursor } from "../../ports/paging.js";
 import { tenantPolicy } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
-import { storedConductReportSchema } from "./schemas.js";
+import { storedConductReportSchema } from "../../domain/workflow-records.js";
 import { checkVersion, expectedVersionSchema, ownSchoolTarget, pageInput } from "./shared.js";
 
 /**

@@ -1,12 +1,12 @@
 import * as z from "zod";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { idSchema, shortTextSchema } from "../../primitives.js";
-import { withSensitivity } from "../../sensitivity.js";
-import { decodeCursor, encodeCursor } from "../../storage/paging.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { idSchema, shortTextSchema } from "../../shared/primitives.js";
+import { withSensitivity } from "../../shared/sensitivity.js";
+import { decodeCursor, encodeCursor } from "../../ports/paging.js";
 import { tenantPolicy } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
-import { feedbackItemSchema, feedbackStatuses } from "./schemas.js";
+import { feedbackItemSchema, feedbackStatuses } from "../../domain/workflow-records.js";
 import { checkVersion, expectedVersionSchema, ownSchoolTarget, pageInput } from "./shared.js";
 
 /**

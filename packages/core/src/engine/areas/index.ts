@@ -4,12 +4,9 @@
  */
 export * from "./appointments.js";
 export * from "./conduct.js";
-export * from "./events.js";
 export * from "./feedback.js";
-export * from "./photos.js";
 export * from "./plans.js";
 export * from "./records.js";
 export * from "./safety.js";
-export * from "./schemas.js";
 export * from "./shared.js";
 export * from "./support.js";

@@ -1,21 +1,21 @@
 import * as z from "zod";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { proposeAppointment } from "../../planning/appointments.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { proposeAppointment } from "../../domain/appointment.js";
 import { assignmentOptionsSchema, assignVisitors, reassignCaseload } from "../../planning/assignment.js";
 import { deriveObligations } from "../../planning/obligations.js";
 import { planQuality } from "../../planning/quality.js";
 import { defaultObligationRules, resolveObligationRules } from "../../planning/rules.js";
 import { scheduleOptionsSchema, scheduleVisits } from "../../planning/schedule.js";
 import type { TimetableSource } from "../../planning/timetable.js";
-import { termSchema } from "../../planning/types.js";
-import { authorize } from "../../policy/policy.js";
-import { idSchema, isoDateSchema, termIdSchema } from "../../primitives.js";
-import { visitDate } from "../../storage/entities.js";
-import type { Stored } from "../../storage/port.js";
+import { termSchema } from "../../domain/planning.js";
+import { authorize } from "../policy/policy.js";
+import { idSchema, isoDateSchema, termIdSchema } from "../../shared/primitives.js";
+import { visitDate } from "../../ports/entities.js";
+import type { Stored } from "../../ports/storage.js";
 import { tenantPolicy } from "../targets.js";
 import { defineUseCase, type ResolveContext, type UseCaseContext, type UseCaseTarget } from "../use-case.js";
 import { loadAll } from "../util.js";
-import { type TermPlan, termPlanSchema } from "./schemas.js";
+import { type TermPlan, termPlanSchema } from "../../domain/workflow-records.js";
 import { checkVersion, expectedVersionSchema, ownSchoolTarget } from "./shared.js";
 
 /**

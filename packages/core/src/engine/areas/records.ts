@@ -1,25 +1,25 @@
 import * as z from "zod";
-import { conductRuleIdSchema } from "../../conduct.js";
-import { formTemplateSchema } from "../../custom-fields/template.js";
-import { validateCustomFields } from "../../custom-fields/versions.js";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { idSchema, shortTextSchema } from "../../primitives.js";
-import { withSensitivity } from "../../sensitivity.js";
-import { withParsedRecords } from "../../storage/parsed-records.js";
-import type { Stored } from "../../storage/port.js";
-import type { Student } from "../../student.js";
+import { conductRuleIdSchema } from "../../domain/conduct.js";
+import { formTemplateSchema } from "../../domain/custom-fields/template.js";
+import { validateCustomFields } from "../../domain/custom-fields/versions.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { idSchema, shortTextSchema } from "../../shared/primitives.js";
+import { withSensitivity } from "../../shared/sensitivity.js";
+import { withParsedRecords } from "../../ports/parsed-records.js";
+import type { Stored } from "../../ports/storage.js";
+import type { Student } from "../../domain/student.js";
 import {
   conductReportsOfVisit,
   type VisitRecordDraft,
   type VisitRecordDraftInput,
   validateVisitRecordForSubmission,
   visitRecordDraftSchema,
-} from "../../visit-record.js";
+} from "../../domain/visit-record.js";
 import { requireConsent } from "../consent-gate.js";
 import { studentTarget } from "../targets.js";
 import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../use-case.js";
 import { defineUseCase } from "../use-case.js";
-import { checkPhoto } from "./photos.js";
+import { checkPhoto } from "../../domain/photo.js";
 import { checkVersion, expectedVersionSchema, studentRecordTarget } from "./shared.js";
 
 /**

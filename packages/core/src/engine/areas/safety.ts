@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { dateWindowSchema } from "../../planning/types.js";
-import { idSchema, instantSchema, noteSchema } from "../../primitives.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { dateWindowSchema } from "../../domain/planning.js";
+import { idSchema, instantSchema, noteSchema } from "../../shared/primitives.js";
 import {
   checkInDueAt,
   checkInProblems,
@@ -13,9 +13,9 @@ import {
   safetyIncidentSchema,
   safetyZeroReportSchema,
   summariseSafetyPeriod,
-} from "../../safety.js";
-import { withSensitivity } from "../../sensitivity.js";
-import { shanghaiDate } from "../../storage/entities.js";
+} from "../../domain/safety.js";
+import { withSensitivity } from "../../shared/sensitivity.js";
+import { shanghaiDate } from "../../ports/entities.js";
 import { tenantPolicy } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";

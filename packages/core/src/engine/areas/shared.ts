@@ -1,9 +1,9 @@
 import * as z from "zod";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import type { Actor } from "../../policy/actor.js";
-import { type Action, authorize, type PolicyTarget } from "../../policy/policy.js";
-import type { StorageTx, Stored } from "../../storage/port.js";
-import type { Student } from "../../student.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import type { Actor } from "../policy/actor.js";
+import { type Action, authorize, type PolicyTarget } from "../policy/policy.js";
+import type { StorageTx, Stored } from "../../ports/storage.js";
+import type { Student } from "../../domain/student.js";
 import { studentRelations, tenantPolicy } from "../targets.js";
 import type { ResolveContext, UseCaseTarget } from "../use-case.js";
 

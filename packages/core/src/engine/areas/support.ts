@@ -1,12 +1,12 @@
 import * as z from "zod";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { idSchema, isoDateSchema } from "../../primitives.js";
-import { withSensitivity } from "../../sensitivity.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { idSchema, isoDateSchema } from "../../shared/primitives.js";
+import { withSensitivity } from "../../shared/sensitivity.js";
 import { requireConsent } from "../consent-gate.js";
 import { studentTarget } from "../targets.js";
 import { defineUseCase } from "../use-case.js";
 import { loadAll } from "../util.js";
-import { type SupportPlan, supportMeasures, supportPlanSchema } from "./schemas.js";
+import { type SupportPlan, supportMeasures, supportPlanSchema } from "../../domain/workflow-records.js";
 import { checkVersion, expectedVersionSchema, ownSchoolTarget, studentRecordTarget } from "./shared.js";
 
 /**

@@ -1,10 +1,10 @@
 import * as z from "zod";
-import { isoWeekday } from "../../dates.js";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import { addCatalogIssue, parseInput } from "../../errors/parse.js";
-import type { LocalizedText } from "../../i18n.js";
-import { isoDateSchema, shortTextSchema } from "../../primitives.js";
-import { dateWindowSchema, type Term } from "../types.js";
+import { isoWeekday } from "../../shared/dates.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import { addCatalogIssue, parseInput } from "../../shared/errors/parse.js";
+import type { LocalizedText } from "../../shared/i18n.js";
+import { isoDateSchema, shortTextSchema } from "../../shared/primitives.js";
+import { dateWindowSchema, type Term } from "../../domain/planning.js";
 
 /**
  * Official public holidays (法定节假日) and make-up workdays (调休上班日) as versioned data.

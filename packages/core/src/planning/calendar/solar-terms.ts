@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { addDays } from "../../dates.js";
-import { HomevisitError } from "../../errors/homevisit-error.js";
-import type { LocalizedText } from "../../i18n.js";
-import type { DateWindow } from "../types.js";
+import { addDays } from "../../shared/dates.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import type { LocalizedText } from "../../shared/i18n.js";
+import type { DateWindow } from "../../domain/planning.js";
 import { calendarYearRange, lunarNewYearDate, solarTermStartDate } from "./lunar.js";
 
 /**

@@ -1,0 +1,370 @@
+import * as z from "zod";
+import type { ErrorPath } from "../../shared/errors/homevisit-error.js";
+import { addCatalogIssue, type ParseResult, safeParseInput } from "../../shared/errors/parse.js";
+import type { LocalizedText } from "../../shared/i18n.js";
+import { isoDateSchema, localTimeSchema, phoneSchema } from "../../shared/primitives.js";
+import { type Sensitivity, withSensitivity } from "../../shared/sensitivity.js";
+import type { CustomFieldValues, FieldDefinition, ShowIf } from "./fields.js";
+import { photoRefSchema } from "./fields.js";
+import { patternFlags } from "./safe-pattern.js";
+import { defineFormTemplate, type FormTemplate, isDefinedFormTemplate, showIfOrder } from "./template.js";
+import type { ValuesOfTemplate } from "./typed-values.js";
+
+/** A JSON Schema object (draft 2020-12), as plain data. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Options of {@link CompiledFormTemplate.parse}. */
+export interface ParseValuesOptions {
+  /** Prepended to every issue path, e.g. `["customFields", "values"]`. Default `[]`. */
+  path?: ErrorPath;
+}
+
+/** A form template turned into validators and a JSON Schema; see {@link compileFormTemplate}. */
+export interface CompiledFormTemplate<Values = CustomFieldValues> {
+  /** The validated template this was compiled from. */
+  readonly template: FormTemplate;
+  /**
+   * The zod schema of a values object: unknown keys rejected, required fields required while
+   * shown, values of hidden fields dropped from the output.
+   */
+  readonly schema: z.ZodType<Values>;
+  /** The schema of each field's value on its own (present, shown), by key. */
+  readonly fieldSchemas: Readonly<Record<string, z.ZodType>>;
+  /** Each field's sensitivity, by key, for masking and audit. */
+  readonly sensitivities: Readonly<Record<string, Sensitivity>>;
+  /** A JSON Schema 2020-12 of the values object for widgets and OpenAPI; built on first read, frozen. */
+  readonly jsonSchema: JsonSchema;
+  /** The keys of the fields shown for these values, in template order. */
+  visibleFields(values: Readonly<Record<string, unknown>>): string[];
+  /** Validates values; never throws for bad input. */
+  safeParse(values: unknown, options?: ParseValuesOptions): ParseResult<Values>;
+  /** Validates values or throws a `HomevisitError` `validation_failed` with every issue's path. */
+  parse(values: unknown, options?: ParseValuesOptions): Values;
+}
+
+function own(values: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(values, key) ? values[key] : undefined;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+/** Whether a show-if condition holds for the controller's value (`undefined` when hidden). */
+function holds(condition: ShowIf, value: unknown): boolean {
+  if (condition.notEmpty) return !isEmpty(value);
+  const choices = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (condition.equals !== undefined) return choices.includes(condition.equals);
+  if (condition.in !== undefined) return choices.some((choice) => condition.in?.includes(choice as never));
+  return false;
+}
+
+function visibility(
+  template: FormTemplate,
+  order: readonly string[],
+  values: Readonly<Record<string, unknown>>,
+): Set<string> {
+  const byKey = new Map(template.fields.map((f) => [f.key, f]));
+  const visible = new Set<string>();
+  // Controllers come first in `order`, so a field whose controller is hidden sees "absent".
+  for (const key of order) {
+    const field = byKey.get(key);
+    if (!field) continue;
+    const condition = field.showIf;
+    if (!condition) visible.add(key);
+    else if (holds(condition, visible.has(condition.field) ? own(values, condition.field) : undefined)) {
+      visible.add(key);
+    }
+  }
+  return visible;
+}
+
+function rangeCheck<T extends string>(schema: z.ZodType<T>, min: string | undefined, max: string | undefined) {
+  if (min === undefined && max === undefined) return schema;
+  return schema.superRefine((value, ctx) => {
+    // Dates and HH:mm times compare correctly as text.
+    if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+      addCatalogIssue(ctx, "custom_field_out_of_range", { min: min ?? "—", max: max ?? "—" });
+    }
+  });
+}
+
+/** The zod schema of one field's value when the field is shown and a value is given. */
+function valueSchema(field: FieldDefinition): z.ZodType {
+  switch (field.type) {
+    case "text":
+    case "textarea": {
+      const maxLength = field.maxLength ?? (field.type === "text" ? 200 : 2000);
+      // Length first, aborting: a pattern never runs on oversized input.
+      let schema = z.string().max(maxLength, { abort: true });
+      const minLength = Math.max(field.minLength ?? 0, field.required ? 1 : 0);
+      if (minLength > 0) schema = schema.min(minLength);
+      if (field.type === "text" && field.pattern !== undefined) {
+        schema = schema.regex(new RegExp(field.pattern, patternFlags));
+      }
+      // Control characters only smuggle things into logs and exports; a textarea keeps its
+      // line breaks and tabs.
+      const control =
+        field.type === "text" ? /[\u0000-\u001f\u007f]/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+      return schema.superRefine((text, ctx) => {
+        if (control.test(text)) addCatalogIssue(ctx, "custom_field_control_characters");
+      });
+    }
+    case "number":
+    case "integer": {
+      let schema = field.type === "number" ? z.number() : z.int();
+      if (field.min !== undefined) schema = schema.min(field.min);
+      if (field.max !== undefined) schema = schema.max(field.max);
+      return schema;
+    }
+    case "boolean":
+      return z.boolean();
+    case "date":
+      return rangeCheck(isoDateSchema.clone(), field.min, field.max);
+    case "time":
+      return rangeCheck(localTimeSchema.clone(), field.min, field.max);
+    case "select":
+      return z.enum(field.options.map((o) => o.value) as [string, ...string[]]);
+    case "multiselect": {
+      const values = field.options.map((o) => o.value) as [string, ...string[]];
+      const minItems = Math.max(field.minItems ?? 0, field.required ? 1 : 0);
+      let schema = z.array(z.enum(values)).max(field.maxItems ?? values.length, { abort: true });
+      if (minItems > 0) schema = schema.min(minItems);
+      return schema.superRefine((chosen, ctx) => {
+        if (new Set(chosen).size !== chosen.length) addCatalogIssue(ctx, "custom_field_repeated_choice");
+      });
+    }
+    case "phone":
+      return phoneSchema.clone();
+    case "photo": {
+      let schema = z.array(photoRefSchema).max(field.maxCount);
+      if (field.required) schema = schema.min(1);
+      return schema;
+    }
+    case "rating":
+      return z.int().min(1).max(field.max);
+  }
+}
+
+function widgetOf(field: FieldDefinition): string {
+  return field.type;
+}
+
+function labelled(options: readonly { value: string; label: LocalizedText }[]): JsonSchema[] {
+  return options.map((o) => ({ const: o.value, title: o.label["zh-CN"], "x-title": o.label }));
+}
+
+function fieldJsonSchema(field: FieldDefinition, schema: z.ZodType): JsonSchema {
+  const { $schema: _drop, ...generated } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    unrepresentable: "any",
+  }) as JsonSchema;
+  const out: JsonSchema = {
+    ...generated,
+    title: field.label["zh-CN"],
+    "x-title": field.label,
+    "x-widget": widgetOf(field),
+    "x-sensitivity": field.sensitivity,
+  };
+  if (field.help) {
+    out.description = field.help["zh-CN"];
+    out["x-description"] = field.help;
+  }
+  if (field.showIf) out["x-show-if"] = field.showIf;
+  if (field.type === "select") {
+    delete out.enum;
+    out.oneOf = labelled(field.options);
+  }
+  if (field.type === "multiselect") {
+    out.items = { type: "string", oneOf: labelled(field.options) };
+    out.uniqueItems = true;
+  }
+  if ((field.type === "date" || field.type === "time") && field.min !== undefined) out.formatMinimum = field.min;
+  if ((field.type === "date" || field.type === "time") && field.max !== undefined) out.formatMaximum = field.max;
+  if (field.type === "textarea") out["x-multiline"] = true;
+  return out;
+}
+
+/** The JSON Schema `if` that holds when a field's show-if condition does. */
+function conditionJsonSchema(condition: ShowIf, controller: FieldDefinition | undefined): JsonSchema {
+  const multi = controller?.type === "multiselect" || controller?.type === "photo";
+  let test: JsonSchema;
+  if (condition.notEmpty) {
+    test = multi
+      ? { minItems: 1 }
+      : controller?.type === "text" || controller?.type === "textarea"
+        ? { minLength: 1 }
+        : {};
+  } else if (condition.equals !== undefined) {
+    test = multi ? { contains: { const: condition.equals } } : { const: condition.equals };
+  } else {
+    test = multi ? { contains: { enum: condition.in } } : { enum: condition.in };
+  }
+  return { properties: { [condition.field]: test }, required: [condition.field] };
+}
+
+function buildJsonSchema(template: FormTemplate, fieldSchemas: Record<string, z.ZodType>): JsonSchema {
+  const byKey = new Map(template.fields.map((f) => [f.key, f]));
+  const properties: Record<string, JsonSchema> = {};
+  for (const field of template.fields) {
+    properties[field.key] = fieldJsonSchema(field, fieldSchemas[field.key] as z.ZodType);
+  }
+  const conditional = template.fields
+    .filter((f) => f.required && f.showIf)
+    .map((f) => ({
+      if: conditionJsonSchema(f.showIf as ShowIf, byKey.get((f.showIf as ShowIf).field)),
+      // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword.
+      then: { required: [f.key] },
+    }));
+  const schema: JsonSchema = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: template.name["zh-CN"],
+    "x-title": template.name,
+    type: "object",
+    properties,
+    required: template.fields.filter((f) => f.required && !f.showIf).map((f) => f.key),
+    additionalProperties: false,
+    "x-template": { id: template.id, version: template.version, scope: template.scope },
+    "x-order": template.fields.map((f) => f.key),
+  };
+  if (template.description) {
+    schema.description = template.description["zh-CN"];
+    schema["x-description"] = template.description;
+  }
+  if (conditional.length > 0) schema.allOf = conditional;
+  return schema;
+}
+
+function deepFreezeJson<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreezeJson(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function compile(template: FormTemplate): CompiledFormTemplate {
+  const order = showIfOrder(template);
+  const fieldSchemas: Record<string, z.ZodType> = {};
+  const sensitivities: Record<string, Sensitivity> = {};
+  const shape: Record<string, z.ZodType> = {};
+  for (const field of template.fields) {
+    const schema = withSensitivity(valueSchema(field), field.sensitivity);
+    fieldSchemas[field.key] = schema;
+    sensitivities[field.key] = field.sensitivity;
+    shape[field.key] = schema.optional();
+  }
+  const isRecord = (x: unknown): x is Record<string, unknown> =>
+    typeof x === "object" && x !== null && !Array.isArray(x);
+  const object = z.strictObject(shape).superRefine(
+    (values, ctx) => {
+      if (!isRecord(values)) return;
+      const visible = visibility(template, order, values);
+      for (const field of template.fields) {
+        if (field.required && visible.has(field.key) && own(values, field.key) === undefined) {
+          addCatalogIssue(ctx, "custom_field_required", { key: field.key }, [field.key]);
+        }
+      }
+    },
+    // Report missing required fields together with the other problems of the same form.
+    { when: () => true },
+  );
+  // Values of hidden fields are dropped before validation: a teacher who answered a follow-up
+  // question and then changed the answer it depends on must not be blocked by a stale value.
+  const schema = z.preprocess((input) => {
+    if (!isRecord(input)) return input;
+    const visible = visibility(template, order, input);
+    return Object.fromEntries(Object.entries(input).filter(([key]) => !Object.hasOwn(shape, key) || visible.has(key)));
+  }, object) as unknown as z.ZodType<CustomFieldValues>;
+  // Built on first use: validating records never needs it, and it is the costly part.
+  let jsonSchema: JsonSchema | undefined;
+  const compiled: CompiledFormTemplate = {
+    template,
+    schema,
+    fieldSchemas,
+    sensitivities,
+    get jsonSchema() {
+      jsonSchema ??= deepFreezeJson(buildJsonSchema(template, fieldSchemas));
+      return jsonSchema;
+    },
+    visibleFields: (values) => {
+      const visible = visibility(template, order, values);
+      return template.fields.map((f) => f.key).filter((key) => visible.has(key));
+    },
+    safeParse: (values, options = {}) => safeParseInput(schema, values, { path: options.path ?? [] }),
+    parse: (values, options = {}) => {
+      const result = safeParseInput(schema, values, { path: options.path ?? [] });
+      if (!result.success) throw result.error;
+      return result.data;
+    },
+  };
+  return Object.freeze(compiled);
+}
+
+// Compiled templates by identity (templates from defineFormTemplate are frozen), and by
+// `id@version` with a fingerprint so that an equal template read again from storage reuses
+// the compiled one, while an edited draft of the same version is compiled afresh.
+const byIdentity = new WeakMap<object, CompiledFormTemplate>();
+const byVersion = new Map<string, { fingerprint: string; compiled: CompiledFormTemplate }>();
+const maxCached = 512;
+
+/**
+ * Compiles a form template into a zod schema of its values object, a JSON Schema 2020-12 (zh-CN
+ * titles and descriptions, `x-title`/`x-description` in both locales, `x-sensitivity`,
+ * `x-widget`, `x-show-if` per field, `oneOf` of `const`/`title` for options) and `parse`
+ * helpers. The template is validated first (throws `validation_failed` like
+ * {@link defineFormTemplate}); results are cached by template id and version, so validating
+ * many records against one template compiles it once.
+ *
+ * Values: an optional field may be absent; a required field must be present while shown; a
+ * hidden field is never required and its value is dropped; unknown keys are rejected.
+ *
+ * @example
+ * ```ts
+ * const compiled = compileFormTemplate(template);
+ * compiled.parse({ hasPets: true, petKind: "猫" }); // { hasPets: true, petKind: "猫" }
+ * compiled.parse({ hasPets: false, petKind: "猫" }); // { hasPets: false } (petKind hidden)
+ * compiled.parse({ hasPets: true }, { path: ["customFields", "values"] });
+ * // throws validation_failed, issue { path: ["customFields", "values", "petKind"], code: "custom_field_required" }
+ * compiled.jsonSchema.properties.hasPets;
+ * // { type: "boolean", title: "家中是否养宠物", "x-sensitivity": "sensitive", "x-widget": "boolean", … }
+ * ```
+ */
+export function compileFormTemplate<T extends FormTemplate>(template: T): CompiledFormTemplate<ValuesOfTemplate<T>> {
+  // The values type is a view of the same object: the literal type when `T` carries one.
+  return compileCached(template) as CompiledFormTemplate<ValuesOfTemplate<T>>;
+}
+
+function compileCached(template: FormTemplate): CompiledFormTemplate {
+  const cached = byIdentity.get(template);
+  if (cached) return cached;
+  const fingerprint = JSON.stringify(template);
+  const key = `${template.scope.level}:${template.scope.id}:${template.id}@${template.version}`;
+  const entry = byVersion.get(key);
+  if (entry && entry.fingerprint === fingerprint) {
+    byIdentity.set(template, entry.compiled);
+    return entry.compiled;
+  }
+  const compiled = compile(isDefinedFormTemplate(template) ? template : defineFormTemplate(template));
+  if (byVersion.size >= maxCached) {
+    const oldest = byVersion.keys().next().value;
+    if (oldest !== undefined) byVersion.delete(oldest);
+  }
+  byVersion.set(key, { fingerprint, compiled });
+  byIdentity.set(template, compiled);
+  return compiled;
+}
+
+/**
+ * The keys of the fields shown for the given values, in template order: a field with a
+ * show-if is shown when its controller is shown and the condition holds.
+ *
+ * @example
+ * ```ts
+ * visibleFields(template, { hasPets: false }); // ["hasPets"]
+ * visibleFields(template, { hasPets: true }); // ["hasPets", "petKind"]
+ * ```
+ */
+export function visibleFields(template: FormTemplate, values: Readonly<Record<string, unknown>>): string[] {
+  return compileFormTemplate(template).visibleFields(values);
+}

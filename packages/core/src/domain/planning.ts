@@ -1,0 +1,115 @@
+import * as z from "zod";
+import type { CategoryKey } from "./categories.js";
+import { compiledSchema } from "../shared/compiled.js";
+import type { LocalizedText } from "../shared/i18n.js";
+import { idSchema, isoDateSchema, termIdSchema } from "../shared/primitives.js";
+
+/**
+ * Shared planning vocabulary: terms, windows, obligations and assignments. The planner's
+ * stages (obligations → assignment → schedule → appointments) pass these plain objects on.
+ */
+
+/** A date window, both ends included. */
+export const dateWindowSchema = z.strictObject({ from: isoDateSchema, to: isoDateSchema });
+/** A date window, both ends included. */
+export type DateWindow = z.infer<typeof dateWindowSchema>;
+
+/** A school term with its dates and its campaign periods (集中性家访). */
+export const termSchema = z.strictObject({
+  id: termIdSchema,
+  /** The school year by its starting year. */
+  schoolYear: z.int().min(2000).max(2100),
+  /** 1 = autumn term, 2 = spring term. */
+  index: z.union([z.literal(1), z.literal(2)]),
+  start: isoDateSchema,
+  end: isoDateSchema,
+  /** Campaign periods of this term: concentrated visiting; routine visits fall outside them. */
+  campaigns: z
+    .array(dateWindowSchema.extend({ name: z.string().max(100).optional() }))
+    .max(10)
+    .default([]),
+});
+/** A school term. */
+export type Term = z.infer<typeof termSchema>;
+
+/**
+ * The kind of visit an obligation asks for, by the guidance's forms (R5):
+ * `universal` (普访), `priority` (重点家访), `new_student`, `crisis` (event-triggered),
+ * `mentor_contact` (德育导师's recurring contact).
+ */
+export const visitKinds = ["universal", "new_student", "priority", "crisis", "mentor_contact"] as const;
+/** The kind of visit. */
+export const visitKindSchema = z.enum(visitKinds);
+/** The kind of visit. */
+export type VisitKind = z.infer<typeof visitKindSchema>;
+
+/** A window the visit should fall in when it can, e.g. the Spring Festival for left-behind children. */
+export interface PreferredWindow extends DateWindow {
+  reason: LocalizedText;
+}
+
+/**
+ * One thing that must happen for a student: a visit of a kind within a window, and why.
+ * Obligations are derived, never stored as the source of truth: the same inputs always give
+ * the same obligations with the same ids.
+ */
+export interface Obligation {
+  /** Deterministic: `${ruleId}:${studentId}:${window.from}`. */
+  id: string;
+  /** The rule that produced it (`universal_yearly`, `new_student`, …, or a custom rule's id). */
+  ruleId: string;
+  /**
+   * Every rule one visit in `window` satisfies, `ruleId` first: obligations of one student
+   * whose windows overlap are merged into one (see `deriveObligations`).
+   */
+  ruleIds?: string[];
+  schoolId: string;
+  studentId: string;
+  kind: VisitKind;
+  /** `in_home` where the guidance asks for a home visit; `any` allows other channels. */
+  channel: "in_home" | "any";
+  /** The category that triggered it, if any: one of the seven, or a plugin's for a custom rule. */
+  category?: CategoryKey;
+  /** The visit must fall within this window. */
+  window: DateWindow;
+  /** Within the window, prefer these (parents home, campaign period). */
+  preferred: PreferredWindow[];
+  /** For recurring contacts: an RRULE in floating time (no TZID), bounded by UNTIL or COUNT. */
+  rrule?: string;
+  /** Whether two adults should go (remote home, first priority visit …). */
+  needsCompanion: boolean;
+  /** Higher is more urgent; the scheduler places urgent ones first. */
+  urgency: number;
+  /** A sentence saying why, in zh-CN and en. */
+  why: LocalizedText;
+}
+
+/** A teacher-side obligation: every teacher, the principal included, carries visits (R2, R6). */
+export interface TeacherObligation {
+  ruleId: string;
+  schoolId: string;
+  teacherId: string;
+  minimumVisits: number;
+  why: LocalizedText;
+}
+
+/** Who goes on a visit, and why that teacher. */
+export interface Assignment {
+  obligationId: string;
+  studentId: string;
+  leadTeacherId: string;
+  companionTeacherId?: string;
+  /** Why this teacher: continuity, class teacher, load balancing … */
+  reasons: LocalizedText[];
+}
+
+/** A student's mentor (德育导师) appointment. */
+export const mentorshipSchema = compiledSchema(
+  z.strictObject({
+    studentId: idSchema,
+    mentorId: idSchema,
+    since: isoDateSchema,
+  }),
+);
+/** A student's mentor appointment. */
+export type Mentorship = z.infer<typeof mentorshipSchema>;

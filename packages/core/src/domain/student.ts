@@ -1,0 +1,236 @@
+import * as z from "zod";
+import { compiledSchema } from "../shared/compiled.js";
+import { addCatalogIssue } from "../shared/errors/parse.js";
+import { gradeSchema } from "./organisation.js";
+import {
+  idSchema,
+  isoDateSchema,
+  localTimeSchema,
+  personNameSchema,
+  phoneSchema,
+  shortTextSchema,
+} from "../shared/primitives.js";
+import { withSensitivity } from "../shared/sensitivity.js";
+
+/** Why an enrolment period began. */
+export const enrolmentStartReasons = ["entry", "promotion", "transfer_in", "class_change", "return"] as const;
+/** Why an enrolment period ended. */
+export const enrolmentEndReasons = [
+  "promotion",
+  "class_change",
+  "graduated",
+  "transfer_out",
+  "suspended",
+  "left",
+] as const;
+
+/**
+ * One period of a student in one class. A student's enrolments form the full history: a
+ * transfer out ends the open period, a transfer in starts one at the new school; nothing is
+ * overwritten.
+ */
+export const enrolmentSchema = z
+  .strictObject({
+    schoolId: idSchema,
+    classId: idSchema,
+    grade: gradeSchema,
+    from: isoDateSchema,
+    /** The last day of the period; absent while it is current. */
+    to: isoDateSchema.optional(),
+    startReason: z.enum(enrolmentStartReasons),
+    endReason: z.enum(enrolmentEndReasons).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.to !== undefined && e.to < e.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["to"]);
+  });
+/** One enrolment period. */
+export type Enrolment = z.infer<typeof enrolmentSchema>;
+
+/** A guardian's relation to the student. */
+export const guardianRelations = [
+  "father",
+  "mother",
+  "paternal_grandfather",
+  "paternal_grandmother",
+  "maternal_grandfather",
+  "maternal_grandmother",
+  "sibling",
+  "other_relative",
+  "foster_parent",
+  "other",
+] as const;
+
+/** A parent or other guardian (监护人). */
+export const guardianSchema = z.strictObject({
+  id: idSchema,
+  name: personNameSchema,
+  relation: z.enum(guardianRelations),
+  phone: phoneSchema.optional(),
+  /** The guardian to call first to agree a visit (R12). */
+  primary: z.boolean().default(false),
+  /** Whether this guardian lives with the child. */
+  livesWithStudent: z.boolean(),
+  /** Works away from home (外出务工): a parent of a left-behind child (R13). */
+  worksAway: withSensitivity(z.boolean().default(false), "sensitive"),
+});
+/** A guardian. */
+export type Guardian = z.infer<typeof guardianSchema>;
+
+/** Coordinates in WGS-84 degrees. Precise location of a child's home: sensitive. */
+export const coordinatesSchema = withSensitivity(
+  z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+  "sensitive",
+);
+
+/**
+ * Where the student lives. Lists show it to the town/village only (RELIABILITY.md 3); the
+ * street detail and coordinates are for the visiting teacher.
+ */
+export const homeAddressSchema = z.strictObject({
+  /** County or district name. */
+  county: shortTextSchema.min(1),
+  /** Town or subdistrict (乡镇/街道). */
+  town: shortTextSchema.min(1),
+  /** Village or residential community (村/社区). */
+  village: shortTextSchema.min(1),
+  /** House number, building, room: personal. */
+  detail: withSensitivity(shortTextSchema.optional(), "personal"),
+  coordinates: coordinatesSchema.optional(),
+  /** One-way travel time from the school in minutes, a hint for scheduling. */
+  travelMinutes: z.int().min(0).max(600).optional(),
+  /** Remote enough that visits need two adults (see planning rules). */
+  remote: z.boolean().default(false),
+});
+/** A home address. */
+export type HomeAddress = z.infer<typeof homeAddressSchema>;
+
+/** With whom the child lives; left-behind children often live with grandparents. */
+export const livesWithOptions = [
+  "both_parents",
+  "mother",
+  "father",
+  "grandparents",
+  "other_relatives",
+  "foster_family",
+  "boarding_school",
+  "alone",
+] as const;
+
+/** The child's living situation. */
+export const livingSituationSchema = withSensitivity(
+  z.strictObject({
+    livesWith: z.enum(livesWithOptions),
+    /** Parents working away from home (both or one). */
+    parentsAway: z.enum(["none", "one", "both"]).default("none"),
+    note: z.string().max(1000).optional(),
+  }),
+  "sensitive",
+);
+/** The child's living situation. */
+export type LivingSituation = z.infer<typeof livingSituationSchema>;
+
+/** Days of the week, ISO numbering (1 = Monday … 7 = Sunday). */
+export const weekdaySchema = z.int().min(1).max(7);
+
+/** A time the family said suits a visit (R12), e.g. weekday evenings. */
+export const availabilityWindowSchema = z
+  .strictObject({
+    weekdays: z.array(weekdaySchema).min(1).max(7),
+    from: localTimeSchema,
+    to: localTimeSchema,
+  })
+  .superRefine((w, ctx) => {
+    if (w.to <= w.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["to"]);
+  });
+/** A family's stated availability. */
+export type AvailabilityWindow = z.infer<typeof availabilityWindowSchema>;
+
+function byFrom(a: { from: string }, b: { from: string }): number {
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : 0;
+}
+
+function inDateOrder(enrolments: readonly { from: string }[]): boolean {
+  for (let i = 1; i < enrolments.length; i++) {
+    if ((enrolments[i] as { from: string }).from < (enrolments[i - 1] as { from: string }).from) return false;
+  }
+  return true;
+}
+
+/** A student, with enrolment history, guardians, address and living situation. */
+export const studentSchema = compiledSchema(
+  z
+    .strictObject({
+      id: idSchema,
+      /** The current (or last) school: the tenant key. */
+      schoolId: idSchema,
+      name: personNameSchema,
+      gender: withSensitivity(z.enum(["female", "male"]).optional(), "personal"),
+      /** For the under-14 consent rules (PIPL art. 28, 31). */
+      dateOfBirth: withSensitivity(isoDateSchema, "personal"),
+      enrolments: z.array(enrolmentSchema).min(1).max(40),
+      guardians: z.array(guardianSchema).min(1).max(8),
+      address: homeAddressSchema,
+      livingSituation: livingSituationSchema,
+      /** When the family said visits suit them; empty means "ask". */
+      availability: z.array(availabilityWindowSchema).max(14).default([]),
+    })
+    .superRefine((s, ctx) => {
+      // Dates here are valid `YYYY-MM-DD` texts (the refinement runs only on a parsed record),
+      // so comparing code units orders them as the calendar does, without the cost of
+      // `localeCompare`; most histories are in order already and need no sorted copy.
+      const sorted = inDateOrder(s.enrolments) ? s.enrolments : [...s.enrolments].sort(byFrom);
+      for (let i = 1; i < sorted.length; i++) {
+        const previous = sorted[i - 1];
+        const current = sorted[i];
+        if (previous && current && (previous.to === undefined || previous.to >= current.from)) {
+          addCatalogIssue(ctx, "enrolments_overlap", {}, ["enrolments", s.enrolments.indexOf(current)]);
+        }
+      }
+      let primaries = 0;
+      for (const g of s.guardians) if (g.primary) primaries++;
+      if (primaries > 1) addCatalogIssue(ctx, "primary_guardian_count", {}, ["guardians"]);
+    }),
+);
+/** A student. */
+export type Student = z.infer<typeof studentSchema>;
+/** A student as a caller writes it (defaults not yet applied). */
+export type StudentInput = z.input<typeof studentSchema>;
+
+/**
+ * The enrolment in force on a date, if any.
+ *
+ * @example
+ * ```ts
+ * currentEnrolment(student, "2026-10-01")?.classId; // "c-7-3"
+ * ```
+ */
+export function currentEnrolment(student: Pick<Student, "enrolments">, date: string): Enrolment | undefined {
+  return student.enrolments.find((e) => e.from <= date && (e.to === undefined || e.to >= date));
+}
+
+/**
+ * Age in whole years on a date.
+ *
+ * @example
+ * ```ts
+ * ageOn("2013-05-20", "2027-05-19"); // 13
+ * ageOn("2013-05-20", "2027-05-20"); // 14
+ * ```
+ */
+export function ageOn(dateOfBirth: string, date: string): number {
+  const years = Number(date.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return date.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
+}
+
+/**
+ * Whether a child is under 14 on a date: everything about such a child is sensitive personal
+ * information under PIPL art. 28, and recording categories needs guardian consent.
+ *
+ * @example
+ * ```ts
+ * isUnder14("2013-05-20", "2027-05-19"); // true
+ * ```
+ */
+export function isUnder14(dateOfBirth: string, date: string): boolean {
+  return ageOn(dateOfBirth, date) < 14;
+}

@@ -1,0 +1,522 @@
+import * as z from "zod";
+import { priorityCategorySchema } from "./categories.js";
+import { compiledSchema } from "../shared/compiled.js";
+import { type ConductReport, conductAttestationSchema, conductReportsFrom, conductRules } from "./conduct.js";
+import { addCatalogIssue, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
+import type { LocalizedText } from "../shared/i18n.js";
+import { type VisitKind, visitKindSchema } from "./planning.js";
+import { idSchema, instantSchema, isoDateSchema, noteSchema, shortTextSchema, termIdSchema } from "../shared/primitives.js";
+import { withSensitivity } from "../shared/sensitivity.js";
+import { guardianRelations, livesWithOptions } from "./student.js";
+
+/**
+ * The visit record (家访记录): what a teacher fills in, usually on a phone, after a visit. It is
+ * the handbook's page (家访工作手册) and the student's diary entry (生情日记, R9): the channel, who
+ * was present, when, one section per task of R4, the four outreach goals carried (R8), follow-up
+ * actions, photos, the conduct attestation (R10) and the school's custom fields.
+ *
+ * Drafts ({@link visitRecordDraftSchema}) accept almost anything half-filled, so a teacher can
+ * save on a bus; submission ({@link visitRecordSubmissionSchema}) asks for what the guidance
+ * requires, and {@link validateVisitRecordForSubmission} lists every gap with its path.
+ */
+
+/** How the contact happened (R5, R12). Only `in_home` is a home visit proper (进家入户). */
+export const visitChannels = ["in_home", "alternative_venue", "phone", "video", "at_school"] as const;
+/** How the contact happened. */
+export const visitChannelSchema = z.enum(visitChannels);
+/** How the contact happened. */
+export type VisitChannel = z.infer<typeof visitChannelSchema>;
+
+/** The label of each channel. */
+export const visitChannelLabels: Readonly<Record<VisitChannel, LocalizedText>> = {
+  in_home: { "zh-CN": "入户家访", en: "Home visit" },
+  alternative_venue: { "zh-CN": "约定场所面谈", en: "Meeting at another venue" },
+  phone: { "zh-CN": "电话家访", en: "Phone call" },
+  video: { "zh-CN": "视频家访", en: "Video call" },
+  at_school: { "zh-CN": "来校面谈", en: "Meeting at school" },
+};
+
+/** Channels where teacher and family meet in person. */
+export const faceToFaceChannels: readonly VisitChannel[] = ["in_home", "alternative_venue", "at_school"];
+
+/** The four outreach goals (四进家庭) of R8, in the guidance's order. */
+export const outreachGoals = ["care", "policy", "guidance", "support"] as const;
+/** One of the four outreach goals. */
+export const outreachGoalSchema = z.enum(outreachGoals);
+/** One of the four outreach goals. */
+export type OutreachGoal = z.infer<typeof outreachGoalSchema>;
+
+/** The label of each outreach goal, and what it brings to the family. */
+export const outreachGoalLabels: Readonly<Record<OutreachGoal, { label: LocalizedText; aim: LocalizedText }>> = {
+  care: {
+    label: { "zh-CN": "教育关爱进家庭", en: "Care reaches the family" },
+    aim: { "zh-CN": "融洽教师与家长的关系", en: "A warmer relation between teacher and parents" },
+  },
+  policy: {
+    label: { "zh-CN": "教育政策进家庭", en: "Education policy reaches the family" },
+    aim: { "zh-CN": "促进家长树立科学的教育观念", en: "Parents take up a sound view of education" },
+  },
+  guidance: {
+    label: { "zh-CN": "教育指导进家庭", en: "Parenting guidance reaches the family" },
+    aim: { "zh-CN": "优化亲子关系", en: "A better parent-child relationship" },
+  },
+  support: {
+    label: { "zh-CN": "教育帮扶进家庭", en: "Support reaches the family" },
+    aim: { "zh-CN": "促进学生健康成长", en: "The student grows up healthy" },
+  },
+};
+
+/** A free-text note in a section: about a family, so sensitive. */
+const sectionNote = withSensitivity(noteSchema.optional(), "sensitive");
+
+function topics<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.array(z.enum(values)).max(values.length).default([]);
+}
+
+/** Task 1: the family situation, home environment, behaviour at home, study and living habits. */
+export const familySituationSectionSchema = withSensitivity(
+  z.strictObject({
+    livesWith: z.enum(livesWithOptions).optional(),
+    homeEnvironment: z.enum(["good", "adequate", "difficult"]).optional(),
+    /** A quiet place to do homework. */
+    hasStudySpace: z.boolean().optional(),
+    behaviourAtHome: sectionNote,
+    studyHabits: sectionNote,
+    livingHabits: sectionNote,
+    notes: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** Task 2: what the teacher told the parents about the student at school. */
+export const schoolFeedbackSectionSchema = withSensitivity(
+  z.strictObject({
+    topics: topics(["thinking", "learning", "conduct", "health", "activities", "relationships"] as const),
+    notes: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** Task 3: the school's philosophy, features and policy explained; parents' concerns answered. */
+export const schoolPolicySectionSchema = withSensitivity(
+  z.strictObject({
+    topics: topics(["philosophy", "features", "education_policy", "financial_aid_policy", "safety_rules"] as const),
+    /** What the parents worried about, and how it was answered. */
+    parentConcerns: sectionNote,
+    notes: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** Task 4: healthy-growth knowledge shared and parenting guidance given. */
+export const healthyGrowthSectionSchema = withSensitivity(
+  z.strictObject({
+    topics: topics(["psychology", "physiology", "safety", "hygiene", "parenting_methods"] as const),
+    notes: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** Task 5: for priority students, the mentor and the support given or arranged. */
+export const prioritySupportSectionSchema = withSensitivity(
+  z.strictObject({
+    /** The categories the support addresses. */
+    categories: z.array(priorityCategorySchema).max(7).default([]),
+    /** The moral-education mentor (德育导师) appointed or confirmed. */
+    mentorId: idSchema.optional(),
+    supportTypes: topics(["help", "psychological_counselling", "learning_tutoring", "financial_aid", "other"] as const),
+    notes: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** Task 6, first half: the parents' opinions and suggestions about the school's work. */
+export const parentOpinionsSectionSchema = withSensitivity(
+  z.strictObject({
+    opinions: sectionNote,
+    suggestions: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** Task 6, second half: the teacher's reflection and evaluation, and ways agreed with the parents. */
+export const teacherReflectionSectionSchema = withSensitivity(
+  z.strictObject({
+    selfEvaluation: z.enum(["effective", "partly_effective", "not_effective"]).optional(),
+    reflection: sectionNote,
+    /** Ways to help the child that teacher and parents agreed on. */
+    agreedApproaches: sectionNote,
+  }),
+  "sensitive",
+);
+
+/** The sections of a record, one per task of R4 (task 6 has two). */
+export const visitSectionKeys = [
+  "familySituation",
+  "schoolFeedback",
+  "schoolPolicy",
+  "healthyGrowth",
+  "prioritySupport",
+  "parentOpinions",
+  "teacherReflection",
+] as const;
+/** A section of a visit record. */
+export type VisitSectionKey = (typeof visitSectionKeys)[number];
+
+/** Each section's R4 task number and label. */
+export const visitSectionLabels: Readonly<Record<VisitSectionKey, { task: number; label: LocalizedText }>> = {
+  familySituation: { task: 1, label: { "zh-CN": "了解家庭情况", en: "Family situation" } },
+  schoolFeedback: { task: 2, label: { "zh-CN": "反馈在校表现", en: "Feedback on school life" } },
+  schoolPolicy: { task: 3, label: { "zh-CN": "介绍学校及教育政策", en: "School and education policy" } },
+  healthyGrowth: { task: 4, label: { "zh-CN": "健康成长指导", en: "Healthy-growth guidance" } },
+  prioritySupport: { task: 5, label: { "zh-CN": "重点学生帮扶", en: "Support for a priority student" } },
+  parentOpinions: { task: 6, label: { "zh-CN": "家长意见和建议", en: "Parents' opinions and suggestions" } },
+  teacherReflection: { task: 6, label: { "zh-CN": "反思与评价", en: "Teacher's reflection" } },
+};
+
+/**
+ * The schema of each section, for forms that render a section from its schema (its fields,
+ * enums and limits) rather than hard-coding it.
+ *
+ * @example
+ * ```ts
+ * Object.keys(visitSectionSchemas.healthyGrowth.shape); // ["topics", "notes"]
+ * ```
+ */
+export const visitSectionSchemas = {
+  familySituation: familySituationSectionSchema,
+  schoolFeedback: schoolFeedbackSectionSchema,
+  schoolPolicy: schoolPolicySectionSchema,
+  healthyGrowth: healthyGrowthSectionSchema,
+  prioritySupport: prioritySupportSectionSchema,
+  parentOpinions: parentOpinionsSectionSchema,
+  teacherReflection: teacherReflectionSectionSchema,
+} as const satisfies Record<VisitSectionKey, z.ZodObject>;
+
+/** Who was present besides the visiting teacher and the companions. */
+export const attendeesSchema = z.strictObject({
+  student: z.boolean(),
+  /** The guardians present, by relation; `guardianId` links to the roster when known. */
+  guardians: z
+    .array(z.strictObject({ relation: z.enum(guardianRelations), guardianId: idSchema.optional() }))
+    .max(10)
+    .default([]),
+  /** Other teachers present (a subject teacher who joined, say). */
+  teacherIds: z.array(idSchema).max(10).default([]),
+  /** Anyone else, in a few words (村干部, a neighbour): personal. */
+  others: withSensitivity(shortTextSchema.optional(), "personal"),
+});
+/** Who was present. */
+export type Attendees = z.infer<typeof attendeesSchema>;
+
+/** A follow-up action agreed at the visit (R2 全程跟踪, R17). */
+export const followUpActionSchema = z.strictObject({
+  id: idSchema,
+  action: withSensitivity(z.string().trim().min(1).max(500), "sensitive"),
+  /** The teacher or staff member responsible. */
+  ownerId: idSchema,
+  dueOn: isoDateSchema,
+  status: z.enum(["open", "done", "cancelled"]).default("open"),
+  doneOn: isoDateSchema.optional(),
+});
+/** A follow-up action. */
+export type FollowUpAction = z.infer<typeof followUpActionSchema>;
+
+/**
+ * A photo of the visit, by reference to the blob store (bytes never travel in a record).
+ * Photos inside homes are sensitive; uploads are stripped of EXIF before storage.
+ */
+export const visitPhotoSchema = withSensitivity(
+  z.strictObject({
+    blobId: idSchema,
+    caption: z.string().trim().max(200).optional(),
+    takenAt: instantSchema.optional(),
+  }),
+  "sensitive",
+);
+/** A photo reference. */
+export type VisitPhoto = z.infer<typeof visitPhotoSchema>;
+
+const reservedValueKeys = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * The values of the school's custom fields and the template version they were written with.
+ * The custom-fields module validates the values against that version; here only the
+ * reference shape is checked.
+ */
+export const customFieldValuesRefSchema = z.strictObject({
+  templateId: idSchema,
+  templateVersion: z.int().min(1).max(1_000_000),
+  values: z.record(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .superRefine((key, ctx) => {
+        if (reservedValueKeys.has(key)) addCatalogIssue(ctx, "reserved_key", { key });
+      }),
+    z.unknown(),
+  ),
+});
+/** A reference to custom-field values. */
+export type CustomFieldValuesRef = z.infer<typeof customFieldValuesRefSchema>;
+
+/** The life of a record: drafts are edited freely; a submitted record changes only by amendment. */
+export const visitRecordStatuses = ["draft", "submitted", "amended"] as const;
+
+const visitRecordShape = {
+  id: idSchema,
+  schoolId: idSchema,
+  studentId: idSchema,
+  /** The visiting (lead) teacher. */
+  teacherId: idSchema,
+  companionIds: z.array(idSchema).max(5).default([]),
+  /** The obligation this visit meets; planner ids join rule, student and date, so longer than an id. */
+  obligationId: z.string().min(1).max(200).optional(),
+  appointmentId: idSchema.optional(),
+  kind: visitKindSchema,
+  term: termIdSchema,
+  channel: visitChannelSchema,
+  /** Where an `alternative_venue` meeting took place, in a few words (村委会, 家长单位). */
+  venue: withSensitivity(shortTextSchema.optional(), "personal"),
+  /** Why the family preferred another venue (R12). */
+  venueReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
+  /** Arrival, or the start of a call. */
+  arrivedAt: instantSchema.optional(),
+  /** Departure, or the end of a call. */
+  departedAt: instantSchema.optional(),
+  attendees: attendeesSchema.optional(),
+  outreachGoals: z.array(outreachGoalSchema).max(4).default([]),
+  familySituation: familySituationSectionSchema.optional(),
+  schoolFeedback: schoolFeedbackSectionSchema.optional(),
+  schoolPolicy: schoolPolicySectionSchema.optional(),
+  healthyGrowth: healthyGrowthSectionSchema.optional(),
+  prioritySupport: prioritySupportSectionSchema.optional(),
+  parentOpinions: parentOpinionsSectionSchema.optional(),
+  teacherReflection: teacherReflectionSectionSchema.optional(),
+  followUps: z.array(followUpActionSchema).max(30).default([]),
+  photos: z.array(visitPhotoSchema).max(20).default([]),
+  conduct: conductAttestationSchema.optional(),
+  customFields: customFieldValuesRefSchema.optional(),
+  status: z.enum(visitRecordStatuses).default("draft"),
+  submittedAt: instantSchema.optional(),
+  amendedAt: instantSchema.optional(),
+  /** Why a submitted record was amended. */
+  amendmentReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
+};
+
+type DraftShape = z.infer<z.ZodObject<typeof visitRecordShape>>;
+
+function checkDraft(record: DraftShape, ctx: z.RefinementCtx): void {
+  if (record.companionIds.includes(record.teacherId))
+    addCatalogIssue(ctx, "companion_is_visiting_teacher", {}, ["companionIds"]);
+  if (hasDuplicates(record.outreachGoals)) addCatalogIssue(ctx, "conflict", {}, ["outreachGoals"]);
+  // A stored record's status must be backed by its times: the archive and the ethics record
+  // (R9, R16) date a visit by them.
+  if (record.status !== "draft" && record.submittedAt === undefined)
+    addCatalogIssue(ctx, "visit_field_required", { field: "submittedAt" }, ["submittedAt"]);
+  if (record.status === "amended") {
+    if (record.amendedAt === undefined)
+      addCatalogIssue(ctx, "visit_field_required", { field: "amendedAt" }, ["amendedAt"]);
+    if ((record.amendmentReason?.trim() ?? "") === "")
+      addCatalogIssue(ctx, "visit_field_required", { field: "amendmentReason" }, ["amendmentReason"]);
+  }
+}
+
+function hasDuplicates(values: readonly unknown[]): boolean {
+  return new Set(values).size !== values.length;
+}
+
+/**
+ * A visit record as it is saved while being written: identity, kind and channel are needed,
+ * every section is optional. Unknown keys are rejected everywhere.
+ *
+ * @example
+ * ```ts
+ * visitRecordDraftSchema.parse({
+ *   id: "v1", schoolId: "sch1", studentId: "s1", teacherId: "t1",
+ *   kind: "universal", term: "2026-2027-1", channel: "in_home",
+ * }).status; // "draft"
+ * ```
+ */
+export const visitRecordDraftSchema = compiledSchema(z.strictObject(visitRecordShape).superRefine(checkDraft));
+/** A visit record, possibly incomplete. */
+export type VisitRecordDraft = z.infer<typeof visitRecordDraftSchema>;
+/** A visit record as a caller writes it (defaults not yet applied). */
+export type VisitRecordDraftInput = z.input<typeof visitRecordDraftSchema>;
+
+/**
+ * The sections a submitted record must fill, by channel and kind:
+ * - always task 2 (`schoolFeedback`) and task 6 (`parentOpinions`, `teacherReflection`);
+ * - face to face (`in_home`, `alternative_venue`, `at_school`): task 1 (`familySituation`);
+ * - `priority`, `crisis` and `mentor_contact` visits: task 5 (`prioritySupport`);
+ * - `new_student` visits: task 3 (`schoolPolicy`), since a new family meets the school first.
+ * Tasks 3 and 4 are welcome elsewhere but not required: a phone form with seven mandatory
+ * sections would be filled with filler.
+ *
+ * @example
+ * ```ts
+ * requiredSections("phone", "universal"); // ["schoolFeedback", "parentOpinions", "teacherReflection"]
+ * requiredSections("in_home", "priority");
+ * // ["familySituation", "schoolFeedback", "prioritySupport", "parentOpinions", "teacherReflection"]
+ * ```
+ */
+export function requiredSections(channel: VisitChannel, kind: VisitKind): VisitSectionKey[] {
+  const required = new Set<VisitSectionKey>(["schoolFeedback", "parentOpinions", "teacherReflection"]);
+  if (faceToFaceChannels.includes(channel)) required.add("familySituation");
+  if (kind === "priority" || kind === "crisis" || kind === "mentor_contact") required.add("prioritySupport");
+  if (kind === "new_student") required.add("schoolPolicy");
+  return visitSectionKeys.filter((key) => required.has(key));
+}
+
+/**
+ * Whether a section says anything: at least one field set, a non-blank text or a non-empty
+ * list. An empty `{}` a form created on open does not count as filled.
+ *
+ * @example
+ * ```ts
+ * isSectionFilled({ topics: [], notes: "  " }); // false
+ * isSectionFilled({ topics: ["learning"] }); // true
+ * ```
+ */
+export function isSectionFilled(section: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (section === undefined) return false;
+  return Object.values(section).some((value) => {
+    if (value === undefined || value === null) return false;
+    if (typeof value === "string") return value.trim() !== "";
+    if (Array.isArray(value)) return value.length > 0;
+    return true;
+  });
+}
+
+/**
+ * Epoch milliseconds of an instant, or undefined for text that is not one. zod runs object
+ * refinements even after a format check failed, so the rules below may see a malformed time.
+ */
+function timeOf(instant: string | undefined): number | undefined {
+  if (instant === undefined) return undefined;
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The date of the visit: the China Standard Time date of arrival, or undefined before arrival
+ * is recorded.
+ *
+ * @example
+ * ```ts
+ * visitDateOf({ arrivedAt: "2026-10-12T17:30:00Z" }); // "2026-10-13"
+ * ```
+ */
+export function visitDateOf(record: Pick<VisitRecordDraft, "arrivedAt">): string | undefined {
+  const arrived = timeOf(record.arrivedAt);
+  if (arrived === undefined) return undefined;
+  // The last instant JavaScript dates hold (+275760-09-13) has no China Standard Time date.
+  const local = new Date(arrived + 8 * 3_600_000);
+  return Number.isNaN(local.getTime()) ? undefined : local.toISOString().slice(0, 10);
+}
+
+function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {
+  checkDraft(record, ctx);
+  if (record.channel === "alternative_venue") {
+    if ((record.venueReason?.trim() ?? "") === "")
+      addCatalogIssue(ctx, "alternative_venue_reason_required", {}, ["venueReason"]);
+    if ((record.venue?.trim() ?? "") === "")
+      addCatalogIssue(ctx, "visit_field_required", { field: "venue" }, ["venue"]);
+  }
+  if (record.arrivedAt === undefined)
+    addCatalogIssue(ctx, "visit_field_required", { field: "arrivedAt" }, ["arrivedAt"]);
+  if (record.departedAt === undefined)
+    addCatalogIssue(ctx, "visit_field_required", { field: "departedAt" }, ["departedAt"]);
+  const arrived = timeOf(record.arrivedAt);
+  const departed = timeOf(record.departedAt);
+  if (arrived !== undefined && departed !== undefined && departed <= arrived)
+    addCatalogIssue(ctx, "departure_before_arrival", {}, ["departedAt"]);
+  const attendees = record.attendees;
+  if (attendees === undefined || (!attendees.student && attendees.guardians.length === 0))
+    addCatalogIssue(ctx, "visit_attendee_required", {}, ["attendees"]);
+  if ((record.channel === "in_home" || record.channel === "alternative_venue") && record.outreachGoals.length === 0)
+    addCatalogIssue(ctx, "outreach_goal_required", {}, ["outreachGoals"]);
+  for (const key of requiredSections(record.channel, record.kind)) {
+    if (!isSectionFilled(record[key]))
+      addCatalogIssue(ctx, "visit_section_required", { section: key, task: visitSectionLabels[key].task }, [key]);
+  }
+  for (const rule of conductRules) {
+    if (record.conduct?.items[rule.id] === undefined)
+      addCatalogIssue(ctx, "conduct_attestation_incomplete", { rule: rule.id, order: rule.order }, [
+        "conduct",
+        "items",
+        rule.id,
+      ]);
+  }
+  if (record.conduct?.attestedAt === undefined)
+    addCatalogIssue(ctx, "visit_field_required", { field: "conduct.attestedAt" }, ["conduct", "attestedAt"]);
+  const visitDate = visitDateOf(record);
+  if (visitDate !== undefined) {
+    record.followUps.forEach((followUp, i) => {
+      if (followUp.dueOn < visitDate) addCatalogIssue(ctx, "follow_up_due_before_visit", {}, ["followUps", i, "dueOn"]);
+    });
+  }
+}
+
+/**
+ * A visit record ready to submit: everything of the draft, plus what the guidance asks for.
+ * Arrival and departure (departure after arrival), who was present (the student or a
+ * guardian), the venue and its reason for `alternative_venue` (R12), at least one outreach goal
+ * for `in_home` and `alternative_venue` visits (R8: they reach into the family), the sections
+ * of {@link requiredSections}, all six conduct rules answered and confirmed (R10), and
+ * follow-ups not due before the visit.
+ */
+export const visitRecordSubmissionSchema = compiledSchema(
+  z.strictObject(visitRecordShape).superRefine(checkSubmission),
+);
+/** A visit record that passed submission checks. */
+export type VisitRecordSubmission = z.infer<typeof visitRecordSubmissionSchema>;
+
+/**
+ * Checks a record for submission and returns every problem with its path, never throwing for
+ * bad input. When a field has the wrong type only those problems are listed, since the rules
+ * cannot read the record; otherwise format problems, unknown keys and every rule's problem are
+ * listed at once, so a teacher fixes the form in one pass.
+ *
+ * @example
+ * ```ts
+ * const result = validateVisitRecordForSubmission({
+ *   id: "v1", schoolId: "sch1", studentId: "s1", teacherId: "t1",
+ *   kind: "universal", term: "2026-2027-1", channel: "alternative_venue",
+ *   arrivedAt: "2026-10-12T19:00:00+08:00", departedAt: "2026-10-12T18:00:00+08:00",
+ * });
+ * if (!result.success) result.error.issues.map((i) => `${i.path.join(".")}: ${i.code}`);
+ * // ["venueReason: alternative_venue_reason_required", "venue: visit_field_required",
+ * //  "departedAt: departure_before_arrival", "attendees: visit_attendee_required", …,
+ * //  "conduct.items.no_money_or_gifts: conduct_attestation_incomplete", …]
+ * ```
+ */
+export function validateVisitRecordForSubmission(record: unknown): ParseResult<VisitRecordSubmission> {
+  return safeParseInput(visitRecordSubmissionSchema, record);
+}
+
+/**
+ * The conduct reports a record's declared exceptions produce (R10), addressed to its school,
+ * teacher and student; none when every rule was kept or nothing is attested yet. `declaredAt`
+ * is used only when the attestation carries no `attestedAt`.
+ *
+ * @example
+ * ```ts
+ * conductReportsOfVisit(record, "2026-10-12T21:00:00+08:00").map((r) => r.ruleId);
+ * // ["no_meals_or_reimbursement"] when the teacher declared staying for a meal
+ * ```
+ */
+export function conductReportsOfVisit(
+  record: Pick<VisitRecordDraft, "id" | "schoolId" | "teacherId" | "studentId" | "conduct">,
+  declaredAt: string,
+): ConductReport[] {
+  if (record.conduct === undefined) return [];
+  return conductReportsFrom(record.conduct, {
+    visitId: record.id,
+    schoolId: record.schoolId,
+    teacherId: record.teacherId,
+    studentId: record.studentId,
+    declaredAt,
+  });
+}

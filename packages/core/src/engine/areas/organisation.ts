@@ -1,0 +1,267 @@
+import * as z from "zod";
+import { type ErrorPath, HomevisitError } from "../../shared/errors/homevisit-error.js";
+import {
+  type City,
+  type County,
+  citySchema,
+  countySchema,
+  type School,
+  type SchoolClass,
+  schoolClassSchema,
+  schoolSchema,
+} from "../../domain/organisation.js";
+import type { Actor } from "../policy/actor.js";
+import type { PolicyTarget } from "../policy/policy.js";
+import { canonicalJson } from "../../ports/audit-chain.js";
+import type { StorageTx } from "../../ports/storage.js";
+import { defineUseCase, type UseCaseContext } from "../use-case.js";
+
+/** Rows per level: cities, counties, schools, classes. */
+export const organisationCountsSchema = z.strictObject({
+  cities: z.int(),
+  counties: z.int(),
+  schools: z.int(),
+  classes: z.int(),
+});
+/** How many rows of each kind a sync added, updated or left alone. */
+export type OrganisationCounts = z.infer<typeof organisationCountsSchema>;
+
+/** What `organisation.sync` takes: the host's current rows, any subset, parents before children or not. */
+export const organisationSyncInputSchema = z.strictObject({
+  /** The city itself (city bureau only). */
+  city: citySchema.optional(),
+  counties: z.array(countySchema).max(200).default([]),
+  schools: z.array(schoolSchema).max(2_000).default([]),
+  classes: z.array(schoolClassSchema).max(10_000).default([]),
+});
+
+/** What `organisation.sync` answers. */
+export const organisationSyncOutputSchema = z.strictObject({
+  added: organisationCountsSchema,
+  updated: organisationCountsSchema,
+  unchanged: organisationCountsSchema,
+});
+
+type Kind = "cities" | "counties" | "schools" | "classes";
+const words: Record<Kind, string> = { cities: "city", counties: "county", schools: "school", classes: "class" };
+
+/** The level an actor syncs at: the widest of its organisation.sync roles. */
+function actorLevel(actor: Actor): "city" | "county" | "school" {
+  if (actor.roles.includes("city_bureau")) return "city";
+  if (actor.roles.includes("county_bureau")) return "county";
+  return "school";
+}
+
+function outOfScope(kind: Kind, path: ErrorPath): HomevisitError {
+  return new HomevisitError("organisation_out_of_scope", { params: { entity: words[kind] }, path });
+}
+
+/**
+ * Checks every row against the actor's reach before anything is read, so a refusal says nothing
+ * about what exists: a city bureau syncs its city and everything in it; a county bureau its own
+ * county row, its schools and their classes; a school admin its own school row and classes.
+ */
+function checkReach(actor: Actor, input: z.output<typeof organisationSyncInputSchema>): void {
+  const level = actorLevel(actor);
+  if (input.city !== undefined && (level !== "city" || input.city.id !== actor.cityId)) {
+    throw outOfScope("cities", ["city"]);
+  }
+  input.counties.forEach((c, i) => {
+    const ok = c.cityId === actor.cityId && (level === "city" || (level === "county" && c.id === actor.countyId));
+    if (!ok) throw outOfScope("counties", ["counties", i]);
+  });
+  input.schools.forEach((s, i) => {
+    const ok =
+      s.cityId === actor.cityId &&
+      (level === "city" ||
+        (level === "county" && s.countyId === actor.countyId) ||
+        (level === "school" && s.countyId === actor.countyId && s.id === actor.schoolId));
+    if (!ok) throw outOfScope("schools", ["schools", i]);
+  });
+  // A class's county and city follow from its school, checked once the schools are known.
+  input.classes.forEach((c, i) => {
+    if (level === "school" && c.schoolId !== actor.schoolId) throw outOfScope("classes", ["classes", i]);
+  });
+}
+
+function checkDuplicates(input: z.output<typeof organisationSyncInputSchema>): void {
+  for (const kind of ["counties", "schools", "classes"] as const) {
+    const seen = new Set<string>();
+    input[kind].forEach((row, i) => {
+      if (seen.has(row.id)) {
+        throw new HomevisitError("organisation_duplicate_id", { params: { id: row.id }, path: [kind, i, "id"] });
+      }
+      seen.add(row.id);
+    });
+  }
+}
+
+interface SyncState {
+  ctx: UseCaseContext;
+  added: OrganisationCounts;
+  updated: OrganisationCounts;
+  unchanged: OrganisationCounts;
+}
+
+/**
+ * Adds a row or replaces it when it changed; the row's parent keys must not change (tenant keys
+ * never move, and a school moving county would take its students' records with it).
+ */
+async function upsert<K extends Kind>(
+  state: SyncState,
+  kind: K,
+  row: K extends "cities" ? City : K extends "counties" ? County : K extends "schools" ? School : SchoolClass,
+  parentKeys: readonly string[],
+  path: ErrorPath,
+): Promise<void> {
+  const { tx } = state.ctx;
+  const repo = tx[kind] as unknown as StorageTx["cities"];
+  const stored = await repo.get(row.id);
+  if (!stored) {
+    const created = await repo.create(row as City);
+    state.ctx.recordChange({ entity: kind, before: undefined, after: created.record });
+    state.added[kind]++;
+    return;
+  }
+  const before = stored.record as Record<string, unknown>;
+  for (const key of parentKeys) {
+    if (before[key] !== (row as Record<string, unknown>)[key]) {
+      const parent = key === "cityId" ? "city" : key === "countyId" ? "county" : "school";
+      throw new HomevisitError("organisation_parent_change", {
+        params: { entity: words[kind], parent },
+        path: [...path, key],
+      });
+    }
+  }
+  // The input was parsed with the stored schema, defaults included: equal JSON means unchanged.
+  if (canonicalJson(before) === canonicalJson(row)) {
+    state.unchanged[kind]++;
+    return;
+  }
+  const saved = await repo.update(row.id, row as City, { expectedVersion: stored.version });
+  state.ctx.recordChange({ entity: kind, before: stored.record, after: saved.record });
+  state.updated[kind]++;
+}
+
+const zero = (): OrganisationCounts => ({ cities: 0, counties: 0, schools: 0, classes: 0 });
+
+/**
+ * The organisation area: the host keeps the hierarchy of R1 (city → counties → schools →
+ * classes) in its own systems and syncs it here. Who may sync what follows the matrix entry
+ * `organisation.sync`: the city bureau its whole city, a county bureau its county, a school admin
+ * (also what a host's platform admin acts as, school by school) its school and classes.
+ */
+export const organisationUseCases = {
+  /**
+   * Syncs cities, counties, schools and classes from the host (R1) in one transaction: new rows
+   * are added, changed rows replaced, unchanged rows left alone; nothing is deleted (a closed
+   * school stays for its history). Like the roster import, the host's copy wins: no
+   * `expectedVersion` is needed, since the host's registry is the system of record.
+   *
+   * Every row must lie in the actor's reach (`organisation_out_of_scope`, checked before any
+   * read); each row's parent must exist, stored or in the same call
+   * (`organisation_parent_missing`); a row may not move to another parent
+   * (`organisation_parent_change`). Audited with the changed fields; emits `organisation.synced`
+   * with the counts when anything was added or updated.
+   *
+   * @example
+   * ```ts
+   * await engine.organisation.sync(cityBureau, {
+   *   counties: [{ id: "liandu", cityId: "lishui", name: "莲都区", setting: "urban" }],
+   *   schools: [{ id: "sch-1", cityId: "lishui", countyId: "liandu", name: "丽水市第一中学", kind: "junior", setting: "urban" }],
+   * });
+   * // { added: { cities: 0, counties: 1, schools: 1, classes: 0 }, updated: { …0 }, unchanged: { …0 } }
+   * await engine.organisation.sync(schoolAdmin, {
+   *   classes: [{ id: "c-7-1", schoolId: "sch-1", grade: 7, name: "七(1)班", schoolYear: 2026 }],
+   * });
+   * // { added: { cities: 0, counties: 0, schools: 0, classes: 1 }, … }
+   * ```
+   */
+  sync: defineUseCase({
+    action: "organisation.sync",
+    entity: "organisation",
+    description: {
+      "zh-CN": "同步市、县区、学校与班级",
+      en: "Sync the city, counties, schools and classes",
+    },
+    input: organisationSyncInputSchema,
+    output: organisationSyncOutputSchema,
+    targetKind: "collection",
+    idempotent: true,
+    http: { method: "POST", path: "/organisation/sync" },
+    async resolveTarget(ctx) {
+      // The actor's own tenant, as the host vouches for it: a school admin may create the very
+      // school row it belongs to, so the target cannot require that row to exist.
+      const { actor } = ctx;
+      const level = actorLevel(actor);
+      const policy: PolicyTarget = {
+        cityId: actor.cityId,
+        ...(level !== "city" && actor.countyId !== undefined ? { countyId: actor.countyId } : {}),
+        ...(level === "school" && actor.schoolId !== undefined ? { schoolId: actor.schoolId } : {}),
+      };
+      const entity = level === "city" ? "cities" : level === "county" ? "counties" : "schools";
+      const entityId = policy.schoolId ?? policy.countyId ?? policy.cityId;
+      return { policy, entity, entityId, data: undefined };
+    },
+    async run(ctx, input) {
+      checkReach(ctx.actor, input);
+      checkDuplicates(input);
+      const { tx } = ctx;
+      const state: SyncState = { ctx, added: zero(), updated: zero(), unchanged: zero() };
+      const parentMissing = (entity: Kind, parent: Kind, path: ErrorPath) =>
+        new HomevisitError("organisation_parent_missing", {
+          params: { entity: words[entity], parent: words[parent] },
+          path,
+        });
+
+      if (input.city !== undefined) await upsert(state, "cities", input.city, [], ["city"]);
+
+      const batchCounties = new Map(input.counties.map((c) => [c.id, c]));
+      for (const [i, county] of input.counties.entries()) {
+        if (input.city?.id !== county.cityId && !(await tx.cities.get(county.cityId))) {
+          throw parentMissing("counties", "cities", ["counties", i, "cityId"]);
+        }
+        await upsert(state, "counties", county, ["cityId"], ["counties", i]);
+      }
+
+      const batchSchools = new Map(input.schools.map((s) => [s.id, s]));
+      for (const [i, school] of input.schools.entries()) {
+        const county = batchCounties.get(school.countyId) ?? (await tx.counties.get(school.countyId))?.record;
+        if (!county || county.cityId !== school.cityId) {
+          throw parentMissing("schools", "counties", ["schools", i, "countyId"]);
+        }
+        await upsert(state, "schools", school, ["cityId", "countyId"], ["schools", i]);
+      }
+
+      const level = actorLevel(ctx.actor);
+      for (const [i, schoolClass] of input.classes.entries()) {
+        const school = batchSchools.get(schoolClass.schoolId) ?? (await tx.schools.get(schoolClass.schoolId))?.record;
+        // A school out of reach answers like a missing one: the actor learns nothing about it.
+        const inReach =
+          school !== undefined &&
+          school.cityId === ctx.actor.cityId &&
+          (level === "city" || (level === "county" && school.countyId === ctx.actor.countyId) || level === "school");
+        if (!school || !inReach) throw parentMissing("classes", "schools", ["classes", i, "schoolId"]);
+        await upsert(state, "classes", schoolClass, ["schoolId"], ["classes", i]);
+      }
+
+      for (const key of ["added", "updated"] as const) {
+        for (const kind of ["cities", "counties", "schools", "classes"] as const) {
+          ctx.auditDetail(`${key}.${kind}`, state[key][kind]);
+        }
+      }
+      const changed = Object.values(state.added).some((n) => n > 0) || Object.values(state.updated).some((n) => n > 0);
+      if (changed) {
+        const tenant = ctx.target.policy;
+        ctx.emit("organisation.synced", {
+          cityId: tenant.cityId,
+          ...(tenant.countyId === undefined ? {} : { countyId: tenant.countyId }),
+          ...(tenant.schoolId === undefined ? {} : { schoolId: tenant.schoolId }),
+          added: state.added,
+          updated: state.updated,
+        });
+      }
+      return { added: state.added, updated: state.updated, unchanged: state.unchanged };
+    },
+  }),
+};

@@ -1,0 +1,266 @@
+import * as z from "zod";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import type { PolicyTarget } from "../policy/policy.js";
+import { idSchema, isoDateSchema, termIdSchema } from "../../shared/primitives.js";
+import { type CoverageGrouping, type CoverageRow, coverageGroupings, type StorageReports } from "../../ports/storage.js";
+import type { PluginRegistry, RegisteredReportSection } from "../plugins.js";
+import { tenantPolicy } from "../targets.js";
+import { defineUseCase, type ResolveContext, type UseCaseTarget } from "../use-case.js";
+
+/**
+ * The smallest group a coverage report shows counts for (RELIABILITY.md promise 1: bureaus see
+ * aggregates only, groups under 5 suppressed), so that no child can be singled out.
+ */
+export const minimumReportGroup = 5;
+
+/** A coverage row as the engine returns it: counts, or `null` where the group is too small. */
+export const coverageReportRowSchema = z.strictObject({
+  key: z.string(),
+  enrolled: z.int().nullable(),
+  visited: z.int().nullable(),
+  visits: z.int().nullable(),
+  /** visited ÷ enrolled, 0..1; `null` when unknown or suppressed. */
+  rate: z.number().nullable(),
+  /** True when the group is smaller than {@link minimumReportGroup} and its counts are hidden. */
+  suppressed: z.boolean(),
+});
+/** A coverage row as the engine returns it. */
+export type CoverageReportRow = z.infer<typeof coverageReportRowSchema>;
+
+/**
+ * Hides the counts of groups smaller than `minimum` (enrolled students, or visits where a
+ * grouping has no denominator). Pure: the same rule wherever a report is shown.
+ *
+ * @example
+ * ```ts
+ * suppressSmallGroups([{ key: "7", enrolled: 3, visited: 3, visits: 4 }]);
+ * // [{ key: "7", enrolled: null, visited: null, visits: null, rate: null, suppressed: true }]
+ * suppressSmallGroups([{ key: "8", enrolled: 40, visited: 30, visits: 35 }]);
+ * // [{ key: "8", enrolled: 40, visited: 30, visits: 35, rate: 0.75, suppressed: false }]
+ * ```
+ */
+export function suppressSmallGroups(rows: readonly CoverageRow[], minimum = minimumReportGroup): CoverageReportRow[] {
+  return rows.map((row) => {
+    const size = row.enrolled ?? row.visits;
+    if (size < minimum) {
+      return { key: row.key, enrolled: null, visited: null, visits: null, rate: null, suppressed: true };
+    }
+    return {
+      key: row.key,
+      enrolled: row.enrolled,
+      visited: row.visited,
+      visits: row.visits,
+      rate: row.enrolled ? row.visited / row.enrolled : null,
+      suppressed: false,
+    };
+  });
+}
+
+/** A plugin's report section as the coverage report returns it: its rows, small groups suppressed. */
+export const reportSectionOutputSchema = z.strictObject({
+  /** `pluginId/sectionId`. */
+  id: z.string(),
+  pluginId: z.string(),
+  title: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
+  description: z.strictObject({ "zh-CN": z.string(), en: z.string() }).optional(),
+  groupBy: z.enum(coverageGroupings),
+  rows: z.array(coverageReportRowSchema),
+});
+/** A plugin's report section with its figures. */
+export type ReportSectionOutput = z.infer<typeof reportSectionOutputSchema>;
+
+/**
+ * The rows of one section: the grouping's rows narrowed to the section's keys in their order,
+ * a key nobody is in shown as an empty group; then the engine's suppression, so a section never
+ * shows a group the report would hide.
+ */
+function sectionRows(section: RegisteredReportSection, rows: readonly CoverageRow[]): CoverageReportRow[] {
+  if (section.keys === undefined) return suppressSmallGroups(rows);
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const perStudent = section.groupBy !== "teacher" && section.groupBy !== "channel";
+  const empty = (key: string): CoverageRow => ({ key, enrolled: perStudent ? 0 : null, visited: 0, visits: 0 });
+  return suppressSmallGroups(section.keys.map((key) => byKey.get(key) ?? empty(key)));
+}
+
+/**
+ * The plugin sections a call asks for: every section of the engine's plugins when `wanted` is
+ * absent, else those named (`report_section_unknown` for a name no plugin gives).
+ */
+function chosenSections(plugins: PluginRegistry, wanted: readonly string[] | undefined): RegisteredReportSection[] {
+  const all = plugins.reportSections();
+  if (wanted === undefined) return all;
+  return wanted.map((id, i) => {
+    const section = all.find((s) => s.qualifiedId === id);
+    if (!section)
+      throw new HomevisitError("report_section_unknown", { params: { section: id }, path: ["sections", i] });
+    return section;
+  });
+}
+
+/**
+ * Computes the plugin sections of a coverage report from the database's aggregates: one query
+ * per grouping (shared with the report's own rows), then each section's keys and suppression.
+ *
+ * @example
+ * ```ts
+ * await pluginSections(storage.reports, registry.reportSections(), { scope: { schoolId: "sch-1" }, from, to }, {});
+ * // [{ id: "lishui-rural-extras/boarding-coverage", groupBy: "category",
+ * //    rows: [{ key: "boarding_left_behind", enrolled: 12, visited: 9, visits: 11, rate: 0.75, suppressed: false }], … }]
+ * ```
+ */
+export async function pluginSections(
+  reports: StorageReports,
+  sections: readonly RegisteredReportSection[],
+  query: { scope: ReportScope; from: string; to: string; termId?: string },
+  known: Partial<Record<CoverageGrouping, CoverageRow[]>> = {},
+): Promise<ReportSectionOutput[]> {
+  const byGrouping = { ...known };
+  const out: ReportSectionOutput[] = [];
+  for (const section of sections) {
+    let rows = byGrouping[section.groupBy];
+    if (rows === undefined) {
+      rows = await reports.coverage({ ...query, groupBy: section.groupBy });
+      byGrouping[section.groupBy] = rows;
+    }
+    out.push({
+      id: section.qualifiedId,
+      pluginId: section.pluginId,
+      title: section.title,
+      ...(section.description === undefined ? {} : { description: section.description }),
+      groupBy: section.groupBy,
+      rows: sectionRows(section, rows),
+    });
+  }
+  return out;
+}
+
+const coverageInput = z
+  .strictObject({
+    /** A school to report on; default the actor's own school, county or city. */
+    schoolId: idSchema.optional(),
+    /** A county to report on (bureau staff). */
+    countyId: idSchema.optional(),
+    from: isoDateSchema,
+    to: isoDateSchema,
+    termId: termIdSchema.optional(),
+    groupBy: z.enum(coverageGroupings),
+    /**
+     * The plugins' report sections to add, as `pluginId/sectionId`; default every section of
+     * the engine's plugins, `[]` for none.
+     */
+    // Shaped like `pluginId/sectionId`, so an unknown one can be named in the error safely.
+    sections: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
+      .max(50)
+      .optional(),
+  })
+  .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
+
+/** Where a coverage report looks: a school, a county or a city. */
+export type ReportScope = { schoolId: string } | { countyId: string } | { cityId: string };
+
+async function coverageTarget(
+  ctx: ResolveContext,
+  input: z.output<typeof coverageInput>,
+): Promise<UseCaseTarget<ReportScope> | undefined> {
+  if (input.schoolId !== undefined) {
+    const school = await ctx.tx.schools.get(input.schoolId);
+    if (!school) return undefined;
+    return {
+      policy: tenantPolicy(school.tenant),
+      entity: "schools",
+      entityId: input.schoolId,
+      data: { schoolId: input.schoolId },
+    };
+  }
+  if (input.countyId !== undefined) {
+    const county = await ctx.tx.counties.get(input.countyId);
+    if (!county) return undefined;
+    return {
+      policy: tenantPolicy(county.tenant),
+      entity: "counties",
+      entityId: input.countyId,
+      data: { countyId: input.countyId },
+    };
+  }
+  // The actor's own tenant: a school for school staff, else the county, else the city.
+  const { actor } = ctx;
+  const policy: PolicyTarget = { cityId: actor.cityId };
+  if (actor.countyId !== undefined) policy.countyId = actor.countyId;
+  if (actor.schoolId !== undefined) policy.schoolId = actor.schoolId;
+  const data: ReportScope =
+    actor.schoolId !== undefined
+      ? { schoolId: actor.schoolId }
+      : actor.countyId !== undefined
+        ? { countyId: actor.countyId }
+        : { cityId: actor.cityId };
+  return { policy, entity: "schools", data };
+}
+
+/** The reports area: aggregates for principals and bureaus, computed by the database. */
+export const reportUseCases = {
+  /**
+   * Coverage (R2: every enrolled student visited) of a school, county or city, grouped by
+   * school, grade, class, category, teacher or channel, computed in SQL by the storage
+   * adapter. Groups under five are suppressed. Bureau staff reach their county or city;
+   * principals and school admins their school. No child's record is ever returned.
+   *
+   * `sections` holds the report sections the engine's plugins add (all of them unless the call
+   * names some): each is a grouping of the same aggregates, narrowed to the section's groups,
+   * for the same scope and period, suppressed by the same rule, under the same authorization
+   * and audit row as the report.
+   *
+   * @example
+   * ```ts
+   * await engine.reports.coverage(countyOfficer, { from: "2026-09-01", to: "2027-01-22", groupBy: "school" });
+   * // { scope: { countyId: "liandu" }, rows: [{ key: "sch-001", enrolled: 812, visited: 640, visits: 702, rate: 0.79, suppressed: false }, …],
+   * //   sections: [{ id: "lishui-rural-extras/boarding-coverage", groupBy: "category", rows: [{ key: "boarding_left_behind", … }] }] }
+   * ```
+   */
+  coverage: defineUseCase({
+    action: "reports.coverage",
+    entity: "schools",
+    description: { "zh-CN": "家访覆盖率统计", en: "Home-visit coverage" },
+    input: coverageInput,
+    output: z.strictObject({
+      scope: z.union([
+        z.strictObject({ schoolId: idSchema }),
+        z.strictObject({ countyId: idSchema }),
+        z.strictObject({ cityId: idSchema }),
+      ]),
+      rows: z.array(coverageReportRowSchema),
+      sections: z.array(reportSectionOutputSchema),
+    }),
+    targetKind: "collection",
+    http: { method: "GET", path: "/reports/coverage" },
+    resolveTarget: coverageTarget,
+    async run(ctx, input) {
+      // Authorised and audited here; the figures come from the database after commit.
+      ctx.auditDetail("groupBy", input.groupBy);
+      // Unknown sections are refused before the figures are computed (and the refusal audited).
+      const sections = chosenSections(ctx.plugins, input.sections);
+      if (sections.length > 0)
+        ctx.auditDetail(
+          "sections",
+          sections
+            .map((s) => s.qualifiedId)
+            .join(",")
+            .slice(0, 500),
+        );
+      return { scope: ctx.target.data, rows: [], sections: [] };
+    },
+    async finish(reports, output, input, plugins) {
+      const query = {
+        scope: output.scope,
+        from: input.from,
+        to: input.to,
+        ...(input.termId === undefined ? {} : { termId: input.termId }),
+      };
+      const rows = await reports.coverage({ ...query, groupBy: input.groupBy });
+      const sections = await pluginSections(reports, chosenSections(plugins, input.sections), query, {
+        [input.groupBy]: rows,
+      });
+      return { scope: output.scope, rows: suppressSmallGroups(rows), sections };
+    },
+  }),
+};

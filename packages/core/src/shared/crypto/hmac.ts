@@ -1,0 +1,63 @@
+import { nativeCrypto } from "./native-crypto.js";
+import { portableSha256Hex } from "./sha256.js";
+
+const encoder = new TextEncoder();
+const blockSize = 64;
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * HMAC-SHA256 (RFC 2104) of a text under a key, as 64 lowercase hex digits. The audit log keeps
+ * sensitive before/after values only in this form: equal values give equal digests, so an
+ * auditor holding the key can check a suspected value, but the log alone reveals nothing.
+ * Synchronous: native `node:crypto` where the runtime offers it, core's portable SHA-256
+ * elsewhere (the same digests). The message is text (hashed as UTF-8) or bytes as they are.
+ *
+ * @example
+ * ```ts
+ * hmacSha256Hex("key", "The quick brown fox jumps over the lazy dog");
+ * // "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+ * ```
+ */
+export function hmacSha256Hex(key: string, message: string | Uint8Array): string {
+  return nativeCrypto
+    ? nativeCrypto.createHmac("sha256", key).update(message).digest("hex")
+    : portableHmacSha256Hex(key, message);
+}
+
+/**
+ * The portable HMAC-SHA256 behind {@link hmacSha256Hex}, on core's own SHA-256: what browsers run.
+ *
+ * @example
+ * ```ts
+ * portableHmacSha256Hex("key", "The quick brown fox jumps over the lazy dog");
+ * // "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+ * ```
+ */
+export function portableHmacSha256Hex(key: string, message: string | Uint8Array): string {
+  let k: Uint8Array = encoder.encode(key);
+  if (k.length > blockSize) k = hexToBytes(portableSha256Hex(k));
+  const padded = new Uint8Array(blockSize);
+  padded.set(k);
+  const inner = new Uint8Array(blockSize);
+  const outer = new Uint8Array(blockSize);
+  for (let i = 0; i < blockSize; i++) {
+    inner[i] = (padded[i] as number) ^ 0x36;
+    outer[i] = (padded[i] as number) ^ 0x5c;
+  }
+  const innerHash = hexToBytes(
+    portableSha256Hex(concat(inner, typeof message === "string" ? encoder.encode(message) : message)),
+  );
+  return portableSha256Hex(concat(outer, innerHash));
+}
