@@ -1,5 +1,5 @@
 import { packageConfig } from "../../tsup.shared.ts";
 
-// `shims`: the CommonJS build gets `import.meta.url` (the checkpoint worker resolves
-// better-sqlite3 from this package's own location).
-export default packageConfig(import.meta.url, { shims: true });
+// The CommonJS build's `import.meta.url` (the checkpoint worker resolves better-sqlite3 from
+// this package's own location) comes from the shared config.
+export default packageConfig(import.meta.url);
