@@ -1,0 +1,284 @@
+import { paginate } from "@homevisit/client";
+import {
+  type AppointmentEvent,
+  type AppointmentStatus,
+  appointmentStatusLabels,
+  availableTransitions,
+  type TransportMode,
+  transportModeLabels,
+  transportModes,
+  visitChannelLabels,
+} from "@homevisit/core";
+import { html, nothing, type TemplateResult } from "lit";
+import { errorMessages, type WidgetClient } from "./api.js";
+import { HomevisitElement } from "./base.js";
+import { MutationController, QueryController } from "./controllers.js";
+import { shanghaiToday, shortTime } from "./dates.js";
+import { label } from "./i18n.js";
+import { kindLabels } from "./labels.js";
+
+type Appointment = Awaited<ReturnType<WidgetClient["appointments"]["list"]>>["items"][number];
+type StudentRow = Awaited<ReturnType<WidgetClient["students"]["list"]>>["items"][number];
+
+/** `hv-appointment-changed`: an appointment moved on (confirmed, refused …). */
+export type AppointmentChangedEvent = CustomEvent<{ appointmentId: string; event: AppointmentEvent; status: string }>;
+/** `hv-safety-reported` and `hv-checked-in`: the safety report of a visit was filed / closed. */
+export type SafetyEvent = CustomEvent<{ appointmentId: string; reportId: string }>;
+/** `hv-record-requested`: the teacher wants to write the record of a visit (the host opens the form). */
+export type RecordRequestedEvent = CustomEvent<{ appointmentId: string; studentId: string }>;
+
+/** The events a teacher starts from the list; the others belong to the day of the visit. */
+const listEvents: readonly AppointmentEvent[] = ["contact", "confirm", "decline_home", "refuse"];
+const doneStatuses: readonly AppointmentStatus[] = ["refused", "completed", "missed", "cancelled"];
+
+/**
+ * `<hv-my-visits>`: a teacher's term on one screen. Today's visits, each with its pre-visit
+ * safety report (whom, where, how long, transport, the "no unlicensed vehicle" declaration, a
+ * phone) and the check-in afterwards; every appointment of the term with the next steps
+ * (called, confirm, meet elsewhere, refusal with its reason); a link to subscribe to the
+ * calendar feed. Lists page through all of the teacher's appointments.
+ *
+ * Properties: `teacherId` (`teacher-id`, to show only the teacher's own), `today` (a
+ * `YYYY-MM-DD`, default today in China Standard Time), `phone` (pre-fills the safety report),
+ * plus `api` / `base-url` and `locale`. Events: `hv-appointment-changed`, `hv-safety-reported`,
+ * `hv-checked-in`, `hv-record-requested`. Parts: `card`, `button`.
+ *
+ * @example
+ * ```ts
+ * import { HvMyVisits } from "@homevisit/widgets";
+ * customElements.define("hv-my-visits", HvMyVisits);
+ * // <hv-my-visits base-url="/api/homevisit" teacher-id="t-0042"></hv-my-visits>
+ * ```
+ */
+export class HvMyVisits extends HomevisitElement {
+  static override properties = {
+    ...HomevisitElement.properties,
+    teacherId: { attribute: "teacher-id" },
+    today: {},
+    phone: {},
+    refusing: { state: true },
+    reporting: { state: true },
+    message: { state: true },
+  };
+  declare teacherId: string | undefined;
+  declare today: string | undefined;
+  declare phone: string | undefined;
+  declare refusing: string | undefined;
+  declare reporting: string | undefined;
+  declare message: { tone: "ok" | "error"; text: string } | undefined;
+
+  private readonly action = new MutationController(this);
+  private readonly data = new QueryController(
+    this,
+    () => (this.client ? [this.apiSettings?.baseUrl, this.teacherId, this.day] : undefined),
+    (signal) => this.load(signal),
+  );
+
+  private get day(): string {
+    return this.today ?? shanghaiToday();
+  }
+
+  private async load(signal: AbortSignal) {
+    const client = this.client as WidgetClient;
+    const filter = this.teacherId ? { teacherId: this.teacherId } : {};
+    const appointments: Appointment[] = [];
+    for await (const a of paginate(client.appointments.list, { ...filter, limit: 200 }, { signal }))
+      appointments.push(a);
+    const students = new Map<string, StudentRow>();
+    for await (const s of paginate(client.students.list, { limit: 200 }, { signal })) students.set(s.id, s);
+    return { appointments, students };
+  }
+
+  /** Safety report ids by appointment, kept on the device: the API lists no reports (yet). */
+  private reportOf(appointmentId: string): { reportId: string; checkedIn?: boolean } | undefined {
+    const raw = globalThis.localStorage?.getItem(`homevisit-safety:${appointmentId}`);
+    return raw ? (JSON.parse(raw) as { reportId: string; checkedIn?: boolean }) : undefined;
+  }
+
+  private keepReport(appointmentId: string, value: { reportId: string; checkedIn?: boolean }): void {
+    globalThis.localStorage?.setItem(`homevisit-safety:${appointmentId}`, JSON.stringify(value));
+  }
+
+  private async move(a: Appointment, event: AppointmentEvent, reason?: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const done = await this.action.mutate(() =>
+      client.appointments.transition({
+        appointmentId: a.id,
+        event,
+        payload: reason ? { reason } : {},
+        expectedVersion: a.version,
+      }),
+    );
+    if (done) {
+      this.refusing = undefined;
+      this.message = { tone: "ok", text: label(appointmentStatusLabels[done.appointment.status], this.loc) };
+      this.emit("hv-appointment-changed", { appointmentId: a.id, event, status: done.appointment.status });
+      await this.data.run();
+    } else {
+      this.message = { tone: "error", text: errorMessages(this.action.error).join("；") };
+    }
+  }
+
+  private async fileReport(a: Appointment, student: StudentRow | undefined, form: HTMLFormElement): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const f = new FormData(form);
+    const done = await this.action.mutate(() =>
+      client.safety.fileReport({
+        studentIds: [a.studentId],
+        appointmentIds: [a.id],
+        destination: {
+          county: String(f.get("county") ?? student?.address.county ?? ""),
+          town: String(f.get("town") ?? ""),
+          village: String(f.get("village") ?? ""),
+        },
+        plannedStart: a.start,
+        expectedDurationMinutes: Number(f.get("duration") ?? a.durationMinutes),
+        transportMode: String(f.get("transport")) as TransportMode,
+        noUnlicensedVehicle: f.get("noUnlicensed") === "on",
+        reachablePhone: String(f.get("phone") ?? ""),
+      }),
+    );
+    if (done) {
+      this.keepReport(a.id, { reportId: done.report.id });
+      this.reporting = undefined;
+      this.message = { tone: "ok", text: this.t("reported") };
+      this.emit("hv-safety-reported", { appointmentId: a.id, reportId: done.report.id });
+    } else {
+      this.message = { tone: "error", text: errorMessages(this.action.error).join("；") };
+    }
+  }
+
+  private async checkIn(a: Appointment, reportId: string, needsHelp: boolean): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const done = await this.action.mutate(() => client.safety.checkIn({ reportId, needsHelp }));
+    if (done) {
+      this.keepReport(a.id, { reportId, checkedIn: true });
+      this.message = { tone: "ok", text: this.t("checkedIn") };
+      this.emit("hv-checked-in", { appointmentId: a.id, reportId });
+    } else {
+      this.message = { tone: "error", text: errorMessages(this.action.error).join("；") };
+    }
+  }
+
+  private renderReportForm(a: Appointment, student: StudentRow | undefined): TemplateResult {
+    return html`<form
+      class="card"
+      part="card"
+      aria-label=${this.t("safetyReport")}
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        void this.fileReport(a, student, e.target as HTMLFormElement);
+      }}
+    >
+      <h4>${this.t("safetyReport")}</h4>
+      <div class="grid">
+        <label class="field"><span>${this.t("county")}</span><input name="county" required .value=${student?.address.county ?? a.location?.county ?? ""} /></label>
+        <label class="field"><span>${this.t("destinationTown")}</span><input name="town" required .value=${a.location?.town ?? student?.address.town ?? ""} /></label>
+        <label class="field"><span>${this.t("destinationVillage")}</span><input name="village" required .value=${a.location?.village ?? student?.address.village ?? ""} /></label>
+        <label class="field"><span>${this.t("duration")}</span><input name="duration" type="number" min="5" max="720" .value=${String(a.durationMinutes + 30)} /></label>
+        <label class="field"><span>${this.t("transport")}</span><select name="transport">
+          ${transportModes.map((m) => html`<option value=${m}>${label(transportModeLabels[m], this.loc)}</option>`)}
+        </select></label>
+        <label class="field"><span>${this.t("reachablePhone")}</span><input name="phone" type="tel" required .value=${this.phone ?? ""} /></label>
+      </div>
+      <label class="check"><input type="checkbox" name="noUnlicensed" required />${this.t("noUnlicensed")}</label>
+      <div class="actions">
+        <button part="button" ?disabled=${this.action.status === "pending"}>${this.t("fileReport")}</button>
+        <button type="button" class="secondary" part="button" @click=${() => {
+          this.reporting = undefined;
+        }}>${this.t("cancel")}</button>
+      </div>
+    </form>`;
+  }
+
+  private renderToday(a: Appointment, student: StudentRow | undefined): TemplateResult {
+    const report = this.reportOf(a.id);
+    const name = student?.name ?? a.studentId;
+    return html`<li class="card" part="card" data-appointment=${a.id}>
+      <strong>${shortTime(a.start)} · ${name}</strong>
+      <span class="muted">${label(visitChannelLabels[a.channel], this.loc)} · ${a.location?.town ?? ""}${a.location?.village ?? ""}</span>
+      <div class="actions">
+        ${
+          report === undefined
+            ? html`<button part="button" @click=${() => {
+                this.reporting = a.id;
+              }}>${this.t("safetyReport")}</button>`
+            : report.checkedIn
+              ? html`<span class="banner ok">${this.t("checkedIn")}</span>`
+              : html`<button part="button" @click=${() => void this.checkIn(a, report.reportId, false)}>${this.t("checkIn")}</button>
+                <button part="button" class="danger" @click=${() => void this.checkIn(a, report.reportId, true)}>${this.t("needsHelp")}</button>`
+        }
+        <button part="button" class="secondary" @click=${() => this.emit("hv-record-requested", { appointmentId: a.id, studentId: a.studentId })}>
+          ${this.t("submit")}
+        </button>
+      </div>
+      ${this.reporting === a.id ? this.renderReportForm(a, student) : nothing}
+    </li>`;
+  }
+
+  private renderAppointment(a: Appointment, student: StudentRow | undefined): TemplateResult {
+    const events = availableTransitions({ status: a.status, channel: { type: a.channel } } as never).filter((t) =>
+      listEvents.includes(t.event),
+    );
+    return html`<li class="card" part="card" data-appointment=${a.id} data-status=${a.status}>
+      <strong>${student?.name ?? a.studentId}</strong>
+      <span class="muted">${shortTime(a.start)} · ${label(kindLabels[a.kind], this.loc)} · ${label(appointmentStatusLabels[a.status], this.loc)}</span>
+      ${
+        doneStatuses.includes(a.status)
+          ? nothing
+          : html`<div class="actions">
+            ${events.map((t) =>
+              t.event === "refuse"
+                ? html`<button part="button" class="secondary" @click=${() => {
+                    this.refusing = a.id;
+                  }}>${this.t("refuse")}</button>`
+                : html`<button part="button" class="secondary" ?disabled=${this.action.status === "pending"} @click=${() => void this.move(a, t.event)}>
+                    ${label(t.label, this.loc)}
+                  </button>`,
+            )}
+          </div>`
+      }
+      ${
+        this.refusing === a.id
+          ? html`<form class="card" @submit=${(e: Event) => {
+              e.preventDefault();
+              const reason = String(new FormData(e.target as HTMLFormElement).get("reason") ?? "").trim();
+              if (reason) void this.move(a, "refuse", reason);
+            }}>
+            <label class="field"><span>${this.t("reason")}</span><input name="reason" required /></label>
+            <div class="actions"><button part="button">${this.t("send")}</button></div>
+          </form>`
+          : nothing
+      }
+    </li>`;
+  }
+
+  override render(): TemplateResult {
+    const { status, data } = this.data;
+    if (status === "error")
+      return html`<p class="banner error" role="alert">${errorMessages(this.data.error).join("；")}</p>
+        <button part="button" @click=${() => void this.data.run()}>${this.t("retry")}</button>`;
+    if (!data) return html`<p role="status">${this.t("loading")}</p>`;
+    const today = data.appointments.filter(
+      (a) => a.start.slice(0, 10) === this.day && !doneStatuses.includes(a.status),
+    );
+    const base = this.apiSettings?.baseUrl.replace(/\/$/, "") ?? "";
+    return html`<section aria-labelledby="today">
+        <h2 id="today">${this.t("today")} · ${this.day}</h2>
+        ${this.message ? html`<p class="banner ${this.message.tone}" role="status">${this.message.text}</p>` : nothing}
+        ${
+          today.length === 0
+            ? html`<p class="muted">${this.t("noToday")}</p>`
+            : html`<ul class="plain">${today.map((a) => this.renderToday(a, data.students.get(a.studentId)))}</ul>`
+        }
+      </section>
+      <section aria-labelledby="all">
+        <h2 id="all">${this.t("appointments")} (${data.appointments.length})</h2>
+        <ul class="plain">${data.appointments.map((a) => this.renderAppointment(a, data.students.get(a.studentId)))}</ul>
+        <p><a class="button secondary" part="button" href=${`${base}/appointments/calendar.ics`}>${this.t("calendar")}</a></p>
+      </section>`;
+  }
+}
