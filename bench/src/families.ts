@@ -1,6 +1,7 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
 import { planBenchSection } from "../plan/plan-bench.ts";
 import { runRestBench } from "../rest/index.ts";
+import { runSoakBench, soakOptionsFromEnv } from "../soak/index.ts";
 import { runStorageBench, storageBenchOptionsFromEnv } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
 import type { BenchSection } from "./harness.ts";
@@ -10,6 +11,8 @@ export const families: Record<string, () => Promise<BenchSection>> = {
   // Full size by default (~303,000 students, 1,000,000 visits); HOMEVISIT_BENCH_* for less.
   storage: () => runStorageBench(storageBenchOptionsFromEnv()),
   rest: () => runRestBench({ seconds: 5, runs: 3 }),
+  // Ten minutes with two host kills and a full disk; HOMEVISIT_SOAK_SECONDS for less.
+  soak: () => runSoakBench(soakOptionsFromEnv()),
   validate: async () => {
     const r = await runValidateBench({ runs: 3 });
     return {

@@ -19,11 +19,28 @@ export interface BenchRow {
   notes?: string;
 }
 
+/** A table of figures that have no baseline (a soak's counts and latencies), under the rows. */
+export interface BenchTable {
+  columns: string[];
+  rows: string[][];
+}
+
 /** A section of the report: one benchmark family with its rows. */
 export interface BenchSection {
   title: string;
   description: string;
   rows: BenchRow[];
+  /** Further tables, printed after the rows (a family without a baseline may have only these). */
+  tables?: BenchTable[];
+}
+
+function tableLines(table: BenchTable): string[] {
+  const cell = (text: string) => text.replaceAll("|", "\\|");
+  return [
+    `| ${table.columns.map(cell).join(" | ")} |`,
+    `| ${table.columns.map(() => "---").join(" | ")} |`,
+    ...table.rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
+  ];
 }
 
 /** Runs `fn` `runs` times after `warmup` unmeasured runs; returns the median in ms. */
@@ -63,6 +80,7 @@ export function printSection(section: BenchSection): void {
       `${row.name}: median ${formatMs(row.medianMs)} | baseline (${row.baselineName}) ${formatMs(row.baselineMedianMs)} | ratio ${ratio(row)}${row.notes ? ` | ${row.notes}` : ""}`,
     );
   }
+  for (const table of section.tables ?? []) console.log(`\n${tableLines(table).join("\n")}`);
 }
 
 /** Writes every section into a Markdown report. */
@@ -80,16 +98,19 @@ export function writeReport(file: string, sections: readonly BenchSection[]): vo
   ];
   for (const section of sections) {
     lines.push(`## ${section.title}`, "", section.description, "");
-    lines.push(
-      "| benchmark | median | baseline | baseline median | ratio | notes |",
-      "| --- | ---: | --- | ---: | ---: | --- |",
-    );
-    for (const row of section.rows) {
+    if (section.rows.length > 0) {
       lines.push(
-        `| ${row.name} | ${formatMs(row.medianMs)} | ${row.baselineName} | ${formatMs(row.baselineMedianMs)} | ${ratio(row)} | ${row.notes ?? ""} |`,
+        "| benchmark | median | baseline | baseline median | ratio | notes |",
+        "| --- | ---: | --- | ---: | ---: | --- |",
       );
+      for (const row of section.rows) {
+        lines.push(
+          `| ${row.name} | ${formatMs(row.medianMs)} | ${row.baselineName} | ${formatMs(row.baselineMedianMs)} | ${ratio(row)} | ${row.notes ?? ""} |`,
+        );
+      }
+      lines.push("");
     }
-    lines.push("");
+    for (const table of section.tables ?? []) lines.push(...tableLines(table), "");
   }
   writeFileSync(file, lines.join("\n"));
 }
