@@ -1,0 +1,108 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRestHandler } from "@homevisit/rest";
+import { getRequestListener } from "@hono/node-server";
+import { bundleWidgets } from "./bundle.js";
+import { type CampusWorld, campusDay, campusTerm, type PersonaKey, seedCampus } from "./world.js";
+
+/** Where the REST handler is mounted. */
+export const apiBase = "/api/homevisit";
+/** The cookie of this example's stand-in login. */
+export const personaCookie = "hv_persona";
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function personaOf(request: Request): PersonaKey | undefined {
+  const match = /(?:^|;\s*)hv_persona=([a-z_]+)/.exec(request.headers.get("cookie") ?? "");
+  return match?.[1] as PersonaKey | undefined;
+}
+
+/** The widgets a persona's page shows, with their attributes. */
+export function widgetPage(world: CampusWorld, tag: string, locale: string, attrs: Record<string, string>): string {
+  const all = { "base-url": apiBase, locale, ...attrs };
+  const attributes = Object.entries(all)
+    .map(([k, v]) => `${k}="${escapeHtml(v)}"`)
+    .join(" ");
+  const lang = locale === "en" ? "en" : "zh-CN";
+  // Class names for the coverage chart: the host knows them, the report carries only ids.
+  const setup =
+    tag === "hv-coverage" ? `document.querySelector("hv-coverage").labels = ${JSON.stringify(world.classNames)};` : "";
+  return `<!doctype html>
+<html lang="${lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(tag)} · homevisit</title>
+<style>body{margin:0;padding:12px;font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f5f6f7}main{max-width:960px;margin:0 auto}</style>
+</head>
+<body><main><h1>${lang === "en" ? "Campus" : "智慧校园"}</h1><${tag} ${attributes}></${tag}></main>
+<script type="module" src="/widgets.js"></script>
+<script type="module">${setup}</script>
+</body></html>`;
+}
+
+/** A running example host. */
+export interface WidgetsHost {
+  url: string;
+  world: CampusWorld;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the example: the seeded campus, the REST handler at {@link apiBase} (the login is the
+ * `hv_persona` cookie: the host's, never homevisit's), `/widgets.js` (the widgets bundled at
+ * start) and `/w/<tag>?locale=en&<attribute>=<value>` pages embedding one widget each.
+ *
+ * @example
+ * ```ts
+ * const host = await startWidgetsHost({ port: 0 });
+ * // open `${host.url}w/hv-my-visits` with the cookie hv_persona=teacher
+ * await host.close();
+ * ```
+ */
+export async function startWidgetsHost(options: { port?: number; world?: CampusWorld } = {}): Promise<WidgetsHost> {
+  const world = options.world ?? (await seedCampus());
+  const script = await bundleWidgets();
+  const rest = createRestHandler(world.engine, {
+    basePath: apiBase,
+    getActor: (request) => {
+      const key = personaOf(request);
+      return key ? world.actors[key] : null;
+    },
+  });
+  const app = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith(`${apiBase}/`)) return rest(request);
+    if (url.pathname === "/widgets.js")
+      return new Response(script, { headers: { "content-type": "text/javascript; charset=utf-8" } });
+    const page = /^\/w\/(hv-[a-z-]+)$/.exec(url.pathname);
+    if (page?.[1]) {
+      const attrs = Object.fromEntries([...url.searchParams].filter(([k]) => k !== "locale"));
+      const html = widgetPage(world, page[1], url.searchParams.get("locale") ?? "zh-CN", attrs);
+      return new Response(html, {
+        headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+      });
+    }
+    if (url.pathname === "/") {
+      const links = ["hv-my-visits", "hv-safety-board", "hv-coverage"]
+        .map((t) => `<li><a href="/w/${t}?today=${campusDay}">${t}</a></li>`)
+        .join("");
+      const form = `<li><a href="/w/hv-visit-record-form?term=${campusTerm}&student-id=${world.assigned[0]?.id}">hv-visit-record-form</a></li>`;
+      return new Response(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>homevisit widgets</title></head><body><main><h1>homevisit widgets</h1><ul>${links}${form}</ul><p>Set the cookie hv_persona to teacher, class_teacher, principal or county_bureau.</p></main></body></html>`,
+        { headers: { "content-type": "text/html; charset=utf-8" } },
+      );
+    }
+    return new Response("not found", { status: 404 });
+  };
+  const server = createServer(getRequestListener(app, { overrideGlobalObjects: false }));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    world,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

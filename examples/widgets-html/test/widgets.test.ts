@@ -1,0 +1,267 @@
+// The widgets in real Chromium, over real HTTP, against the real REST handler and engine: the
+// example page of this package, seeded mid-term. Each scenario checks what the server stored,
+// not only what the page says.
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWidgetsHost, type WidgetsHost } from "../src/server.js";
+import { campusDay, campusTerm, type PersonaKey } from "../src/world.js";
+import { ensureChromium, launchChromium } from "./chromium.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const screenshots = process.env.HOMEVISIT_SCREENSHOTS === "1";
+
+const available = ensureChromium();
+if (!available)
+  console.log("SKIPPED widgets browser tests: no Chromium at /usr/bin/chromium and none could be installed");
+
+describe.skipIf(!available)("widgets in Chromium", () => {
+  let host: WidgetsHost;
+  let context: BrowserContext;
+  let closeBrowser: () => Promise<void>;
+
+  beforeAll(async () => {
+    host = await startWidgetsHost();
+    ({ context, close: closeBrowser } = await launchChromium());
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await host?.close();
+  });
+
+  async function open(
+    persona: PersonaKey,
+    tag: string,
+    query: Record<string, string> = {},
+    width = 360,
+  ): Promise<Page> {
+    await context.clearCookies();
+    await context.addCookies([{ name: "hv_persona", value: persona, url: host.url }]);
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    const url = new URL(`w/${tag}`, host.url);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    await page.goto(url.href);
+    // Rendered: the shadow root holds something other than the loading line.
+    await page.waitForFunction((t) => {
+      const el = document.querySelector(t);
+      return (
+        el?.shadowRoot &&
+        !el.shadowRoot.querySelector('[role="status"]:only-child') &&
+        el.shadowRoot.children.length > 0
+      );
+    }, tag);
+    return page;
+  }
+
+  /** Serious and critical axe violations on the page, shadow roots included. */
+  async function axeProblems(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: axePath });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              ctx: Document,
+            ) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(document);
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        targets: v.nodes.map((n) => JSON.stringify(n.target)),
+      }));
+    });
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.targets.join(" ")}`);
+  }
+
+  /** Every text and attribute value in the page, through every shadow root. */
+  function deepText(page: Page): Promise<string> {
+    return page.evaluate(() => {
+      const out: string[] = [];
+      const walk = (node: Node) => {
+        if (node.nodeType === Node.TEXT_NODE) out.push(node.textContent ?? "");
+        if (node instanceof Element) {
+          for (const a of node.attributes) out.push(a.value);
+          if (node.shadowRoot) walk(node.shadowRoot);
+        }
+        for (const child of node.childNodes) walk(child);
+      };
+      walk(document.documentElement);
+      return out.join("\n");
+    });
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (!screenshots) return;
+    mkdirSync(join(root, "docs/screenshots"), { recursive: true });
+    await page.screenshot({ path: join(root, "docs/screenshots", `${name}.png`), fullPage: true });
+  }
+
+  it("a refusal is recorded with its reason", async () => {
+    const page = await open("teacher", "hv-my-visits", { today: campusDay });
+    expect(await axeProblems(page)).toEqual([]);
+    const card = page.locator('li[data-appointment="ap-2"]');
+    await card.getByRole("button", { name: /家长拒绝/ }).click();
+    await card.locator('input[name="reason"]').fill("家长近期外出务工");
+    expect(await axeProblems(page)).toEqual([]);
+    await card.getByRole("button", { name: "提交" }).click();
+    await page.locator('li[data-appointment="ap-2"][data-status="refused"]').waitFor();
+    const stored = await host.world.storage.appointments.get("ap-2");
+    expect(stored?.record.status).toBe("refused");
+    expect(stored?.record.refusalReason).toBe("家长近期外出务工");
+    await page.close();
+  });
+
+  it("a check-in goes overdue and shows on the principal's safety board", async () => {
+    const page = await open("teacher", "hv-my-visits", { today: campusDay });
+    const today = page.locator("section").first().locator('li[data-appointment="ap-1"]');
+    await today.getByRole("button", { name: "出发前安全报告" }).click();
+    const form = today.locator("form");
+    await form.locator('input[name="phone"]').fill("13800001111");
+    await form.locator('input[name="noUnlicensed"]').check();
+    expect(await axeProblems(page)).toEqual([]);
+    await form.getByRole("button", { name: "提交安全报告" }).click();
+    await today.getByRole("button", { name: "报平安" }).waitFor();
+    await page.close();
+    // 16:30 + 90 minutes + 30 minutes' grace: at 19:30 the check-in is an hour overdue.
+    host.world.clock.set(`${campusDay}T19:30:00+08:00`);
+    const board = await open("principal", "hv-safety-board", { today: campusDay, now: `${campusDay}T19:30:00+08:00` });
+    await board.locator("li[data-overdue]").waitFor();
+    expect(await board.locator("li[data-overdue]").count()).toBe(1);
+    expect(await axeProblems(board)).toEqual([]);
+    await board.close();
+  });
+
+  it("a visit recorded offline is submitted once when back online", async () => {
+    const student = host.world.assigned[0];
+    if (!student) throw new Error("no assigned student");
+    const page = await open("teacher", "hv-visit-record-form", { "student-id": student.id, term: campusTerm });
+    const form = page.locator("hv-visit-record-form");
+    expect(await axeProblems(page)).toEqual([]);
+    await form.locator('input[name="arrivedAt"]').fill(`${campusDay}T16:30`);
+    await form.locator('input[name="departedAt"]').fill(`${campusDay}T17:40`);
+    await form.locator('input[name="studentPresent"]').check();
+    await form.locator('input[name="guardians"][value="mother"]').check();
+    await form.locator('input[name="outreachGoals"][value="care"]').check();
+    await form.locator('textarea[name="familySituation.notes"]').fill("与祖母同住，学习角整洁");
+    await form.locator('textarea[name="schoolFeedback.notes"]').fill("数学进步明显");
+    await form.locator('textarea[name="parentOpinions.opinions"]').fill("希望增加课外阅读");
+    await form.locator('textarea[name="teacherReflection.reflection"]').fill("约定每周电话沟通");
+    for (const rule of [
+      "no_money_or_gifts",
+      "no_meals_or_reimbursement",
+      "no_transport_from_family",
+      "no_private_requests",
+      "no_entertainment",
+      "no_paid_tutoring",
+    ]) {
+      await form.locator(`input[name="conduct.${rule}"][value="kept"]`).check();
+    }
+    // A photo with a GPS marker in an EXIF segment: the phone must not send it.
+    const jpeg = await page.evaluate(async () => {
+      const c = document.createElement("canvas");
+      c.width = 2400;
+      c.height = 1800;
+      const g = c.getContext("2d") as CanvasRenderingContext2D;
+      g.fillStyle = "#3a7";
+      g.fillRect(0, 0, 2400, 1800);
+      const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b as Blob), "image/jpeg", 0.9));
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    });
+    const marker = Buffer.from("Exif\0\0GPS-MARKER-28.4513N-119.9141E", "latin1");
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, marker.length + 2]), marker]);
+    const photo = Buffer.concat([Buffer.from(jpeg.slice(0, 2)), app1, Buffer.from(jpeg.slice(2))]);
+    await form.locator('input[type="file"]').setInputFiles({ name: "home.jpg", mimeType: "image/jpeg", buffer: photo });
+    await form.locator(".photo").waitFor();
+
+    await context.setOffline(true);
+    await form.getByRole("button", { name: "提交记录" }).click();
+    await form.getByText("已保存在本机").waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    const before = await host.world.storage.visitRecords.list({ where: { studentId: student.id } });
+    expect(before.items).toHaveLength(0);
+
+    await context.setOffline(false);
+    await form.getByText("记录已提交").waitFor();
+    // A second "back online" on the same page and a fresh page flushing its drafts: still one.
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    const again = await open("teacher", "hv-visit-record-form", { "student-id": student.id, term: campusTerm });
+    await again.evaluate(() =>
+      (document.querySelector("hv-visit-record-form") as unknown as { sendPending(): Promise<unknown> }).sendPending(),
+    );
+    const after = await host.world.storage.visitRecords.list({ where: { studentId: student.id } });
+    expect(after.items).toHaveLength(1);
+    const record = after.items[0]?.record;
+    expect(record?.status).toBe("submitted");
+    expect(record?.photos).toHaveLength(1);
+    const bytes = await host.world.blobs.raw(record?.photos[0]?.blobId ?? "");
+    expect(bytes).toBeDefined();
+    expect(Buffer.from(bytes ?? []).includes("GPS-MARKER")).toBe(false);
+    await again.close();
+    await page.close();
+  });
+
+  it("the student archive asks for a purpose, then shows the timeline", async () => {
+    const student = host.world.assigned[0];
+    const page = await open("teacher", "hv-student-archive", { "student-id": student?.id ?? "" });
+    expect(await axeProblems(page)).toEqual([]);
+    const archive = page.locator("hv-student-archive");
+    await archive.locator('input[name="purpose"]').fill("家访准备");
+    await archive.getByRole("button", { name: "打开档案" }).click();
+    await archive.locator('[part="timeline"] li').first().waitFor();
+    expect(await archive.locator('[part="timeline"] li').count()).toBe(1);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("the bureau's coverage page shows coverage and no child's name", async () => {
+    const page = await open("county_bureau", "hv-coverage", { "group-by": "school", to: campusDay });
+    await page.locator("hv-coverage").locator("tbody tr").first().waitFor();
+    const text = await deepText(page);
+    const leaked = host.world.studentNames.filter((name) => text.includes(name));
+    expect(leaked).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("the principal's coverage by class shows classes by their Chinese names", async () => {
+    const page = await open("principal", "hv-coverage", { "group-by": "class", to: campusDay });
+    const coverage = page.locator("hv-coverage");
+    await coverage.locator("tbody tr").first().waitFor();
+    const heads = await coverage.locator("tbody th").allTextContents();
+    expect(heads.some((h) => /班/.test(h))).toBe(true);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it.runIf(screenshots)("writes screenshots at 360 and 1280 px, zh-CN and en", async () => {
+    const student = host.world.assigned[1]?.id ?? "";
+    const pages: [PersonaKey, string, Record<string, string>][] = [
+      ["teacher", "hv-visit-record-form", { "student-id": student, term: campusTerm }],
+      ["teacher", "hv-my-visits", { today: campusDay }],
+      ["principal", "hv-safety-board", { today: campusDay, now: `${campusDay}T19:30:00+08:00` }],
+      ["county_bureau", "hv-coverage", { "group-by": "school", to: campusDay }],
+      ["principal", "hv-coverage", { "group-by": "class", to: campusDay }],
+      ["teacher", "hv-student-archive", { "student-id": host.world.assigned[0]?.id ?? "" }],
+    ];
+    for (const [persona, tag, query] of pages) {
+      for (const locale of ["zh-CN", "en"]) {
+        for (const width of [360, 1280]) {
+          const page = await open(persona, tag, { ...query, locale }, width);
+          await page.waitForTimeout(300);
+          await shot(page, `${tag.slice(3)}${persona === "county_bureau" ? "-bureau" : ""}-${locale}-${width}`);
+          await page.close();
+        }
+      }
+    }
+  });
+});
