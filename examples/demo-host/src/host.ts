@@ -8,6 +8,7 @@ import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { getRequestListener } from "@hono/node-server";
 import { demoScript, indexPage, referencePage } from "./pages.js";
 import { type DemoWorld, type Persona, type PersonaKey, personaKeys, seedDemo } from "./seed.js";
+import { bundleDemoWidgets } from "./widgets-bundle.js";
 
 /** The cookie the demo's mock login keeps the chosen persona in. */
 export const personaCookie = "homevisit_demo_persona";
@@ -58,7 +59,11 @@ const html = (body: string, status = 200, extra: Record<string, string> = {}) =>
  * (await app(new Request("http://127.0.0.1/api/students"))).status; // 401: no persona chosen
  * ```
  */
-export function createDemoApp(engine: RestEngine, world: DemoWorld): (request: Request) => Promise<Response> {
+export function createDemoApp(
+  engine: RestEngine,
+  world: DemoWorld,
+  options: { widgetsScript?: string } = {},
+): (request: Request) => Promise<Response> {
   const rest = createRestHandler(engine, {
     basePath: apiBasePath,
     // The host's login: here the persona cookie of the role switcher.
@@ -80,6 +85,11 @@ export function createDemoApp(engine: RestEngine, world: DemoWorld): (request: R
     }
     if (path === "/demo.js" && request.method === "GET") {
       return new Response(demoScript, {
+        headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache" },
+      });
+    }
+    if (path === "/widgets.js" && request.method === "GET" && options.widgetsScript !== undefined) {
+      return new Response(options.widgetsScript, {
         headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache" },
       });
     }
@@ -158,7 +168,9 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
   const storage = sqliteStorage({ filename: options.filename });
   try {
     await storage.migrations.migrate();
+    const auditKey = process.env.HOMEVISIT_AUDIT_KEY ?? "homevisit-demo-audit-key-not-secret";
     const { world, seeded } = await seedDemo(storage, {
+      auditKey,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.students === undefined ? {} : { students: options.students }),
     });
@@ -167,9 +179,9 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
       blobs: storage.blobs,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       // A fixed key is fine for synthetic data; a real host keeps its key out of the database.
-      config: { audit: { hmacKey: process.env.HOMEVISIT_AUDIT_KEY ?? "homevisit-demo-audit-key-not-secret" } },
+      config: { audit: { hmacKey: auditKey } },
     });
-    const app = createDemoApp(engine, world);
+    const app = createDemoApp(engine, world, { widgetsScript: await bundleDemoWidgets() });
     // The demo host has the process to itself, so it keeps @hono/node-server's default: its
     // light Request/Response replace the globals, and a response built from a string is written
     // straight to the socket instead of being read back through a web stream (about a tenth of

@@ -92,12 +92,16 @@ homevisit 本身从不从请求中读取身份。<br>This role switcher is <stro
 cookie that the host's <code>getActor(request)</code> reads. homevisit itself never reads identity from a request.</p>
 <h2>选择身份 · Choose a persona</h2>
 <div class="personas">${cards}</div>
+${widgetsSection(world, current)}
 <h2>API 返回了什么 · What the API returns${current === undefined ? "" : ` — ${escapeHtml(current.label["zh-CN"])} · ${escapeHtml(current.label.en)}`}</h2>
 <div id="calls">${current === undefined ? "<p>先选择一个身份。Choose a persona first.</p>" : "<p>Loading…</p>"}</div>
 <h2>接口文档 · API reference</h2>
 <p><a href="/reference">API reference (HTML)</a> · <a href="/api/openapi.json">OpenAPI 3.1 document</a></p>
 <script type="application/json" id="demo-data">${scriptJson(data)}</script>`;
-  return layout("homevisit demo host", body, "/demo.js");
+  return layout("homevisit demo host", body, "/demo.js").replace(
+    "</body>",
+    `<script type="module" src="/widgets.js"></script>\n</body>`,
+  );
 }
 
 /**
@@ -266,4 +270,40 @@ ${body === undefined ? "" : `<h4>Request body (application/json)</h4><pre>${sche
 ${sections}
 ${components === "" ? "" : `<h2>Schemas</h2>${components}`}`;
   return layout(`${String(info.title ?? "API")} reference`, body);
+}
+
+/** The term of a day: the first term runs from August, the second from February. */
+function termOf(day: string): string {
+  const year = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  return month >= 8 ? `${year}-${year + 1}-1` : month >= 2 ? `${year - 1}-${year}-2` : `${year - 1}-${year}-1`;
+}
+
+/**
+ * The persona's working screen, made of @homevisit/widgets: a teacher's visits and the record
+ * form, the archive of a student in reach, a principal's safety board and coverage, a bureau's
+ * coverage by school. Names the host knows (classes, staff) go to the widgets as JSON.
+ *
+ * @example
+ * ```ts
+ * widgetsSection(world, world.personas[0]); // "<h2>工作台 · Workspace</h2>…<hv-my-visits …"
+ * ```
+ */
+export function widgetsSection(world: DemoWorld, current: Persona | undefined): string {
+  if (current === undefined) return "";
+  const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const api = `base-url="/api"`;
+  const archive = (id: string | undefined) =>
+    id === undefined ? "" : `<hv-student-archive ${api} student-id="${escapeHtml(id)}"></hv-student-archive>`;
+  const byPersona: Record<string, string> = {
+    teacher: `<hv-my-visits ${api} teacher-id="${escapeHtml(current.actor.id)}"></hv-my-visits>
+<hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}" term="${termOf(day)}"></hv-visit-record-form>`,
+    class_teacher: `<hv-my-visits ${api}></hv-my-visits>${archive(current.sampleStudentId)}`,
+    mentor: archive(current.sampleStudentId),
+    principal: `<hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>`,
+    county_bureau: `<hv-coverage ${api} group-by="school" county-id="${escapeHtml(current.actor.countyId ?? "")}"></hv-coverage>`,
+  };
+  return `<h2>工作台 · Workspace — ${escapeHtml(current.label["zh-CN"])}</h2>
+<section class="widgets">${byPersona[current.key] ?? ""}</section>
+<script type="application/json" id="hv-names">${scriptJson(world.names)}</script>`;
 }

@@ -1,6 +1,7 @@
 import type { Actor, Appointment, LocalizedText, Student } from "@homevisit/core";
 import type { Storage } from "@homevisit/core/storage";
 import { type DemoDataset, generateSchool } from "@homevisit/demo-data";
+import { seedMidTerm } from "./mid-term.js";
 
 /** The roles the role switcher offers. */
 export const personaKeys = ["teacher", "class_teacher", "mentor", "principal", "county_bureau"] as const;
@@ -31,6 +32,8 @@ export interface DemoWorld {
   otherStudentId: string;
   /** The students the plain teacher is assigned to (one appointment each). */
   assignedStudentIds: string[];
+  /** Names the host shows instead of ids: classes (七年级1班) and staff. Never a child's. */
+  names: { classes: Record<string, string>; teachers: Record<string, string> };
 }
 
 /** How many students the plain teacher is assigned to (one appointment each). */
@@ -166,6 +169,10 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       personas,
       otherStudentId: other.id,
       assignedStudentIds: assigned.map((s) => s.id),
+      names: {
+        classes: Object.fromEntries(data.classes.map((c) => [c.id, c.name])),
+        teachers: Object.fromEntries(data.teachers.map((t) => [t.id, t.name])),
+      },
     },
     appointments,
   };
@@ -177,6 +184,10 @@ export interface SeedOptions {
   seed?: number;
   /** About how many students. Default 360: small enough to seed in a few seconds. */
   students?: number;
+  /** The audit key the host's engine uses: the seeding writes through an engine too. */
+  auditKey?: string;
+  /** When the seeding happens (epoch ms; default now): "today" of the seeded term. */
+  now?: number;
 }
 
 /**
@@ -221,7 +232,36 @@ export async function seedDemo(
     await tx.mentorships.createMany(
       data.mentorships.map((m, i) => ({ ...m, id: `demo-mentorship-${i + 1}`, schoolId: world.schoolId })),
     );
-    await tx.appointments.createMany(appointments);
+    await tx.appointments.createMany([...appointments, todaysVisit(appointments[0], options.now ?? Date.now())]);
+  });
+  const persona = (key: PersonaKey) => world.personas.find((p) => p.key === key)?.actor as Actor;
+  const classTeacher = persona("class_teacher");
+  const classId = data.classes.find((c) => c.classTeacherId === classTeacher.id)?.id;
+  const current = data.students.filter((s) => currentClassId(s) !== undefined);
+  await seedMidTerm({
+    storage,
+    auditKey: options.auditKey ?? "homevisit-demo-audit-key-not-secret",
+    now: options.now ?? Date.now(),
+    students: current,
+    principal: persona("principal"),
+    classTeacher,
+    teacher: persona("teacher"),
+    classStudentIds: current.filter((s) => currentClassId(s) === classId).map((s) => s.id),
+    assigned: world.assignedStudentIds.flatMap((id) => current.filter((s) => s.id === id)),
   });
   return { world, seeded: true };
+}
+
+/** The plain teacher's visit of today (China Standard Time), confirmed with the family. */
+function todaysVisit(first: Appointment | undefined, now: number): Appointment {
+  if (first === undefined) throw new Error("the demo teacher has no appointment");
+  const day = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+  return {
+    ...first,
+    id: "demo-ap-today",
+    status: "confirmed",
+    start: `${day}T16:30:00+08:00`,
+    history: [],
+    version: 1,
+  };
 }

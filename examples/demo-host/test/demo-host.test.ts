@@ -175,13 +175,53 @@ describe("demo host", () => {
   });
 });
 
+describe("the demo campus mid-term, built from the widgets", () => {
+  it("has consents on record: the teacher's first draft is not refused for consent", async () => {
+    const client = createClient({
+      baseUrl: new URL("/api", host.url).href,
+      headers: { Cookie: await signIn("teacher") },
+    });
+    const [studentId] = host.world.assignedStudentIds;
+    const draft = await client.records.draft({
+      studentId: studentId ?? "",
+      record: { kind: "universal", term: "2026-2027-1", channel: "phone" },
+    });
+    expect(draft.record.status).toBe("draft");
+  });
+
+  it("shows a principal an overdue check-in and the class's visits in coverage", async () => {
+    const client = createClient({
+      baseUrl: new URL("/api", host.url).href,
+      headers: { Cookie: await signIn("principal") },
+    });
+    const { items } = await client.safety.overdue({});
+    expect(items).toHaveLength(1);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const coverage = await client.reports.coverage({ from: "2026-01-01", to: today, groupBy: "class" });
+    expect(coverage.rows.some((r) => (r.visited ?? 0) > 0)).toBe(true);
+  });
+
+  it("serves each persona's workspace of widgets and their script", async () => {
+    const teacher = await (await fetch(host.url, { headers: { Cookie: await signIn("teacher") } })).text();
+    expect(teacher).toContain("<hv-my-visits");
+    expect(teacher).toContain("<hv-visit-record-form");
+    const bureau = await (await fetch(host.url, { headers: { Cookie: await signIn("county_bureau") } })).text();
+    expect(bureau).toContain("<hv-coverage");
+    expect(bureau).not.toContain("<hv-student-archive");
+    const script = await fetch(new URL("/widgets.js", host.url));
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain("hv-visit-record-form");
+  });
+});
+
 describe("the typed client against the demo host over HTTP", () => {
   it("lists and moves the teacher's appointments with If-Match from the previous result", async () => {
     const cookie = await signIn("teacher");
     const client = createClient({ baseUrl: new URL("/api", host.url).href, headers: { Cookie: cookie }, locale: "en" });
     const { items } = await client.appointments.list();
-    expect(items.map((a) => a.studentId).sort()).toEqual([...host.world.assignedStudentIds].sort());
-    const first = items[0];
+    // The assigned students' appointments, one of them twice (today's visit, seeded mid-term).
+    expect([...new Set(items.map((a) => a.studentId))].sort()).toEqual([...host.world.assignedStudentIds].sort());
+    const first = items.find((a) => a.status === "proposed");
     if (first === undefined) throw new Error("no appointment");
     const moved = await client.appointments.transition(
       { appointmentId: first.id, event: "contact" },

@@ -243,7 +243,7 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
-  it.runIf(screenshots)("writes screenshots at 360 and 1280 px, zh-CN and en", async () => {
+  it.runIf(screenshots)("writes screenshots at 360 and 1280 px, zh-CN and en", { timeout: 600_000 }, async () => {
     const student = host.world.assigned[1]?.id ?? "";
     const pages: [PersonaKey, string, Record<string, string>][] = [
       ["teacher", "hv-visit-record-form", { "student-id": student, term: campusTerm }],

@@ -1,0 +1,11 @@
+// The demo page's browser script: registers @homevisit/widgets and hands them the names the
+// host knows (classes, teachers) from a JSON block — the page's CSP allows no inline script.
+import { defineHomevisitWidgets } from "@homevisit/widgets";
+
+defineHomevisitWidgets();
+const block = document.getElementById("hv-names");
+const names = block
+  ? (JSON.parse(block.textContent ?? "{}") as { classes?: Record<string, string>; teachers?: Record<string, string> })
+  : {};
+for (const el of document.querySelectorAll("hv-coverage")) el.labels = { ...names.classes, ...names.teachers };
+for (const el of document.querySelectorAll("hv-safety-board")) el.teacherNames = names.teachers ?? {};
