@@ -131,7 +131,10 @@ describe("defineFormTemplate", () => {
     ["(a+)+$", "custom_field_unsafe_pattern"],
     ["^(\\d+,)*$", "custom_field_unsafe_pattern"],
     ["(a|aa)+$", "custom_field_unsafe_pattern"],
-    ["(\\w)\\1", "custom_field_unsafe_pattern"],
+    ["(\\w)\\1", "custom_field_pattern_unsupported"],
+    ["(?<=a)b", "custom_field_pattern_unsupported"],
+    ["a(?!b)", "custom_field_pattern_unsupported"],
+    ["^\\p{Emoji}$", "custom_field_pattern_unsupported"],
     ["a{5000}", "custom_field_unsafe_pattern"],
   ])("rejects the pattern %j with %s", (pattern, code) => {
     expect(definitionIssues([{ type: "text", key: "code", label: { "zh-CN": "编码" }, pattern }])).toEqual([

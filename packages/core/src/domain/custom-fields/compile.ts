@@ -6,7 +6,7 @@ import { isoDateSchema, localTimeSchema, phoneSchema } from "../../shared/primit
 import { type Sensitivity, withSensitivity } from "../../shared/sensitivity.js";
 import type { CustomFieldValues, FieldDefinition, ShowIf } from "./fields.js";
 import { photoRefSchema } from "./fields.js";
-import { patternFlags } from "./safe-pattern.js";
+import { compileLinearPattern } from "./linear-pattern.js";
 import { defineFormTemplate, type FormTemplate, isDefinedFormTemplate, showIfOrder } from "./template.js";
 import type { ValuesOfTemplate } from "./typed-values.js";
 
@@ -99,14 +99,19 @@ function valueSchema(field: FieldDefinition): z.ZodType {
       let schema = z.string().max(maxLength, { abort: true });
       const minLength = Math.max(field.minLength ?? 0, field.required ? 1 : 0);
       if (minLength > 0) schema = schema.min(minLength);
+      let checked: z.ZodType<string> = schema;
       if (field.type === "text" && field.pattern !== undefined) {
-        schema = schema.regex(new RegExp(field.pattern, patternFlags));
+        // RE2, not the native engine: linear in the value whatever the school wrote.
+        const pattern = compileLinearPattern(field.pattern);
+        checked = schema.superRefine((text, ctx) => {
+          if (!pattern.test(text)) ctx.addIssue({ code: "invalid_format", format: "regex", pattern: pattern.source });
+        });
       }
       // Control characters only smuggle things into logs and exports; a textarea keeps its
       // line breaks and tabs.
       const control =
         field.type === "text" ? /[\u0000-\u001f\u007f]/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-      return schema.superRefine((text, ctx) => {
+      return checked.superRefine((text, ctx) => {
         if (control.test(text)) addCatalogIssue(ctx, "custom_field_control_characters");
       });
     }
@@ -171,6 +176,9 @@ function fieldJsonSchema(field: FieldDefinition, schema: z.ZodType): JsonSchema 
     out["x-description"] = field.help;
   }
   if (field.showIf) out["x-show-if"] = field.showIf;
+  // Values are matched by RE2 (a refinement zod cannot describe); the document still states
+  // the pattern for clients, in the ECMAScript syntax JSON Schema uses.
+  if (field.type === "text" && field.pattern !== undefined) out.pattern = field.pattern;
   if (field.type === "select") {
     delete out.enum;
     out.oneOf = labelled(field.options);

@@ -250,6 +250,8 @@ export const textFieldSchema = z
         if (problem?.kind === "invalid")
           addCatalogIssue(ctx, "custom_field_invalid_pattern", { reason: problem.reason });
         if (problem?.kind === "unsafe") addCatalogIssue(ctx, "custom_field_unsafe_pattern", { reason: problem.reason });
+        if (problem?.kind === "unsupported")
+          addCatalogIssue(ctx, "custom_field_pattern_unsupported", { reason: problem.reason });
       }),
   })
   .superRefine((f, ctx) => checkRange(ctx, f.minLength, f.maxLength ?? 200, "maxLength"), always);

@@ -31,6 +31,13 @@ export const customFieldErrors = defineErrors({
       en: "The pattern could make validation very slow; simplify it: {reason}",
     },
   },
+  custom_field_pattern_unsupported: {
+    status: 422,
+    message: {
+      "zh-CN": "格式规则使用了不支持的写法（如前后断言、反向引用）：{reason}",
+      en: "The pattern uses a construct that is not supported (look-around, back-references): {reason}",
+    },
+  },
   custom_field_options_missing: {
     status: 422,
     message: { "zh-CN": "选择题至少需要一个选项", en: "A select field needs at least one option" },
