@@ -243,6 +243,61 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
+  // A figure for docs/benchmarks.md, not a pass/fail limit: these machines are noisy.
+  it("measures the first render of the record form with a 30-field template beside plain HTML", async () => {
+    const page = await open("teacher", "hv-my-visits", { today: campusDay }, 1280);
+    const figures = await page.evaluate(async () => {
+      const fields = Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0
+          ? {
+              type: "select",
+              key: `f${i}`,
+              label: { "zh-CN": `项目${i}` },
+              options: [
+                { value: "a", label: { "zh-CN": "是" } },
+                { value: "b", label: { "zh-CN": "否" } },
+              ],
+            }
+          : { type: i % 3 === 1 ? "text" : "textarea", key: `f${i}`, label: { "zh-CN": `项目${i}` } },
+      );
+      const template = { id: "tpl-30", version: 1, fields };
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+      const widget: number[] = [];
+      const plain: number[] = [];
+      let markup = "";
+      let customInputs = 0;
+      for (let run = 0; run < 15; run++) {
+        const t0 = performance.now();
+        const form = document.createElement("hv-visit-record-form") as HTMLElement & {
+          template: unknown;
+          updateComplete: Promise<unknown>;
+        };
+        form.template = template;
+        form.setAttribute("student-id", "stu-x");
+        document.body.append(form);
+        await form.updateComplete;
+        form.getBoundingClientRect();
+        widget.push(performance.now() - t0);
+        markup = form.shadowRoot?.innerHTML ?? "";
+        customInputs = form.shadowRoot?.querySelectorAll('[name^="custom."]').length ?? 0;
+        form.remove();
+        const t1 = performance.now();
+        const div = document.createElement("div");
+        div.innerHTML = markup;
+        document.body.append(div);
+        div.getBoundingClientRect();
+        plain.push(performance.now() - t1);
+        div.remove();
+      }
+      return { widget: median(widget), plain: median(plain), customInputs };
+    });
+    console.log(
+      `hv-visit-record-form first render, 30 custom fields: median ${figures.widget.toFixed(1)} ms; same DOM as plain HTML: ${figures.plain.toFixed(1)} ms`,
+    );
+    expect(figures.customInputs).toBeGreaterThanOrEqual(30);
+    await page.close();
+  });
+
   it.runIf(screenshots)("writes screenshots at 360 and 1280 px, zh-CN and en", { timeout: 600_000 }, async () => {
     const student = host.world.assigned[1]?.id ?? "";
     const pages: [PersonaKey, string, Record<string, string>][] = [
