@@ -2,9 +2,11 @@ import { HomevisitError } from "../shared/errors/homevisit-error.js";
 
 /**
  * Photo handling for visit records (RELIABILITY.md promise 8): the type is read from the bytes
- * (JPEG, PNG and WebP only), the size and the pixel count are bounded (dimensions parsed from the
- * header, so a decompression bomb is refused before anything decodes it), and metadata that can
- * locate a family — EXIF with GPS, XMP, text chunks — is cut out before storage. Pure byte-level
+ * (JPEG, PNG and WebP only; HEIC/HEIF refused with its own code), the size and the pixel count
+ * are bounded (dimensions parsed from the header, so a decompression bomb is refused before
+ * anything decodes it), and metadata that can locate a family — EXIF with GPS, XMP, text
+ * chunks, a second image after the end marker — is cut out before storage by keeping only an
+ * allowlist of segments and chunks. Pure byte-level
  * functions: no image library, no native binaries, the same in Node and the browser.
  *
  * Stripping EXIF also drops the orientation tag: a phone photo taken upright may then show
@@ -91,17 +93,37 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** One JPEG marker segment before the scan: its marker and where it lies. */
+/** One JPEG marker segment: its marker, where it lies, and where its payload starts. */
 interface JpegSegment {
   marker: number;
   start: number;
   end: number;
 }
 
-/** Walks a JPEG's segments up to the start of scan; returns them and where the scan begins. */
-function jpegSegments(b: Uint8Array): { segments: JpegSegment[]; scanStart: number } {
+const sofMarkers = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/**
+ * The JPEG segments a decoder needs, kept byte for byte: frames (SOF*), Huffman and quantisation
+ * tables (DHT, DQT), arithmetic-coding conditioning (DAC), the restart interval (DRI) and the
+ * number of lines (DNL). JFIF (APP0) and Adobe (APP14) are rebuilt from their few numeric fields;
+ * everything else — EXIF and XMP (APP1), ICC and MPF (APP2), IPTC (APP13), comments, unknown
+ * application segments — is dropped, whatever it holds.
+ */
+const jpegKeptMarkers = new Set([...sofMarkers, 0xc4, 0xcc, 0xdb, 0xdc, 0xdd]);
+
+/**
+ * Walks a whole JPEG: the segments, each scan's header and its entropy-coded data, up to the
+ * first end-of-image marker. Returns the parts to keep (segments, rebuilt JFIF/Adobe headers,
+ * scans) and where EOI ends; whatever follows it (MPF secondary images, motion-photo videos,
+ * appended files) is never looked at. Every step advances `at`, so the loop is bounded by the
+ * input's length.
+ */
+function jpegWalk(b: Uint8Array): { segments: JpegSegment[]; kept: Uint8Array[]; sof: JpegSegment | undefined } {
   const segments: JpegSegment[] = [];
+  const kept: Uint8Array[] = [b.subarray(0, 2)];
+  let sof: JpegSegment | undefined;
   let at = 2;
+  let scans = 0;
   while (at < b.length) {
     if (b[at] !== 0xff) throw malformed();
     let marker = b[at + 1];
@@ -111,35 +133,124 @@ function jpegSegments(b: Uint8Array): { segments: JpegSegment[]; scanStart: numb
       marker = b[at + 1];
     }
     if (marker === undefined) throw malformed();
-    if (marker === 0xd9) throw malformed(); // end of image before any scan
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      segments.push({ marker, start: at, end: at + 2 });
-      at += 2;
-      continue;
+    if (marker === 0xd9) {
+      // The first EOI ends the image; a JPEG without a scan has no pixels.
+      if (scans === 0 || !sof) throw malformed();
+      kept.push(b.subarray(at, at + 2));
+      return { segments, kept, sof };
+    }
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01 || marker === 0x00) {
+      // A second SOI, or a restart marker outside a scan: not a JPEG this code will vouch for.
+      throw malformed();
     }
     const length = u16be(b, at + 2);
     if (length < 2 || at + 2 + length > b.length) throw malformed();
-    const end = at + 2 + length;
-    if (marker === 0xda) return { segments, scanStart: at };
-    segments.push({ marker, start: at, end });
-    at = end;
+    const segment = { marker, start: at, end: at + 2 + length };
+    segments.push(segment);
+    if (marker === 0xda) {
+      if (!sof) throw malformed();
+      const scanEnd = entropyCodedEnd(b, segment.end);
+      kept.push(b.subarray(segment.start, scanEnd));
+      scans += 1;
+      at = scanEnd;
+      continue;
+    }
+    if (sofMarkers.has(marker)) {
+      if (sof || length < 8) throw malformed();
+      sof = segment;
+    }
+    if (jpegKeptMarkers.has(marker)) kept.push(b.subarray(segment.start, segment.end));
+    else if (marker === 0xe0) {
+      const jfif = rebuiltJfif(b, segment);
+      if (jfif) kept.push(jfif);
+    } else if (marker === 0xee) {
+      const adobe = rebuiltAdobe(b, segment);
+      if (adobe) kept.push(adobe);
+    }
+    at = segment.end;
+  }
+  // No EOI: a cut-off upload, refused rather than guessed at.
+  throw malformed();
+}
+
+/** Where a scan's entropy-coded data ends: at the first marker that is not a restart (RSTn) or a stuffed 0xFF00. */
+function entropyCodedEnd(b: Uint8Array, start: number): number {
+  let at = start;
+  while (at < b.length) {
+    if (b[at] !== 0xff) {
+      at += 1;
+      continue;
+    }
+    const next = b[at + 1];
+    if (next === undefined) break;
+    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) at += 2;
+    else if (next === 0xff) at += 1;
+    else return at;
   }
   throw malformed();
 }
 
-const sofMarkers = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+/**
+ * A JFIF APP0 header rebuilt from its version, units and density, without its thumbnail (a
+ * thumbnail is a second picture of the same home). Other APP0 kinds (JFXX thumbnails) are dropped.
+ */
+function rebuiltJfif(b: Uint8Array, s: JpegSegment): Uint8Array | undefined {
+  if (s.end - s.start < 18 || ascii(b, s.start + 4, 5) !== "JFIF\0") return undefined;
+  const fields = b.subarray(s.start + 9, s.start + 16); // version (2), units, x and y density (2 + 2)
+  return concat([Uint8Array.from([0xff, 0xe0, 0x00, 0x10]), asciiBytes("JFIF\0"), fields, Uint8Array.from([0, 0])]);
+}
 
-/** PNG chunks that carry text or EXIF: captions, authors, GPS, software, times. */
-const pngMetadataChunks = new Set(["eXIf", "tEXt", "iTXt", "zTXt", "tIME"]);
+/**
+ * An Adobe APP14 header rebuilt from its four numeric fields: decoders need its colour
+ * transform flag to show CMYK and YCCK photos in the right colours.
+ */
+function rebuiltAdobe(b: Uint8Array, s: JpegSegment): Uint8Array | undefined {
+  if (s.end - s.start < 16 || ascii(b, s.start + 4, 5) !== "Adobe") return undefined;
+  const fields = b.subarray(s.start + 9, s.start + 16); // version (2), flags0 (2), flags1 (2), transform
+  return concat([Uint8Array.from([0xff, 0xee, 0x00, 0x0e]), asciiBytes("Adobe"), fields]);
+}
 
-/** Walks PNG chunks; calls `visit` for each with its type and bounds. */
+function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/**
+ * The PNG chunks kept: the critical ones (IHDR, PLTE, IDAT, IEND), what changes how pixels
+ * look (tRNS, gAMA, cHRM, sRGB, sBIT, bKGD, pHYs, hIST, cICP, mDCV, cLLI) and animation (acTL,
+ * fcTL, fdAT). Every other chunk goes: eXIf, tEXt, zTXt, iTXt, tIME, iCCP (its profile carries a
+ * free-text name), sPLT, and chunks no one has defined yet.
+ */
+const pngKeptChunks = new Set([
+  "IHDR",
+  "PLTE",
+  "IDAT",
+  "IEND",
+  "tRNS",
+  "gAMA",
+  "cHRM",
+  "sRGB",
+  "sBIT",
+  "bKGD",
+  "pHYs",
+  "hIST",
+  "cICP",
+  "mDCV",
+  "cLLI",
+  "acTL",
+  "fcTL",
+  "fdAT",
+]);
+
+/** Walks PNG chunks up to IEND (what follows it is never looked at); calls `visit` for each. */
 function pngChunks(b: Uint8Array, visit: (type: string, start: number, end: number, dataStart: number) => void): void {
   let at = 8;
+  let first = true;
   while (at < b.length) {
     const length = u32be(b, at);
     const type = ascii(b, at + 4, 4);
     const end = at + 12 + length;
-    if (end > b.length || type.length !== 4) throw malformed();
+    if (end > b.length || !/^[A-Za-z]{4}$/.test(type) || (first && type !== "IHDR")) throw malformed();
+    first = false;
     visit(type, at, end, at + 8);
     at = end;
     if (type === "IEND") return;
@@ -147,21 +258,61 @@ function pngChunks(b: Uint8Array, visit: (type: string, start: number, end: numb
   throw malformed();
 }
 
-/** Walks WebP (RIFF) chunks. */
+/** WebP chunks a decoder needs: the bitstreams, alpha, and animation. */
+const webpKeptChunks = new Set(["VP8 ", "VP8L", "VP8X", "ALPH", "ANIM", "ANMF"]);
+
+/** Walks the RIFF chunks between `from` and `to`. */
 function webpChunks(
   b: Uint8Array,
   visit: (fourcc: string, start: number, end: number, dataStart: number, size: number) => void,
+  from = 12,
+  to = Math.min(b.length, 8 + u32le(b, 4)),
 ): void {
-  const riffEnd = Math.min(b.length, 8 + u32le(b, 4));
-  let at = 12;
-  while (at + 8 <= riffEnd) {
+  let at = from;
+  while (at + 8 <= to) {
     const fourcc = ascii(b, at, 4);
     const size = u32le(b, at + 4);
     const end = at + 8 + size + (size % 2);
-    if (at + 8 + size > b.length) throw malformed();
-    visit(fourcc, at, Math.min(end, b.length), at + 8, size);
+    if (at + 8 + size > to) throw malformed();
+    visit(fourcc, at, Math.min(end, to), at + 8, size);
     at = end;
   }
+}
+
+/** A RIFF chunk with its size and padding. */
+function riffChunk(fourcc: string, data: Uint8Array): Uint8Array {
+  const size = data.length;
+  return concat([asciiBytes(fourcc), le32bytes(size), data, size % 2 ? Uint8Array.of(0) : new Uint8Array(0)]);
+}
+
+function le32bytes(n: number): Uint8Array {
+  return Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+}
+
+/** The kept chunks of a WebP body (or of one animation frame's), rebuilt. */
+function webpKept(b: Uint8Array, from: number, to: number, inFrame: boolean): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  webpChunks(
+    b,
+    (fourcc, _start, _end, data, size) => {
+      if (!webpKeptChunks.has(fourcc)) return;
+      if (inFrame && fourcc !== "ALPH" && fourcc !== "VP8 " && fourcc !== "VP8L") return;
+      const payload = b.slice(data, data + size);
+      // VP8X flags: 0x20 ICC, 0x08 EXIF, 0x04 XMP present; none of them survive.
+      if (fourcc === "VP8X" && payload.length > 0) payload[0] = (payload[0] as number) & ~0x2c;
+      if (fourcc === "ANMF") {
+        // A frame: 16 bytes of position, size and timing, then its own chunks.
+        if (size < 16) throw malformed();
+        const frame = concat([payload.subarray(0, 16), ...webpKept(b, data + 16, data + size, true)]);
+        parts.push(riffChunk("ANMF", frame));
+        return;
+      }
+      parts.push(riffChunk(fourcc, payload));
+    },
+    from,
+    to,
+  );
+  return parts;
 }
 
 /**
@@ -177,8 +328,7 @@ function webpChunks(
 export function imageDimensions(bytes: Uint8Array): ImageDimensions {
   const type = detectImageType(bytes);
   if (type === "image/jpeg") {
-    const { segments } = jpegSegments(bytes);
-    const sof = segments.find((s) => sofMarkers.has(s.marker));
+    const { sof } = jpegWalk(bytes);
     if (!sof || sof.end - sof.start < 9) throw malformed();
     return { height: u16be(bytes, sof.start + 5), width: u16be(bytes, sof.start + 7) };
   }
@@ -205,7 +355,7 @@ export function imageDimensions(bytes: Uint8Array): ImageDimensions {
     if (!found) throw malformed();
     return found;
   }
-  throw new HomevisitError("photo_type_unsupported");
+  throw unsupportedType(bytes);
 }
 
 function u16le(b: Uint8Array, at: number): number {
@@ -214,12 +364,51 @@ function u16le(b: Uint8Array, at: number): number {
 }
 
 /**
- * The image with its metadata cut out, pixels untouched:
- * - JPEG: APP1 (EXIF with GPS, XMP), APP13 (Photoshop/IPTC) and COM segments go; JFIF, ICC
- *   profiles, tables and the scan stay;
- * - PNG: `eXIf`, `tEXt`, `iTXt`, `zTXt` and `tIME` chunks go;
- * - WebP: `EXIF` and `XMP ` chunks go, their flags in `VP8X` are cleared and the RIFF size fixed.
- * Throws `photo_type_unsupported` for other bytes, `photo_malformed` for broken structure.
+ * The brands of ISO base-media files that hold a HEIF image (HEIC from iPhones, AVIF): refused
+ * with their own code, since metadata can hide in too many boxes to strip them safely here.
+ */
+const heifBrands = new Set([
+  "heic",
+  "heix",
+  "hevc",
+  "hevx",
+  "heim",
+  "heis",
+  "hevm",
+  "hevs",
+  "mif1",
+  "msf1",
+  "avif",
+  "avis",
+]);
+
+/** The error for bytes that are not JPEG, PNG or WebP: HEIF gets a code of its own. */
+function unsupportedType(bytes: Uint8Array): HomevisitError {
+  if (bytes.length >= 12 && ascii(bytes, 4, 4) === "ftyp") {
+    const brand = ascii(bytes, 8, 4);
+    if (heifBrands.has(brand)) {
+      return new HomevisitError("photo_format_unsupported", {
+        params: { format: brand.startsWith("avi") ? "AVIF" : "HEIF" },
+      });
+    }
+  }
+  return new HomevisitError("photo_type_unsupported");
+}
+
+/**
+ * The image with everything but its pixels and what a decoder needs cut out, by ALLOWLIST
+ * (RELIABILITY.md promise 8): what is not known to be harmless goes, so a new metadata format
+ * is dropped before anyone has heard of it.
+ * - JPEG: SOI, frames, tables, restart interval, scans and EOI byte for byte; JFIF and Adobe
+ *   headers rebuilt from their numeric fields; EXIF, XMP, ICC, MPF, IPTC, comments and every
+ *   other segment dropped; everything after the first EOI (MPF secondary images with their own
+ *   EXIF, motion-photo videos, appended data) cut; no EOI → `photo_malformed`;
+ * - PNG: critical chunks and a short list of rendering and animation chunks; eXIf, text chunks,
+ *   tIME, iCCP and unknown chunks dropped; everything after IEND cut;
+ * - WebP: the RIFF rebuilt with VP8/VP8L/VP8X/ALPH/ANIM/ANMF only (frames filtered alike), the
+ *   EXIF, XMP and ICC flags of VP8X cleared, the RIFF size recomputed, trailing data cut.
+ * Throws `photo_format_unsupported` for HEIC/HEIF/AVIF, `photo_type_unsupported` for other
+ * bytes, `photo_malformed` for broken structure.
  *
  * @example
  * ```ts
@@ -230,46 +419,28 @@ function u16le(b: Uint8Array, at: number): number {
  */
 export function stripImageMetadata(bytes: Uint8Array): Uint8Array {
   const type = detectImageType(bytes);
-  if (type === "image/jpeg") {
-    const { segments, scanStart } = jpegSegments(bytes);
-    const kept = segments.filter((s) => s.marker !== 0xe1 && s.marker !== 0xed && s.marker !== 0xfe);
-    return concat([
-      bytes.subarray(0, 2),
-      ...kept.map((s) => bytes.subarray(s.start, s.end)),
-      bytes.subarray(scanStart),
-    ]);
-  }
+  if (type === "image/jpeg") return concat(jpegWalk(bytes).kept);
   if (type === "image/png") {
     const parts: Uint8Array[] = [bytes.subarray(0, 8)];
     pngChunks(bytes, (chunk, start, end) => {
-      if (!pngMetadataChunks.has(chunk)) parts.push(bytes.subarray(start, end));
+      if (pngKeptChunks.has(chunk)) parts.push(bytes.subarray(start, end));
     });
     return concat(parts);
   }
   if (type === "image/webp") {
-    const parts: Uint8Array[] = [];
-    webpChunks(bytes, (fourcc, start, end, data) => {
-      if (fourcc === "EXIF" || fourcc === "XMP ") return;
-      const chunk = bytes.slice(start, end);
-      // VP8X flags: 0x08 EXIF, 0x04 XMP present.
-      if (fourcc === "VP8X" && data - start < chunk.length) chunk[8] = (chunk[8] as number) & ~0x0c;
-      parts.push(chunk);
-    });
-    const body = concat(parts);
-    const header = new Uint8Array(12);
-    header.set(bytes.subarray(0, 4));
-    const size = body.length + 4;
-    header.set([size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, (size >>> 24) & 0xff], 4);
-    header.set(bytes.subarray(8, 12), 8);
-    return concat([header, body]);
+    const riffSize = u32le(bytes, 4);
+    if (8 + riffSize > bytes.length) throw malformed();
+    const body = concat(webpKept(bytes, 12, 8 + riffSize, false));
+    return concat([asciiBytes("RIFF"), le32bytes(body.length + 4), asciiBytes("WEBP"), body]);
   }
-  throw new HomevisitError("photo_type_unsupported");
+  throw unsupportedType(bytes);
 }
 
 /**
  * Checks a photo and returns it ready to store: the type by content (and, when a type was
  * declared, that it matches), the size (default ≤ 10 MB), the pixel count (default ≤ 40 MP),
- * then metadata stripped. Errors: `photo_type_unsupported`, `photo_type_mismatch`,
+ * then metadata stripped by {@link stripImageMetadata}. Errors: `photo_format_unsupported`
+ * (HEIC/HEIF/AVIF), `photo_type_unsupported`, `photo_type_mismatch`,
  * `photo_too_large`, `photo_too_many_pixels`, `photo_malformed`.
  *
  * @example
@@ -289,10 +460,10 @@ export function checkPhoto(
   if (bytes.length > maxBytes)
     throw new HomevisitError("photo_too_large", { params: { size: bytes.length, limit: maxBytes } });
   const detected = detectImageType(bytes);
-  if (detected === undefined) throw new HomevisitError("photo_type_unsupported");
+  if (detected === undefined) throw unsupportedType(bytes);
   if (declaredType !== undefined && declaredType.toLowerCase() !== detected) {
-    const declared = declaredType.slice(0, 40).replace(/[^a-z0-9./+-]/gi, "");
-    throw new HomevisitError("photo_type_mismatch", { params: { detected, declared } });
+    // The declared type is the uploader's text: named by the code, never repeated.
+    throw new HomevisitError("photo_type_mismatch", { params: { detected } });
   }
   const { width, height } = imageDimensions(bytes);
   if (width === 0 || height === 0) throw malformed();

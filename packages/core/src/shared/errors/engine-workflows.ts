@@ -48,11 +48,19 @@ export const engineWorkflowErrors = defineErrors({
       en: "Photos must be JPEG, PNG or WebP",
     },
   },
+  photo_format_unsupported: {
+    status: 415,
+    message: {
+      "zh-CN":
+        "不接受 {format} 格式的照片（其中的位置信息无法可靠去除）：请在手机相机设置中选择“兼容性最佳”，或转换为 JPEG 后再上传",
+      en: "{format} photos are not accepted (their location data cannot be removed reliably): set the phone camera to “Most Compatible” or convert to JPEG",
+    },
+  },
   photo_type_mismatch: {
     status: 415,
     message: {
-      "zh-CN": "照片内容（{detected}）与声明的类型（{declared}）不符",
-      en: "The photo's content ({detected}) does not match its declared type ({declared})",
+      "zh-CN": "照片内容（{detected}）与声明的类型不符",
+      en: "The photo's content ({detected}) does not match its declared type",
     },
   },
   photo_too_large: {
