@@ -3,7 +3,7 @@
 // consent_required), most of one class visited, a visit today for the plain teacher and a trip
 // whose check-in is overdue. Written through the engine, so every row is validated and audited.
 import { type Actor, createEngine, fixedClock, type Student } from "@homevisit/core";
-import type { Storage } from "@homevisit/core/storage";
+import type { BlobStore, Storage } from "@homevisit/core/storage";
 
 const kept = { kept: true };
 
@@ -40,7 +40,7 @@ const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().s
 
 /** What the mid-term seeding needs to know of the school. */
 export interface MidTermInput {
-  storage: Storage;
+  storage: Storage & { readonly blobs: BlobStore };
   auditKey: string;
   /** Seeding time (epoch ms); the overdue trip started three hours before it. */
   now: number;

@@ -1,5 +1,5 @@
 import type { Actor, Appointment, LocalizedText, Student } from "@homevisit/core";
-import type { Storage } from "@homevisit/core/storage";
+import type { BlobStore, Storage } from "@homevisit/core/storage";
 import { type DemoDataset, generateSchool } from "@homevisit/demo-data";
 import { seedMidTerm } from "./mid-term.js";
 
@@ -203,7 +203,7 @@ export interface SeedOptions {
  * ```
  */
 export async function seedDemo(
-  storage: Storage,
+  storage: Storage & { readonly blobs: BlobStore },
   options: SeedOptions = {},
 ): Promise<{ world: DemoWorld; seeded: boolean }> {
   const data = generateSchool({ seed: options.seed ?? 1, students: options.students ?? 360 });
