@@ -7,7 +7,16 @@ import { baseStyles } from "./styles.js";
 /**
  * What every widget shares: its API settings (`api` property, or the `base-url` attribute for a
  * same-origin host whose login is a cookie), its locale (`locale` attribute, zh-CN unless it
- * starts with `en`), and the typed client made from them.
+ * starts with `en`), and the typed client made from them. Extend it for a widget of your own.
+ *
+ * @example
+ * ```ts
+ * class MyFeedback extends HomevisitElement {
+ *   list = new QueryController(this, () => (this.client ? [this.baseUrl] : undefined), (signal) =>
+ *     this.client!.feedback.list({}, { signal }));
+ *   render() { return html`${this.list.data?.items.length ?? this.t("loading")}`; }
+ * }
+ * ```
  */
 export class HomevisitElement extends LitElement {
   static override styles = [baseStyles];
