@@ -17,7 +17,7 @@ import {
   writeSync,
 } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -397,6 +397,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<BenchSect
     await Promise.all(users);
     await restartPromise;
     const runSeconds = now() / 1000;
+    const load = loadavg()[2] ?? Number.NaN;
     await check("the run");
     const api = await verifyThroughApi(campus);
     console.log(`  soak: ${api.lost.length} of ${api.checked} acknowledged visit records differ when read back`);
@@ -426,6 +427,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<BenchSect
       api,
       acknowledged: campus.snapshot(),
       students: spec.students,
+      load,
     });
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -450,6 +452,8 @@ interface SoakRun {
   api: { checked: number; lost: string[] };
   acknowledged: ReturnType<Campus["snapshot"]>;
   students: number;
+  /** The machine's 15-minute load average at the end of the run. */
+  load: number;
 }
 
 function report(run: SoakRun): BenchSection {
@@ -521,6 +525,7 @@ function report(run: SoakRun): BenchSection {
     ],
     ["versions seen going back after a fault (live)", int(run.regressions.length)],
     ["first start (seeding the school)", ms(run.seedMs)],
+    ["machine load average (15 min) at the end", run.load.toFixed(1)],
   ];
   const lostExamples = [...(run.checks.at(-1)?.verify.examples ?? []), ...run.api.lost, ...run.regressions].slice(
     0,
