@@ -11,6 +11,7 @@ export * from "./custom-fields/index.js";
 export * from "./organisation.js";
 export * from "./photo.js";
 export * from "./planning.js";
+export * from "./roster.js";
 export * from "./safety.js";
 export * from "./student.js";
 export * from "./visit-plan.js";

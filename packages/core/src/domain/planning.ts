@@ -1,8 +1,8 @@
 import * as z from "zod";
-import type { CategoryKey } from "./categories.js";
 import { compiledSchema } from "../shared/compiled.js";
 import type { LocalizedText } from "../shared/i18n.js";
-import { idSchema, isoDateSchema, termIdSchema } from "../shared/primitives.js";
+import { idSchema, isoDateSchema, localTimeSchema, termIdSchema } from "../shared/primitives.js";
+import type { CategoryKey } from "./categories.js";
 
 /**
  * Shared planning vocabulary: terms, windows, obligations and assignments. The planner's
@@ -113,3 +113,40 @@ export const mentorshipSchema = compiledSchema(
 );
 /** A student's mentor appointment. */
 export type Mentorship = z.infer<typeof mentorshipSchema>;
+
+/** One proposed visit: who, whom, when, and which trip it belongs to. */
+export const proposedSlotSchema = z.strictObject({
+  obligationId: z.string().min(1).max(300),
+  studentId: idSchema,
+  teacherId: idSchema,
+  companionId: idSchema.optional(),
+  date: isoDateSchema,
+  start: localTimeSchema,
+  end: localTimeSchema,
+  /** Visits of one teacher in one village on one day, back to back, share a trip. */
+  tripId: z.string().min(1).max(200),
+  /** For a recurring contact: the occurrence this slot serves. */
+  occurrence: isoDateSchema.optional(),
+  /**
+   * A mentor's contact (a talk at school, a call, a message), not a home visit: no travel, no
+   * family home slot. Absent on visits.
+   */
+  contact: z.literal(true).optional(),
+  /**
+   * The day rests on a provisional calendar: its year's official holiday notice was not known
+   * when planning, so the day may turn out to be a holiday or a make-up workday.
+   */
+  provisional: z.literal(true).optional(),
+  /**
+   * The slot is a lawful alternative to what the family stated (their hours never meet the
+   * allowed hours): the teacher confirms it with the family by phone first (R12).
+   */
+  alternative: z
+    .strictObject({
+      kind: z.enum(["outside_stated_hours", "meet_elsewhere"]),
+      reason: z.strictObject({ "zh-CN": z.string().max(500), en: z.string().max(500) }),
+    })
+    .optional(),
+});
+/** One proposed visit. */
+export type ProposedSlot = z.infer<typeof proposedSlotSchema>;

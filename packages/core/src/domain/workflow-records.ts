@@ -1,12 +1,11 @@
 import * as z from "zod";
+import { addCatalogIssue } from "../shared/errors/parse.js";
+import { idSchema, instantSchema, isoDateSchema, shortTextSchema, termIdSchema } from "../shared/primitives.js";
+import { withSensitivity } from "../shared/sensitivity.js";
 import { categoryKeySchema } from "./categories.js";
 import { conductReportSchema } from "./conduct.js";
-import { addCatalogIssue } from "../shared/errors/parse.js";
-import { proposedSlotSchema } from "../planning/schedule.js";
-import { mentorshipSchema, termSchema, visitKindSchema } from "./planning.js";
-import { idSchema, instantSchema, isoDateSchema, shortTextSchema, termIdSchema } from "../shared/primitives.js";
+import { mentorshipSchema, proposedSlotSchema, termSchema, visitKindSchema } from "./planning.js";
 import { postVisitCheckInSchema, safetyZeroReportSchema } from "./safety.js";
-import { withSensitivity } from "../shared/sensitivity.js";
 
 /**
  * The records the visit-workflow areas keep: term plan snapshots, conduct reports under review,

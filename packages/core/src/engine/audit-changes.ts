@@ -1,8 +1,8 @@
 import type * as z from "zod";
-import { type Sensitivity, sensitivityOf } from "../shared/sensitivity.js";
 import type { AuditChange } from "../ports/audit-chain.js";
-import { canonicalJson } from "../ports/audit-chain.js";
 import { type StoredEntityName, storedEntities } from "../ports/entities.js";
+import { canonicalJson } from "../shared/canonical-json.js";
+import { type Sensitivity, sensitivityOf } from "../shared/sensitivity.js";
 import type { ChangeSet } from "./use-case.js";
 
 const maxClear = 200;

@@ -1,8 +1,8 @@
-import { HomevisitError } from "../shared/errors/homevisit-error.js";
-import type { StorageTx } from "../ports/storage.js";
-import { ageOn, type Student } from "../domain/student.js";
-import type { EngineConfig } from "./config.js";
 import type { Consent } from "../domain/consent.js";
+import { ageOn, type Student } from "../domain/student.js";
+import type { StorageTx } from "../ports/storage.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import type { EngineConfig } from "./config.js";
 import { loadAll } from "./util.js";
 
 /**

@@ -1,11 +1,16 @@
 import type * as z from "zod";
 import type { CategoryFlag } from "../domain/categories.js";
-import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import type { TimetableSource } from "../planning/timetable.js";
-import type { actorSchema } from "./policy/actor.js";
-import { isPolicyAction, policyMatrix } from "./policy/policy.js";
 import type { BlobStore } from "../ports/blob-store.js";
+import { type Clock, systemClock } from "../ports/clock.js";
+import type { EngineEventTopic, EventHandler } from "../ports/events.js";
+import { type IdGenerator, randomIds } from "../ports/ids.js";
+import type { Notifier } from "../ports/notifier.js";
 import type { Storage } from "../ports/storage.js";
+import { HomevisitError } from "../shared/errors/homevisit-error.js";
+import { auditUseCases } from "./areas/audit/use-cases.js";
+import { consentUseCases } from "./areas/consent/use-cases.js";
+import { dataRightsUseCases } from "./areas/data-rights/use-cases.js";
 import {
   appointmentUseCases,
   conductUseCases,
@@ -15,21 +20,17 @@ import {
   safetyUseCases,
   supportUseCases,
 } from "./areas/index.js";
-import { auditUseCases } from "./areas/audit.js";
-import { type Clock, systemClock } from "../ports/clock.js";
+import { organisationUseCases } from "./areas/organisation/use-cases.js";
+import { reportUseCases } from "./areas/reports/use-cases.js";
+import { rosterUseCases } from "./areas/roster/use-cases.js";
+import { studentUseCases, studentUseCasesFor } from "./areas/students/use-cases.js";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config.js";
-import { consentUseCases } from "./areas/consent.js";
-import { dataRightsUseCases } from "./areas/data-rights.js";
+import type { AnyContract } from "./contract.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
-import type { EngineEventTopic, EventHandler } from "./events.js";
-import { type IdGenerator, randomIds } from "../ports/ids.js";
-import type { Notifier } from "../ports/notifier.js";
-import { organisationUseCases } from "./areas/organisation.js";
 import { type EngineCategoryKey, type HomevisitPlugin, type PluginRegistry, pluginRegistry } from "./plugins.js";
-import { reportUseCases } from "./areas/reports.js";
-import { rosterUseCases } from "./areas/roster.js";
+import type { actorSchema } from "./policy/actor.js";
+import { isPolicyAction, policyMatrix } from "./policy/policy.js";
 import { runUseCase, runUseCaseJson, type UseCaseJsonResult } from "./runner.js";
-import { studentUseCases, studentUseCasesFor } from "./areas/students.js";
 import type { AnyUseCase, BoundUseCase, UseCaseInfo, UseCaseOptions } from "./use-case.js";
 
 /**
@@ -164,7 +165,7 @@ export type Engine<C extends string = string> = {
  * //   http: { method: "POST", path: "/students/{studentId}/categories" }, idempotent: true, … }
  * ```
  */
-export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<string, AnyUseCase>>>>): UseCaseInfo[] {
+export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<string, AnyContract>>>>): UseCaseInfo[] {
   const out: UseCaseInfo[] = [];
   for (const [area, useCases] of Object.entries(areas)) {
     for (const [method, useCase] of Object.entries(useCases)) {

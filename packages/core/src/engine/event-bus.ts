@@ -1,7 +1,7 @@
-import type { Storage } from "../ports/storage.js";
 import type { Clock } from "../ports/clock.js";
-import type { EngineEvent, EngineEventTopic, EventHandler } from "./events.js";
+import type { EngineEvent, EngineEventTopic, EventHandler } from "../ports/events.js";
 import type { Notifier } from "../ports/notifier.js";
+import type { Storage } from "../ports/storage.js";
 
 /** Options of {@link EventBus.deliver}. */
 export interface DeliverOptions {

@@ -6,12 +6,12 @@ import {
   priorityCategoryLabels,
 } from "../domain/categories.js";
 import type { FieldDefinitionInput } from "../domain/custom-fields/fields.js";
+import { type ObligationRulesOverride, obligationRulesOverrideSchema } from "../planning/rules.js";
+import type { EngineEventTopic, EventHandler } from "../ports/events.js";
+import { type CoverageGrouping, coverageGroupings } from "../ports/storage.js";
 import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import { issuesFromZod } from "../shared/errors/parse.js";
 import type { LocalizedText } from "../shared/i18n.js";
-import { type ObligationRulesOverride, obligationRulesOverrideSchema } from "../planning/rules.js";
-import { type CoverageGrouping, coverageGroupings } from "../ports/storage.js";
-import type { EngineEventTopic, EventHandler } from "./events.js";
 
 /** A category a school adds beyond the seven of R3 (e.g. `only_child_boarding`). */
 export interface PluginCategory {

@@ -1,9 +1,9 @@
 import type { Appointment } from "../domain/appointment.js";
-import type { Actor } from "./policy/actor.js";
-import type { PolicyTarget } from "./policy/policy.js";
+import type { Student } from "../domain/student.js";
 import { schoolEnrolment } from "../ports/entities.js";
 import type { Page, StorageTx, Stored } from "../ports/storage.js";
-import type { Student } from "../domain/student.js";
+import type { Actor } from "./policy/actor.js";
+import type { PolicyTarget } from "./policy/policy.js";
 import type { ResolveContext, UseCaseTarget } from "./use-case.js";
 
 /**

@@ -1,13 +1,14 @@
 import type * as z from "zod";
+import type { BlobStore } from "../ports/blob-store.js";
+import type { EngineEvents, EngineEventTopic } from "../ports/events.js";
+import type { IdGenerator } from "../ports/ids.js";
+import type { Storage, StorageReports, StorageTx } from "../ports/storage.js";
 import type { LocalizedText } from "../shared/i18n.js";
+import type { EngineConfig } from "./config.js";
+import type { HttpHint, TargetKind, UseCaseContract } from "./contract.js";
+import type { PluginRegistry } from "./plugins.js";
 import type { Actor, actorSchema } from "./policy/actor.js";
 import type { Action, PolicyTarget } from "./policy/policy.js";
-import type { BlobStore } from "../ports/blob-store.js";
-import type { Storage, StorageReports, StorageTx } from "../ports/storage.js";
-import type { EngineConfig } from "./config.js";
-import type { EngineEvents, EngineEventTopic } from "./events.js";
-import type { IdGenerator } from "../ports/ids.js";
-import type { PluginRegistry } from "./plugins.js";
 
 /**
  * What a use case acts on, as its `resolveTarget` finds it: the tenant keys and the actor's
@@ -23,16 +24,6 @@ export interface UseCaseTarget<D = unknown> {
   entityId?: string;
   /** What `resolveTarget` loaded, handed to `run`. */
   data: D;
-}
-
-/** How a use case answers a denial: as a missing record (404) or as a refused action (403). */
-export type TargetKind = "record" | "collection";
-
-/** A hint for the REST adapter: the route a use case maps to. */
-export interface HttpHint {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** An OpenAPI-style path with `{param}` segments filled from the input's fields. */
-  path: string;
 }
 
 /** The field changes of one audited write, before sensitivity handling. */
@@ -81,27 +72,12 @@ export interface ResolveContext {
 }
 
 /**
- * One use case: the matrix action it performs, its input and output schemas, how it finds its
- * target and what it does. `action` must be a key of `policyMatrix`: the compiler refuses
- * anything else, so a use case without a matrix entry cannot exist.
+ * How a use case does its work: it finds its target (the tenant keys and the actor's relations
+ * for the policy), runs inside the call's transaction, and for aggregate reads completes its
+ * output from the database's reports. Written apart from its {@link UseCaseContract}, which is
+ * all that REST, OpenAPI and the client read.
  */
-export interface UseCaseDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D = unknown> {
-  readonly action: Action;
-  /**
-   * The stored entity it acts on (`students`, `categoryFlags` …): named in audit rows and in
-   * `not_found`, the same for a missing record and one out of scope.
-   */
-  readonly entity: string;
-  readonly description: LocalizedText;
-  /** A strict object schema: unknown and server-owned fields are rejected. */
-  readonly input: I;
-  /** What the use case returns, for the REST adapter's OpenAPI document. */
-  readonly output: O;
-  /** `record`: a denial answers `not_found`; `collection`: `forbidden`. */
-  readonly targetKind: TargetKind;
-  /** Creates accept `options.idempotencyKey`. */
-  readonly idempotent?: boolean;
-  readonly http: HttpHint;
+export interface UseCaseImplementation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D = unknown> {
   /** Finds the target and the actor's relations to it; `undefined` answers `not_found`. */
   resolveTarget(ctx: ResolveContext, input: z.output<I>): Promise<UseCaseTarget<D> | undefined>;
   /** Does the work inside the transaction, after authorization. */
@@ -119,6 +95,15 @@ export interface UseCaseDefinition<I extends z.ZodType = z.ZodType, O extends z.
     plugins: PluginRegistry,
   ): Promise<z.output<O>>;
 }
+
+/**
+ * One use case: its contract (the matrix action it performs, its input and output schemas and
+ * route) and its implementation. `action` must be a key of `policyMatrix`: the compiler refuses
+ * anything else, so a use case without a matrix entry cannot exist.
+ */
+export interface UseCaseDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D = unknown>
+  extends UseCaseContract<I, O>,
+    UseCaseImplementation<I, O, D> {}
 
 /** Any use case definition. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds use cases of every shape.
@@ -149,6 +134,25 @@ export function defineUseCase<I extends z.ZodType, O extends z.ZodType, D>(
   return definition;
 }
 
+/**
+ * Joins an implementation to its contract: the result is the use case the engine binds. Types
+ * flow from the contract, so `run` sees the parsed input and must answer the declared output.
+ *
+ * @example
+ * ```ts
+ * const readStudent = implementUseCase(studentContracts.read, {
+ *   resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
+ *   run: async (ctx) => ctx.target.data.record,
+ * });
+ * ```
+ */
+export function implementUseCase<I extends z.ZodType, O extends z.ZodType, D>(
+  contract: UseCaseContract<I, O>,
+  implementation: UseCaseImplementation<I, O, D>,
+): UseCaseDefinition<I, O, D> {
+  return { ...contract, ...implementation };
+}
+
 /** Options of every use case call. */
 export interface UseCaseOptions {
   /** Why the actor needs a full view; required where the matrix says so. Audited. */
@@ -163,6 +167,8 @@ export type BoundUseCase<U extends AnyUseCase> = (
   input: z.input<U["input"]>,
   options?: UseCaseOptions,
 ) => Promise<z.output<U["output"]>>;
+
+export type { HttpHint, TargetKind, UseCaseContract } from "./contract.js";
 
 /** One entry of the use case registry, for the REST adapter and the OpenAPI document. */
 export interface UseCaseInfo {

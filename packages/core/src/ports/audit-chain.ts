@@ -1,6 +1,7 @@
 import * as z from "zod";
-import { idSchema, instantSchema, shortTextSchema } from "../shared/primitives.js";
+import { canonicalJson } from "../shared/canonical-json.js";
 import { sha256Hex } from "../shared/crypto/sha256.js";
+import { idSchema, instantSchema, shortTextSchema } from "../shared/primitives.js";
 
 /**
  * The audit log as a hash chain (RELIABILITY.md promise 5). Each row's hash is
@@ -71,42 +72,6 @@ export const auditHeadSchema = z.strictObject({
 });
 /** The head of an audit chain. */
 export type AuditHead = z.infer<typeof auditHeadSchema>;
-
-/**
- * JSON with object keys sorted and `undefined` members dropped, so equal values give equal
- * text whatever order their keys were written in. Arrays keep their order.
- *
- * @example
- * ```ts
- * canonicalJson({ b: 1, a: [2, { d: undefined, c: "x" }] }); // '{"a":[2,{"c":"x"}],"b":1}'
- * ```
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) return "null";
-    return JSON.stringify(value) ?? "null";
-  }
-  // Built by appending to one string, without entry arrays: every audit row hashes its
-  // canonical text, so this runs on every audited request.
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      out += `${i === 0 ? "" : ","}${item === undefined ? "null" : canonicalJson(item)}`;
-    }
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  // The default sort orders by UTF-16 code units, as `<` compares strings.
-  const keys = Object.keys(record).sort();
-  let out = "{";
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
-  }
-  return `${out}}`;
-}
 
 /**
  * The hash of one audit row from the previous row's hash and the row's content (its entry and

@@ -1,7 +1,7 @@
 import * as z from "zod";
+import { sha256Hex } from "../shared/crypto/sha256.js";
 import { parseInput } from "../shared/errors/parse.js";
 import { idSchema } from "../shared/primitives.js";
-import { sha256Hex } from "../shared/crypto/sha256.js";
 
 /**
  * # The blob store port

@@ -1,5 +1,11 @@
 import type * as z from "zod";
+import { appointmentSchema } from "../domain/appointment.js";
 import { type categoryFlagSchema, flagEnd, storedCategoryFlagSchema } from "../domain/categories.js";
+import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../domain/consent.js";
+import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../domain/organisation.js";
+import { preVisitSafetyReportSchema } from "../domain/safety.js";
+import { type Student, studentSchema } from "../domain/student.js";
+import { type VisitRecordDraft, visitRecordDraftSchema } from "../domain/visit-record.js";
 import {
   feedbackItemSchema,
   safetyCheckInRecordSchema,
@@ -8,13 +14,8 @@ import {
   supportPlanSchema,
   termPlanSchema,
 } from "../domain/workflow-records.js";
-import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../domain/consent.js";
+import { shanghaiDate } from "../shared/dates.js";
 import type { EntityName } from "../shared/errors/entity-names.js";
-import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../domain/organisation.js";
-import { appointmentSchema } from "../domain/appointment.js";
-import { preVisitSafetyReportSchema } from "../domain/safety.js";
-import { type Student, studentSchema } from "../domain/student.js";
-import { type VisitRecordDraft, visitRecordDraftSchema } from "../domain/visit-record.js";
 
 /**
  * The records the storage port keeps, described once so that every adapter stores them the
@@ -80,18 +81,6 @@ export function schoolEnrolment(student: Pick<Student, "schoolId" | "enrolments"
     .filter((e) => e.schoolId === student.schoolId)
     .sort((a, b) => a.from.localeCompare(b.from));
   return atSchool.find((e) => e.to === undefined) ?? atSchool[atSchool.length - 1];
-}
-
-/**
- * The calendar date (China Standard Time) of an instant.
- *
- * @example
- * ```ts
- * shanghaiDate("2026-10-08T17:30:00Z"); // "2026-10-09"
- * ```
- */
-export function shanghaiDate(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -65,6 +65,7 @@
  * @packageDocumentation
  */
 import * as z from "zod";
+import type { RosterInput, RosterUpsertOptions, RosterUpsertResult } from "../domain/roster.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
 import { idSchema, instantSchema, isoDateSchema, termIdSchema } from "../shared/primitives.js";
 import type { AuditEntryInput, AuditHead, AuditRecord, AuditVerification } from "./audit-chain.js";
@@ -77,7 +78,6 @@ import {
   storedEntityNames,
   type TenantKeys,
 } from "./entities.js";
-import type { RosterInput, RosterUpsertOptions, RosterUpsertResult } from "./roster.js";
 
 /** A record as stored: the schema's output, its version and its tenant keys. */
 export interface Stored<T> {

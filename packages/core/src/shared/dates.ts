@@ -119,3 +119,15 @@ export function isoWeekday(date: string): number {
   const day = new Date(`${date}T00:00:00Z`).getUTCDay();
   return day === 0 ? 7 : day;
 }
+
+/**
+ * The calendar date (China Standard Time) of an instant.
+ *
+ * @example
+ * ```ts
+ * shanghaiDate("2026-10-08T17:30:00Z"); // "2026-10-09"
+ * ```
+ */
+export function shanghaiDate(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+}

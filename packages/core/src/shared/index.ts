@@ -1,4 +1,5 @@
 /** Primitives, dates, localised text, sensitivity, errors and hashing: what every room uses. */
+export * from "./canonical-json.js";
 export * from "./crypto/hmac.js";
 export * from "./dates.js";
 export * from "./errors/index.js";

@@ -1,12 +1,35 @@
 /**
- * The visit-workflow areas of the engine: plans, appointments, safety, records (with photos),
- * conduct, support and feedback, each an object of use cases for `createEngine` to bind.
+ * The engine's areas. Each area is a folder with its `contract.ts` (names, actions, schemas and
+ * routes: all that REST, OpenAPI and the client read) and its `use-cases.ts` (how each use case
+ * finds its target and runs).
  */
-export * from "./appointments.js";
-export * from "./conduct.js";
-export * from "./feedback.js";
-export * from "./plans.js";
-export * from "./records.js";
-export * from "./safety.js";
-export * from "./shared.js";
-export * from "./support.js";
+
+export * from "./appointments/contract.js";
+export * from "./appointments/use-cases.js";
+export * from "./area-kit.js";
+export * from "./audit/contract.js";
+export * from "./audit/use-cases.js";
+export * from "./conduct/contract.js";
+export * from "./conduct/use-cases.js";
+export * from "./consent/contract.js";
+export * from "./consent/use-cases.js";
+export * from "./data-rights/contract.js";
+export * from "./data-rights/use-cases.js";
+export * from "./feedback/contract.js";
+export * from "./feedback/use-cases.js";
+export * from "./organisation/contract.js";
+export * from "./organisation/use-cases.js";
+export * from "./plans/contract.js";
+export * from "./plans/use-cases.js";
+export * from "./records/contract.js";
+export * from "./records/use-cases.js";
+export * from "./reports/contract.js";
+export * from "./reports/use-cases.js";
+export * from "./roster/contract.js";
+export * from "./roster/use-cases.js";
+export * from "./safety/contract.js";
+export * from "./safety/use-cases.js";
+export * from "./students/contract.js";
+export * from "./students/use-cases.js";
+export * from "./support/contract.js";
+export * from "./support/use-cases.js";

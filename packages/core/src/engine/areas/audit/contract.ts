@@ -1,11 +1,10 @@
 import * as z from "zod";
-import { idSchema } from "../../shared/primitives.js";
-import { auditRecordSchema } from "../../ports/audit-chain.js";
-import { schoolTarget } from "../targets.js";
-import { defineUseCase } from "../use-case.js";
+import { auditRecordSchema } from "../../../ports/audit-chain.js";
+import { idSchema } from "../../../shared/primitives.js";
+import { defineContract } from "../../contract.js";
 
 /** The audit area: query the actor's school chain and verify it end to end. */
-export const auditUseCases = {
+export const auditContracts = {
   /**
    * Rows of the actor's school audit chain in order, from `fromSeq` (default 1), filtered by
    * entity, record or actor, at most `limit` (default 100) rows scanned per call; `nextSeq` is
@@ -17,7 +16,7 @@ export const auditUseCases = {
    * // { rows: [{ seq: 4, action: "students.read", actorId: "t-0001", purpose: "准备家访", result: "ok", … }], nextSeq: undefined }
    * ```
    */
-  query: defineUseCase({
+  query: defineContract({
     action: "audit.read",
     entity: "schools",
     description: { "zh-CN": "查询审计日志", en: "Query the audit log" },
@@ -31,20 +30,6 @@ export const auditUseCases = {
     output: z.strictObject({ rows: z.array(auditRecordSchema), nextSeq: z.int().optional() }),
     targetKind: "collection",
     http: { method: "GET", path: "/audit" },
-    resolveTarget: (ctx) => schoolTarget(ctx),
-    async run(ctx, input) {
-      const chainId = ctx.target.policy.schoolId;
-      if (chainId === undefined) return { rows: [] };
-      const scanned = await ctx.tx.audit.read(chainId, { fromSeq: input.fromSeq, limit: input.limit });
-      const rows = scanned.filter(
-        (r) =>
-          (input.entity === undefined || r.entity === input.entity) &&
-          (input.entityId === undefined || r.entityId === input.entityId) &&
-          (input.actorId === undefined || r.actorId === input.actorId),
-      );
-      const last = scanned.at(-1);
-      return scanned.length === input.limit && last ? { rows, nextSeq: last.seq + 1 } : { rows };
-    },
   }),
 
   /**
@@ -56,7 +41,7 @@ export const auditUseCases = {
    * await engine.audit.verify(principal, {}); // { ok: true, count: 128, head: "9f86d0…" }
    * ```
    */
-  verify: defineUseCase({
+  verify: defineContract({
     action: "audit.read",
     entity: "schools",
     description: { "zh-CN": "校验审计日志", en: "Verify the audit chain" },
@@ -79,11 +64,5 @@ export const auditUseCases = {
     ]),
     targetKind: "collection",
     http: { method: "POST", path: "/audit/verify" },
-    resolveTarget: (ctx) => schoolTarget(ctx),
-    async run(ctx) {
-      const chainId = ctx.target.policy.schoolId;
-      if (chainId === undefined) return { ok: true as const, count: 0, head: "0".repeat(64) };
-      return ctx.tx.audit.verify(chainId);
-    },
   }),
 };

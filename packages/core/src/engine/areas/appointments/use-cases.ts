@@ -1,55 +1,11 @@
-import * as z from "zod";
-import {
-  type Appointment,
-  appointmentChannelTypes,
-  appointmentDurationSchema,
-  appointmentEventSchema,
-  appointmentInstantSchema,
-  appointmentLocationSchema,
-  appointmentSchema,
-  appointmentStatusSchema,
-  transitionAppointment,
-} from "../../domain/appointment.js";
-import { appointmentsToICalendar } from "../../planning/ical.js";
-import { visitKindSchema } from "../../domain/planning.js";
-import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../shared/primitives.js";
-import { withSensitivity } from "../../shared/sensitivity.js";
-import { shanghaiDate } from "../../ports/entities.js";
-import { decodeCursor, encodeCursor } from "../../ports/paging.js";
-import { defineUseCase } from "../use-case.js";
-import { loadAll } from "../util.js";
-import {
-  actorStudentRelations,
-  checkVersion,
-  expectedVersionSchema,
-  listTarget,
-  pageInput,
-  rowAllowed,
-  studentRecordTarget,
-} from "./shared.js";
-
-/**
- * The appointments area (R12): every transition of the appointment state machine
- * (`planning/appointments.ts`) as one use case, masked lists, and a teacher's own iCalendar feed.
- */
-
-/** What a list shows of an appointment: no street, no reasons, no notes (RELIABILITY.md 3). */
-export const appointmentSummarySchema = z.strictObject({
-  id: idSchema,
-  schoolId: idSchema,
-  studentId: idSchema,
-  teacherId: idSchema,
-  companionIds: z.array(idSchema),
-  kind: visitKindSchema,
-  channel: z.enum(appointmentChannelTypes),
-  status: appointmentStatusSchema,
-  start: z.string(),
-  durationMinutes: z.int(),
-  location: appointmentLocationSchema.optional(),
-  version: z.int(),
-});
-/** A masked appointment. */
-export type AppointmentSummary = z.infer<typeof appointmentSummarySchema>;
+import { type Appointment, transitionAppointment } from "../../../domain/appointment.js";
+import { appointmentsToICalendar } from "../../../planning/ical.js";
+import { decodeCursor, encodeCursor } from "../../../ports/paging.js";
+import { shanghaiDate } from "../../../shared/dates.js";
+import { implementUseCase } from "../../use-case.js";
+import { loadAll } from "../../util.js";
+import { actorStudentRelations, checkVersion, listTarget, rowAllowed, studentRecordTarget } from "../area-kit.js";
+import { type AppointmentSummary, appointmentContracts } from "./contract.js";
 
 /**
  * Masks an appointment for lists: the channel's type only (an alternative venue's reason is
@@ -78,48 +34,9 @@ export function toAppointmentSummary(a: Appointment, version: number): Appointme
   };
 }
 
-/** What a transition may carry besides the event; which fields an event needs is the state machine's table. */
-const transitionPayloadSchema = z.strictObject({
-  note: noteSchema.optional(),
-  start: appointmentInstantSchema.optional(),
-  durationMinutes: appointmentDurationSchema.optional(),
-  venue: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
-  reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
-  location: appointmentLocationSchema.optional(),
-  cancelledBy: z.enum(["staff", "family"]).optional(),
-  makeUpRequired: z.boolean().optional(),
-});
-
-const appointmentOutput = z.strictObject({ appointment: appointmentSchema, version: z.int() });
-
 /** The appointments area's use cases. */
 export const appointmentUseCases = {
-  /**
-   * Moves an appointment through one event of the state machine (contact, confirm, reschedule,
-   * decline_home, propose_venue, refuse, depart, complete, miss, cancel). `at` is the engine's
-   * clock and `by` the actor; `expectedVersion` is the version read (stale: `version_conflict`).
-   * Emits `appointment.transitioned`, and `visit.completed`, `appointment.missed` or
-   * `appointment.cancelled` when the appointment ends so.
-   *
-   * @example
-   * ```ts
-   * await engine.appointments.transition(teacher, { appointmentId: "ap-1", event: "contact", expectedVersion: 1 });
-   * // { appointment: { id: "ap-1", status: "contacted", version: 2, history: [{ event: "contact", … }], … }, version: 2 }
-   * ```
-   */
-  transition: defineUseCase({
-    action: "appointments.transition",
-    entity: "appointments",
-    description: { "zh-CN": "更新预约状态", en: "Move an appointment on" },
-    input: z.strictObject({
-      appointmentId: idSchema,
-      event: appointmentEventSchema,
-      payload: transitionPayloadSchema.default({}),
-      expectedVersion: expectedVersionSchema,
-    }),
-    output: appointmentOutput,
-    targetKind: "record",
-    http: { method: "POST", path: "/appointments/{appointmentId}/transitions" },
+  transition: implementUseCase(appointmentContracts.transition, {
     async resolveTarget(ctx, input) {
       const stored = await ctx.tx.appointments.get(input.appointmentId);
       if (!stored) return undefined;
@@ -152,32 +69,7 @@ export const appointmentUseCases = {
     },
   }),
 
-  /**
-   * Lists the appointments the actor may see, masked: a teacher their own (lead or companion),
-   * a class teacher also their class's, a mentor their mentees', principals and school admins
-   * the whole school. Filters by teacher, student, status and start date; ordered by id.
-   *
-   * @example
-   * ```ts
-   * await engine.appointments.list(teacher, { status: "confirmed" });
-   * // { items: [{ id: "ap-1", channel: "in_home", status: "confirmed", location: { town: "碧湖镇" }, … }] }
-   * ```
-   */
-  list: defineUseCase({
-    action: "appointments.read",
-    entity: "appointments",
-    description: { "zh-CN": "查看家访预约（脱敏）", en: "List appointments (masked)" },
-    input: z.strictObject({
-      teacherId: idSchema.optional(),
-      studentId: idSchema.optional(),
-      status: appointmentStatusSchema.optional(),
-      from: isoDateSchema.optional(),
-      to: isoDateSchema.optional(),
-      ...pageInput,
-    }),
-    output: z.strictObject({ items: z.array(appointmentSummarySchema), nextCursor: z.string().optional() }),
-    targetKind: "collection",
-    http: { method: "GET", path: "/appointments" },
+  list: implementUseCase(appointmentContracts.list, {
     resolveTarget: (ctx) => listTarget(ctx, "appointments"),
     async run(ctx, input) {
       const schoolId = ctx.target.data.schoolId;
@@ -218,24 +110,7 @@ export const appointmentUseCases = {
     },
   }),
 
-  /**
-   * The actor's own iCalendar feed: every appointment they lead or accompany, not cancelled,
-   * with masked names and the town/village only (see `appointmentsToICalendar`).
-   *
-   * @example
-   * ```ts
-   * const { ics } = await engine.appointments.ical(teacher, {});
-   * ics.startsWith("BEGIN:VCALENDAR"); // true
-   * ```
-   */
-  ical: defineUseCase({
-    action: "appointments.read",
-    entity: "appointments",
-    description: { "zh-CN": "我的家访日历（iCalendar）", en: "My visit calendar (iCalendar)" },
-    input: z.strictObject({ calendarName: shortTextSchema.min(1).optional() }),
-    output: z.strictObject({ ics: z.string(), count: z.int() }),
-    targetKind: "collection",
-    http: { method: "GET", path: "/appointments/calendar.ics" },
+  ical: implementUseCase(appointmentContracts.ical, {
     async resolveTarget(ctx) {
       const target = await listTarget(ctx, "appointments");
       // Only the actor's own feed: the "self" reach decides.

@@ -1,36 +1,26 @@
-import * as z from "zod";
-import { HomevisitError } from "../../shared/errors/homevisit-error.js";
-import { proposeAppointment } from "../../domain/appointment.js";
-import { assignmentOptionsSchema, assignVisitors, reassignCaseload } from "../../planning/assignment.js";
-import { deriveObligations } from "../../planning/obligations.js";
-import { planQuality } from "../../planning/quality.js";
-import { defaultObligationRules, resolveObligationRules } from "../../planning/rules.js";
-import { scheduleOptionsSchema, scheduleVisits } from "../../planning/schedule.js";
-import type { TimetableSource } from "../../planning/timetable.js";
-import { termSchema } from "../../domain/planning.js";
-import { authorize } from "../policy/policy.js";
-import { idSchema, isoDateSchema, termIdSchema } from "../../shared/primitives.js";
-import { visitDate } from "../../ports/entities.js";
-import type { Stored } from "../../ports/storage.js";
-import { tenantPolicy } from "../targets.js";
-import { defineUseCase, type ResolveContext, type UseCaseContext, type UseCaseTarget } from "../use-case.js";
-import { loadAll } from "../util.js";
-import { type TermPlan, termPlanSchema } from "../../domain/workflow-records.js";
-import { checkVersion, expectedVersionSchema, ownSchoolTarget } from "./shared.js";
-
-/**
- * The plans area (R2, R6): generate a term plan (obligations → assignment → schedule, busy slots
- * from the host's timetable port), review it, commit it (proposed appointments and mentorships
- * in one transaction), and move a leaving teacher's caseload.
- */
+import { proposeAppointment } from "../../../domain/appointment.js";
+import type { TermPlan } from "../../../domain/workflow-records.js";
+import { assignVisitors, reassignCaseload } from "../../../planning/assignment.js";
+import { deriveObligations } from "../../../planning/obligations.js";
+import { planQuality } from "../../../planning/quality.js";
+import { defaultObligationRules, resolveObligationRules } from "../../../planning/rules.js";
+import { scheduleVisits } from "../../../planning/schedule.js";
+import type { TimetableSource } from "../../../planning/timetable.js";
+import { visitDate } from "../../../ports/entities.js";
+import type { Stored } from "../../../ports/storage.js";
+import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import { authorize } from "../../policy/policy.js";
+import { tenantPolicy } from "../../targets.js";
+import { implementUseCase, type ResolveContext, type UseCaseContext, type UseCaseTarget } from "../../use-case.js";
+import { loadAll } from "../../util.js";
+import { checkVersion, ownSchoolTarget } from "../area-kit.js";
+import { planContracts } from "./contract.js";
 
 /** What the plans area needs from the engine besides storage. */
 export interface PlanDeps {
   /** The host's timetable: lessons and duties become busy slots. Without it nobody is busy. */
   timetable?: TimetableSource | undefined;
 }
-
-const planOutput = z.strictObject({ plan: termPlanSchema, version: z.int() });
 
 async function loadSchoolWorld(ctx: UseCaseContext, schoolId: string) {
   const where = { schoolId };
@@ -83,33 +73,7 @@ function minutesBetween(from: string, to: string): number {
  */
 export function planUseCases(deps: PlanDeps = {}) {
   return {
-    /**
-     * Generates a term plan for the actor's school as a draft: obligations from the roster,
-     * the categories in force (plugins' included) and the rules (defaults, then each plugin's
-     * overrides and custom rules, in plugin order), visitors
-     * assigned, visits scheduled around the timetable's busy slots, and the quality report
-     * (coverage, zero-visit teachers, load imbalance, continuity). Nothing else changes until
-     * `plans.commit`. Emits `plan.generated`.
-     *
-     * @example
-     * ```ts
-     * await engine.plans.generate(principal, { term: { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } });
-     * // { plan: { status: "draft", assignments: [...], slots: [...], unscheduled: [], quality: { coverage: 1, ok: true, … } }, version: 1 }
-     * ```
-     */
-    generate: defineUseCase({
-      action: "plans.generate",
-      entity: "termPlans",
-      description: { "zh-CN": "生成学期家访计划", en: "Generate a term plan" },
-      input: z.strictObject({
-        term: termSchema,
-        assignment: assignmentOptionsSchema.optional(),
-        schedule: scheduleOptionsSchema.optional(),
-      }),
-      output: planOutput,
-      targetKind: "collection",
-      idempotent: true,
-      http: { method: "POST", path: "/plans" },
+    generate: implementUseCase(planContracts.generate, {
       resolveTarget: (ctx) => ownSchoolTarget(ctx, "termPlans"),
       async run(ctx, input) {
         const schoolId = ctx.target.data.schoolId;
@@ -235,24 +199,7 @@ export function planUseCases(deps: PlanDeps = {}) {
       },
     }),
 
-    /**
-     * A term plan. Principals and school admins see it whole; a teacher sees only their own
-     * assignments, slots and mentees (the rest of the school's plan is not theirs to read).
-     *
-     * @example
-     * ```ts
-     * await engine.plans.get(teacher, { planId: "plan-1" });
-     * // { plan: { assignments: [/* only this teacher's *\/], … }, version: 2 }
-     * ```
-     */
-    get: defineUseCase({
-      action: "plans.read",
-      entity: "termPlans",
-      description: { "zh-CN": "查看学期家访计划", en: "Read a term plan" },
-      input: z.strictObject({ planId: idSchema }),
-      output: planOutput,
-      targetKind: "record",
-      http: { method: "GET", path: "/plans/{planId}" },
+    get: implementUseCase(planContracts.get, {
       resolveTarget: (ctx, input) => planTarget(ctx, input.planId),
       async run(ctx) {
         const stored = ctx.target.data;
@@ -279,26 +226,7 @@ export function planUseCases(deps: PlanDeps = {}) {
       },
     }),
 
-    /**
-     * Commits a draft plan in one transaction: a proposed appointment per scheduled slot (the
-     * family is phoned next, R12), the new mentor appointments, the term's previous committed
-     * plan marked superseded, the plan marked committed. A failure at any step leaves the store
-     * as it was. Emits `plan.committed` and `mentorship.assigned` per new mentorship.
-     *
-     * @example
-     * ```ts
-     * await engine.plans.commit(principal, { planId: "plan-1", expectedVersion: 1 });
-     * // { plan: { status: "committed", appointmentIds: ["…", …], … }, version: 2 }
-     * ```
-     */
-    commit: defineUseCase({
-      action: "plans.commit",
-      entity: "termPlans",
-      description: { "zh-CN": "确认学期家访计划", en: "Commit a term plan" },
-      input: z.strictObject({ planId: idSchema, expectedVersion: expectedVersionSchema }),
-      output: planOutput,
-      targetKind: "record",
-      http: { method: "POST", path: "/plans/{planId}/commit" },
+    commit: implementUseCase(planContracts.commit, {
       resolveTarget: (ctx, input) => planTarget(ctx, input.planId),
       async run(ctx, input) {
         checkVersion(ctx.target.data, input.expectedVersion);
@@ -382,40 +310,7 @@ export function planUseCases(deps: PlanDeps = {}) {
       },
     }),
 
-    /**
-     * Moves a leaving teacher's caseload in the term's committed plan: open obligations go to
-     * colleagues (continuity, class, load), their open appointments follow the new lead (or drop
-     * the companion), their mentorships end on `leftOn` and the new mentors' begin the day after.
-     * Completed visits stay where they are. Answers what moved. Emits `caseload.reassigned`.
-     *
-     * @example
-     * ```ts
-     * await engine.plans.reassign(principal, { termId: "2026-2027-1", teacherId: "t-2", leftOn: "2026-11-15" });
-     * // { moved: [{ obligationId: "…", studentId: "stu-4", role: "lead", from: "t-2", to: "t-1", reason: { … } }], appointmentsMoved: 3, version: 3 }
-     * ```
-     */
-    reassign: defineUseCase({
-      action: "plans.reassign",
-      entity: "termPlans",
-      description: { "zh-CN": "调整离岗教师的家访任务", en: "Reassign a leaving teacher's caseload" },
-      input: z.strictObject({ termId: termIdSchema, teacherId: idSchema, leftOn: isoDateSchema }),
-      output: z.strictObject({
-        planId: idSchema,
-        version: z.int(),
-        moved: z.array(
-          z.strictObject({
-            obligationId: z.string().optional(),
-            studentId: idSchema,
-            role: z.enum(["lead", "companion", "mentor"]),
-            from: idSchema,
-            to: idSchema.optional(),
-            reason: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
-          }),
-        ),
-        appointmentsMoved: z.int(),
-      }),
-      targetKind: "collection",
-      http: { method: "POST", path: "/plans/reassign" },
+    reassign: implementUseCase(planContracts.reassign, {
       resolveTarget: (ctx) => ownSchoolTarget(ctx, "termPlans"),
       async run(ctx, input) {
         const schoolId = ctx.target.data.schoolId;

@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { idSchema } from "../shared/primitives.js";
-import type { OutboxEvent } from "../ports/storage.js";
 import { workflowEvents } from "../domain/workflow-events.js";
+import { idSchema } from "../shared/primitives.js";
+import type { OutboxEvent } from "./storage.js";
 
 /**
  * Domain events. Each topic has a payload schema of ids, codes and counts only — never a name,

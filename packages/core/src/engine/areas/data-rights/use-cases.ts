@@ -1,17 +1,12 @@
-import * as z from "zod";
-import { categoryFlagSchema } from "../../domain/categories.js";
-import { appointmentSchema } from "../../domain/appointment.js";
-import { preVisitSafetyReportSchema } from "../../domain/safety.js";
-import { staleError } from "../../ports/adapter-kit.js";
-import { auditRecordSchema } from "../../ports/audit-chain.js";
-import type { Storage, StorageTx, Stored } from "../../ports/storage.js";
-import { type Student, studentSchema } from "../../domain/student.js";
-import { visitRecordDraftSchema } from "../../domain/visit-record.js";
-import { consentSchema, storedMentorshipSchema, type Tombstone, tombstoneSchema } from "../../domain/consent.js";
-import { schoolTarget, studentTarget } from "../targets.js";
-import type { UseCaseContext } from "../use-case.js";
-import { defineUseCase } from "../use-case.js";
-import { loadAll } from "../util.js";
+import type { Tombstone } from "../../../domain/consent.js";
+import type { Student } from "../../../domain/student.js";
+import { staleError } from "../../../ports/adapter-kit.js";
+import type { Storage, StorageTx, Stored } from "../../../ports/storage.js";
+import { schoolTarget, studentTarget } from "../../targets.js";
+import type { UseCaseContext } from "../../use-case.js";
+import { implementUseCase } from "../../use-case.js";
+import { loadAll } from "../../util.js";
+import { dataRightsContracts } from "./contract.js";
 
 /**
  * Data rights (PIPL art. 45, 47; RELIABILITY.md promise 4): export everything about one
@@ -130,39 +125,9 @@ export async function isErased(tx: StorageTx, hmac: (value: string) => string, s
   return count > 0;
 }
 
-const purposeNote = "A stated purpose is required and audited.";
-
 /** The data rights area: export, erase on request, purge after retention or withdrawal. */
 export const dataRightsUseCases = {
-  /**
-   * Everything stored about one student, as JSON: the record, flags, consents, mentorships,
-   * appointments, visit records (photo references, not bytes), the safety reports that name
-   * the student, and the audit rows about the student. Needs a purpose; audited.
-   *
-   * @example
-   * ```ts
-   * await engine.dataRights.export(principal, { studentId: "stu-0001" }, { purpose: "家长依法申请查阅" });
-   * // { student: {…}, flags: [...], consents: [...], appointments: [...], visitRecords: [...], safetyReports: [...], audit: [...] }
-   * ```
-   */
-  export: defineUseCase({
-    action: "data.export",
-    entity: "students",
-    description: { "zh-CN": "导出学生全部数据", en: `Export all data of a student. ${purposeNote}` },
-    input: z.strictObject({ studentId: z.string().min(1).max(64) }),
-    output: z.strictObject({
-      exportedAt: z.string(),
-      student: studentSchema,
-      flags: z.array(categoryFlagSchema),
-      consents: z.array(consentSchema),
-      mentorships: z.array(storedMentorshipSchema),
-      appointments: z.array(appointmentSchema),
-      visitRecords: z.array(visitRecordDraftSchema),
-      safetyReports: z.array(preVisitSafetyReportSchema),
-      audit: z.array(auditRecordSchema),
-    }),
-    targetKind: "record",
-    http: { method: "GET", path: "/students/{studentId}/export" },
+  export: implementUseCase(dataRightsContracts.export, {
     resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
     async run(ctx, input) {
       const { tx } = ctx;
@@ -193,25 +158,7 @@ export const dataRightsUseCases = {
     },
   }),
 
-  /**
-   * Erases a student on request (the guardian's, or the student's once adult): every row about
-   * them goes in one transaction, their photos right after it commits, and a tombstone without
-   * personal data stays. Needs a purpose; audited; emits `student.erased`.
-   *
-   * @example
-   * ```ts
-   * await engine.dataRights.erase(principal, { studentId: "stu-0001", expectedVersion: 3 }, { purpose: "监护人书面申请删除" });
-   * // { tombstone: { id: "…", scope: "student", reason: "request", removed: { students: 1, categoryFlags: 2, … } } }
-   * ```
-   */
-  erase: defineUseCase({
-    action: "data.erase",
-    entity: "students",
-    description: { "zh-CN": "按申请删除学生数据", en: `Erase a student's data on request. ${purposeNote}` },
-    input: z.strictObject({ studentId: z.string().min(1).max(64), expectedVersion: z.int().min(1) }),
-    output: z.strictObject({ tombstone: tombstoneSchema }),
-    targetKind: "record",
-    http: { method: "DELETE", path: "/students/{studentId}" },
+  erase: implementUseCase(dataRightsContracts.erase, {
     resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
     async run(ctx, input) {
       const student = ctx.target.data;
@@ -222,32 +169,7 @@ export const dataRightsUseCases = {
     },
   }),
 
-  /**
-   * Purges what may no longer be kept at the actor's school, as of today: students whose last
-   * day at the school is more than `retention.daysAfterLeaving` days ago (default 1,095) are
-   * erased whole; category flags covered by a consent withdrawn before its `purgeAfter` day are
-   * removed. Each leaves a tombstone; blobs go after commit. Hosts run it nightly. Needs a
-   * purpose; audited.
-   *
-   * @example
-   * ```ts
-   * await engine.dataRights.purgeDue(schoolAdmin, {}, { purpose: "每日到期清理" });
-   * // { studentsErased: 12, consentPurges: 1, tombstoneIds: [...] }
-   * ```
-   */
-  purgeDue: defineUseCase({
-    action: "data.erase",
-    entity: "schools",
-    description: { "zh-CN": "到期清除", en: `Purge data past retention or withdrawn consent. ${purposeNote}` },
-    input: z.strictObject({}),
-    output: z.strictObject({
-      studentsErased: z.int(),
-      consentPurges: z.int(),
-      tombstoneIds: z.array(z.string()),
-      blobsPending: z.int(),
-    }),
-    targetKind: "collection",
-    http: { method: "POST", path: "/data/purge" },
+  purgeDue: implementUseCase(dataRightsContracts.purgeDue, {
     resolveTarget: (ctx) => schoolTarget(ctx),
     async run(ctx) {
       const { tx } = ctx;

@@ -1,26 +1,22 @@
-import * as z from "zod";
-import { conductRuleIdSchema } from "../../domain/conduct.js";
-import { formTemplateSchema } from "../../domain/custom-fields/template.js";
-import { validateCustomFields } from "../../domain/custom-fields/versions.js";
-import { HomevisitError } from "../../shared/errors/homevisit-error.js";
-import { idSchema, shortTextSchema } from "../../shared/primitives.js";
-import { withSensitivity } from "../../shared/sensitivity.js";
-import { withParsedRecords } from "../../ports/parsed-records.js";
-import type { Stored } from "../../ports/storage.js";
-import type { Student } from "../../domain/student.js";
+import type * as z from "zod";
+import { formTemplateSchema } from "../../../domain/custom-fields/template.js";
+import { validateCustomFields } from "../../../domain/custom-fields/versions.js";
+import { checkPhoto } from "../../../domain/photo.js";
 import {
   conductReportsOfVisit,
   type VisitRecordDraft,
   type VisitRecordDraftInput,
   validateVisitRecordForSubmission,
   visitRecordDraftSchema,
-} from "../../domain/visit-record.js";
-import { requireConsent } from "../consent-gate.js";
-import { studentTarget } from "../targets.js";
-import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../use-case.js";
-import { defineUseCase } from "../use-case.js";
-import { checkPhoto } from "../../domain/photo.js";
-import { checkVersion, expectedVersionSchema, studentRecordTarget } from "./shared.js";
+} from "../../../domain/visit-record.js";
+import { withParsedRecords } from "../../../ports/parsed-records.js";
+import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import { requireConsent } from "../../consent-gate.js";
+import { studentTarget } from "../../targets.js";
+import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../../use-case.js";
+import { implementUseCase } from "../../use-case.js";
+import { checkVersion, studentRecordTarget } from "../area-kit.js";
+import { editableFields, type editableSchema, type RecordData, recordContracts } from "./contract.js";
 
 /**
  * The records area (R4, R8–R10): draft, update, submit and amend visit records, read one with a
@@ -38,37 +34,7 @@ const maxPhotos = 20;
 
 /** The id of the custom-field template built from the plugins' `visitRecord` fields. */
 export const pluginTemplateId = "plugins-visit-record";
-
-const shape = visitRecordDraftSchema.shape;
-/** The fields a teacher writes; identity, status, times and photos are the engine's. */
-const editableFields = {
-  companionIds: shape.companionIds,
-  obligationId: shape.obligationId,
-  appointmentId: shape.appointmentId,
-  kind: shape.kind,
-  term: shape.term,
-  channel: shape.channel,
-  venue: shape.venue,
-  venueReason: shape.venueReason,
-  arrivedAt: shape.arrivedAt,
-  departedAt: shape.departedAt,
-  attendees: shape.attendees,
-  outreachGoals: shape.outreachGoals,
-  familySituation: shape.familySituation,
-  schoolFeedback: shape.schoolFeedback,
-  schoolPolicy: shape.schoolPolicy,
-  healthyGrowth: shape.healthyGrowth,
-  prioritySupport: shape.prioritySupport,
-  parentOpinions: shape.parentOpinions,
-  teacherReflection: shape.teacherReflection,
-  followUps: shape.followUps,
-  conduct: shape.conduct,
-  customFields: shape.customFields,
-};
-const editableSchema = z.strictObject(editableFields);
 const editableKeys = Object.keys(editableFields) as (keyof typeof editableFields)[];
-
-const recordOutput = z.strictObject({ record: visitRecordDraftSchema, version: z.int() });
 
 function checkCustomFields(ctx: Pick<UseCaseContext, "plugins" | "now">, record: VisitRecordDraft): VisitRecordDraft {
   if (record.customFields === undefined) return record;
@@ -90,9 +56,6 @@ function checkCustomFields(ctx: Pick<UseCaseContext, "plugins" | "now">, record:
   return { ...record, customFields: validateCustomFields([template], record.customFields) };
 }
 
-/** What the record use cases load before they run: the stored record and its student. */
-export type RecordData = { stored: Stored<VisitRecordDraft>; student: Stored<Student> | undefined };
-
 async function recordTarget(ctx: ResolveContext, recordId: string): Promise<UseCaseTarget<RecordData> | undefined> {
   const stored = await ctx.tx.visitRecords.get(recordId);
   if (!stored) return undefined;
@@ -110,28 +73,7 @@ async function consentFor(ctx: UseCaseContext<RecordData>): Promise<void> {
 
 /** The records area's use cases. */
 export const recordUseCases = {
-  /**
-   * Starts a visit record for a student the actor may write about (assigned, class, mentee, or
-   * the principal's school), with the actor as visiting teacher. Sections may stay empty until
-   * submission. Behind the consent gate (a child under 14 needs a guardian consent on record).
-   *
-   * @example
-   * ```ts
-   * await engine.records.draft(teacher, {
-   *   studentId: "stu-1", record: { kind: "universal", term: "2026-2027-1", channel: "in_home" },
-   * }, { idempotencyKey: "draft-1" });
-   * // { record: { id: "…", status: "draft", teacherId: "t-1", … }, version: 1 }
-   * ```
-   */
-  draft: defineUseCase({
-    action: "records.write",
-    entity: "visitRecords",
-    description: { "zh-CN": "填写家访记录草稿", en: "Draft a visit record" },
-    input: z.strictObject({ studentId: idSchema, record: editableSchema }),
-    output: recordOutput,
-    targetKind: "record",
-    idempotent: true,
-    http: { method: "POST", path: "/students/{studentId}/visit-records" },
+  draft: implementUseCase(recordContracts.draft, {
     resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
     async run(ctx, input) {
       const student = ctx.target.data.record;
@@ -155,24 +97,7 @@ export const recordUseCases = {
     },
   }),
 
-  /**
-   * Replaces the editable fields of a draft (a form saved again). Submitted records change only
-   * through {@link recordUseCases.amend} (`visit_record_not_draft`).
-   *
-   * @example
-   * ```ts
-   * await engine.records.update(teacher, { recordId: "v-1", expectedVersion: 1, record: { …, schoolFeedback: { notes: "…" } } });
-   * // { record: { id: "v-1", status: "draft", … }, version: 2 }
-   * ```
-   */
-  update: defineUseCase({
-    action: "records.write",
-    entity: "visitRecords",
-    description: { "zh-CN": "保存家访记录草稿", en: "Save a visit record draft" },
-    input: z.strictObject({ recordId: idSchema, record: editableSchema, expectedVersion: expectedVersionSchema }),
-    output: recordOutput,
-    targetKind: "record",
-    http: { method: "PUT", path: "/visit-records/{recordId}" },
+  update: implementUseCase(recordContracts.update, {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
@@ -186,31 +111,7 @@ export const recordUseCases = {
     },
   }),
 
-  /**
-   * Submits a draft: checks it for submission (every problem listed at once, `validation_failed`),
-   * stamps `submittedAt`, files a conduct report per declared exception (R10, event
-   * `conduct.exception_reported`), raises the parents' opinions and suggestions as feedback items
-   * (R17, event `feedback.raised`) and emits `visit.recorded`.
-   *
-   * @example
-   * ```ts
-   * await engine.records.submit(teacher, { recordId: "v-1", expectedVersion: 2 });
-   * // { record: { status: "submitted", submittedAt: "…", … }, version: 3, conductReports: 0, feedbackItems: 1 }
-   * ```
-   */
-  submit: defineUseCase({
-    action: "records.write",
-    entity: "visitRecords",
-    description: { "zh-CN": "提交家访记录", en: "Submit a visit record" },
-    input: z.strictObject({ recordId: idSchema, expectedVersion: expectedVersionSchema }),
-    output: z.strictObject({
-      record: visitRecordDraftSchema,
-      version: z.int(),
-      conductReports: z.array(z.strictObject({ ruleId: conductRuleIdSchema })),
-      feedbackItems: z.int(),
-    }),
-    targetKind: "record",
-    http: { method: "POST", path: "/visit-records/{recordId}/submit" },
+  submit: implementUseCase(recordContracts.submit, {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
@@ -264,31 +165,7 @@ export const recordUseCases = {
     },
   }),
 
-  /**
-   * Amends a submitted (or already amended) record: the editable fields replaced, a reason
-   * required, `status: "amended"`, `amendedAt` stamped, the version bumped, the changed fields
-   * audited (sensitive values as keyed HMACs). The amended record must still pass submission
-   * checks. Emits `visit.amended`.
-   *
-   * @example
-   * ```ts
-   * await engine.records.amend(teacher, { recordId: "v-1", expectedVersion: 3, reason: "补充家长意见", record: { … } });
-   * // { record: { status: "amended", amendmentReason: "补充家长意见", … }, version: 4 }
-   * ```
-   */
-  amend: defineUseCase({
-    action: "records.write",
-    entity: "visitRecords",
-    description: { "zh-CN": "修订家访记录", en: "Amend a visit record" },
-    input: z.strictObject({
-      recordId: idSchema,
-      record: editableSchema,
-      reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
-      expectedVersion: expectedVersionSchema,
-    }),
-    output: recordOutput,
-    targetKind: "record",
-    http: { method: "POST", path: "/visit-records/{recordId}/amend" },
+  amend: implementUseCase(recordContracts.amend, {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
@@ -310,23 +187,7 @@ export const recordUseCases = {
     },
   }),
 
-  /**
-   * A visit record in full: needs a stated purpose and is audited (who, when, why).
-   *
-   * @example
-   * ```ts
-   * await engine.records.get(classTeacher, { recordId: "v-1" }, { purpose: "准备家长会" });
-   * // { record: { id: "v-1", familySituation: { … }, … }, version: 3 }
-   * ```
-   */
-  get: defineUseCase({
-    action: "records.read",
-    entity: "visitRecords",
-    description: { "zh-CN": "查看家访记录", en: "Read a visit record" },
-    input: z.strictObject({ recordId: idSchema }),
-    output: recordOutput,
-    targetKind: "record",
-    http: { method: "GET", path: "/visit-records/{recordId}" },
+  get: implementUseCase(recordContracts.get, {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx) {
       const stored = ctx.target.data.stored;
@@ -334,39 +195,7 @@ export const recordUseCases = {
     },
   }),
 
-  /**
-   * Attaches a photo (生情日记 picture) to a record: the bytes are checked by content (JPEG, PNG,
-   * WebP), size (`config.photos.maxBytes`, 10 MB) and pixel count (`config.photos.maxPixels`,
-   * 40 MP), EXIF/GPS/XMP stripped, stored in the `BlobStore` under a fresh id; the record keeps
-   * only `{ blobId, caption }`. A file name never reaches a path. Behind the consent gate. The
-   * bytes are written after the record commits (blob stores are not transactional): if that put
-   * fails the call rejects and the record names a blob that is missing until the photo is sent
-   * again.
-   *
-   * @example
-   * ```ts
-   * await engine.records.attachPhoto(teacher, { recordId: "v-1", bytes, contentType: "image/jpeg", caption: "学习角" ,expectedVersion: 2 });
-   * // { record: { photos: [{ blobId: "…", caption: "学习角" }], … }, version: 3, photo: { blobId: "…", width: 640, height: 480, size: 5120 } }
-   * ```
-   */
-  attachPhoto: defineUseCase({
-    action: "records.write",
-    entity: "visitRecords",
-    description: { "zh-CN": "上传家访照片", en: "Attach a photo to a visit record" },
-    input: z.strictObject({
-      recordId: idSchema,
-      bytes: z.instanceof(Uint8Array),
-      contentType: z.string().max(100).optional(),
-      caption: z.string().trim().max(200).optional(),
-      expectedVersion: expectedVersionSchema,
-    }),
-    output: z.strictObject({
-      record: visitRecordDraftSchema,
-      version: z.int(),
-      photo: z.strictObject({ blobId: idSchema, width: z.int(), height: z.int(), size: z.int() }),
-    }),
-    targetKind: "record",
-    http: { method: "POST", path: "/visit-records/{recordId}/photos" },
+  attachPhoto: implementUseCase(recordContracts.attachPhoto, {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;

@@ -1,46 +1,12 @@
-import * as z from "zod";
-import { type ErrorPath, HomevisitError } from "../../shared/errors/homevisit-error.js";
-import {
-  type City,
-  type County,
-  citySchema,
-  countySchema,
-  type School,
-  type SchoolClass,
-  schoolClassSchema,
-  schoolSchema,
-} from "../../domain/organisation.js";
-import type { Actor } from "../policy/actor.js";
-import type { PolicyTarget } from "../policy/policy.js";
-import { canonicalJson } from "../../ports/audit-chain.js";
-import type { StorageTx } from "../../ports/storage.js";
-import { defineUseCase, type UseCaseContext } from "../use-case.js";
-
-/** Rows per level: cities, counties, schools, classes. */
-export const organisationCountsSchema = z.strictObject({
-  cities: z.int(),
-  counties: z.int(),
-  schools: z.int(),
-  classes: z.int(),
-});
-/** How many rows of each kind a sync added, updated or left alone. */
-export type OrganisationCounts = z.infer<typeof organisationCountsSchema>;
-
-/** What `organisation.sync` takes: the host's current rows, any subset, parents before children or not. */
-export const organisationSyncInputSchema = z.strictObject({
-  /** The city itself (city bureau only). */
-  city: citySchema.optional(),
-  counties: z.array(countySchema).max(200).default([]),
-  schools: z.array(schoolSchema).max(2_000).default([]),
-  classes: z.array(schoolClassSchema).max(10_000).default([]),
-});
-
-/** What `organisation.sync` answers. */
-export const organisationSyncOutputSchema = z.strictObject({
-  added: organisationCountsSchema,
-  updated: organisationCountsSchema,
-  unchanged: organisationCountsSchema,
-});
+import type * as z from "zod";
+import type { City, County, School, SchoolClass } from "../../../domain/organisation.js";
+import type { StorageTx } from "../../../ports/storage.js";
+import { canonicalJson } from "../../../shared/canonical-json.js";
+import { type ErrorPath, HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import type { Actor } from "../../policy/actor.js";
+import type { PolicyTarget } from "../../policy/policy.js";
+import { implementUseCase, type UseCaseContext } from "../../use-case.js";
+import { type OrganisationCounts, organisationContracts, type organisationSyncInputSchema } from "./contract.js";
 
 type Kind = "cities" | "counties" | "schools" | "classes";
 const words: Record<Kind, string> = { cities: "city", counties: "county", schools: "school", classes: "class" };
@@ -152,43 +118,7 @@ const zero = (): OrganisationCounts => ({ cities: 0, counties: 0, schools: 0, cl
  * (also what a host's platform admin acts as, school by school) its school and classes.
  */
 export const organisationUseCases = {
-  /**
-   * Syncs cities, counties, schools and classes from the host (R1) in one transaction: new rows
-   * are added, changed rows replaced, unchanged rows left alone; nothing is deleted (a closed
-   * school stays for its history). Like the roster import, the host's copy wins: no
-   * `expectedVersion` is needed, since the host's registry is the system of record.
-   *
-   * Every row must lie in the actor's reach (`organisation_out_of_scope`, checked before any
-   * read); each row's parent must exist, stored or in the same call
-   * (`organisation_parent_missing`); a row may not move to another parent
-   * (`organisation_parent_change`). Audited with the changed fields; emits `organisation.synced`
-   * with the counts when anything was added or updated.
-   *
-   * @example
-   * ```ts
-   * await engine.organisation.sync(cityBureau, {
-   *   counties: [{ id: "liandu", cityId: "lishui", name: "莲都区", setting: "urban" }],
-   *   schools: [{ id: "sch-1", cityId: "lishui", countyId: "liandu", name: "丽水市第一中学", kind: "junior", setting: "urban" }],
-   * });
-   * // { added: { cities: 0, counties: 1, schools: 1, classes: 0 }, updated: { …0 }, unchanged: { …0 } }
-   * await engine.organisation.sync(schoolAdmin, {
-   *   classes: [{ id: "c-7-1", schoolId: "sch-1", grade: 7, name: "七(1)班", schoolYear: 2026 }],
-   * });
-   * // { added: { cities: 0, counties: 0, schools: 0, classes: 1 }, … }
-   * ```
-   */
-  sync: defineUseCase({
-    action: "organisation.sync",
-    entity: "organisation",
-    description: {
-      "zh-CN": "同步市、县区、学校与班级",
-      en: "Sync the city, counties, schools and classes",
-    },
-    input: organisationSyncInputSchema,
-    output: organisationSyncOutputSchema,
-    targetKind: "collection",
-    idempotent: true,
-    http: { method: "POST", path: "/organisation/sync" },
+  sync: implementUseCase(organisationContracts.sync, {
     async resolveTarget(ctx) {
       // The actor's own tenant, as the host vouches for it: a school admin may create the very
       // school row it belongs to, so the target cannot require that row to exist.

@@ -1,9 +1,9 @@
 import * as z from "zod";
+import type { Student } from "../../domain/student.js";
+import type { StorageTx, Stored } from "../../ports/storage.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import type { Actor } from "../policy/actor.js";
 import { type Action, authorize, type PolicyTarget } from "../policy/policy.js";
-import type { StorageTx, Stored } from "../../ports/storage.js";
-import type { Student } from "../../domain/student.js";
 import { studentRelations, tenantPolicy } from "../targets.js";
 import type { ResolveContext, UseCaseTarget } from "../use-case.js";
 

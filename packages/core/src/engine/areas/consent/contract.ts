@@ -1,0 +1,90 @@
+import * as z from "zod";
+import { consentSchema } from "../../../domain/consent.js";
+import { idSchema, isoDateSchema, shortTextSchema } from "../../../shared/primitives.js";
+import { withSensitivity } from "../../../shared/sensitivity.js";
+import { defineContract } from "../../contract.js";
+
+const consentOutput = z.strictObject({ consent: consentSchema, version: z.int() });
+
+/**
+ * The consent area (PIPL art. 31): record a guardian's consent, withdraw it (which blocks
+ * sensitive writes at once and schedules a purge of the data it covered), and see the status.
+ */
+export const consentContracts = {
+  /**
+   * Records a guardian's consent to recording sensitive information about the student. The
+   * guardian must be one of the student's guardians. Emits `consent.recorded`.
+   *
+   * @example
+   * ```ts
+   * await engine.consent.record(classTeacher, { studentId: "stu-0001", guardianId: "g-0001", grantedOn: "2026-09-01", evidence: "家长会签字" });
+   * // { consent: { id: "…", status: "granted", grantedOn: "2026-09-01", recordedBy: "t-0001", … }, version: 1 }
+   * ```
+   */
+  record: defineContract({
+    action: "consent.write",
+    entity: "students",
+    description: { "zh-CN": "登记监护人同意", en: "Record a guardian's consent" },
+    input: z.strictObject({
+      studentId: idSchema,
+      guardianId: idSchema,
+      grantedOn: isoDateSchema.optional(),
+      evidence: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
+    }),
+    output: consentOutput,
+    targetKind: "record",
+    idempotent: true,
+    http: { method: "POST", path: "/students/{studentId}/consents" },
+  }),
+
+  /**
+   * Withdraws a consent from `withdrawnOn` (default today). From then on sensitive writes about
+   * the student answer `consent_withdrawn`; the data the consent covered (category flags) is
+   * purged by `dataRights.purgeDue` from `withdrawnOn + consent.purgeAfterDays` (default 30).
+   * Emits `consent.withdrawn`.
+   *
+   * @example
+   * ```ts
+   * await engine.consent.withdraw(classTeacher, { consentId: "c-1", expectedVersion: 1 });
+   * // { consent: { …, status: "withdrawn", withdrawnOn: "2026-10-08", purgeAfter: "2026-11-07" }, version: 2 }
+   * ```
+   */
+  withdraw: defineContract({
+    action: "consent.write",
+    entity: "consents",
+    description: { "zh-CN": "撤回监护人同意", en: "Withdraw a guardian's consent" },
+    input: z.strictObject({
+      consentId: idSchema,
+      withdrawnOn: isoDateSchema.optional(),
+      expectedVersion: z.int().min(1),
+    }),
+    output: consentOutput,
+    targetKind: "record",
+    http: { method: "POST", path: "/consents/{consentId}/withdraw" },
+  }),
+
+  /**
+   * The consents on record for a student, newest first (the order of the consent gate, see
+   * `compareConsents`), and whether sensitive writes are
+   * currently allowed by them.
+   *
+   * @example
+   * ```ts
+   * await engine.consent.status(classTeacher, { studentId: "stu-0001" });
+   * // { studentId: "stu-0001", state: "granted", consents: [{ id: "c-1", status: "granted", … }] }
+   * ```
+   */
+  status: defineContract({
+    action: "consent.read",
+    entity: "students",
+    description: { "zh-CN": "查看监护人同意情况", en: "See guardian consent status" },
+    input: z.strictObject({ studentId: idSchema }),
+    output: z.strictObject({
+      studentId: idSchema,
+      state: z.enum(["none", "granted", "withdrawn"]),
+      consents: z.array(consentSchema),
+    }),
+    targetKind: "record",
+    http: { method: "GET", path: "/students/{studentId}/consents" },
+  }),
+};

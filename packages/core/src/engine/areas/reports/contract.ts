@@ -1,0 +1,95 @@
+import * as z from "zod";
+import { coverageGroupings } from "../../../ports/storage.js";
+import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
+import { defineContract } from "../../contract.js";
+
+/** A coverage row as the engine returns it: counts, or `null` where the group is too small. */
+export const coverageReportRowSchema = z.strictObject({
+  key: z.string(),
+  enrolled: z.int().nullable(),
+  visited: z.int().nullable(),
+  visits: z.int().nullable(),
+  /** visited ÷ enrolled, 0..1; `null` when unknown or suppressed. */
+  rate: z.number().nullable(),
+  /** True when the group is smaller than {@link minimumReportGroup} and its counts are hidden. */
+  suppressed: z.boolean(),
+});
+/** A coverage row as the engine returns it. */
+export type CoverageReportRow = z.infer<typeof coverageReportRowSchema>;
+
+/** A plugin's report section as the coverage report returns it: its rows, small groups suppressed. */
+export const reportSectionOutputSchema = z.strictObject({
+  /** `pluginId/sectionId`. */
+  id: z.string(),
+  pluginId: z.string(),
+  title: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
+  description: z.strictObject({ "zh-CN": z.string(), en: z.string() }).optional(),
+  groupBy: z.enum(coverageGroupings),
+  rows: z.array(coverageReportRowSchema),
+});
+/** A plugin's report section with its figures. */
+export type ReportSectionOutput = z.infer<typeof reportSectionOutputSchema>;
+
+export const coverageInput = z
+  .strictObject({
+    /** A school to report on; default the actor's own school, county or city. */
+    schoolId: idSchema.optional(),
+    /** A county to report on (bureau staff). */
+    countyId: idSchema.optional(),
+    from: isoDateSchema,
+    to: isoDateSchema,
+    termId: termIdSchema.optional(),
+    groupBy: z.enum(coverageGroupings),
+    /**
+     * The plugins' report sections to add, as `pluginId/sectionId`; default every section of
+     * the engine's plugins, `[]` for none.
+     */
+    // Shaped like `pluginId/sectionId`, so an unknown one can be named in the error safely.
+    sections: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
+      .max(50)
+      .optional(),
+  })
+  .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
+
+/** Where a coverage report looks: a school, a county or a city. */
+export type ReportScope = { schoolId: string } | { countyId: string } | { cityId: string };
+
+/** The reports area: aggregates for principals and bureaus, computed by the database. */
+export const reportContracts = {
+  /**
+   * Coverage (R2: every enrolled student visited) of a school, county or city, grouped by
+   * school, grade, class, category, teacher or channel, computed in SQL by the storage
+   * adapter. Groups under five are suppressed. Bureau staff reach their county or city;
+   * principals and school admins their school. No child's record is ever returned.
+   *
+   * `sections` holds the report sections the engine's plugins add (all of them unless the call
+   * names some): each is a grouping of the same aggregates, narrowed to the section's groups,
+   * for the same scope and period, suppressed by the same rule, under the same authorization
+   * and audit row as the report.
+   *
+   * @example
+   * ```ts
+   * await engine.reports.coverage(countyOfficer, { from: "2026-09-01", to: "2027-01-22", groupBy: "school" });
+   * // { scope: { countyId: "liandu" }, rows: [{ key: "sch-001", enrolled: 812, visited: 640, visits: 702, rate: 0.79, suppressed: false }, …],
+   * //   sections: [{ id: "lishui-rural-extras/boarding-coverage", groupBy: "category", rows: [{ key: "boarding_left_behind", … }] }] }
+   * ```
+   */
+  coverage: defineContract({
+    action: "reports.coverage",
+    entity: "schools",
+    description: { "zh-CN": "家访覆盖率统计", en: "Home-visit coverage" },
+    input: coverageInput,
+    output: z.strictObject({
+      scope: z.union([
+        z.strictObject({ schoolId: idSchema }),
+        z.strictObject({ countyId: idSchema }),
+        z.strictObject({ cityId: idSchema }),
+      ]),
+      rows: z.array(coverageReportRowSchema),
+      sections: z.array(reportSectionOutputSchema),
+    }),
+    targetKind: "collection",
+    http: { method: "GET", path: "/reports/coverage" },
+  }),
+};

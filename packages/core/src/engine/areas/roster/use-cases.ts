@@ -1,0 +1,96 @@
+import { upsertRoster } from "../../../ports/roster.js";
+import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import { schoolTarget, studentRelations, studentTarget, tenantPolicy } from "../../targets.js";
+import { implementUseCase } from "../../use-case.js";
+import { isErased } from "../data-rights/use-cases.js";
+import { rosterContracts } from "./contract.js";
+
+/**
+ * The roster area: the host's classes, teachers, students and guardians come in by import (the
+ * host owns them), and the school appoints mentors (德育导师, R4.5).
+ */
+export const rosterUseCases = {
+  importRoster: implementUseCase(rosterContracts.importRoster, {
+    resolveTarget: (ctx) => schoolTarget(ctx),
+    async run(ctx, input) {
+      const schoolId = ctx.target.policy.schoolId;
+      if (schoolId === undefined) throw new HomevisitError("forbidden");
+      const students: unknown[] = [];
+      let skippedErased = 0;
+      for (const row of input.students) {
+        const id = (row as { id?: unknown } | null)?.id;
+        if (typeof id === "string" && (await isErased(ctx.tx, ctx.hmac, id))) skippedErased++;
+        else students.push(row);
+      }
+      const result = await upsertRoster(ctx.tx, { ...input, schoolId, students });
+      for (const key of ["added", "updated", "unchanged"] as const) {
+        for (const kind of ["classes", "teachers", "students"] as const)
+          ctx.auditDetail(`${key}.${kind}`, result[key][kind]);
+      }
+      ctx.auditDetail("departed.students", result.departed.students);
+      ctx.auditDetail("skippedErased", skippedErased);
+      ctx.emit("roster.imported", {
+        schoolId,
+        added: result.added,
+        updated: result.updated,
+        departed: result.departed,
+      });
+      return { ...result, skippedErased };
+    },
+  }),
+
+  assignMentor: implementUseCase(rosterContracts.assignMentor, {
+    resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
+    async run(ctx, input) {
+      const student = ctx.target.data.record;
+      const mentor = await ctx.tx.teachers.get(input.mentorId);
+      if (!mentor || mentor.record.schoolId !== student.schoolId || mentor.record.leftOn !== undefined) {
+        throw new HomevisitError("not_found", { params: { entity: "teacher" }, path: ["mentorId"] });
+      }
+      const stored = await ctx.tx.mentorships.create({
+        id: ctx.newId(),
+        schoolId: student.schoolId,
+        studentId: student.id,
+        mentorId: input.mentorId,
+        since: input.since ?? ctx.today,
+      });
+      ctx.recordChange({ entity: "mentorships", before: undefined, after: stored.record });
+      ctx.emit("mentorship.assigned", {
+        mentorshipId: stored.record.id,
+        studentId: student.id,
+        mentorId: input.mentorId,
+      });
+      return { mentorship: stored.record, version: stored.version };
+    },
+  }),
+
+  endMentorship: implementUseCase(rosterContracts.endMentorship, {
+    async resolveTarget(ctx, input) {
+      const mentorship = await ctx.tx.mentorships.get(input.mentorshipId);
+      if (!mentorship) return undefined;
+      const student = await ctx.tx.students.get(mentorship.record.studentId);
+      if (!student) return undefined;
+      const relations = await studentRelations(ctx.tx, ctx.actor, student.record, ctx.today);
+      return {
+        policy: { ...tenantPolicy(mentorship.tenant), ...relations },
+        entity: "mentorships",
+        entityId: mentorship.record.id,
+        data: mentorship,
+      };
+    },
+    async run(ctx, input) {
+      const before = ctx.target.data.record;
+      const until = input.until ?? ctx.today;
+      const stored = await ctx.tx.mentorships.update(
+        before.id,
+        { ...before, until },
+        {
+          expectedVersion: input.expectedVersion,
+        },
+      );
+      ctx.recordChange({ entity: "mentorships", before, after: stored.record });
+      ctx.emit("mentorship.ended", { mentorshipId: before.id, studentId: before.studentId, mentorId: before.mentorId });
+      return { mentorship: stored.record, version: stored.version };
+    },
+  }),
+};

@@ -1,0 +1,138 @@
+import * as z from "zod";
+import { dateWindowSchema } from "../../../domain/planning.js";
+import {
+  checkPreVisitSafetyReport,
+  postVisitCheckInSchema,
+  preVisitSafetyReportFields,
+  preVisitSafetyReportSchema,
+  safetyIncidentSchema,
+  safetyZeroReportSchema,
+} from "../../../domain/safety.js";
+import { idSchema, instantSchema, noteSchema } from "../../../shared/primitives.js";
+import { withSensitivity } from "../../../shared/sensitivity.js";
+import { defineContract } from "../../contract.js";
+
+/**
+ * The safety area (R14): the pre-visit report (whom, where, how long, no unlicensed vehicle, a
+ * reachable phone), the check-in after the visit, the overdue scan that raises `safety.overdue`
+ * once per report, and the school's zero report (安全零报告).
+ */
+
+export const overdueItemSchema = z.strictObject({
+  reportId: idSchema,
+  teacherId: idSchema,
+  dueAt: z.string(),
+  /** True when this call raised the event; false when an earlier scan did. */
+  raisedNow: z.boolean(),
+});
+
+/** What a teacher writes in a pre-visit report: the stored fields but those the engine sets. */
+const fileReportInput = preVisitSafetyReportFields
+  .omit({ id: true, schoolId: true, teacherId: true, reportedAt: true })
+  .superRefine(checkPreVisitSafetyReport);
+
+/** The safety area's use cases. */
+export const safetyContracts = {
+  /**
+   * Files the pre-visit safety report for the actor's own trip: the students (of the actor's
+   * school), the destination to the village, the planned start and duration, the transport and
+   * the explicit "no unlicensed vehicle" declaration, and a phone on which the teacher stays
+   * reachable. Emits `safety.reported`.
+   *
+   * @example
+   * ```ts
+   * await engine.safety.fileReport(teacher, {
+   *   studentIds: ["stu-1"], destination: { county: "莲都区", town: "碧湖镇", village: "大港头村" },
+   *   plannedStart: "2026-10-12T18:30:00+08:00", expectedDurationMinutes: 90,
+   *   transportMode: "e_bike", noUnlicensedVehicle: true, reachablePhone: "13800001111",
+   * }, { idempotencyKey: "sr-1" });
+   * // { report: { id: "…", teacherId: "t-1", reportedAt: "2026-10-12T04:00:00.000Z", … }, version: 1 }
+   * ```
+   */
+  fileReport: defineContract({
+    action: "safety.report",
+    entity: "safetyReports",
+    description: { "zh-CN": "提交家访安全报告", en: "File a pre-visit safety report" },
+    input: fileReportInput,
+    output: z.strictObject({ report: preVisitSafetyReportSchema, version: z.int() }),
+    targetKind: "collection",
+    idempotent: true,
+    http: { method: "POST", path: "/safety-reports" },
+  }),
+
+  /**
+   * Checks in after the visit (报平安): the actor's own report only, once. `returnedSafelyAt`
+   * defaults to the engine's clock. `needsHelp` and `incident` alert the school through the
+   * `safety.checked_in` event.
+   *
+   * @example
+   * ```ts
+   * await engine.safety.checkIn(teacher, { reportId: "sr-1" });
+   * // { checkIn: { reportId: "sr-1", teacherId: "t-1", returnedSafelyAt: "…", incident: false, needsHelp: false }, version: 2 }
+   * ```
+   */
+  checkIn: defineContract({
+    action: "safety.report",
+    entity: "safetyReports",
+    description: { "zh-CN": "家访结束报平安", en: "Check in after a visit" },
+    input: z.strictObject({
+      reportId: idSchema,
+      returnedSafelyAt: instantSchema.optional(),
+      note: withSensitivity(noteSchema.optional(), "sensitive"),
+      incident: z.boolean().default(false),
+      needsHelp: z.boolean().default(false),
+    }),
+    output: z.strictObject({ checkIn: postVisitCheckInSchema, version: z.int() }),
+    targetKind: "record",
+    http: { method: "POST", path: "/safety-reports/{reportId}/check-in" },
+  }),
+
+  /**
+   * The trips of the actor's school whose expected end plus the grace period
+   * (`config.safety.checkInGraceMinutes`, default 30) has passed without a check-in, longest
+   * overdue first. Raises `safety.overdue` once per report: a later scan lists it again with
+   * `raisedNow: false` and raises nothing.
+   *
+   * @example
+   * ```ts
+   * await engine.safety.overdue(principal, {});
+   * // { items: [{ reportId: "sr-7", teacherId: "t-3", dueAt: "2026-10-12T20:30:00+08:00", raisedNow: true }] }
+   * ```
+   */
+  overdue: defineContract({
+    action: "safety.overdue",
+    entity: "safetyReports",
+    description: { "zh-CN": "查看并上报逾期未报平安的家访", en: "Find and raise overdue check-ins" },
+    input: z.strictObject({}),
+    output: z.strictObject({ items: z.array(overdueItemSchema) }),
+    targetKind: "collection",
+    http: { method: "POST", path: "/safety-reports/overdue-scan" },
+  }),
+
+  /**
+   * Files the school's zero report (安全零报告) for a period: sent every period, even when nothing
+   * happened. The visit count is the school's pre-visit reports planned in the period; a period
+   * with a trip not yet checked in cannot be reported as "nothing happened"
+   * (`zero_report_inconsistent`). Emits `safety.zero_reported`.
+   *
+   * @example
+   * ```ts
+   * await engine.safety.zeroReport(principal, { period: { from: "2026-10-05", to: "2026-10-11" }, nothingHappened: true });
+   * // { zeroReport: { visitCount: 37, nothingHappened: true, incidents: [], … }, version: 1 }
+   * ```
+   */
+  zeroReport: defineContract({
+    action: "safety.zero_report",
+    entity: "zeroReports",
+    description: { "zh-CN": "提交安全零报告", en: "File a safety zero report" },
+    input: z.strictObject({
+      period: dateWindowSchema,
+      nothingHappened: z.boolean(),
+      incidents: z.array(safetyIncidentSchema).max(500).default([]),
+    }),
+    output: z.strictObject({ zeroReport: safetyZeroReportSchema, version: z.int() }),
+    targetKind: "collection",
+    idempotent: true,
+    http: { method: "POST", path: "/safety-zero-reports" },
+  }),
+};
