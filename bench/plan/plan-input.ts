@@ -31,6 +31,19 @@ export const benchTerm: Term = {
   campaigns: [],
 };
 
+/** The spring term of the same school year: the next term a school plans (2027 has no holiday notice yet). */
+export const benchSpringTerm: Term = {
+  id: "2026-2027-2",
+  schoolYear: 2026,
+  index: 2,
+  start: "2027-02-22",
+  end: "2027-07-09",
+  campaigns: [],
+};
+
+/** Both terms of the school year, autumn first. */
+export const benchTerms: readonly Term[] = [benchTerm, benchSpringTerm];
+
 /** The records of a scope as a host reads them: plain JSON, not yet validated. */
 export interface RawInput {
   schools: unknown[];

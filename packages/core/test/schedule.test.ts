@@ -3,10 +3,14 @@ import { fileURLToPath } from "node:url";
 import {
   type Assignment,
   type BusySlot,
+  defaultHolidayCalendar,
   expandRecurrence,
+  extendHolidayCalendar,
   formatRecurrence,
   isHomevisitError,
+  planningCalendar,
   recurrenceProblem,
+  replanDiff,
   scheduleConflicts,
   scheduleVisits,
   staticTimetable,
@@ -97,15 +101,71 @@ describe("scheduleVisits", () => {
       students: [student("s1"), student("s2")],
       busySlots: [],
     };
-    const plan = scheduleVisits(input);
+    const plan = scheduleVisits({ ...input, options: { provisionalCalendar: false } });
     expect(plan.slots).toEqual([]);
     expect(plan.unscheduled.map((u) => [u.studentId, u.code])).toEqual([
       ["s1", "schedule_no_allowed_day"],
       ["s2", "schedule_unknown_calendar"],
     ]);
     expect(plan.unscheduled[1]?.reason.en).toContain("2027-03-01");
-    const allowed = scheduleVisits({ ...input, options: { allowUnknownDays: true } });
+    const allowed = scheduleVisits({ ...input, options: { allowUnknownDays: true, provisionalCalendar: false } });
     expect(allowed.slots.map((s) => [s.studentId, s.date, s.start])).toEqual([["s2", "2027-03-01", "16:30"]]);
+  });
+
+  it("plans a year without official data on the provisional calendar, and says so on every slot", () => {
+    // 2027: no notice in the shipped data. The Spring Festival (6 Feb) break runs 5–12 Feb by rule.
+    const o = obligation("s1", { from: "2027-02-05", to: "2027-02-16" });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1")],
+      busySlots: [],
+    });
+    expect(plan.slots).toMatchObject([{ date: "2027-02-13", start: "09:00", provisional: true }]);
+    // With the official notice (here: a host's made-up one), the same visit is no longer provisional.
+    const notice = extendHolidayCalendar(defaultHolidayCalendar, {
+      version: "test",
+      years: {
+        "2027": { holidays: [{ name: "spring_festival", from: "2027-02-05", to: "2027-02-13" }], makeUpWorkdays: [] },
+      },
+    });
+    const official = scheduleVisits({
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1")],
+      busySlots: [],
+      calendar: planningCalendar({ holidays: notice }),
+    });
+    expect(official.slots).toEqual([expect.objectContaining({ date: "2027-02-14", start: "09:00" })]);
+    expect(official.slots[0]?.provisional).toBeUndefined();
+    const diff = replanDiff(plan.slots, official.slots);
+    expect(diff).toMatchObject({ kept: 0, newlyUnplaced: [], newlyPlaced: [] });
+    expect(diff.moved).toMatchObject([
+      { obligationId: o.id, before: { date: "2027-02-13" }, after: { date: "2027-02-14" } },
+    ]);
+  });
+
+  it("uses the school calendar: vacation weekdays by day, never an exam week", () => {
+    const o = obligation("s1", { from: "2027-01-18", to: "2027-01-27" });
+    const calendar = planningCalendar({
+      school: {
+        vacations: [{ from: "2027-01-23", to: "2027-02-21" }],
+        examWeeks: [{ from: "2027-01-18", to: "2027-01-22" }],
+      },
+    });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1", { availability: [{ weekdays: [1, 2, 3, 4, 5], from: "14:00", to: "17:00" }] })],
+      busySlots: [],
+      calendar,
+    });
+    // Monday 25 January: a vacation weekday, daytime hours meet the grandparents' afternoon.
+    expect(plan.slots).toMatchObject([{ date: "2027-01-25", start: "14:00" }]);
+    expect(plan.slots[0]?.alternative).toBeUndefined();
   });
 
   it("uses weekend daytime hours, or refuses weekends when told", () => {
@@ -146,7 +206,69 @@ describe("scheduleVisits", () => {
       students: [student("s1", { availability: [{ weekdays: [1], from: "07:00", to: "08:00" }] })],
       busySlots: [],
     });
-    expect(never.unscheduled[0]?.code).toBe("schedule_family_unavailable");
+    expect(never.unscheduled).toEqual([]);
+    // The nearest allowed time, said to be an alternative to confirm with the family (R12).
+    expect(never.slots[0]).toMatchObject({
+      date: "2026-09-14",
+      start: "16:30",
+      alternative: { kind: "outside_stated_hours" },
+    });
+    const strict = scheduleVisits({
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1", { availability: [{ weekdays: [1], from: "07:00", to: "08:00" }] })],
+      busySlots: [],
+      options: { familyAlternatives: false },
+    });
+    expect(strict.unscheduled[0]?.code).toBe("schedule_family_unavailable");
+  });
+
+  it("places a crisis visit past the weekly cap, or escalates it to the principal with the reason", () => {
+    const visits = ["a", "b"].map((id) => obligation(id, { from: "2026-09-14", to: "2026-09-14" }));
+    const crisis = obligation("z", { from: "2026-09-14", to: "2026-09-14", kind: "crisis", urgency: 0 });
+    const input = {
+      term,
+      assignments: [...visits, crisis].map((o) => lead(o.id, o.studentId)),
+      obligations: [...visits, crisis],
+      students: ["a", "b", "z"].map((id) => student(id)),
+      busySlots: [],
+      options: { maxPerDay: 2 },
+    };
+    const plan = scheduleVisits(input);
+    expect(plan.unscheduled).toEqual([]);
+    expect(plan.slots.filter((s) => s.date === "2026-09-14")).toHaveLength(3);
+    expect(scheduleVisits({ ...input, options: { maxPerDay: 2, crisisPastCaps: false } }).unscheduled).toMatchObject([
+      { studentId: "z", code: "schedule_teacher_full" },
+    ]);
+    // On a holiday the whole window long: escalated, with the first reason kept.
+    const holiday = obligation("h", { from: "2026-10-01", to: "2026-10-07", kind: "crisis" });
+    const escalated = scheduleVisits({
+      term,
+      assignments: [lead(holiday.id, "h")],
+      obligations: [holiday],
+      students: [student("h")],
+      busySlots: [],
+    });
+    expect(escalated.unscheduled).toMatchObject([{ code: "schedule_crisis_escalated" }]);
+    expect(escalated.unscheduled[0]?.reason.en).toContain("2026-10-07");
+  });
+
+  it("places a mentor's contacts as contacts: no travel, no family slot, no cap", () => {
+    const contact = {
+      ...obligation("s1", { from: "2026-09-14", to: "2026-09-20", kind: "mentor_contact" }),
+      channel: "any" as const,
+    };
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(contact.id, "s1")],
+      obligations: [contact],
+      students: [student("s1", { availability: [{ weekdays: [1], from: "07:00", to: "08:00" }] })],
+      busySlots: [],
+      options: { maxPerDay: 1 },
+    });
+    expect(plan.slots).toMatchObject([{ date: "2026-09-14", start: "16:30", end: "16:45", contact: true }]);
+    expect(plan.slots[0]?.alternative).toBeUndefined();
   });
 
   it("avoids the companion's lessons as well as the lead's", () => {

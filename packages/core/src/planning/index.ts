@@ -12,6 +12,7 @@ export * from "./assignment.js";
 export * from "./calendar/index.js";
 export * from "./ical.js";
 export * from "./obligations.js";
+export * from "./placement-quality.js";
 export * from "./quality.js";
 export * from "./rrule.js";
 export * from "./rules.js";

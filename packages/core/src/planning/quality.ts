@@ -1,7 +1,8 @@
+import type { Teacher } from "../domain/organisation.js";
+import type { Assignment, Obligation, Term } from "../domain/planning.js";
 import { errorCatalog } from "../shared/errors/catalog.js";
 import { parseInput } from "../shared/errors/parse.js";
 import { type LocalizedText, localizeAll } from "../shared/i18n.js";
-import type { Teacher } from "../domain/organisation.js";
 import {
   type AssignmentOptionsInput,
   type AssignmentPlan,
@@ -10,7 +11,7 @@ import {
   isTeacherInPost,
   obligationLoad,
 } from "./assignment.js";
-import type { Assignment, Obligation, Term } from "../domain/planning.js";
+import { type PlacementInput, type PlacementQuality, placementQuality } from "./placement-quality.js";
 
 /** What {@link planQuality} reads besides the plan. */
 export interface PlanQualityInput {
@@ -26,6 +27,8 @@ export interface PlanQualityInput {
   previousAssignments?: readonly Assignment[];
   /** The weights the plan was made with. */
   options?: AssignmentOptionsInput;
+  /** The schedule made from the plan: adds {@link PlanQuality.placement}. */
+  schedule?: PlacementInput;
 }
 
 /** A student not fully covered, with the reasons. */
@@ -64,6 +67,14 @@ export interface PlanQuality {
   studentsWithoutMentor: string[];
   /** Per-teacher visits and load, sorted by teacher id. */
   loads: TeacherLoad[];
+  /**
+   * The spread of weighted load over the teachers in post: the median, the busiest teacher
+   * and the busiest over the median (issue 15 wants ≤ 2; `null` when the median is 0 but
+   * someone carries load).
+   */
+  loadSpread: { median: number; max: number; busiest: string | null; ratio: number | null };
+  /** With a schedule: placed shares by kind, crisis within deadline, idle teachers, unplaced items. */
+  placement?: PlacementQuality;
   /** True when coverage is 1 and no teacher in post is without a visit. */
   ok: boolean;
 }
@@ -174,6 +185,23 @@ export function planQuality(plan: AssignmentPlan, input: PlanQualityInput): Plan
     .sort(cmp);
 
   const teachersWithZeroVisits = loadList.filter((l) => l.visits === 0).map((l) => l.teacherId);
+  const sortedLoads = loadList.map((l) => l.load).sort((a, b) => a - b);
+  const mid = sortedLoads.length >> 1;
+  const median =
+    sortedLoads.length === 0
+      ? 0
+      : sortedLoads.length % 2 === 1
+        ? (sortedLoads[mid] as number)
+        : ((sortedLoads[mid - 1] as number) + (sortedLoads[mid] as number)) / 2;
+  let busiest: string | null = null;
+  for (const l of loadList) if (busiest === null || l.load > (loads.get(busiest)?.load ?? 0)) busiest = l.teacherId;
+  const loadSpread = {
+    median,
+    max,
+    busiest,
+    // No median to compare with (most teachers carry nothing): no ratio.
+    ratio: median === 0 ? (max === 0 ? 0 : null) : max / median,
+  };
   const counted = studentIds.size;
   const coverage = counted === 0 ? 1 : (counted - uncovered.length) / counted;
   return {
@@ -184,6 +212,16 @@ export function planQuality(plan: AssignmentPlan, input: PlanQualityInput): Plan
     continuityRate: could === 0 ? null : kept / could,
     studentsWithoutMentor,
     loads: loadList,
+    loadSpread,
+    ...(input.schedule
+      ? {
+          placement: placementQuality(input.schedule, {
+            obligations: input.obligations,
+            teachers: inPost.filter((t) => loads.get(t.id) !== undefined && t.roles.some((r) => r !== "school_admin")),
+            assignments: plan.assignments,
+          }),
+        }
+      : {}),
     ok: coverage === 1 && teachersWithZeroVisits.length === 0,
   };
 }

@@ -23,7 +23,7 @@ import { type IsoDate, idSchema, isoDateSchema, localTimeSchema, shortTextSchema
  *   personal data about students.
  *
  * The planner itself is pure: the engine calls the port once per school and term and passes the
- * slots to {@link "./schedule.js".scheduleVisits} as data. {@link staticTimetable} is the
+ * slots to `scheduleVisits` as data. {@link staticTimetable} is the
  * reference adapter.
  */
 

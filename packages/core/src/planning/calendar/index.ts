@@ -1,3 +1,5 @@
 export * from "./holidays.js";
 export { calendarYearRange } from "./lunar.js";
+export * from "./planning-calendar.js";
+export * from "./provisional.js";
 export * from "./solar-terms.js";

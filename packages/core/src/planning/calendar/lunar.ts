@@ -37,6 +37,29 @@ export function lunarNewYearDate(year: number): string {
   return date;
 }
 
+/**
+ * The Gregorian date of a day of the lunar calendar (a month of the lunar year that begins in
+ * `year`; never a leap month): 端午 is month 5 day 5, 中秋 month 8 day 15. The caller checks the
+ * year range.
+ *
+ * @example
+ * ```ts
+ * lunarDate(2027, 8, 15); // "2027-09-15"
+ * ```
+ */
+export function lunarDate(year: number, month: number, day: number): string {
+  const key = (year * 16 + month) * 32 + day;
+  let date = lunarDayCache.get(key);
+  if (date === undefined) {
+    const solar = LunarDay.fromYmd(year, month, day).getSolarDay();
+    date = isoOf(solar.getYear(), solar.getMonth(), solar.getDay());
+    lunarDayCache.set(key, date);
+  }
+  return date;
+}
+
+const lunarDayCache = new Map<number, string>();
+
 // The astronomy behind a date is costly and every school of a city asks for the same few years:
 // each answer is computed once per process. Both caches hold at most 199 years × 25 texts.
 const newYearCache = new Map<number, string>();

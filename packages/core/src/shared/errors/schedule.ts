@@ -48,6 +48,13 @@ export const scheduleErrors = defineErrors({
       en: "No slot in the window avoids the teachers' lessons and other visits",
     },
   },
+  schedule_crisis_escalated: {
+    status: 422,
+    message: {
+      "zh-CN": "危机家访无法在期限（{to}）前安排：{why}，已上报校长",
+      en: "The crisis visit cannot be placed by its deadline ({to}): {why}; escalated to the principal",
+    },
+  },
   schedule_rrule_invalid: {
     status: 422,
     message: {

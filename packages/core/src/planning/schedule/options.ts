@@ -1,0 +1,147 @@
+import * as z from "zod";
+import type { Assignment, Obligation, ProposedSlot, Term } from "../../domain/planning.js";
+import type { Student } from "../../domain/student.js";
+import type { ErrorCode } from "../../shared/errors/catalog.js";
+import { addCatalogIssue } from "../../shared/errors/parse.js";
+import type { LocalizedText } from "../../shared/i18n.js";
+import { type IsoDate, localTimeSchema } from "../../shared/primitives.js";
+import type { DayType } from "../calendar/holidays.js";
+import type { PlanningCalendar } from "../calendar/planning-calendar.js";
+import type { BusySlot } from "../timetable.js";
+
+/**
+ * The scheduler: concrete dates and times for assigned visits. Pure: the teachers' lessons
+ * arrive as busy slots (from the {@link "./timetable.js".TimetableSource} port, called by the
+ * engine), the official calendar as a function. Every date is a `YYYY-MM-DD` and every time a
+ * wall-clock `HH:mm` in China Standard Time; nothing reads the host's clock or time zone.
+ */
+
+/** A range of wall-clock time within one day. */
+export const timeRangeSchema = z.strictObject({ from: localTimeSchema, to: localTimeSchema }).superRefine((r, ctx) => {
+  if (r.to <= r.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["to"]);
+});
+/** A range of wall-clock time within one day. */
+export type TimeRange = z.infer<typeof timeRangeSchema>;
+
+/** Options of `scheduleVisits`; every field has a default. */
+export const scheduleOptionsSchema = z.strictObject({
+  /**
+   * When visits may happen: after lessons on school days, daytime on rest days (weekends and,
+   * with a calendar that says so, vacation days).
+   */
+  allowedHours: z
+    .strictObject({
+      schoolDay: z
+        .array(timeRangeSchema)
+        .max(8)
+        .default([{ from: "16:30", to: "20:00" }]),
+      restDay: z
+        .array(timeRangeSchema)
+        .max(8)
+        .default([{ from: "09:00", to: "17:00" }]),
+    })
+    .prefault({}),
+  /** Length of one visit. */
+  visitMinutes: z.int().min(10).max(240).default(45),
+  /** One-way travel when a home has no `address.travelMinutes`. */
+  defaultTravelMinutes: z.int().min(0).max(600).default(20),
+  /** Slack added to the travel on each side of a trip (parking, finding the house, lateness). */
+  travelBufferMinutes: z.int().min(0).max(120).default(10),
+  /** Time between two visits of one trip in the same village. */
+  sameVillageBufferMinutes: z.int().min(0).max(120).default(10),
+  /** The longest wait between two visits of one trip; a longer one makes a separate trip. */
+  maxTripGapMinutes: z.int().min(0).max(240).default(30),
+  /** Most visits a teacher makes (lead or companion) in a day. */
+  maxPerDay: z.int().min(1).max(20).default(3),
+  /** Most visits a teacher makes in an ISO week (Monday to Sunday). */
+  maxPerWeek: z.int().min(1).max(100).default(8),
+  /** Visits at weekends (families are home); never on official holidays. */
+  allowWeekends: z.boolean().default(true),
+  /**
+   * Days of a year without holiday data are skipped with `schedule_unknown_calendar`; set this to
+   * treat them by weekday (Monday–Friday school days) at your own risk. With the default
+   * calendar and `provisionalCalendar` on, only years outside 1901–2099 are unknown.
+   */
+  allowUnknownDays: z.boolean().default(false),
+  /**
+   * With the default calendar (no `calendar`, `dayType` or `isSchoolDay` given): a year without
+   * an official notice follows the provisional rule (`provisionalHolidayYear`), and every slot on
+   * such a day carries `provisional: true`. `false`: those days are unknown, as before.
+   */
+  provisionalCalendar: z.boolean().default(true),
+  /**
+   * When a family's stated hours never meet the allowed hours (or leave no free slot), propose
+   * the nearest allowed time instead, marked `alternative` with the reason (R12: confirmed by
+   * phone first). `false`: such visits stay unplaced with `schedule_family_unavailable`.
+   */
+  familyAlternatives: z.boolean().default(true),
+  /**
+   * A crisis visit that finds no slot within the caps is placed past `maxPerDay`/`maxPerWeek`
+   * (never over a lesson or another visit); one that still finds none is escalated to the
+   * principal (`schedule_crisis_escalated`).
+   */
+  crisisPastCaps: z.boolean().default(true),
+  /** Length of a mentor's contact (a talk, a call): contacts need no travel and no family home slot. */
+  contactMinutes: z.int().min(5).max(120).default(15),
+  /**
+   * `never` (default): no visits on official holidays. `preferred_windows`: allowed inside an
+   * obligation's preferred window, e.g. the Spring Festival for left-behind children (R13).
+   */
+  holidayVisits: z.enum(["never", "preferred_windows"]).default("never"),
+  /** Start times snap to this grid. */
+  slotStepMinutes: z.int().min(1).max(60).default(5),
+});
+/** Options of the scheduler, defaults applied. */
+export type ScheduleOptions = z.infer<typeof scheduleOptionsSchema>;
+/** Options of the scheduler as a caller writes them. */
+export type ScheduleOptionsInput = z.input<typeof scheduleOptionsSchema>;
+
+/** An obligation (or one occurrence of a recurring one) the scheduler could not place, and why. */
+export interface UnscheduledObligation {
+  obligationId: string;
+  studentId: string;
+  occurrence?: IsoDate;
+  code: ErrorCode;
+  reason: LocalizedText;
+}
+
+/** The result of `scheduleVisits`. */
+export interface SchedulePlan {
+  /** Sorted by date, start, teacher, obligation. */
+  slots: ProposedSlot[];
+  /** Sorted by obligation and occurrence. */
+  unscheduled: UnscheduledObligation[];
+}
+
+/** A student as the scheduler needs it: where the home is and when the family is free. */
+export type ScheduleStudent = Pick<Student, "id" | "address"> & { availability?: Student["availability"] };
+
+/** What kind of day a date is, as `dayType` answers. */
+export type DayTypeFunction = (date: IsoDate) => DayType;
+
+/** What `scheduleVisits` reads. */
+export interface ScheduleVisitsInput {
+  term: Pick<Term, "start" | "end">;
+  assignments: readonly Assignment[];
+  obligations: readonly Obligation[];
+  students: readonly ScheduleStudent[];
+  /** Lessons and duties of the teachers, from the timetable port. */
+  busySlots: readonly BusySlot[];
+  /**
+   * The calendar to plan on (`planningCalendar`): official holidays, the school's vacations and
+   * exam weeks, provisional years. Default: the shipped holiday data, provisional years by rule
+   * (see `options.provisionalCalendar`), no school calendar.
+   */
+  calendar?: PlanningCalendar;
+  /**
+   * The official calendar as a function, instead of `calendar` (no provisional days): a year it
+   * answers `unknown` for is skipped.
+   */
+  dayType?: DayTypeFunction;
+  /**
+   * A school-day test, used when neither `calendar` nor `dayType` is given: `true` school day, `false` rest day at
+   * a weekend and closed on a weekday (holiday or vacation), `"unknown"` skipped.
+   */
+  isSchoolDay?: (date: IsoDate) => boolean | "unknown";
+  options?: ScheduleOptionsInput;
+}

@@ -1,0 +1,298 @@
+import type { Assignment, DateWindow, Obligation } from "../../domain/planning.js";
+import { HomevisitError } from "../../shared/errors/homevisit-error.js";
+import type { IsoDate } from "../../shared/primitives.js";
+import { expandRecurrence } from "../rrule.js";
+import { DayNumbers } from "./days.js";
+import type { ScheduleOptions, ScheduleStudent, ScheduleVisitsInput, UnscheduledObligation } from "./options.js";
+import { cmpKeys, unscheduledOf } from "./text.js";
+
+/** The scheduler's tasks: one per visit or occurrence to place, numbered, sorted and grouped. */
+/**
+ * Occurrences of recurring contacts, shared by every call: the schools of a city plan the same
+ * term, so most rule texts and windows repeat from school to school. Read only, bounded.
+ */
+const expansionCache = new Map<string, readonly IsoDate[]>();
+
+function sharedExpansion(key: string, rrule: string, window: DateWindow): readonly IsoDate[] {
+  let occurrences = expansionCache.get(key);
+  if (occurrences === undefined) {
+    occurrences = expandRecurrence(rrule, window);
+    if (expansionCache.size >= 4096) expansionCache.clear();
+    expansionCache.set(key, occurrences);
+  }
+  return occurrences;
+}
+
+/**
+ * One visit to place: an obligation, or one occurrence of a recurring one. Dates are day
+ * numbers (days since 1970-01-01) and teachers and students small integers: string dates and
+ * maps keyed by them made most of the scheduler's time and garbage on a big school.
+ */
+export class Task {
+  placed = false;
+  /** The open tasks of this task's group (same teachers and village), shared by its members. */
+  groupTasks: Task[] | undefined = undefined;
+  /** Same teachers and village, same group: set once every teacher has its number. */
+  group = 0;
+  /** Urgency (most first), last day and first day as one number, for the sort (when they fit). */
+  rank = 0;
+  /** A mentor's contact (other channel): no travel, no family home slot, no trip, no visit cap. */
+  readonly contact: boolean;
+  /** A crisis visit: placed past the caps when it must be, or escalated. */
+  readonly crisis: boolean;
+  constructor(
+    /**
+     * The task's key is the obligation's id followed by this: `@` and the occurrence for an
+     * occurrence, else nothing. Kept apart, so that no key text is built per occurrence.
+     */
+    readonly keySuffix: string,
+    readonly obligation: Obligation,
+    readonly studentIndex: number,
+    readonly lead: number,
+    /** -1 without a companion. */
+    readonly companion: number,
+    readonly occurrence: IsoDate | undefined,
+    readonly from: number,
+    readonly to: number,
+    /** Preferred windows as [from, to, from, to, …] day numbers, sorted by their first day. */
+    readonly preferred: readonly number[],
+    readonly travel: number,
+    /** The home's village (town and village), by number within the run. */
+    readonly village: number,
+  ) {
+    this.contact = obligation.kind === "mentor_contact" && obligation.channel === "any";
+    this.crisis = obligation.kind === "crisis";
+  }
+
+  prefers(day: number): boolean {
+    const p = this.preferred;
+    for (let i = 0; i < p.length; i += 2) if ((p[i] as number) <= day && day <= (p[i + 1] as number)) return true;
+    return false;
+  }
+}
+
+export interface Trip {
+  lead: number;
+  /** -1 without a companion. */
+  companion: number;
+  /** Position of the day in the day table. */
+  day: number;
+  start: number;
+  end: number;
+  travel: number;
+  members: Task[];
+  starts: number[];
+  /** Minutes of each member: a visit's, or a contact's. */
+  length: number;
+  /** A contact's trip: one member, no travel, no cap. */
+  contact: boolean;
+  /** Found outside the family's stated hours (a lawful alternative, to confirm by phone). */
+  relaxed: boolean;
+}
+
+/** The tasks of a run, with the numbering they use. */
+export interface TaskSet {
+  tasks: Task[];
+  teacherIds: string[];
+  teacherIndex: Map<string, number>;
+  villageCount: number;
+  days: DayNumbers;
+  /** Obligations that became no task (not assigned, no student, bad rule). */
+  unscheduled: UnscheduledObligation[];
+}
+
+/**
+ * One task per one-off obligation and per occurrence of a recurring one, with teachers,
+ * students and villages numbered in order of appearance.
+ */
+export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions): TaskSet {
+  const unscheduled: UnscheduledObligation[] = [];
+  // Students by number: their position in the input (the last one of an id, as a map keeps it).
+  const studentsById = new Map<string, number>();
+  for (let i = 0; i < input.students.length; i++) studentsById.set((input.students[i] as ScheduleStudent).id, i);
+  const assignmentByObligation = new Map<string, Assignment>();
+  for (const a of input.assignments) assignmentByObligation.set(a.obligationId, a);
+  const teacherIndex = new Map<string, number>();
+  const teacherIds: string[] = [];
+  const teacherOf = (id: string): number => {
+    let i = teacherIndex.get(id);
+    if (i === undefined) {
+      i = teacherIds.length;
+      teacherIndex.set(id, i);
+      teacherIds.push(id);
+    }
+    return i;
+  };
+  /** Per student (by number): the village of the home (by number), -1 until known. */
+  const studentVillage = new Int32Array(input.students.length).fill(-1);
+  const villages = new Map<string, Map<string, number>>();
+  let villageCount = 0;
+  const days = new DayNumbers();
+
+  const tasks: Task[] = [];
+  // Per rule text, window start and end: nested maps, so no key text is built per obligation.
+  const expansions = new Map<string, Map<string, Map<string, readonly IsoDate[]>>>();
+  // Obligations in input order, not sorted by id: tasks and unscheduled entries are sorted
+  // below by keys that start with the id, with stable sorts, so entries of equal ids keep
+  // their input order either way, and the plan is the same.
+  for (const obligation of input.obligations) {
+    const assignment = assignmentByObligation.get(obligation.id);
+    if (!assignment) {
+      unscheduled.push(unscheduledOf(obligation, "schedule_not_assigned"));
+      continue;
+    }
+    const s = studentsById.get(obligation.studentId);
+    const student = s === undefined ? undefined : (input.students[s] as ScheduleStudent);
+    if (s === undefined || !student) {
+      unscheduled.push(unscheduledOf(obligation, "schedule_student_missing"));
+      continue;
+    }
+    // A contact (a talk at school, a call) needs no journey to the home.
+    const travel =
+      obligation.kind === "mentor_contact" && obligation.channel === "any"
+        ? 0
+        : (student.address.travelMinutes ?? options.defaultTravelMinutes) + options.travelBufferMinutes;
+    let village = studentVillage[s] as number;
+    if (village < 0) {
+      let ofTown = villages.get(student.address.town);
+      if (ofTown === undefined) {
+        ofTown = new Map();
+        villages.set(student.address.town, ofTown);
+      }
+      const known = ofTown.get(student.address.village);
+      if (known === undefined) {
+        village = villageCount++;
+        ofTown.set(student.address.village, village);
+      } else village = known;
+      studentVillage[s] = village;
+    }
+    const lead = teacherOf(assignment.leadTeacherId);
+    const companion = assignment.companionTeacherId === undefined ? -1 : teacherOf(assignment.companionTeacherId);
+    const windowTo = days.of(obligation.window.to);
+    if (obligation.rrule === undefined) {
+      tasks.push(
+        new Task(
+          "",
+          obligation,
+          s,
+          lead,
+          companion,
+          undefined,
+          days.of(obligation.window.from),
+          windowTo,
+          days.windows(obligation.preferred),
+          travel,
+          village,
+        ),
+      );
+      continue;
+    }
+    let occurrences: readonly IsoDate[];
+    try {
+      let byFrom = expansions.get(obligation.rrule);
+      if (byFrom === undefined) {
+        byFrom = new Map();
+        expansions.set(obligation.rrule, byFrom);
+      }
+      let byTo = byFrom.get(obligation.window.from);
+      if (byTo === undefined) {
+        byTo = new Map();
+        byFrom.set(obligation.window.from, byTo);
+      }
+      let found = byTo.get(obligation.window.to);
+      if (found === undefined) {
+        const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
+        found = sharedExpansion(key, obligation.rrule, obligation.window);
+        byTo.set(obligation.window.to, found);
+      }
+      occurrences = found;
+    } catch (error) {
+      const problem = error instanceof HomevisitError ? String(error.params.problem) : "unreadable rule";
+      unscheduled.push(unscheduledOf(obligation, "schedule_rrule_invalid", { problem }));
+      continue;
+    }
+    for (let i = 0; i < occurrences.length; i++) {
+      const occurrence = occurrences[i] as IsoDate;
+      const next = occurrences[i + 1];
+      const day = days.of(occurrence);
+      const to = next === undefined ? windowTo : days.of(next) - 1;
+      tasks.push(
+        new Task(
+          days.suffix(occurrence),
+          obligation,
+          s,
+          lead,
+          companion,
+          occurrence,
+          day,
+          to < windowTo ? to : windowTo,
+          days.single(day),
+          travel,
+          village,
+        ),
+      );
+    }
+  }
+
+  return { tasks, teacherIds, teacherIndex, villageCount, days, unscheduled };
+}
+
+/**
+ * Sorts tasks urgent first, then by last and first day, then by key; and gives each its group
+ * (same lead, companion and village), whose open members may join its trips.
+ */
+export function sortAndGroup(tasks: Task[], teacherCount: number, villageCount: number): void {
+  // Urgent first, then the earliest deadline, so crisis visits get the first free evenings.
+  // Urgency, last and first day packed into one number when they fit (whole urgencies up to
+  // 1023, days of 1970–2149): one subtraction instead of three reads through the obligation.
+  let packed = true;
+  for (const t of tasks) {
+    const u = t.obligation.urgency;
+    if (!(Number.isInteger(u) && u >= 0 && u <= 1023 && t.from >= 0 && t.to >= 0 && t.from < 65_536 && t.to < 65_536)) {
+      packed = false;
+      break;
+    }
+    t.rank = (1023 - u) * 4_294_967_296 + t.to * 65_536 + t.from;
+  }
+  tasks.sort(
+    packed
+      ? (a, b) => a.rank - b.rank || cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix)
+      : (a, b) =>
+          b.obligation.urgency - a.obligation.urgency ||
+          a.to - b.to ||
+          a.from - b.from ||
+          cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix),
+  );
+  // Same lead, companion and village, same group: a number made of the three.
+  const numbered = (villageCount + 1) * (teacherCount + 1) * (teacherCount + 1) < Number.MAX_SAFE_INTEGER;
+  // Out of the numbers' range (never at a school's size): a number per distinct triple.
+  const triples = numbered ? undefined : new Map<string, number>();
+  for (const t of tasks) {
+    if (triples === undefined) {
+      t.group = (t.village * (teacherCount + 1) + t.companion + 1) * (teacherCount + 1) + t.lead;
+      continue;
+    }
+    const key = `${t.lead}|${t.companion}|${t.village}`;
+    let n = triples.get(key);
+    if (n === undefined) {
+      n = triples.size;
+      triples.set(key, n);
+    }
+    t.group = n;
+  }
+  const groups = new Map<number, Task[]>();
+  for (const t of tasks) {
+    // An occurrence of a recurring contact keeps to its own date: it is never pulled into a trip.
+    if (t.occurrence !== undefined) continue;
+    let list = groups.get(t.group);
+    if (list) list.push(t);
+    else {
+      list = [t];
+      groups.set(t.group, list);
+    }
+    t.groupTasks = list;
+  }
+  // An occurrence still offers its day to the one-off visits of its group, as they may join it.
+  // A contact needs no trip: it neither joins one nor offers its day to one.
+  for (const t of tasks) if (t.occurrence !== undefined && !t.contact) t.groupTasks = groups.get(t.group);
+}
