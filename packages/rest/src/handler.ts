@@ -1,4 +1,14 @@
-import { actorSchema, HomevisitError, isHomevisitError, type Locale, pickLocale } from "@homevisit/core";
+import {
+  actorSchema,
+  calendarField,
+  contentTypeField,
+  HomevisitError,
+  isHomevisitError,
+  type Locale,
+  objectShape,
+  pickLocale,
+  versionField,
+} from "@homevisit/core";
 import { Hono } from "hono";
 import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited } from "./body.js";
 import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
@@ -6,15 +16,7 @@ import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
 import { preferredMediaType } from "./negotiate.js";
 import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
 import { toProblem } from "./problem.js";
-import {
-  calendarField,
-  contentTypeField,
-  objectShape,
-  type RestRoute,
-  type RestUseCase,
-  restRoutes,
-  versionField,
-} from "./routes.js";
+import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
 
 /** Options of a use case call, as the engine takes them. */
 export interface RestCallOptions {

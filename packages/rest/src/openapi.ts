@@ -1,3 +1,4 @@
+import { objectShape } from "@homevisit/core";
 import * as z from "zod";
 import {
   createDocument,
@@ -7,7 +8,7 @@ import {
 } from "zod-openapi";
 import { defaultRestLimits, type RestLimits } from "./body.js";
 import { problemSchema } from "./problem.js";
-import { objectShape, type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
+import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
 
 /** What the OpenAPI document says about the API as a whole. */
 export interface OpenApiOptions {

@@ -1,8 +1,8 @@
-import type { LocalizedText } from "@homevisit/core";
+import { type HttpMethod, type HttpRoute, httpRoutes, type LocalizedText } from "@homevisit/core";
 import type * as z from "zod";
 
 /** The HTTP methods a use case may map to. */
-export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type RestMethod = HttpMethod;
 
 /**
  * What the REST adapter needs of one engine use case: the shape of `engine.useCases` entries.
@@ -25,139 +25,20 @@ export interface RestUseCase {
   readonly write?: boolean;
 }
 
-/** How a query string value is turned into an input value. */
-export type QueryKind = "string" | "number" | "boolean" | "array";
-
-/** One route of the REST adapter, derived from a use case. */
-export interface RestRoute {
-  readonly name: string;
-  readonly method: RestMethod;
-  /** OpenAPI-style path relative to the base path: `/students/{studentId}`. */
-  readonly path: string;
+/** One route of the REST adapter: core's route for a use case, with what only the server needs. */
+export interface RestRoute extends HttpRoute {
   /** The path with `:param` segments, as hono routes it. */
   readonly routerPath: string;
-  readonly pathParams: readonly string[];
-  /** Input fields read from the query string (GET and DELETE), with their coercion. */
-  readonly queryFields: Readonly<Record<string, QueryKind>>;
-  /** Input fields read from the JSON body (POST, PUT and PATCH). */
-  readonly bodyFields: readonly string[];
-  /**
-   * For an upload: the input field that takes the raw request body as bytes (a
-   * `z.instanceof(Uint8Array)` field). The other fields then come from the query string, and
-   * the body's `Content-Type` fills an input field `contentType` when there is one.
-   */
-  readonly uploadField: string | undefined;
-  /** Whether the input's `expectedVersion` comes from `If-Match` (428 without it). */
-  readonly versioned: boolean;
-  /** Whether the output's top-level `version` is sent as the `ETag`. */
-  readonly etag: boolean;
-  /** Whether the route pages with `?limit=&cursor=`. */
-  readonly paged: boolean;
-  /**
-   * Whether a GET's output has a text field `ics` (an RFC 5545 feed): the route then also
-   * answers `text/calendar` with that text alone, by content negotiation.
-   */
-  readonly calendar: boolean;
-  readonly idempotent: boolean;
+  /** Calls that need a stated purpose (the `Homevisit-Purpose` header). */
   readonly purposeRequired: boolean;
   readonly useCase: RestUseCase;
 }
 
-const methods: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-/** The input field an upload's `Content-Type` fills. */
-export const contentTypeField = "contentType";
-/** The input field `If-Match` fills. */
-export const versionField = "expectedVersion";
-/** The output field that holds an iCalendar feed's text, served as `text/calendar`. */
-export const calendarField = "ics";
-
 /**
- * The fields of an object schema, looking through pipes, optional and default wrappers;
- * `undefined` for a schema that is not an object.
- *
- * @example
- * ```ts
- * Object.keys(objectShape(z.strictObject({ a: z.string() })) ?? {}); // ["a"]
- * objectShape(z.string()); // undefined
- * ```
- */
-export function objectShape(schema: z.ZodType): Readonly<Record<string, z.ZodType>> | undefined {
-  let current: z.ZodType = schema;
-  for (let i = 0; i < 16; i++) {
-    const def = defOf(current);
-    if (def.type === "object") return (current as unknown as { shape: Record<string, z.ZodType> }).shape;
-    const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-    if (inner === undefined) return undefined;
-    current = inner;
-  }
-  return undefined;
-}
-
-interface LooseDef {
-  type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
-  options?: z.ZodType[];
-}
-
-function defOf(schema: z.ZodType): LooseDef {
-  return (schema as unknown as { _zod: { def: LooseDef } })._zod.def;
-}
-
-/**
- * How a query value for a field of this schema is coerced: numbers and booleans from their
- * text, arrays from repeated keys, everything else kept as text for the schema to judge.
- *
- * @example
- * ```ts
- * queryKind(z.int().min(1).default(50)); // "number"
- * queryKind(z.array(z.string()).optional()); // "array"
- * ```
- */
-export function queryKind(schema: z.ZodType): QueryKind {
-  let current: z.ZodType = schema;
-  for (let i = 0; i < 16; i++) {
-    const def = defOf(current);
-    switch (def.type) {
-      case "number":
-      case "int":
-      case "bigint":
-        return "number";
-      case "boolean":
-        return "boolean";
-      case "array":
-      case "set":
-        return "array";
-      case "pipe":
-        if (def.in === undefined) return "string";
-        current = def.in;
-        continue;
-      default:
-        if (def.innerType === undefined) return "string";
-        current = def.innerType;
-    }
-  }
-  return "string";
-}
-
-function hasIntField(shape: Readonly<Record<string, z.ZodType>> | undefined, field: string): boolean {
-  const schema = shape?.[field];
-  return schema !== undefined && queryKind(schema) === "number";
-}
-
-function isStringField(shape: Readonly<Record<string, z.ZodType>> | undefined, field: string): boolean {
-  const schema = shape?.[field];
-  return schema !== undefined && defOf(schema).type === "string";
-}
-
-/**
- * Derives the route table from the engine's use cases: one route per use case, at its HTTP
- * hint. Path parameters must be input fields; GET and DELETE read the other fields from the
- * query string, POST, PUT and PATCH from a JSON body. An input field `expectedVersion` is
- * filled from `If-Match` and is not accepted in the body; an output field `version` becomes
- * the `ETag`; a GET whose output has a text field `ics` also answers `text/calendar`. Throws a `TypeError` at start-up for a use case that cannot be a route (an
- * unknown method, a path parameter that is not an input field, two use cases on one route).
+ * Derives the REST adapter's route table from the engine's use cases by core's one route rule
+ * (`httpRoutes`, which the client's generated table also follows). Throws a `TypeError` at
+ * start-up for a use case that cannot be a route (an unknown method, a path parameter that is
+ * not an input field, two use cases on one route).
  *
  * @example
  * ```ts
@@ -168,58 +49,14 @@ function isStringField(shape: Readonly<Record<string, z.ZodType>> | undefined, f
  * ```
  */
 export function restRoutes(useCases: Iterable<RestUseCase>): RestRoute[] {
-  const routes: RestRoute[] = [];
-  const seen = new Map<string, string>();
-  for (const useCase of useCases) {
-    const method = useCase.http.method.toUpperCase();
-    if (!methods.includes(method)) {
-      throw new TypeError(`use case ${useCase.name}: method ${useCase.http.method} cannot be a route`);
-    }
-    const path = useCase.http.path.startsWith("/") ? useCase.http.path : `/${useCase.http.path}`;
-    const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "");
-    const input = objectShape(useCase.input);
-    if (input === undefined) throw new TypeError(`use case ${useCase.name}: the input must be an object schema`);
-    for (const param of pathParams) {
-      if (!Object.hasOwn(input, param)) {
-        throw new TypeError(`use case ${useCase.name}: path parameter {${param}} is not an input field`);
-      }
-    }
-    const routerPath = path.replace(/\{(\w+)\}/g, ":$1");
-    const key = `${method} ${path.replace(/\{\w+\}/g, "{}")}`;
-    const clash = seen.get(key);
-    if (clash !== undefined) throw new TypeError(`use cases ${clash} and ${useCase.name} share the route ${key}`);
-    seen.set(key, useCase.name);
-    const bodyMethod = method === "POST" || method === "PUT" || method === "PATCH";
-    const uploadField = bodyMethod
-      ? Object.keys(input).find((f) => defOf(input[f] as z.ZodType).type === "custom")
-      : undefined;
-    const rest = Object.keys(input).filter(
-      (f) => !pathParams.includes(f) && f !== uploadField && !(uploadField !== undefined && f === contentTypeField),
-    );
-    const queryMethod = !bodyMethod || uploadField !== undefined;
-    const versioned = method !== "GET" && hasIntField(input, versionField);
-    const output = objectShape(useCase.output);
-    routes.push({
-      name: useCase.name,
-      method: method as RestMethod,
-      path,
-      routerPath,
-      pathParams,
-      queryFields: !queryMethod
-        ? {}
-        : Object.fromEntries(
-            rest.filter((f) => !(versioned && f === versionField)).map((f) => [f, queryKind(input[f] as z.ZodType)]),
-          ),
-      uploadField,
-      bodyFields: bodyMethod && uploadField === undefined ? rest.filter((f) => !(versioned && f === versionField)) : [],
-      versioned,
-      etag: hasIntField(output, "version"),
-      paged: method === "GET" && Object.hasOwn(input, "cursor") && Object.hasOwn(input, "limit"),
-      calendar: method === "GET" && isStringField(output, calendarField),
-      idempotent: useCase.idempotent === true,
+  const list = [...useCases];
+  return httpRoutes(list).map((route, i) => {
+    const useCase = list[i] as RestUseCase;
+    return {
+      ...route,
+      routerPath: route.path.replace(/\{(\w+)\}/g, ":$1"),
       purposeRequired: useCase.purposeRequired === true,
       useCase,
-    });
-  }
-  return routes;
+    };
+  });
 }
