@@ -1,6 +1,7 @@
-import { defaultLocale, engineAreas, type Locale } from "@homevisit/core";
+import { defaultLocale, type EngineContracts, type Locale } from "@homevisit/core";
 import type * as z from "zod";
 import { createResponseCache, type ResponseCacheOptions } from "./cache.js";
+import { engineRoutes } from "./route-table.js";
 import { type ClientAreas, type ClientRoute, type ClientUseCase, clientRoutes, versionField } from "./routes.js";
 import {
   type CallOptions,
@@ -58,8 +59,9 @@ export interface ClientOptions<A extends ClientAreas> {
    */
   baseUrl: string;
   /**
-   * The use cases, grouped by area. Default: core's `engineAreas`, the engine's own; pass the
-   * same object as the server's engine when it runs a different version or extra areas.
+   * The use cases (or their contracts), grouped by area, for a server whose engine has other
+   * areas. Default: the engine's own contracts, whose routes ship as a generated table, so the
+   * client carries no schema or engine code.
    */
   useCases?: A;
   /** The fetch to use. Default: the platform's `fetch`. In tests: `(req) => handler(req)`. */
@@ -93,8 +95,8 @@ function randomKey(): string {
   return c.randomUUID();
 }
 
-/** The use cases the client knows unless told otherwise: the engine's areas. */
-export type DefaultClientAreas = typeof engineAreas;
+/** The use cases the client knows unless told otherwise: the engine's contracts. */
+export type DefaultClientAreas = EngineContracts;
 
 /**
  * Makes a typed client of the homevisit REST API, for browsers and Node. Every use case of the
@@ -117,7 +119,7 @@ export type DefaultClientAreas = typeof engineAreas;
 export function createClient<A extends ClientAreas = DefaultClientAreas>(
   options: ClientOptions<A>,
 ): HomevisitClient<A> {
-  const routes = clientRoutes(options.useCases ?? engineAreas);
+  const routes = options.useCases === undefined ? engineRoutes : clientRoutes(options.useCases);
   const platformFetch = (globalThis as { fetch?: FetchLike }).fetch;
   const fetchFn: FetchLike =
     options.fetch ??

@@ -10,5 +10,6 @@
 export * from "./cache.js";
 export * from "./client.js";
 export * from "./errors.js";
+export * from "./route-table.js";
 export * from "./routes.js";
 export * from "./transport.js";

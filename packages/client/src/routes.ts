@@ -1,4 +1,4 @@
-import type { LocalizedText } from "@homevisit/core";
+import { httpRoutes, type LocalizedText } from "@homevisit/core";
 import type * as z from "zod";
 
 /**
@@ -20,7 +20,10 @@ export type ClientAreas = { readonly [area: string]: { readonly [method: string]
 /** The HTTP methods a route may use. */
 export type ClientMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** One route of the client, derived from a use case the same way the REST adapter derives it. */
+/**
+ * One route of the client: plain data, derived from a use case by core's one route rule
+ * (`httpRoutes`), the rule the REST adapter follows too.
+ */
 export interface ClientRoute {
   /** `area.method`, e.g. `students.flagCategory`: the OpenAPI `operationId`. */
   readonly name: string;
@@ -40,58 +43,15 @@ export interface ClientRoute {
   readonly paged: boolean;
 }
 
-/** The input field that `If-Match` carries. */
+/** The input field that `If-Match` carries (core's `versionField`). */
 export const versionField = "expectedVersion";
 
-const methods: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-
-interface LooseDef {
-  type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-}
-
-function defOf(schema: z.ZodType): LooseDef {
-  return (schema as unknown as { _zod: { def: LooseDef } })._zod.def;
-}
-
 /**
- * The fields of an object schema, looking through pipes, optional and default wrappers;
- * `undefined` for a schema that is not an object.
- *
- * @example
- * ```ts
- * Object.keys(inputShape(z.strictObject({ studentId: z.string() })) ?? {}); // ["studentId"]
- * inputShape(z.string()); // undefined
- * ```
- */
-export function inputShape(schema: z.ZodType): Readonly<Record<string, z.ZodType>> | undefined {
-  let current: z.ZodType = schema;
-  for (let i = 0; i < 16; i++) {
-    const def = defOf(current);
-    if (def.type === "object") return (current as unknown as { shape: Record<string, z.ZodType> }).shape;
-    const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-    if (inner === undefined) return undefined;
-    current = inner;
-  }
-  return undefined;
-}
-
-function isNumberField(schema: z.ZodType | undefined): boolean {
-  let current = schema;
-  for (let i = 0; current !== undefined && i < 16; i++) {
-    const def = defOf(current);
-    if (def.type === "number" || def.type === "int") return true;
-    current = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-  }
-  return false;
-}
-
-/**
- * Derives the client's route table from use cases grouped by area: one route per use case at
- * its HTTP hint, with the same rules as the REST adapter (path parameters from input fields,
- * GET/DELETE fields as query, others as a JSON body, `expectedVersion` as `If-Match`). Throws a
- * `TypeError` for a use case that cannot be a route, so a broken table fails at start-up.
+ * Derives a route table from use cases (or their contracts) grouped by area, by core's route
+ * rule: path parameters from input fields, GET/DELETE fields as query, others as a JSON body,
+ * `expectedVersion` as `If-Match`. The engine's own table ships ready-made (`engineRoutes`);
+ * call this only for a server whose engine has other areas. Throws a `TypeError` for a use
+ * case that cannot be a route, so a broken table fails at start-up.
  *
  * @example
  * ```ts
@@ -102,33 +62,26 @@ function isNumberField(schema: z.ZodType | undefined): boolean {
  * ```
  */
 export function clientRoutes(areas: ClientAreas): ClientRoute[] {
-  const routes: ClientRoute[] = [];
-  for (const [area, useCases] of Object.entries(areas)) {
-    for (const [method, useCase] of Object.entries(useCases)) {
-      const name = `${area}.${method}`;
-      const httpMethod = useCase.http.method.toUpperCase();
-      if (!methods.includes(httpMethod))
-        throw new TypeError(`use case ${name}: method ${useCase.http.method} cannot be a route`);
-      const path = useCase.http.path.startsWith("/") ? useCase.http.path : `/${useCase.http.path}`;
-      const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "");
-      const shape = inputShape(useCase.input);
-      if (shape === undefined) throw new TypeError(`use case ${name}: the input must be an object schema`);
-      for (const param of pathParams) {
-        if (!Object.hasOwn(shape, param)) throw new TypeError(`use case ${name}: {${param}} is not an input field`);
-      }
-      routes.push({
-        name,
-        area,
-        method,
-        httpMethod: httpMethod as ClientMethodName,
-        path,
-        pathParams,
-        body: httpMethod === "POST" || httpMethod === "PUT" || httpMethod === "PATCH",
-        versioned: httpMethod !== "GET" && isNumberField(shape[versionField]),
-        idempotent: useCase.idempotent === true,
-        paged: httpMethod === "GET" && Object.hasOwn(shape, "cursor") && Object.hasOwn(shape, "limit"),
-      });
-    }
-  }
-  return routes;
+  const places: { area: string; method: string }[] = [];
+  const sources = Object.entries(areas).flatMap(([area, useCases]) =>
+    Object.entries(useCases).map(([method, useCase]) => {
+      places.push({ area, method });
+      return { ...useCase, name: `${area}.${method}` };
+    }),
+  );
+  return httpRoutes(sources).map((route, i) => {
+    const { area, method } = places[i] as { area: string; method: string };
+    return {
+      name: route.name,
+      area,
+      method,
+      httpMethod: route.method,
+      path: route.path,
+      pathParams: route.pathParams,
+      body: route.method === "POST" || route.method === "PUT" || route.method === "PATCH",
+      versioned: route.versioned,
+      idempotent: route.idempotent,
+      paged: route.paged,
+    };
+  });
 }
