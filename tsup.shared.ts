@@ -8,7 +8,7 @@
 // `.cjs` + `.d.cts`, its relative specifiers rewritten from `.js` to `.cjs`, so the
 // `exports` maps keep their shape.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,33 @@ function emitTypes(dir: string): void {
   execFileSync(process.execPath, [tsc, ...args, "--outDir", join(dir, "dist")], { stdio: "inherit" });
   for (const file of filesUnder(join(dir, "dist"), ".d.ts")) {
     writeFileSync(file.replace(/\.d\.ts$/, ".d.cts"), toCjsSpecifiers(readFileSync(file, "utf8")));
+  }
+}
+
+/**
+ * An export whose target in package.json is not where its module lands (`"./storage"` →
+ * `dist/storage/index.js` while the source is `src/storage.ts`) gets a one-line re-export there,
+ * in each of the four flavours, so source files can move without touching the exports map.
+ */
+function linkExports(dir: string, entries: Record<string, string>): void {
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    exports?: Record<string, { import?: { default?: string } }>;
+  };
+  for (const [sub, source] of Object.entries(entries)) {
+    const target = pkg.exports?.[sub]?.import?.default;
+    if (target === undefined) continue;
+    const built = join(dir, "dist", relative(join(dir, "src"), source).replace(/\.ts$/, ".js"));
+    const wanted = join(dir, target);
+    if (built === wanted) continue;
+    let spec = relative(dirname(wanted), built).replaceAll("\\", "/");
+    if (!spec.startsWith(".")) spec = `./${spec}`;
+    const base = wanted.replace(/\.js$/, "");
+    const cjsSpec = spec.replace(/\.js$/, ".cjs");
+    mkdirSync(dirname(wanted), { recursive: true });
+    writeFileSync(`${base}.js`, `export * from "${spec}";\n`);
+    writeFileSync(`${base}.d.ts`, `export * from "${spec}";\n`);
+    writeFileSync(`${base}.cjs`, `"use strict";\nmodule.exports = require("${cjsSpec}");\n`);
+    writeFileSync(`${base}.d.cts`, `export * from "${cjsSpec}";\n`);
   }
 }
 
@@ -111,6 +138,7 @@ export function packageConfig(configUrl: string, overrides: Options = {}) {
     ],
     async onSuccess() {
       emitTypes(dir);
+      linkExports(dir, pkg.entries);
       checkOutput(dir);
       const count = filesUnder(join(dir, "dist"), ".js").length;
       console.log(`${pkg.name}: ${count} module(s) as ESM (.js, .d.ts) and CommonJS (.cjs, .d.cts)`);
