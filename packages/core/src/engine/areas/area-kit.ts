@@ -1,4 +1,3 @@
-import * as z from "zod";
 import type { Student } from "../../domain/student.js";
 import type { StorageTx, Stored } from "../../ports/storage.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
@@ -12,15 +11,6 @@ import type { ResolveContext, UseCaseTarget } from "../use-case.js";
  * appointment, a visit record, a support plan) is reached through the actor's relations to that
  * student, plus `own` when the actor is the record's teacher.
  */
-
-/** An optimistic-concurrency version, as every mutating call of the workflow areas takes it. */
-export const expectedVersionSchema = z.int().min(1);
-
-/** A cursor and page size, as the workflow lists take them (50 by default, at most 200). */
-export const pageInput = {
-  cursor: z.string().max(500).optional(),
-  limit: z.int().min(1).max(200).default(50),
-};
 
 /**
  * The policy target of a record about a student: the record's tenant keys, the actor's relations

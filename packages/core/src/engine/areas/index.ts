@@ -13,6 +13,7 @@ export * from "./conduct/contract.js";
 export * from "./conduct/use-cases.js";
 export * from "./consent/contract.js";
 export * from "./consent/use-cases.js";
+export * from "./contract-kit.js";
 export * from "./data-rights/contract.js";
 export * from "./data-rights/use-cases.js";
 export * from "./feedback/contract.js";

@@ -12,7 +12,7 @@ import { visitKindSchema } from "../../../domain/planning.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema, pageInput } from "../area-kit.js";
+import { expectedVersionSchema, pageInput } from "../contract-kit.js";
 
 /**
  * The appointments area (R12): every transition of the appointment state machine

@@ -4,7 +4,7 @@ import { storedConductReportSchema } from "../../../domain/workflow-records.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema, pageInput } from "../area-kit.js";
+import { expectedVersionSchema, pageInput } from "../contract-kit.js";
 
 /**
  * The conduct area (R10 六个不得): the exception reports that submitted visit records declared,

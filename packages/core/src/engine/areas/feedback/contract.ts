@@ -3,7 +3,7 @@ import { feedbackItemSchema, feedbackStatuses } from "../../../domain/workflow-r
 import { idSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema, pageInput } from "../area-kit.js";
+import { expectedVersionSchema, pageInput } from "../contract-kit.js";
 
 /** The feedback area's use cases. */
 export const feedbackContracts = {

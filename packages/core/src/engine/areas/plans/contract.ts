@@ -5,7 +5,7 @@ import { assignmentOptionsSchema } from "../../../planning/assignment.js";
 import { scheduleOptionsSchema } from "../../../planning/schedule.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema } from "../area-kit.js";
+import { expectedVersionSchema } from "../contract-kit.js";
 
 /**
  * The plans area (R2, R6): generate a term plan (obligations → assignment → schedule, busy slots

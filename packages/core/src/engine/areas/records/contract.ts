@@ -6,7 +6,7 @@ import type { Stored } from "../../../ports/storage.js";
 import { idSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema } from "../area-kit.js";
+import { expectedVersionSchema } from "../contract-kit.js";
 
 const shape = visitRecordDraftSchema.shape;
 /** The fields a teacher writes; identity, status, times and photos are the engine's. */

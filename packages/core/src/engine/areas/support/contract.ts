@@ -3,7 +3,7 @@ import { supportMeasures, supportPlanSchema } from "../../../domain/workflow-rec
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema } from "../area-kit.js";
+import { expectedVersionSchema } from "../contract-kit.js";
 
 /**
  * The support area (R4 task 5): a support plan (帮扶计划) for a priority student — the mentor,
