@@ -9,6 +9,7 @@ import {
   isHomevisitError,
   policyMatrix,
   sequentialIds,
+  visibleThrough,
 } from "@homevisit/core";
 import {
   type BlobStore,
@@ -268,8 +269,10 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
             const actor = actors[role];
             const own = await codeOf(call(engine, actor, "s-own"));
             const allowed = expectedAllowed(role, action);
-            if (allowed) expect(own).not.toBe("not_found");
-            else expect(own).toBe("not_found");
+            // Denied on a student the role may see (its list reaches them): 403; else 404.
+            const denied = expectedAllowed(role, visibleThrough.students as Action) ? "forbidden" : "not_found";
+            if (allowed) expect(own).not.toMatch(/^(not_found|forbidden)$/);
+            else expect(own).toBe(denied);
             const before = (await harness.storage.audit.read(chainOfActor(actor))).length;
             let otherError: unknown;
             let missingError: unknown;

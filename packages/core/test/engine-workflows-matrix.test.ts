@@ -8,6 +8,7 @@ import {
   policyMatrix,
   type Reach,
   sequentialIds,
+  visibleThrough,
 } from "@homevisit/core";
 import type { StoredEntityName } from "@homevisit/core/storage";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
@@ -114,6 +115,16 @@ const relations: Record<Kind, Partial<Record<RoleName, Reach[]>>> = {
   feedback: {},
   // t-teacher's own trip.
   safety: { teacher: ["self"] },
+};
+
+/** The stored entity of each kind of object, whose read action decides 403 or 404. */
+const entityOf: Record<Kind, string> = {
+  plan: "termPlans",
+  record: "visitRecords",
+  conduct: "conductReports",
+  safety: "safetyReports",
+  support: "supportPlans",
+  feedback: "feedbackItems",
 };
 
 function allowed(role: RoleName, action: Action, held: readonly Reach[]): boolean {
@@ -374,7 +385,9 @@ function runMatrix(name: string, factory: () => Promise<EngineHarness>): void {
 
             const before = (await harness.storage.audit.read(chain)).length;
             const own = await codeOf(call(engine, actor, idOf(kind, "own")));
-            expect(own).toBe(mayReach ? allowedCode : "not_found");
+            // Denied on what the role may see (the entity's read action reaches it): 403, else 404.
+            const visible = allowed(role, visibleThrough[entityOf[kind]] as Action, held);
+            expect(own).toBe(mayReach ? allowedCode : visible ? "forbidden" : "not_found");
             const other = await call(engine, actor, idOf(kind, "other")).catch((e: unknown) => e);
             const missing = await call(engine, actor, idOf(kind, "missing")).catch((e: unknown) => e);
             expect(isHomevisitError(other) && other.code).toBe("not_found");

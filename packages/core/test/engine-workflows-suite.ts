@@ -9,6 +9,7 @@ import {
   isHomevisitError,
   policyMatrix,
   sequentialIds,
+  visibleThrough,
 } from "@homevisit/core";
 import type { BlobStore, Storage, StorageTx } from "@homevisit/core/storage";
 import fc from "fast-check";
@@ -83,14 +84,16 @@ type Call = (engine: Engine, actor: never, target: "own" | "other" | "missing") 
 const student = (t: string) => (t === "own" ? "s-own" : t === "other" ? "s-other" : "s-missing");
 const appointment = (t: string) => (t === "own" ? "apt-1" : t === "other" ? "apt-2" : "apt-missing");
 
-const recordCalls: Record<string, { action: Action; call: Call }> = {
+const recordCalls: Record<string, { action: Action; entity: string; call: Call }> = {
   "appointments.transition": {
     action: "appointments.transition",
+    entity: "appointments",
     call: (e, a, t) =>
       e.appointments.transition(a, { appointmentId: appointment(t), event: "contact", expectedVersion: 1 }),
   },
   "records.draft": {
     action: "records.write",
+    entity: "students",
     call: (e, a, t) =>
       e.records.draft(a, {
         studentId: student(t),
@@ -99,6 +102,7 @@ const recordCalls: Record<string, { action: Action; call: Call }> = {
   },
   "support.create": {
     action: "support.write",
+    entity: "students",
     call: (e, a, t) =>
       e.support.create(a, {
         studentId: student(t),
@@ -186,14 +190,16 @@ export function runWorkflowSuite(name: string, factory: () => Promise<EngineHarn
     });
 
     describe("authorization matrix", () => {
-      for (const [useCase, { action, call }] of Object.entries(recordCalls)) {
+      for (const [useCase, { action, entity, call }] of Object.entries(recordCalls)) {
         for (const role of Object.keys(actors) as RoleName[]) {
           it(`${useCase} × ${role}: own / another school's / missing`, async () => {
             await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
             const actor = actors[role] as never;
             const own = await codeOf(call(engine, actor, "own"));
+            // A denial on what the role may see (the entity's read action reaches it) is 403; else 404.
+            const denied = expectedAllowed(role, visibleThrough[entity] as Action) ? "forbidden" : "not_found";
             if (expectedAllowed(role, action)) expect(own).toBe("ok");
-            else expect(own).toBe("not_found");
+            else expect(own).toBe(denied);
             const other = await call(engine, actor, "other").catch((e: unknown) => e);
             const missing = await call(engine, actor, "missing").catch((e: unknown) => e);
             expect(isHomevisitError(other) && other.code).toBe("not_found");

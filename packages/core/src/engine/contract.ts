@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import type { ErrorCode } from "../shared/errors/catalog.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import type { Action } from "./policy/policy.js";
 
@@ -40,6 +41,18 @@ export interface UseCaseContract<I extends z.ZodType = z.ZodType, O extends z.Zo
   /** Creates accept `options.idempotencyKey`. */
   readonly idempotent?: boolean;
   readonly http: HttpHint;
+  /**
+   * The error codes the use case's own rules can answer (the problem's `code`), beyond those
+   * every call can (`validation_failed`, `not_found`, `forbidden`, `purpose_required`,
+   * `version_conflict`, idempotency …, which the REST document derives from the contract's
+   * other fields). Listed on the operation with their meaning.
+   */
+  readonly errors?: readonly ErrorCode[];
+  /**
+   * Rules a caller must meet before the call succeeds, in words (consent for a child under 14,
+   * check-in not before the planned start …): written into the operation's description.
+   */
+  readonly preconditions?: readonly LocalizedText[];
 }
 
 /** Any contract. */

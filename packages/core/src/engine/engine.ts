@@ -187,6 +187,8 @@ export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<s
         idempotent: useCase.idempotent === true,
         purposeRequired: entry.purposeRequired,
         write: entry.write,
+        errors: useCase.errors ?? [],
+        preconditions: useCase.preconditions ?? [],
       });
     }
   }

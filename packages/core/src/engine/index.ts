@@ -18,3 +18,4 @@ export * from "./runner.js";
 export * from "./targets.js";
 export * from "./use-case.js";
 export * from "./util.js";
+export * from "./visibility.js";

@@ -21,6 +21,7 @@ import { type Actor, actorSchema } from "./policy/actor.js";
 import { authorize, isPolicyAction, policyMatrix } from "./policy/policy.js";
 import { actorChain, chainOf } from "./targets.js";
 import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
+import { isVisible } from "./visibility.js";
 
 /**
  * Fields a caller never sets: the engine derives them from the actor, the target and the
@@ -77,6 +78,8 @@ class Denied {
     readonly reason: string,
     readonly entity: string,
     readonly entityId: string | undefined,
+    /** The caller may see the target (its read action reaches it): 403 rather than 404. */
+    readonly visible = false,
   ) {}
 }
 
@@ -92,8 +95,9 @@ function rejectServerOwned(schema: z.ZodType, input: unknown): void {
 
 /**
  * Runs one use case call: validate the actor, the options and the input; open one transaction;
- * resolve the target; authorize (a denial answers like a missing record and is audited in a
- * transaction of its own, since the call's is rolled back); require a purpose where the matrix
+ * resolve the target; authorize (a denial of a record the caller may not see answers like a
+ * missing record, one they may see answers `forbidden`; either is audited in a transaction of
+ * its own, since the call's is rolled back); require a purpose where the matrix
  * says so; replay or reserve the idempotency key; run; write the audit row and the outbox
  * events; commit; then run the after-commit steps.
  *
@@ -190,7 +194,14 @@ async function execute(
       const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
       if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
       const decision = authorize(actor, useCase.action, target.policy);
-      if (!decision.allowed) throw new Denied(decision.reason, target.entity, target.entityId);
+      if (!decision.allowed) {
+        throw new Denied(
+          decision.reason,
+          target.entity,
+          target.entityId,
+          isVisible(actor, target.entity, target.policy),
+        );
+      }
       resolved = target;
       if (entry.purposeRequired && purpose === undefined) {
         throw new HomevisitError("purpose_required", { path: ["purpose"] });
@@ -273,7 +284,7 @@ async function execute(
           details: { reason: error.reason },
         }),
       );
-      throw useCase.targetKind === "record"
+      throw useCase.targetKind === "record" && !error.visible
         ? new HomevisitError("not_found", { params: { entity: entityLabel(useCase.entity) } })
         : new HomevisitError("forbidden");
     }

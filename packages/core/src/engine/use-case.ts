@@ -3,6 +3,7 @@ import type { BlobStore } from "../ports/blob-store.js";
 import type { EngineEvents, EngineEventTopic } from "../ports/events.js";
 import type { IdGenerator } from "../ports/ids.js";
 import type { Storage, StorageReports, StorageTx } from "../ports/storage.js";
+import type { ErrorCode } from "../shared/errors/catalog.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import type { EngineConfig } from "./config.js";
 import type { HttpHint, TargetKind, UseCaseContract } from "./contract.js";
@@ -185,4 +186,8 @@ export interface UseCaseInfo {
   readonly idempotent: boolean;
   readonly purposeRequired: boolean;
   readonly write: boolean;
+  /** The codes the use case's own rules can answer (see {@link UseCaseContract.errors}). */
+  readonly errors: readonly ErrorCode[];
+  /** Rules the caller must meet, in words (see {@link UseCaseContract.preconditions}). */
+  readonly preconditions: readonly LocalizedText[];
 }

@@ -12,6 +12,28 @@ import type { Actor, Role } from "./actor.js";
  */
 export type Reach = "assigned" | "class" | "mentee" | "self" | "school" | "county" | "city";
 
+/** Each reach in words, for documents generated from the matrix (the OpenAPI document). */
+export const reachLabels: Readonly<Record<Reach, LocalizedText>> = {
+  assigned: { "zh-CN": "本人家访（主访或陪访）的学生", en: "students they visit (lead or companion)" },
+  class: { "zh-CN": "本人任班主任的班级的学生", en: "students of classes they lead as class teacher" },
+  mentee: { "zh-CN": "本人担任德育导师的学生", en: "their mentees" },
+  self: { "zh-CN": "本人自己的记录", en: "their own records" },
+  school: { "zh-CN": "本校全部", en: "everything of their school" },
+  county: { "zh-CN": "本县区的汇总数据", en: "aggregates of their county" },
+  city: { "zh-CN": "本市的汇总数据", en: "aggregates of their city" },
+};
+
+/** Each role in words, for documents generated from the matrix. */
+export const roleLabels: Readonly<Record<Role, LocalizedText>> = {
+  teacher: { "zh-CN": "教师", en: "teacher" },
+  class_teacher: { "zh-CN": "班主任", en: "class teacher" },
+  mentor: { "zh-CN": "德育导师", en: "mentor" },
+  principal: { "zh-CN": "校长", en: "principal" },
+  school_admin: { "zh-CN": "学校管理员", en: "school admin" },
+  county_bureau: { "zh-CN": "县区教育局", en: "county bureau" },
+  city_bureau: { "zh-CN": "市教育局", en: "city bureau" },
+};
+
 /** What an action returns or touches: a child's record, or aggregates only. */
 export type AccessKind = "record" | "aggregate";
 
@@ -185,6 +207,46 @@ export const policyMatrix = {
     { school_admin: ["school"], principal: ["school"] },
     { audit: "always" },
     { "zh-CN": "查询和校验审计日志", en: "Query and verify the audit log" },
+  ),
+  // Who the caller is as the host resolved them, and their school's terms.
+  "me.read": entry(
+    {
+      teacher: ["self"],
+      class_teacher: ["self"],
+      mentor: ["self"],
+      principal: ["self"],
+      school_admin: ["self"],
+      county_bureau: ["self"],
+      city_bureau: ["self"],
+    },
+    // About the caller and their school's calendar: no child's record.
+    { access: "aggregate" },
+    { "zh-CN": "查看本人身份与本校学期", en: "Read who I am and my school's terms" },
+  ),
+  "safety.read": entry(
+    {
+      teacher: ["self"],
+      class_teacher: ["self"],
+      mentor: ["self"],
+      principal: ["school", "self"],
+      school_admin: ["school", "self"],
+    },
+    {},
+    { "zh-CN": "查看安全报告、报平安与零报告", en: "List safety reports, check-ins and zero reports" },
+  ),
+  // Names of classes and teachers (staff, not children) for pickers and tables.
+  "organisation.read": entry(
+    {
+      teacher: ["school"],
+      class_teacher: ["school"],
+      mentor: ["school"],
+      principal: ["school"],
+      school_admin: ["school"],
+      county_bureau: ["county"],
+      city_bureau: ["city"],
+    },
+    { access: "aggregate" },
+    { "zh-CN": "查看学校、班级与教师名录", en: "Read schools, classes and teachers" },
   ),
   "reports.coverage": entry(
     aggregates,
