@@ -1,10 +1,10 @@
 import * as z from "zod";
 import { categoryKeySchema, priorityCategories, priorityCategorySchema } from "../domain/categories.js";
+import { gradeSchema, settingSchema, teacherRoleSchema, teacherRoles } from "../domain/organisation.js";
 import { addDays } from "../shared/dates.js";
 import type { ErrorIssue } from "../shared/errors/homevisit-error.js";
 import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import { addCatalogIssue, issuesFromZod } from "../shared/errors/parse.js";
-import { gradeSchema, settingSchema, teacherRoleSchema, teacherRoles } from "../domain/organisation.js";
 import { idSchema, shortTextSchema } from "../shared/primitives.js";
 import { solarTermDate, solarTermIdSchema } from "./calendar/solar-terms.js";
 
@@ -90,8 +90,7 @@ const monthDaySchema = z.string().superRefine((value, ctx) => {
   const month = Number(match?.[1]);
   const day = Number(match?.[2]);
   const days = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month] ?? 0;
-  if (!match || day < 1 || day > days)
-    addCatalogIssue(ctx, "rules_campaign_date_invalid", { date: value.slice(0, 10) });
+  if (!match || day < 1 || day > days) addCatalogIssue(ctx, "rules_campaign_date_invalid");
 });
 
 /**
@@ -229,21 +228,20 @@ function checkRules(
   const ruleIds = new Set<string>();
   (rules.custom ?? []).forEach((rule, i) => {
     if ((obligationRuleIds as readonly string[]).includes(rule.id))
-      addCatalogIssue(ctx, "rules_id_reserved", { id: rule.id }, ["custom", i, "id"]);
-    else if (ruleIds.has(rule.id)) addCatalogIssue(ctx, "rules_duplicate_id", { id: rule.id }, ["custom", i, "id"]);
+      addCatalogIssue(ctx, "rules_id_reserved", {}, ["custom", i, "id"]);
+    else if (ruleIds.has(rule.id)) addCatalogIssue(ctx, "rules_duplicate_id", {}, ["custom", i, "id"]);
     ruleIds.add(rule.id);
     if (rule.frequency.per === "flag" && rule.categories === undefined)
-      addCatalogIssue(ctx, "rules_flag_rule_needs_categories", { id: rule.id }, ["custom", i, "categories"]);
+      addCatalogIssue(ctx, "rules_flag_rule_needs_categories", {}, ["custom", i, "categories"]);
   });
   const seasons = rules.rural?.farmingSeasons ?? [];
   const ids = new Set<string>();
   seasons.forEach((season, i) => {
-    if (ids.has(season.id))
-      addCatalogIssue(ctx, "rules_duplicate_id", { id: season.id }, ["rural", "farmingSeasons", i]);
+    if (ids.has(season.id)) addCatalogIssue(ctx, "rules_duplicate_id", {}, ["rural", "farmingSeasons", i]);
     ids.add(season.id);
     for (const year of years) {
       if (anchorDate(year, season.to) < anchorDate(year, season.from)) {
-        addCatalogIssue(ctx, "rules_window_inverted", { id: season.id, year }, ["rural", "farmingSeasons", i, "to"]);
+        addCatalogIssue(ctx, "rules_window_inverted", {}, ["rural", "farmingSeasons", i, "to"]);
         break;
       }
     }

@@ -112,10 +112,10 @@ export const reservedFieldKeys: ReadonlySet<string> = new Set([
  * Reserved names fail with `reserved_key`, other bad keys with `custom_field_invalid_key`.
  */
 export const fieldKeySchema = z.string().superRefine((key, ctx) => {
-  // Only echo keys that are short identifiers-ish, so params stay small and free of input text.
-  const shown = key.length <= 64 ? key : `${key.slice(0, 64)}…`;
+  // `reserved_key` names one of the library's own reserved words; an invalid key is never
+  // repeated (the issue's path says where it is).
   if (reservedFieldKeys.has(key)) addCatalogIssue(ctx, "reserved_key", { key });
-  else if (!fieldKeyPattern.test(key)) addCatalogIssue(ctx, "custom_field_invalid_key", { key: shown });
+  else if (!fieldKeyPattern.test(key)) addCatalogIssue(ctx, "custom_field_invalid_key");
 });
 
 /** The value of a select option: 1–64 letters, digits, `_`, `-`, `.`, `:` (stable across renames). */
@@ -220,7 +220,7 @@ function checkOptions(ctx: Issues, options: unknown): void {
   options.forEach((option: unknown, index) => {
     const value = (option as { value?: unknown } | null)?.value;
     if (typeof value !== "string") return;
-    if (seen.has(value)) addCatalogIssue(ctx, "custom_field_duplicate_option", { value }, ["options", index, "value"]);
+    if (seen.has(value)) addCatalogIssue(ctx, "custom_field_duplicate_option", {}, ["options", index, "value"]);
     seen.add(value);
   });
 }

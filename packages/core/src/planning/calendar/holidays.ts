@@ -1,10 +1,10 @@
 import * as z from "zod";
+import { dateWindowSchema, type Term } from "../../domain/planning.js";
 import { isoWeekday } from "../../shared/dates.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import { addCatalogIssue, parseInput } from "../../shared/errors/parse.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { isoDateSchema, shortTextSchema } from "../../shared/primitives.js";
-import { dateWindowSchema, type Term } from "../../domain/planning.js";
 
 /**
  * Official public holidays (法定节假日) and make-up workdays (调休上班日) as versioned data.
@@ -73,22 +73,22 @@ export const holidayCalendarSchema = z
   .superRefine((calendar, ctx) => {
     for (const [year, data] of Object.entries(calendar.years)) {
       if (!/^\d{4}$/.test(year)) {
-        addCatalogIssue(ctx, "calendar_year_key_invalid", { year }, ["years", year]);
+        addCatalogIssue(ctx, "calendar_year_key_invalid", {}, ["years", year]);
         continue;
       }
       data.holidays.forEach((h, i) => {
         if (h.to < h.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["years", year, "holidays", i, "to"]);
         else if (h.to.slice(0, 4) !== year && h.from.slice(0, 4) !== year)
-          addCatalogIssue(ctx, "calendar_holiday_outside_year", { year, name: h.name }, ["years", year, "holidays", i]);
+          addCatalogIssue(ctx, "calendar_holiday_outside_year", {}, ["years", year, "holidays", i]);
       });
       const seen = new Set<string>();
       data.makeUpWorkdays.forEach((d, i) => {
         const path = ["years", year, "makeUpWorkdays", i];
-        if (d.slice(0, 4) !== year) addCatalogIssue(ctx, "calendar_makeup_outside_year", { year }, path);
+        if (d.slice(0, 4) !== year) addCatalogIssue(ctx, "calendar_makeup_outside_year", {}, path);
         if (seen.has(d)) addCatalogIssue(ctx, "calendar_duplicate_makeup", {}, path);
         seen.add(d);
         const inside = data.holidays.find((h) => h.from <= d && d <= h.to);
-        if (inside) addCatalogIssue(ctx, "calendar_makeup_in_holiday", { name: inside.name }, path);
+        if (inside) addCatalogIssue(ctx, "calendar_makeup_in_holiday", {}, path);
       });
     }
   });
@@ -184,7 +184,7 @@ export type DayType = (typeof dayTypes)[number];
 
 function checkDate(date: string): void {
   if (!isoDateSchema.safeParse(date).success) {
-    throw new HomevisitError("calendar_invalid_date", { params: { date: String(date).slice(0, 20) } });
+    throw new HomevisitError("calendar_invalid_date");
   }
 }
 

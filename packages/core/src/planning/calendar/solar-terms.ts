@@ -1,8 +1,8 @@
 import * as z from "zod";
+import type { DateWindow } from "../../domain/planning.js";
 import { addDays } from "../../shared/dates.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import type { LocalizedText } from "../../shared/i18n.js";
-import type { DateWindow } from "../../domain/planning.js";
 import { calendarYearRange, lunarNewYearDate, solarTermStartDate } from "./lunar.js";
 
 /**
@@ -80,7 +80,7 @@ export interface SolarTermDay {
 function checkYear(year: number): void {
   if (!Number.isInteger(year) || year < calendarYearRange.min || year > calendarYearRange.max) {
     throw new HomevisitError("calendar_year_unsupported", {
-      params: { year: String(year), min: calendarYearRange.min, max: calendarYearRange.max },
+      params: { min: calendarYearRange.min, max: calendarYearRange.max },
     });
   }
 }
@@ -137,7 +137,7 @@ export function springFestivalWindow(
  */
 export function solarTermDate(year: number, term: SolarTermId): string {
   const position = solarTermIds.indexOf(term);
-  if (position < 0) throw new HomevisitError("calendar_unknown_solar_term", { params: { term: String(term) } });
+  if (position < 0) throw new HomevisitError("calendar_unknown_solar_term");
   checkYear(year);
   // tyme4ts counts from the previous December's 冬至 (index 0); 小寒 of `year` is index 1.
   return solarTermStartDate(year, position + 1);

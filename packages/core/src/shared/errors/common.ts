@@ -29,6 +29,13 @@ export const commonErrors = defineErrors({
     status: 422,
     message: { "zh-CN": "不允许使用保留的键名“{key}”", en: 'The key "{key}" is reserved' },
   },
+  not_json_data: {
+    status: 422,
+    message: {
+      "zh-CN": "数据中含有不是 JSON 数据的值（{kind}）",
+      en: "The data holds a value that is not JSON data ({kind})",
+    },
+  },
   internal_error: {
     status: 500,
     message: { "zh-CN": "服务内部错误", en: "Internal error" },

@@ -9,8 +9,8 @@ export const customFieldErrors = defineErrors({
   custom_field_invalid_key: {
     status: 422,
     message: {
-      "zh-CN": "字段键名“{key}”无效：须以小写字母开头，只含字母、数字和下划线，最长 64 个字符",
-      en: 'The field key "{key}" is invalid: start with a lowercase letter, then letters, digits or _ (at most 64)',
+      "zh-CN": "字段键名无效：须以小写字母开头，只含字母、数字和下划线，最长 64 个字符",
+      en: "The field key is invalid: start with a lowercase letter, then letters, digits or _ (at most 64)",
     },
   },
   custom_field_duplicate_key: {
@@ -44,7 +44,7 @@ export const customFieldErrors = defineErrors({
   },
   custom_field_duplicate_option: {
     status: 422,
-    message: { "zh-CN": "选项值“{value}”重复", en: 'The option value "{value}" is used twice' },
+    message: { "zh-CN": "选项值重复", en: "An option value is used twice" },
   },
   custom_field_bad_range: {
     status: 422,

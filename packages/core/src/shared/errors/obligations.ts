@@ -12,33 +12,33 @@ export const obligationErrors = defineErrors({
   rules_window_inverted: {
     status: 422,
     message: {
-      "zh-CN": "时段“{id}”在 {year} 年的结束早于开始",
-      en: 'The window "{id}" ends before it starts in {year}',
+      "zh-CN": "时段的结束早于开始",
+      en: "The window ends before it starts",
     },
   },
   rules_duplicate_id: {
     status: 422,
-    message: { "zh-CN": "标识“{id}”重复", en: 'The id "{id}" is used twice' },
+    message: { "zh-CN": "标识重复", en: "An id is used twice" },
   },
   rules_id_reserved: {
     status: 422,
     message: {
-      "zh-CN": "规则标识“{id}”是内置规则的标识，请另取一个",
-      en: 'The rule id "{id}" belongs to a built-in rule; choose another',
+      "zh-CN": "规则标识与内置规则重复，请另取一个",
+      en: "The rule id belongs to a built-in rule; choose another",
     },
   },
   rules_flag_rule_needs_categories: {
     status: 422,
     message: {
-      "zh-CN": "规则“{id}”按类别登记日计算期限，须列出适用的类别",
-      en: 'The rule "{id}" counts from the day a category is flagged, so it must list its categories',
+      "zh-CN": "按类别登记日计算期限的规则须列出适用的类别",
+      en: "A rule that counts from the day a category is flagged must list its categories",
     },
   },
   rules_campaign_date_invalid: {
     status: 422,
     message: {
-      "zh-CN": "集中性家访日期“{date}”无效，请使用 MM-DD",
-      en: 'The campaign date "{date}" is not a valid MM-DD date',
+      "zh-CN": "集中性家访日期无效，请使用 MM-DD",
+      en: "The campaign date is not a valid MM-DD date",
     },
   },
   obligations_term_inverted: {

@@ -29,6 +29,6 @@ export const organisationSyncErrors = defineErrors({
   },
   organisation_duplicate_id: {
     status: 422,
-    message: { "zh-CN": "同步数据中编号重复：{id}", en: "The sync lists the id {id} twice" },
+    message: { "zh-CN": "同步数据中编号重复", en: "The sync lists an id twice" },
   },
 });

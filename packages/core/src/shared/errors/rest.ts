@@ -15,7 +15,7 @@ export const restErrors = defineErrors({
   },
   rest_method_not_allowed: {
     status: 405,
-    message: { "zh-CN": "该接口不支持 {method} 方法", en: "This route does not accept {method}" },
+    message: { "zh-CN": "该接口不支持此请求方法", en: "This route does not accept this method" },
   },
   rest_malformed_body: {
     status: 400,
@@ -73,10 +73,10 @@ export const restErrors = defineErrors({
   },
   rest_repeated_parameter: {
     status: 422,
-    message: { "zh-CN": "查询参数“{name}”只能出现一次", en: 'The query parameter "{name}" may appear only once' },
+    message: { "zh-CN": "查询参数只能出现一次", en: "A query parameter may appear only once" },
   },
   rest_unknown_parameter: {
     status: 422,
-    message: { "zh-CN": "未知的查询参数“{name}”", en: 'Unknown query parameter "{name}"' },
+    message: { "zh-CN": "未知的查询参数", en: "Unknown query parameter" },
   },
 });

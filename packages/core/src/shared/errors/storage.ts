@@ -69,6 +69,6 @@ export const storageErrors = defineErrors({
   },
   roster_duplicate_id: {
     status: 422,
-    message: { "zh-CN": "名册中编号重复：{id}", en: "The roster lists the id {id} twice" },
+    message: { "zh-CN": "名册中编号重复", en: "The roster lists an id twice" },
   },
 });
