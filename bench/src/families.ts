@@ -1,6 +1,7 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
 import { planBenchSection } from "../plan/plan-bench.ts";
 import { runRestBench } from "../rest/index.ts";
+import { runSizeBench } from "../size/index.ts";
 import { runSoakBench, soakOptionsFromEnv } from "../soak/index.ts";
 import { runStorageBench, storageBenchOptionsFromEnv } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
@@ -30,4 +31,6 @@ export const families: Record<string, () => Promise<BenchSection>> = {
       ],
     };
   },
+  // Bundle sizes from the built dist (bench:all builds first); `pnpm run size` enforces the budgets.
+  size: runSizeBench,
 };
