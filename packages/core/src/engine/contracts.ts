@@ -4,6 +4,7 @@ import { conductContracts } from "./areas/conduct/contract.js";
 import { consentContracts } from "./areas/consent/contract.js";
 import { dataRightsContracts } from "./areas/data-rights/contract.js";
 import { feedbackContracts } from "./areas/feedback/contract.js";
+import { meContracts } from "./areas/me/contract.js";
 import { organisationContracts } from "./areas/organisation/contract.js";
 import { planContracts } from "./areas/plans/contract.js";
 import { recordContracts } from "./areas/records/contract.js";
@@ -39,6 +40,7 @@ export const engineContracts = {
   support: supportContracts,
   feedback: feedbackContracts,
   reports: reportContracts,
+  me: meContracts,
 } as const;
 
 /** The contracts of the engine's areas, by name. */

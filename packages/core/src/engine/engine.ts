@@ -11,6 +11,7 @@ import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import { auditUseCases } from "./areas/audit/use-cases.js";
 import { consentUseCases } from "./areas/consent/use-cases.js";
 import { dataRightsUseCases } from "./areas/data-rights/use-cases.js";
+import { meUseCases } from "./areas/me/use-cases.js";
 import {
   appointmentUseCases,
   conductUseCases,
@@ -53,6 +54,7 @@ export const engineAreas = {
   support: supportUseCases,
   feedback: feedbackUseCases,
   reports: reportUseCases,
+  me: meUseCases,
 } as const;
 
 /** The use case areas of an engine, by name. */

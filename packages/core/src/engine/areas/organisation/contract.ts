@@ -1,5 +1,12 @@
 import * as z from "zod";
-import { citySchema, countySchema, schoolClassSchema, schoolSchema } from "../../../domain/organisation.js";
+import {
+  citySchema,
+  countySchema,
+  schoolClassSchema,
+  schoolSchema,
+  teacherRoleSchema,
+} from "../../../domain/organisation.js";
+import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
 /** Rows per level: cities, counties, schools, classes. */
@@ -28,6 +35,26 @@ export const organisationSyncOutputSchema = z.strictObject({
   unchanged: organisationCountsSchema,
 });
 
+/** A teacher as the organisation read shows them to colleagues: name, roles, classes; no phone. */
+export const teacherSummarySchema = z
+  .strictObject({
+    id: idSchema,
+    schoolId: idSchema,
+    name: z.string(),
+    roles: z.array(teacherRoleSchema),
+    classIds: z.array(idSchema),
+    leftOn: isoDateSchema.optional(),
+  })
+  .meta({ id: "TeacherSummary", description: "A teacher as colleagues see them: no phone" });
+
+/** What `organisation.read` answers: the rows of the caller's reach. */
+export const organisationReadOutputSchema = z.strictObject({
+  counties: z.array(countySchema),
+  schools: z.array(schoolSchema),
+  classes: z.array(schoolClassSchema),
+  teachers: z.array(teacherSummarySchema),
+});
+
 /**
  * The organisation area: the host keeps the hierarchy of R1 (city → counties → schools →
  * classes) in its own systems and syncs it here. Who may sync what follows the matrix entry
@@ -35,6 +62,28 @@ export const organisationSyncOutputSchema = z.strictObject({
  * (also what a host's platform admin acts as, school by school) its school and classes.
  */
 export const organisationContracts = {
+  /**
+   * The organisation as the caller reaches it, for names in pickers and tables: school staff get
+   * their school, its classes (with class teachers) and its teachers (names, roles, classes; no
+   * phones); a county bureau its county and schools; a city bureau its counties and schools.
+   * No child's data.
+   *
+   * @example
+   * ```ts
+   * await engine.organisation.read(teacher, {});
+   * // { counties: [], schools: [{ id: "sch-1", name: "莲都实验中学", … }], classes: [{ id: "cls-1", name: "9(1)班", classTeacherId: "t-c1", … }], teachers: [{ id: "t-c1", name: "…", roles: [...] }] }
+   * ```
+   */
+  read: defineContract({
+    action: "organisation.read",
+    entity: "organisation",
+    description: { "zh-CN": "查看学校、班级与教师名录", en: "Read schools, classes and teachers" },
+    input: z.strictObject({}),
+    output: organisationReadOutputSchema,
+    targetKind: "collection",
+    http: { method: "GET", path: "/organisation" },
+  }),
+
   /**
    * Syncs cities, counties, schools and classes from the host (R1) in one transaction: new rows
    * are added, changed rows replaced, unchanged rows left alone; nothing is deleted (a closed

@@ -6,6 +6,7 @@ import { type ErrorPath, HomevisitError } from "../../../shared/errors/homevisit
 import type { Actor } from "../../policy/actor.js";
 import type { PolicyTarget } from "../../policy/policy.js";
 import { implementUseCase, type UseCaseContext } from "../../use-case.js";
+import { loadAll } from "../../util.js";
 import { type OrganisationCounts, organisationContracts, type organisationSyncInputSchema } from "./contract.js";
 
 type Kind = "cities" | "counties" | "schools" | "classes";
@@ -118,6 +119,57 @@ const zero = (): OrganisationCounts => ({ cities: 0, counties: 0, schools: 0, cl
  * (also what a host's platform admin acts as, school by school) its school and classes.
  */
 export const organisationUseCases = {
+  read: implementUseCase(organisationContracts.read, {
+    async resolveTarget(ctx) {
+      const { actor } = ctx;
+      const level = actorLevel(actor);
+      const policy: PolicyTarget = {
+        cityId: actor.cityId,
+        ...(level !== "city" && actor.countyId !== undefined ? { countyId: actor.countyId } : {}),
+        ...(level === "school" && actor.schoolId !== undefined ? { schoolId: actor.schoolId } : {}),
+      };
+      return { policy, entity: "organisation", data: level };
+    },
+    async run(ctx) {
+      const { actor, tx } = ctx;
+      const level = ctx.target.data;
+      if (level === "school") {
+        const schoolId = actor.schoolId;
+        const school = schoolId === undefined ? undefined : await tx.schools.get(schoolId);
+        if (schoolId === undefined || school === undefined)
+          return { counties: [], schools: [], classes: [], teachers: [] };
+        const [classes, teachers] = await Promise.all([
+          loadAll((cursor) => tx.classes.list({ where: { schoolId }, cursor, limit: 1000 })),
+          loadAll((cursor) => tx.teachers.list({ where: { schoolId }, cursor, limit: 1000 })),
+        ]);
+        return {
+          counties: [],
+          schools: [school.record],
+          classes: classes.map((c) => c.record),
+          teachers: teachers.map(({ record: t }) => ({
+            id: t.id,
+            schoolId: t.schoolId,
+            name: t.name,
+            roles: [...t.roles],
+            classIds: [...t.classIds],
+            ...(t.leftOn === undefined ? {} : { leftOn: t.leftOn }),
+          })),
+        };
+      }
+      const where = level === "city" ? { cityId: actor.cityId } : { countyId: actor.countyId ?? "" };
+      const [counties, schools] = await Promise.all([
+        loadAll((cursor) => tx.counties.list({ where, cursor, limit: 1000 })),
+        loadAll((cursor) => tx.schools.list({ where, cursor, limit: 1000 })),
+      ]);
+      return {
+        counties: counties.map((c) => c.record),
+        schools: schools.map((s) => s.record),
+        classes: [],
+        teachers: [],
+      };
+    },
+  }),
+
   sync: implementUseCase(organisationContracts.sync, {
     async resolveTarget(ctx) {
       // The actor's own tenant, as the host vouches for it: a school admin may create the very

@@ -8,9 +8,10 @@ import {
   safetyIncidentSchema,
   safetyZeroReportSchema,
 } from "../../../domain/safety.js";
-import { idSchema, instantSchema, noteSchema } from "../../../shared/primitives.js";
+import { idSchema, instantSchema, isoDateSchema, noteSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
+import { pageInput } from "../contract-kit.js";
 
 /**
  * The safety area (R14): the pre-visit report (whom, where, how long, no unlicensed vehicle, a
@@ -31,8 +32,70 @@ const fileReportInput = preVisitSafetyReportFields
   .omit({ id: true, schoolId: true, teacherId: true, reportedAt: true })
   .superRefine(checkPreVisitSafetyReport);
 
+/** A safety report with its state: the check-in once the teacher is back, and when it was raised overdue. */
+export const safetyReportStateSchema = z
+  .strictObject({
+    report: preVisitSafetyReportSchema,
+    checkIn: postVisitCheckInSchema.optional(),
+    /** When the missing check-in was raised as overdue. */
+    overdueRaisedAt: instantSchema.optional(),
+    /** The version of the report's state (filed: 1, checked in: 2). */
+    version: z.int(),
+  })
+  .meta({ id: "SafetyReportState", description: "A pre-visit safety report with its check-in" });
+
 /** The safety area's use cases. */
 export const safetyContracts = {
+  /**
+   * Lists safety reports and their check-ins, by planned day: a teacher their own trips,
+   * principals and school admins the whole school (the safety board). Filters by teacher and by
+   * the planned day (`from`, `to`, inclusive); ordered by id; 50 per page by default.
+   *
+   * @example
+   * ```ts
+   * await engine.safety.list(principal, { from: "2026-10-05", to: "2026-10-11" });
+   * // { items: [{ report: { id: "sr-1", teacherId: "t-1", plannedStart: "…", … }, checkIn: { returnedSafelyAt: "…", … }, version: 2 }] }
+   * ```
+   */
+  list: defineContract({
+    action: "safety.read",
+    entity: "safetyReports",
+    description: { "zh-CN": "查看家访安全报告与报平安情况", en: "List safety reports and check-ins" },
+    input: z.strictObject({
+      teacherId: idSchema.optional(),
+      from: isoDateSchema.optional(),
+      to: isoDateSchema.optional(),
+      ...pageInput,
+    }),
+    output: z.strictObject({ items: z.array(safetyReportStateSchema), nextCursor: z.string().optional() }),
+    targetKind: "collection",
+    http: { method: "GET", path: "/safety-reports" },
+  }),
+
+  /**
+   * The school's zero reports (安全零报告) whose period overlaps `from`–`to` (default: all),
+   * oldest first: the principal checks which periods were reported. Principals and school
+   * admins see the school's; a teacher the ones they filed.
+   *
+   * @example
+   * ```ts
+   * await engine.safety.zeroReports(principal, { from: "2026-10-01", to: "2026-10-31" });
+   * // { items: [{ zeroReport: { period: { from: "2026-10-05", to: "2026-10-11" }, nothingHappened: true, … }, version: 1 }] }
+   * ```
+   */
+  zeroReports: defineContract({
+    action: "safety.read",
+    entity: "zeroReports",
+    description: { "zh-CN": "查看安全零报告", en: "List safety zero reports" },
+    input: z.strictObject({ from: isoDateSchema.optional(), to: isoDateSchema.optional(), ...pageInput }),
+    output: z.strictObject({
+      items: z.array(z.strictObject({ zeroReport: safetyZeroReportSchema, version: z.int() })),
+      nextCursor: z.string().optional(),
+    }),
+    targetKind: "collection",
+    http: { method: "GET", path: "/safety-zero-reports" },
+  }),
+
   /**
    * Files the pre-visit safety report for the actor's own trip: the students (of the actor's
    * school), the destination to the village, the planned start and duration, the transport and

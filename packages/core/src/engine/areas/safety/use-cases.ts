@@ -11,11 +11,72 @@ import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import { tenantPolicy } from "../../targets.js";
 import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
-import { ownSchoolTarget } from "../area-kit.js";
+import { listTarget, ownSchoolTarget, rowAllowed } from "../area-kit.js";
 import { type overdueItemSchema, safetyContracts } from "./contract.js";
 
 /** The safety area's use cases. */
 export const safetyUseCases = {
+  list: implementUseCase(safetyContracts.list, {
+    resolveTarget: (ctx) => listTarget(ctx, "safetyReports"),
+    async run(ctx, input) {
+      const schoolId = ctx.target.data.schoolId;
+      if (schoolId === undefined) return { items: [] };
+      const rows = await loadAll((cursor) =>
+        ctx.tx.safetyReports.list({
+          where: { schoolId, ...(input.teacherId === undefined ? {} : { teacherId: input.teacherId }) },
+          cursor,
+          limit: 1000,
+        }),
+      );
+      const visible = rows.filter(({ record: r, tenant }) => {
+        const day = shanghaiDate(r.plannedStart);
+        if (input.from !== undefined && day < input.from) return false;
+        if (input.to !== undefined && day > input.to) return false;
+        if (input.cursor !== undefined && r.id <= input.cursor) return false;
+        const own = r.teacherId === ctx.actor.id;
+        return rowAllowed(ctx.actor, "safety.read", ctx.target.policy, { schoolId: tenant.schoolId, own });
+      });
+      const page = visible.slice(0, input.limit);
+      const states = await ctx.tx.safetyCheckIns.getMany(page.map((r) => r.record.id));
+      const stateOf = new Map(states.map((s) => [s.record.id, s]));
+      const items = page.map(({ record: report, version }) => {
+        const state = stateOf.get(report.id);
+        return {
+          report,
+          ...(state?.record.checkIn === undefined ? {} : { checkIn: state.record.checkIn }),
+          ...(state?.record.overdueRaisedAt === undefined ? {} : { overdueRaisedAt: state.record.overdueRaisedAt }),
+          version: state?.version ?? version,
+        };
+      });
+      const last = page.at(-1);
+      return visible.length > input.limit && last ? { items, nextCursor: last.record.id } : { items };
+    },
+  }),
+
+  zeroReports: implementUseCase(safetyContracts.zeroReports, {
+    resolveTarget: (ctx) => listTarget(ctx, "zeroReports"),
+    async run(ctx, input) {
+      const schoolId = ctx.target.data.schoolId;
+      if (schoolId === undefined) return { items: [] };
+      const rows = await loadAll((cursor) => ctx.tx.zeroReports.list({ where: { schoolId }, cursor, limit: 1000 }));
+      const visible = rows
+        .filter(({ record: r, tenant }) => {
+          if (input.from !== undefined && r.period.to < input.from) return false;
+          if (input.to !== undefined && r.period.from > input.to) return false;
+          const own = r.submittedBy === ctx.actor.id;
+          return rowAllowed(ctx.actor, "safety.read", ctx.target.policy, { schoolId: tenant.schoolId, own });
+        })
+        .sort(
+          (a, b) => a.record.period.from.localeCompare(b.record.period.from) || a.record.id.localeCompare(b.record.id),
+        );
+      const start = input.cursor === undefined ? 0 : visible.findIndex((r) => r.record.id === input.cursor) + 1;
+      const page = visible.slice(start, start + input.limit);
+      const items = page.map(({ record, version }) => ({ zeroReport: record, version }));
+      const last = page.at(-1);
+      return start + input.limit < visible.length && last ? { items, nextCursor: last.record.id } : { items };
+    },
+  }),
+
   fileReport: implementUseCase(safetyContracts.fileReport, {
     async resolveTarget(ctx) {
       const target = await ownSchoolTarget(ctx, "safetyReports");
