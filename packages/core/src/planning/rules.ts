@@ -47,10 +47,11 @@ export function cadenceProblem(cadence: string): string | undefined {
   const seen = new Set<string>();
   for (const part of cadence.split(";")) {
     const [name = "", value, ...rest] = part.split("=");
-    if (value === undefined || rest.length > 0) return `"${part.slice(0, 20)}" is not NAME=VALUE`;
+    // Reasons name the rule's own vocabulary only, never the text that was refused.
+    if (value === undefined || rest.length > 0) return "a part is not NAME=VALUE";
     if (name === "UNTIL" || name === "COUNT" || name === "DTSTART") return `${name} is added by the planner`;
     if (name === "TZID") return "TZID is not allowed: contacts use floating time";
-    if (!(rrulePartNames as readonly string[]).includes(name)) return `${name.slice(0, 20)} is not supported`;
+    if (!(rrulePartNames as readonly string[]).includes(name)) return "a part name is not supported";
     if (seen.has(name)) return `${name} is given twice`;
     seen.add(name);
     if (!rrulePartPatterns[name as (typeof rrulePartNames)[number]].test(value)) {
