@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.ts";
+
+// The unit tests that reach the files stryker.config.mjs mutates, and nothing slower: the
+// engine and storage suites run them through I/O and would make each mutant take minutes.
+// (mergeConfig would append to the base's include list, so the list is replaced here.)
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: [
+      "packages/core/test/policy.test.ts",
+      "packages/core/test/mutation-survivors.test.ts",
+      "packages/core/test/consent-gate.test.ts",
+      "packages/core/test/categories.test.ts",
+      "packages/core/test/student.test.ts",
+      "packages/core/test/storage-port.test.ts",
+      "packages/core/test/canonical-json.test.ts",
+      "packages/core/test/calendar.test.ts",
+      "packages/core/test/obligations-rules.test.ts",
+      "packages/core/test/custom-fields.test.ts",
+      "packages/core/test/linear-pattern.property.test.ts",
+      "packages/core/test/engine-workflows-photos.test.ts",
+      "packages/core/test/photo-metadata.property.test.ts",
+      "packages/core/test/error-messages-no-input.test.ts",
+    ],
+    reporters: ["default"],
+  },
+});
