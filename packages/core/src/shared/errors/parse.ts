@@ -4,9 +4,7 @@ import { formatText } from "../i18n.js";
 import { type ErrorCode, errorCatalog } from "./catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "./homevisit-error.js";
 
-// zod ships both locales; build each once.
-const zodEn = z.locales.en().localeError;
-const zodZh = z.locales.zhCN().localeError;
+import { zodIssueMessage } from "./zod-messages.js";
 
 /**
  * The issue params that homevisit's own refinements attach (`ctx.addIssue({ code: "custom",
@@ -41,7 +39,7 @@ export function addCatalogIssue(
   });
 }
 
-function localize(issue: z.core.$ZodIssue): { code: string; message: LocalizedText } {
+function localize(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): { code: string; message: LocalizedText } {
   const params = (issue as { params?: Partial<CatalogIssueParams> }).params;
   if (issue.code === "custom" && params?.code && params.code in errorCatalog) {
     const definition = errorCatalog[params.code as ErrorCode];
@@ -54,38 +52,92 @@ function localize(issue: z.core.$ZodIssue): { code: string; message: LocalizedTe
       },
     };
   }
-  // zod's locale maps read the raw issue; the finalized one has what they use. Unknown keys
-  // come from the client and could themselves be personal data (a phone number used as a
-  // key): name only keys that look like identifiers.
-  const raw = (issue.code === "unrecognized_keys"
-    ? { ...issue, keys: issue.keys.map((k) => (/^[A-Za-z_$][\w$]{0,63}$/.test(k) ? k : "…")) }
-    : issue) as unknown as z.core.$ZodRawIssue;
-  const pick = (result: ReturnType<typeof zodEn>): string | undefined =>
-    typeof result === "string" ? result : result?.message;
-  return {
-    code: issue.code,
-    message: {
-      "zh-CN": pick(zodZh(raw)) ?? (raw as { message?: string }).message ?? issue.code,
-      en: pick(zodEn(raw)) ?? (raw as { message?: string }).message ?? issue.code,
-    },
-  };
+  return { code: issue.code, message: zodIssueMessage(issue, fieldName(issue.path, schema), isMissing(issue)) };
+}
+
+/** A required field left out: zod reports `invalid_type` with no input (when inputs are kept). */
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === "invalid_type" && "input" in issue && (issue as { input?: unknown }).input === undefined;
+}
+
+interface WalkDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
 }
 
 /**
- * Turns zod issues into homevisit issues with messages in both locales. Input values are
+ * The schema of the field at `path` inside `schema`, looking through wrappers (optional,
+ * default, pipe), arrays, records and object unions; `undefined` when the path leaves the schema.
+ */
+function fieldSchemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = schema;
+  let i = 0;
+  for (let guard = 0; current !== undefined && guard < 64; guard++) {
+    const def: WalkDef = (current as unknown as { _zod: { def: WalkDef } })._zod.def;
+    if (def.innerType !== undefined) current = def.innerType;
+    else if (def.type === "pipe" && def.in !== undefined) current = def.in;
+    else if (i === path.length) return current;
+    else if (def.type === "object") current = def.shape?.[String(path[i++])];
+    else if (def.type === "array") (current = def.element), i++;
+    else if (def.type === "record") (current = def.valueType), i++;
+    else if (def.type === "union")
+      current = def.options?.find((o: z.ZodType) => fieldSchemaAt(o, path.slice(i)) !== undefined);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * How a message names a field: the `label` a schema carries in its metadata (a custom field's
+ * label, `z.string().meta({ label: { "zh-CN": "家长意见", en: "Parents' opinion" } })`), else its
+ * key; the input as a whole when the path is empty.
+ */
+function fieldName(path: readonly PropertyKey[], schema: z.ZodType | undefined): LocalizedText {
+  const found = schema === undefined ? undefined : fieldSchemaAt(schema, path);
+  const label =
+    found === undefined ? undefined : (z.globalRegistry.get(found) as { label?: unknown } | undefined)?.label;
+  if (isLocalizedText(label)) return { "zh-CN": `“${label["zh-CN"]}”`, en: `“${label.en}”` };
+  const key = [...path].reverse().find((p): p is string => typeof p === "string");
+  if (key === undefined) return { "zh-CN": "输入", en: "The input" };
+  // A key is named only when it looks like an identifier: record keys may be personal data.
+  const safe = /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : "…";
+  return { "zh-CN": `字段“${safe}”`, en: `Field “${safe}”` };
+}
+
+function isLocalizedText(value: unknown): value is LocalizedText {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as LocalizedText)["zh-CN"] === "string" &&
+    typeof (value as LocalizedText).en === "string"
+  );
+}
+
+/**
+ * Turns zod issues into homevisit issues with plain messages in both locales that name the
+ * field (by its label when `schema` gives one) and say what was expected. Input values are
  * dropped: they may be personal data.
  *
  * @example
  * ```ts
  * const result = z.object({ age: z.number() }).safeParse({ age: "x" });
  * if (!result.success) issuesFromZod(result.error.issues, ["body"]);
- * // [{ path: ["body", "age"], code: "invalid_type", message: { "zh-CN": "无效输入：…", en: "Invalid input: …" } }]
+ * // [{ path: ["body", "age"], code: "invalid_type", message: { "zh-CN": "字段“age”应为数字", en: "Field “age” must be a number" } }]
  * ```
  */
-export function issuesFromZod(issues: readonly z.core.$ZodIssue[], prefix: ErrorPath = []): ErrorIssue[] {
+export function issuesFromZod(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: ErrorPath = [],
+  schema?: z.ZodType,
+): ErrorIssue[] {
   return issues.map((issue) => ({
     path: [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-    ...localize(issue),
+    ...localize(issue, schema),
   }));
 }
 
@@ -106,12 +158,14 @@ export function safeParseInput<S extends z.ZodType>(
   input: unknown,
   options: { path?: ErrorPath } = {},
 ): ParseResult<z.output<S>> {
-  const result = schema.safeParse(input);
+  // Inputs are kept on the issues only to tell a missing field from a wrong one; messages
+  // never repeat them.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return { success: true, data: result.data };
   return {
     success: false,
     error: new HomevisitError("validation_failed", {
-      issues: issuesFromZod(result.error.issues, options.path),
+      issues: issuesFromZod(result.error.issues, options.path, schema),
     }),
   };
 }
