@@ -5,12 +5,13 @@
 // worker validates and plans its schools.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { Term } from "@homevisit/core";
 import type { PlanCounts, RawSchoolInput } from "./plan-input.ts";
 
 /** A pool of planning threads, kept across runs. */
 export interface PlanWorkers {
   /** Plans every school, split across the threads; resolves with the summed counts. */
-  plan(schools: readonly RawSchoolInput[]): Promise<PlanCounts>;
+  plan(schools: readonly RawSchoolInput[], term: Term): Promise<PlanCounts>;
   close(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export interface PlanWorkers {
 export function startPlanWorkers(size = availableParallelism()): PlanWorkers {
   const threads = Array.from({ length: size }, () => new Worker(new URL("./plan-worker.mjs", import.meta.url)));
   return {
-    async plan(schools) {
+    async plan(schools, term) {
       const shares: RawSchoolInput[][] = threads.map(() => []);
       const loads = threads.map(() => 0);
       const ordered = [...schools].sort((a, b) => b.students.length - a.students.length);
@@ -44,7 +45,7 @@ export function startPlanWorkers(size = availableParallelism()): PlanWorkers {
             new Promise<PlanCounts>((resolve, reject) => {
               thread.once("message", resolve);
               thread.once("error", reject);
-              thread.postMessage(shares[i]);
+              thread.postMessage({ schools: shares[i], term });
             }),
         ),
       );

@@ -7,15 +7,21 @@
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import type { Term } from "@homevisit/core";
 import type { BenchSection } from "../src/harness.ts";
 import { startPlanWorkers } from "./parallel.ts";
-import { type PlanCounts, planAll, rawBySchool, rawInput, scopeData, validateInput } from "./plan-input.ts";
+import { benchTerms, type PlanCounts, planAll, rawBySchool, rawInput, scopeData, validateInput } from "./plan-input.ts";
+import { formatQualityRow, type PlanQualityRow, qualityOf } from "./plan-quality.ts";
 
 export { benchTerm } from "./plan-input.ts";
 
 /** One scope's figures. */
 export interface PlanBenchRow {
   scope: "school" | "county" | "city";
+  /** The term planned: autumn 2026 (official calendar) or spring 2027 (provisional calendar). */
+  term: string;
+  /** What the plans achieve (issue 15), measured apart from the timing. */
+  quality: PlanQualityRow;
   schools: number;
   students: number;
   obligations: number;
@@ -85,9 +91,10 @@ async function timed(fn: () => unknown): Promise<{ wall: number; cpu: number }> 
  * ```
  */
 export async function runPlanBench(
-  options: { runs?: number; scopes?: readonly PlanBenchRow["scope"][]; threads?: number } = {},
+  options: { runs?: number; scopes?: readonly PlanBenchRow["scope"][]; threads?: number; terms?: readonly Term[] } = {},
 ): Promise<PlanBenchRow[]> {
   const runs = options.runs ?? 3;
+  const terms = options.terms ?? benchTerms;
   const scopes = options.scopes ?? ["school", "county", "city"];
   const threads = options.threads ?? 1;
   const workers = threads > 1 ? startPlanWorkers(threads) : undefined;
@@ -98,50 +105,54 @@ export async function runPlanBench(
       const raw = rawInput(scopeData(scope));
       const schoolCount = raw.schools.length;
       const studentCount = raw.students.length;
-      let last: PlanCounts = { obligations: 0, slots: 0, unscheduled: 0 };
-      let peakRss = process.memoryUsage.rss();
-      const plan = async (): Promise<void> => {
-        if (!workers) {
-          const result = planAll(raw);
-          peakRss = Math.max(peakRss, result.peakRss);
-          last = result;
-          return;
+      for (const term of terms) {
+        let last: PlanCounts = { obligations: 0, slots: 0, unscheduled: 0 };
+        let peakRss = process.memoryUsage.rss();
+        const plan = async (): Promise<void> => {
+          if (!workers) {
+            const result = planAll(raw, term);
+            peakRss = Math.max(peakRss, result.peakRss);
+            last = result;
+            return;
+          }
+          // The main thread waits: sample the process's memory (workers included) meanwhile.
+          const sampler = setInterval(() => {
+            peakRss = Math.max(peakRss, process.memoryUsage.rss());
+          }, 20);
+          last = await workers.plan(rawBySchool(raw), term);
+          clearInterval(sampler);
+        };
+        const floor: { wall: number; cpu: number }[] = [];
+        const planned: { wall: number; cpu: number }[] = [];
+        // Warm-up, then alternate floor and plan so both see the same machine state.
+        validateInput(raw);
+        await plan();
+        for (let i = 0; i < runs; i++) {
+          floor.push(await timed(() => validateInput(raw)));
+          planned.push(await timed(plan));
+          await new Promise((resolve) => setImmediate(resolve));
         }
-        // The main thread waits: sample the process's memory (workers included) meanwhile.
-        const sampler = setInterval(() => {
-          peakRss = Math.max(peakRss, process.memoryUsage.rss());
-        }, 20);
-        last = await workers.plan(rawBySchool(raw));
-        clearInterval(sampler);
-      };
-      const floor: { wall: number; cpu: number }[] = [];
-      const planned: { wall: number; cpu: number }[] = [];
-      // Warm-up, then alternate floor and plan so both see the same machine state.
-      validateInput(raw);
-      await plan();
-      for (let i = 0; i < runs; i++) {
-        floor.push(await timed(() => validateInput(raw)));
-        planned.push(await timed(plan));
-        await new Promise((resolve) => setImmediate(resolve));
+        const medianMs = median(planned.map((t) => t.wall));
+        const floorMs = median(floor.map((t) => t.wall));
+        rows.push({
+          scope,
+          term: term.id,
+          quality: qualityOf(rawBySchool(raw), term),
+          schools: schoolCount,
+          students: studentCount,
+          obligations: last.obligations,
+          slots: last.slots,
+          unscheduled: last.unscheduled,
+          threads,
+          medianMs,
+          floorMs,
+          ratio: floorMs > 0 ? medianMs / floorMs : Number.NaN,
+          cpuMs: median(planned.map((t) => t.cpu)),
+          floorCpuMs: median(floor.map((t) => t.cpu)),
+          microsPerStudent: (medianMs * 1000) / Math.max(1, studentCount),
+          peakRssMiB: peakRss / 2 ** 20,
+        });
       }
-      const medianMs = median(planned.map((t) => t.wall));
-      const floorMs = median(floor.map((t) => t.wall));
-      rows.push({
-        scope,
-        schools: schoolCount,
-        students: studentCount,
-        obligations: last.obligations,
-        slots: last.slots,
-        unscheduled: last.unscheduled,
-        threads,
-        medianMs,
-        floorMs,
-        ratio: floorMs > 0 ? medianMs / floorMs : Number.NaN,
-        cpuMs: median(planned.map((t) => t.cpu)),
-        floorCpuMs: median(floor.map((t) => t.cpu)),
-        microsPerStudent: (medianMs * 1000) / Math.max(1, studentCount),
-        peakRssMiB: peakRss / 2 ** 20,
-      });
     }
   } finally {
     await workers?.close();
@@ -153,6 +164,7 @@ export async function runPlanBench(
 export function formatPlanRows(rows: readonly PlanBenchRow[]): Record<string, string | number>[] {
   return rows.map((r) => ({
     scope: r.scope,
+    term: r.term,
     threads: r.threads,
     students: r.students,
     "median ms": Math.round(r.medianMs),
@@ -165,7 +177,23 @@ export function formatPlanRows(rows: readonly PlanBenchRow[]): Record<string, st
     "peak RSS MiB": Math.round(r.peakRssMiB),
     slots: r.slots,
     unscheduled: r.unscheduled,
+    ...formatQualityRow(r.quality),
   }));
+}
+
+function share(part: number, whole: number): string {
+  return whole === 0 ? "none due" : `${((100 * part) / whole).toFixed(1)} %`;
+}
+
+/** The quality figures of a row as a note (issue 15's targets in brackets). */
+function qualityNotes(q: PlanQualityRow): string {
+  return (
+    `placed: universal/new/priority ${share(q.inHomePlaced, q.inHomeDue)} (≥ 99 %), ` +
+    `crisis within deadline ${q.crisisWithinDeadline}/${q.crisisDue}${q.crisisEscalated > 0 ? ` + ${q.crisisEscalated} escalated` : ""}, ` +
+    `mentor contacts ${share(q.mentorPlaced, q.mentorDue)} (≥ 95 %), idle teachers ${q.idleTeachers} of ${q.teachers} (0), ` +
+    `busiest ÷ school median load ≤ ${q.worstLoadRatio.toFixed(2)} (≤ 2), ${q.provisionalSlots} slots on provisional days, ` +
+    `${q.alternativeSlots} family alternatives`
+  );
 }
 
 /** The rows as a section of the bench report (bench/src/harness.ts). */
@@ -175,15 +203,17 @@ export async function planBenchSection(options: { runs?: number; threads?: numbe
     title: "Planning one term",
     description:
       "end to end from raw records, per school: validate → derive obligations → assign visitors → schedule, for a school, " +
-      "a county (遂昌县) and the city; baseline: zod validation of the same input alone. Targets: city < 10 s on 2 cores, " +
+      "a county (遂昌县) and the city, for the autumn 2026 term (official holidays) and the spring 2027 term (no notice yet: " +
+      "provisional calendar); baseline: zod validation of the same input alone. Targets: city < 10 s on 2 cores, " +
       "≤ 5× baseline, linear growth. Floor and plan alternate, each run after an untimed full collection, so neither " +
-      "pays for the other's garbage.",
+      "pays for the other's garbage. The notes give what the plans achieve (bench/plan/plan-quality.ts, planQuality), " +
+      "measured apart from the timing, with issue 15's targets in brackets.",
     rows: rows.map((r) => ({
-      name: `plan one term: ${r.scope} (${r.schools} schools, ${r.students.toLocaleString("en")} students${r.threads > 1 ? `, ${r.threads} threads` : ""})`,
+      name: `plan one term (${r.term}): ${r.scope} (${r.schools} schools, ${r.students.toLocaleString("en")} students${r.threads > 1 ? `, ${r.threads} threads` : ""})`,
       medianMs: r.medianMs,
       baselineName: "validate the same input",
       baselineMedianMs: r.floorMs,
-      notes: `${r.microsPerStudent.toFixed(0)} µs/student, CPU ${Math.round(r.cpuMs)} ms vs floor CPU ${Math.round(r.floorCpuMs)} ms, ${r.obligations} obligations, ${r.slots} slots, ${r.unscheduled} unscheduled, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+      notes: `${r.microsPerStudent.toFixed(0)} µs/student, CPU ${Math.round(r.cpuMs)} ms vs floor CPU ${Math.round(r.floorCpuMs)} ms, ${r.obligations} obligations, ${r.slots} slots, ${r.unscheduled} unscheduled, peak RSS ${r.peakRssMiB.toFixed(0)} MiB; ${qualityNotes(r.quality)}`,
     })),
   };
 }

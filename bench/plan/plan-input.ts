@@ -141,9 +141,9 @@ export interface PlanCounts {
 }
 
 /** Plans one school from its validated input: derive obligations → assign visitors → schedule. */
-export function planSchool(input: SchoolInput): PlanCounts {
+export function planSchool(input: SchoolInput, term: Term = benchTerm): PlanCounts {
   const derived = deriveObligations({
-    term: benchTerm,
+    term,
     school: input.school,
     students: input.students,
     flags: input.flags,
@@ -151,7 +151,7 @@ export function planSchool(input: SchoolInput): PlanCounts {
   });
   const plan = assignVisitors({
     school: input.school,
-    term: benchTerm,
+    term,
     teachers: input.teachers,
     classes: input.classes,
     students: input.students,
@@ -159,7 +159,7 @@ export function planSchool(input: SchoolInput): PlanCounts {
     mentorships: input.mentorships,
   });
   const schedule = scheduleVisits({
-    term: benchTerm,
+    term,
     assignments: plan.assignments,
     obligations: derived,
     students: input.students,
@@ -169,13 +169,16 @@ export function planSchool(input: SchoolInput): PlanCounts {
 }
 
 /** Validates and plans each school of a list in turn, in this thread; sums the counts. */
-export function planSchools(schools: readonly RawSchoolInput[]): PlanCounts & { peakRss: number } {
+export function planSchools(
+  schools: readonly RawSchoolInput[],
+  term: Term = benchTerm,
+): PlanCounts & { peakRss: number } {
   let obligations = 0;
   let slots = 0;
   let unscheduled = 0;
   let peakRss = process.memoryUsage.rss();
   for (const raw of schools) {
-    const counts = planSchool(parseSchoolInput(raw));
+    const counts = planSchool(parseSchoolInput(raw), term);
     obligations += counts.obligations;
     slots += counts.slots;
     unscheduled += counts.unscheduled;
@@ -188,8 +191,8 @@ export function planSchools(schools: readonly RawSchoolInput[]): PlanCounts & { 
  * Plans a whole scope end to end as a host would: split the raw records by school, then per
  * school validate and plan. Only one school's validated records and plan are alive at a time.
  */
-export function planAll(raw: RawInput): PlanCounts & { peakRss: number } {
-  return planSchools(rawBySchool(raw));
+export function planAll(raw: RawInput, term: Term = benchTerm): PlanCounts & { peakRss: number } {
+  return planSchools(rawBySchool(raw), term);
 }
 
 /**

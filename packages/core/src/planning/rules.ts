@@ -181,7 +181,15 @@ const sections = {
     categories: z.array(priorityCategorySchema).max(priorityCategories.length),
   }),
   /** R4(5): a priority student's mentor (德育导师) keeps in touch on a cadence. */
-  mentorContact: z.strictObject({ enabled: z.boolean(), cadence: cadenceSchema }),
+  mentorContact: z.strictObject({
+    enabled: z.boolean(),
+    cadence: cadenceSchema,
+    /**
+     * `true`: each contact is an in-home visit (the scheduler then needs a family slot and
+     * travel). Default: a contact is a talk at school, a call or a message (channel `any`).
+     */
+    inHome: z.boolean().optional(),
+  }),
   /** `family_crisis` (突发重大变故): a visit within days of the flag. */
   crisis: z.strictObject({ enabled: z.boolean(), days: z.int().min(1).max(60) }),
   /** R13: left-behind children in rural schools are visited when their parents are home. */
