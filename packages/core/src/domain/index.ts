@@ -14,7 +14,7 @@ export * from "./planning.js";
 export * from "./roster.js";
 export * from "./safety.js";
 export * from "./student.js";
-export * from "./visit-plan.js";
+export * from "./visit-plan/index.js";
 export * from "./visit-record.js";
 export * from "./workflow-events.js";
 export * from "./workflow-records.js";
