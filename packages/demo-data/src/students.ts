@@ -19,7 +19,7 @@ import { type DateCache, flat } from "./flat.js";
 import type { TownGeography } from "./geography.js";
 import { mobileNumber, type NameStyle, pickGivenName, pickSurname } from "./names.js";
 import type { SchoolPlan } from "./plan.js";
-import type { Rng } from "./rng.js";
+import { createRng, type Rng } from "./rng.js";
 
 /** What every student of a school shares. */
 export interface StudentContext {
@@ -373,7 +373,36 @@ function guardiansFor(
   return list.slice();
 }
 
-function availabilityFor(context: StudentContext, shape: FamilyShape): AvailabilityWindow[] {
+/**
+ * What a family says about its time (R12), as the teacher notes it when phoning. Most families
+ * are free on weekday evenings or weekend mornings; some are not, as in life: grandparents who
+ * keep a left-behind child are at home all day; shift workers are free only late at night or on
+ * weekday mornings (their hours never meet the allowed visiting hours, so the planner proposes
+ * the nearest lawful time and says so). Parents who work away come home at the Spring Festival:
+ * that is the obligations' R13 window, not a weekday pattern. The main stream draws exactly as it
+ * always did (every other record of a seed stays the same); the patterns above come from a
+ * stream of the student's own.
+ */
+function availabilityFor(context: StudentContext, shape: FamilyShape, id: string): AvailabilityWindow[] {
+  const stated = statedAvailability(context, shape);
+  const own = createRng(`${context.rng.seed}/${id}/availability`);
+  if (shape === "both_away_grandparents" && own.chance(0.8)) {
+    return [
+      { weekdays: [1, 2, 3, 4, 5], from: "08:00", to: "20:00" },
+      { weekdays: [6, 7], from: "08:00", to: "18:00" },
+    ];
+  }
+  const working = shape !== "both_away_relatives" && shape !== "foster" && shape !== "both_away_grandparents";
+  if (working && own.chance(0.08)) {
+    // Shift work: after a late shift, or mornings after a night shift.
+    return own.chance(0.5)
+      ? [{ weekdays: [1, 2, 3, 4, 5], from: "21:00", to: "22:30" }]
+      : [{ weekdays: [1, 2, 3, 4, 5], from: "09:00", to: "15:00" }];
+  }
+  return stated;
+}
+
+function statedAvailability(context: StudentContext, shape: FamilyShape): AvailabilityWindow[] {
   const { rng } = context;
   // Some families have said nothing yet: the teacher asks when phoning (R12).
   if (rng.chance(0.15)) return [];
@@ -505,7 +534,7 @@ export function generateStudent(context: StudentContext, seat: StudentSeat): Gen
     guardians: guardiansFor(context, seat.id, shape, surname, she),
     address: homeAddress(context, migrant),
     livingSituation: livingSituation(shape, boarding),
-    availability: availabilityFor(context, shape),
+    availability: availabilityFor(context, shape, seat.id),
   };
 
   // Category flags: the living situation and origin decide two of them; the others by rate.

@@ -347,3 +347,21 @@ describe("streamProvince", () => {
     expect(schoolIds.size).toBeGreaterThan(90);
   });
 });
+
+describe("families' time (R12), as in life", () => {
+  it("has grandparents at home all day, shift workers free only late or in the morning, and families who said nothing", () => {
+    const data = generateCounty({ seed: 1, county: "遂昌县", scale: 0.3 });
+    const text = (s: (typeof data.students)[number]) =>
+      s.availability.map((w) => `${w.weekdays.join("")} ${w.from}-${w.to}`).join("; ");
+    const allDay = data.students.filter(
+      (s) => s.livingSituation?.livesWith === "grandparents" && text(s).includes("12345 08:00-20:00"),
+    );
+    const grandparents = data.students.filter((s) => s.livingSituation?.livesWith === "grandparents");
+    expect(allDay.length / grandparents.length).toBeGreaterThan(0.6);
+    const lateShift = data.students.filter((s) => text(s) === "12345 21:00-22:30");
+    const nightShift = data.students.filter((s) => text(s) === "12345 09:00-15:00");
+    expect(lateShift.length / data.students.length).toBeGreaterThan(0.01);
+    expect(nightShift.length / data.students.length).toBeGreaterThan(0.01);
+    expect(data.students.some((s) => s.availability.length === 0)).toBe(true);
+  });
+});
