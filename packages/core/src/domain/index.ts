@@ -3,7 +3,7 @@
  * categories, visit records, conduct, safety, appointments, consent, plans, custom fields).
  * Imports nothing but zod and `../shared/`.
  */
-export * from "./appointment.js";
+export * from "./appointment/index.js";
 export * from "./categories.js";
 export * from "./conduct.js";
 export * from "./consent.js";

@@ -1,4 +1,4 @@
-import type { Appointment } from "../domain/appointment.js";
+import type { Appointment } from "../domain/appointment/index.js";
 import type { Student } from "../domain/student.js";
 import { schoolEnrolment } from "../ports/entities.js";
 import type { Page, StorageTx, Stored } from "../ports/storage.js";

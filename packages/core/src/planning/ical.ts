@@ -1,15 +1,15 @@
 import * as z from "zod";
-import { parseInput } from "../shared/errors/parse.js";
-import { defaultLocale, type Locale, type LocalizedText, locales } from "../shared/i18n.js";
-import { idSchema, instantSchema } from "../shared/primitives.js";
 import {
   type Appointment,
   type AppointmentStatus,
   appointmentChannelLabels,
   appointmentSchema,
   appointmentStatusLabels,
-} from "../domain/appointment.js";
+} from "../domain/appointment/index.js";
 import type { VisitKind } from "../domain/planning.js";
+import { parseInput } from "../shared/errors/parse.js";
+import { defaultLocale, type Locale, type LocalizedText, locales } from "../shared/i18n.js";
+import { idSchema, instantSchema } from "../shared/primitives.js";
 
 /**
  * iCalendar (RFC 5545) export of appointments, so teachers see their visits in the calendar app

@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { appointmentSchema } from "../domain/appointment.js";
+import { appointmentSchema } from "../domain/appointment/index.js";
 import { type categoryFlagSchema, flagEnd, storedCategoryFlagSchema } from "../domain/categories.js";
 import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../domain/consent.js";
 import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../domain/organisation.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { appointmentSchema } from "../../../domain/appointment.js";
+import { appointmentSchema } from "../../../domain/appointment/index.js";
 import { categoryFlagSchema } from "../../../domain/categories.js";
 import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../../../domain/consent.js";
 import { preVisitSafetyReportSchema } from "../../../domain/safety.js";

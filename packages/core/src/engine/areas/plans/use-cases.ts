@@ -1,4 +1,4 @@
-import { proposeAppointment } from "../../../domain/appointment.js";
+import { proposeAppointment } from "../../../domain/appointment/index.js";
 import type { TermPlan } from "../../../domain/workflow-records.js";
 import { assignVisitors, reassignCaseload } from "../../../planning/assignment.js";
 import { deriveObligations } from "../../../planning/obligations.js";
