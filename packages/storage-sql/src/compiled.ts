@@ -109,9 +109,8 @@ export function selectWhere(
     parameters.push(...present);
     return { column: spec.columns[name]?.column as string, present: present.length, wantsNull };
   });
-  // SQLite gets the page size as text: a bound LIMIT made each run of these small queries
-  // 3-4× dearer there (2.7 µs against 11.9 µs for an indexed look-up that finds nothing, SQLite
-  // 3.53), so the limit is part of the shape. It is an integer checked here, never input text;
+  // SQLite gets the page size as text: a bound LIMIT makes these small queries several times
+  // dearer there (docs/benchmarks.md), so the limit is part of the shape. It is an integer checked here, never input text;
   // page sizes are bounded, so the shapes stay few.
   const literalLimit = dialect === "sqlite" && shape.kind === "page" ? integerLimit(shape.limit) : undefined;
   if (shape.kind === "page") {

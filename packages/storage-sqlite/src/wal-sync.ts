@@ -14,8 +14,8 @@ export interface WalSyncer {
  *
  * Why: with `synchronous = FULL`, SQLite syncs the WAL inside every COMMIT, and better-sqlite3
  * runs COMMIT on the main thread, so each commit stalls the whole process for the length of a
- * disk flush (1–3 ms here): no request can be parsed or answered meanwhile, which showed as the
- * REST API's p99. With `synchronous = NORMAL` SQLite leaves the WAL unsynced at COMMIT (and still
+ * disk flush: no request can be parsed or answered meanwhile, which shows as the REST API's
+ * p99 (docs/benchmarks.md). With `synchronous = NORMAL` SQLite leaves the WAL unsynced at COMMIT (and still
  * syncs it before every checkpoint), and this syncer flushes it instead, on another thread,
  * before the commit is acknowledged. `fdatasync` on any descriptor of a file flushes the file's
  * pages, whoever wrote them. The first sync also flushes the directory, so that the WAL file's

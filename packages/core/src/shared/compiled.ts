@@ -4,7 +4,7 @@ import * as z from "zod";
  * Record schemas that are parsed in bulk (a city's roster, every row storage reads back) go
  * through zod's ahead-of-time compiler: `z.compile` turns the schema into one generated
  * function that checks a valid record without zod's per-node payloads, issue arrays and
- * closures — about four times faster on a student. The semantics do not change: the generated
+ * closures, several times faster on a student (docs/benchmarks.md). The semantics do not change: the generated
  * code accepts exactly what the schema accepts, and any input it does not accept is handed to
  * the ordinary parser, so rejections carry the same issues, paths and messages as before.
  *
