@@ -27,11 +27,13 @@ describe("consent gate: the consent in force", () => {
     const early = consent("z", "granted", "2026-10-01T09:00:00+08:00");
     const late = consent("a", "granted", "2026-10-01T10:00:00+08:00");
     expect(latestConsent([late, early])?.id).toBe("a");
-    const grant = consent("g", "granted", "2026-10-01T09:00:00+08:00", 3);
-    const withdrawal = consent("w", "withdrawn", "2026-10-01T01:00:00Z", 3);
-    expect(latestConsent([withdrawal, grant])?.id).toBe("w");
-    expect(latestConsent([grant, withdrawal])?.id).toBe("w");
-    const x = consent("x", "granted", "2026-10-01T09:00:00+08:00", 3);
+    // The grant's id sorts last, so only the status rank makes the withdrawal win.
+    const grant = consent("z", "granted", "2026-10-01T09:00:00+08:00", 3);
+    const withdrawal = consent("a", "withdrawn", "2026-10-01T01:00:00Z", 3);
+    expect(latestConsent([withdrawal, grant])?.id).toBe("a");
+    expect(latestConsent([grant, withdrawal])?.id).toBe("a");
+    expect(compareConsents(withdrawal, grant)).toBeGreaterThan(0);
+    const x = consent("zz", "granted", "2026-10-01T09:00:00+08:00", 3);
     expect(compareConsents(x, grant)).toBeGreaterThan(0);
     expect(compareConsents(grant, x)).toBeLessThan(0);
     expect(compareConsents(grant, grant)).toBe(0);
