@@ -11,6 +11,7 @@
 export * from "./domain/index.js";
 export * from "./engine/index.js";
 export * from "./planning/index.js";
+export * from "./ports/audit-anchor.js";
 export * from "./ports/clock.js";
 export * from "./ports/events.js";
 export * from "./ports/ids.js";

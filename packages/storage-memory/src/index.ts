@@ -55,7 +55,7 @@ import {
   storedEntityNames,
   type TenantKeys,
   upsertRoster,
-  verifyAuditChain,
+  verifyAuditLog,
   visitFact,
 } from "@homevisit/core/storage";
 
@@ -84,7 +84,8 @@ interface IdempotencyRow {
 
 interface State {
   tables: Map<StoredEntityName, Map<string, Row>>;
-  audit: Map<string, string[]>;
+  /** Each chain's rows as stored: the key (`seq`) and the row's JSON text. */
+  audit: Map<string, AuditSlot[]>;
   heads: Map<string, AuditHead>;
   outbox: Map<string, OutboxRow>;
   outboxSeq: number;
@@ -96,6 +97,22 @@ interface State {
 const memorySchemaVersion = 1;
 
 /** What {@link memoryStorage} returns: the port, plus raw read-back for the conformance suite. */
+
+/** One stored audit row: its key and its JSON text, as a SQL store keeps the `seq` column and `data`. */
+interface AuditSlot {
+  seq: number;
+  text: string;
+}
+const storedSeq = (slot: AuditSlot) => slot.seq;
+/** The stored row, or its text when it is not JSON (a damaged row is a break, not a crash). */
+const parseStored = (slot: AuditSlot): unknown => {
+  try {
+    return JSON.parse(slot.text);
+  } catch {
+    return slot.text;
+  }
+};
+
 export interface MemoryStorage extends Storage {
   /** Reads (and for tamper tests, changes) what the store holds, bypassing the port. */
   readonly raw: RawReadBack;
@@ -335,14 +352,21 @@ export function memoryStorage(): MemoryStorage {
         },
       },
       audit: {
-        async append(input) {
+        async append(input, options = {}) {
           const entry = parseInput(auditEntrySchema, input);
           const previous = state.heads.get(entry.chainId);
-          const { record, head } = chainAuditEntry(previous, entry);
           const rows = state.audit.get(entry.chainId) ?? [];
+          // A row the chain did not write may hold the place after the head (see the port):
+          // go on after the highest stored seq, as a new segment.
+          const top = rows.reduce((max, r) => Math.max(max, storedSeq(r)), 0);
+          const after = previous?.count ?? 0;
+          const { record, head } = chainAuditEntry(previous?.count ? previous : undefined, entry, {
+            ...(options.key === undefined ? {} : { key: options.key }),
+            ...(top > after ? { seq: top + 1 } : {}),
+          });
           touch(state.audit, entry.chainId);
           touch(state.heads, entry.chainId);
-          state.audit.set(entry.chainId, [...rows, JSON.stringify(record)]);
+          state.audit.set(entry.chainId, [...rows, { seq: record.seq, text: JSON.stringify(record) }]);
           state.heads.set(entry.chainId, head);
           return record;
         },
@@ -350,16 +374,16 @@ export function memoryStorage(): MemoryStorage {
           const from = options.fromSeq ?? 1;
           const limit = options.limit ?? 1000;
           return (state.audit.get(chainId) ?? [])
-            .map((r) => JSON.parse(r) as AuditRecord)
-            .filter((r) => r.seq >= from)
-            .slice(0, limit);
+            .filter((r) => storedSeq(r) >= from)
+            .sort((a, b) => storedSeq(a) - storedSeq(b))
+            .slice(0, limit)
+            .map((r) => parseStored(r) as AuditRecord);
         },
         async head(chainId) {
           return state.heads.get(chainId) ?? { chainId, count: 0, hash: auditGenesisHash };
         },
-        async verify(chainId) {
-          const rows = (state.audit.get(chainId) ?? []).map((r) => JSON.parse(r) as unknown);
-          return verifyAuditChain(chainId, rows, state.heads.get(chainId) ?? { count: 0, hash: auditGenesisHash });
+        async verify(chainId, options = {}) {
+          return verifyAuditLog(this, chainId, options);
         },
       },
     };
@@ -416,12 +440,30 @@ export function memoryStorage(): MemoryStorage {
       return table(entity).size;
     },
     async auditRows(chainId) {
-      return (state.audit.get(chainId) ?? []).map((r) => JSON.parse(r) as unknown);
+      return [...(state.audit.get(chainId) ?? [])].sort((a, b) => a.seq - b.seq).map(parseStored);
+    },
+    async auditHead(chainId) {
+      return state.heads.get(chainId);
+    },
+    async writeAuditHead(chainId, head) {
+      if (head === undefined) state.heads.delete(chainId);
+      else state.heads.set(chainId, { ...head, chainId });
+    },
+    async writeAuditRows(chainId, rows) {
+      let last = 0;
+      const stored = rows.map((row) => {
+        const seq = (row as { seq?: unknown } | null)?.seq;
+        const key = typeof seq === "number" && Number.isSafeInteger(seq) && seq > last ? seq : last + 1;
+        last = key;
+        return { seq: key, text: typeof row === "string" ? row : JSON.stringify(row) };
+      });
+      state.audit.set(chainId, stored);
     },
     async tamperAudit(chainId, seq, patch) {
       const rows = state.audit.get(chainId) ?? [];
-      const index = rows.findIndex((r) => (JSON.parse(r) as AuditRecord).seq === seq);
-      if (index >= 0) rows[index] = JSON.stringify({ ...JSON.parse(rows[index] as string), ...patch });
+      const index = rows.findIndex((r) => r.seq === seq);
+      const slot = rows[index];
+      if (slot) rows[index] = { seq, text: JSON.stringify({ ...(JSON.parse(slot.text) as object), ...patch }) };
     },
     async outbox(id) {
       const row = state.outbox.get(id);

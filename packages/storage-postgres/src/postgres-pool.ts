@@ -153,8 +153,10 @@ const raceTables = new Set(["hv_audit", "hv_audit_heads", "hv_schema", "pg_type"
  * Translates a driver error into a `HomevisitError`: unique violations into `conflict` (or,
  * for the audit chain's keys, a retryable `storage_busy`), serialisation failures and deadlocks
  * into a retryable `storage_busy`, connection failures into `storage_unavailable`, bad values
- * into `validation_failed`, any other driver error into `internal_error` (the driver error kept
- * only as `cause`, for logs). Anything that is not a driver error — a `HomevisitError`, an
+ * into `validation_failed`, a full disk (53100) into `storage_full`, other constraint failures
+ * into `storage_constraint`, a read-only transaction into `storage_read_only`, damaged data into
+ * `storage_corrupt`, any other driver error into `storage_failure` (the driver error kept only
+ * as `cause`, for logs). Anything that is not a driver error — a `HomevisitError`, an
  * error thrown by the caller's own code — is returned unchanged.
  *
  * @example
@@ -185,5 +187,10 @@ export function translatePgError(error: unknown): unknown {
       : new HomevisitError("storage_unavailable", { cause: error });
   }
   if (code.startsWith("22")) return new HomevisitError("validation_failed", { cause: error });
-  return new HomevisitError("internal_error", { cause: error });
+  if (code === "53100") return new HomevisitError("storage_full", { cause: error });
+  if (code.startsWith("53")) return new HomevisitError("storage_unavailable", { cause: error });
+  if (code.startsWith("23")) return new HomevisitError("storage_constraint", { cause: error });
+  if (code === "25006") return new HomevisitError("storage_read_only", { cause: error });
+  if (code === "XX001" || code === "XX002") return new HomevisitError("storage_corrupt", { cause: error });
+  return new HomevisitError("storage_failure", { cause: error });
 }

@@ -63,7 +63,12 @@ describe("postgres connections", () => {
     expect(code(translatePgError(pgError("ECONNREFUSED")))).toBe("storage_unavailable");
     expect(code(translatePgError(pgError("57P01")))).toBe("storage_unavailable");
     expect(code(translatePgError(pgError("22P02")))).toBe("validation_failed");
-    expect(code(translatePgError(pgError("42601")))).toBe("internal_error");
+    expect(code(translatePgError(pgError("42601")))).toBe("storage_failure");
+    expect(code(translatePgError(pgError("53100")))).toBe("storage_full");
+    expect(code(translatePgError(pgError("53200")))).toBe("storage_unavailable");
+    expect(code(translatePgError(pgError("23503")))).toBe("storage_constraint");
+    expect(code(translatePgError(pgError("25006")))).toBe("storage_read_only");
+    expect(code(translatePgError(pgError("XX001")))).toBe("storage_corrupt");
     expect(code(translatePgError(new Error("Connection terminated unexpectedly")))).toBe("storage_unavailable");
     const own = new Error("boom");
     expect(translatePgError(own)).toBe(own);

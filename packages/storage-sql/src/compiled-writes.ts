@@ -37,10 +37,14 @@ function text(key: string, build: () => string): string {
  * // select "count", "hash" from "hv_audit_heads" where "chain_id" = $1 for update
  * ```
  */
-export function auditHeadQuery(dialect: SqlDialectName, lock: boolean, chainId: string): CompiledQuery {
-  const sql = text(`${dialect}|auditHead|${lock}`, () => {
+export function auditHeadQuery(dialect: SqlDialectName, lock: boolean, chainId: string, keyed = true): CompiledQuery {
+  const sql = text(`${dialect}|auditHead|${lock}|${keyed}`, () => {
     const [p1] = marks(dialect, 1);
-    return `select "count", "hash" from "hv_audit_heads" where "chain_id" = ${p1}${lock ? " for update" : ""}`;
+    // Before schema 5 there is no MAC table (a store not yet migrated still appends).
+    if (!keyed) {
+      return `select "count", "hash" from "hv_audit_heads" where "chain_id" = ${p1}${lock ? " for update" : ""}`;
+    }
+    return `select h."count", h."hash", m."key_id", m."mac" from "hv_audit_heads" h left join "hv_audit_head_macs" m on m."chain_id" = h."chain_id" where h."chain_id" = ${p1}${lock ? " for update of h" : ""}`;
   });
   return CompiledQuery.raw(sql, [chainId]);
 }
@@ -73,30 +77,41 @@ export interface AuditRowValues {
 
 /**
  * Appends one audit row and moves its chain's head to it: two statements, run in order in the
- * caller's transaction.
+ * caller's transaction. The insert does nothing (0 rows) when the place is taken — by a row
+ * that was not written through the chain — so that the caller can start a new segment instead
+ * of failing (and PostgreSQL's transaction stays usable); the head moves only after an insert.
  *
  * @example
  * ```ts
- * for (const q of auditAppendQueries("sqlite", row, { count: 8, hash: row.hash })) await conn.executeQuery(q);
+ * const [insert, moveHead] = auditAppendQueries("sqlite", row, { count: 8, hash: row.hash });
+ * if ((await conn.executeQuery(insert)).numAffectedRows === 1n) await conn.executeQuery(moveHead);
  * ```
  */
 export function auditAppendQueries(
   dialect: SqlDialectName,
   row: AuditRowValues,
-  head: { count: number; hash: string },
-): [CompiledQuery, CompiledQuery] {
+  head: { count: number; hash: string; keyId?: string | undefined; mac?: string | undefined },
+): CompiledQuery[] {
   const insert = text(`${dialect}|auditInsert`, () => {
     const p = marks(dialect, 5);
-    return `insert into "hv_audit" ("chain_id", "seq", "at", "hash", "data") values (${p.join(", ")})`;
+    return `insert into "hv_audit" ("chain_id", "seq", "at", "hash", "data") values (${p.join(", ")}) on conflict ("chain_id", "seq") do nothing`;
   });
   const update = text(`${dialect}|auditHeadUpdate`, () => {
     const [p1, p2, p3] = marks(dialect, 3);
     return `update "hv_audit_heads" set "count" = ${p1}, "hash" = ${p2} where "chain_id" = ${p3}`;
   });
-  return [
+  const queries = [
     CompiledQuery.raw(insert, [row.chainId, row.seq, row.at, row.hash, row.data]),
     CompiledQuery.raw(update, [head.count, head.hash, row.chainId]),
   ];
+  if (head.keyId !== undefined && head.mac !== undefined) {
+    const mac = text(`${dialect}|auditHeadMac`, () => {
+      const [p1, p2, p3] = marks(dialect, 3);
+      return `insert into "hv_audit_head_macs" ("chain_id", "key_id", "mac") values (${p1}, ${p2}, ${p3}) on conflict ("chain_id") do update set "key_id" = excluded."key_id", "mac" = excluded."mac"`;
+    });
+    queries.push(CompiledQuery.raw(mac, [row.chainId, head.keyId, head.mac]));
+  }
+  return queries;
 }
 
 /**

@@ -198,8 +198,7 @@ function keysAndCoverageDdl(dialect: SqlDialectName): string[] {
  * `visitedOn`, and version 1's `(completed, visited_on, student_id)`. No query of this library
  * uses them: its lists are scoped by a tenant, a student or a teacher (whose indexes stay), and
  * the coverage report reads version 3's covering indexes per scope. Most have two to four
- * values, so they could not narrow a read much anyway. Measured with bench/rest/inprocess.ts
- * (STMT_TIMING=1): a draft's COMMIT 440 → 300 µs, its INSERT 88 → 60 µs of CPU. Dropping an
+ * values, so they could not narrow a read much anyway (figures: docs/benchmarks.md). Dropping an
  * index drops no data; a host that lists visit records by one of these columns alone, with no
  * tenant, student or teacher key, now reads the whole table.
  */
@@ -300,6 +299,22 @@ export const sqlMigrations: readonly SqlMigration[] = [
     version: 4,
     name: "fewer visit-record indexes: only those the library's queries use",
     statements: () => droppedVisitIndexes.map((name) => `DROP INDEX IF EXISTS hv_visit_records_${name}`),
+  },
+  {
+    version: 5,
+    name: "keyed audit chains: the head's key id and MAC",
+    // A table beside the heads (not new columns: CREATE TABLE IF NOT EXISTS keeps the reviewed
+    // script re-runnable). Chains written before keys have no row here until their next keyed
+    // append. Stored audit rows are never rewritten: their format version is in their JSON.
+    statements: () => [
+      [
+        "CREATE TABLE IF NOT EXISTS hv_audit_head_macs (",
+        "  chain_id TEXT NOT NULL PRIMARY KEY,",
+        "  key_id TEXT NOT NULL,",
+        "  mac TEXT NOT NULL",
+        ")",
+      ].join("\n"),
+    ],
   },
 ];
 

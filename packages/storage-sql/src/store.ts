@@ -36,9 +36,9 @@ import {
   storedEntityNames,
   type TenantKeys,
   upsertRoster,
-  verifyAuditChain,
+  verifyAuditLog,
 } from "@homevisit/core/storage";
-import { type Kysely, sql } from "kysely";
+import { type CompiledQuery, type Kysely, sql } from "kysely";
 import { selectById, selectTenantKeys, selectWhere } from "./compiled.js";
 import {
   auditAppendQueries,
@@ -122,6 +122,29 @@ const toIso = (instant: string) => new Date(Date.parse(instant)).toISOString();
 const epochIso = new Date(0).toISOString();
 const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "string" ? Number(v) : (v as number));
 
+/** A stored JSON text, or the text itself when it is not JSON (a damaged row is a break, not a crash). */
+function parseStoredJson(text: unknown): unknown {
+  try {
+    return JSON.parse(String(text));
+  } catch {
+    return text;
+  }
+}
+
+/** A head row as the port returns it (`keyId` and `mac` only when the head is signed). */
+function storedHead(chainId: string, row: Record<string, unknown> | undefined): AuditHead {
+  if (!row) return { chainId, count: 0, hash: auditGenesisHash };
+  const keyId = row.key_id;
+  const mac = row.mac;
+  return {
+    chainId,
+    count: num(row.count),
+    hash: String(row.hash),
+    ...(typeof keyId === "string" ? { keyId } : {}),
+    ...(typeof mac === "string" ? { mac } : {}),
+  };
+}
+
 /** The batch size of multi-row inserts: well under SQLite's and PostgreSQL's parameter limits. */
 const insertBatch = 400;
 
@@ -189,6 +212,10 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
   checkEntityTables();
   const checkOnly = options.schemaMode === "check";
   let closed = false;
+  /** The schema version the database was found at (read before the first transaction). */
+  let schemaVersion = latestSchemaVersion;
+  /** Whether the audit heads' MAC table exists (schema 5). */
+  const keyedHeads = () => schemaVersion >= 5;
 
   /** Inserts rows; with `skipExisting`, returns the keys of the rows skipped because they exist. */
   async function insert(
@@ -551,12 +578,12 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         },
       },
       audit: {
-        async append(input) {
+        async append(input, options = {}) {
           const entry = parseInput(auditEntrySchema, input);
           const lockHead = async () =>
             (
-              await conn.executeQuery<{ count: unknown; hash: string }>(
-                auditHeadQuery(driver.dialect, driver.lockRows, entry.chainId),
+              await conn.executeQuery<{ count: unknown; hash: string; key_id: string | null; mac: string | null }>(
+                auditHeadQuery(driver.dialect, driver.lockRows, entry.chainId, keyedHeads()),
               )
             ).rows[0];
           let head = await lockHead();
@@ -571,15 +598,39 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
           const count = num(head.count);
           const previous: AuditHead | undefined =
             count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;
-          const { record, head: next } = chainAuditEntry(previous, entry);
-          const [insertRow, moveHead] = auditAppendQueries(
-            driver.dialect,
-            { chainId: entry.chainId, seq: record.seq, at: record.at, hash: record.hash, data: JSON.stringify(record) },
-            next,
-          );
-          await conn.executeQuery(insertRow);
-          await conn.executeQuery(moveHead);
-          return record;
+          const key = options.key === undefined ? {} : { key: options.key };
+          const write = async (seq?: number) => {
+            const chained = chainAuditEntry(previous, entry, seq === undefined ? key : { ...key, seq });
+            // A store whose schema predates the MAC table keeps its head unsigned until migrated.
+            const head = keyedHeads() ? chained.head : { count: chained.head.count, hash: chained.head.hash };
+            const [insertRow, ...moveHead] = auditAppendQueries(
+              driver.dialect,
+              {
+                chainId: entry.chainId,
+                seq: chained.record.seq,
+                at: chained.record.at,
+                hash: chained.record.hash,
+                data: JSON.stringify(chained.record),
+              },
+              head,
+            );
+            const inserted = await conn.executeQuery(insertRow as CompiledQuery);
+            if (num(inserted.numAffectedRows ?? 0) !== 1) return undefined;
+            for (const query of moveHead) await conn.executeQuery(query);
+            return chained.record;
+          };
+          const record = await write();
+          if (record) return record;
+          // The place after the head is taken by a row the chain did not write: go on after
+          // the highest stored row, as a new segment that says where it resumed.
+          const top = await conn
+            .selectFrom("hv_audit")
+            .select(sql<number>`max(seq)`.as("top"))
+            .where("chain_id", "=", entry.chainId)
+            .executeTakeFirst();
+          const resumed = await write(num(top?.top ?? count) + 1);
+          if (!resumed) throw new HomevisitError("storage_busy");
+          return resumed;
         },
         async read(chainId, options = {}) {
           const rows = await conn
@@ -588,37 +639,18 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
             .where("chain_id", "=", chainId)
             .where("seq", ">=", options.fromSeq ?? 1)
             .orderBy("seq")
-            .limit(options.limit ?? 1000)
+            .limit(Math.max(1, Math.min(options.limit ?? 1000, 10_000)))
             .execute();
-          return rows.map((r) => JSON.parse(r.data) as AuditRecord);
+          return rows.map((r) => parseStoredJson(r.data) as AuditRecord);
         },
         async head(chainId) {
-          const head = await conn
-            .selectFrom("hv_audit_heads")
-            .selectAll()
-            .where("chain_id", "=", chainId)
-            .executeTakeFirst();
-          return head
-            ? { chainId, count: num(head.count), hash: head.hash }
-            : { chainId, count: 0, hash: auditGenesisHash };
-        },
-        async verify(chainId) {
-          const head = await conn
-            .selectFrom("hv_audit_heads")
-            .selectAll()
-            .where("chain_id", "=", chainId)
-            .executeTakeFirst();
-          const rows = await conn
-            .selectFrom("hv_audit")
-            .select("data")
-            .where("chain_id", "=", chainId)
-            .orderBy("seq")
-            .execute();
-          return verifyAuditChain(
-            chainId,
-            rows.map((r) => JSON.parse(r.data) as unknown),
-            head ? { count: num(head.count), hash: head.hash } : { count: 0, hash: auditGenesisHash },
+          const { rows } = await conn.executeQuery<Record<string, unknown>>(
+            auditHeadQuery(driver.dialect, false, chainId, keyedHeads()),
           );
+          return storedHead(chainId, rows[0]);
+        },
+        async verify(chainId, options = {}) {
+          return verifyAuditLog(this, chainId, options);
         },
       },
     } as Omit<StorageTx, StoredEntityName>;
@@ -731,6 +763,8 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         const current = await migrations.current();
         if (current > latestSchemaVersion) throw tooNew(current);
       }
+      // Read the version again before the next transaction (the audit heads depend on it).
+      checked = undefined;
       return applied;
     },
     sql: (options = {}) => migrationScript(driver.dialect, options),
@@ -739,7 +773,10 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
   /** Refuses to work on a schema this library does not know (or, in check mode, does not match), before the first transaction. */
   let checked: Promise<void> | undefined;
   const ensureChecked = () => {
-    checked ??= migrations.current().then(verify);
+    checked ??= migrations.current().then((found) => {
+      schemaVersion = found;
+      verify(found);
+    });
     checked.catch(() => {
       checked = undefined;
     });
@@ -781,7 +818,48 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
         .where("chain_id", "=", chainId)
         .orderBy("seq")
         .execute();
-      return rows.map((r) => JSON.parse(r.data) as unknown);
+      return rows.map((r) => parseStoredJson(r.data));
+    },
+    async auditHead(chainId) {
+      const { rows } = await driver.db.executeQuery<Record<string, unknown>>(
+        auditHeadQuery(driver.dialect, false, chainId, true),
+      );
+      return rows[0] ? storedHead(chainId, rows[0]) : undefined;
+    },
+    async writeAuditHead(chainId, head) {
+      await driver.db.deleteFrom("hv_audit_heads").where("chain_id", "=", chainId).execute();
+      await driver.db.deleteFrom("hv_audit_head_macs").where("chain_id", "=", chainId).execute();
+      if (head === undefined) return;
+      await driver.db
+        .insertInto("hv_audit_heads")
+        .values({ chain_id: chainId, count: head.count, hash: head.hash })
+        .execute();
+      if (head.keyId !== undefined && head.mac !== undefined) {
+        await driver.db
+          .insertInto("hv_audit_head_macs")
+          .values({ chain_id: chainId, key_id: head.keyId, mac: head.mac })
+          .execute();
+      }
+    },
+    async writeAuditRows(chainId, rows) {
+      await driver.db.deleteFrom("hv_audit").where("chain_id", "=", chainId).execute();
+      let fallback = 0;
+      for (const row of rows) {
+        const r = (row ?? {}) as { seq?: unknown; at?: unknown; hash?: unknown };
+        // The key is (chain, seq): a row whose seq is not a fresh number goes after the last one.
+        const seq = typeof r.seq === "number" && Number.isSafeInteger(r.seq) && r.seq > fallback ? r.seq : fallback + 1;
+        fallback = seq;
+        await driver.db
+          .insertInto("hv_audit")
+          .values({
+            chain_id: chainId,
+            seq,
+            at: typeof r.at === "string" ? r.at : "",
+            hash: typeof r.hash === "string" ? r.hash : "",
+            data: typeof row === "string" ? row : JSON.stringify(row),
+          })
+          .execute();
+      }
     },
     async tamperAudit(chainId, seq, patch) {
       const row = await driver.db

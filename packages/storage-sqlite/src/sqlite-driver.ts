@@ -1,7 +1,8 @@
-import { HomevisitError } from "@homevisit/core";
+import { HomevisitError, isHomevisitError } from "@homevisit/core";
 import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
+import { translateSqliteError } from "./sqlite-errors.js";
 import type { WalSyncer } from "./wal-sync.js";
 
 /** Options of the SQLite driver. */
@@ -185,7 +186,7 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         if (!database.inTransaction) {
           // SQLite rolled the whole transaction back itself (I/O error, disk full…): the items
           // already run are undone too, so run them again in a new transaction.
-          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)]);
+          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)], error);
           return [];
         }
         if (single) await rollback();
@@ -206,11 +207,19 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     return done;
   }
 
-  /** Puts items back at the head of the queue, once: a second failure rejects them. */
-  function requeue(items: PendingTransaction[]): void {
+  /**
+   * Puts items back at the head of the queue, once: a second failure rejects them, with what
+   * rolled them back when that says more than "busy" (a full disk stays `storage_full`).
+   */
+  function requeue(items: PendingTransaction[], cause: unknown): void {
     const again: PendingTransaction[] = [];
+    const typed = translateSqliteError(cause);
+    const busy = (error: unknown) =>
+      isHomevisitError(error) && error.code !== "conflict" && error.code !== "storage_constraint"
+        ? error
+        : new HomevisitError("storage_busy");
     for (const item of items) {
-      if (item.retried) item.reject(new HomevisitError("storage_busy"));
+      if (item.retried) item.reject(busy(typed));
       else again.push({ ...item, retried: true });
     }
     queue.unshift(...again);
@@ -251,7 +260,9 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     lockRows: false,
     transaction<T>(fn: (conn: Db) => Promise<T>, { readOnly }: { readOnly: boolean }): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, readOnly, resolve: resolve as (value: unknown) => void, reject, retried: false });
+        // Every failure leaves as a typed error (SQLITE_FULL → storage_full …), never a driver's.
+        const rejectTyped = (error: unknown) => reject(translateSqliteError(error));
+        queue.push({ fn, readOnly, resolve: resolve as (value: unknown) => void, reject: rejectTyped, retried: false });
         if (!pumping) {
           pumping = true;
           // One macrotask of delay lets the requests already read from the sockets queue their

@@ -30,6 +30,28 @@ export const engineConfigSchema = z.strictObject({
      * At least 16 characters; keep it out of the database.
      */
     hmacKey: z.string().min(16).max(1024),
+    /**
+     * The keys of the audit hash chain (RELIABILITY.md promise 5): the first signs new rows and
+     * heads, the others still verify the rows they signed (rotation: put the new key first, keep
+     * the old ones). Keep them outside the database. Default: one key, the `hmacKey`, with a
+     * fingerprint of it as id.
+     */
+    chainKeys: z
+      .array(
+        z.strictObject({
+          id: z
+            .string()
+            .min(1)
+            .max(64)
+            .regex(/^[A-Za-z0-9_.:-]+$/),
+          secret: z.string().min(16).max(1024),
+        }),
+      )
+      .min(1)
+      .max(32)
+      .optional(),
+    /** With an audit anchor: publish a chain's signed head every this many rows (default 100). */
+    anchorEvery: z.int().min(1).max(1_000_000).default(100),
   }),
   safety: z
     .strictObject({

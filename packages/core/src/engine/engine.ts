@@ -1,6 +1,8 @@
 import type * as z from "zod";
 import type { CategoryFlag } from "../domain/categories.js";
 import type { TimetableSource } from "../planning/timetable.js";
+import type { AuditAnchor } from "../ports/audit-anchor.js";
+import { signAuditHead } from "../ports/audit-chain.js";
 import type { BlobStore } from "../ports/blob-store.js";
 import { type Clock, systemClock } from "../ports/clock.js";
 import type { EngineEventTopic, EventHandler } from "../ports/events.js";
@@ -11,7 +13,6 @@ import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import { auditUseCases } from "./areas/audit/use-cases.js";
 import { consentUseCases } from "./areas/consent/use-cases.js";
 import { dataRightsUseCases } from "./areas/data-rights/use-cases.js";
-import { meUseCases } from "./areas/me/use-cases.js";
 import {
   appointmentUseCases,
   conductUseCases,
@@ -21,10 +22,12 @@ import {
   safetyUseCases,
   supportUseCases,
 } from "./areas/index.js";
+import { meUseCases } from "./areas/me/use-cases.js";
 import { organisationUseCases } from "./areas/organisation/use-cases.js";
 import { reportUseCases } from "./areas/reports/use-cases.js";
 import { rosterUseCases } from "./areas/roster/use-cases.js";
 import { studentUseCases, studentUseCasesFor } from "./areas/students/use-cases.js";
+import { auditKeyringOf } from "./audit-services.js";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config.js";
 import type { AnyContract } from "./contract.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
@@ -32,6 +35,13 @@ import { type EngineCategoryKey, type HomevisitPlugin, type PluginRegistry, plug
 import type { actorSchema } from "./policy/actor.js";
 import { isPolicyAction, policyMatrix } from "./policy/policy.js";
 import { runUseCase, runUseCaseJson, type UseCaseJsonResult } from "./runner.js";
+import {
+  createTelemetry,
+  type HomevisitLogger,
+  safeLogger,
+  type Telemetry,
+  type TelemetryOption,
+} from "./telemetry.js";
 import type { AnyUseCase, BoundUseCase, UseCaseInfo, UseCaseOptions } from "./use-case.js";
 
 /**
@@ -77,6 +87,19 @@ export interface EngineOptions<Ps extends readonly HomevisitPlugin[] = readonly 
   timetable?: TimetableSource;
   config: EngineConfigInput;
   plugins?: Ps;
+  /**
+   * Where signed heads of the audit chains are kept outside the database (a file on another
+   * volume, the host's log, another database): published every `config.audit.anchorEvery`
+   * rows and by {@link Engine.anchorAudit}; `audit.verify` checks against the latest.
+   */
+  auditAnchor?: AuditAnchor;
+  /** The host's logger (pino, console …): codes, names, counts and durations only. */
+  logger?: Partial<HomevisitLogger>;
+  /**
+   * OpenTelemetry spans and metrics around use cases and storage transactions: on by default
+   * when `@opentelemetry/api` is installed (a no-op otherwise), `false` to turn off.
+   */
+  telemetry?: TelemetryOption;
 }
 
 /** A category flag whose category is one of an engine's keys (`C`). */
@@ -153,7 +176,21 @@ export type Engine<C extends string = string> = {
     input: unknown,
     options?: UseCaseOptions,
   ) => Promise<UseCaseJsonResult>;
+  /**
+   * Publishes the signed heads of these chains (school, county or city ids) to the engine's
+   * audit anchor now — for a host's nightly job, besides the automatic anchoring every
+   * `config.audit.anchorEvery` rows. Answers the heads published; none without an anchor.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => engine.anchorAudit(schoolIds), 60 * 60 * 1000);
+   * ```
+   */
+  readonly anchorAudit: (chainIds: readonly string[]) => Promise<SignedAuditHeadOf[]>;
 };
+
+/** A signed chain head, as {@link Engine.anchorAudit} publishes it. */
+export type SignedAuditHeadOf = ReturnType<typeof signAuditHead>;
 
 /**
  * The registry of use cases of some areas: name, action, schemas, route hint. Throws
@@ -198,6 +235,37 @@ export function useCaseRegistry(areas: Readonly<Record<string, Readonly<Record<s
 }
 
 /**
+ * The storage with its transactions inside `homevisit.storage.transaction` spans (read-only or
+ * not, and the outcome code); everything else is the storage itself.
+ */
+function observedStorage(storage: Storage, telemetry: Telemetry): Storage {
+  const observed = Object.create(storage) as Storage & { transaction: Storage["transaction"] };
+  observed.transaction = (fn, transactionOptions) => {
+    const attributes = { "homevisit.storage.read_only": transactionOptions?.readOnly === true };
+    const started = performance.now();
+    return telemetry.span("homevisit.storage.transaction", attributes, async (span) => {
+      let outcome = "ok";
+      try {
+        return await storage.transaction(fn, transactionOptions);
+      } catch (error) {
+        outcome =
+          (error as { code?: unknown } | null)?.code === undefined
+            ? "error"
+            : String((error as { code: unknown }).code);
+        throw error;
+      } finally {
+        span.set("homevisit.outcome", outcome);
+        telemetry.duration("homevisit.storage.transaction.duration", performance.now() - started, {
+          ...attributes,
+          "homevisit.outcome": outcome,
+        });
+      }
+    });
+  };
+  return observed;
+}
+
+/**
  * Creates the engine: the use cases of every area, each taking the host's actor first, running
  * in one storage transaction with the policy, the audit row and the outbox events.
  * Validates the configuration (`engine_config_invalid`) and the plugins (`plugin_conflict`,
@@ -225,13 +293,19 @@ export function createEngine<const Ps extends readonly HomevisitPlugin[] = []>(
   const config = parseEngineConfig(options.config);
   const plugins = pluginRegistry(options.plugins ?? []);
   const clock = options.clock ?? systemClock;
+  const telemetry = createTelemetry(options.telemetry);
+  const logger = safeLogger(options.logger);
+  const keys = auditKeyringOf(config);
   const deps = {
-    storage: options.storage,
+    storage: observedStorage(options.storage, telemetry),
     blobs: options.blobs,
     clock,
     newId: options.ids ?? randomIds,
     config,
     plugins,
+    audit: { keys, ...(options.auditAnchor === undefined ? {} : { anchor: options.auditAnchor }) },
+    logger,
+    telemetry,
   };
   const events = createEventBus(options.storage, clock, options.notifier);
   for (const plugin of plugins.list) {
@@ -270,8 +344,23 @@ export function createEngine<const Ps extends readonly HomevisitPlugin[] = []>(
     }
     return runUseCaseJson(deps, name, useCase, actor, input, callOptions);
   };
+  const anchorAudit: Engine["anchorAudit"] = async (chainIds) => {
+    const anchor = options.auditAnchor;
+    const key = keys[0];
+    if (anchor === undefined || key === undefined) return [];
+    const at = new Date(Date.parse(clock.now())).toISOString();
+    const published = [];
+    for (const chainId of chainIds) {
+      const head = await options.storage.audit.head(chainId);
+      const signed = signAuditHead(head, key, at);
+      await anchor.publish(signed);
+      published.push(signed);
+    }
+    return published;
+  };
   return {
     callJson,
+    anchorAudit,
     ...(bound as unknown as {
       [A in keyof Areas]: A extends "students" ? BoundStudentsArea<EngineCategoryKey<Ps>> : BoundArea<Areas[A]>;
     }),

@@ -5,6 +5,7 @@
 
 export * from "./areas/index.js";
 export * from "./audit-changes.js";
+export * from "./audit-services.js";
 export * from "./config.js";
 export * from "./consent-gate.js";
 export * from "./contract.js";
@@ -16,6 +17,7 @@ export * from "./plugins.js";
 export * from "./policy/index.js";
 export * from "./runner.js";
 export * from "./targets.js";
+export * from "./telemetry.js";
 export * from "./use-case.js";
 export * from "./util.js";
 export * from "./visibility.js";

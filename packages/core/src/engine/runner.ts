@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { AuditEntryInput } from "../ports/audit-chain.js";
+import { type AuditEntryInput, type AuditRecord, signAuditHead } from "../ports/audit-chain.js";
 import type { BlobStore } from "../ports/blob-store.js";
 import type { Clock } from "../ports/clock.js";
 import { type StoredEntityName, storedEntities } from "../ports/entities.js";
@@ -15,11 +15,13 @@ import { HomevisitError, isHomevisitError } from "../shared/errors/homevisit-err
 import { parseInput } from "../shared/errors/parse.js";
 import { shortTextSchema } from "../shared/primitives.js";
 import { auditChanges } from "./audit-changes.js";
+import { type AuditServices, auditKeyringOf } from "./audit-services.js";
 import type { EngineConfig } from "./config.js";
 import type { PluginRegistry } from "./plugins.js";
 import { type Actor, actorSchema } from "./policy/actor.js";
 import { authorize, isPolicyAction, policyMatrix } from "./policy/policy.js";
 import { actorChain, chainOf } from "./targets.js";
+import { type HomevisitLogger, safeLogger, type Telemetry } from "./telemetry.js";
 import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
 import { isVisible } from "./visibility.js";
 
@@ -56,6 +58,12 @@ export interface RunnerDeps {
   newId: IdGenerator;
   config: EngineConfig;
   plugins: PluginRegistry;
+  /** The audit chain's keys and anchor; default: the keys of `config`, no anchor. */
+  audit?: AuditServices;
+  /** The host's logger (codes and names only). */
+  logger?: HomevisitLogger;
+  /** Spans and metrics (OpenTelemetry when present). */
+  telemetry?: Telemetry;
 }
 
 const purposeSchema = shortTextSchema.min(1);
@@ -156,7 +164,77 @@ export function runUseCaseJson(
  */
 type ResultForm = "value" | "json";
 
+/**
+ * {@link executeCall} inside a `homevisit.use_case` span, with a call counter, a duration and a
+ * log line: the use case name, its action and the outcome code only — never an id or a value.
+ */
 async function execute(
+  deps: RunnerDeps,
+  name: string,
+  useCase: AnyUseCase,
+  rawActor: unknown,
+  rawInput: unknown,
+  options: UseCaseOptions,
+  form: ResultForm,
+): Promise<UseCaseJsonResult> {
+  const telemetry = deps.telemetry;
+  const log = deps.logger ?? quiet;
+  if (telemetry === undefined && deps.logger === undefined) {
+    return executeCall(deps, name, useCase, rawActor, rawInput, options, form);
+  }
+  const attributes = { "homevisit.use_case": name, "homevisit.action": String(useCase.action) };
+  const started = performance.now();
+  const run = (span?: { set(key: string, value: string | number | boolean): void }) =>
+    executeCall(deps, name, useCase, rawActor, rawInput, options, form).then(
+      (value) => {
+        finish("ok", 200, span);
+        return value;
+      },
+      (error: unknown) => {
+        const known = isHomevisitError(error);
+        finish(known ? error.code : "internal_error", known ? error.status : 500, span);
+        if (!known || error.status >= 500) {
+          // The class and code only: a driver's message may quote stored values.
+          log.error(
+            {
+              event: "use_case_failed",
+              useCase: name,
+              code: known ? error.code : "internal_error",
+              errorName: error instanceof Error ? error.name : typeof error,
+              causeCode: causeCode(error),
+            },
+            "homevisit use case failed",
+          );
+        }
+        throw error;
+      },
+    );
+  const finish = (
+    outcome: string,
+    status: number,
+    span?: { set(key: string, value: string | number | boolean): void },
+  ) => {
+    const ms = performance.now() - started;
+    span?.set("homevisit.outcome", outcome);
+    const metric = { ...attributes, "homevisit.outcome": outcome };
+    telemetry?.count("homevisit.use_case.calls", metric);
+    telemetry?.duration("homevisit.use_case.duration", ms, metric);
+    if (status < 500)
+      log.debug({ event: "use_case", useCase: name, outcome, ms: Math.round(ms * 10) / 10 }, "homevisit use case");
+  };
+  return telemetry ? telemetry.span("homevisit.use_case", attributes, run) : run();
+}
+
+const quiet = safeLogger(undefined);
+
+/** A driver's error code kept as a cause (`SQLITE_FULL`, `53100`): a code, never a message. */
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+}
+
+async function executeCall(
   deps: RunnerDeps,
   name: string,
   useCase: AnyUseCase,
@@ -185,13 +263,59 @@ async function execute(
   const afterCommit: ((storage: Storage) => Promise<void>)[] = [];
   let resolved: UseCaseTarget | undefined;
 
-  const appendAudit = (tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">) =>
-    tx.audit.append({ ...row, at: now, actorId: actor.id, action: auditAction });
+  const audit = deps.audit ?? { keys: auditKeyringOf(deps.config) };
+  const signingKey = audit.keys[0];
+  /** Rows this call appended, to anchor after their transaction commits. */
+  const appended: AuditRecord[] = [];
+  const appendAudit = async (tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">) => {
+    const record = await tx.audit.append(
+      { ...row, at: now, actorId: actor.id, action: auditAction },
+      signingKey === undefined ? {} : { key: signingKey },
+    );
+    appended.push(record);
+    if (record.resumedAfter !== undefined) {
+      // Rows the chain did not write were found after its head: it went on as a new segment.
+      // The school's work goes on; the break is an event now and a finding of every verify.
+      await tx.outbox.append({
+        id: deps.newId(),
+        topic: "audit.chain_restarted",
+        ...(row.schoolId === undefined ? {} : { schoolId: row.schoolId }),
+        at: now,
+        payload: { chainId: record.chainId, seq: record.seq, resumedAfter: record.resumedAfter },
+      });
+      (deps.logger ?? quiet).warn(
+        { event: "audit_chain_restarted", seq: record.seq, resumedAfter: record.resumedAfter },
+        "homevisit audit chain: rows it did not write were found; a new segment started",
+      );
+    }
+    return record;
+  };
+  /** Publishes signed heads of committed rows every `anchorEvery` rows (never fails the call). */
+  const anchorCommitted = async () => {
+    const rows = appended.splice(0);
+    const anchor = audit.anchor;
+    if (anchor === undefined || signingKey === undefined) return;
+    for (const record of rows) {
+      if (record.seq % deps.config.audit.anchorEvery !== 0) continue;
+      try {
+        await anchor.publish(
+          signAuditHead({ chainId: record.chainId, count: record.seq, hash: record.hash }, signingKey, now),
+        );
+      } catch (error) {
+        (deps.logger ?? quiet).error(
+          { event: "audit_anchor_failed", errorName: error instanceof Error ? error.name : typeof error },
+          "homevisit audit anchor: publishing a head failed",
+        );
+      }
+    }
+  };
+  let deniedTarget: UseCaseTarget | undefined;
 
   let result: UseCaseJsonResult;
   try {
     result = await deps.storage.transaction(async (tx): Promise<UseCaseJsonResult> => {
       const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
+      deniedTarget = target;
       if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
       const decision = authorize(actor, useCase.action, target.policy);
       if (!decision.allowed) {
@@ -273,17 +397,38 @@ async function execute(
   } catch (error) {
     if (error instanceof Denied) {
       // The call's transaction rolled back; the denial is recorded in a transaction of its own.
+      // A record outside the actor's tenant and a missing one leave the same row (promise 10):
+      // no entity id, the reason `not_found`, and a keyed HMAC of the ids asked for, which only
+      // the key holder can match — so reading the log tells a principal nothing about whether
+      // another school's id exists. Denials inside the tenant keep the record's id.
+      const hidden =
+        useCase.targetKind === "record" &&
+        (error.reason === "not_found" || deniedTarget === undefined || !sameTenant(actor, deniedTarget.policy));
+      const ref = hidden ? referenceOf(input, hmac) : undefined;
       await deps.storage.transaction((tx) =>
-        appendAudit(tx, {
-          chainId: actorChain(actor),
-          entity: error.entity,
-          ...(error.entityId === undefined ? {} : { entityId: error.entityId }),
-          ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
-          ...(purpose === undefined ? {} : { purpose }),
-          result: "denied",
-          details: { reason: error.reason },
-        }),
+        appendAudit(
+          tx,
+          hidden
+            ? {
+                chainId: actorChain(actor),
+                entity: useCase.entity,
+                ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
+                ...(purpose === undefined ? {} : { purpose }),
+                result: "denied",
+                details: { reason: "not_found", ...(ref === undefined ? {} : { ref }) },
+              }
+            : {
+                chainId: actorChain(actor),
+                entity: error.entity,
+                ...(error.entityId === undefined ? {} : { entityId: error.entityId }),
+                ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
+                ...(purpose === undefined ? {} : { purpose }),
+                result: "denied",
+                details: { reason: error.reason },
+              },
+        ),
       );
+      await anchorCommitted();
       throw useCase.targetKind === "record" && !error.visible
         ? new HomevisitError("not_found", { params: { entity: entityLabel(useCase.entity) } })
         : new HomevisitError("forbidden");
@@ -302,16 +447,46 @@ async function execute(
           details: { code: error.code },
         }),
       );
+      await anchorCommitted();
     }
     throw error;
   }
+  await anchorCommitted();
   for (const fn of afterCommit) await fn(deps.storage);
   if (useCase.finish) {
-    const finished = await useCase.finish(deps.storage.reports, result.value, input, deps.plugins);
+    const finished = await useCase.finish(deps.storage.reports, result.value, input, deps.plugins, {
+      storage: deps.storage,
+      audit,
+      actor,
+      now,
+      newId: deps.newId,
+      logger: deps.logger ?? quiet,
+    });
     const text = JSON.stringify(finished);
     result = { text, value: form === "value" ? JSON.parse(text) : finished };
   }
   return result;
+}
+
+/**
+ * Whether a denied record is of the actor's own school: only there may a denial row name it.
+ * Outside it — another school, or any child's record for a bureau, which sees aggregates only —
+ * a denial must look like a missing record everywhere (promise 10).
+ */
+function sameTenant(actor: Actor, target: { schoolId?: string }): boolean {
+  return actor.schoolId !== undefined && target.schoolId === actor.schoolId;
+}
+
+/**
+ * A keyed HMAC of the ids an input names (its top-level `…Id` and `…Ids` fields), for a denial
+ * row that must not show them: the same for a missing id and another tenant's.
+ */
+function referenceOf(input: unknown, hmac: (value: string) => string): string | undefined {
+  if (input === null || typeof input !== "object") return undefined;
+  const ids = Object.entries(input as Record<string, unknown>)
+    .filter(([key, value]) => /Ids?$/.test(key) && (typeof value === "string" || Array.isArray(value)))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return ids.length === 0 ? undefined : `hmac:${hmac(canonicalJson(Object.fromEntries(ids)))}`;
 }
 
 /**

@@ -5,11 +5,13 @@ import type { IdGenerator } from "../ports/ids.js";
 import type { Storage, StorageReports, StorageTx } from "../ports/storage.js";
 import type { ErrorCode } from "../shared/errors/catalog.js";
 import type { LocalizedText } from "../shared/i18n.js";
+import type { AuditServices } from "./audit-services.js";
 import type { EngineConfig } from "./config.js";
 import type { HttpHint, TargetKind, UseCaseContract } from "./contract.js";
 import type { PluginRegistry } from "./plugins.js";
 import type { Actor, actorSchema } from "./policy/actor.js";
 import type { Action, PolicyTarget } from "./policy/policy.js";
+import type { HomevisitLogger } from "./telemetry.js";
 
 /**
  * What a use case acts on, as its `resolveTarget` finds it: the tenant keys and the actor's
@@ -64,6 +66,20 @@ export interface UseCaseContext<D = unknown> {
   hmac(value: string): string;
 }
 
+/**
+ * What `finish` may use after the call's transaction committed: the storage itself (each read
+ * its own short transaction, so long work such as verifying an audit chain a page at a time
+ * does not hold one), the audit keys and anchor, the actor and the call's instant.
+ */
+export interface FinishServices {
+  readonly storage: Storage;
+  readonly audit: AuditServices;
+  readonly actor: Actor;
+  readonly now: string;
+  readonly newId: IdGenerator;
+  readonly logger: HomevisitLogger;
+}
+
 /** The services `resolveTarget` may use. */
 export interface ResolveContext {
   readonly tx: StorageTx;
@@ -87,13 +103,15 @@ export interface UseCaseImplementation<I extends z.ZodType = z.ZodType, O extend
    * For aggregate reads only: completes `run`'s output after the transaction has committed,
    * with the database's reports (GROUP BY in SQL). Reports open their own read transaction,
    * which must not nest inside the call's (SQLite and the memory adapter serialise them).
-   * `plugins` is the engine's registry (report sections).
+   * `plugins` is the engine's registry (report sections); `services` the storage and the audit
+   * keys, for work that must not hold the call's transaction (verifying a chain).
    */
   finish?(
     reports: StorageReports,
     output: z.output<O>,
     input: z.output<I>,
     plugins: PluginRegistry,
+    services: FinishServices,
   ): Promise<z.output<O>>;
 }
 

@@ -54,6 +54,12 @@ export const foundationEvents = defineEvents({
   /** The student's id is gone with the data: the tombstone is what remains. */
   "student.erased": z.strictObject({ tombstoneId: idSchema, reason: z.enum(["request", "retention"]) }),
   "consent.purged": z.strictObject({ tombstoneId: idSchema, consentId: idSchema }),
+  /**
+   * The audit chain found rows it did not write after its head and went on as a new segment
+   * (`resumedAfter`): someone with database access wrote into the log. The school's work goes
+   * on; `audit.verify` reports the break from now on.
+   */
+  "audit.chain_restarted": z.strictObject({ chainId: idSchema, seq: z.int(), resumedAfter: z.int() }),
 });
 
 /**

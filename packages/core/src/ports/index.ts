@@ -10,6 +10,7 @@ export * from "../domain/roster.js";
 export { canonicalJson } from "../shared/canonical-json.js";
 export * from "../shared/crypto/sha256.js";
 export * from "./adapter-kit.js";
+export * from "./audit-anchor.js";
 export * from "./audit-chain.js";
 export * from "./blob-store.js";
 export * from "./coverage.js";

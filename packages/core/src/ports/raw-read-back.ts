@@ -1,3 +1,4 @@
+import type { AuditHead } from "./audit-chain.js";
 import type { IndexValue, StoredEntityName, TenantKeys } from "./entities.js";
 
 /**
@@ -27,6 +28,15 @@ export interface RawReadBack {
   auditRows(chainId: string): Promise<unknown[]>;
   /** Overwrites fields of one stored audit row, as an attacker with database access could. */
   tamperAudit(chainId: string, seq: number, patch: Record<string, unknown>): Promise<void>;
+  /** The stored head of a chain as it is (`undefined` when the store holds none). */
+  auditHead(chainId: string): Promise<AuditHead | undefined>;
+  /** Replaces (or, with `undefined`, deletes) a chain's stored head, as an attacker could. */
+  writeAuditHead(chainId: string, head: Omit<AuditHead, "chainId"> | undefined): Promise<void>;
+  /**
+   * Replaces every stored row of a chain with these, as an attacker could (rows are stored as
+   * given; a row without a fresh numeric `seq` is placed after the one before).
+   */
+  writeAuditRows(chainId: string, rows: readonly unknown[]): Promise<void>;
   /** The delivery state of an outbox event. */
   outbox(id: string): Promise<{ acked: boolean; attempts: number } | undefined>;
   /** An idempotency record as stored. */

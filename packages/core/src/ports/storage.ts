@@ -23,13 +23,16 @@
  *    `version`, its tenant keys (`cityId`, `countyId`, `schoolId`) and one column per index of
  *    the entity definition. Validate with the definition's schema on the way in and store the
  *    schema's output; never add or drop fields.
- * 3. Chain the audit rows with {@link chainAuditEntry} and verify with {@link verifyAuditChain}:
- *    never hash differently.
+ * 3. Chain the audit rows with {@link chainAuditEntry} (passing the caller's key) and verify
+ *    with {@link verifyAuditLog}: never hash differently. Keep the head's `keyId` and `mac`.
+ *    When the place after the head is taken, append after the highest stored `seq` (see
+ *    {@link AuditStore.append}); never let a forged row make an append fail.
  * 4. Run `@homevisit/storage-conformance` against the adapter, with a {@link RawReadBack} hook
  *    (exposed as the store's `raw`) that reads what was really stored. Opt out of a suite only with a written reason.
  * 5. Translate every driver error. A caller sees only `HomevisitError` codes: `not_found`,
- *    `conflict`, `version_conflict`, `storage_busy`, `storage_schema_too_new` … never a driver's
- *    `SQLITE_BUSY` or `23505`.
+ *    `conflict`, `version_conflict`, `storage_busy`, `storage_full`, `storage_constraint`,
+ *    `storage_unavailable`, `storage_read_only`, `storage_corrupt`, `storage_failure`,
+ *    `storage_schema_too_new` … never a driver's `SQLITE_FULL`, `SQLITE_BUSY` or `23505`.
  *
  * ## Guarantees
  *
@@ -68,7 +71,14 @@ import * as z from "zod";
 import type { RosterInput, RosterUpsertOptions, RosterUpsertResult } from "../domain/roster.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
 import { idSchema, instantSchema, isoDateSchema, termIdSchema } from "../shared/primitives.js";
-import type { AuditEntryInput, AuditHead, AuditRecord, AuditVerification } from "./audit-chain.js";
+import type {
+  AuditChainKey,
+  AuditEntryInput,
+  AuditHead,
+  AuditRecord,
+  AuditVerification,
+  AuditVerifyOptions,
+} from "./audit-chain.js";
 import {
   type EntityIndexName,
   type EntityInput,
@@ -232,16 +242,31 @@ export interface OutboxStore {
   pending(): Promise<number>;
 }
 
+/** Options of {@link AuditStore.append}. */
+export interface AuditAppendOptions {
+  /** The chain key: the row is written keyed (v2) and the head signed. The engine always passes one. */
+  key?: AuditChainKey;
+}
+
 /** The audit log: append-only, one hash chain per tenant. */
 export interface AuditStore {
-  /** Validates, chains and appends an entry; returns the stored row. */
-  append(entry: AuditEntryInput): Promise<AuditRecord>;
-  /** Rows of a chain in order, from `fromSeq` (default 1), at most `limit` (default 1000). */
+  /**
+   * Validates, chains ({@link chainAuditEntry}, with `options.key`) and appends an entry;
+   * returns the stored row. MUST NOT fail because a row it did not write occupies the place
+   * after the head: it then writes after the highest stored `seq`, linked to its own head, as a
+   * new segment (`chainAuditEntry(head, entry, { key, seq })`), so a forged row is reported by
+   * verification and never takes the tenant offline.
+   */
+  append(entry: AuditEntryInput, options?: AuditAppendOptions): Promise<AuditRecord>;
+  /** Rows of a chain in `seq` order, from `fromSeq` (default 1), at most `limit` (default 1000), as stored. */
   read(chainId: string, options?: { fromSeq?: number; limit?: number }): Promise<AuditRecord[]>;
-  /** The chain's head; count 0 for an unknown chain. */
+  /** The chain's head (with its MAC when keyed); count 0 for an unknown chain. */
   head(chainId: string): Promise<AuditHead>;
-  /** Verifies the whole chain against its head. */
-  verify(chainId: string): Promise<AuditVerification>;
+  /**
+   * Verifies the whole chain against its head ({@link verifyAuditLog} over this store's own
+   * `read` and `head`): every break as data, never a throw for what the rows hold.
+   */
+  verify(chainId: string, options?: AuditVerifyOptions): Promise<AuditVerification>;
 }
 
 /** The repositories available inside a transaction. */

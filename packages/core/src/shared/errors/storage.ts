@@ -60,6 +60,41 @@ export const storageErrors = defineErrors({
     status: 500,
     message: { "zh-CN": "存储已关闭", en: "The storage was closed" },
   },
+  storage_full: {
+    status: 507,
+    message: {
+      "zh-CN": "存储空间已满，本次修改未保存；请联系管理员释放空间后重试",
+      en: "The storage is full and this change was not saved; ask the administrator to free space, then try again",
+    },
+  },
+  storage_constraint: {
+    status: 409,
+    message: {
+      "zh-CN": "数据库拒绝了这次修改（约束冲突），未保存任何内容",
+      en: "The database refused this change (a constraint failed); nothing was saved",
+    },
+  },
+  storage_read_only: {
+    status: 503,
+    message: {
+      "zh-CN": "数据库当前只读，暂时无法保存修改",
+      en: "The database is read-only at the moment; changes cannot be saved",
+    },
+  },
+  storage_corrupt: {
+    status: 500,
+    message: {
+      "zh-CN": "数据库文件已损坏；请联系管理员从备份恢复",
+      en: "The database file is damaged; ask the administrator to restore it from a backup",
+    },
+  },
+  storage_failure: {
+    status: 500,
+    message: {
+      "zh-CN": "数据库出错，本次操作未完成",
+      en: "The database failed and the operation did not complete",
+    },
+  },
   roster_wrong_school: {
     status: 422,
     message: {

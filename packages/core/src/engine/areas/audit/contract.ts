@@ -1,7 +1,12 @@
 import * as z from "zod";
-import { auditRecordSchema } from "../../../ports/audit-chain.js";
+import { auditChainProblems, auditRecordSchema } from "../../../ports/audit-chain.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
+
+/** One break of a chain: its kind and the rows it covers. */
+const auditBreakSchema = z.strictObject({ problem: z.enum(auditChainProblems), seq: z.int(), lastSeq: z.int() });
+/** The anchored head a verification checked. */
+const anchoredSchema = z.strictObject({ seq: z.int(), at: z.string() });
 
 /** The audit area: query the actor's school chain and verify it end to end. */
 export const auditContracts = {
@@ -33,33 +38,41 @@ export const auditContracts = {
   }),
 
   /**
-   * Verifies the actor's school chain end to end against its head: any edited, deleted,
-   * inserted, reordered or cut-off row is reported with the first `seq` at fault.
+   * Verifies the actor's school chain end to end against its head (and its MAC, under the
+   * engine's chain keys) and, where the host configured an anchor, against the latest head
+   * anchored outside the database: any edited, deleted, inserted, reordered, re-signed or cut-off
+   * row is reported. Every break is listed as data — its kind (`problem`), its first bad row
+   * (`seq`) and its last (`lastSeq`) — and `seq`/`problem` repeat the first. It never fails
+   * because of what the chain holds. The chain is read a page at a time, each page its own
+   * short read, yielding between pages, so other requests go on while a long chain is checked.
    *
    * @example
    * ```ts
-   * await engine.audit.verify(principal, {}); // { ok: true, count: 128, head: "9f86d0…" }
+   * await engine.audit.verify(principal, {}); // { ok: true, count: 128, head: "9f86d0…", anchored: { seq: 100, at: "…" } }
+   * await engine.audit.verify(principal, {});
+   * // { ok: false, count: 130, seq: 129, problem: "hash_mismatch",
+   * //   breaks: [{ problem: "hash_mismatch", seq: 129, lastSeq: 129 }, { problem: "segment_restart", seq: 129, lastSeq: 129 }] }
    * ```
    */
   verify: defineContract({
     action: "audit.read",
     entity: "schools",
     description: { "zh-CN": "校验审计日志", en: "Verify the audit chain" },
-    input: z.strictObject({}),
+    input: z.strictObject({
+      /** Check against the latest anchored head too (default: whenever the engine has an anchor). */
+      anchor: z.boolean().optional(),
+    }),
     output: z.union([
-      z.strictObject({ ok: z.literal(true), count: z.int(), head: z.string() }),
+      z.strictObject({ ok: z.literal(true), count: z.int(), head: z.string(), anchored: anchoredSchema.optional() }),
       z.strictObject({
         ok: z.literal(false),
         count: z.int(),
+        head: z.string().optional(),
         seq: z.int(),
-        problem: z.enum([
-          "wrong_chain",
-          "sequence_gap",
-          "link_broken",
-          "hash_mismatch",
-          "head_mismatch",
-          "invalid_row",
-        ]),
+        problem: z.enum(auditChainProblems),
+        breaks: z.array(auditBreakSchema).optional(),
+        moreBreaks: z.int().optional(),
+        anchored: anchoredSchema.optional(),
       }),
     ]),
     targetKind: "collection",
