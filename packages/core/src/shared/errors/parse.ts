@@ -67,6 +67,7 @@ interface WalkDef {
   valueType?: z.ZodType;
   innerType?: z.ZodType;
   in?: z.ZodType;
+  out?: z.ZodType;
   options?: z.ZodType[];
 }
 
@@ -80,12 +81,15 @@ function fieldSchemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodTy
   for (let guard = 0; current !== undefined && guard < 64; guard++) {
     const def: WalkDef = (current as unknown as { _zod: { def: WalkDef } })._zod.def;
     if (def.innerType !== undefined) current = def.innerType;
-    else if (def.type === "pipe" && def.in !== undefined) current = def.in;
+    else if (def.type === "pipe" && def.in !== undefined)
+      // A preprocess (transform → schema) holds its fields on the out side.
+      current = (def.in as unknown as { _zod: { def: WalkDef } })._zod.def.type === "transform" ? def.out : def.in;
     else if (i === path.length) return current;
     else if (def.type === "object") current = def.shape?.[String(path[i++])];
-    else if (def.type === "array") (current = def.element), i++;
-    else if (def.type === "record") (current = def.valueType), i++;
-    else if (def.type === "union")
+    else if (def.type === "array" || def.type === "record") {
+      current = def.type === "array" ? def.element : def.valueType;
+      i++;
+    } else if (def.type === "union")
       current = def.options?.find((o: z.ZodType) => fieldSchemaAt(o, path.slice(i)) !== undefined);
     else return undefined;
   }
