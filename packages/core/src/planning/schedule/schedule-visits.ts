@@ -95,7 +95,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     }
     joinGroup(state, trip, task, table.first + trip.day, options);
     state.commit(trip);
-    out.write(trip, state.provisional(trip.day));
+    out.write(trip, state.provisional(trip.day) ? true : undefined);
   }
   unscheduled.sort((a, b) => cmp(a.obligationId, b.obligationId) || cmp(a.occurrence ?? "", b.occurrence ?? ""));
   return { slots: out.sorted(), unscheduled };
@@ -207,7 +207,7 @@ class SlotWriter {
     private readonly table: DayTable,
   ) {}
 
-  write(trip: Trip, provisional: boolean): void {
+  write(trip: Trip, provisional: true | undefined): void {
     const date = this.table.date(trip.day);
     const day = this.table.first + trip.day;
     const teacherId = this.teacherIds[trip.lead] as string;
@@ -223,16 +223,54 @@ class SlotWriter {
       const end = clock(start + trip.length);
       // One literal per shape: a field added afterwards costs the object a second layout.
       const occurrence = t.occurrence;
-      const slot: ProposedSlot =
-        companionId === undefined
-          ? occurrence === undefined
-            ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
-            : { obligationId, studentId, teacherId, date, start: from, end, tripId, occurrence }
-          : occurrence === undefined
-            ? { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId }
-            : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId, occurrence };
-      if (trip.contact) slot.contact = true;
-      if (provisional) slot.provisional = true;
+      let slot: ProposedSlot;
+      if (trip.contact && occurrence !== undefined && companionId === undefined) {
+        // A contact: always an occurrence, never a companion.
+        slot = provisional
+          ? {
+              obligationId,
+              studentId,
+              teacherId,
+              date,
+              start: from,
+              end,
+              tripId,
+              occurrence,
+              contact: true,
+              provisional,
+            }
+          : { obligationId, studentId, teacherId, date, start: from, end, tripId, occurrence, contact: true };
+      } else if (provisional) {
+        slot =
+          companionId === undefined
+            ? occurrence === undefined
+              ? { obligationId, studentId, teacherId, date, start: from, end, tripId, provisional }
+              : { obligationId, studentId, teacherId, date, start: from, end, tripId, occurrence, provisional }
+            : occurrence === undefined
+              ? { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId, provisional }
+              : {
+                  obligationId,
+                  studentId,
+                  teacherId,
+                  companionId,
+                  date,
+                  start: from,
+                  end,
+                  tripId,
+                  occurrence,
+                  provisional,
+                };
+      } else {
+        slot =
+          companionId === undefined
+            ? occurrence === undefined
+              ? { obligationId, studentId, teacherId, date, start: from, end, tripId }
+              : { obligationId, studentId, teacherId, date, start: from, end, tripId, occurrence }
+            : occurrence === undefined
+              ? { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId }
+              : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId, occurrence };
+        if (trip.contact) slot.contact = true;
+      }
       if (trip.relaxed) slot.alternative = { kind: "outside_stated_hours", reason: { ...outsideStatedHours } };
       this.slots.push(slot);
       this.keys.push(day * 1440 + start);
