@@ -7,7 +7,8 @@ import { QueryController } from "./controllers.js";
 import { shanghaiToday } from "./dates.js";
 import { label, type MessageKey } from "./i18n.js";
 
-type CoverageInput = Parameters<WidgetClient["reports"]["coverage"]>[0];
+/** What `reports.coverage` takes. */
+export type CoverageInput = Parameters<WidgetClient["reports"]["coverage"]>[0];
 /** A coverage grouping the report offers. */
 export type CoverageGroup = CoverageInput["groupBy"];
 

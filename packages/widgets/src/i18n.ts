@@ -5,7 +5,8 @@ import { defaultLocale, type Locale, type LocalizedText } from "@homevisit/core"
  * sections, conduct rules, statuses, categories — come from core's catalog instead, so a widget
  * says exactly what the server and the reports say.
  */
-const zh = {
+/** The widgets' zh-CN words, the source of the message keys; en must give every key. */
+export const zh = {
   loading: "加载中…",
   retry: "重试",
   empty: "暂无数据",
