@@ -1,5 +1,5 @@
-// The example's campus: one synthetic school from @homevisit/demo-data in memory, seeded
-// mid-term — guardians' consents on record, a class with visits done, a plain teacher with
+// The widget examples' campus (HTML, React, Vue): one synthetic school from
+// @homevisit/demo-data in memory, seeded mid-term — guardians' consents on record, a class with visits done, a plain teacher with
 // appointments today and later this week — and three staff logins the page can switch between.
 import {
   type Actor,

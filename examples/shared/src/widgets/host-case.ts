@@ -1,0 +1,152 @@
+// The scenarios every framework host page (React, Vue) must pass, in real Chromium over real
+// HTTP against the real REST handler and engine. Each checks what the server stored, not only
+// what the page says, and that the app heard the widgets' typed events through its framework.
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axeProblems, deepText, ensureChromium, launchChromium, widgetRendered } from "./chromium.js";
+import type { FrameworkHost } from "./host.js";
+import { campusDay, campusTerm, type PersonaKey } from "./world.js";
+
+const conduct = [
+  "no_money_or_gifts",
+  "no_meals_or_reimbursement",
+  "no_transport_from_family",
+  "no_private_requests",
+  "no_entertainment",
+  "no_paid_tutoring",
+];
+
+/**
+ * Declares the Chromium suite of one framework host. The host's app must render, by `view`:
+ * `record` a `<hv-visit-record-form>` and, on `hv-record-submitted`, `[data-testid="submitted"]`
+ * holding the record id; `visits` a `<hv-my-visits>` and, on `hv-appointment-changed`, an
+ * `[data-testid="changes"] li` reading `<appointmentId> <status>`; `coverage` a `<hv-coverage>`.
+ *
+ * @example
+ * ```ts
+ * frameworkHostCase("React 19", () => startReactHost());
+ * ```
+ */
+export function frameworkHostCase(name: string, start: () => Promise<FrameworkHost>): void {
+  const available = ensureChromium();
+  if (!available) console.log(`SKIPPED ${name} widgets host in Chromium: no Chromium at /usr/bin/chromium`);
+
+  describe.skipIf(!available)(`${name} host page in Chromium`, () => {
+    let host: FrameworkHost;
+    let context: BrowserContext;
+    let closeBrowser: () => Promise<void>;
+    const errors: string[] = [];
+
+    beforeAll(async () => {
+      host = await start();
+      ({ context, close: closeBrowser } = await launchChromium());
+    });
+    afterAll(async () => {
+      await closeBrowser?.();
+      await host?.close();
+    });
+
+    async function open(persona: PersonaKey, tag: string, query: Record<string, string>): Promise<Page> {
+      await context.clearCookies();
+      await context.addCookies([{ name: "hv_persona", value: persona, url: host.url }]);
+      const page = await context.newPage();
+      page.on("pageerror", (error) => errors.push(`${tag}: ${error.message}`));
+      page.on("console", (message) => {
+        // The offline scenario's failed requests are expected; anything else is not.
+        if (message.type() === "error" && !message.text().includes("ERR_INTERNET_DISCONNECTED"))
+          errors.push(`${tag}: ${message.text()} ${message.location().url}`);
+      });
+      await page.setViewportSize({ width: 360, height: 900 });
+      const url = new URL(host.url);
+      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+      await page.goto(url.href);
+      await widgetRendered(page, tag);
+      return page;
+    }
+
+    it("a teacher records a visit offline, comes back online, and it is submitted once", async () => {
+      const student = host.world.assigned[0];
+      if (!student) throw new Error("no assigned student");
+      const page = await open("teacher", "hv-visit-record-form", {
+        view: "record",
+        "student-id": student.id,
+        term: campusTerm,
+      });
+      const form = page.locator("hv-visit-record-form");
+      expect(await axeProblems(page)).toEqual([]);
+      await form.locator('input[name="arrivedAt"]').fill(`${campusDay}T16:30`);
+      await form.locator('input[name="departedAt"]').fill(`${campusDay}T17:40`);
+      await form.locator('input[name="studentPresent"]').check();
+      await form.locator('input[name="guardians"][value="mother"]').check();
+      await form.locator('input[name="outreachGoals"][value="care"]').check();
+      await form.locator('textarea[name="familySituation.notes"]').fill("与祖母同住，学习角整洁");
+      await form.locator('textarea[name="schoolFeedback.notes"]').fill("数学进步明显");
+      await form.locator('textarea[name="parentOpinions.opinions"]').fill("希望增加课外阅读");
+      await form.locator('textarea[name="teacherReflection.reflection"]').fill("约定每周电话沟通");
+      for (const rule of conduct) await form.locator(`input[name="conduct.${rule}"][value="kept"]`).check();
+
+      await context.setOffline(true);
+      await form.getByRole("button", { name: "提交记录" }).click();
+      await form.getByText("已保存在本机").waitFor();
+      expect(await axeProblems(page)).toEqual([]);
+      const before = await host.world.storage.visitRecords.list({ where: { studentId: student.id } });
+      expect(before.items).toHaveLength(0);
+
+      await context.setOffline(false);
+      await form.getByText("记录已提交").waitFor();
+      // The app heard `hv-record-submitted` through its framework's event binding.
+      const submitted = page.getByTestId("submitted");
+      await submitted.waitFor();
+      // A second "back online" must not send it again.
+      await page.evaluate(() => window.dispatchEvent(new Event("online")));
+      await page.evaluate(async () => {
+        await (
+          document.querySelector("hv-visit-record-form") as unknown as { sendPending(): Promise<unknown> }
+        ).sendPending();
+      });
+      const after = await host.world.storage.visitRecords.list({ where: { studentId: student.id } });
+      expect(after.items).toHaveLength(1);
+      const record = after.items[0]?.record;
+      expect(record?.status).toBe("submitted");
+      expect(await submitted.getAttribute("data-record-id")).toBe(record?.id);
+      expect(await axeProblems(page)).toEqual([]);
+      await page.close();
+    });
+
+    it("a refusal is recorded with its reason", async () => {
+      const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+      expect(await axeProblems(page)).toEqual([]);
+      const card = page.locator('hv-my-visits li[data-appointment="ap-2"]');
+      await card.getByRole("button", { name: /家长拒绝/ }).click();
+      await card.locator('input[name="reason"]').fill("家长近期外出务工");
+      expect(await axeProblems(page)).toEqual([]);
+      await card.getByRole("button", { name: "提交" }).click();
+      await page.locator('hv-my-visits li[data-appointment="ap-2"][data-status="refused"]').waitFor();
+      const stored = await host.world.storage.appointments.get("ap-2");
+      expect(stored?.record.status).toBe("refused");
+      expect(stored?.record.refusalReason).toBe("家长近期外出务工");
+      // The app's own log, fed by `hv-appointment-changed`.
+      await page.getByTestId("changes").getByText("ap-2 refused").waitFor();
+      expect(await axeProblems(page)).toEqual([]);
+      await page.close();
+    });
+
+    it("the bureau's page shows coverage and no child's name anywhere in the DOM", async () => {
+      const page = await open("county_bureau", "hv-coverage", {
+        view: "coverage",
+        "group-by": "school",
+        to: campusDay,
+      });
+      await page.locator("hv-coverage").locator("tbody tr").first().waitFor();
+      expect(await page.locator("hv-coverage").locator("tbody tr").count()).toBeGreaterThan(0);
+      const text = await deepText(page);
+      expect(host.world.studentNames.filter((n) => text.includes(n))).toEqual([]);
+      expect(await axeProblems(page)).toEqual([]);
+      await page.close();
+    });
+
+    it("logged no console error or uncaught exception on any page", () => {
+      expect(errors).toEqual([]);
+    });
+  });
+}
