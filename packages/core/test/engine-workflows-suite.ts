@@ -223,7 +223,7 @@ export function runWorkflowSuite(name: string, factory: () => Promise<EngineHarn
       it("appointment lists are masked and scoped", async () => {
         const mine = await engine.appointments.list(actors.teacher as never, {});
         expect(mine.items.map((a) => a.id)).toEqual(["apt-1"]);
-        expect(mine.items[0]?.channel).toBe("in_home");
+        expect(mine.items[0]?.channel).toEqual({ type: "in_home" });
         const school = await engine.appointments.list(actors.principal as never, {});
         expect(school.items.map((a) => a.id)).toEqual(["apt-1"]);
         const none = await engine.appointments.list(actors.school_admin as never, { status: "completed" });

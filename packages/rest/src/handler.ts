@@ -14,7 +14,7 @@ import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited }
 import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
 import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
 import { preferredMediaType } from "./negotiate.js";
-import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
+import { createOpenApiDocument, errorCatalogDocument, errorCatalogPath, type OpenApiOptions } from "./openapi.js";
 import { toProblem } from "./problem.js";
 import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
 
@@ -70,7 +70,10 @@ export interface RestHandlerOptions {
   limits?: Partial<RestLimits>;
   /** Cross-origin access for browsers on other origins. Default: no CORS headers at all. */
   cors?: CorsOptions;
-  /** The OpenAPI document at `{basePath}/openapi.json`; `false` to not serve it. */
+  /**
+   * The OpenAPI document at `{basePath}/openapi.json` and the error catalogue at
+   * `{basePath}/errors` (both public: they hold no data); `false` to serve neither.
+   */
   openapi?: OpenApiOptions | false;
   /** Where internal errors and invalid actors are reported. Default: nowhere. */
   logger?: (entry: RestLogEntry) => void;
@@ -197,6 +200,15 @@ export function createRestHandler(
         );
         const output = await call(actor, input, callOptions);
         return decorate(request, await success(request, route, output, tag));
+    let catalogText: string | undefined;
+    api.get(errorCatalogPath, (c) => {
+      catalogText ??= JSON.stringify(errorCatalogDocument());
+      const response = new Response(catalogText, {
+        status: 200,
+        headers: { "Content-Type": jsonType, "Cache-Control": "no-cache" },
+      });
+      return decorate(c.req.raw, response);
+    });
       } catch (error) {
         return problem(request, error, route.name);
       }
@@ -282,7 +294,8 @@ async function success(
       return new Response(null, { status: 304, headers });
     }
   } else if (recordVersion !== undefined) {
-    headers.set("ETag", `"${recordVersion}"`);
+    // One form for reads and writes: the version and a digest of this body.
+    headers.set("ETag", await tag(recordVersion, body));
   }
   headers.set("Content-Type", type);
   headers.set("Content-Language", localeOf(request));

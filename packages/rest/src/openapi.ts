@@ -1,14 +1,45 @@
-import { objectShape } from "@homevisit/core";
+import {
+  type DocumentedShape,
+  documentedAs,
+  type ErrorCode,
+  errorCatalog,
+  type LocalizedText,
+  objectShape,
+  type PolicyEntry,
+  policyMatrix,
+  type Reach,
+  type Role,
+  reachLabels,
+  roleLabels,
+  schemaComponents,
+} from "@homevisit/core";
 import * as z from "zod";
 import {
   createDocument,
+  type oas31,
+  type ZodOpenApiContentObject,
   type ZodOpenApiOperationObject,
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
 import { defaultRestLimits, type RestLimits } from "./body.js";
-import { problemSchema } from "./problem.js";
+import { problemSchema, problemTypePrefix } from "./problem.js";
 import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
+
+/** An OpenAPI security scheme, as the host describes its login. */
+export type SecuritySchemeObject =
+  | { type: "http"; scheme: string; bearerFormat?: string; description?: string }
+  | { type: "apiKey"; name: string; in: "header" | "query" | "cookie"; description?: string }
+  | { type: "oauth2"; flows: Record<string, unknown>; description?: string }
+  | { type: "openIdConnect"; openIdConnectUrl: string; description?: string }
+  | { type: "mutualTLS"; description?: string };
+
+/** An OpenAPI server. */
+export interface ServerObject {
+  url: string;
+  description?: string;
+  variables?: Record<string, { default: string; enum?: string[]; description?: string }>;
+}
 
 /** What the OpenAPI document says about the API as a whole. */
 export interface OpenApiOptions {
@@ -19,33 +50,230 @@ export interface OpenApiOptions {
   /** `info.description`. */
   description?: string;
   /**
-   * The host's authentication, as an OpenAPI security scheme (e.g. `{ type: "http", scheme:
-   * "bearer" }`), applied to every operation. Default: none declared (the host's cookie).
+   * The host's login as OpenAPI security schemes, by name; any one of them admits a caller
+   * (each is an alternative of the root `security`). Default {@link defaultSecuritySchemes}: a
+   * bearer token. A cookie session: `{ campusSession: { type: "apiKey", in: "cookie", name: "SESSION" } }`.
    */
-  securityScheme?: Record<string, unknown>;
+  securitySchemes?: Record<string, SecuritySchemeObject>;
+  /** One scheme, named `host`: the older form of {@link securitySchemes}. */
+  securityScheme?: SecuritySchemeObject;
+  /**
+   * `servers`. Default: one server at the handler's `basePath`, relative to where the document
+   * is served (`/api/homevisit`), so a client resolves it against the document's own URL.
+   */
+  servers?: ServerObject[];
 }
 
 /** An OpenAPI 3.1 document, as `createDocument` returns it. */
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 
-const problemContent = { "application/problem+json": { schema: problemSchema } };
+/** The login a document declares when the host names none: a bearer token its `getActor` checks. */
+export const defaultSecuritySchemes: Record<string, SecuritySchemeObject> = {
+  hostLogin: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "The host's login, checked by the host's getActor(request); homevisit never reads identity from a request itself. Hosts declare their own scheme (a session cookie, a token) with the securitySchemes option.",
+  },
+};
 
-function problemResponse(description: string) {
-  return { description, content: problemContent };
+/** The path of the error catalogue beside the routes: `GET {basePath}/errors`. */
+export const errorCatalogPath = "/errors";
+
+const locales = ["zh-CN", "en"] as const;
+
+// Headers shared by every operation, each a named component of the document.
+const acceptLanguage = z
+  .enum(["zh-CN", "en"])
+  .optional()
+  .meta({
+    description: "The language of messages and problem details: zh-CN (default) or en; q-values are honoured.",
+    param: { id: "AcceptLanguage" },
+  });
+const contentLanguage = z
+  .enum(["zh-CN", "en"])
+  .meta({ description: "The language of the messages in the body", header: { id: "ContentLanguage" } });
+const vary = z.string().meta({
+  description: "Accept-Language always; Accept on the calendar feed; Origin with CORS",
+  header: { id: "Vary" },
+});
+const cacheControl = z.literal("no-store").meta({
+  description: "Responses may hold personal data about children: never stored",
+  header: { id: "CacheControl" },
+});
+const etag = z.string().meta({
+  description:
+    'The representation\'s tag: "<version>.<digest>" for a record (reads and writes alike), "<digest>" otherwise. If-Match takes it (or its version alone); If-None-Match takes it for a 304.',
+  header: { id: "ETag" },
+});
+const link = z
+  .string()
+  .optional()
+  .meta({ description: 'The next page: <…?cursor=…>; rel="next"', header: { id: "Link" } });
+const ifMatch = z.string().meta({
+  description:
+    'The ETag of the version read ("3.<digest>", "3" or W/"3"). Required: without it 428 rest_precondition_required; stale: 412 version_conflict.',
+  param: { id: "IfMatch" },
+});
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/)
+  .optional()
+  .meta({
+    description:
+      "Makes the create safe to retry (1–255 visible ASCII characters, scoped per caller): a replay returns the first result; the same key with another body answers 422 idempotency_key_reused.",
+    param: { id: "IdempotencyKey" },
+  });
+const ifNoneMatch = z
+  .string()
+  .optional()
+  .meta({
+    description: "ETags held by the client: a match (weak comparison, or *) answers 304 with no body",
+    param: { id: "IfNoneMatch" },
+  });
+const purpose = z
+  .string()
+  .min(1)
+  .meta({
+    description:
+      "Why the caller needs this full view, percent-encoded UTF-8 (encodeURIComponent); stored in the audit row. Required here: without it 422 purpose_required.",
+    param: { id: "HomevisitPurpose" },
+  });
+
+const problemRef: oas31.ReferenceObject = { $ref: "#/components/schemas/Problem" };
+
+function problemContent(codes: readonly string[]): ZodOpenApiContentObject {
+  const schema: oas31.SchemaObject = {
+    allOf: [
+      problemRef,
+      { type: "object", properties: { code: { type: "string", enum: [...codes] } }, required: ["code"] },
+    ],
+  };
+  return { "application/problem+json": { schema } };
 }
 
+const problemHeaders = () =>
+  z.object({ "Content-Language": contentLanguage, Vary: vary, "Cache-Control": cacheControl });
+
 /**
- * Builds the OpenAPI 3.1 document of the REST routes from the same zod schemas the engine
- * validates with (custom fields included, as the engine's schemas carry them): path, query and
- * header parameters, request bodies, responses with `ETag` and `Link` headers, and RFC 9457
- * problems for every error status a route can answer, `If-None-Match` and 304 on GETs, and the
- * `text/calendar` representation of a feed. `basePath` becomes the one server URL.
+ * The error codes one route can answer: those of its contract (`errors`) and those every call
+ * of its kind can (input validation, authorization, purpose, concurrency, idempotency, body and
+ * header checks), each with the status the catalogue gives it. Server errors (5xx) are left to
+ * the `default` response.
  *
  * @example
  * ```ts
- * const doc = createOpenApiDocument(engine.useCases, { basePath: "/api/homevisit", title: "Campus homevisit" });
- * doc.openapi; // "3.1.0"
- * Object.keys(doc.paths ?? {}); // ["/students", "/students/{studentId}", …]
+ * operationErrorCodes(restRoutes(engine.useCases).find((r) => r.name === "consent.record")!);
+ * // ["rest_unauthenticated", "validation_failed", …, "not_found", "forbidden", "idempotency_key_reused", …]
+ * ```
+ */
+export function operationErrorCodes(route: RestRoute): ErrorCode[] {
+  const codes = new Set<ErrorCode>([
+    "rest_unauthenticated",
+    "validation_failed",
+    "server_owned_field",
+    "rest_unknown_parameter",
+    "rest_repeated_parameter",
+    "rest_malformed_header",
+  ]);
+  codes.add("forbidden");
+  if (route.useCase.targetKind !== "collection") codes.add("not_found");
+  if (route.purposeRequired) codes.add("purpose_required");
+  if (route.idempotent) {
+    codes.add("idempotency_key_reused");
+    codes.add("idempotency_in_flight");
+  } else {
+    codes.add("rest_idempotency_unsupported");
+  }
+  if (route.versioned) {
+    codes.add("rest_precondition_required");
+    codes.add("version_conflict");
+    codes.add("rest_version_in_body");
+  }
+  if (route.paged) {
+    codes.add("storage_page_size");
+    codes.add("storage_invalid_cursor");
+  }
+  if (route.uploadField !== undefined) {
+    codes.add("rest_unsupported_media_type");
+    codes.add("rest_body_too_large");
+  } else if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
+    for (const code of [
+      "rest_unsupported_media_type",
+      "rest_body_too_large",
+      "rest_body_too_complex",
+      "rest_malformed_body",
+      "reserved_key",
+    ] as const) {
+      codes.add(code);
+    }
+    if (route.pathParams.length > 0) codes.add("rest_path_field_in_body");
+  }
+  for (const code of route.useCase.errors ?? []) if (Object.hasOwn(errorCatalog, code)) codes.add(code as ErrorCode);
+  return [...codes].filter((c) => errorCatalog[c].status < 500);
+}
+
+/**
+ * The error catalogue as a document of its own (`GET {basePath}/errors`): every code with its
+ * HTTP status, problem `type` and message in each locale (`{name}` placeholders are filled from
+ * the error's parameters).
+ *
+ * @example
+ * ```ts
+ * errorCatalogDocument().codes.consent_required;
+ * // { status: 403, type: "urn:homevisit:problem:consent_required", message: { "zh-CN": "…", en: "…" } }
+ * ```
+ */
+export function errorCatalogDocument(): ErrorCatalogDocument {
+  const codes: ErrorCatalogDocument["codes"] = {};
+  for (const code of Object.keys(errorCatalog).sort() as ErrorCode[]) {
+    const definition = errorCatalog[code];
+    codes[code] = {
+      status: definition.status,
+      type: `${problemTypePrefix}${code}`,
+      message: { "zh-CN": definition.message["zh-CN"], en: definition.message.en },
+    };
+  }
+  return { problemTypePrefix, codes };
+}
+
+/** The shape of {@link errorCatalogDocument}. */
+export const errorCatalogDocumentSchema = z
+  .strictObject({
+    problemTypePrefix: z.string(),
+    codes: z.record(
+      z.string(),
+      z.strictObject({
+        status: z.int().min(400).max(599),
+        type: z.string(),
+        message: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
+      }),
+    ),
+  })
+  .meta({ id: "ErrorCatalog", description: "Every error code with its status and messages" });
+/** The error catalogue document. */
+export type ErrorCatalogDocument = z.infer<typeof errorCatalogDocumentSchema>;
+
+/**
+ * Builds the OpenAPI 3.1 document of the REST routes from the same zod schemas the engine
+ * validates with (custom fields included, as the engine's schemas carry them). Each operation
+ * says, from the policy matrix itself, which roles may call it and how far each reaches,
+ * whether a purpose is required and whether it is audited (in its description, zh-CN and en,
+ * and as `x-homevisit-policy`); lists every error code it can answer with its meaning (in each
+ * problem response, and as `x-homevisit-errors`); and declares its headers (`Accept-Language`,
+ * `If-Match`, `Idempotency-Key`, `If-None-Match`, `Homevisit-Purpose` where required; `ETag`,
+ * `Content-Language`, `Vary`, `Cache-Control`, `Link`). Domain schemas are named components
+ * (`schemaComponents`). The host's login is the document's `security`.
+ *
+ * @example
+ * ```ts
+ * const doc = createOpenApiDocument(engine.useCases, {
+ *   basePath: "/api/homevisit",
+ *   securitySchemes: { campusSession: { type: "apiKey", in: "cookie", name: "SESSION" } },
+ * });
+ * doc.paths?.["/students/{studentId}"]?.get?.["x-homevisit-policy"].roles.class_teacher; // ["assigned", "class", "mentee", "self"]
  * ```
  */
 export function createOpenApiDocument(
@@ -58,77 +286,247 @@ export function createOpenApiDocument(
       : Object.values(useCases as Record<string, RestUseCase>);
   const routes = restRoutes(list);
   const limits = { ...defaultRestLimits, ...options.limits };
+  const schemes =
+    options.securitySchemes ??
+    (options.securityScheme === undefined ? defaultSecuritySchemes : { host: options.securityScheme });
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     const item = paths[route.path] ?? {};
     paths[route.path] = item;
     const method = route.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete";
-    item[method] = operation(route, limits, options.securityScheme !== undefined);
+    item[method] = operation(route, limits);
   }
-  return createDocument({
-    openapi: "3.1.0",
-    info: {
-      title: options.title ?? "homevisit",
-      version: options.version ?? "1.0.0",
+  paths[errorCatalogPath] = {
+    get: {
+      operationId: "errors.catalog",
+      summary: "The error catalogue",
       description:
-        options.description ??
-        "家访 (home-visit) programme API. Errors are RFC 9457 problems (application/problem+json) with a stable `code`; messages follow Accept-Language (zh-CN, en).",
+        "每个错误码及其 HTTP 状态和中英文消息；无需登录。 — Every error code with its HTTP status and messages in zh-CN and en; no login needed.",
+      tags: ["errors"],
+      security: [],
+      responses: {
+        "200": {
+          description: "The catalogue",
+          content: { "application/json": { schema: errorCatalogDocumentSchema } },
+        },
+      },
     },
-    servers: [{ url: options.basePath && options.basePath !== "/" ? options.basePath : "/" }],
-    paths,
-    ...(options.securityScheme === undefined
-      ? {}
-      : { components: { securitySchemes: { host: options.securityScheme as { type: "http" } } } }),
-  });
+  };
+  const tags = [...new Set(routes.map((r) => tagOf(r.name))), "errors"]
+    .sort()
+    .map((name) => ({ name, description: tagDescriptions[name] ?? name }));
+  const basePath = options.basePath && options.basePath !== "/" ? options.basePath : "/";
+  const schemaOverride = overrideDocumented();
+  const document = createDocument(
+    {
+      openapi: "3.1.0",
+      info: {
+        title: options.title ?? "homevisit",
+        version: options.version ?? "1.0.0",
+        description:
+          options.description ??
+          [
+            "家访 (home-visit) programme API. Identity comes only from the host's login (the security scheme below); who may call each operation, how far each role reaches, whether a purpose is required and whether the call is audited is written on each operation from the policy matrix (`x-homevisit-policy`).",
+            "",
+            "Errors are RFC 9457 problems (`application/problem+json`) with a stable `code`; each operation lists the codes it can answer, and the whole catalogue is served at `GET /errors`. Messages follow `Accept-Language` (zh-CN by default, en).",
+            "",
+            "Denials: a record the caller may see but not act on answers 403 `forbidden`; a record the caller may not see — of another school, class or caller — answers 404 `not_found`, exactly like a missing one.",
+          ].join("\n"),
+        license: { name: "MIT", identifier: "MIT" },
+      },
+      servers: (options.servers as oas31.ServerObject[] | undefined) ?? [
+        { url: basePath, description: "This host's mount point, relative to the URL the document was served from" },
+      ],
+      security: Object.keys(schemes).map((name) => ({ [name]: [] })),
+      tags,
+      paths,
+      components: {
+        securitySchemes: schemes as NonNullable<Parameters<typeof createDocument>[0]["components"]>["securitySchemes"],
+        schemas: { Problem: problemSchema, ...schemaComponents },
+      },
+    },
+    { override: schemaOverride },
+  );
+  replaceDocumented(document);
+  return document;
 }
 
-function operation(route: RestRoute, limits: RestLimits, secured: boolean): ZodOpenApiOperationObject {
+const tagDescriptions: Record<string, string> = {
+  appointments: "预约与日历 — Appointments with families and the calendar feed (R12)",
+  audit: "审计日志 — The audit log: query and verify",
+  conduct: "“六个不得” — Conduct reports (R10)",
+  consent: "监护人同意 — Guardian consent (PIPL art. 31)",
+  dataRights: "数据权利 — Export, erasure and purges (PIPL art. 45, 47)",
+  errors: "错误码 — The error catalogue",
+  feedback: "家长意见 — Parents' feedback (R17)",
+  me: "我的 — Who am I, my school's terms, my obligations",
+  organisation: "组织机构 — City, counties, schools, classes and teachers",
+  plans: "学期计划 — Term plans (R2, R6)",
+  records: "家访记录 — Visit records (R4, R8)",
+  reports: "统计 — Coverage statistics (small groups suppressed)",
+  roster: "花名册 — Roster import and mentors",
+  safety: "安全 — Safety reports, check-ins and zero reports (R14)",
+  students: "学生 — Students (masked lists, full reads with a purpose), the archive, priority categories",
+  support: "帮扶 — Support plans and follow-ups",
+};
+
+function tagOf(name: string): string {
+  return name.split(".")[0] ?? name;
+}
+
+const documentedMarker = "x-homevisit-documented-as";
+
+/**
+ * The zod-openapi override that marks `documentedAs` fields; {@link replaceDocumented} then
+ * shows them by the shape they are checked against (a `$ref` written during rendering would name
+ * a component the renderer has not met yet).
+ */
+function overrideDocumented(): NonNullable<Parameters<typeof createDocument>[1]>["override"] {
+  return (ctx) => {
+    const json0 = ctx.jsonSchema as Record<string, unknown>;
+    if (ctx.io === "input" && "default" in json0) {
+      // A default makes a field optional to send. Generators read `default` as "always present"
+      // (openapi-typescript's defaultNonNullable), right for responses and wrong for requests,
+      // so inputs say it in words.
+      const text = `Default: ${JSON.stringify(json0.default)}.`;
+      json0.description = typeof json0.description === "string" ? `${json0.description} ${text}` : text;
+      delete json0.default;
+    }
+    const shape = documentedAs.get(ctx.zodSchema as unknown as z.ZodType);
+    if (shape === undefined) return;
+    const json = ctx.jsonSchema as Record<string, unknown>;
+    for (const key of Object.keys(json)) delete json[key];
+    if (shape.form === "string") json.type = "string";
+    else json[documentedMarker] = shape;
+  };
+}
+
+/** Replaces the marks {@link overrideDocumented} left with the shapes they stand for. */
+function replaceDocumented(node: unknown): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) replaceDocumented(item);
+    return;
+  }
+  const json = node as Record<string, unknown>;
+  const shape = json[documentedMarker] as DocumentedShape | undefined;
+  if (shape !== undefined && shape.form !== "string") {
+    delete json[documentedMarker];
+    const ref = { $ref: `#/components/schemas/${shape.component}` };
+    if (shape.form === "one") Object.assign(json, ref);
+    else
+      Object.assign(json, {
+        type: "object",
+        propertyNames: { minLength: 1, maxLength: 64 },
+        additionalProperties: ref,
+      });
+    return;
+  }
+  for (const value of Object.values(json)) replaceDocumented(value);
+}
+
+/**
+ * A body field as documents show it: a list of rows that are checked one by one
+ * (`documentedAs` … `form: "one"`) becomes a list of the rows' schema, optional where the
+ * field has a default.
+ */
+function documentedField(field: z.ZodType): z.ZodType {
+  const def = (field as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } } })._zod
+    .def;
+  if ((def.type === "default" || def.type === "optional") && def.innerType !== undefined) {
+    const inner = documentedField(def.innerType);
+    return inner === def.innerType ? field : inner.optional();
+  }
+  if (def.type === "array" && def.element !== undefined) {
+    const shape = documentedAs.get(def.element);
+    if (shape?.form === "one") return z.array(schemaComponents[shape.component]);
+  }
+  return field;
+}
+
+function reachText(reaches: readonly Reach[], locale: "zh-CN" | "en"): string {
+  return reaches.map((r) => reachLabels[r][locale]).join(locale === "zh-CN" ? "、" : ", ");
+}
+
+/** The policy of an action in words, zh-CN and en, from the matrix entry itself. */
+function policyText(action: string, entry: PolicyEntry, route: RestRoute): LocalizedText {
+  const roles = Object.entries(entry.roles) as [Role, readonly Reach[]][];
+  const zhRoles = roles.map(
+    ([role, reaches]) => `${roleLabels[role]["zh-CN"]}（${role}）：${reachText(reaches, "zh-CN")}`,
+  );
+  const enRoles = roles.map(([role, reaches]) => `${roleLabels[role].en} (${role}): ${reachText(reaches, "en")}`);
+  const record = route.useCase.targetKind !== "collection";
+  return {
+    "zh-CN": [
+      `**权限**（策略矩阵 \`${action}\`）：${zhRoles.join("；")}。其他角色一律拒绝（403）。`,
+      record
+        ? "能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。"
+        : "不在任何可及范围内的调用答 403 forbidden。",
+      entry.purposeRequired
+        ? "须说明用途：请求头 Homevisit-Purpose（缺少时 422 purpose_required）。"
+        : "无需说明用途。",
+      entry.audit === "always"
+        ? "每次调用都记入审计日志。"
+        : entry.write
+          ? "写操作记入审计日志。"
+          : "拒绝记入审计日志。",
+    ].join(""),
+    en: [
+      `**Who may call** (policy matrix \`${action}\`): ${enRoles.join("; ")}. Every other role is refused (403).`,
+      record
+        ? " A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one."
+        : " A caller outside every reach gets 403 forbidden.",
+      entry.purposeRequired
+        ? " A stated purpose is required: the Homevisit-Purpose header (without it 422 purpose_required)."
+        : " No stated purpose is needed.",
+      entry.audit === "always"
+        ? " Every call is audited."
+        : entry.write
+          ? " Every write is audited."
+          : " Denials are audited.",
+    ].join(""),
+  };
+}
+
+function operation(route: RestRoute, limits: RestLimits): ZodOpenApiOperationObject {
   const input = objectShape(route.useCase.input) ?? {};
   const pick = (fields: readonly string[]) =>
     Object.fromEntries(fields.filter((f) => input[f] !== undefined).map((f) => [f, input[f] as z.ZodType]));
-  const headers: Record<string, z.ZodType> = {};
-  if (route.versioned) {
-    headers["If-Match"] = z.string().meta({ description: 'The ETag of the version read, e.g. "3"' });
-  }
-  if (route.idempotent) {
-    headers["Idempotency-Key"] = z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .meta({ description: "Makes the create safe to retry: a replay returns the first result" });
-  }
-  if (route.method === "GET") {
-    headers["If-None-Match"] = z
-      .string()
-      .optional()
-      .meta({ description: "ETags held by the client: a match (weak comparison, or *) answers 304 with no body" });
-  }
-  const purposeDescription = "The stated purpose of a full view, percent-encoded UTF-8; audited";
-  headers["Homevisit-Purpose"] = route.purposeRequired
-    ? z.string().meta({ description: purposeDescription })
-    : z.string().optional().meta({ description: purposeDescription });
-  const requestParams: NonNullable<ZodOpenApiOperationObject["requestParams"]> = {
-    header: z.object(headers),
-  };
+  const action = route.useCase.action;
+  const entry: PolicyEntry | undefined =
+    action !== undefined && Object.hasOwn(policyMatrix, action)
+      ? policyMatrix[action as keyof typeof policyMatrix]
+      : undefined;
+
+  const headers: Record<string, z.ZodType> = { "Accept-Language": acceptLanguage };
+  if (route.versioned) headers["If-Match"] = ifMatch;
+  if (route.idempotent) headers["Idempotency-Key"] = idempotencyKey;
+  if (route.method === "GET") headers["If-None-Match"] = ifNoneMatch;
+  if (route.purposeRequired) headers["Homevisit-Purpose"] = purpose;
+  const requestParams: NonNullable<ZodOpenApiOperationObject["requestParams"]> = { header: z.object(headers) };
   if (route.pathParams.length > 0) requestParams.path = z.object(pick(route.pathParams));
   const queryFields = Object.keys(route.queryFields);
   if (queryFields.length > 0) requestParams.query = z.object(pick(queryFields));
 
   const status = route.idempotent && route.method === "POST" ? "201" : "200";
-  const successHeaders: Record<string, z.ZodType> = {};
-  const getTag = z.string().meta({
-    description: route.etag
-      ? 'The record\'s version and a digest of this body, "<version>.<digest>"; If-Match takes it'
-      : 'A digest of this body, "<digest>"; If-None-Match takes it',
-  });
-  if (route.method === "GET") successHeaders.ETag = getTag;
-  else if (route.etag) successHeaders.ETag = z.string().meta({ description: "The record's version, quoted" });
-  if (route.paged) successHeaders.Link = z.string().optional().meta({ description: 'The next page, rel="next"' });
+  const successHeaders: Record<string, z.ZodType> = {
+    "Content-Language": contentLanguage,
+    Vary: vary,
+    "Cache-Control": cacheControl,
+  };
+  if (route.method === "GET" || route.etag) successHeaders.ETag = etag;
+  if (route.paged) successHeaders.Link = link;
+  const json = { "application/json": { schema: route.useCase.output } };
+  const codes = operationErrorCodes(route);
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const s = errorCatalog[code].status;
+    byStatus.set(s, [...(byStatus.get(s) ?? []), code]);
+  }
   const responses: ZodOpenApiResponsesObject = {
     [status]: {
       description: route.useCase.description.en,
-      ...(Object.keys(successHeaders).length === 0 ? {} : { headers: z.object(successHeaders) }),
+      headers: z.object(successHeaders),
       content: route.calendar
         ? {
             "text/calendar": {
@@ -136,57 +534,82 @@ function operation(route: RestRoute, limits: RestLimits, secured: boolean): ZodO
                 description: "The RFC 5545 feed alone (the JSON's `ics`): the default, for calendar apps",
               }),
             },
-            "application/json": { schema: route.useCase.output },
+            ...json,
           }
-        : { "application/json": { schema: route.useCase.output } },
+        : json,
     },
-    ...(route.method === "GET"
-      ? {
-          "304": {
-            description: "Not Modified: If-None-Match matched the current ETag (the read ran and was audited)",
-            headers: z.object({ ETag: getTag }),
-          },
-        }
-      : {}),
-    "400": problemResponse("Malformed request (headers, JSON)"),
-    "401": problemResponse("No actor: the host's login did not identify the caller"),
-    "403": problemResponse("Not allowed"),
-    "404": problemResponse("Not found, or out of the caller's scope (answered alike)"),
-    "422": problemResponse("Validation failed"),
-    default: problemResponse("Any other error, as a problem document"),
   };
-  const bodyMethod = route.method !== "GET" && route.method !== "DELETE";
-  if (route.useCase.write ?? route.method !== "GET") responses["409"] = problemResponse("Conflict");
-  if (route.versioned) {
-    responses["412"] = problemResponse("The If-Match version is stale");
-    responses["428"] = problemResponse("If-Match is required");
+  if (route.method === "GET") {
+    responses["304"] = {
+      description: "Not Modified: If-None-Match matched the current ETag (the read ran and was audited)",
+      headers: z.object({ ETag: etag, Vary: vary, "Cache-Control": cacheControl }),
+    };
   }
-  if (bodyMethod) {
-    responses["413"] = problemResponse(
-      `Body over ${limits.bodyBytes} bytes (uploads ${limits.uploadBytes}) or over a JSON limit`,
-    );
-    responses["415"] = problemResponse("The body is not of an accepted type");
+  for (const [s, list] of [...byStatus.entries()].sort((a, b) => a[0] - b[0])) {
+    const meaning = list.map((c) => `\`${c}\` — ${errorCatalog[c].message.en}`).join("; ");
+    responses[String(s) as "400"] = {
+      description:
+        s === 413 ? `${meaning}. Limits: body ${limits.bodyBytes} bytes, uploads ${limits.uploadBytes}` : meaning,
+      headers: problemHeaders(),
+      content: problemContent(list),
+    };
   }
+  responses.default = {
+    description: "A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document",
+    headers: problemHeaders(),
+    content: { "application/problem+json": { schema: problemRef } },
+  };
+
+  const policy = entry === undefined || action === undefined ? undefined : policyText(action, entry, route);
+  const preconditions = route.useCase.preconditions ?? [];
+  const description = locales
+    .map((locale) =>
+      [
+        route.useCase.description[locale],
+        ...(policy === undefined ? [] : [policy[locale]]),
+        ...(preconditions.length === 0
+          ? []
+          : [
+              `${locale === "zh-CN" ? "**前提**" : "**Preconditions**"}:\n${preconditions.map((p) => `- ${p[locale]}`).join("\n")}`,
+            ]),
+      ].join("\n\n"),
+    )
+    .join("\n\n---\n\n");
   const op: ZodOpenApiOperationObject = {
     operationId: route.name,
     summary: route.useCase.description.en,
-    description: `${route.useCase.description["zh-CN"]} — ${route.useCase.description.en}`,
-    tags: [route.name.split(".")[0] ?? route.name],
+    description,
+    tags: [tagOf(route.name)],
     requestParams,
     responses,
-    ...(secured ? { security: [{ host: [] }] } : {}),
+    "x-homevisit-errors": codes.map((code) => ({ code, status: errorCatalog[code].status })),
   };
+  if (entry !== undefined && action !== undefined) {
+    op["x-homevisit-policy"] = {
+      action,
+      roles: entry.roles,
+      access: entry.access,
+      purposeRequired: entry.purposeRequired,
+      audit: entry.audit,
+      write: entry.write,
+      denial: route.useCase.targetKind === "collection" ? "forbidden" : "not_found_unless_visible",
+    };
+  }
   if (route.uploadField !== undefined) {
     op.requestBody = {
       required: true,
-      description: `The file itself, at most ${limits.uploadBytes} bytes; its Content-Type is the file's type`,
-      // Any media type: the engine checks the file by its content, not by this header.
-      content: { "*/*": {} },
+      description: `The photo itself, at most ${limits.uploadBytes} bytes; checked by its content, not by Content-Type`,
+      content: {
+        "image/jpeg": { schema: { type: "string", contentMediaType: "image/jpeg" } },
+        "image/png": { schema: { type: "string", contentMediaType: "image/png" } },
+        "image/webp": { schema: { type: "string", contentMediaType: "image/webp" } },
+      },
     };
-  } else if (bodyMethod) {
+  } else if (route.method !== "GET" && route.method !== "DELETE") {
+    const body = Object.fromEntries(Object.entries(pick(route.bodyFields)).map(([k, v]) => [k, documentedField(v)]));
     op.requestBody = {
       required: route.bodyFields.length > 0,
-      content: { "application/json": { schema: z.strictObject(pick(route.bodyFields)) } },
+      content: { "application/json": { schema: z.strictObject(body) } },
     };
   }
   return op;

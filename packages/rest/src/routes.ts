@@ -23,6 +23,14 @@ export interface RestUseCase {
   readonly purposeRequired?: boolean;
   /** Whether the call writes. */
   readonly write?: boolean;
+  /** The policy matrix action: the document describes who may call from the matrix entry. */
+  readonly action?: string;
+  /** `record`: a denial answers 404 unless the caller may see the record (403); `collection`: 403. */
+  readonly targetKind?: "record" | "collection";
+  /** Codes the use case's own rules can answer, listed on the operation. */
+  readonly errors?: readonly string[];
+  /** Rules the caller must meet, written into the operation's description. */
+  readonly preconditions?: readonly LocalizedText[];
 }
 
 /** One route of the REST adapter: core's route for a use case, with what only the server needs. */

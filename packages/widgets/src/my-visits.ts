@@ -199,7 +199,7 @@ export class HvMyVisits extends HomevisitElement {
     const name = student?.name ?? a.studentId;
     return html`<li class="card" part="card" data-appointment=${a.id}>
       <strong>${shortTime(a.start)} · ${name}</strong>
-      <span class="muted">${label(visitChannelLabels[a.channel], this.loc)} · ${a.location?.town ?? ""}${a.location?.village ?? ""}</span>
+      <span class="muted">${label(visitChannelLabels[a.channel.type], this.loc)} · ${a.location?.town ?? ""}${a.location?.village ?? ""}</span>
       <div class="actions">
         ${
           report === undefined
@@ -220,7 +220,7 @@ export class HvMyVisits extends HomevisitElement {
   }
 
   private renderAppointment(a: Appointment, student: StudentRow | undefined): TemplateResult {
-    const events = availableTransitions({ status: a.status, channel: { type: a.channel } } as never).filter((t) =>
+    const events = availableTransitions({ status: a.status, channel: a.channel } as never).filter((t) =>
       listEvents.includes(t.event),
     );
     return html`<li class="card" part="card" data-appointment=${a.id} data-status=${a.status}>

@@ -16,6 +16,7 @@ export * from "./http-routes.js";
 export * from "./plugins.js";
 export * from "./policy/index.js";
 export * from "./runner.js";
+export * from "./schema-components.js";
 export * from "./targets.js";
 export * from "./telemetry.js";
 export * from "./use-case.js";

@@ -19,6 +19,14 @@ import { expectedVersionSchema, pageInput } from "../contract-kit.js";
  * (`planning/appointments.ts`) as one use case, masked lists, and a teacher's own iCalendar feed.
  */
 
+/**
+ * An appointment's channel as lists show it: the same object as the full appointment's
+ * `channel`, its `type` only (an alternative venue's place and reason are not shown).
+ */
+export const appointmentChannelSummarySchema = z
+  .strictObject({ type: z.enum(appointmentChannelTypes) })
+  .meta({ id: "AppointmentChannelSummary", description: "An appointment's channel, its type only (masked)" });
+
 /** What a list shows of an appointment: no street, no reasons, no notes (RELIABILITY.md 3). */
 export const appointmentSummarySchema = z.strictObject({
   id: idSchema,
@@ -27,9 +35,9 @@ export const appointmentSummarySchema = z.strictObject({
   teacherId: idSchema,
   companionIds: z.array(idSchema),
   kind: visitKindSchema,
-  channel: z.enum(appointmentChannelTypes),
+  channel: appointmentChannelSummarySchema,
   status: appointmentStatusSchema,
-  start: z.string(),
+  start: appointmentInstantSchema,
   durationMinutes: z.int(),
   location: appointmentLocationSchema.optional(),
   version: z.int(),
@@ -78,6 +86,13 @@ export const appointmentContracts = {
     }),
     output: appointmentOutput,
     targetKind: "record",
+    errors: ["appointment_illegal_transition", "appointment_wrong_channel", "appointment_transition_out_of_order"],
+    preconditions: [
+      {
+        "zh-CN": "事件须是当前状态允许的（见预约状态机），否则 409 appointment_illegal_transition",
+        en: "The event must be one the current status allows (the appointment state machine), else 409 appointment_illegal_transition",
+      },
+    ],
     http: { method: "POST", path: "/appointments/{appointmentId}/transitions" },
   }),
 
@@ -89,7 +104,7 @@ export const appointmentContracts = {
    * @example
    * ```ts
    * await engine.appointments.list(teacher, { status: "confirmed" });
-   * // { items: [{ id: "ap-1", channel: "in_home", status: "confirmed", location: { town: "碧湖镇" }, … }] }
+   * // { items: [{ id: "ap-1", channel: { type: "in_home" }, status: "confirmed", location: { town: "碧湖镇" }, … }] }
    * ```
    */
   list: defineContract({

@@ -14,7 +14,7 @@ import { type AppointmentSummary, appointmentContracts } from "./contract.js";
  * @example
  * ```ts
  * toAppointmentSummary(appointment, 3);
- * // { id: "ap-1", channel: "in_home", status: "confirmed", location: { town: "碧湖镇" }, version: 3, … }
+ * // { id: "ap-1", channel: { type: "in_home" }, status: "confirmed", location: { town: "碧湖镇" }, version: 3, … }
  * ```
  */
 export function toAppointmentSummary(a: Appointment, version: number): AppointmentSummary {
@@ -25,7 +25,7 @@ export function toAppointmentSummary(a: Appointment, version: number): Appointme
     teacherId: a.teacherId,
     companionIds: [...a.companionIds],
     kind: a.kind,
-    channel: a.channel.type,
+    channel: { type: a.channel.type },
     status: a.status,
     start: a.start,
     durationMinutes: a.durationMinutes,

@@ -60,6 +60,7 @@ export const conductContracts = {
     }),
     output: z.strictObject({ report: storedConductReportSchema, version: z.int() }),
     targetKind: "record",
+    errors: ["conflict"],
     http: { method: "POST", path: "/conduct-reports/{reportId}/review" },
   }),
 };

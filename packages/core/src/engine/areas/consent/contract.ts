@@ -34,6 +34,13 @@ export const consentContracts = {
     output: consentOutput,
     targetKind: "record",
     idempotent: true,
+    preconditions: [
+      {
+        "zh-CN":
+          "由班主任（收取家长签字的同意书）或校长、学校管理员登记；能看到该学生但无权登记的教师得到 403 forbidden。guardianId 须是该学生的监护人，否则 404",
+        en: "Recorded by the class teacher (who collects the signed form) or the principal or school admin; a teacher who can see the student but may not record gets 403 forbidden. guardianId must be one of the student's guardians, else 404",
+      },
+    ],
     http: { method: "POST", path: "/students/{studentId}/consents" },
   }),
 
@@ -60,6 +67,7 @@ export const consentContracts = {
     }),
     output: consentOutput,
     targetKind: "record",
+    errors: ["consent_withdrawn"],
     http: { method: "POST", path: "/consents/{consentId}/withdraw" },
   }),
 

@@ -54,6 +54,7 @@ export const feedbackContracts = {
     }),
     output: z.strictObject({ item: feedbackItemSchema, version: z.int() }),
     targetKind: "record",
+    errors: ["feedback_transition_invalid"],
     http: { method: "POST", path: "/feedback/{feedbackId}" },
   }),
 };

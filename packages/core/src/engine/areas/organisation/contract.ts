@@ -120,6 +120,12 @@ export const organisationContracts = {
     output: organisationSyncOutputSchema,
     targetKind: "collection",
     idempotent: true,
+    errors: [
+      "organisation_out_of_scope",
+      "organisation_duplicate_id",
+      "organisation_parent_change",
+      "organisation_parent_missing",
+    ],
     http: { method: "POST", path: "/organisation/sync" },
   }),
 };

@@ -64,6 +64,14 @@ export const recordContracts = {
     output: recordOutput,
     targetKind: "record",
     idempotent: true,
+    errors: ["consent_required", "consent_withdrawn", "custom_fields_template_unknown"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "POST", path: "/students/{studentId}/visit-records" },
   }),
 
@@ -84,6 +92,14 @@ export const recordContracts = {
     input: z.strictObject({ recordId: idSchema, record: editableSchema, expectedVersion: expectedVersionSchema }),
     output: recordOutput,
     targetKind: "record",
+    errors: ["consent_required", "consent_withdrawn", "custom_fields_template_unknown", "visit_record_not_draft"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "PUT", path: "/visit-records/{recordId}" },
   }),
 
@@ -111,6 +127,19 @@ export const recordContracts = {
       feedbackItems: z.int(),
     }),
     targetKind: "record",
+    errors: ["consent_required", "consent_withdrawn", "visit_record_not_draft"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+      {
+        "zh-CN":
+          "提交前检查全部必填项，一次列出所有问题（422 validation_failed，issues 中为 visit_field_required、visit_section_required、outreach_goal_required 等）",
+        en: "Submission checks every required field and lists every problem at once (422 validation_failed; issues carry visit_field_required, visit_section_required, outreach_goal_required …)",
+      },
+    ],
     http: { method: "POST", path: "/visit-records/{recordId}/submit" },
   }),
 
@@ -138,6 +167,14 @@ export const recordContracts = {
     }),
     output: recordOutput,
     targetKind: "record",
+    errors: ["consent_required", "consent_withdrawn", "visit_record_not_submitted"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "POST", path: "/visit-records/{recordId}/amend" },
   }),
 
@@ -192,6 +229,24 @@ export const recordContracts = {
       photo: z.strictObject({ blobId: idSchema, width: z.int(), height: z.int(), size: z.int() }),
     }),
     targetKind: "record",
+    errors: [
+      "consent_required",
+      "consent_withdrawn",
+      "photo_limit_reached",
+      "photo_too_large",
+      "photo_too_many_pixels",
+      "photo_malformed",
+      "photo_type_mismatch",
+      "photo_type_unsupported",
+      "photo_format_unsupported",
+    ],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "POST", path: "/visit-records/{recordId}/photos" },
   }),
 };

@@ -3,6 +3,12 @@ import { coverageGroupings } from "../../../ports/storage.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
+/**
+ * The smallest group a coverage report shows counts for (RELIABILITY.md promise 1: bureaus see
+ * aggregates only, groups under 5 suppressed), so that no child can be singled out.
+ */
+export const minimumReportGroup = 5;
+
 /** A coverage row as the engine returns it: counts, or `null` where the group is too small. */
 export const coverageReportRowSchema = z.strictObject({
   key: z.string(),
@@ -90,6 +96,13 @@ export const reportContracts = {
       sections: z.array(reportSectionOutputSchema),
     }),
     targetKind: "collection",
+    errors: ["report_section_unknown"],
+    preconditions: [
+      {
+        "zh-CN": `少于 ${minimumReportGroup} 人的组不显示人数（suppressed: true，计数为 null），任何学生都不能被单独识别；县区、市教育局只得到汇总`,
+        en: `Groups under ${minimumReportGroup} are suppressed (suppressed: true, counts null) so that no child can be singled out; bureaus get aggregates only`,
+      },
+    ],
     http: { method: "GET", path: "/reports/coverage" },
   }),
 };

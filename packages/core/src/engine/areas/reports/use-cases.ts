@@ -8,16 +8,11 @@ import { implementUseCase, type ResolveContext, type UseCaseTarget } from "../..
 import {
   type CoverageReportRow,
   type coverageInput,
+  minimumReportGroup,
   type ReportScope,
   type ReportSectionOutput,
   reportContracts,
 } from "./contract.js";
-
-/**
- * The smallest group a coverage report shows counts for (RELIABILITY.md promise 1: bureaus see
- * aggregates only, groups under 5 suppressed), so that no child can be singled out.
- */
-export const minimumReportGroup = 5;
 
 /**
  * Hides the counts of groups smaller than `minimum` (enrolled students, or visits where a

@@ -3,6 +3,17 @@ import { storedMentorshipSchema } from "../../../domain/consent.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
+/**
+ * A roster row as the import takes it: anything, checked one row at a time against its schema
+ * (`SchoolClass`, `Teacher`, `Student`) so that every bad row is reported with its index.
+ * Documents show the row's schema (`documentedAs`).
+ */
+export const rosterClassRowSchema = z.unknown();
+/** A teacher row of a roster import, checked against `teacherSchema`. */
+export const rosterTeacherRowSchema = z.unknown();
+/** A student row of a roster import, checked against `studentSchema`. */
+export const rosterStudentRowSchema = z.unknown();
+
 const counts = z.strictObject({ classes: z.int(), teachers: z.int(), students: z.int() });
 const mentorshipOutput = z.strictObject({ mentorship: storedMentorshipSchema, version: z.int() });
 
@@ -29,9 +40,9 @@ export const rosterContracts = {
     description: { "zh-CN": "导入或同步花名册", en: "Import or sync the roster" },
     input: z.strictObject({
       asOf: isoDateSchema,
-      classes: z.array(z.unknown()).max(2_000).default([]),
-      teachers: z.array(z.unknown()).max(5_000).default([]),
-      students: z.array(z.unknown()).max(50_000).default([]),
+      classes: z.array(rosterClassRowSchema).max(2_000).default([]),
+      teachers: z.array(rosterTeacherRowSchema).max(5_000).default([]),
+      students: z.array(rosterStudentRowSchema).max(50_000).default([]),
     }),
     output: z.strictObject({
       added: counts,
@@ -41,6 +52,7 @@ export const rosterContracts = {
       skippedErased: z.int(),
     }),
     targetKind: "collection",
+    errors: ["roster_wrong_school", "roster_duplicate_id"],
     http: { method: "POST", path: "/roster" },
   }),
 
@@ -62,6 +74,7 @@ export const rosterContracts = {
     output: mentorshipOutput,
     targetKind: "record",
     idempotent: true,
+    errors: ["conflict"],
     http: { method: "POST", path: "/students/{studentId}/mentorships" },
   }),
 

@@ -120,6 +120,7 @@ export const safetyContracts = {
     output: z.strictObject({ report: preVisitSafetyReportSchema, version: z.int() }),
     targetKind: "collection",
     idempotent: true,
+    errors: ["not_found"],
     http: { method: "POST", path: "/safety-reports" },
   }),
 
@@ -147,6 +148,14 @@ export const safetyContracts = {
     }),
     output: z.strictObject({ checkIn: postVisitCheckInSchema, version: z.int() }),
     targetKind: "record",
+    errors: ["safety_already_checked_in"],
+    preconditions: [
+      {
+        "zh-CN":
+          "只能为本人的报告报平安，且只报一次（409 safety_already_checked_in）；报平安时间不得早于计划出发时间（422 validation_failed，issue check_in_before_start）",
+        en: "Only the caller's own report, once (409 safety_already_checked_in); the check-in may not be earlier than the planned start (422 validation_failed with issue check_in_before_start)",
+      },
+    ],
     http: { method: "POST", path: "/safety-reports/{reportId}/check-in" },
   }),
 
@@ -196,6 +205,13 @@ export const safetyContracts = {
     output: z.strictObject({ zeroReport: safetyZeroReportSchema, version: z.int() }),
     targetKind: "collection",
     idempotent: true,
+    errors: ["zero_report_inconsistent"],
+    preconditions: [
+      {
+        "zh-CN": "期间内每次出行都已报平安，才能报“无事”（422 zero_report_inconsistent）",
+        en: '"Nothing happened" only when every trip of the period has checked in (422 zero_report_inconsistent)',
+      },
+    ],
     http: { method: "POST", path: "/safety-zero-reports" },
   }),
 };

@@ -151,6 +151,14 @@ export const studentContracts = {
     output: flagOutput,
     targetKind: "record",
     idempotent: true,
+    errors: ["consent_required", "consent_withdrawn", "conflict"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "POST", path: "/students/{studentId}/categories" },
   }),
 
@@ -177,6 +185,7 @@ export const studentContracts = {
     }),
     output: flagOutput,
     targetKind: "record",
+    errors: ["conflict"],
     http: { method: "POST", path: "/category-flags/{flagId}/revoke" },
   }),
 };

@@ -44,6 +44,14 @@ export const supportContracts = {
     output: planOutput,
     targetKind: "record",
     idempotent: true,
+    errors: ["consent_required", "consent_withdrawn"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "POST", path: "/students/{studentId}/support-plans" },
   }),
 
@@ -101,6 +109,14 @@ export const supportContracts = {
     }),
     output: planOutput,
     targetKind: "record",
+    errors: ["follow_up_not_found", "consent_required", "consent_withdrawn"],
+    preconditions: [
+      {
+        "zh-CN":
+          "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
+        en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+    ],
     http: { method: "POST", path: "/support-plans/{supportPlanId}/follow-ups" },
   }),
 
