@@ -68,7 +68,19 @@ export function createDemoApp(
     basePath: apiBasePath,
     // The host's login: here the persona cookie of the role switcher.
     getActor: (request) => personaOf(request, world)?.actor ?? null,
-    openapi: { title: "homevisit demo campus API", description: "家访 API of the demo campus host (synthetic data)." },
+    openapi: {
+      title: "homevisit demo campus API",
+      description: "家访 API of the demo campus host (synthetic data).",
+      // The document says how this host logs callers in: the role switcher's cookie.
+      securitySchemes: {
+        demoPersona: {
+          type: "apiKey",
+          in: "cookie",
+          name: personaCookie,
+          description: "The persona chosen on the demo's role switcher (POST /persona sets it)",
+        },
+      },
+    },
   });
   let reference: string | undefined;
   return async (request) => {
