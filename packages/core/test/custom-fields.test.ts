@@ -335,7 +335,7 @@ describe("compileFormTemplate", () => {
     expect(error.error.issues.map((i) => [i.path, i.code])).toEqual([
       [["customFields", "values", "petKind"], "custom_field_required"],
     ]);
-    expect(error.error.issues[0]?.message.en).toBe('The field "petKind" is required');
+    expect(error.error.issues[0]?.message).toEqual({ "zh-CN": "必须填写“宠物种类”", en: 'The field "宠物种类" is required' });
     expect(error.error.status).toBe(422);
   });
 
@@ -513,7 +513,7 @@ describe("compileFormTemplate", () => {
         }),
       ),
     ).toEqual([
-      { path: "code", code: "invalid_format" },
+      { path: "code", code: "custom_field_pattern_mismatch" },
       { path: "siblings", code: "invalid_type" },
       { path: "movedIn", code: "custom_field_out_of_range" },
       { path: "bestTime", code: "custom_field_out_of_range" },

@@ -389,6 +389,33 @@ export const baseMakers = {
       updatedAt: `${day(i % 30)}T21:00:00+08:00`,
     };
   },
+  formTemplates: (i) => {
+    const school = schoolOf(i).id;
+    return {
+      id: `form-${pad(i)}`,
+      schoolId: school,
+      template: {
+        id: `tpl-${school}`,
+        version: 1 + (i % 3),
+        scope: { level: "school", id: school },
+        name: { "zh-CN": `家访补充${i}` },
+        fields: [
+          { type: "boolean", key: "hasStudyDesk", label: { "zh-CN": "有书桌" }, required: true },
+          {
+            type: "text",
+            key: "deskNote",
+            label: { "zh-CN": "书桌情况" },
+            pattern: "^[^<>]*$",
+            showIf: { field: "hasStudyDesk", equals: true },
+          },
+        ],
+        status: (["draft", "published", "retired"] as const)[i % 3] ?? "draft",
+        createdAt: `${day(i % 30)}T08:00:00+08:00`,
+      },
+      designedBy: `t-${pad(i % 5)}`,
+      updatedAt: `${day(i % 30)}T08:00:00+08:00`,
+    };
+  },
 } satisfies { [N in StoredEntityName]?: (i: number) => EntityInput<N> };
 
 /**
@@ -456,6 +483,9 @@ export function change<N extends StoredEntityName>(entity: N, record: EntityInpu
     case "feedbackItems":
       r.topic = "食堂";
       break;
+    case "formTemplates":
+      r.updatedAt = "2026-12-01T10:00:00+08:00";
+      break;
     default:
       r.name = `${String(r.name)}（改）`;
   }
@@ -482,6 +512,7 @@ export function invalid<N extends StoredEntityName>(entity: N, record: EntityInp
   else if (entity === "zeroReports") r.nothingHappened = !r.nothingHappened;
   else if (entity === "supportPlans") r.goals = [];
   else if (entity === "feedbackItems") r.text = "   ";
+  else if (entity === "formTemplates") r.designedBy = "";
   else if (entity === "teachers") r.roles = [];
   else if (entity === "students") r.guardians = [];
   else r.name = "";

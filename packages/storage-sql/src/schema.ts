@@ -81,6 +81,7 @@ const tablesByVersion: Record<number, readonly string[]> = {
     "supportPlans",
     "feedbackItems",
   ],
+  6: ["formTemplates"],
 };
 
 /**
@@ -314,6 +315,15 @@ export const sqlMigrations: readonly SqlMigration[] = [
         "  mac TEXT NOT NULL",
         ")",
       ].join("\n"),
+    ],
+  },
+  {
+    version: 6,
+    name: "form templates: schools, counties and cities extend the visit form",
+    // Ids in byte order on PostgreSQL, as version 3 made them for the tables before.
+    statements: (dialect) => [
+      ...entityTablesDdl(6),
+      ...(dialect === "postgres" ? ['ALTER TABLE hv_form_templates ALTER COLUMN id TYPE TEXT COLLATE "C"'] : []),
     ],
   },
 ];

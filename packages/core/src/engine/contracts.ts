@@ -4,6 +4,7 @@ import { conductContracts } from "./areas/conduct/contract.js";
 import { consentContracts } from "./areas/consent/contract.js";
 import { dataRightsContracts } from "./areas/data-rights/contract.js";
 import { feedbackContracts } from "./areas/feedback/contract.js";
+import { formContracts } from "./areas/forms/contract.js";
 import { meContracts } from "./areas/me/contract.js";
 import { organisationContracts } from "./areas/organisation/contract.js";
 import { planContracts } from "./areas/plans/contract.js";
@@ -41,6 +42,7 @@ export const engineContracts = {
   feedback: feedbackContracts,
   reports: reportContracts,
   me: meContracts,
+  forms: formContracts,
 } as const;
 
 /** The contracts of the engine's areas, by name. */

@@ -22,6 +22,7 @@ import {
   safetyUseCases,
   supportUseCases,
 } from "./areas/index.js";
+import { formUseCases } from "./areas/forms/use-cases.js";
 import { meUseCases } from "./areas/me/use-cases.js";
 import { organisationUseCases } from "./areas/organisation/use-cases.js";
 import { reportUseCases } from "./areas/reports/use-cases.js";
@@ -65,6 +66,7 @@ export const engineAreas = {
   feedback: feedbackUseCases,
   reports: reportUseCases,
   me: meUseCases,
+  forms: formUseCases,
 } as const;
 
 /** The use case areas of an engine, by name. */

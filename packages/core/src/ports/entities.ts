@@ -2,6 +2,7 @@ import type * as z from "zod";
 import { appointmentSchema } from "../domain/appointment/index.js";
 import { type categoryFlagSchema, flagEnd, storedCategoryFlagSchema } from "../domain/categories.js";
 import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../domain/consent.js";
+import { storedFormTemplateSchema } from "../domain/custom-fields/inheritance.js";
 import { citySchema, countySchema, schoolClassSchema, schoolSchema, teacherSchema } from "../domain/organisation.js";
 import { preVisitSafetyReportSchema } from "../domain/safety.js";
 import { type Student, studentSchema } from "../domain/student.js";
@@ -283,6 +284,21 @@ export const storedEntities = {
     schema: feedbackItemSchema,
     tenant: (f) => ({ parent: "schools", id: f.schoolId }),
     indexes: { studentId: (f) => f.studentId, visitId: (f) => f.visitId, status: (f) => f.status },
+  }),
+  /** Form templates (custom fields), one row per version, owned by a city, county or school. */
+  formTemplates: defineEntity({
+    name: "form template",
+    schema: storedFormTemplateSchema,
+    tenant: (t) =>
+      t.schoolId !== undefined
+        ? { parent: "schools", id: t.schoolId }
+        : { parent: t.template.scope.level === "county" ? "counties" : "cities", id: t.template.scope.id },
+    indexes: {
+      templateId: (t) => t.template.id,
+      /** `level:id` of the owning scope. */
+      scope: (t) => `${t.template.scope.level}:${t.template.scope.id}`,
+      status: (t) => t.template.status,
+    },
   }),
 } as const;
 

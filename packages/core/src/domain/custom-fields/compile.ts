@@ -17,6 +17,12 @@ export type JsonSchema = { [keyword: string]: unknown };
 export interface ParseValuesOptions {
   /** Prepended to every issue path, e.g. `["customFields", "values"]`. Default `[]`. */
   path?: ErrorPath;
+  /**
+   * `true` for a draft: every value given is checked (type, bounds, pattern, options) but a
+   * required field may still be missing or empty, as the record's built-in sections may until
+   * submission. Default `false` (complete: required fields required while shown).
+   */
+  partial?: boolean;
 }
 
 /** A form template turned into validators and a JSON Schema; see {@link compileFormTemplate}. */
@@ -28,6 +34,8 @@ export interface CompiledFormTemplate<Values = CustomFieldValues> {
    * shown, values of hidden fields dropped from the output.
    */
   readonly schema: z.ZodType<Values>;
+  /** The same for a draft: required fields may be missing or empty (built on first use). */
+  readonly draftSchema: z.ZodType<Partial<Values>>;
   /** The schema of each field's value on its own (present, shown), by key. */
   readonly fieldSchemas: Readonly<Record<string, z.ZodType>>;
   /** Each field's sensitivity, by key, for masking and audit. */
@@ -89,8 +97,22 @@ function rangeCheck<T extends string>(schema: z.ZodType<T>, min: string | undefi
   });
 }
 
-/** The zod schema of one field's value when the field is shown and a value is given. */
+/**
+ * The zod schema of one field's value when the field is shown and a value is given, carrying
+ * the field's label (validation messages name the field by it, in the school's words).
+ */
 function valueSchema(field: FieldDefinition): z.ZodType {
+  return bareValueSchema(field).meta({ label: field.label });
+}
+
+function patternIssue(field: FieldDefinition & { type: "text" }): Record<string, string> {
+  const own = field.patternMessage;
+  return own
+    ? { zh: own["zh-CN"], en: own.en }
+    : { zh: `“${field.label["zh-CN"]}”的格式不正确`, en: `“${field.label.en}” is not in the expected format` };
+}
+
+function bareValueSchema(field: FieldDefinition): z.ZodType {
   switch (field.type) {
     case "text":
     case "textarea": {
@@ -103,8 +125,9 @@ function valueSchema(field: FieldDefinition): z.ZodType {
       if (field.type === "text" && field.pattern !== undefined) {
         // RE2, not the native engine: linear in the value whatever the school wrote.
         const pattern = compileLinearPattern(field.pattern);
+        const message = patternIssue(field);
         checked = schema.superRefine((text, ctx) => {
-          if (!pattern.test(text)) ctx.addIssue({ code: "invalid_format", format: "regex", pattern: pattern.source });
+          if (!pattern.test(text)) addCatalogIssue(ctx, "custom_field_pattern_mismatch", message);
         });
       }
       // Control characters only smuggle things into logs and exports; a textarea keeps its
@@ -160,7 +183,11 @@ function labelled(options: readonly { value: string; label: LocalizedText }[]): 
 }
 
 function fieldJsonSchema(field: FieldDefinition, schema: z.ZodType): JsonSchema {
-  const { $schema: _drop, ...generated } = z.toJSONSchema(schema, {
+  const {
+    $schema: _drop,
+    label: _label,
+    ...generated
+  } = z.toJSONSchema(schema, {
     target: "draft-2020-12",
     unrepresentable: "any",
   }) as JsonSchema;
@@ -178,7 +205,10 @@ function fieldJsonSchema(field: FieldDefinition, schema: z.ZodType): JsonSchema 
   if (field.showIf) out["x-show-if"] = field.showIf;
   // Values are matched by RE2 (a refinement zod cannot describe); the document still states
   // the pattern for clients, in the ECMAScript syntax JSON Schema uses.
-  if (field.type === "text" && field.pattern !== undefined) out.pattern = field.pattern;
+  if (field.type === "text" && field.pattern !== undefined) {
+    out.pattern = field.pattern;
+    if (field.patternMessage) out["x-pattern-message"] = field.patternMessage;
+  }
   if (field.type === "select") {
     delete out.enum;
     out.oneOf = labelled(field.options);
@@ -251,44 +281,79 @@ function deepFreezeJson<T>(value: T): T {
   return value;
 }
 
-function compile(template: FormTemplate): CompiledFormTemplate {
-  const order = showIfOrder(template);
-  const fieldSchemas: Record<string, z.ZodType> = {};
-  const sensitivities: Record<string, Sensitivity> = {};
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/**
+ * The values schema of a template: complete (required fields required while shown) or partial
+ * (a draft: the same checks on every value given, nothing required).
+ */
+function valuesSchema(
+  template: FormTemplate,
+  order: readonly string[],
+  fieldSchemas: Readonly<Record<string, z.ZodType>>,
+  partial: boolean,
+): z.ZodType<CustomFieldValues> {
   const shape: Record<string, z.ZodType> = {};
   for (const field of template.fields) {
-    const schema = withSensitivity(valueSchema(field), field.sensitivity);
-    fieldSchemas[field.key] = schema;
-    sensitivities[field.key] = field.sensitivity;
+    // A draft's text may be empty and its lists short of a required field's minimum.
+    const schema =
+      partial && field.required
+        ? withSensitivity(valueSchema({ ...field, required: false } as FieldDefinition), field.sensitivity)
+        : (fieldSchemas[field.key] as z.ZodType);
     shape[field.key] = schema.optional();
   }
-  const isRecord = (x: unknown): x is Record<string, unknown> =>
-    typeof x === "object" && x !== null && !Array.isArray(x);
-  const object = z.strictObject(shape).superRefine(
-    (values, ctx) => {
-      if (!isRecord(values)) return;
-      const visible = visibility(template, order, values);
-      for (const field of template.fields) {
-        if (field.required && visible.has(field.key) && own(values, field.key) === undefined) {
-          addCatalogIssue(ctx, "custom_field_required", { key: field.key }, [field.key]);
-        }
-      }
-    },
-    // Report missing required fields together with the other problems of the same form.
-    { when: () => true },
-  );
+  const strict = z.strictObject(shape);
+  const object = partial
+    ? strict
+    : strict.superRefine(
+        (values, ctx) => {
+          if (!isRecord(values)) return;
+          const visible = visibility(template, order, values);
+          for (const field of template.fields) {
+            if (field.required && visible.has(field.key) && own(values, field.key) === undefined) {
+              const labels = { labelZh: field.label["zh-CN"], labelEn: field.label.en };
+              addCatalogIssue(ctx, "custom_field_required", { key: field.key, ...labels }, [field.key]);
+            }
+          }
+        },
+        // Report missing required fields together with the other problems of the same form.
+        { when: () => true },
+      );
   // Values of hidden fields are dropped before validation: a teacher who answered a follow-up
   // question and then changed the answer it depends on must not be blocked by a stale value.
-  const schema = z.preprocess((input) => {
+  return z.preprocess((input) => {
     if (!isRecord(input)) return input;
     const visible = visibility(template, order, input);
     return Object.fromEntries(Object.entries(input).filter(([key]) => !Object.hasOwn(shape, key) || visible.has(key)));
   }, object) as unknown as z.ZodType<CustomFieldValues>;
+}
+
+function compile(template: FormTemplate): CompiledFormTemplate {
+  const order = showIfOrder(template);
+  const fieldSchemas: Record<string, z.ZodType> = {};
+  const sensitivities: Record<string, Sensitivity> = {};
+  for (const field of template.fields) {
+    fieldSchemas[field.key] = withSensitivity(valueSchema(field), field.sensitivity);
+    sensitivities[field.key] = field.sensitivity;
+  }
+  const schema = valuesSchema(template, order, fieldSchemas, false);
+  let draftSchema: z.ZodType<CustomFieldValues> | undefined;
+  const draft = () => {
+    draftSchema ??= template.fields.some((f) => f.required)
+      ? valuesSchema(template, order, fieldSchemas, true)
+      : schema;
+    return draftSchema;
+  };
+  const run = (values: unknown, options: ParseValuesOptions) =>
+    safeParseInput(options.partial ? draft() : schema, values, { path: options.path ?? [] });
   // Built on first use: validating records never needs it, and it is the costly part.
   let jsonSchema: JsonSchema | undefined;
   const compiled: CompiledFormTemplate = {
     template,
     schema,
+    get draftSchema() {
+      return draft();
+    },
     fieldSchemas,
     sensitivities,
     get jsonSchema() {
@@ -299,9 +364,9 @@ function compile(template: FormTemplate): CompiledFormTemplate {
       const visible = visibility(template, order, values);
       return template.fields.map((f) => f.key).filter((key) => visible.has(key));
     },
-    safeParse: (values, options = {}) => safeParseInput(schema, values, { path: options.path ?? [] }),
+    safeParse: (values, options = {}) => run(values, options),
     parse: (values, options = {}) => {
-      const result = safeParseInput(schema, values, { path: options.path ?? [] });
+      const result = run(values, options);
       if (!result.success) throw result.error;
       return result.data;
     },

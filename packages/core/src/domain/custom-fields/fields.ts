@@ -235,12 +235,17 @@ const lengthBounds = (max: number) => ({
   maxLength: z.int().min(1).max(max).optional(),
 });
 
-/** A one-line text. `maxLength` defaults to 200; `pattern` is checked by {@link checkPattern}. */
+/**
+ * A one-line text. `maxLength` defaults to 200; `pattern` is checked by {@link checkPattern};
+ * `patternMessage` is what a teacher reads when a value does not match (default: "“label” is
+ * not in the expected format").
+ */
 export const textFieldSchema = z
   .strictObject({
     type: z.literal("text"),
     ...common,
     ...lengthBounds(maxTextLength),
+    patternMessage: fieldHelpSchema.optional(),
     pattern: z
       .string()
       .optional()

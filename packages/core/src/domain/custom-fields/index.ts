@@ -5,6 +5,7 @@
  */
 export * from "./compile.js";
 export * from "./fields.js";
+export * from "./inheritance.js";
 export * from "./linear-pattern.js";
 export * from "./safe-pattern.js";
 export * from "./template.js";

@@ -248,6 +248,27 @@ export const policyMatrix = {
     { access: "aggregate" },
     { "zh-CN": "查看学校、班级与教师名录", en: "Read schools, classes and teachers" },
   ),
+  // Form templates hold questions, not answers: designers are a school's leaders for the
+  // school, a bureau for its county or city (the use cases keep each role to its level).
+  "forms.design": entry(
+    { school_admin: ["school"], principal: ["school"], county_bureau: ["county"], city_bureau: ["city"] },
+    { write: true, access: "aggregate" },
+    { "zh-CN": "设计、发布或停用家访表单", en: "Design, publish or retire visit forms" },
+  ),
+  // Staff read the forms that apply to them (teachers the published ones only).
+  "forms.read": entry(
+    {
+      teacher: ["school"],
+      class_teacher: ["school"],
+      mentor: ["school"],
+      principal: ["school"],
+      school_admin: ["school"],
+      county_bureau: ["county"],
+      city_bureau: ["city"],
+    },
+    { access: "aggregate" },
+    { "zh-CN": "查看家访表单", en: "Read visit forms" },
+  ),
   "reports.coverage": entry(
     aggregates,
     // Logged like sensitive reads: who looked at which school's figures, and how grouped.

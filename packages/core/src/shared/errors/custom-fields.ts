@@ -94,7 +94,13 @@ export const customFieldErrors = defineErrors({
   },
   custom_field_required: {
     status: 422,
-    message: { "zh-CN": "必须填写字段“{key}”", en: 'The field "{key}" is required' },
+    // The label is the school's own (both locales); the key stays in params for clients.
+    message: { "zh-CN": "必须填写“{labelZh}”", en: 'The field "{labelEn}" is required' },
+  },
+  custom_field_pattern_mismatch: {
+    status: 422,
+    // The school's own message for its pattern when it wrote one, else one naming its label.
+    message: { "zh-CN": "{zh}", en: "{en}" },
   },
   custom_field_repeated_choice: {
     status: 422,
@@ -126,6 +132,59 @@ export const customFieldErrors = defineErrors({
     message: {
       "zh-CN": "表单模板不能从 {from} 变为 {to}",
       en: "A form template cannot go from {from} to {to}",
+    },
+  },
+  form_inherited_field_removed: {
+    status: 422,
+    message: {
+      "zh-CN": "不能删除上级（市、县区）表单中的字段“{labelZh}”",
+      en: 'The field "{labelEn}" of the form above (city or county) cannot be removed',
+    },
+  },
+  form_inherited_field_changed: {
+    status: 422,
+    message: {
+      "zh-CN": "上级表单中的字段“{labelZh}”不能修改（只能改为必填）",
+      en: 'The field "{labelEn}" of the form above cannot be changed (only made required)',
+    },
+  },
+  form_inherited_field_weakened: {
+    status: 422,
+    message: {
+      "zh-CN": "上级表单要求必填的字段“{labelZh}”必须保持必填",
+      en: 'The field "{labelEn}" is required by the form above and must stay required',
+    },
+  },
+  form_draft_exists: {
+    status: 409,
+    message: {
+      "zh-CN": "该表单已有一个草稿（{formId}），请修改它或先停用",
+      en: "This form already has a draft ({formId}); edit it or retire it first",
+    },
+  },
+  form_not_draft: {
+    status: 409,
+    message: { "zh-CN": "只有草稿可以修改或发布", en: "Only a draft can be edited or published" },
+  },
+  form_scope_forbidden: {
+    status: 403,
+    message: {
+      "zh-CN": "您不能设计这一级别的表单",
+      en: "You cannot design forms at this level",
+    },
+  },
+  form_upgrade_would_lose_values: {
+    status: 409,
+    message: {
+      "zh-CN": "新版表单不再包含已填写的字段（{keys}），记录保留原版本",
+      en: "The new version drops fields this record holds values for ({keys}); it keeps its version",
+    },
+  },
+  form_record_not_draft: {
+    status: 409,
+    message: {
+      "zh-CN": "只有草稿记录可以换用新版表单",
+      en: "Only a draft record can move to a newer form version",
     },
   },
 });

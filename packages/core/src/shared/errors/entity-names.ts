@@ -29,6 +29,7 @@ export const entityNames = {
   "support plan": { "zh-CN": "帮扶计划", en: "support plan" },
   "feedback item": { "zh-CN": "家长意见", en: "feedback item" },
   tombstone: { "zh-CN": "删除记录", en: "tombstone" },
+  "form template": { "zh-CN": "表单模板", en: "form template" },
   "idempotency key": { "zh-CN": "幂等键", en: "idempotency key" },
   event: { "zh-CN": "事件", en: "event" },
 } as const satisfies Readonly<Record<string, LocalizedText>>;

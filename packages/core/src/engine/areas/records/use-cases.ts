@@ -1,6 +1,6 @@
 import type * as z from "zod";
-import { formTemplateSchema } from "../../../domain/custom-fields/template.js";
-import { validateCustomFields } from "../../../domain/custom-fields/versions.js";
+import { compileFormTemplate } from "../../../domain/custom-fields/compile.js";
+import type { FormTemplate } from "../../../domain/custom-fields/template.js";
 import { checkPhoto } from "../../../domain/photo.js";
 import {
   conductReportsOfVisit,
@@ -9,13 +9,15 @@ import {
   validateVisitRecordForSubmission,
   visitRecordDraftSchema,
 } from "../../../domain/visit-record.js";
+import type { TenantKeys } from "../../../ports/entities.js";
 import { withParsedRecords } from "../../../ports/parsed-records.js";
-import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import { type ErrorIssue, HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import { requireConsent } from "../../consent-gate.js";
 import { studentTarget } from "../../targets.js";
 import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
 import { checkVersion, studentRecordTarget } from "../area-kit.js";
+import { effectiveForm, pluginTemplateId, templateOfRecord } from "../forms/resolve.js";
 import { editableFields, type editableSchema, type RecordData, recordContracts } from "./contract.js";
 
 /**
@@ -24,36 +26,80 @@ import { editableFields, type editableSchema, type RecordData, recordContracts }
  * count, EXIF and GPS stripped). Submission turns declared conduct exceptions into conduct
  * reports and parents' opinions into feedback items (R17).
  *
- * Custom fields: a record's `customFields` is validated when written against the template the
- * engine's plugins define for the `visitRecord` form (template id {@link pluginTemplateId},
- * version 1). Versioned templates kept in storage are not wired yet.
+ * Custom fields are checked like the built-in sections: a draft's values are checked as far as
+ * they go (types, bounds, patterns, options; a required field may still be missing), a
+ * submission or amendment needs them complete, even when the record carries no `customFields`
+ * at all. A record remembers the form version it was drafted on (the form in force at its
+ * school: plugins' fields, then the city's, county's and school's published forms; see
+ * `forms/resolve.ts`) and is validated against that version for life.
  */
 
 /** The most photos one record holds (the record schema's bound). */
 const maxPhotos = 20;
 
-/** The id of the custom-field template built from the plugins' `visitRecord` fields. */
-export const pluginTemplateId = "plugins-visit-record";
+export { pluginTemplateId };
+
 const editableKeys = Object.keys(editableFields) as (keyof typeof editableFields)[];
 
-function checkCustomFields(ctx: Pick<UseCaseContext, "plugins" | "now">, record: VisitRecordDraft): VisitRecordDraft {
-  if (record.customFields === undefined) return record;
-  if (record.customFields.templateId !== pluginTemplateId) {
-    throw new HomevisitError("custom_fields_template_unknown", {
-      params: { templateId: record.customFields.templateId },
-      path: ["customFields", "templateId"],
-    });
+type CustomFieldsRef = NonNullable<VisitRecordDraft["customFields"]>;
+
+/**
+ * Checks a record's custom fields against the form version it names, or stamps the version in
+ * force at its school when it names none (`keep`: the version an earlier save named). Returns
+ * the record with parsed values (hidden fields dropped) and the problems found.
+ */
+async function checkedCustomFields(
+  ctx: Pick<UseCaseContext, "plugins" | "tx">,
+  record: VisitRecordDraft,
+  tenant: TenantKeys,
+  mode: "draft" | "complete",
+  keep?: CustomFieldsRef,
+): Promise<{ record: VisitRecordDraft; issues: ErrorIssue[] }> {
+  const place = { cityId: tenant.cityId, countyId: tenant.countyId, schoolId: record.schoolId };
+  let ref = record.customFields ?? (keep && { ...keep, values: {} });
+  let template: FormTemplate | undefined;
+  if (ref === undefined) {
+    template = (await effectiveForm(ctx.tx, ctx.plugins, place)).template;
+    if (template === undefined) return { record, issues: [] };
+    ref = { templateId: template.id, templateVersion: template.version, values: {} };
+  } else {
+    template = await templateOfRecord(ctx.tx, ctx.plugins, place, ref);
   }
-  const template = formTemplateSchema.parse({
-    id: pluginTemplateId,
-    version: 1,
-    scope: { level: "city", id: "plugins" },
-    name: { "zh-CN": "家访记录扩展字段", en: "Visit record extra fields" },
-    fields: ctx.plugins.customFields("visitRecord"),
-    status: "published",
-    createdAt: "2026-01-01T00:00:00Z",
+  const parsed = compileFormTemplate(template).safeParse(ref.values, {
+    path: ["customFields", "values"],
+    partial: mode === "draft",
   });
-  return { ...record, customFields: validateCustomFields([template], record.customFields) };
+  if (!parsed.success) return { record, issues: [...parsed.error.issues] };
+  const customFields = { templateId: ref.templateId, templateVersion: ref.templateVersion, values: parsed.data };
+  return { record: { ...record, customFields }, issues: [] };
+}
+
+/** {@link checkedCustomFields} for a save: throws `validation_failed` on any problem. */
+async function checkCustomFields(
+  ctx: Pick<UseCaseContext, "plugins" | "tx">,
+  record: VisitRecordDraft,
+  tenant: TenantKeys,
+  keep?: CustomFieldsRef,
+): Promise<VisitRecordDraft> {
+  const checked = await checkedCustomFields(ctx, record, tenant, "draft", keep);
+  if (checked.issues.length > 0) throw new HomevisitError("validation_failed", { issues: checked.issues });
+  return checked.record;
+}
+
+/**
+ * The submission check of a whole record: the built-in sections and the custom fields,
+ * every problem listed at once.
+ */
+async function checkForSubmission(
+  ctx: Pick<UseCaseContext, "plugins" | "tx">,
+  record: VisitRecordDraft,
+  tenant: TenantKeys,
+): Promise<VisitRecordDraft> {
+  const custom = await checkedCustomFields(ctx, record, tenant, "complete");
+  const builtIn = validateVisitRecordForSubmission(custom.record);
+  const issues = [...(builtIn.success ? [] : builtIn.error.issues), ...custom.issues];
+  if (issues.length > 0) throw new HomevisitError("validation_failed", { issues });
+  return custom.record;
 }
 
 async function recordTarget(ctx: ResolveContext, recordId: string): Promise<UseCaseTarget<RecordData> | undefined> {
@@ -86,7 +132,7 @@ export const recordUseCases = {
         teacherId: ctx.actor.id,
         status: "draft",
       });
-      const record = checkCustomFields(ctx, draft);
+      const record = await checkCustomFields(ctx, draft, ctx.target.data.tenant);
       // `draft` was parsed by the visit record's own schema just above; unchanged (no custom
       // fields), the store need not parse it a second time.
       const stored = await (record === draft
@@ -104,7 +150,12 @@ export const recordUseCases = {
       checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status !== "draft") throw new HomevisitError("visit_record_not_draft");
       await consentFor(ctx);
-      const next = checkCustomFields(ctx, replaceEditable(before, input.record));
+      const next = await checkCustomFields(
+        ctx,
+        replaceEditable(before, input.record),
+        ctx.target.data.stored.tenant,
+        before.customFields,
+      );
       const stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       return { record: stored.record, version: stored.version };
@@ -118,9 +169,11 @@ export const recordUseCases = {
       checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status !== "draft") throw new HomevisitError("visit_record_not_draft");
       await consentFor(ctx);
-      const candidate = { ...before, status: "submitted" as const, submittedAt: ctx.now };
-      const checked = validateVisitRecordForSubmission(candidate);
-      if (!checked.success) throw checked.error;
+      const candidate = await checkForSubmission(
+        ctx,
+        { ...before, status: "submitted" as const, submittedAt: ctx.now },
+        ctx.target.data.stored.tenant,
+      );
       const stored = await ctx.tx.visitRecords.update(before.id, candidate, { expectedVersion: input.expectedVersion });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       const ids = { visitId: before.id, studentId: before.studentId, teacherId: before.teacherId };
@@ -172,14 +225,21 @@ export const recordUseCases = {
       checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status === "draft") throw new HomevisitError("visit_record_not_submitted");
       await consentFor(ctx);
-      const next = checkCustomFields(ctx, {
-        ...replaceEditable(before, input.record),
-        status: "amended",
-        amendedAt: ctx.now,
-        amendmentReason: input.reason,
-      });
-      const checked = validateVisitRecordForSubmission(next);
-      if (!checked.success) throw checked.error;
+      const edited = replaceEditable(before, input.record);
+      const next = await checkForSubmission(
+        ctx,
+        {
+          ...edited,
+          // An amendment keeps the version the record was written on unless it names another.
+          ...(edited.customFields === undefined && before.customFields !== undefined
+            ? { customFields: { ...before.customFields, values: {} } }
+            : {}),
+          status: "amended",
+          amendedAt: ctx.now,
+          amendmentReason: input.reason,
+        },
+        ctx.target.data.stored.tenant,
+      );
       const stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       ctx.emit("visit.amended", { visitId: before.id, studentId: before.studentId, teacherId: before.teacherId });

@@ -1,0 +1,357 @@
+// Issue 17: schools extend their forms without code. Stored templates per scope (city, county,
+// school) inherited and extended, never weakened; draft → preview → publish → retire; records
+// remember the version they were drafted on; custom fields checked like built-in sections
+// (draft: partial; submit: complete, even with no `customFields` at all).
+import { createEngine, definePlugin, type Engine, fixedClock, isHomevisitError, sequentialIds } from "@homevisit/core";
+import { describe, expect, it } from "vitest";
+import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
+
+const hmacKey = "forms-audit-key-0123456789";
+
+export const conductKept = {
+  items: {
+    no_money_or_gifts: { kept: true },
+    no_meals_or_reimbursement: { kept: true },
+    no_transport_from_family: { kept: true },
+    no_private_requests: { kept: true },
+    no_entertainment: { kept: true },
+    no_paid_tutoring: { kept: true },
+  },
+  attestedAt: "2026-10-08T08:50:00+08:00",
+};
+
+/** A record complete in its built-in sections. */
+export const fullRecord = {
+  kind: "universal",
+  term: "2026-2027-1",
+  channel: "in_home",
+  arrivedAt: "2026-10-08T07:30:00+08:00",
+  departedAt: "2026-10-08T08:30:00+08:00",
+  attendees: { student: true },
+  outreachGoals: ["care"],
+  familySituation: { notes: "家中情况良好" },
+  schoolFeedback: { notes: "在校表现积极" },
+  parentOpinions: { opinions: "无" },
+  teacherReflection: { reflection: "沟通顺畅" },
+  conduct: conductKept,
+} as const;
+
+const a = (role: keyof typeof actors) => actors[role] as never;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    if (isHomevisitError(error)) return error.code;
+    throw error;
+  }
+}
+
+async function issuesOf(promise: Promise<unknown>): Promise<{ path: string; code: string; zh: string }[]> {
+  try {
+    await promise;
+    return [];
+  } catch (error) {
+    if (!isHomevisitError(error)) throw error;
+    return error.issues.map((i) => ({ path: i.path.join("."), code: i.code, zh: i.message["zh-CN"] }));
+  }
+}
+
+const countyFields = [
+  {
+    type: "select",
+    key: "housing",
+    label: { "zh-CN": "住房情况", en: "Housing" },
+    required: true,
+    options: [
+      { value: "own", label: { "zh-CN": "自有", en: "Owned" } },
+      { value: "rent", label: { "zh-CN": "租住", en: "Rented" } },
+    ],
+  },
+] as const;
+
+const schoolOwn = [
+  { type: "boolean", key: "hasStudyDesk", label: { "zh-CN": "有书桌", en: "Has a desk" }, required: true },
+  {
+    type: "text",
+    key: "deskPhone",
+    label: { "zh-CN": "联系电话", en: "Contact phone" },
+    required: true,
+    pattern: "^1[3-9]\\d{9}$",
+    patternMessage: { "zh-CN": "请填写 11 位手机号", en: "Enter an 11-digit mobile number" },
+    showIf: { field: "hasStudyDesk", equals: true },
+    sensitivity: "personal",
+  },
+] as const;
+
+export function runFormsSuite(name: string, factory: () => Promise<EngineHarness>): void {
+  describe(`forms (${name})`, () => {
+    async function setup(plugins: Parameters<typeof createEngine>[0]["plugins"] = []) {
+      const harness = await factory();
+      await seedWorld(harness.storage);
+      const engine = createEngine({
+        storage: harness.storage,
+        blobs: harness.blobs,
+        clock: fixedClock("2026-10-08T09:00:00+08:00"),
+        ids: sequentialIds("f"),
+        config: { audit: { hmacKey } },
+        plugins,
+      });
+      await engine.consent.record(a("principal"), { studentId: "s-own", guardianId: "g-s-own" });
+      return { harness, engine };
+    }
+
+    async function publishCountyAndSchool(engine: Engine) {
+      const county = await engine.forms.draft(a("county_bureau"), {
+        level: "county",
+        scopeId: "k-1",
+        name: { "zh-CN": "莲都区家访表" },
+        fields: countyFields as never,
+      });
+      await engine.forms.publish(a("county_bureau"), { formId: county.form.id, expectedVersion: county.version });
+      const school = await engine.forms.draft(a("school_admin"), {
+        level: "school",
+        scopeId: "sch-1",
+        name: { "zh-CN": "一中家访表" },
+        fields: [...countyFields, ...schoolOwn] as never,
+      });
+      const published = await engine.forms.publish(a("school_admin"), {
+        formId: school.form.id,
+        expectedVersion: school.version,
+      });
+      return { county, school, published };
+    }
+
+    it("refuses a submission that leaves out customFields while a plugin field is required", async () => {
+      const plugin = definePlugin({
+        id: "desk",
+        customFields: {
+          visitRecord: [{ type: "boolean", key: "hasStudyDesk", label: { "zh-CN": "有书桌" }, required: true }],
+        },
+      });
+      const { harness, engine } = await setup([plugin]);
+      try {
+        const drafted = await engine.records.draft(a("teacher"), { studentId: "s-own", record: fullRecord as never });
+        // The record remembers the version it was drafted on, even without values.
+        expect(drafted.record.customFields).toEqual({
+          templateId: "plugins-visit-record",
+          templateVersion: 1,
+          values: {},
+        });
+        const issues = await issuesOf(
+          engine.records.submit(a("teacher"), { recordId: drafted.record.id, expectedVersion: drafted.version }),
+        );
+        expect(issues).toEqual([
+          { path: "customFields.values.hasStudyDesk", code: "custom_field_required", zh: "必须填写“有书桌”" },
+        ]);
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it("checks a draft as far as it goes and a submission completely, built-in and custom alike", async () => {
+      const { harness, engine } = await setup();
+      try {
+        await publishCountyAndSchool(engine);
+        // Draft: a required custom field may be missing, like a built-in section.
+        const drafted = await engine.records.draft(a("teacher"), {
+          studentId: "s-own",
+          record: { kind: "universal", term: "2026-2027-1", channel: "in_home" } as never,
+        });
+        expect(drafted.record.customFields?.values).toEqual({});
+        // …but a value given is checked, with the school's own message.
+        const bad = await issuesOf(
+          engine.records.update(a("teacher"), {
+            recordId: drafted.record.id,
+            expectedVersion: drafted.version,
+            record: {
+              kind: "universal",
+              term: "2026-2027-1",
+              channel: "in_home",
+              customFields: {
+                templateId: drafted.record.customFields?.templateId,
+                templateVersion: drafted.record.customFields?.templateVersion,
+                values: { hasStudyDesk: true, deskPhone: "12345" },
+              },
+            } as never,
+          }),
+        );
+        expect(bad).toEqual([
+          { path: "customFields.values.deskPhone", code: "custom_field_pattern_mismatch", zh: "请填写 11 位手机号" },
+        ]);
+        // Submit: every built-in gap and every custom gap in one answer.
+        const issues = await issuesOf(
+          engine.records.submit(a("teacher"), { recordId: drafted.record.id, expectedVersion: drafted.version }),
+        );
+        const paths = issues.map((i) => i.path);
+        expect(paths).toEqual(
+          expect.arrayContaining(["customFields.values.housing", "customFields.values.hasStudyDesk", "schoolFeedback"]),
+        );
+        expect(issues.find((i) => i.path === "customFields.values.housing")?.zh).toBe("必须填写“住房情况”");
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it("lets a school extend the county's form but never drop or weaken a county field", async () => {
+      const { harness, engine } = await setup();
+      try {
+        const county = await engine.forms.draft(a("county_bureau"), {
+          level: "county",
+          scopeId: "k-1",
+          name: { "zh-CN": "莲都区家访表" },
+          fields: countyFields as never,
+        });
+        await engine.forms.publish(a("county_bureau"), { formId: county.form.id, expectedVersion: county.version });
+        const dropped = await issuesOf(
+          engine.forms.draft(a("school_admin"), {
+            level: "school",
+            scopeId: "sch-1",
+            name: { "zh-CN": "一中家访表" },
+            fields: schoolOwn as never,
+          }),
+        );
+        expect(dropped.map((i) => [i.path, i.code])).toEqual([["fields", "form_inherited_field_removed"]]);
+        const weakened = await issuesOf(
+          engine.forms.draft(a("school_admin"), {
+            level: "school",
+            scopeId: "sch-1",
+            name: { "zh-CN": "一中家访表" },
+            fields: [{ ...countyFields[0], required: false }, ...schoolOwn] as never,
+          }),
+        );
+        expect(weakened.map((i) => [i.path, i.code])).toEqual([["fields.0.required", "form_inherited_field_weakened"]]);
+        // Levels: a county bureau does not design a school's form, a teacher designs nothing.
+        expect(
+          await codeOf(
+            engine.forms.draft(a("county_bureau"), {
+              level: "school",
+              scopeId: "sch-1",
+              name: { "zh-CN": "x" },
+              fields: countyFields as never,
+            }),
+          ),
+        ).toBe("form_scope_forbidden");
+        expect(
+          await codeOf(
+            engine.forms.draft(a("teacher"), { level: "school", scopeId: "sch-1", name: { "zh-CN": "x" }, fields: [] }),
+          ),
+        ).not.toBe("ok");
+        // Another county's school is out of reach, like a missing one.
+        expect(
+          await codeOf(
+            engine.forms.draft(a("school_admin"), {
+              level: "school",
+              scopeId: "sch-2",
+              name: { "zh-CN": "x" },
+              fields: countyFields as never,
+            }),
+          ),
+        ).toBe("not_found");
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it("publishes with a summary, serves the JSON Schema, and offers a newer version to an open draft", async () => {
+      const { harness, engine } = await setup();
+      try {
+        const { published } = await publishCountyAndSchool(engine);
+        expect(published.summary.added.map((f) => f.key)).toEqual(["hasStudyDesk", "deskPhone"]);
+        expect(published.summary.inherited).toBe(1);
+        const current = await engine.forms.current(a("teacher"), {});
+        expect(current.formId).toBe(published.form.id);
+        const schema = (await engine.forms.schema(a("teacher"), { formId: published.form.id })) as {
+          properties: Record<string, { "x-sensitivity": string; title: string }>;
+          required: string[];
+        };
+        expect(Object.keys(schema.properties)).toEqual(["housing", "hasStudyDesk", "deskPhone"]);
+        expect(schema.properties.deskPhone?.["x-sensitivity"]).toBe("personal");
+        expect(schema.required).toEqual(["housing", "hasStudyDesk"]);
+
+        const drafted = await engine.records.draft(a("teacher"), {
+          studentId: "s-own",
+          record: {
+            ...fullRecord,
+            customFields: {
+              templateId: published.form.template.id,
+              templateVersion: 1,
+              values: { housing: "rent", hasStudyDesk: false },
+            },
+          } as never,
+        });
+        // Version 2 adds a field; the open draft keeps version 1 until it moves, without loss.
+        const v2 = await engine.forms.draft(a("principal"), {
+          level: "school",
+          scopeId: "sch-1",
+          name: { "zh-CN": "一中家访表" },
+          fields: [
+            ...countyFields,
+            ...schoolOwn,
+            { type: "rating", key: "homeStudyCorner", label: { "zh-CN": "学习角评分" } },
+          ] as never,
+        });
+        // Teachers do not see drafts.
+        expect(await codeOf(engine.forms.get(a("teacher"), { formId: v2.form.id }))).toBe("not_found");
+        const preview = await engine.forms.preview(a("principal"), { formId: v2.form.id });
+        expect(preview.summary.added.map((f) => f.key)).toEqual(["homeStudyCorner"]);
+        const p2 = await engine.forms.publish(a("principal"), { formId: v2.form.id, expectedVersion: v2.version });
+        expect(p2.retired).toEqual([published.form.id]);
+        // The old version still validates the draft drafted on it.
+        const kept = await engine.records.update(a("teacher"), {
+          recordId: drafted.record.id,
+          expectedVersion: drafted.version,
+          record: { ...fullRecord, customFields: drafted.record.customFields } as never,
+        });
+        expect(kept.record.customFields?.templateVersion).toBe(1);
+        const moved = await engine.forms.upgradeRecord(a("teacher"), {
+          recordId: drafted.record.id,
+          expectedVersion: kept.version,
+        });
+        expect(moved).toMatchObject({ templateVersion: 2, added: ["homeStudyCorner"] });
+        const submitted = await engine.records.submit(a("teacher"), {
+          recordId: drafted.record.id,
+          expectedVersion: moved.version,
+        });
+        expect(submitted.record.customFields).toEqual({
+          templateId: published.form.template.id,
+          templateVersion: 2,
+          values: { housing: "rent", hasStudyDesk: false },
+        });
+        // A version a school never published for itself is unknown to records.
+        expect(
+          await codeOf(
+            engine.records.draft(a("teacher"), {
+              studentId: "s-own",
+              record: { ...fullRecord, customFields: { templateId: "nope", templateVersion: 1, values: {} } } as never,
+            }),
+          ),
+        ).toBe("custom_fields_template_unknown");
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it("a county's new field reaches its schools at once; the school's form returns when republished", async () => {
+      const { harness, engine } = await setup();
+      try {
+        const { county } = await publishCountyAndSchool(engine);
+        const v2 = await engine.forms.draft(a("county_bureau"), {
+          level: "county",
+          scopeId: "k-1",
+          name: { "zh-CN": "莲都区家访表" },
+          fields: [...countyFields, { type: "boolean", key: "leftBehind", label: { "zh-CN": "留守" } }] as never,
+        });
+        await engine.forms.publish(a("county_bureau"), { formId: v2.form.id, expectedVersion: v2.version });
+        const current = await engine.forms.current(a("teacher"), {});
+        expect(current.template?.scope).toEqual({ level: "county", id: "k-1" });
+        expect(current.template?.fields.map((f) => f.key)).toEqual(["housing", "leftBehind"]);
+        expect(current.stale).toHaveLength(1);
+        expect(county.form.template.version).toBe(1);
+      } finally {
+        await harness.cleanup();
+      }
+    });
+  });
+}
