@@ -7,7 +7,7 @@ import {
   appointmentLocationSchema,
   appointmentSchema,
   appointmentStatusSchema,
-} from "../../../domain/appointment.js";
+} from "../../../domain/appointment/index.js";
 import { visitKindSchema } from "../../../domain/planning.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";

@@ -1,4 +1,4 @@
-import { type Appointment, transitionAppointment } from "../../../domain/appointment.js";
+import { type Appointment, transitionAppointment } from "../../../domain/appointment/index.js";
 import { appointmentsToICalendar } from "../../../planning/ical.js";
 import { decodeCursor, encodeCursor } from "../../../ports/paging.js";
 import { shanghaiDate } from "../../../shared/dates.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { appointmentSchema } from "../../../domain/appointment.js";
+import { appointmentSchema } from "../../../domain/appointment/index.js";
 import { categoryFlagSchema, priorityCategorySchema } from "../../../domain/categories.js";
 import { gradeSchema } from "../../../domain/organisation.js";
 import { guardianRelations, studentSchema } from "../../../domain/student.js";
