@@ -419,6 +419,9 @@ function replaceDocumented(node: unknown): void {
         type: "object",
         propertyNames: { minLength: 1, maxLength: 64 },
         additionalProperties: ref,
+        // Custom field values: where they go and the operation that answers their exact schema.
+        ...(shape.description === undefined ? {} : { description: shape.description }),
+        ...(shape.schemaOperation === undefined ? {} : { "x-homevisit-schema": shape.schemaOperation }),
       });
     return;
   }

@@ -173,7 +173,14 @@ export type SchemaComponentName = keyof typeof schemaComponents;
 /** How a field is shown in documents instead of its own schema: see {@link documentedAs}. */
 export type DocumentedShape =
   | { readonly form: "one"; readonly component: SchemaComponentName }
-  | { readonly form: "values"; readonly component: SchemaComponentName }
+  | {
+      readonly form: "values";
+      readonly component: SchemaComponentName;
+      /** What the values are and where their exact schema is, for the document's reader. */
+      readonly description?: string;
+      /** The operation that answers the exact JSON Schema of these values. */
+      readonly schemaOperation?: { readonly operationId: string; readonly path: string };
+    }
   | { readonly form: "string" };
 
 /**
@@ -187,6 +194,15 @@ export const documentedAs: ReadonlyMap<z.ZodType, DocumentedShape> = new Map<z.Z
   [rosterClassRowSchema, { form: "one", component: "SchoolClass" }],
   [rosterTeacherRowSchema, { form: "one", component: "Teacher" }],
   [rosterStudentRowSchema, { form: "one", component: "Student" }],
-  [customFieldValuesRefSchema.shape.values, { form: "values", component: "CustomFieldValue" }],
+  [
+    customFieldValuesRefSchema.shape.values,
+    {
+      form: "values",
+      component: "CustomFieldValue",
+      description:
+        "The answers to the school's own fields (custom fields), by field key. Which fields, types, options, patterns and show-if conditions apply depends on the form version named by customFields.templateId and templateVersion: its exact JSON Schema is answered by GET /forms/{formId}/schema (operation forms.schema; the form in force at a school and its id by GET /visit-form). A draft may leave required fields out; a submission must answer every required field that is shown.",
+      schemaOperation: { operationId: "forms.schema", path: "/forms/{formId}/schema" },
+    },
+  ],
   [appointmentRruleSchema, { form: "string" }],
 ]);

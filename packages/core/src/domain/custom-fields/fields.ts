@@ -20,12 +20,25 @@ const always = { when: () => true };
  * full {@link LocalizedText} whose en falls back to the zh-CN text, so renderers never branch.
  */
 function schoolText(max: number) {
+  const text = { type: "string", minLength: 1, maxLength: max };
   return z
     .strictObject({
       "zh-CN": z.string().trim().min(1).max(max),
       en: z.string().trim().min(1).max(max).optional(),
     })
-    .transform((text) => ({ "zh-CN": text["zh-CN"], en: text.en ?? text["zh-CN"] }));
+    .transform((text) => ({ "zh-CN": text["zh-CN"], en: text.en ?? text["zh-CN"] }))
+    .meta({
+      // Documents (the OpenAPI document) show what a response holds: both locales, always.
+      override: (ctx: { io?: string; jsonSchema: Record<string, unknown> }) => {
+        if (ctx.io !== "output") return;
+        Object.assign(ctx.jsonSchema, {
+          type: "object",
+          properties: { "zh-CN": text, en: text },
+          required: ["zh-CN", "en"],
+          additionalProperties: false,
+        });
+      },
+    });
 }
 
 /** A field label or template name (≤ 100 characters per locale); en falls back to zh-CN. */

@@ -1373,6 +1373,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The versions of a scope's forms
+         * @description 家访表单的各个版本
+         *
+         *     **权限**（策略矩阵 `forms.read`）：教师（teacher）：本校全部；班主任（class_teacher）：本校全部；德育导师（mentor）：本校全部；校长（principal）：本校全部；学校管理员（school_admin）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。拒绝记入审计日志。
+         *
+         *     ---
+         *
+         *     The versions of a scope's forms
+         *
+         *     **Who may call** (policy matrix `forms.read`): teacher (teacher): everything of their school; class teacher (class_teacher): everything of their school; mentor (mentor): everything of their school; principal (principal): everything of their school; school admin (school_admin): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Denials are audited.
+         */
+        get: operations["forms.list"];
+        put?: never;
+        /**
+         * Start a form draft
+         * @description 新建家访表单草稿
+         *
+         *     **权限**（策略矩阵 `forms.design`）：学校管理员（school_admin）：本校全部；校长（principal）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     ---
+         *
+         *     Start a form draft
+         *
+         *     **Who may call** (policy matrix `forms.design`): school admin (school_admin): everything of their school; principal (principal): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         */
+        post: operations["forms.draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/{formId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a form
+         * @description 查看家访表单
+         *
+         *     **权限**（策略矩阵 `forms.read`）：教师（teacher）：本校全部；班主任（class_teacher）：本校全部；德育导师（mentor）：本校全部；校长（principal）：本校全部；学校管理员（school_admin）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。拒绝记入审计日志。
+         *
+         *     ---
+         *
+         *     Read a form
+         *
+         *     **Who may call** (policy matrix `forms.read`): teacher (teacher): everything of their school; class teacher (class_teacher): everything of their school; mentor (mentor): everything of their school; principal (principal): everything of their school; school admin (school_admin): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Denials are audited.
+         */
+        get: operations["forms.get"];
+        /**
+         * Save a form draft
+         * @description 保存家访表单草稿
+         *
+         *     **权限**（策略矩阵 `forms.design`）：学校管理员（school_admin）：本校全部；校长（principal）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     ---
+         *
+         *     Save a form draft
+         *
+         *     **Who may call** (policy matrix `forms.design`): school admin (school_admin): everything of their school; principal (principal): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         */
+        put: operations["forms.update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/{formId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a form
+         * @description 预览家访表单
+         *
+         *     **权限**（策略矩阵 `forms.design`）：学校管理员（school_admin）：本校全部；校长（principal）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     ---
+         *
+         *     Preview a form
+         *
+         *     **Who may call** (policy matrix `forms.design`): school admin (school_admin): everything of their school; principal (principal): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         */
+        get: operations["forms.preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/{formId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a form
+         * @description 发布家访表单
+         *
+         *     **权限**（策略矩阵 `forms.design`）：学校管理员（school_admin）：本校全部；校长（principal）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     ---
+         *
+         *     Publish a form
+         *
+         *     **Who may call** (policy matrix `forms.design`): school admin (school_admin): everything of their school; principal (principal): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         */
+        post: operations["forms.publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/{formId}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a form
+         * @description 停用家访表单
+         *
+         *     **权限**（策略矩阵 `forms.design`）：学校管理员（school_admin）：本校全部；校长（principal）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     ---
+         *
+         *     Retire a form
+         *
+         *     **Who may call** (policy matrix `forms.design`): school admin (school_admin): everything of their school; principal (principal): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         */
+        post: operations["forms.retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forms/{formId}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A form as JSON Schema
+         * @description 家访表单的 JSON Schema
+         *
+         *     **权限**（策略矩阵 `forms.read`）：教师（teacher）：本校全部；班主任（class_teacher）：本校全部；德育导师（mentor）：本校全部；校长（principal）：本校全部；学校管理员（school_admin）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。拒绝记入审计日志。
+         *
+         *     ---
+         *
+         *     A form as JSON Schema
+         *
+         *     **Who may call** (policy matrix `forms.read`): teacher (teacher): everything of their school; class teacher (class_teacher): everything of their school; mentor (mentor): everything of their school; principal (principal): everything of their school; school admin (school_admin): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Denials are audited.
+         */
+        get: operations["forms.schema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visit-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The form a school fills today
+         * @description 本校当前使用的家访表单
+         *
+         *     **权限**（策略矩阵 `forms.read`）：教师（teacher）：本校全部；班主任（class_teacher）：本校全部；德育导师（mentor）：本校全部；校长（principal）：本校全部；学校管理员（school_admin）：本校全部；县区教育局（county_bureau）：本县区的汇总数据；市教育局（city_bureau）：本市的汇总数据。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。拒绝记入审计日志。
+         *
+         *     ---
+         *
+         *     The form a school fills today
+         *
+         *     **Who may call** (policy matrix `forms.read`): teacher (teacher): everything of their school; class teacher (class_teacher): everything of their school; mentor (mentor): everything of their school; principal (principal): everything of their school; school admin (school_admin): everything of their school; county bureau (county_bureau): aggregates of their county; city bureau (city_bureau): aggregates of their city. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Denials are audited.
+         */
+        get: operations["forms.current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visit-records/{recordId}/form-upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a draft record to the newest form
+         * @description 草稿记录换用新版表单
+         *
+         *     **权限**（策略矩阵 `records.write`）：教师（teacher）：本人家访（主访或陪访）的学生；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生；校长（principal）：本校全部。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     ---
+         *
+         *     Move a draft record to the newest form
+         *
+         *     **Who may call** (policy matrix `records.write`): teacher (teacher): students they visit (lead or companion); class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher; mentor (mentor): students they visit (lead or companion), their mentees; principal (principal): everything of their school. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         */
+        post: operations["forms.upgradeRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/errors": {
         parameters: {
             query?: never;
@@ -1695,6 +1943,7 @@ export interface components {
         CustomFieldValues: {
             templateId: string;
             templateVersion: number;
+            /** @description The answers to the school's own fields (custom fields), by field key. Which fields, types, options, patterns and show-if conditions apply depends on the form version named by customFields.templateId and templateVersion: its exact JSON Schema is answered by GET /forms/{formId}/schema (operation forms.schema; the form in force at a school and its id by GET /visit-form). A draft may leave required fields out; a submission must answer every required field that is shown. */
             values: {
                 [key: string]: components["schemas"]["CustomFieldValue"];
             };
@@ -1943,6 +2192,442 @@ export interface components {
                 start: string;
                 end: string;
             }[];
+        };
+        /** @description A form template version of a city, county or school, with who designed and published it */
+        Form: {
+            id: string;
+            schoolId?: string;
+            template: {
+                id: string;
+                version: number;
+                scope: {
+                    /** @enum {string} */
+                    level: "city" | "county" | "school";
+                    id: string;
+                };
+                name: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                description?: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                fields: ({
+                    /** @constant */
+                    type: "text";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    minLength?: number;
+                    maxLength?: number;
+                    patternMessage?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    pattern?: string;
+                } | {
+                    /** @constant */
+                    type: "textarea";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    minLength?: number;
+                    maxLength?: number;
+                } | {
+                    /** @constant */
+                    type: "number";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    min?: number;
+                    max?: number;
+                } | {
+                    /** @constant */
+                    type: "integer";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    min?: number;
+                    max?: number;
+                } | {
+                    /** @constant */
+                    type: "boolean";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                } | {
+                    /** @constant */
+                    type: "date";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    /** Format: date */
+                    min?: string;
+                    /** Format: date */
+                    max?: string;
+                } | {
+                    /** @constant */
+                    type: "time";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    min?: string;
+                    max?: string;
+                } | {
+                    /** @constant */
+                    type: "select";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    /** @default [] */
+                    options: {
+                        value: string;
+                        label: {
+                            "zh-CN": string;
+                            en: string;
+                        };
+                    }[];
+                } | {
+                    /** @constant */
+                    type: "multiselect";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    /** @default [] */
+                    options: {
+                        value: string;
+                        label: {
+                            "zh-CN": string;
+                            en: string;
+                        };
+                    }[];
+                    minItems?: number;
+                    maxItems?: number;
+                } | {
+                    /** @constant */
+                    type: "phone";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                } | {
+                    /** @constant */
+                    type: "photo";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    /** @default 9 */
+                    maxCount: number;
+                } | {
+                    /** @constant */
+                    type: "rating";
+                    key: string;
+                    label: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    help?: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    /** @default false */
+                    required: boolean;
+                    showIf?: {
+                        field: string;
+                        equals?: string | number | boolean;
+                        in?: (string | number | boolean)[];
+                        /** @constant */
+                        notEmpty?: true;
+                    };
+                    /**
+                     * @default sensitive
+                     * @enum {string}
+                     */
+                    sensitivity: "public" | "internal" | "personal" | "sensitive";
+                    /** @default 5 */
+                    max: number;
+                })[];
+                /** @enum {string} */
+                status: "draft" | "published" | "retired";
+                /** Format: date-time */
+                createdAt: string;
+            };
+            basedOn?: {
+                templateId: string;
+                version: number;
+            };
+            designedBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            publishedAt?: string;
+            publishedBy?: string;
+            /** Format: date-time */
+            retiredAt?: string;
+        };
+        /** @description JSON Schema 2020-12 of customFields.values for one form version: properties by field key, titles in zh-CN, x-title in both locales, x-sensitivity, x-widget, x-show-if, x-order */
+        FormJsonSchema: {
+            [key: string]: unknown;
+        };
+        /** @description What a form version changes for teachers */
+        FormChangeSummary: {
+            added: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                required: boolean;
+            }[];
+            removed: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+            }[];
+            nowRequired: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+            }[];
+            nowOptional: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+            }[];
+            changed: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+            }[];
+            inherited: number;
         };
         /** @description Every error code with its status and messages */
         ErrorCatalog: {
@@ -10365,6 +11050,3468 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "storage_page_size";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.list": {
+        parameters: {
+            query: {
+                level: "city" | "county" | "school";
+                scopeId: string;
+                status?: "draft" | "published" | "retired";
+            };
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions of a scope's forms */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            form: components["schemas"]["Form"];
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.draft": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Makes the create safe to retry (1–255 visible ASCII characters, scoped per caller): a replay returns the first result; the same key with another body answers 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    level: "city" | "county" | "school";
+                    scopeId: string;
+                    name: {
+                        "zh-CN": string;
+                        en?: string;
+                    };
+                    description?: {
+                        "zh-CN": string;
+                        en?: string;
+                    };
+                    fields: ({
+                        /** @constant */
+                        type: "text";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        minLength?: number;
+                        maxLength?: number;
+                        patternMessage?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        pattern?: string;
+                    } | {
+                        /** @constant */
+                        type: "textarea";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        minLength?: number;
+                        maxLength?: number;
+                    } | {
+                        /** @constant */
+                        type: "number";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        min?: number;
+                        max?: number;
+                    } | {
+                        /** @constant */
+                        type: "integer";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        min?: number;
+                        max?: number;
+                    } | {
+                        /** @constant */
+                        type: "boolean";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                    } | {
+                        /** @constant */
+                        type: "date";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        /** Format: date */
+                        min?: string;
+                        /** Format: date */
+                        max?: string;
+                    } | {
+                        /** @constant */
+                        type: "time";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        min?: string;
+                        max?: string;
+                    } | {
+                        /** @constant */
+                        type: "select";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        options?: {
+                            value: string;
+                            label: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                        }[];
+                    } | {
+                        /** @constant */
+                        type: "multiselect";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        options?: {
+                            value: string;
+                            label: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                        }[];
+                        minItems?: number;
+                        maxItems?: number;
+                    } | {
+                        /** @constant */
+                        type: "phone";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                    } | {
+                        /** @constant */
+                        type: "photo";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        /** @description Default: 9. */
+                        maxCount?: number;
+                    } | {
+                        /** @constant */
+                        type: "rating";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        /** @description Default: 5. */
+                        max?: number;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Start a form draft */
+            201: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        form: components["schemas"]["Form"];
+                        version: number;
+                    };
+                };
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `rest_malformed_body` — The request body is not valid UTF-8 JSON */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "rest_malformed_body";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this; `form_scope_forbidden` — You cannot design forms at this level */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden" | "form_scope_forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `idempotency_in_flight` — A request with this idempotency key is still being processed; `form_draft_exists` — This form already has a draft ({formId}); edit it or retire it first */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "idempotency_in_flight" | "form_draft_exists";
+                    };
+                };
+            };
+            /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
+            413: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_body_too_large" | "rest_body_too_complex";
+                    };
+                };
+            };
+            /** @description `rest_unsupported_media_type` — The request body must be application/json (UTF-8) */
+            415: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `idempotency_key_reused` — This idempotency key was already used with another request; `reserved_key` — The key "{key}" is reserved; `form_inherited_field_removed` — The field "{labelEn}" of the form above (city or county) cannot be removed; `form_inherited_field_changed` — The field "{labelEn}" of the form above cannot be changed (only made required); `form_inherited_field_weakened` — The field "{labelEn}" is required by the form above and must stay required */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "idempotency_key_reused" | "reserved_key" | "form_inherited_field_removed" | "form_inherited_field_changed" | "form_inherited_field_weakened";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.get": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                formId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read a form */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        form: components["schemas"]["Form"];
+                        version: number;
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.update": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description The ETag of the version read ("3.<digest>", "3" or W/"3"). Required: without it 428 rest_precondition_required; stale: 412 version_conflict. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                formId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: {
+                        "zh-CN": string;
+                        en?: string;
+                    };
+                    description?: {
+                        "zh-CN": string;
+                        en?: string;
+                    };
+                    fields: ({
+                        /** @constant */
+                        type: "text";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        minLength?: number;
+                        maxLength?: number;
+                        patternMessage?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        pattern?: string;
+                    } | {
+                        /** @constant */
+                        type: "textarea";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        minLength?: number;
+                        maxLength?: number;
+                    } | {
+                        /** @constant */
+                        type: "number";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        min?: number;
+                        max?: number;
+                    } | {
+                        /** @constant */
+                        type: "integer";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        min?: number;
+                        max?: number;
+                    } | {
+                        /** @constant */
+                        type: "boolean";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                    } | {
+                        /** @constant */
+                        type: "date";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        /** Format: date */
+                        min?: string;
+                        /** Format: date */
+                        max?: string;
+                    } | {
+                        /** @constant */
+                        type: "time";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        min?: string;
+                        max?: string;
+                    } | {
+                        /** @constant */
+                        type: "select";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        options?: {
+                            value: string;
+                            label: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                        }[];
+                    } | {
+                        /** @constant */
+                        type: "multiselect";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        options?: {
+                            value: string;
+                            label: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                        }[];
+                        minItems?: number;
+                        maxItems?: number;
+                    } | {
+                        /** @constant */
+                        type: "phone";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                    } | {
+                        /** @constant */
+                        type: "photo";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        /** @description Default: 9. */
+                        maxCount?: number;
+                    } | {
+                        /** @constant */
+                        type: "rating";
+                        key: string;
+                        label: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        help?: {
+                            "zh-CN": string;
+                            en?: string;
+                        };
+                        /** @description Default: false. */
+                        required?: boolean;
+                        showIf?: {
+                            field: string;
+                            equals?: string | number | boolean;
+                            in?: (string | number | boolean)[];
+                            /** @constant */
+                            notEmpty?: true;
+                        };
+                        /**
+                         * @description Default: "sensitive".
+                         * @enum {string}
+                         */
+                        sensitivity?: "public" | "internal" | "personal" | "sensitive";
+                        /** @description Default: 5. */
+                        max?: number;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Save a form draft */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        form: components["schemas"]["Form"];
+                        version: number;
+                    };
+                };
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `rest_malformed_body` — The request body is not valid UTF-8 JSON */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "rest_malformed_body";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this; `form_scope_forbidden` — You cannot design forms at this level */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden" | "form_scope_forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `form_not_draft` — Only a draft can be edited or published */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "form_not_draft";
+                    };
+                };
+            };
+            /** @description `version_conflict` — The record was changed by someone else; reload it and try again */
+            412: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "version_conflict";
+                    };
+                };
+            };
+            /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
+            413: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_body_too_large" | "rest_body_too_complex";
+                    };
+                };
+            };
+            /** @description `rest_unsupported_media_type` — The request body must be application/json (UTF-8) */
+            415: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body; `form_inherited_field_removed` — The field "{labelEn}" of the form above (city or county) cannot be removed; `form_inherited_field_changed` — The field "{labelEn}" of the form above cannot be changed (only made required) */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body" | "form_inherited_field_removed" | "form_inherited_field_changed";
+                    };
+                };
+            };
+            /** @description `rest_precondition_required` — Changes need an If-Match header with the ETag you read */
+            428: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_precondition_required";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.preview": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                formId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Preview a form */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        form: components["schemas"]["Form"];
+                        jsonSchema: components["schemas"]["FormJsonSchema"];
+                        parent: {
+                            id: string;
+                            version: number;
+                            scope: {
+                                /** @enum {string} */
+                                level: "city" | "county" | "school";
+                                id: string;
+                            };
+                            name: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            description?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            fields: ({
+                                /** @constant */
+                                type: "text";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                minLength?: number;
+                                maxLength?: number;
+                                patternMessage?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                pattern?: string;
+                            } | {
+                                /** @constant */
+                                type: "textarea";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                minLength?: number;
+                                maxLength?: number;
+                            } | {
+                                /** @constant */
+                                type: "number";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: number;
+                                max?: number;
+                            } | {
+                                /** @constant */
+                                type: "integer";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: number;
+                                max?: number;
+                            } | {
+                                /** @constant */
+                                type: "boolean";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                            } | {
+                                /** @constant */
+                                type: "date";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** Format: date */
+                                min?: string;
+                                /** Format: date */
+                                max?: string;
+                            } | {
+                                /** @constant */
+                                type: "time";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: string;
+                                max?: string;
+                            } | {
+                                /** @constant */
+                                type: "select";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default [] */
+                                options: {
+                                    value: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                            } | {
+                                /** @constant */
+                                type: "multiselect";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default [] */
+                                options: {
+                                    value: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                minItems?: number;
+                                maxItems?: number;
+                            } | {
+                                /** @constant */
+                                type: "phone";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                            } | {
+                                /** @constant */
+                                type: "photo";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default 9 */
+                                maxCount: number;
+                            } | {
+                                /** @constant */
+                                type: "rating";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default 5 */
+                                max: number;
+                            })[];
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            createdAt: string;
+                        } | null;
+                        current: {
+                            id: string;
+                            version: number;
+                            scope: {
+                                /** @enum {string} */
+                                level: "city" | "county" | "school";
+                                id: string;
+                            };
+                            name: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            description?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            fields: ({
+                                /** @constant */
+                                type: "text";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                minLength?: number;
+                                maxLength?: number;
+                                patternMessage?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                pattern?: string;
+                            } | {
+                                /** @constant */
+                                type: "textarea";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                minLength?: number;
+                                maxLength?: number;
+                            } | {
+                                /** @constant */
+                                type: "number";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: number;
+                                max?: number;
+                            } | {
+                                /** @constant */
+                                type: "integer";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: number;
+                                max?: number;
+                            } | {
+                                /** @constant */
+                                type: "boolean";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                            } | {
+                                /** @constant */
+                                type: "date";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** Format: date */
+                                min?: string;
+                                /** Format: date */
+                                max?: string;
+                            } | {
+                                /** @constant */
+                                type: "time";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: string;
+                                max?: string;
+                            } | {
+                                /** @constant */
+                                type: "select";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default [] */
+                                options: {
+                                    value: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                            } | {
+                                /** @constant */
+                                type: "multiselect";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default [] */
+                                options: {
+                                    value: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                minItems?: number;
+                                maxItems?: number;
+                            } | {
+                                /** @constant */
+                                type: "phone";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                            } | {
+                                /** @constant */
+                                type: "photo";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default 9 */
+                                maxCount: number;
+                            } | {
+                                /** @constant */
+                                type: "rating";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default 5 */
+                                max: number;
+                            })[];
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            createdAt: string;
+                        } | null;
+                        summary: components["schemas"]["FormChangeSummary"];
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.publish": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description The ETag of the version read ("3.<digest>", "3" or W/"3"). Required: without it 428 rest_precondition_required; stale: 412 version_conflict. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                formId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Publish a form */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        form: components["schemas"]["Form"];
+                        version: number;
+                        summary: components["schemas"]["FormChangeSummary"];
+                        retired: string[];
+                    };
+                };
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `rest_malformed_body` — The request body is not valid UTF-8 JSON */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "rest_malformed_body";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this; `form_scope_forbidden` — You cannot design forms at this level */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden" | "form_scope_forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `form_not_draft` — Only a draft can be edited or published; `custom_field_illegal_transition` — A form template cannot go from {from} to {to} */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "form_not_draft" | "custom_field_illegal_transition";
+                    };
+                };
+            };
+            /** @description `version_conflict` — The record was changed by someone else; reload it and try again */
+            412: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "version_conflict";
+                    };
+                };
+            };
+            /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
+            413: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_body_too_large" | "rest_body_too_complex";
+                    };
+                };
+            };
+            /** @description `rest_unsupported_media_type` — The request body must be application/json (UTF-8) */
+            415: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body; `form_inherited_field_removed` — The field "{labelEn}" of the form above (city or county) cannot be removed */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body" | "form_inherited_field_removed";
+                    };
+                };
+            };
+            /** @description `rest_precondition_required` — Changes need an If-Match header with the ETag you read */
+            428: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_precondition_required";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.retire": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description The ETag of the version read ("3.<digest>", "3" or W/"3"). Required: without it 428 rest_precondition_required; stale: 412 version_conflict. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                formId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Retire a form */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        form: components["schemas"]["Form"];
+                        version: number;
+                    };
+                };
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `rest_malformed_body` — The request body is not valid UTF-8 JSON */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "rest_malformed_body";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this; `form_scope_forbidden` — You cannot design forms at this level */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden" | "form_scope_forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `custom_field_illegal_transition` — A form template cannot go from {from} to {to} */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "custom_field_illegal_transition";
+                    };
+                };
+            };
+            /** @description `version_conflict` — The record was changed by someone else; reload it and try again */
+            412: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "version_conflict";
+                    };
+                };
+            };
+            /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
+            413: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_body_too_large" | "rest_body_too_complex";
+                    };
+                };
+            };
+            /** @description `rest_unsupported_media_type` — The request body must be application/json (UTF-8) */
+            415: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body";
+                    };
+                };
+            };
+            /** @description `rest_precondition_required` — Changes need an If-Match header with the ETag you read */
+            428: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_precondition_required";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.schema": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                formId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A form as JSON Schema */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormJsonSchema"];
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.current": {
+        parameters: {
+            query?: {
+                schoolId?: string;
+            };
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form a school fills today */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        formId: string | null;
+                        template: {
+                            id: string;
+                            version: number;
+                            scope: {
+                                /** @enum {string} */
+                                level: "city" | "county" | "school";
+                                id: string;
+                            };
+                            name: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            description?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            fields: ({
+                                /** @constant */
+                                type: "text";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                minLength?: number;
+                                maxLength?: number;
+                                patternMessage?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                pattern?: string;
+                            } | {
+                                /** @constant */
+                                type: "textarea";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                minLength?: number;
+                                maxLength?: number;
+                            } | {
+                                /** @constant */
+                                type: "number";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: number;
+                                max?: number;
+                            } | {
+                                /** @constant */
+                                type: "integer";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: number;
+                                max?: number;
+                            } | {
+                                /** @constant */
+                                type: "boolean";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                            } | {
+                                /** @constant */
+                                type: "date";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** Format: date */
+                                min?: string;
+                                /** Format: date */
+                                max?: string;
+                            } | {
+                                /** @constant */
+                                type: "time";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                min?: string;
+                                max?: string;
+                            } | {
+                                /** @constant */
+                                type: "select";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default [] */
+                                options: {
+                                    value: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                            } | {
+                                /** @constant */
+                                type: "multiselect";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default [] */
+                                options: {
+                                    value: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                minItems?: number;
+                                maxItems?: number;
+                            } | {
+                                /** @constant */
+                                type: "phone";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                            } | {
+                                /** @constant */
+                                type: "photo";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default 9 */
+                                maxCount: number;
+                            } | {
+                                /** @constant */
+                                type: "rating";
+                                key: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                help?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @default false */
+                                required: boolean;
+                                showIf?: {
+                                    field: string;
+                                    equals?: string | number | boolean;
+                                    in?: (string | number | boolean)[];
+                                    /** @constant */
+                                    notEmpty?: true;
+                                };
+                                /**
+                                 * @default sensitive
+                                 * @enum {string}
+                                 */
+                                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                                /** @default 5 */
+                                max: number;
+                            })[];
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            createdAt: string;
+                        } | null;
+                        jsonSchema: components["schemas"]["FormJsonSchema"] | null;
+                        stale: {
+                            formId: string;
+                            scope: {
+                                /** @enum {string} */
+                                level: "city" | "county" | "school";
+                                id: string;
+                            };
+                            basedOn?: {
+                                templateId: string;
+                                version: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.upgradeRecord": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description The ETag of the version read ("3.<digest>", "3" or W/"3"). Required: without it 428 rest_precondition_required; stale: 412 version_conflict. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                recordId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Move a draft record to the newest form */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recordId: string;
+                        version: number;
+                        templateId: string;
+                        templateVersion: number;
+                        added: string[];
+                    };
+                };
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `rest_malformed_body` — The request body is not valid UTF-8 JSON */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "rest_malformed_body";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `form_upgrade_would_lose_values` — The new version drops fields this record holds values for ({keys}); it keeps its version; `form_record_not_draft` — Only a draft record can move to a newer form version */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "form_upgrade_would_lose_values" | "form_record_not_draft";
+                    };
+                };
+            };
+            /** @description `version_conflict` — The record was changed by someone else; reload it and try again */
+            412: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "version_conflict";
+                    };
+                };
+            };
+            /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
+            413: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_body_too_large" | "rest_body_too_complex";
+                    };
+                };
+            };
+            /** @description `rest_unsupported_media_type` — The request body must be application/json (UTF-8) */
+            415: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body";
+                    };
+                };
+            };
+            /** @description `rest_precondition_required` — Changes need an If-Match header with the ETag you read */
+            428: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_precondition_required";
                     };
                 };
             };

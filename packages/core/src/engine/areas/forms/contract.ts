@@ -21,7 +21,7 @@ export const formSchema = storedFormTemplateSchema.meta({
 });
 
 /** The JSON Schema (draft 2020-12) of a form's values object: where `customFields.values` goes. */
-export const formJsonSchema = z.record(z.string(), z.unknown()).meta({
+export const formJsonSchema = z.record(z.string(), z.unknown().meta({ description: "A JSON Schema keyword's value" })).meta({
   id: "FormJsonSchema",
   description:
     "JSON Schema 2020-12 of customFields.values for one form version: properties by field key, titles in zh-CN, x-title in both locales, x-sensitivity, x-widget, x-show-if, x-order",
