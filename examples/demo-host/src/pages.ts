@@ -130,9 +130,30 @@ function render(result, extra = "") {
     extra + "<pre>" + escape(shown.length > 6000 ? shown.slice(0, 6000) + "\\n…" : shown) + "</pre></div>";
 }
 
+// Page after page until the API says there is no more: the whole class (or school), not the first page.
+async function callAll(title, path) {
+  const items = [];
+  let pages = 0;
+  let cursor;
+  let last;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    last = await call(title, path + (cursor ? sep + "cursor=" + encodeURIComponent(cursor) : ""));
+    if (last.status !== 200) return last;
+    pages += 1;
+    items.push(...last.body.items);
+    cursor = last.body.nextCursor;
+  } while (cursor);
+  return { ...last, path, pages, body: { items } };
+}
+
+// Classes by their Chinese names (the host knows them; the API carries ids).
+const namesBlock = document.getElementById("hv-names");
+const classNames = (namesBlock ? JSON.parse(namesBlock.textContent).classes : null) || {};
+
 function studentTable(items) {
   if (!Array.isArray(items) || items.length === 0) return "";
-  const rows = items.map((s) => "<tr><td>" + escape(s.name) + "</td><td>" + escape(s.classId || "") + "</td><td>" +
+  const rows = items.map((s) => "<tr><td>" + escape(s.name) + "</td><td>" + escape(classNames[s.classId] || s.classId || "") + "</td><td>" +
     escape((s.guardians || []).map((g) => g.phone || "").join(" ")) + "</td><td>" + escape(s.address.town + " " + s.address.village) +
     "</td><td>" + (s.priority ? "重点 priority" : "") + "</td></tr>").join("");
   return "<table><tr><th>姓名 name</th><th>班级 class</th><th>监护人电话 guardian phone</th><th>地址 address</th><th></th></tr>" + rows + "</table>";
@@ -142,8 +163,9 @@ async function main() {
   if (!data.current) return;
   const purpose = { "Homevisit-Purpose": encodeURIComponent("演示：家访准备 demo: visit preparation") };
   const out = [];
-  const list = await call("学生列表（脱敏：电话打码、地址只到村）· Student list (masked: phones starred, addresses to the village)", "/students?limit=20");
-  out.push(render(list, list.status === 200 ? studentTable(list.body.items) : ""));
+  const list = await callAll("学生列表（脱敏：电话打码、地址只到村）· Student list (masked: phones starred, addresses to the village)", "/students?limit=100");
+  const count = list.status === 200 ? "<p>共 " + list.body.items.length + " 名，" + list.pages + " 页 · " + list.body.items.length + " students in " + list.pages + " page(s)</p>" : "";
+  out.push(render(list, list.status === 200 ? count + studentTable(list.body.items) : ""));
   const sample = data.current.sampleStudentId || data.anyStudentId;
   out.push(render(await call("一名学生的家访档案（须说明用途，留痕）· A student's visit archive (needs a purpose; audited)", "/students/" + encodeURIComponent(sample) + "/archive", { headers: purpose })));
   if (data.current.key !== "principal") {

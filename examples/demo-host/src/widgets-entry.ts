@@ -1,5 +1,6 @@
 // The demo page's browser script: registers @homevisit/widgets and hands them the names the
 // host knows (classes, teachers) from a JSON block — the page's CSP allows no inline script.
+import "./zod-no-eval.js";
 import { defineHomevisitWidgets } from "@homevisit/widgets";
 
 defineHomevisitWidgets();

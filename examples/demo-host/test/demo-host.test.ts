@@ -150,7 +150,7 @@ describe("demo host", () => {
     ) => Promise<void>;
     await run(document, pageFetch);
     const html = elements.calls.innerHTML;
-    expect(html).toContain('<span class="status ok">200</span> <code>GET /api/students?limit=20</code>');
+    expect(html).toContain('<span class="status ok">200</span> <code>GET /api/students?limit=100</code>');
     expect(html).toContain('<span class="status denied">404</span>');
     expect(html.match(/<tr><td>/g)).toHaveLength(3);
     expect(html).toMatch(/\d{3}\*{4}\d{4}/);
