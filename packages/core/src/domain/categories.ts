@@ -3,9 +3,9 @@ import { compiledSchema } from "../shared/compiled.js";
 import { nextDay, previousDay } from "../shared/dates.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
 import type { LocalizedText } from "../shared/i18n.js";
-import { defaultEntryGrades, type School, schoolYearOf, schoolYearStart } from "./organisation.js";
 import { idSchema, instantSchema, isoDateSchema, noteSchema, shortTextSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
+import { defaultEntryGrades, type School, schoolYearOf, schoolYearStart } from "./organisation.js";
 import type { Student } from "./student.js";
 
 /** The seven priority categories (七类学生) of R3, in the guidance's order. */

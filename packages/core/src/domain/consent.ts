@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../shared/errors/parse.js";
-import { mentorshipSchema } from "./planning.js";
 import { idSchema, instantSchema, isoDateSchema, shortTextSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
+import { mentorshipSchema } from "./planning.js";
 
 /**
  * The records the engine keeps beside the domain ones: guardian consents, mentorships and the

@@ -3,9 +3,16 @@ import type { ErrorCode } from "../shared/errors/catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "../shared/errors/homevisit-error.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
 import type { LocalizedText } from "../shared/i18n.js";
-import { dateWindowSchema } from "./planning.js";
-import { idSchema, instantSchema, isoDateSchema, noteSchema, phoneSchema, shortTextSchema } from "../shared/primitives.js";
+import {
+  idSchema,
+  instantSchema,
+  isoDateSchema,
+  noteSchema,
+  phoneSchema,
+  shortTextSchema,
+} from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
+import { dateWindowSchema } from "./planning.js";
 import { homeAddressSchema } from "./student.js";
 
 /**

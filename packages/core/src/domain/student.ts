@@ -1,7 +1,6 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
-import { gradeSchema } from "./organisation.js";
 import {
   idSchema,
   isoDateSchema,
@@ -11,6 +10,7 @@ import {
   shortTextSchema,
 } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
+import { gradeSchema } from "./organisation.js";
 
 /** Why an enrolment period began. */
 export const enrolmentStartReasons = ["entry", "promotion", "transfer_in", "class_change", "return"] as const;

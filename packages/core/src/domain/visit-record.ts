@@ -1,12 +1,19 @@
 import * as z from "zod";
-import { priorityCategorySchema } from "./categories.js";
 import { compiledSchema } from "../shared/compiled.js";
-import { type ConductReport, conductAttestationSchema, conductReportsFrom, conductRules } from "./conduct.js";
 import { addCatalogIssue, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
 import type { LocalizedText } from "../shared/i18n.js";
-import { type VisitKind, visitKindSchema } from "./planning.js";
-import { idSchema, instantSchema, isoDateSchema, noteSchema, shortTextSchema, termIdSchema } from "../shared/primitives.js";
+import {
+  idSchema,
+  instantSchema,
+  isoDateSchema,
+  noteSchema,
+  shortTextSchema,
+  termIdSchema,
+} from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
+import { priorityCategorySchema } from "./categories.js";
+import { type ConductReport, conductAttestationSchema, conductReportsFrom, conductRules } from "./conduct.js";
+import { type VisitKind, visitKindSchema } from "./planning.js";
 import { guardianRelations, livesWithOptions } from "./student.js";
 
 /**

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { conductRuleIdSchema } from "./conduct.js";
 import { idSchema, termIdSchema } from "../shared/primitives.js";
+import { conductRuleIdSchema } from "./conduct.js";
 
 /**
  * Events of the visit-workflow areas: plans, appointments, safety, records, conduct, support and

@@ -1,9 +1,9 @@
 import type { RRule as RRuleInstance, Options as RRuleOptions } from "rrule";
 import * as rruleModule from "rrule";
+import type { DateWindow } from "../domain/planning.js";
 import { addDays } from "../shared/dates.js";
 import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import type { IsoDate } from "../shared/primitives.js";
-import type { DateWindow } from "../domain/planning.js";
 
 /**
  * The one place that touches the `rrule` package (STACK.md): it has no `exports` field, so a
