@@ -5,6 +5,7 @@ import { runSizeBench } from "../size/index.ts";
 import { runSoakBench, soakOptionsFromEnv } from "../soak/index.ts";
 import { runStorageBench, storageBenchOptionsFromEnv } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
+import { runWidgetsBench } from "../widgets/index.ts";
 import type { BenchSection } from "./harness.ts";
 
 export const families: Record<string, () => Promise<BenchSection>> = {
@@ -33,4 +34,6 @@ export const families: Record<string, () => Promise<BenchSection>> = {
   },
   // Bundle sizes from the built dist (bench:all builds first); `pnpm run size` enforces the budgets.
   size: runSizeBench,
+  // Widget sizes from the built dist and the record form's first render in Chromium (issue 16).
+  widgets: () => runWidgetsBench({ runs: 15 }),
 };
