@@ -708,6 +708,18 @@ export const engineRoutes: readonly ClientRoute[] = [
     paged: false,
   },
   {
+    name: "forms.export",
+    area: "forms",
+    method: "export",
+    httpMethod: "GET",
+    path: "/exports/visit-records",
+    pathParams: [],
+    body: false,
+    versioned: false,
+    idempotent: false,
+    paged: false,
+  },
+  {
     name: "forms.upgradeRecord",
     area: "forms",
     method: "upgradeRecord",

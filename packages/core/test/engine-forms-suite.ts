@@ -333,6 +333,113 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
       }
     });
 
+    it("reports custom answers to the bureau as aggregates (small groups hidden) and exports them version-aware", async () => {
+      const { harness, engine } = await setup();
+      try {
+        const { published } = await publishCountyAndSchool(engine);
+        const templateId = published.form.template.id;
+        await harness.storage.transaction(async (tx) => {
+          for (let i = 0; i < 8; i++) {
+            await tx.visitRecords.create({
+              ...fullRecord,
+              id: `v-agg-${i}`,
+              schoolId: "sch-1",
+              studentId: "s-own",
+              teacherId: "t-teacher",
+              status: "submitted",
+              submittedAt: "2026-10-08T09:00:00+08:00",
+              customFields: {
+                templateId,
+                templateVersion: 1,
+                values: {
+                  housing: i < 6 ? "own" : "rent",
+                  hasStudyDesk: i % 2 === 0,
+                  ...(i % 2 === 0 ? { deskPhone: "13800000000" } : {}),
+                },
+              },
+            } as never);
+          }
+        });
+        const report = await engine.reports.coverage(a("county_bureau"), {
+          from: "2026-09-01",
+          to: "2026-12-31",
+          groupBy: "school",
+          customFields: ["housing", "hasStudyDesk", "unknownKey"],
+        });
+        const housing = report.customSections?.find((s) => s.key === "housing");
+        expect(housing?.answered).toBe(8);
+        expect(housing?.groups.map((g) => [g.key, g.count, g.suppressed])).toEqual([
+          ["own", 6, false],
+          ["rent", null, true],
+        ]);
+        expect(report.customSections?.map((s) => s.key)).toEqual(["housing", "hasStudyDesk"]);
+        // No child's value reaches the bureau: not the phone typed in any record.
+        expect(JSON.stringify(report)).not.toContain("13800000000");
+
+        expect(await codeOf(engine.forms.export(a("principal"), { from: "2026-09-01", to: "2026-12-31" }))).toBe(
+          "purpose_required",
+        );
+        const table = await engine.forms.export(
+          a("principal"),
+          { from: "2026-09-01", to: "2026-12-31" },
+          { purpose: "学期总结" },
+        );
+        expect(table.columns.map((c) => c.key).slice(-3)).toEqual(["housing", "hasStudyDesk", "deskPhone"]);
+        expect(table.rows[0]?.slice(-3)).toEqual(["自有", "是", "13800000000"]);
+        const withoutPersonal = await engine.forms.export(
+          a("principal"),
+          { from: "2026-09-01", to: "2026-12-31", exclude: ["personal"] },
+          { purpose: "学期总结" },
+        );
+        expect(withoutPersonal.columns.map((c) => c.key)).not.toContain("deskPhone");
+        expect(
+          await codeOf(
+            engine.forms.export(
+              a("county_bureau"),
+              { schoolId: "sch-1", from: "2026-09-01", to: "2026-12-31" },
+              { purpose: "x" },
+            ),
+          ),
+        ).not.toBe("ok");
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it("a photo answer must be one of the record's own photos", async () => {
+      const { harness, engine } = await setup();
+      try {
+        const county = await engine.forms.draft(a("county_bureau"), {
+          level: "county",
+          scopeId: "k-1",
+          name: { "zh-CN": "莲都区家访表" },
+          fields: [{ type: "photo", key: "deskPhoto", label: { "zh-CN": "书桌照片" } }] as never,
+        });
+        const p = await engine.forms.publish(a("county_bureau"), {
+          formId: county.form.id,
+          expectedVersion: county.version,
+        });
+        const issues = await issuesOf(
+          engine.records.draft(a("teacher"), {
+            studentId: "s-own",
+            record: {
+              ...fullRecord,
+              customFields: {
+                templateId: p.form.template.id,
+                templateVersion: 1,
+                values: { deskPhoto: [{ blobId: "someone-elses" }] },
+              },
+            } as never,
+          }),
+        );
+        expect(issues.map((i) => [i.path, i.code])).toEqual([
+          ["customFields.values.deskPhoto.0.blobId", "custom_field_photo_unknown"],
+        ]);
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
     it("a county's new field reaches its schools at once; the school's form returns when republished", async () => {
       const { harness, engine } = await setup();
       try {

@@ -8,6 +8,7 @@
 export * from "./body.js";
 export * from "./conditional.js";
 export * from "./cors.js";
+export * from "./export-files.js";
 export * from "./handler.js";
 export * from "./negotiate.js";
 export * from "./openapi.js";

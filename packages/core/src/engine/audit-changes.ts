@@ -47,8 +47,8 @@ function lookUpSensitivity(entity: string, field: string): Sensitivity {
  * ```
  */
 export function auditChanges(change: ChangeSet, hmac: (value: string) => string): AuditChange[] {
-  const before = change.before ?? {};
-  const after = change.after ?? {};
+  const before = flattenCustomFields(change.before ?? {});
+  const after = flattenCustomFields(change.after ?? {});
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const out: AuditChange[] = [];
   for (const field of fields) {
@@ -59,7 +59,9 @@ export function auditChanges(change: ChangeSet, hmac: (value: string) => string)
     const textA = a === undefined ? undefined : canonicalJson(a);
     const textB = b === undefined ? undefined : canonicalJson(b);
     if ((textA ?? "null") === (textB ?? "null")) continue;
-    const sensitivity = fieldSensitivity(change.entity, field);
+    const sensitivity = field.startsWith(customPrefix)
+      ? customSensitivity(field)
+      : fieldSensitivity(change.entity, field);
     const render = (value: unknown, text: string | undefined): string | undefined => {
       if (value === undefined || text === undefined) return undefined;
       const scalar = value === null || typeof value !== "object";
@@ -74,4 +76,32 @@ export function auditChanges(change: ChangeSet, hmac: (value: string) => string)
     out.push(rendered);
   }
   return out;
+}
+
+const customPrefix = "customFields.";
+
+/**
+ * A record's custom fields as one audit field per answer (`customFields.values.<key>`), as
+ * built-in fields are: a change to one answer is logged as that answer, its value as a keyed
+ * HMAC (answers are personal or sensitive unless a school said otherwise, and the template is
+ * not at hand here), the template id and version in clear.
+ */
+function flattenCustomFields(record: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const custom = record.customFields as
+    | { templateId?: unknown; templateVersion?: unknown; values?: unknown }
+    | undefined;
+  if (custom === null || typeof custom !== "object") return record;
+  const { customFields: _whole, ...rest } = record;
+  const out: Record<string, unknown> = { ...rest };
+  out[`${customPrefix}templateId`] = custom.templateId;
+  out[`${customPrefix}templateVersion`] = custom.templateVersion;
+  const values = custom.values;
+  if (values !== null && typeof values === "object") {
+    for (const [key, value] of Object.entries(values)) out[`${customPrefix}values.${key}`] = value;
+  }
+  return out;
+}
+
+function customSensitivity(field: string): Sensitivity {
+  return field === `${customPrefix}templateId` || field === `${customPrefix}templateVersion` ? "internal" : "sensitive";
 }

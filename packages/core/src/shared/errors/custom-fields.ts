@@ -134,6 +134,13 @@ export const customFieldErrors = defineErrors({
       en: "A form template cannot go from {from} to {to}",
     },
   },
+  custom_field_photo_unknown: {
+    status: 422,
+    message: {
+      "zh-CN": "照片须先上传到这条家访记录",
+      en: "The photo must first be attached to this visit record",
+    },
+  },
   form_inherited_field_removed: {
     status: 422,
     message: {

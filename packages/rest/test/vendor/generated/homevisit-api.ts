@@ -1593,6 +1593,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/exports/visit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a school's visit records with custom fields
+         * @description 导出本校家访记录（含自定义字段）
+         *
+         *     **权限**（策略矩阵 `data.export`）：校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。须说明用途：请求头 Homevisit-Purpose（缺少时 422 purpose_required）。每次调用都记入审计日志。
+         *
+         *     ---
+         *
+         *     Export a school's visit records with custom fields
+         *
+         *     **Who may call** (policy matrix `data.export`): principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. A stated purpose is required: the Homevisit-Purpose header (without it 422 purpose_required). Every call is audited.
+         */
+        get: operations["forms.export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/visit-records/{recordId}/form-upgrade": {
         parameters: {
             query?: never;
@@ -2131,6 +2159,28 @@ export interface components {
             overdueRaisedAt?: string;
             version: number;
         };
+        /** @description A coverage report section over one custom field */
+        CustomFieldSection: {
+            key: string;
+            label: {
+                "zh-CN": string;
+                en: string;
+            };
+            type: string;
+            answered: number | null;
+            groups: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                count: number | null;
+                suppressed: boolean;
+            }[];
+            sum: number | null;
+            mean: number | null;
+            suppressed: boolean;
+        };
         /** @description The caller as the host resolved them */
         Me: {
             id: string;
@@ -2628,6 +2678,20 @@ export interface components {
                 };
             }[];
             inherited: number;
+        };
+        /** @description Rows and columns of an export, cells as text */
+        ExportTable: {
+            columns: {
+                key: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                /** @enum {string} */
+                sensitivity: "public" | "internal" | "personal" | "sensitive";
+                versions?: string[];
+            }[];
+            rows: string[][];
         };
         /** @description Every error code with its status and messages */
         ErrorCatalog: {
@@ -10604,6 +10668,7 @@ export interface operations {
                 termId?: string;
                 groupBy: "school" | "grade" | "class" | "category" | "teacher" | "channel";
                 sections?: string[];
+                customFields?: string[];
             };
             header?: {
                 /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
@@ -10636,6 +10701,7 @@ export interface operations {
                         };
                         rows: components["schemas"]["CoverageRow"][];
                         sections: components["schemas"]["ReportSection"][];
+                        customSections?: components["schemas"]["CustomFieldSection"][];
                     };
                 };
             };
@@ -14309,6 +14375,126 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "forms.export": {
+        parameters: {
+            query: {
+                schoolId?: string;
+                from: string;
+                to: string;
+                termId?: string;
+                locale?: "zh-CN" | "en";
+                exclude?: ("public" | "internal" | "personal" | "sensitive")[];
+            };
+            header: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Why the caller needs this full view, percent-encoded UTF-8 (encodeURIComponent); stored in the audit row. Required here: without it 422 purpose_required. */
+                "Homevisit-Purpose": components["parameters"]["HomevisitPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Export a school's visit records with custom fields */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportTable"];
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `purpose_required` — A stated purpose is required to see the full record; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "purpose_required" | "rest_idempotency_unsupported";
                     };
                 };
             };

@@ -2,7 +2,8 @@ import * as z from "zod";
 import { fieldDefinitionSchema, fieldHelpSchema, fieldLabelSchema } from "../../../domain/custom-fields/fields.js";
 import { storedFormTemplateSchema, templateBaseSchema } from "../../../domain/custom-fields/inheritance.js";
 import { formTemplateSchema, maxTemplateFields, templateStatuses } from "../../../domain/custom-fields/template.js";
-import { idSchema } from "../../../shared/primitives.js";
+import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
+import { sensitivityClasses } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
 import { expectedVersionSchema } from "../contract-kit.js";
 
@@ -21,11 +22,13 @@ export const formSchema = storedFormTemplateSchema.meta({
 });
 
 /** The JSON Schema (draft 2020-12) of a form's values object: where `customFields.values` goes. */
-export const formJsonSchema = z.record(z.string(), z.unknown().meta({ description: "A JSON Schema keyword's value" })).meta({
-  id: "FormJsonSchema",
-  description:
-    "JSON Schema 2020-12 of customFields.values for one form version: properties by field key, titles in zh-CN, x-title in both locales, x-sensitivity, x-widget, x-show-if, x-order",
-});
+export const formJsonSchema = z
+  .record(z.string(), z.unknown().meta({ description: "A JSON Schema keyword's value" }))
+  .meta({
+    id: "FormJsonSchema",
+    description:
+      "JSON Schema 2020-12 of customFields.values for one form version: properties by field key, titles in zh-CN, x-title in both locales, x-sensitivity, x-widget, x-show-if, x-order",
+  });
 
 const labelled = z.strictObject({ key: z.string(), label: fieldLabelSchema });
 
@@ -240,6 +243,51 @@ export const formContracts = {
     output: z.strictObject({ items: z.array(formOutput) }),
     targetKind: "collection",
     http: { method: "GET", path: "/forms" },
+  }),
+
+  /**
+   * A school's visit records with their custom values as a table (one column per custom field
+   * across every form version the records were written on; empty where a record's version has
+   * no such field), for CSV and xlsx (`exportCsv`, `exportXlsx` in `@homevisit/rest`). Needs a
+   * stated purpose and is audited, like every export of personal data; `exclude` leaves out
+   * columns of the given sensitivity classes. Built-in columns are ids, codes and dates only.
+   *
+   * @example
+   * ```ts
+   * await engine.forms.export(principal, { from: "2026-09-01", to: "2027-01-31" }, { purpose: "学期总结" });
+   * // { columns: [{ key: "id", … }, …, { key: "housing", label: { "zh-CN": "住房情况", … }, sensitivity: "sensitive", versions: ["tpl@2", "tpl@1"] }], rows: [["v-1", …, "租住"]] }
+   * ```
+   */
+  export: defineContract({
+    action: "data.export",
+    entity: "visitRecords",
+    description: {
+      "zh-CN": "导出本校家访记录（含自定义字段）",
+      en: "Export a school's visit records with custom fields",
+    },
+    input: z.strictObject({
+      schoolId: idSchema.optional(),
+      from: isoDateSchema,
+      to: isoDateSchema,
+      termId: termIdSchema.optional(),
+      locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
+      exclude: z.array(z.enum(sensitivityClasses)).max(4).optional(),
+    }),
+    output: z
+      .strictObject({
+        columns: z.array(
+          z.strictObject({
+            key: z.string(),
+            label: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
+            sensitivity: z.enum(sensitivityClasses),
+            versions: z.array(z.string()).optional(),
+          }),
+        ),
+        rows: z.array(z.array(z.string())),
+      })
+      .meta({ id: "ExportTable", description: "Rows and columns of an export, cells as text" }),
+    targetKind: "collection",
+    http: { method: "GET", path: "/exports/visit-records" },
   }),
 
   /**

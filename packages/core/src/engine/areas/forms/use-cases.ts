@@ -1,4 +1,5 @@
 import { compileFormTemplate } from "../../../domain/custom-fields/compile.js";
+import { exportTable } from "../../../domain/custom-fields/export-table.js";
 import type { FieldDefinitionInput } from "../../../domain/custom-fields/fields.js";
 import {
   checkExtension,
@@ -9,15 +10,25 @@ import {
 import { defineFormTemplate, type FormTemplate, type TemplateScope } from "../../../domain/custom-fields/template.js";
 import { changeTemplateStatus } from "../../../domain/custom-fields/versions.js";
 import type { VisitRecordDraft } from "../../../domain/visit-record.js";
+import { visitDate } from "../../../ports/entities.js";
 import type { Stored } from "../../../ports/storage.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import type { Actor } from "../../policy/actor.js";
 import { tenantPolicy } from "../../targets.js";
 import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
+import { loadAll } from "../../util.js";
 import { checkVersion, studentRecordTarget } from "../area-kit.js";
 import { formContracts } from "./contract.js";
-import { baseOf, effectiveForm, formsOfScope, parentForm, publishedForm, templateOfRecord } from "./resolve.js";
+import {
+  baseOf,
+  effectiveForm,
+  formsOfScope,
+  parentForm,
+  pluginTemplate,
+  publishedForm,
+  templateOfRecord,
+} from "./resolve.js";
 
 /** Which roles design forms at which level (the matrix lets a bureau reach its schools' rows). */
 const designers: Readonly<Record<TemplateScope["level"], readonly string[]>> = {
@@ -278,6 +289,46 @@ export const formUseCases = {
         .filter((r) => input.status === undefined || r.record.template.status === input.status)
         .reverse();
       return { items: rows.map((r) => ({ form: r.record, version: r.version })) };
+    },
+  }),
+
+  export: implementUseCase(formContracts.export, {
+    async resolveTarget(ctx, input) {
+      const schoolId = input.schoolId ?? ctx.actor.schoolId;
+      if (schoolId === undefined) return undefined;
+      return scopeTarget(ctx, { level: "school", id: schoolId });
+    },
+    async run(ctx, input) {
+      const schoolId = ctx.target.data.scope.id;
+      const visits = (await loadAll((cursor) => ctx.tx.visitRecords.list({ where: { schoolId }, cursor, limit: 1000 })))
+        .map((v) => v.record)
+        .filter((r) => {
+          const day = visitDate(r);
+          return day !== null && day >= input.from && day <= input.to;
+        })
+        .filter((r) => input.termId === undefined || r.term === input.termId)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const templates = new Map<string, FormTemplate>();
+      const plugin = pluginTemplate(ctx.plugins);
+      if (plugin) templates.set(`${plugin.id}@${plugin.version}`, plugin);
+      for (const id of new Set(visits.flatMap((v) => (v.customFields ? [v.customFields.templateId] : [])))) {
+        const rows = await loadAll((cursor) =>
+          ctx.tx.formTemplates.list({ where: { templateId: id }, cursor, limit: 1000 }),
+        );
+        for (const row of rows)
+          templates.set(`${row.record.template.id}@${row.record.template.version}`, row.record.template);
+      }
+      const used = new Set(
+        visits.flatMap((v) =>
+          v.customFields ? [`${v.customFields.templateId}@${v.customFields.templateVersion}`] : [],
+        ),
+      );
+      ctx.auditDetail("rows", visits.length);
+      return exportTable(
+        visits.map((r) => ({ ...r, visitedOn: visitDate(r) })),
+        [...templates].filter(([id]) => used.has(id)).map(([, t]) => t),
+        { locale: input.locale, ...(input.exclude === undefined ? {} : { exclude: input.exclude }) },
+      );
     },
   }),
 

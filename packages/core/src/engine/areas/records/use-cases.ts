@@ -70,6 +70,25 @@ async function checkedCustomFields(
     partial: mode === "draft",
   });
   if (!parsed.success) return { record, issues: [...parsed.error.issues] };
+  // A photo answer points at one of the record's own photos (uploaded with attachPhoto), so
+  // the photo is stripped, counted, erased and exported with the record, never another's.
+  const own = new Set(record.photos.map((p) => p.blobId));
+  const photoIssues: ErrorIssue[] = [];
+  for (const [key, value] of Object.entries(parsed.data)) {
+    if (!Array.isArray(value)) continue;
+    value.forEach((item, index) => {
+      const blobId = (item as { blobId?: unknown } | null)?.blobId;
+      if (typeof blobId === "string" && !own.has(blobId)) {
+        const error = new HomevisitError("custom_field_photo_unknown");
+        photoIssues.push({
+          path: ["customFields", "values", key, index, "blobId"],
+          code: error.code,
+          message: error.messages,
+        });
+      }
+    });
+  }
+  if (photoIssues.length > 0) return { record, issues: photoIssues };
   const customFields = { templateId: ref.templateId, templateVersion: ref.templateVersion, values: parsed.data };
   return { record: { ...record, customFields }, issues: [] };
 }

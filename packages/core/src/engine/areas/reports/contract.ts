@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { fieldKeyPattern } from "../../../domain/custom-fields/fields.js";
 import { coverageGroupings } from "../../../ports/storage.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
@@ -55,8 +56,32 @@ export const coverageInput = z
       .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
       .max(50)
       .optional(),
+    /**
+     * Keys of custom fields (the schools' own form fields) to add a section for each: counts by
+     * option, sums and means for numbers, over the visits of the scope and period; default none.
+     */
+    customFields: z.array(z.string().regex(fieldKeyPattern)).max(20).optional(),
   })
   .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
+
+const localized = z.strictObject({ "zh-CN": z.string(), en: z.string() });
+
+/** A section over one custom field: answers counted by option, numbers summed; small groups hidden. */
+export const customFieldSectionSchema = z
+  .strictObject({
+    key: z.string(),
+    label: localized,
+    type: z.string(),
+    /** Visits that answered the field; `null` when fewer than five. */
+    answered: z.int().nullable(),
+    groups: z.array(
+      z.strictObject({ key: z.string(), label: localized, count: z.int().nullable(), suppressed: z.boolean() }),
+    ),
+    sum: z.number().nullable(),
+    mean: z.number().nullable(),
+    suppressed: z.boolean(),
+  })
+  .meta({ id: "CustomFieldSection", description: "A coverage report section over one custom field" });
 
 /** Where a coverage report looks: a school, a county or a city. */
 export type ReportScope = { schoolId: string } | { countyId: string } | { cityId: string };
@@ -94,6 +119,8 @@ export const reportContracts = {
       ]),
       rows: z.array(coverageReportRowSchema),
       sections: z.array(reportSectionOutputSchema),
+      /** One per key of `customFields` that some visit's form has, in the order asked. */
+      customSections: z.array(customFieldSectionSchema).optional(),
     }),
     targetKind: "collection",
     errors: ["report_section_unknown"],

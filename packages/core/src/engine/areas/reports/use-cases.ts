@@ -1,10 +1,15 @@
 import type * as z from "zod";
+import { type AnsweredForm, aggregateCustomField } from "../../../domain/custom-fields/aggregate.js";
+import type { FormTemplate } from "../../../domain/custom-fields/template.js";
+import { visitDate } from "../../../ports/entities.js";
 import type { CoverageGrouping, CoverageRow, StorageReports } from "../../../ports/storage.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import type { PluginRegistry, RegisteredReportSection } from "../../plugins.js";
 import type { PolicyTarget } from "../../policy/policy.js";
 import { tenantPolicy } from "../../targets.js";
 import { implementUseCase, type ResolveContext, type UseCaseTarget } from "../../use-case.js";
+import { loadAll } from "../../util.js";
+import { pluginTemplate } from "../forms/resolve.js";
 import {
   type CoverageReportRow,
   type coverageInput,
@@ -163,7 +168,10 @@ export const reportUseCases = {
             .join(",")
             .slice(0, 500),
         );
-      return { scope: ctx.target.data, rows: [], sections: [] };
+      if (!input.customFields?.length) return { scope: ctx.target.data, rows: [], sections: [] };
+      ctx.auditDetail("customFields", input.customFields.join(",").slice(0, 500));
+      const customSections = await customFieldSections(ctx, ctx.target.data, input, input.customFields);
+      return { scope: ctx.target.data, rows: [], sections: [], customSections };
     },
     async finish(reports, output, input, plugins) {
       const query = {
@@ -176,7 +184,47 @@ export const reportUseCases = {
       const sections = await pluginSections(reports, chosenSections(plugins, input.sections), query, {
         [input.groupBy]: rows,
       });
-      return { scope: output.scope, rows: suppressSmallGroups(rows), sections };
+      return {
+        scope: output.scope,
+        rows: suppressSmallGroups(rows),
+        sections,
+        ...(output.customSections === undefined ? {} : { customSections: output.customSections }),
+      };
     },
   }),
 };
+
+/**
+ * The custom-field sections of a coverage report: the completed visits of the scope in the
+ * period, read with their form versions, aggregated per key (small groups suppressed). Read
+ * in the call's transaction: answers live in the records' documents, not in indexed columns.
+ */
+async function customFieldSections(
+  ctx: { tx: import("../../../ports/storage.js").StorageTx; plugins: PluginRegistry },
+  scope: ReportScope,
+  period: { from: string; to: string; termId?: string | undefined },
+  keys: readonly string[],
+) {
+  const where = { ...scope, completed: 1 } as const;
+  const visits = await loadAll((cursor) => ctx.tx.visitRecords.list({ where, cursor, limit: 1000 }));
+  const templates = new Map<string, FormTemplate | null>();
+  const plugin = pluginTemplate(ctx.plugins);
+  if (plugin) templates.set(`${plugin.id}@${plugin.version}`, plugin);
+  const answers: AnsweredForm[] = [];
+  for (const { record } of visits) {
+    const ref = record.customFields;
+    const day = visitDate(record) ?? "";
+    if (!ref || day < period.from || day > period.to) continue;
+    if (period.termId !== undefined && record.term !== period.termId) continue;
+    const id = `${ref.templateId}@${ref.templateVersion}`;
+    if (!templates.has(id)) {
+      const rows = await ctx.tx.formTemplates.list({ where: { templateId: ref.templateId }, limit: 1000 });
+      for (const row of rows.items)
+        templates.set(`${row.record.template.id}@${row.record.template.version}`, row.record.template);
+      if (!templates.has(id)) templates.set(id, null);
+    }
+    const template = templates.get(id);
+    if (template) answers.push({ template, values: ref.values });
+  }
+  return keys.flatMap((key) => aggregateCustomField(key, answers) ?? []);
+}
