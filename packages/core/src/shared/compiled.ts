@@ -16,5 +16,8 @@ import * as z from "zod";
  * hands back the schema unchanged and it parses as before, only slower.
  */
 export function compiledSchema<T extends z.ZodType>(schema: T): T {
+  // A host that set `z.config({ jitless: true })` (a page whose CSP forbids `eval`) asked zod not
+  // to generate code: trying anyway would log a CSP violation per schema in its console.
+  if (z.config().jitless === true) return schema;
   return z.compile(schema);
 }
