@@ -1,5 +1,6 @@
 import type { WidgetApi } from "./api.js";
 import { HvCoverage } from "./coverage.js";
+import { HvFormDesigner } from "./form-designer.js";
 import { HvMyVisits } from "./my-visits.js";
 import { HvSafetyBoard } from "./safety-board.js";
 import { HvStudentArchive } from "./student-archive.js";
@@ -12,6 +13,7 @@ export const homevisitWidgets = {
   "hv-student-archive": HvStudentArchive,
   "hv-safety-board": HvSafetyBoard,
   "hv-coverage": HvCoverage,
+  "hv-form-designer": HvFormDesigner,
 } as const;
 
 /** A default tag name. */

@@ -15,6 +15,7 @@ export * from "./coverage.js";
 export * from "./dates.js";
 export * from "./define.js";
 export * from "./drafts.js";
+export * from "./form-designer.js";
 export * from "./i18n.js";
 export * from "./labels.js";
 export * from "./my-visits.js";
