@@ -2,11 +2,15 @@ import {
   actorSchema,
   calendarField,
   contentTypeField,
+  createTelemetry,
   HomevisitError,
+  type HomevisitLogger,
   isHomevisitError,
   type Locale,
   objectShape,
   pickLocale,
+  safeLogger,
+  type TelemetryOption,
   versionField,
 } from "@homevisit/core";
 import { Hono } from "hono";
@@ -75,8 +79,20 @@ export interface RestHandlerOptions {
    * `{basePath}/errors` (both public: they hold no data); `false` to serve neither.
    */
   openapi?: OpenApiOptions | false;
-  /** Where internal errors and invalid actors are reported. Default: nowhere. */
-  logger?: (entry: RestLogEntry) => void;
+  /**
+   * Where internal errors, invalid actors and (at `debug`) every request are reported: a
+   * function of {@link RestLogEntry}, or a logger with `{ debug, info, warn, error }` (pino,
+   * console). Codes, route templates, statuses and durations only — never an id, a value or a
+   * message. Default: nowhere.
+   */
+  logger?: ((entry: RestLogEntry) => void) | Partial<HomevisitLogger>;
+  /**
+   * OpenTelemetry spans (`homevisit.rest.request`) and metrics (`homevisit.rest.requests`,
+   * `homevisit.rest.duration`) per request, with the method, the route template and the status
+   * as attributes: on when `@opentelemetry/api` is installed (a no-op otherwise), `false` to
+   * turn off.
+   */
+  telemetry?: TelemetryOption;
   /**
    * The key of the digest in GET responses' ETags. Give every instance of a host the same
    * secret so that they tag equal bodies alike (a client's `If-None-Match` then gets its 304
@@ -134,7 +150,15 @@ export function createRestHandler(
   const limits: RestLimits = { ...defaultRestLimits, ...options.limits };
   const useCases = registryOf(engine);
   const routes = restRoutes(useCases);
-  const log = options.logger ?? (() => undefined);
+  const hostLogger = options.logger;
+  const structured = typeof hostLogger === "object" ? safeLogger(hostLogger) : undefined;
+  const log: (entry: RestLogEntry) => void =
+    typeof hostLogger === "function"
+      ? hostLogger
+      : structured
+        ? (entry) => structured[entry.level]({ ...entry }, `homevisit rest ${entry.event}`)
+        : () => undefined;
+  const telemetry = createTelemetry(options.telemetry);
   const cors = options.cors;
   const tag = representationTagger(options.etagKey);
   let openApiText: string | undefined;
@@ -176,6 +200,15 @@ export function createRestHandler(
 
   if (options.openapi !== false) {
     const openapi = options.openapi ?? {};
+    let catalogText: string | undefined;
+    api.get(errorCatalogPath, (c) => {
+      catalogText ??= JSON.stringify(errorCatalogDocument());
+      const response = new Response(catalogText, {
+        status: 200,
+        headers: { "Content-Type": jsonType, "Cache-Control": "no-cache" },
+      });
+      return decorate(c.req.raw, response);
+    });
     api.get("/openapi.json", (c) => {
       openApiText ??= JSON.stringify(createOpenApiDocument(useCases, { ...openapi, basePath, limits }));
       const response = new Response(openApiText, {
@@ -186,33 +219,51 @@ export function createRestHandler(
     });
   }
 
+  /** A span, a counter, a duration and a debug line per request: method, route template, status. */
+  const observed = async (request: Request, route: string, handle: () => Promise<Response>): Promise<Response> => {
+    const attributes = { "http.request.method": safeMethod(request.method), "http.route": route };
+    const started = performance.now();
+    return telemetry.span("homevisit.rest.request", attributes, async (span) => {
+      const response = await handle();
+      const ms = performance.now() - started;
+      span.set("http.response.status_code", response.status);
+      const metric = { ...attributes, "http.response.status_code": response.status };
+      telemetry.count("homevisit.rest.requests", metric);
+      telemetry.duration("homevisit.rest.duration", ms, metric);
+      structured?.debug(
+        {
+          event: "request",
+          method: attributes["http.request.method"],
+          route,
+          status: response.status,
+          ms: Math.round(ms * 10) / 10,
+        },
+        "homevisit rest request",
+      );
+      return response;
+    });
+  };
+
   for (const route of routes) {
     const call = callerOf(engine, route.name);
-    api.on(route.method, route.routerPath, async (c) => {
-      const request = c.req.raw;
-      try {
-        const actor = await authenticate(request, options.getActor, log);
-        const { input, callOptions } = await buildInput(
-          request,
-          route,
-          c.req.param() as Record<string, string>,
-          limits,
-        );
-        const output = await call(actor, input, callOptions);
-        return decorate(request, await success(request, route, output, tag));
-    let catalogText: string | undefined;
-    api.get(errorCatalogPath, (c) => {
-      catalogText ??= JSON.stringify(errorCatalogDocument());
-      const response = new Response(catalogText, {
-        status: 200,
-        headers: { "Content-Type": jsonType, "Cache-Control": "no-cache" },
-      });
-      return decorate(c.req.raw, response);
-    });
-      } catch (error) {
-        return problem(request, error, route.name);
-      }
-    });
+    api.on(route.method, route.routerPath, (c) =>
+      observed(c.req.raw, route.path, async () => {
+        const request = c.req.raw;
+        try {
+          const actor = await authenticate(request, options.getActor, log);
+          const { input, callOptions } = await buildInput(
+            request,
+            route,
+            c.req.param() as Record<string, string>,
+            limits,
+          );
+          const output = await call(actor, input, callOptions);
+          return decorate(request, await success(request, route, output, tag));
+        } catch (error) {
+          return problem(request, error, route.name);
+        }
+      }),
+    );
   }
 
   const matchers = routes.map((r) => ({

@@ -53,6 +53,19 @@ export const engineConfigSchema = z.strictObject({
     /** With an audit anchor: publish a chain's signed head every this many rows (default 100). */
     anchorEvery: z.int().min(1).max(1_000_000).default(100),
   }),
+  roster: z
+    .strictObject({
+      /**
+       * The id model of roster imports (RELIABILITY.md promise 10). `global` (default): ids are
+       * the host's, unique across every school (mint UUIDs); an id another school holds answers
+       * `conflict`. `school`: an import may create only ids that start with the school's id and
+       * a hyphen (`sch-1-…`); any other id it does not already hold answers
+       * `roster_id_namespace`, whether or not another school has it — the answer then never
+       * depends on other schools. Use `school` wherever school staff choose ids.
+       */
+      ids: z.enum(["global", "school"]).default("global"),
+    })
+    .prefault({}),
   safety: z
     .strictObject({
       /** Minutes after a visit's expected end before a missing check-in counts as overdue. */

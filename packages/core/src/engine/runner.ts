@@ -402,8 +402,7 @@ async function executeCall(
       // the key holder can match — so reading the log tells a principal nothing about whether
       // another school's id exists. Denials inside the tenant keep the record's id.
       const hidden =
-        useCase.targetKind === "record" &&
-        (error.reason === "not_found" || deniedTarget === undefined || !sameTenant(actor, deniedTarget.policy));
+        error.reason === "not_found" || deniedTarget === undefined || !sameTenant(actor, deniedTarget.policy);
       const ref = hidden ? referenceOf(input, hmac) : undefined;
       await deps.storage.transaction((tx) =>
         appendAudit(

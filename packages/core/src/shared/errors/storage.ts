@@ -106,4 +106,11 @@ export const storageErrors = defineErrors({
     status: 422,
     message: { "zh-CN": "名册中编号重复", en: "The roster lists an id twice" },
   },
+  roster_id_namespace: {
+    status: 422,
+    message: {
+      "zh-CN": "新记录的编号须以本校编号加连字符开头",
+      en: "A new record's id must start with the school's id and a hyphen",
+    },
+  },
 });

@@ -1,9 +1,37 @@
 import { upsertRoster } from "../../../ports/roster.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import { schoolTarget, studentRelations, studentTarget, tenantPolicy } from "../../targets.js";
-import { implementUseCase } from "../../use-case.js";
+import { implementUseCase, type UseCaseContext } from "../../use-case.js";
 import { isErased } from "../data-rights/use-cases.js";
 import { rosterContracts } from "./contract.js";
+
+/**
+ * In the `school` id model, every id an import would create must be in the school's namespace
+ * (`<schoolId>-…`): rows the school already holds pass; any other id outside it is refused the
+ * same way whether another school holds it or nobody does (promise 10).
+ */
+async function checkNamespace(
+  ctx: UseCaseContext,
+  schoolId: string,
+  input: { classes?: unknown[]; teachers?: unknown[]; students?: unknown[] },
+): Promise<void> {
+  const prefix = `${schoolId}-`;
+  for (const [kind, rows] of [
+    ["classes", input.classes],
+    ["teachers", input.teachers],
+    ["students", input.students],
+  ] as const) {
+    const outside = (rows ?? []).flatMap((row, index) => {
+      const id = (row as { id?: unknown } | null)?.id;
+      return typeof id === "string" && !id.startsWith(prefix) ? [{ id, index }] : [];
+    });
+    if (outside.length === 0) continue;
+    const held = await ctx.tx[kind].getMany(outside.map((o) => o.id));
+    const own = new Set(held.filter((h) => h.tenant.schoolId === schoolId).map((h) => h.record.id));
+    const refused = outside.find((o) => !own.has(o.id));
+    if (refused) throw new HomevisitError("roster_id_namespace", { path: [kind, refused.index, "id"] });
+  }
+}
 
 /**
  * The roster area: the host's classes, teachers, students and guardians come in by import (the
@@ -22,6 +50,7 @@ export const rosterUseCases = {
         if (typeof id === "string" && (await isErased(ctx.tx, ctx.hmac, id))) skippedErased++;
         else students.push(row);
       }
+      if (ctx.config.roster.ids === "school") await checkNamespace(ctx, schoolId, { ...input, students });
       const result = await upsertRoster(ctx.tx, { ...input, schoolId, students });
       for (const key of ["added", "updated", "unchanged"] as const) {
         for (const kind of ["classes", "teachers", "students"] as const)

@@ -92,6 +92,18 @@ export const safetyUseCases = {
       ) {
         throw new HomevisitError("not_found", { params: { entity: "student" }, path: ["studentIds"] });
       }
+      // Every reference is resolved in the actor's school (promise 10): another school's
+      // appointment and a missing one get the same answer, and neither is stored.
+      const appointmentIds = [...new Set(input.appointmentIds ?? [])];
+      const appointments = await ctx.tx.appointments.getMany(appointmentIds);
+      if (appointments.length !== appointmentIds.length || appointments.some((a) => a.tenant.schoolId !== schoolId)) {
+        throw new HomevisitError("not_found", { params: { entity: "appointment" }, path: ["appointmentIds"] });
+      }
+      const companionIds = [...new Set(input.companionIds ?? [])];
+      const companions = await ctx.tx.teachers.getMany(companionIds);
+      if (companions.length !== companionIds.length || companions.some((t) => t.record.schoolId !== schoolId)) {
+        throw new HomevisitError("not_found", { params: { entity: "teacher" }, path: ["companionIds"] });
+      }
       const stored = await ctx.tx.safetyReports.create({
         ...input,
         id: ctx.newId(),
