@@ -1,4 +1,5 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
+import { runFormsBench } from "../forms/index.ts";
 import { planBenchSection } from "../plan/plan-bench.ts";
 import { runRestBench } from "../rest/index.ts";
 import { runSizeBench } from "../size/index.ts";
@@ -36,4 +37,6 @@ export const families: Record<string, () => Promise<BenchSection>> = {
   size: runSizeBench,
   // Widget sizes from the built dist and the record form's first render in Chromium (issue 16).
   widgets: () => runWidgetsBench({ runs: 15 }),
+  // Issue 17: a school's 60-field form beside the built-in record, same run (budget ≤ 2×).
+  forms: () => runFormsBench(),
 };
