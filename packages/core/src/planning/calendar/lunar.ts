@@ -1,14 +1,11 @@
 /**
- * The one place that talks to tyme4ts, the astronomical calendar library behind lunar dates and
- * solar terms. Keeping it behind two functions lets the library be swapped (or checked against
- * another) without touching the planner. `Intl`'s chinese calendar is deliberately not used: on
- * Node 20 it puts the Spring Festival of 2027 and 2030 a day off.
- *
- * tyme4ts ships an `exports` map with both `import` and `require` conditions, so the named
- * import below resolves in the ESM build, in the CJS build (tsup leaves it external) and in
- * bundlers alike.
+ * Lunar dates and solar terms from a generated table (`lunar-table.ts`, 1900–2100), computed
+ * once from tyme4ts, the astronomical calendar library, which stays the oracle in tests and is
+ * not loaded at run time (70 kB for two functions). `Intl`'s chinese calendar is deliberately
+ * not used: on Node 20 it puts the Spring Festival of 2027 and 2030 a day off.
  */
-import { LunarDay, SolarTerm } from "tyme4ts";
+import { addDays } from "../../shared/dates.js";
+import { lunarTableFirstYear, lunarTableLastYear, lunarYears, solarTermDays } from "./lunar-table.js";
 
 /** The range of Gregorian years the calendar answers for; outside it the algorithms are untested. */
 export const calendarYearRange = { min: 1901, max: 2099 } as const;
@@ -28,13 +25,7 @@ function isoOf(year: number, month: number, day: number): string {
  * ```
  */
 export function lunarNewYearDate(year: number): string {
-  let date = newYearCache.get(year);
-  if (date === undefined) {
-    const day = LunarDay.fromYmd(year, 1, 1).getSolarDay();
-    date = isoOf(day.getYear(), day.getMonth(), day.getDay());
-    newYearCache.set(year, date);
-  }
-  return date;
+  return isoOf(year, Math.floor(entry(year).mmdd / 100), entry(year).mmdd % 100);
 }
 
 /**
@@ -48,22 +39,13 @@ export function lunarNewYearDate(year: number): string {
  * ```
  */
 export function lunarDate(year: number, month: number, day: number): string {
-  const key = (year * 16 + month) * 32 + day;
-  let date = lunarDayCache.get(key);
-  if (date === undefined) {
-    const solar = LunarDay.fromYmd(year, month, day).getSolarDay();
-    date = isoOf(solar.getYear(), solar.getMonth(), solar.getDay());
-    lunarDayCache.set(key, date);
-  }
-  return date;
+  const { mmdd, leap, lengths } = entry(year);
+  // Months in order: 1 … 12, the leap month right after the month it repeats.
+  const position = month - 1 + (leap !== 0 && leap < month ? 1 : 0);
+  let offset = day - 1;
+  for (let i = 0; i < position; i++) offset += lengths[i] ?? 29;
+  return addDays(isoOf(year, Math.floor(mmdd / 100), mmdd % 100), offset);
 }
-
-const lunarDayCache = new Map<number, string>();
-
-// The astronomy behind a date is costly and every school of a city asks for the same few years:
-// each answer is computed once per process. Both caches hold at most 199 years × 25 texts.
-const newYearCache = new Map<number, string>();
-const solarTermCache = new Map<number, string>();
 
 /**
  * The Gregorian date (China Standard Time) on which a solar term begins. `index` counts from
@@ -76,14 +58,40 @@ const solarTermCache = new Map<number, string>();
  * ```
  */
 export function solarTermStartDate(year: number, index: number): string {
-  // Integral indexes 0–24 of a supported year are cached; anything else is computed as asked.
-  const cacheable = Number.isInteger(year) && Number.isInteger(index) && index >= 0 && index <= 24;
-  const key = year * 32 + index;
-  let date = cacheable ? solarTermCache.get(key) : undefined;
-  if (date === undefined) {
-    const day = SolarTerm.fromIndex(year, index).getJulianDay().getSolarDay();
-    date = isoOf(day.getYear(), day.getMonth(), day.getDay());
-    if (cacheable) solarTermCache.set(key, date);
+  const row =
+    year >= lunarTableFirstYear && year <= lunarTableLastYear ? solarTermDays[year - lunarTableFirstYear] : undefined;
+  if (row === undefined || !Number.isInteger(index) || index < 0 || index > 24) {
+    throw new RangeError("solar term outside the calendar table (years 1900–2100, terms 0–24)");
   }
-  return date;
+  const day = Number.parseInt(row.charAt(index), 36);
+  return index === 0 ? isoOf(year - 1, 12, day) : isoOf(year, Math.ceil(index / 2), day);
+}
+
+interface LunarYearEntry {
+  /** The new year's month × 100 + day. */
+  mmdd: number;
+  /** The leap month, 0 for none. */
+  leap: number;
+  /** Days in each month, in order (the leap month after the one it repeats). */
+  lengths: readonly number[];
+}
+
+const entries = new Map<number, LunarYearEntry>();
+
+/** The table's entry of a lunar year, decoded once. */
+function entry(year: number): LunarYearEntry {
+  let found = entries.get(year);
+  if (found === undefined) {
+    const text =
+      year >= lunarTableFirstYear && year <= lunarTableLastYear ? lunarYears[year - lunarTableFirstYear] : undefined;
+    if (text === undefined) throw new RangeError("lunar year outside the calendar table (1900–2100)");
+    const [mmdd = "", leap = "", bits = ""] = text.split(".");
+    const leapMonth = Number.parseInt(leap, 36);
+    const count = leapMonth === 0 ? 12 : 13;
+    const mask = Number.parseInt(bits, 36);
+    const lengths = Array.from({ length: count }, (_, i) => ((mask >> (count - 1 - i)) & 1 ? 30 : 29));
+    found = { mmdd: Number.parseInt(mmdd, 36), leap: leapMonth, lengths };
+    entries.set(year, found);
+  }
+  return found;
 }
