@@ -335,7 +335,10 @@ describe("compileFormTemplate", () => {
     expect(error.error.issues.map((i) => [i.path, i.code])).toEqual([
       [["customFields", "values", "petKind"], "custom_field_required"],
     ]);
-    expect(error.error.issues[0]?.message).toEqual({ "zh-CN": "必须填写“宠物种类”", en: 'The field "宠物种类" is required' });
+    expect(error.error.issues[0]?.message).toEqual({
+      "zh-CN": "必须填写“宠物种类”",
+      en: 'The field "宠物种类" is required',
+    });
     expect(error.error.status).toBe(422);
   });
 

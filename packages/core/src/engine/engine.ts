@@ -13,6 +13,7 @@ import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import { auditUseCases } from "./areas/audit/use-cases.js";
 import { consentUseCases } from "./areas/consent/use-cases.js";
 import { dataRightsUseCases } from "./areas/data-rights/use-cases.js";
+import { formUseCases } from "./areas/forms/use-cases.js";
 import {
   appointmentUseCases,
   conductUseCases,
@@ -22,7 +23,6 @@ import {
   safetyUseCases,
   supportUseCases,
 } from "./areas/index.js";
-import { formUseCases } from "./areas/forms/use-cases.js";
 import { meUseCases } from "./areas/me/use-cases.js";
 import { organisationUseCases } from "./areas/organisation/use-cases.js";
 import { reportUseCases } from "./areas/reports/use-cases.js";

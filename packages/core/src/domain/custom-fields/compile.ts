@@ -450,9 +450,8 @@ function compile(template: FormTemplate): CompiledFormTemplate {
   const fast = fastPath(template, order, fieldSchemas, false);
   let fastDraft: ((input: unknown) => CustomFieldValues | undefined) | undefined;
   const run = (values: unknown, options: ParseValuesOptions): ParseResult<CustomFieldValues> => {
-    const quick = options.partial
-      ? (fastDraft ??= fastPath(template, order, fieldSchemas, true))(values)
-      : fast(values);
+    if (options.partial && fastDraft === undefined) fastDraft = fastPath(template, order, fieldSchemas, true);
+    const quick = options.partial && fastDraft !== undefined ? fastDraft(values) : fast(values);
     if (quick !== undefined) return { success: true, data: quick };
     return safeParseInput(options.partial ? draft() : schema, values, { path: options.path ?? [] });
   };

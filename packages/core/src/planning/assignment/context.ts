@@ -1,7 +1,7 @@
 import type { Assignment, Mentorship, Obligation, Term } from "../../domain/planning.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
 import { errorCatalog } from "../../shared/errors/catalog.js";
-import { type LocalizedText, localizeAll } from "../../shared/i18n.js";
+import { localizeAll } from "../../shared/i18n.js";
 import type {
   AssignmentOptions,
   AssignmentPlan,
