@@ -123,6 +123,14 @@ function reachesRecord(model: Model, role: RoleName, record: ModelRecord): boole
   return record.author === role && reach.write[role] !== undefined && model.students.has(record.studentId);
 }
 
+/**
+ * What a denial answers: 403 `forbidden` when the caller may see the student (the entity's read
+ * reach), 404 `not_found` when they may not, exactly as for a missing id.
+ */
+function denied(model: Model, role: RoleName, studentId: string | undefined): string {
+  return studentId !== undefined && reaches(model, "read", role, studentId) ? "forbidden" : "not_found";
+}
+
 function latestConsent(model: Model, studentId: string): ModelConsent | undefined {
   return [...model.consents.values()].filter((c) => c.studentId === studentId).at(-1);
 }
@@ -283,7 +291,9 @@ function flagCommand(role: RoleName, studentId: string, category: (typeof catego
         evidence: "模型证据",
       }),
     );
-    const expected = !reaches(model, "flag", role, studentId) ? "not_found" : (consentGate(model, studentId) ?? "ok");
+    const expected = !reaches(model, "flag", role, studentId)
+      ? denied(model, role, studentId)
+      : (consentGate(model, studentId) ?? "ok");
     expect(got.code).toBe(expected);
     if (got.code === "ok" && "value" in got) {
       expect(got.value.version).toBe(1);
@@ -304,7 +314,7 @@ function unflagCommand(role: RoleName, index: number, stale: boolean): Command {
     const expectedVersion = stale ? (flag?.version ?? 1) + 1 : (flag?.version ?? 1);
     const got = await outcome(real.engine.students.unflagCategory(actors[role] as never, { flagId, expectedVersion }));
     let expected = "ok";
-    if (!flag || !reaches(model, "flag", role, flag.studentId)) expected = "not_found";
+    if (!flag || !reaches(model, "flag", role, flag.studentId)) expected = denied(model, role, flag?.studentId);
     else if (stale) expected = "version_conflict";
     else if (flag.revoked) expected = "conflict";
     expect(got.code).toBe(expected);
@@ -324,7 +334,7 @@ function recordConsentCommand(role: RoleName, studentId: string): Command {
     const got = await outcome(
       real.engine.consent.record(actors[role] as never, { studentId, guardianId: `g-${studentId}` }),
     );
-    expect(got.code).toBe(reaches(model, "consent", role, studentId) ? "ok" : "not_found");
+    expect(got.code).toBe(reaches(model, "consent", role, studentId) ? "ok" : denied(model, role, studentId));
     if (got.code === "ok" && "value" in got) {
       expect(got.value).toMatchObject({ version: 1, consent: { status: "granted", grantedOn: model.today } });
       const id = got.value.consent.id;
@@ -342,7 +352,8 @@ function withdrawConsentCommand(role: RoleName, index: number, stale: boolean): 
     const expectedVersion = (consent?.version ?? 1) + (stale ? 1 : 0);
     const got = await outcome(real.engine.consent.withdraw(actors[role] as never, { consentId, expectedVersion }));
     let expected = "ok";
-    if (!consent || !reaches(model, "consent", role, consent.studentId)) expected = "not_found";
+    if (!consent || !reaches(model, "consent", role, consent.studentId))
+      expected = denied(model, role, consent?.studentId);
     else if (consent.status === "withdrawn") expected = "consent_withdrawn";
     else if (stale) expected = "version_conflict";
     expect(got.code).toBe(expected);
@@ -392,7 +403,9 @@ function draftRecordCommand(role: RoleName, studentId: string, complete: boolean
     const got = await outcome(
       real.engine.records.draft(actors[role] as never, { studentId, record: recordBody(complete) }),
     );
-    const expected = !reaches(model, "write", role, studentId) ? "not_found" : (consentGate(model, studentId) ?? "ok");
+    const expected = !reaches(model, "write", role, studentId)
+      ? denied(model, role, studentId)
+      : (consentGate(model, studentId) ?? "ok");
     expect(got.code).toBe(expected);
     if (got.code === "ok" && "value" in got) {
       expect(got.value).toMatchObject({ version: 1, record: { status: "draft", studentId } });
@@ -421,7 +434,7 @@ function submitRecordCommand(role: RoleName, index: number, stale: boolean): Com
     const expectedVersion = (record?.version ?? 1) + (stale ? 1 : 0);
     const got = await outcome(real.engine.records.submit(actors[role] as never, { recordId, expectedVersion }));
     let expected = "ok";
-    if (!record || !reachesRecord(model, role, record)) expected = "not_found";
+    if (!record || !reachesRecord(model, role, record)) expected = denied(model, role, record?.studentId);
     else if (stale) expected = "version_conflict";
     else if (record.status !== "draft") expected = "visit_record_not_draft";
     else expected = consentGate(model, record.studentId) ?? (record.complete ? "ok" : "validation_failed");
@@ -452,7 +465,7 @@ function amendRecordCommand(role: RoleName, index: number, stale: boolean, compl
       }),
     );
     let expected = "ok";
-    if (!record || !reachesRecord(model, role, record)) expected = "not_found";
+    if (!record || !reachesRecord(model, role, record)) expected = denied(model, role, record?.studentId);
     else if (stale) expected = "version_conflict";
     else if (record.status === "draft") expected = "visit_record_not_submitted";
     else expected = consentGate(model, record.studentId) ?? (complete ? "ok" : "validation_failed");
@@ -512,7 +525,7 @@ function eraseCommand(role: RoleName, studentId: string, stale: boolean): Comman
       real.engine.dataRights.erase(actors[role] as never, { studentId, expectedVersion }, purpose),
     );
     let expected = "ok";
-    if (!reaches(model, "erase", role, studentId)) expected = "not_found";
+    if (!reaches(model, "erase", role, studentId)) expected = denied(model, role, studentId);
     else if (stale) expected = "version_conflict";
     expect(got.code).toBe(expected);
     if (got.code === "ok") eraseInModel(model, studentId);
