@@ -30,7 +30,7 @@ export interface HomevisitLogger {
 export type TelemetryAttributes = Record<string, string | number | boolean>;
 
 /** The part of an OpenTelemetry span used here. */
-interface OtelSpan {
+export interface OtelSpan {
   setAttribute(key: string, value: string | number | boolean): unknown;
   setStatus(status: { code: number }): unknown;
   end(): void;

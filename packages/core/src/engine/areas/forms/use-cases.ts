@@ -64,9 +64,10 @@ async function scopeTarget(
   };
 }
 
-type FormData = { stored: Stored<StoredFormTemplate> };
+/** What the forms use cases load for `run`: the stored form version acted on. */
+export type FormTargetData = { stored: Stored<StoredFormTemplate> };
 
-async function formTarget(ctx: ResolveContext, formId: string): Promise<UseCaseTarget<FormData> | undefined> {
+async function formTarget(ctx: ResolveContext, formId: string): Promise<UseCaseTarget<FormTargetData> | undefined> {
   const stored = await ctx.tx.formTemplates.get(formId);
   if (!stored) return undefined;
   // Drafts are the designers' own business: to everyone else they do not exist.
