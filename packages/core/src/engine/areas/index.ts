@@ -18,6 +18,8 @@ export * from "./data-rights/contract.js";
 export * from "./data-rights/use-cases.js";
 export * from "./feedback/contract.js";
 export * from "./feedback/use-cases.js";
+export * from "./forms/contract.js";
+export * from "./forms/use-cases.js";
 export * from "./me/contract.js";
 export * from "./me/use-cases.js";
 export * from "./organisation/contract.js";
