@@ -69,6 +69,12 @@ const placeholders: Record<string, string> = {
   what: "a description written by the library",
   why: "a reason code written by the library",
   detected: "the image type the library detected",
+  labelZh: "a field's zh-CN label from the school's published template (configuration, not the record)",
+  labelEn: "a field's en label from the school's published template (configuration, not the record)",
+  zh: "a field's own pattern message, written by the school in its template (configuration)",
+  en: "a field's own pattern message, written by the school in its template (configuration)",
+  formId: "the id of a form draft already stored in the caller's scope",
+  keys: "validated field keys of the school's own template",
 };
 
 describe("the error catalog repeats no input", () => {
