@@ -19,6 +19,7 @@ import { baseStyles } from "./styles.js";
  * ```
  */
 export class HomevisitElement extends LitElement {
+  /** The widgets' shared look: `--hv-*` custom properties, 44 px touch targets, focus rings. */
   static override styles = [baseStyles];
   static override properties = {
     api: { attribute: false },

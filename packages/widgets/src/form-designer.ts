@@ -104,7 +104,16 @@ function optionsText(options: DesignerField["options"]): string {
   return (options ?? []).map((o) => `${o.value}=${o.label["zh-CN"]}${o.label.en ? `|${o.label.en}` : ""}`).join("\n");
 }
 
-/** The definitions the API takes from the designer's fields. */
+/**
+ * The definitions the API takes from the designer's fields: the designer's own marks (locked
+ * fields of the form above) dropped, options kept only for choice fields.
+ *
+ * @example
+ * ```ts
+ * designerDefinitions([{ type: "text", key: "pets", label: { "zh-CN": "宠物种类" }, required: true }]);
+ * // [{ type: "text", key: "pets", label: { "zh-CN": "宠物种类" }, required: true }]
+ * ```
+ */
 export function designerDefinitions(fields: readonly DesignerField[]): FieldDefinitionInput[] {
   return fields.map(({ locked: _locked, ...f }) => {
     const def: Record<string, unknown> = { type: f.type, key: f.key, label: f.label, required: f.required ?? false };

@@ -92,7 +92,7 @@ export interface EngineOptions<Ps extends readonly HomevisitPlugin[] = readonly 
   /**
    * Where signed heads of the audit chains are kept outside the database (a file on another
    * volume, the host's log, another database): published every `config.audit.anchorEvery`
-   * rows and by {@link Engine.anchorAudit}; `audit.verify` checks against the latest.
+   * rows and by `engine.anchorAudit`; `audit.verify` checks against the latest.
    */
   auditAnchor?: AuditAnchor;
   /** The host's logger (pino, console …): codes, names, counts and durations only. */
@@ -191,7 +191,7 @@ export type Engine<C extends string = string> = {
   readonly anchorAudit: (chainIds: readonly string[]) => Promise<SignedAuditHeadOf[]>;
 };
 
-/** A signed chain head, as {@link Engine.anchorAudit} publishes it. */
+/** A signed chain head, as `engine.anchorAudit` publishes it. */
 export type SignedAuditHeadOf = ReturnType<typeof signAuditHead>;
 
 /**

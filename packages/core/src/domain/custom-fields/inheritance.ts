@@ -188,7 +188,15 @@ export function upgradeValues(
   return { values: kept, lost };
 }
 
-/** Whether a scope is the same as another. */
+/**
+ * Whether a scope is the same as another.
+ *
+ * @example
+ * ```ts
+ * sameScope({ level: "school", id: "sch-1" }, { level: "school", id: "sch-1" }); // true
+ * sameScope({ level: "county", id: "k-1" }, { level: "school", id: "k-1" }); // false
+ * ```
+ */
 export function sameScope(a: TemplateScope, b: TemplateScope): boolean {
   return a.level === b.level && a.id === b.id;
 }

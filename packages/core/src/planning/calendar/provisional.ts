@@ -32,7 +32,15 @@ function shortBreak(name: string, day: string): HolidayWindow {
   }
 }
 
-/** Whether a year can be computed by rule (the astronomical tables' range). */
+/**
+ * Whether a year can be computed by rule (the astronomical tables' range).
+ *
+ * @example
+ * ```ts
+ * provisionalYearSupported(2027); // true
+ * provisionalYearSupported(2150); // false
+ * ```
+ */
 export function provisionalYearSupported(year: number): boolean {
   return Number.isInteger(year) && year >= calendarYearRange.min && year <= calendarYearRange.max;
 }

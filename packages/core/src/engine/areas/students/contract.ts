@@ -34,8 +34,24 @@ const listInput = z.strictObject({
 
 const studentInput = z.strictObject({ studentId: idSchema });
 
+/**
+ * The output of `students.read` with an engine's flag schema (its plugins' categories included).
+ *
+ * @example
+ * ```ts
+ * readOutputFor(categoryFlagSchema).shape.categories; // z.array(categoryFlagSchema)
+ * ```
+ */
 export const readOutputFor = <F extends z.ZodType>(flag: F) =>
   z.strictObject({ student: studentSchema, version: z.int(), categories: z.array(flag) });
+/**
+ * The output of `students.archive` with an engine's flag schema.
+ *
+ * @example
+ * ```ts
+ * Object.keys(archiveOutputFor(categoryFlagSchema).shape); // ["studentId", "visits", "appointments", "flags"]
+ * ```
+ */
 export const archiveOutputFor = <F extends z.ZodType>(flag: F) =>
   z.strictObject({
     studentId: idSchema,
@@ -44,10 +60,25 @@ export const archiveOutputFor = <F extends z.ZodType>(flag: F) =>
     flags: z.array(flag),
   });
 
+/**
+ * The output of the flag use cases with an engine's flag schema.
+ *
+ * @example
+ * ```ts
+ * flagOutputFor(categoryFlagSchema).parse({ flag, version: 1 }); // { flag, version: 1 }
+ * ```
+ */
 export const flagOutputFor = <F extends z.ZodType>(flag: F) => z.strictObject({ flag, version: z.int() });
 const flagOutput = flagOutputFor(categoryFlagSchema);
 
-/** The input of `students.flagCategory`, with the category schema the engine accepts. */
+/**
+ * The input of `students.flagCategory`, with the category schema the engine accepts.
+ *
+ * @example
+ * ```ts
+ * flagCategoryInput(z.enum(["disability", "boarding_left_behind"])).safeParse({ studentId: "s-1", category: "disability", evidence: "残疾证" }).success; // true
+ * ```
+ */
 export function flagCategoryInput<C extends z.ZodType<string, string>>(category: C) {
   return z.strictObject({
     studentId: idSchema,
