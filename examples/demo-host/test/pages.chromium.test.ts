@@ -68,10 +68,6 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
         // Coverage is a principal's and a bureau's: the panel shows the others being refused.
         (!["principal", "county_bureau"].includes(persona) && url.startsWith(`${host.url}api/reports/coverage?`));
       if (message.text().startsWith("Failed to load resource") && denied) return;
-      // Core's compiledSchema calls z.compile at load, which tries `new Function` whatever
-      // z.config({ jitless }) says; under this CSP it falls back to the plain parser and the
-      // browser reports the refused eval. Known, harmless, to be fixed in core.
-      if (message.text().includes("'script-src' was not explicitly set")) return;
       errors.push(`${message.text()} ${url}`);
     });
     await page.setViewportSize({ width: 1280, height: 900 });
