@@ -18,7 +18,8 @@ import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited }
 import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
 import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
 import { preferredMediaType } from "./negotiate.js";
-import { createOpenApiDocument, errorCatalogDocument, errorCatalogPath, type OpenApiOptions } from "./openapi.js";
+import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
+import { errorCatalogDocument, errorCatalogPath } from "./operation-text.js";
 import { toProblem } from "./problem.js";
 import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
 

@@ -12,5 +12,6 @@ export * from "./export-files.js";
 export * from "./handler.js";
 export * from "./negotiate.js";
 export * from "./openapi.js";
+export * from "./operation-text.js";
 export * from "./problem.js";
 export * from "./routes.js";

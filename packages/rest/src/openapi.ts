@@ -3,14 +3,7 @@ import {
   documentedAs,
   type ErrorCode,
   errorCatalog,
-  type LocalizedText,
   objectShape,
-  type PolicyEntry,
-  policyMatrix,
-  type Reach,
-  type Role,
-  reachLabels,
-  roleLabels,
   schemaComponents,
 } from "@homevisit/core";
 import * as z from "zod";
@@ -23,7 +16,14 @@ import {
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
 import { defaultRestLimits, type RestLimits } from "./body.js";
-import { problemSchema, problemTypePrefix } from "./problem.js";
+import {
+  errorCatalogDocumentSchema,
+  errorCatalogPath,
+  operationDescription,
+  operationErrorCodes,
+  operationPolicy,
+} from "./operation-text.js";
+import { problemSchema } from "./problem.js";
 import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
 
 /** An OpenAPI security scheme, as the host describes its login. */
@@ -76,11 +76,6 @@ export const defaultSecuritySchemes: Record<string, SecuritySchemeObject> = {
       "The host's login, checked by the host's getActor(request); homevisit never reads identity from a request itself. Hosts declare their own scheme (a session cookie, a token) with the securitySchemes option.",
   },
 };
-
-/** The path of the error catalogue beside the routes: `GET {basePath}/errors`. */
-export const errorCatalogPath = "/errors";
-
-const locales = ["zh-CN", "en"] as const;
 
 // Headers shared by every operation, each a named component of the document.
 const acceptLanguage = z
@@ -156,105 +151,6 @@ function problemContent(codes: readonly string[]): ZodOpenApiContentObject {
 
 const problemHeaders = () =>
   z.object({ "Content-Language": contentLanguage, Vary: vary, "Cache-Control": cacheControl });
-
-/**
- * The error codes one route can answer: those of its contract (`errors`) and those every call
- * of its kind can (input validation, authorization, purpose, concurrency, idempotency, body and
- * header checks), each with the status the catalogue gives it. Server errors (5xx) are left to
- * the `default` response.
- *
- * @example
- * ```ts
- * operationErrorCodes(restRoutes(engine.useCases).find((r) => r.name === "consent.record")!);
- * // ["rest_unauthenticated", "validation_failed", …, "not_found", "forbidden", "idempotency_key_reused", …]
- * ```
- */
-export function operationErrorCodes(route: RestRoute): ErrorCode[] {
-  const codes = new Set<ErrorCode>([
-    "rest_unauthenticated",
-    "validation_failed",
-    "server_owned_field",
-    "rest_unknown_parameter",
-    "rest_repeated_parameter",
-    "rest_malformed_header",
-  ]);
-  codes.add("forbidden");
-  if (route.useCase.targetKind !== "collection") codes.add("not_found");
-  if (route.purposeRequired) codes.add("purpose_required");
-  if (route.idempotent) {
-    codes.add("idempotency_key_reused");
-    codes.add("idempotency_in_flight");
-  } else {
-    codes.add("rest_idempotency_unsupported");
-  }
-  if (route.versioned) {
-    codes.add("rest_precondition_required");
-    codes.add("version_conflict");
-    codes.add("rest_version_in_body");
-  }
-  if (route.paged) {
-    codes.add("storage_page_size");
-    codes.add("storage_invalid_cursor");
-  }
-  if (route.uploadField !== undefined) {
-    codes.add("rest_unsupported_media_type");
-    codes.add("rest_body_too_large");
-  } else if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
-    for (const code of [
-      "rest_unsupported_media_type",
-      "rest_body_too_large",
-      "rest_body_too_complex",
-      "rest_malformed_body",
-      "reserved_key",
-    ] as const) {
-      codes.add(code);
-    }
-    if (route.pathParams.length > 0) codes.add("rest_path_field_in_body");
-  }
-  for (const code of route.useCase.errors ?? []) if (Object.hasOwn(errorCatalog, code)) codes.add(code as ErrorCode);
-  return [...codes].filter((c) => errorCatalog[c].status < 500);
-}
-
-/**
- * The error catalogue as a document of its own (`GET {basePath}/errors`): every code with its
- * HTTP status, problem `type` and message in each locale (`{name}` placeholders are filled from
- * the error's parameters).
- *
- * @example
- * ```ts
- * errorCatalogDocument().codes.consent_required;
- * // { status: 403, type: "urn:homevisit:problem:consent_required", message: { "zh-CN": "…", en: "…" } }
- * ```
- */
-export function errorCatalogDocument(): ErrorCatalogDocument {
-  const codes: ErrorCatalogDocument["codes"] = {};
-  for (const code of Object.keys(errorCatalog).sort() as ErrorCode[]) {
-    const definition = errorCatalog[code];
-    codes[code] = {
-      status: definition.status,
-      type: `${problemTypePrefix}${code}`,
-      message: { "zh-CN": definition.message["zh-CN"], en: definition.message.en },
-    };
-  }
-  return { problemTypePrefix, codes };
-}
-
-/** The shape of {@link errorCatalogDocument}. */
-export const errorCatalogDocumentSchema = z
-  .strictObject({
-    problemTypePrefix: z.string(),
-    codes: z.record(
-      z.string(),
-      z.strictObject({
-        status: z.int().min(400).max(599),
-        type: z.string(),
-        message: z.strictObject({ "zh-CN": z.string(), en: z.string() }),
-      }),
-    ),
-  })
-  .meta({ id: "ErrorCatalog", description: "Every error code with its status and messages" });
-/** The error catalogue document. */
-export type ErrorCatalogDocument = z.infer<typeof errorCatalogDocumentSchema>;
 
 /**
  * Builds the OpenAPI 3.1 document of the REST routes from the same zod schemas the engine
@@ -447,60 +343,10 @@ function documentedField(field: z.ZodType): z.ZodType {
   return field;
 }
 
-function reachText(reaches: readonly Reach[], locale: "zh-CN" | "en"): string {
-  return reaches.map((r) => reachLabels[r][locale]).join(locale === "zh-CN" ? "、" : ", ");
-}
-
-/** The policy of an action in words, zh-CN and en, from the matrix entry itself. */
-function policyText(action: string, entry: PolicyEntry, route: RestRoute): LocalizedText {
-  const roles = Object.entries(entry.roles) as [Role, readonly Reach[]][];
-  const zhRoles = roles.map(
-    ([role, reaches]) => `${roleLabels[role]["zh-CN"]}（${role}）：${reachText(reaches, "zh-CN")}`,
-  );
-  const enRoles = roles.map(([role, reaches]) => `${roleLabels[role].en} (${role}): ${reachText(reaches, "en")}`);
-  const record = route.useCase.targetKind !== "collection";
-  return {
-    "zh-CN": [
-      `**权限**（策略矩阵 \`${action}\`）：${zhRoles.join("；")}。其他角色一律拒绝（403）。`,
-      record
-        ? "能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。"
-        : "不在任何可及范围内的调用答 403 forbidden。",
-      entry.purposeRequired
-        ? "须说明用途：请求头 Homevisit-Purpose（缺少时 422 purpose_required）。"
-        : "无需说明用途。",
-      entry.audit === "always"
-        ? "每次调用都记入审计日志。"
-        : entry.write
-          ? "写操作记入审计日志。"
-          : "拒绝记入审计日志。",
-    ].join(""),
-    en: [
-      `**Who may call** (policy matrix \`${action}\`): ${enRoles.join("; ")}. Every other role is refused (403).`,
-      record
-        ? " A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one."
-        : " A caller outside every reach gets 403 forbidden.",
-      entry.purposeRequired
-        ? " A stated purpose is required: the Homevisit-Purpose header (without it 422 purpose_required)."
-        : " No stated purpose is needed.",
-      entry.audit === "always"
-        ? " Every call is audited."
-        : entry.write
-          ? " Every write is audited."
-          : " Denials are audited.",
-    ].join(""),
-  };
-}
-
 function operation(route: RestRoute, limits: RestLimits): ZodOpenApiOperationObject {
   const input = objectShape(route.useCase.input) ?? {};
   const pick = (fields: readonly string[]) =>
     Object.fromEntries(fields.filter((f) => input[f] !== undefined).map((f) => [f, input[f] as z.ZodType]));
-  const action = route.useCase.action;
-  const entry: PolicyEntry | undefined =
-    action !== undefined && Object.hasOwn(policyMatrix, action)
-      ? policyMatrix[action as keyof typeof policyMatrix]
-      : undefined;
-
   const headers: Record<string, z.ZodType> = { "Accept-Language": acceptLanguage };
   if (route.versioned) headers["If-Match"] = ifMatch;
   if (route.idempotent) headers["Idempotency-Key"] = idempotencyKey;
@@ -563,41 +409,17 @@ function operation(route: RestRoute, limits: RestLimits): ZodOpenApiOperationObj
     content: { "application/problem+json": { schema: problemRef } },
   };
 
-  const policy = entry === undefined || action === undefined ? undefined : policyText(action, entry, route);
-  const preconditions = route.useCase.preconditions ?? [];
-  const description = locales
-    .map((locale) =>
-      [
-        route.useCase.description[locale],
-        ...(policy === undefined ? [] : [policy[locale]]),
-        ...(preconditions.length === 0
-          ? []
-          : [
-              `${locale === "zh-CN" ? "**前提**" : "**Preconditions**"}:\n${preconditions.map((p) => `- ${p[locale]}`).join("\n")}`,
-            ]),
-      ].join("\n\n"),
-    )
-    .join("\n\n---\n\n");
   const op: ZodOpenApiOperationObject = {
     operationId: route.name,
     summary: route.useCase.description.en,
-    description,
+    description: operationDescription(route),
     tags: [tagOf(route.name)],
     requestParams,
     responses,
     "x-homevisit-errors": codes.map((code) => ({ code, status: errorCatalog[code].status })),
   };
-  if (entry !== undefined && action !== undefined) {
-    op["x-homevisit-policy"] = {
-      action,
-      roles: entry.roles,
-      access: entry.access,
-      purposeRequired: entry.purposeRequired,
-      audit: entry.audit,
-      write: entry.write,
-      denial: route.useCase.targetKind === "collection" ? "forbidden" : "not_found_unless_visible",
-    };
-  }
+  const policy = operationPolicy(route);
+  if (policy !== undefined) op["x-homevisit-policy"] = policy;
   if (route.uploadField !== undefined) {
     op.requestBody = {
       required: true,
