@@ -123,7 +123,7 @@ describe.skipIf(!available)("widgets in Chromium", () => {
 
   it("a check-in goes overdue and shows on the principal's safety board", async () => {
     const page = await open("teacher", "hv-my-visits", { today: campusDay });
-    const today = page.locator("section").first().locator('li[data-appointment="ap-1"]');
+    const today = page.locator('section[aria-labelledby="today"] li[data-appointment="ap-1"]');
     await today.getByRole("button", { name: "出发前安全报告" }).click();
     const form = today.locator("form");
     await form.locator('input[name="phone"]').fill("13800001111");

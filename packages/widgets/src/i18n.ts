@@ -116,6 +116,14 @@ export const zh = {
   start: "时间",
   location: "地点",
   more: "加载更多",
+  obligations: "本学期家访任务",
+  obligationsMet: "已完成 {met}/{total}",
+  noPlan: "本学期的家访计划尚未确认",
+  companionRole: "同行",
+  dueBy: "{date} 前完成",
+  obligationMet: "已完成",
+  obligationOpen: "待家访",
+  obligationLate: "已逾期",
 } as const;
 
 /** The keys of the widgets' own messages. */
@@ -231,6 +239,14 @@ const en: Record<MessageKey, string> = {
   start: "When",
   location: "Where",
   more: "Load more",
+  obligations: "Visits to make this term",
+  obligationsMet: "{met} of {total} done",
+  noPlan: "This term's plan is not committed yet",
+  companionRole: "Companion",
+  dueBy: "Due by {date}",
+  obligationMet: "Done",
+  obligationOpen: "To visit",
+  obligationLate: "Overdue",
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };

@@ -19,6 +19,7 @@ export * from "./form-designer.js";
 export * from "./i18n.js";
 export * from "./labels.js";
 export * from "./my-visits.js";
+export * from "./obligations.js";
 export * from "./photo.js";
 export * from "./record-fields.js";
 export * from "./safety-board.js";

@@ -16,9 +16,11 @@ import { MutationController, QueryController } from "./controllers.js";
 import { shanghaiToday, shortTime } from "./dates.js";
 import { label } from "./i18n.js";
 import { kindLabels } from "./labels.js";
+import { type MyObligation, type ObligationStanding, obligationStanding } from "./obligations.js";
 
 type Appointment = Awaited<ReturnType<WidgetClient["appointments"]["list"]>>["items"][number];
 type StudentRow = Awaited<ReturnType<WidgetClient["students"]["list"]>>["items"][number];
+type ReportState = Awaited<ReturnType<WidgetClient["safety"]["list"]>>["items"][number];
 
 /** `hv-appointment-changed`: an appointment moved on (confirmed, refused …). */
 export type AppointmentChangedEvent = CustomEvent<{ appointmentId: string; event: AppointmentEvent; status: string }>;
@@ -32,14 +34,19 @@ const listEvents: readonly AppointmentEvent[] = ["contact", "confirm", "decline_
 const doneStatuses: readonly AppointmentStatus[] = ["refused", "completed", "missed", "cancelled"];
 
 /**
- * `<hv-my-visits>`: a teacher's term on one screen. Today's visits, each with its pre-visit
+ * `<hv-my-visits>`: a teacher's term on one screen. The term's obligations (who must be visited,
+ * which are met, the most urgent first: crisis deadlines, new students, priority students),
+ * today's visits, each with its pre-visit
  * safety report (whom, where, how long, transport, the "no unlicensed vehicle" declaration, a
  * phone) and the check-in afterwards; every appointment of the term with the next steps
  * (called, confirm, meet elsewhere, refusal with its reason); a link to subscribe to the
- * calendar feed. Lists page through all of the teacher's appointments.
+ * calendar feed. Lists page through all of the teacher's appointments and obligations; the
+ * safety reports and their check-ins come from the server (`GET /safety-reports`), so another
+ * phone shows the same state.
  *
  * Properties: `teacherId` (`teacher-id`, to show only the teacher's own), `today` (a
- * `YYYY-MM-DD`, default today in China Standard Time), `phone` (pre-fills the safety report),
+ * `YYYY-MM-DD`, default today in China Standard Time), `term` (a term id, default the school's
+ * current term from `GET /terms`), `phone` (pre-fills the safety report),
  * plus `api` / `base-url` and `locale`. Events: `hv-appointment-changed`, `hv-safety-reported`,
  * `hv-checked-in`, `hv-record-requested`. Parts: `card`, `button`.
  *
@@ -55,6 +62,7 @@ export class HvMyVisits extends HomevisitElement {
     ...HomevisitElement.properties,
     teacherId: { attribute: "teacher-id" },
     today: {},
+    term: {},
     phone: {},
     refusing: { state: true },
     reporting: { state: true },
@@ -62,6 +70,7 @@ export class HvMyVisits extends HomevisitElement {
   };
   declare teacherId: string | undefined;
   declare today: string | undefined;
+  declare term: string | undefined;
   declare phone: string | undefined;
   declare refusing: string | undefined;
   declare reporting: string | undefined;
@@ -70,7 +79,7 @@ export class HvMyVisits extends HomevisitElement {
   private readonly action = new MutationController(this);
   private readonly data = new QueryController(
     this,
-    () => (this.client ? [this.apiSettings?.baseUrl, this.teacherId, this.day] : undefined),
+    () => (this.client ? [this.apiSettings?.baseUrl, this.teacherId, this.day, this.term] : undefined),
     (signal) => this.load(signal),
   );
 
@@ -86,17 +95,32 @@ export class HvMyVisits extends HomevisitElement {
       appointments.push(a);
     const students = new Map<string, StudentRow>();
     for await (const s of paginate(client.students.list, { limit: 200 }, { signal })) students.set(s.id, s);
-    return { appointments, students };
+    // The day's trips with their check-ins, as the server holds them (another phone, the same state).
+    const reports = new Map<string, ReportState>();
+    const tripInput = { ...filter, from: this.day, to: this.day, limit: 200 };
+    for await (const r of paginate(client.safety.list, tripInput, { signal }))
+      for (const id of r.report.appointmentIds ?? []) reports.set(id, r);
+    const termId = this.term ?? (await client.me.terms({}, { signal })).items.find((t) => t.current)?.term.id;
+    const obligations: MyObligation[] = [];
+    let planId: string | null = null;
+    if (termId !== undefined) {
+      // paginate yields items only; the plan id comes with the first page.
+      const first = await client.me.obligations({ termId, limit: 200 }, { signal });
+      planId = first.planId;
+      obligations.push(...first.items);
+      if (first.nextCursor !== undefined) {
+        const rest = { termId, limit: 200, cursor: first.nextCursor };
+        for await (const o of paginate(client.me.obligations, rest, { signal })) obligations.push(o);
+      }
+    }
+    const standing = obligationStanding(obligations, appointments, this.day);
+    return { appointments, students, reports, termId, planId, standing };
   }
 
-  /** Safety report ids by appointment, kept on the device: the API lists no reports (yet). */
-  private reportOf(appointmentId: string): { reportId: string; checkedIn?: boolean } | undefined {
-    const raw = globalThis.localStorage?.getItem(`homevisit-safety:${appointmentId}`);
-    return raw ? (JSON.parse(raw) as { reportId: string; checkedIn?: boolean }) : undefined;
-  }
-
-  private keepReport(appointmentId: string, value: { reportId: string; checkedIn?: boolean }): void {
-    globalThis.localStorage?.setItem(`homevisit-safety:${appointmentId}`, JSON.stringify(value));
+  /** The safety report of an appointment and whether its teacher has checked in. */
+  private reportOf(reports: Map<string, ReportState>, appointmentId: string) {
+    const state = reports.get(appointmentId);
+    return state === undefined ? undefined : { reportId: state.report.id, checkedIn: state.checkIn !== undefined };
   }
 
   private async move(a: Appointment, event: AppointmentEvent, reason?: string): Promise<void> {
@@ -141,10 +165,10 @@ export class HvMyVisits extends HomevisitElement {
       }),
     );
     if (done) {
-      this.keepReport(a.id, { reportId: done.report.id });
       this.reporting = undefined;
       this.message = { tone: "ok", text: this.t("reported") };
       this.emit("hv-safety-reported", { appointmentId: a.id, reportId: done.report.id });
+      await this.data.run();
     } else {
       this.message = { tone: "error", text: errorMessages(this.action.error).join("；") };
     }
@@ -155,9 +179,9 @@ export class HvMyVisits extends HomevisitElement {
     if (!client) return;
     const done = await this.action.mutate(() => client.safety.checkIn({ reportId, needsHelp }));
     if (done) {
-      this.keepReport(a.id, { reportId, checkedIn: true });
       this.message = { tone: "ok", text: this.t("checkedIn") };
       this.emit("hv-checked-in", { appointmentId: a.id, reportId });
+      await this.data.run();
     } else {
       this.message = { tone: "error", text: errorMessages(this.action.error).join("；") };
     }
@@ -194,8 +218,12 @@ export class HvMyVisits extends HomevisitElement {
     </form>`;
   }
 
-  private renderToday(a: Appointment, student: StudentRow | undefined): TemplateResult {
-    const report = this.reportOf(a.id);
+  private renderToday(
+    a: Appointment,
+    student: StudentRow | undefined,
+    reports: Map<string, ReportState>,
+  ): TemplateResult {
+    const report = this.reportOf(reports, a.id);
     const name = student?.name ?? a.studentId;
     return html`<li class="card" part="card" data-appointment=${a.id}>
       <strong>${shortTime(a.start)} · ${name}</strong>
@@ -256,6 +284,29 @@ export class HvMyVisits extends HomevisitElement {
     </li>`;
   }
 
+  private renderObligations(
+    standing: readonly ObligationStanding[],
+    planId: string | null,
+    students: Map<string, StudentRow>,
+  ): TemplateResult {
+    const met = standing.filter((o) => o.met).length;
+    return html`<section aria-labelledby="obligations">
+      <h2 id="obligations">${this.t("obligations")} (${this.t("obligationsMet", { met, total: standing.length })})</h2>
+      ${
+        planId === null
+          ? html`<p class="muted">${this.t("noPlan")}</p>`
+          : html`<ul class="plain">${standing.map((o) => {
+              const state = o.met ? "met" : o.late ? "late" : "open";
+              return html`<li class="card" part="card" data-obligation=${o.obligationId} data-state=${state} data-kind=${o.kind}>
+                <strong>${students.get(o.studentId)?.name ?? o.studentId}</strong>
+                <span class="muted">${label(kindLabels[o.kind], this.loc)}${o.role === "companion" ? ` · ${this.t("companionRole")}` : ""} · ${this.t("dueBy", { date: o.dueBy })}</span>
+                <span class="banner ${o.met ? "ok" : o.late ? "error" : "warn"}">${this.t(o.met ? "obligationMet" : o.late ? "obligationLate" : "obligationOpen")}</span>
+              </li>`;
+            })}</ul>`
+      }
+    </section>`;
+  }
+
   override render(): TemplateResult {
     const { status, data } = this.data;
     if (status === "error")
@@ -266,13 +317,14 @@ export class HvMyVisits extends HomevisitElement {
       (a) => a.start.slice(0, 10) === this.day && !doneStatuses.includes(a.status),
     );
     const base = this.apiSettings?.baseUrl.replace(/\/$/, "") ?? "";
-    return html`<section aria-labelledby="today">
+    return html`${this.renderObligations(data.standing, data.planId, data.students)}
+      <section aria-labelledby="today">
         <h2 id="today">${this.t("today")} · ${this.day}</h2>
         ${this.message ? html`<p class="banner ${this.message.tone}" role="status">${this.message.text}</p>` : nothing}
         ${
           today.length === 0
             ? html`<p class="muted">${this.t("noToday")}</p>`
-            : html`<ul class="plain">${today.map((a) => this.renderToday(a, data.students.get(a.studentId)))}</ul>`
+            : html`<ul class="plain">${today.map((a) => this.renderToday(a, data.students.get(a.studentId), data.reports))}</ul>`
         }
       </section>
       <section aria-labelledby="all">
