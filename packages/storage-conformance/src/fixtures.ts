@@ -1,4 +1,4 @@
-import { type EntityInput, type StoredEntityName, sha256Hex } from "@homevisit/core/storage";
+import { type EntityInput, type Storage, type StoredEntityName, sha256Hex } from "@homevisit/core/storage";
 
 /**
  * A small, hand-built world for the suites: two cities, three counties, four schools, and
@@ -517,4 +517,23 @@ export function invalid<N extends StoredEntityName>(entity: N, record: EntityInp
   else if (entity === "students") r.guardians = [];
   else r.name = "";
   return r;
+}
+
+/**
+ * Creates the fixture tenants and one base student per school.
+ *
+ * @example
+ * ```ts
+ * await seedTenants(storage); // cities, counties, schools and stu-base-<school> rows
+ * ```
+ */
+export async function seedTenants(storage: Storage): Promise<void> {
+  await storage.transaction(async (tx) => {
+    await tx.cities.createMany(fixtureTenants.cities);
+    await tx.counties.createMany(fixtureTenants.counties);
+    await tx.schools.createMany(fixtureTenants.schools);
+    await tx.students.createMany(
+      fixtureTenants.schools.map((s, i) => makeStudent(i, { id: baseStudentId(i), schoolId: s.id })),
+    );
+  });
 }
