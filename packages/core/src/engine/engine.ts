@@ -164,7 +164,8 @@ export type Engine<C extends string = string> = {
    * result as JSON text, for adapters that send results on: `text` is exactly what
    * `JSON.stringify` of the bound call's result gives, made once, and `value` is the result for
    * reading a few fields (read it, do not keep or change it). The REST handler uses it. An
-   * unknown name answers `use_case_unknown`.
+   * unknown name answers `use_case_unknown`. An actor made by `parseActor` (or
+   * `safeParseActor`) is taken as it is; any other value is checked with `actorSchema` first.
    *
    * @example
    * ```ts

@@ -18,8 +18,8 @@ import { auditChanges } from "./audit-changes.js";
 import { type AuditServices, auditKeyringOf } from "./audit-services.js";
 import type { EngineConfig } from "./config.js";
 import type { PluginRegistry } from "./plugins.js";
-import { type Actor, actorSchema } from "./policy/actor.js";
-import { authorize, isPolicyAction, policyMatrix } from "./policy/policy.js";
+import { type Actor, parseActor } from "./policy/actor.js";
+import { authorize, isPolicyAction, type PolicyEntry, policyMatrix } from "./policy/policy.js";
 import { actorChain, chainOf } from "./targets.js";
 import { type HomevisitLogger, safeLogger, type Telemetry } from "./telemetry.js";
 import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
@@ -234,7 +234,26 @@ function causeCode(error: unknown): string | undefined {
   return typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
 }
 
-async function executeCall(
+/** What a call has proved before its transaction opens: the actor, the options and the input. */
+interface PreparedCall {
+  name: string;
+  useCase: AnyUseCase;
+  actor: Actor;
+  entry: PolicyEntry;
+  purpose: string | undefined;
+  idempotencyKey: string | undefined;
+  input: unknown;
+  now: string;
+  today: string;
+  form: ResultForm;
+  hmac: (value: string) => string;
+}
+
+/**
+ * Checks what a call brings, each value once: the action, the actor (an actor already parsed by
+ * `parseActor` is taken as it is; anything else is parsed here), the options and the input.
+ */
+function prepareCall(
   deps: RunnerDeps,
   name: string,
   useCase: AnyUseCase,
@@ -242,12 +261,11 @@ async function executeCall(
   rawInput: unknown,
   options: UseCaseOptions,
   form: ResultForm,
-): Promise<UseCaseJsonResult> {
+): PreparedCall {
   if (!isPolicyAction(useCase.action)) {
     throw new HomevisitError("use_case_unknown_action", { params: { name, action: String(useCase.action) } });
   }
-  const actor: Actor = parseInput(actorSchema, rawActor, { path: ["actor"] });
-  const entry = policyMatrix[useCase.action];
+  const actor: Actor = parseActor(rawActor);
   const purpose =
     options.purpose === undefined ? undefined : parseInput(purposeSchema, options.purpose, { path: ["purpose"] });
   const idempotencyKey =
@@ -257,207 +275,272 @@ async function executeCall(
   rejectServerOwned(useCase.input, rawInput);
   const input = parseInput(useCase.input, rawInput);
   const now = new Date(Date.parse(deps.clock.now())).toISOString();
-  const today = shanghaiDate(now);
-  const auditAction = auditActionName(name);
-  const hmac = (value: string) => hmacSha256Hex(deps.config.audit.hmacKey, value);
-  const afterCommit: ((storage: Storage) => Promise<void>)[] = [];
-  let resolved: UseCaseTarget | undefined;
+  return {
+    name,
+    useCase,
+    actor,
+    entry: policyMatrix[useCase.action],
+    purpose,
+    idempotencyKey,
+    input,
+    now,
+    today: shanghaiDate(now),
+    form,
+    hmac: (value: string) => hmacSha256Hex(deps.config.audit.hmacKey, value),
+  };
+}
 
-  const audit = deps.audit ?? { keys: auditKeyringOf(deps.config) };
-  const signingKey = audit.keys[0];
+/** A call's audit rows: appended in a transaction, anchored once their transaction committed. */
+interface AuditTrail {
+  readonly services: AuditServices;
+  append(tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">): Promise<AuditRecord>;
+  /** Publishes signed heads of committed rows every `anchorEvery` rows (never fails the call). */
+  anchorCommitted(): Promise<void>;
+}
+
+function auditTrail(deps: RunnerDeps, call: PreparedCall): AuditTrail {
+  const services = deps.audit ?? { keys: auditKeyringOf(deps.config) };
+  const signingKey = services.keys[0];
+  const logger = deps.logger ?? quiet;
+  const auditAction = auditActionName(call.name);
   /** Rows this call appended, to anchor after their transaction commits. */
   const appended: AuditRecord[] = [];
-  const appendAudit = async (tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">) => {
-    const record = await tx.audit.append(
-      { ...row, at: now, actorId: actor.id, action: auditAction },
-      signingKey === undefined ? {} : { key: signingKey },
-    );
-    appended.push(record);
-    if (record.resumedAfter !== undefined) {
-      // Rows the chain did not write were found after its head: it went on as a new segment.
-      // The school's work goes on; the break is an event now and a finding of every verify.
-      await tx.outbox.append({
-        id: deps.newId(),
-        topic: "audit.chain_restarted",
-        ...(row.schoolId === undefined ? {} : { schoolId: row.schoolId }),
-        at: now,
-        payload: { chainId: record.chainId, seq: record.seq, resumedAfter: record.resumedAfter },
-      });
-      (deps.logger ?? quiet).warn(
-        { event: "audit_chain_restarted", seq: record.seq, resumedAfter: record.resumedAfter },
-        "homevisit audit chain: rows it did not write were found; a new segment started",
+  return {
+    services,
+    async append(tx, row) {
+      const record = await tx.audit.append(
+        { ...row, at: call.now, actorId: call.actor.id, action: auditAction },
+        signingKey === undefined ? {} : { key: signingKey },
       );
-    }
-    return record;
-  };
-  /** Publishes signed heads of committed rows every `anchorEvery` rows (never fails the call). */
-  const anchorCommitted = async () => {
-    const rows = appended.splice(0);
-    const anchor = audit.anchor;
-    if (anchor === undefined || signingKey === undefined) return;
-    for (const record of rows) {
-      if (record.seq % deps.config.audit.anchorEvery !== 0) continue;
-      try {
-        await anchor.publish(
-          signAuditHead({ chainId: record.chainId, count: record.seq, hash: record.hash }, signingKey, now),
-        );
-      } catch (error) {
-        (deps.logger ?? quiet).error(
-          { event: "audit_anchor_failed", errorName: error instanceof Error ? error.name : typeof error },
-          "homevisit audit anchor: publishing a head failed",
-        );
-      }
-    }
-  };
-  let deniedTarget: UseCaseTarget | undefined;
-
-  let result: UseCaseJsonResult;
-  try {
-    result = await deps.storage.transaction(async (tx): Promise<UseCaseJsonResult> => {
-      const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
-      deniedTarget = target;
-      if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
-      const decision = authorize(actor, useCase.action, target.policy);
-      if (!decision.allowed) {
-        throw new Denied(
-          decision.reason,
-          target.entity,
-          target.entityId,
-          isVisible(actor, target.entity, target.policy),
-        );
-      }
-      resolved = target;
-      if (entry.purposeRequired && purpose === undefined) {
-        throw new HomevisitError("purpose_required", { path: ["purpose"] });
-      }
-      if (idempotencyKey !== undefined) {
-        const requestHash = sha256Hex(canonicalJson({ useCase: name, input }));
-        const state = await tx.idempotency.begin({ actorId: actor.id, key: idempotencyKey, requestHash, now });
-        if (state.status === "completed") return { text: JSON.stringify(state.response), value: state.response };
-        if (state.status === "mismatch")
-          throw new HomevisitError("idempotency_key_reused", { path: ["idempotencyKey"] });
-        if (state.status === "in_flight")
-          throw new HomevisitError("idempotency_in_flight", { path: ["idempotencyKey"] });
-      }
-      const changes: ChangeSet[] = [];
-      const details: Record<string, string | number | boolean | null> = {};
-      const events: { topic: EngineEventTopic; payload: Record<string, unknown> }[] = [];
-      const ctx: UseCaseContext = {
-        tx,
-        actor,
-        target,
-        now,
-        today,
-        config: deps.config,
-        newId: deps.newId,
-        purpose,
-        blobs: deps.blobs,
-        plugins: deps.plugins,
-        recordChange: (change) => changes.push(change),
-        auditDetail: (key, value) => {
-          details[key] = value;
-        },
-        emit: (topic, payload) => events.push({ topic, payload: payload as Record<string, unknown> }),
-        afterCommit: (fn) => afterCommit.push(fn),
-        hmac,
-      };
-      const output = await useCase.run(ctx, input);
-      const text = output === undefined ? "null" : JSON.stringify(output);
-      // Round-trip through JSON: the caller, the idempotency record and a replay see the same
-      // value. An adapter that asked for the text reads the output as it is (no idempotency
-      // record to match then).
-      const response: JsonValue =
-        form === "value" || idempotencyKey !== undefined ? (JSON.parse(text) as JsonValue) : (output ?? null);
-      if (entry.write || entry.audit === "always") {
-        await appendAudit(tx, {
-          chainId: chainOf(target.policy),
-          entity: target.entity,
-          ...(target.entityId === undefined ? {} : { entityId: target.entityId }),
-          ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
-          ...(purpose === undefined ? {} : { purpose }),
-          result: "ok",
-          changes: changes.flatMap((c) => auditChanges(c, hmac)).slice(0, 200),
-          ...(Object.keys(details).length === 0 ? {} : { details }),
-        });
-      }
-      for (const event of events) {
-        const payload = engineEventSchemas[event.topic].parse(event.payload) as Record<string, JsonValue>;
+      appended.push(record);
+      if (record.resumedAfter !== undefined) {
+        // Rows the chain did not write were found after its head: it went on as a new segment.
+        // The school's work goes on; the break is an event now and a finding of every verify.
         await tx.outbox.append({
           id: deps.newId(),
-          topic: event.topic,
-          ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
-          at: now,
-          payload,
+          topic: "audit.chain_restarted",
+          ...(row.schoolId === undefined ? {} : { schoolId: row.schoolId }),
+          at: call.now,
+          payload: { chainId: record.chainId, seq: record.seq, resumedAfter: record.resumedAfter },
         });
+        logger.warn(
+          { event: "audit_chain_restarted", seq: record.seq, resumedAfter: record.resumedAfter },
+          "homevisit audit chain: rows it did not write were found; a new segment started",
+        );
       }
-      if (idempotencyKey !== undefined)
-        await tx.idempotency.complete({ actorId: actor.id, key: idempotencyKey, response });
-      return { text, value: response };
+      return record;
+    },
+    async anchorCommitted() {
+      const rows = appended.splice(0);
+      const anchor = services.anchor;
+      if (anchor === undefined || signingKey === undefined) return;
+      for (const record of rows) {
+        if (record.seq % deps.config.audit.anchorEvery !== 0) continue;
+        try {
+          await anchor.publish(
+            signAuditHead({ chainId: record.chainId, count: record.seq, hash: record.hash }, signingKey, call.now),
+          );
+        } catch (error) {
+          logger.error(
+            { event: "audit_anchor_failed", errorName: error instanceof Error ? error.name : typeof error },
+            "homevisit audit anchor: publishing a head failed",
+          );
+        }
+      }
+    },
+  };
+}
+
+/** What the transaction leaves for after it: the target it resolved and the steps to run. */
+interface CallState {
+  /** The target as resolved, authorized or not (a denial's audit row reads it). */
+  resolvedTarget: UseCaseTarget | undefined;
+  /** The target once authorized (a refused write's audit row reads it). */
+  authorized: UseCaseTarget | undefined;
+  afterCommit: ((storage: Storage) => Promise<void>)[];
+}
+
+/**
+ * The call's one transaction: resolve the target, authorize, require a purpose, replay or
+ * reserve the idempotency key, run, and write the audit row and the outbox events.
+ */
+async function runInTransaction(
+  deps: RunnerDeps,
+  call: PreparedCall,
+  trail: AuditTrail,
+  state: CallState,
+  tx: StorageTx,
+): Promise<UseCaseJsonResult> {
+  const { actor, useCase, entry, purpose, idempotencyKey, input, now, today } = call;
+  const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
+  state.resolvedTarget = target;
+  if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
+  const decision = authorize(actor, useCase.action, target.policy);
+  if (!decision.allowed) {
+    throw new Denied(decision.reason, target.entity, target.entityId, isVisible(actor, target.entity, target.policy));
+  }
+  state.authorized = target;
+  if (entry.purposeRequired && purpose === undefined) {
+    throw new HomevisitError("purpose_required", { path: ["purpose"] });
+  }
+  if (idempotencyKey !== undefined) {
+    const requestHash = sha256Hex(canonicalJson({ useCase: call.name, input }));
+    const begun = await tx.idempotency.begin({ actorId: actor.id, key: idempotencyKey, requestHash, now });
+    if (begun.status === "completed") return { text: JSON.stringify(begun.response), value: begun.response };
+    if (begun.status === "mismatch") throw new HomevisitError("idempotency_key_reused", { path: ["idempotencyKey"] });
+    if (begun.status === "in_flight") throw new HomevisitError("idempotency_in_flight", { path: ["idempotencyKey"] });
+  }
+  const changes: ChangeSet[] = [];
+  const details: Record<string, string | number | boolean | null> = {};
+  const events: { topic: EngineEventTopic; payload: Record<string, unknown> }[] = [];
+  const ctx: UseCaseContext = {
+    tx,
+    actor,
+    target,
+    now,
+    today,
+    config: deps.config,
+    newId: deps.newId,
+    purpose,
+    blobs: deps.blobs,
+    plugins: deps.plugins,
+    recordChange: (change) => changes.push(change),
+    auditDetail: (key, value) => {
+      details[key] = value;
+    },
+    emit: (topic, payload) => events.push({ topic, payload: payload as Record<string, unknown> }),
+    afterCommit: (fn) => state.afterCommit.push(fn),
+    hmac: call.hmac,
+  };
+  const output = await useCase.run(ctx, input);
+  const text = output === undefined ? "null" : JSON.stringify(output);
+  // Round-trip through JSON: the caller, the idempotency record and a replay see the same
+  // value. An adapter that asked for the text reads the output as it is (no idempotency
+  // record to match then).
+  const response: JsonValue =
+    call.form === "value" || idempotencyKey !== undefined ? (JSON.parse(text) as JsonValue) : (output ?? null);
+  if (entry.write || entry.audit === "always") {
+    await trail.append(tx, {
+      chainId: chainOf(target.policy),
+      entity: target.entity,
+      ...(target.entityId === undefined ? {} : { entityId: target.entityId }),
+      ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
+      ...(purpose === undefined ? {} : { purpose }),
+      result: "ok",
+      changes: changes.flatMap((c) => auditChanges(c, call.hmac)).slice(0, 200),
+      ...(Object.keys(details).length === 0 ? {} : { details }),
     });
+  }
+  for (const event of events) {
+    const payload = engineEventSchemas[event.topic].parse(event.payload) as Record<string, JsonValue>;
+    await tx.outbox.append({
+      id: deps.newId(),
+      topic: event.topic,
+      ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
+      at: now,
+      payload,
+    });
+  }
+  if (idempotencyKey !== undefined) await tx.idempotency.complete({ actorId: actor.id, key: idempotencyKey, response });
+  return { text, value: response };
+}
+
+/**
+ * The error a denial answers, after its audit row. The call's transaction rolled back; the
+ * denial is recorded in a transaction of its own. A record outside the actor's tenant and a
+ * missing one leave the same row (promise 10): no entity id, the reason `not_found`, and a keyed
+ * HMAC of the ids asked for, which only the key holder can match — so reading the log tells a
+ * principal nothing about whether another school's id exists. Denials inside the tenant keep the
+ * record's id.
+ */
+async function deny(
+  deps: RunnerDeps,
+  call: PreparedCall,
+  trail: AuditTrail,
+  state: CallState,
+  denied: Denied,
+): Promise<HomevisitError> {
+  const { actor, purpose, useCase } = call;
+  const target = state.resolvedTarget;
+  const hidden = denied.reason === "not_found" || target === undefined || !sameTenant(actor, target.policy);
+  const ref = hidden ? referenceOf(call.input, call.hmac) : undefined;
+  const schoolId = actor.schoolId === undefined ? {} : { schoolId: actor.schoolId };
+  const stated = purpose === undefined ? {} : { purpose };
+  await deps.storage.transaction((tx) =>
+    trail.append(
+      tx,
+      hidden
+        ? {
+            chainId: actorChain(actor),
+            entity: useCase.entity,
+            ...schoolId,
+            ...stated,
+            result: "denied",
+            details: { reason: "not_found", ...(ref === undefined ? {} : { ref }) },
+          }
+        : {
+            chainId: actorChain(actor),
+            entity: denied.entity,
+            ...(denied.entityId === undefined ? {} : { entityId: denied.entityId }),
+            ...schoolId,
+            ...stated,
+            result: "denied",
+            details: { reason: denied.reason },
+          },
+    ),
+  );
+  await trail.anchorCommitted();
+  return useCase.targetKind === "record" && !denied.visible
+    ? new HomevisitError("not_found", { params: { entity: entityLabel(useCase.entity) } })
+    : new HomevisitError("forbidden");
+}
+
+/** A refused write (consent, stale version) is worth a row: who tried what, and why not. */
+async function auditRefusal(deps: RunnerDeps, call: PreparedCall, trail: AuditTrail, state: CallState, error: unknown) {
+  const target = state.authorized;
+  if (!isHomevisitError(error) || target === undefined || !(call.entry.write || call.entry.audit === "always")) return;
+  await deps.storage.transaction((tx) =>
+    trail.append(tx, {
+      chainId: chainOf(target.policy),
+      entity: target.entity,
+      ...(target.entityId === undefined ? {} : { entityId: target.entityId }),
+      ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
+      ...(call.purpose === undefined ? {} : { purpose: call.purpose }),
+      result: "error",
+      details: { code: error.code },
+    }),
+  );
+  await trail.anchorCommitted();
+}
+
+async function executeCall(
+  deps: RunnerDeps,
+  name: string,
+  useCase: AnyUseCase,
+  rawActor: unknown,
+  rawInput: unknown,
+  options: UseCaseOptions,
+  form: ResultForm,
+): Promise<UseCaseJsonResult> {
+  const call = prepareCall(deps, name, useCase, rawActor, rawInput, options, form);
+  const trail = auditTrail(deps, call);
+  const state: CallState = { resolvedTarget: undefined, authorized: undefined, afterCommit: [] };
+  let result: UseCaseJsonResult;
+  try {
+    result = await deps.storage.transaction((tx) => runInTransaction(deps, call, trail, state, tx));
   } catch (error) {
-    if (error instanceof Denied) {
-      // The call's transaction rolled back; the denial is recorded in a transaction of its own.
-      // A record outside the actor's tenant and a missing one leave the same row (promise 10):
-      // no entity id, the reason `not_found`, and a keyed HMAC of the ids asked for, which only
-      // the key holder can match — so reading the log tells a principal nothing about whether
-      // another school's id exists. Denials inside the tenant keep the record's id.
-      const hidden =
-        error.reason === "not_found" || deniedTarget === undefined || !sameTenant(actor, deniedTarget.policy);
-      const ref = hidden ? referenceOf(input, hmac) : undefined;
-      await deps.storage.transaction((tx) =>
-        appendAudit(
-          tx,
-          hidden
-            ? {
-                chainId: actorChain(actor),
-                entity: useCase.entity,
-                ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
-                ...(purpose === undefined ? {} : { purpose }),
-                result: "denied",
-                details: { reason: "not_found", ...(ref === undefined ? {} : { ref }) },
-              }
-            : {
-                chainId: actorChain(actor),
-                entity: error.entity,
-                ...(error.entityId === undefined ? {} : { entityId: error.entityId }),
-                ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
-                ...(purpose === undefined ? {} : { purpose }),
-                result: "denied",
-                details: { reason: error.reason },
-              },
-        ),
-      );
-      await anchorCommitted();
-      throw useCase.targetKind === "record" && !error.visible
-        ? new HomevisitError("not_found", { params: { entity: entityLabel(useCase.entity) } })
-        : new HomevisitError("forbidden");
-    }
-    const target = resolved;
-    if (isHomevisitError(error) && target !== undefined && (entry.write || entry.audit === "always")) {
-      // A refused write (consent, stale version) is worth a row: who tried what, and why not.
-      await deps.storage.transaction((tx) =>
-        appendAudit(tx, {
-          chainId: chainOf(target.policy),
-          entity: target.entity,
-          ...(target.entityId === undefined ? {} : { entityId: target.entityId }),
-          ...(target.policy.schoolId === undefined ? {} : { schoolId: target.policy.schoolId }),
-          ...(purpose === undefined ? {} : { purpose }),
-          result: "error",
-          details: { code: error.code },
-        }),
-      );
-      await anchorCommitted();
-    }
+    if (error instanceof Denied) throw await deny(deps, call, trail, state, error);
+    await auditRefusal(deps, call, trail, state, error);
     throw error;
   }
-  await anchorCommitted();
-  for (const fn of afterCommit) await fn(deps.storage);
+  await trail.anchorCommitted();
+  for (const fn of state.afterCommit) await fn(deps.storage);
   if (useCase.finish) {
-    const finished = await useCase.finish(deps.storage.reports, result.value, input, deps.plugins, {
+    const finished = await useCase.finish(deps.storage.reports, result.value, call.input, deps.plugins, {
       storage: deps.storage,
-      audit,
-      actor,
-      now,
+      audit: trail.services,
+      actor: call.actor,
+      now: call.now,
       newId: deps.newId,
       logger: deps.logger ?? quiet,
     });
