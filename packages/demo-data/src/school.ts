@@ -85,9 +85,19 @@ const femaleShare: Record<SchoolKind, number> = {
   twelve_year: 0.6,
 };
 
+/** A class of this school year with its planned size. */
+interface CurrentClass {
+  cls: SchoolClass;
+  grade: Grade;
+  index: number;
+  size: number;
+  inGrade: number;
+}
+
 /**
  * Expands a school plan into its classes, teachers, students, category flags and mentors.
- * Everything is drawn from `rng`, which the caller forks for this school alone.
+ * Everything is drawn from `rng`, which the caller forks for this school alone; the steps run
+ * in a fixed order (classes, teachers, students) because each draws from the same stream.
  */
 export function expandSchool(plan: SchoolPlan, city: City, county: County, date: string, rng: Rng): SchoolBatch {
   const schoolYear = schoolYearOf(date);
@@ -103,11 +113,30 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
   if (plan.entryGrades) school.entryGrades = plan.entryGrades;
   const grades = gradesOf(plan.kind);
   const firstGrade = grades[0] ?? 1;
+  const current = currentClasses(plan, grades, schoolYear, rng);
+  const { teachers, mentors } = staffSchool(plan, current, schoolYear, rng);
+  const classes = [...current.map((c) => c.cls), ...earlierClasses(plan, current, schoolYear, firstGrade)];
+  const context: StudentContext = {
+    classId: classIdLookup(plan, classes),
+    dates: createDateCache(),
+    plan,
+    school,
+    date,
+    schoolYear,
+    firstGrade,
+    entryGrades: plan.entryGrades ?? [firstGrade],
+    rng,
+    mentors,
+  };
+  const fallbackTeacherId = teachers[0]?.id ?? plan.id;
+  return { city, county, school, classes, teachers, ...seatStudents(plan, current, context, fallbackTeacherId) };
+}
 
-  // Classes of this school year, with their planned sizes.
+/** Classes of this school year, with their planned sizes. */
+function currentClasses(plan: SchoolPlan, grades: readonly Grade[], schoolYear: number, rng: Rng): CurrentClass[] {
   const perGradeTarget = plan.size / grades.length;
   const classSize = classSizes[plan.kind][plan.setting];
-  const current: { cls: SchoolClass; grade: Grade; index: number; size: number; inGrade: number }[] = [];
+  const current: CurrentClass[] = [];
   for (const grade of grades) {
     const students = Math.max(4, Math.round(perGradeTarget * (0.9 + rng.next() * 0.2)));
     const count = Math.max(1, Math.round(students / classSize));
@@ -124,9 +153,19 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
       current.push({ cls, grade, index, size, inGrade: count });
     }
   }
+  return current;
+}
 
-  // Teachers: the principal, an administrator in larger schools, a class teacher per class,
-  // then subject teachers up to the staffing ratio.
+/**
+ * Teachers: the principal, an administrator in larger schools, a class teacher per class,
+ * then subject teachers up to the staffing ratio; some of them mentors (德育导师).
+ */
+function staffSchool(
+  plan: SchoolPlan,
+  current: readonly CurrentClass[],
+  schoolYear: number,
+  rng: Rng,
+): { teachers: Teacher[]; mentors: string[] } {
   const plannedStudents = current.reduce((sum, c) => sum + c.size, 0);
   const adminCount = plannedStudents >= 400 ? 1 : 0;
   const teacherCount = Math.max(
@@ -151,40 +190,7 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
       phone: mobileNumber(rng),
       joinedOn: `${rng.int(i === 0 ? 1995 : 2000, schoolYear)}-08-${rng.int(20, 31)}`,
     };
-    const classIndex = i - 1 - adminCount;
-    if (i === 0) {
-      teacher.roles = ["principal", "teacher"];
-      teacher.subjects = [rng.pick(subjects)];
-      teacher.termCapacity = 8;
-      teacher.joinedOn = `${rng.int(1995, schoolYear - 3)}-08-${rng.int(20, 31)}`;
-    } else if (i <= adminCount) {
-      teacher.roles = ["school_admin", "teacher"];
-      teacher.subjects = [rng.pick(subjects)];
-    } else if (classIndex < current.length) {
-      const own = current[classIndex];
-      if (own) {
-        own.cls.classTeacherId = id;
-        teacher.roles = ["class_teacher", "teacher"];
-        teacher.subjects = [plan.kind === "kindergarten" ? "学前教育" : rng.pick(["语文", "数学", "语文", "英语"])];
-        teacher.classIds = [own.cls.id];
-        if (own.inGrade > 1 && rng.chance(0.5)) {
-          const other = current[classIndex + (own.index < own.inGrade ? 1 : -1)];
-          if (other) teacher.classIds.push(other.cls.id);
-        }
-      }
-    } else {
-      teacher.subjects = [rng.pick(subjects)];
-      const taught = plan.kind === "kindergarten" ? 1 : rng.int(1, Math.min(4, current.length));
-      const classIds = new Set<string>();
-      for (let k = 0; k < taught; k++) classIds.add(rng.pick(current).cls.id);
-      teacher.classIds = [...classIds];
-      // A few subject teachers have left during the year: they stay in the records.
-      const joinedYear = Number(teacher.joinedOn?.slice(0, 4));
-      if (joinedYear < schoolYear - 1 && rng.chance(0.01)) {
-        teacher.leftOn = `${schoolYear}-${rng.chance(0.5) ? "07-15" : "08-31"}`;
-        teacher.classIds = [];
-      }
-    }
+    assignDuties(teacher, i, adminCount, plan, current, subjects, schoolYear, rng);
     if (teacher.leftOn === undefined && rng.chance(i === 0 ? 0.5 : 0.3)) {
       teacher.roles = [...teacher.roles, "mentor"];
       mentors.push(id);
@@ -196,9 +202,64 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
     principal.roles = [...principal.roles, "mentor"];
     mentors.push(principal.id);
   }
+  return { teachers, mentors };
+}
 
-  // Earlier years' classes of each cohort, led by the cohort's class teacher.
-  const classes: SchoolClass[] = current.map((c) => c.cls);
+/** The `i`-th teacher's roles, subjects and classes, by their place in the staff list. */
+function assignDuties(
+  teacher: Teacher,
+  i: number,
+  adminCount: number,
+  plan: SchoolPlan,
+  current: readonly CurrentClass[],
+  subjects: readonly string[],
+  schoolYear: number,
+  rng: Rng,
+): void {
+  const classIndex = i - 1 - adminCount;
+  if (i === 0) {
+    teacher.roles = ["principal", "teacher"];
+    teacher.subjects = [rng.pick(subjects)];
+    teacher.termCapacity = 8;
+    teacher.joinedOn = `${rng.int(1995, schoolYear - 3)}-08-${rng.int(20, 31)}`;
+  } else if (i <= adminCount) {
+    teacher.roles = ["school_admin", "teacher"];
+    teacher.subjects = [rng.pick(subjects)];
+  } else if (classIndex < current.length) {
+    const own = current[classIndex];
+    if (own) {
+      own.cls.classTeacherId = teacher.id;
+      teacher.roles = ["class_teacher", "teacher"];
+      teacher.subjects = [plan.kind === "kindergarten" ? "学前教育" : rng.pick(["语文", "数学", "语文", "英语"])];
+      teacher.classIds = [own.cls.id];
+      if (own.inGrade > 1 && rng.chance(0.5)) {
+        const other = current[classIndex + (own.index < own.inGrade ? 1 : -1)];
+        if (other) teacher.classIds.push(other.cls.id);
+      }
+    }
+  } else {
+    teacher.subjects = [rng.pick(subjects)];
+    const taught = plan.kind === "kindergarten" ? 1 : rng.int(1, Math.min(4, current.length));
+    const classIds = new Set<string>();
+    for (let k = 0; k < taught; k++) classIds.add(rng.pick(current).cls.id);
+    teacher.classIds = [...classIds];
+    // A few subject teachers have left during the year: they stay in the records.
+    const joinedYear = Number(teacher.joinedOn?.slice(0, 4));
+    if (joinedYear < schoolYear - 1 && rng.chance(0.01)) {
+      teacher.leftOn = `${schoolYear}-${rng.chance(0.5) ? "07-15" : "08-31"}`;
+      teacher.classIds = [];
+    }
+  }
+}
+
+/** Earlier years' classes of each cohort, led by the cohort's class teacher. */
+function earlierClasses(
+  plan: SchoolPlan,
+  current: readonly CurrentClass[],
+  schoolYear: number,
+  firstGrade: number,
+): SchoolClass[] {
+  const classes: SchoolClass[] = [];
   for (const c of current) {
     for (let back = 1; back <= c.grade - firstGrade; back++) {
       const cls: SchoolClass = {
@@ -212,26 +273,27 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
       classes.push(cls);
     }
   }
+  return classes;
+}
 
-  const students: Student[] = [];
-  const categoryFlags: CategoryFlag[] = [];
-  const mentorships: Mentorship[] = [];
+/** Finds a cohort's class id in a year, shared with the class records. */
+function classIdLookup(plan: SchoolPlan, classes: readonly SchoolClass[]): StudentContext["classId"] {
   const classIds = new Map<number, string>();
   for (const cls of classes)
     classIds.set(classKey(cls.schoolYear, cls.grade, Number(cls.id.slice(cls.id.lastIndexOf("-") + 1))), cls.id);
-  const context: StudentContext = {
-    classId: (year, grade, index) =>
-      classIds.get(classKey(year, grade, index)) ?? classIdOf(plan.id, year, grade, index),
-    dates: createDateCache(),
-    plan,
-    school,
-    date,
-    schoolYear,
-    firstGrade,
-    entryGrades: plan.entryGrades ?? [firstGrade],
-    rng,
-    mentors,
-  };
+  return (year, grade, index) => classIds.get(classKey(year, grade, index)) ?? classIdOf(plan.id, year, grade, index);
+}
+
+/** The students of each class of this year, seated in class order. */
+function seatStudents(
+  plan: SchoolPlan,
+  current: readonly CurrentClass[],
+  context: StudentContext,
+  fallbackTeacherId: string,
+): Pick<SchoolBatch, "students" | "categoryFlags" | "mentorships"> {
+  const students: Student[] = [];
+  const categoryFlags: CategoryFlag[] = [];
+  const mentorships: Mentorship[] = [];
   let seq = 0;
   for (const c of current) {
     for (let k = 0; k < c.size; k++) {
@@ -241,12 +303,12 @@ export function expandSchool(plan: SchoolPlan, city: City, county: County, date:
         grade: c.grade,
         classIndex: c.index,
         classesInGrade: c.inGrade,
-        classTeacherId: c.cls.classTeacherId ?? principal?.id ?? plan.id,
+        classTeacherId: c.cls.classTeacherId ?? fallbackTeacherId,
       });
       students.push(generated.student);
       for (const f of generated.flags) categoryFlags.push(f);
       if (generated.mentorship) mentorships.push(generated.mentorship);
     }
   }
-  return { city, county, school, classes, teachers, students, categoryFlags, mentorships };
+  return { students, categoryFlags, mentorships };
 }
