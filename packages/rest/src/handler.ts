@@ -1,49 +1,48 @@
 import {
-  actorSchema,
   calendarField,
-  contentTypeField,
   createTelemetry,
   HomevisitError,
   type HomevisitLogger,
   isHomevisitError,
   type Locale,
-  objectShape,
+  type ParsedActor,
   pickLocale,
   safeLogger,
+  safeParseActor,
   type TelemetryOption,
-  versionField,
 } from "@homevisit/core";
 import { Hono } from "hono";
-import { defaultRestLimits, parseJsonLimited, type RestLimits, readBodyLimited } from "./body.js";
+import { defaultRestLimits, type RestLimits } from "./body.js";
 import { ifNoneMatchMatches, type RepresentationTagger, representationTagger } from "./conditional.js";
 import { type CorsOptions, corsHeaders, preflight } from "./cors.js";
+import type { ExportTableInput } from "./export-files.js";
+import { exportFile, exportFormatOf, exportFormatParameter, exportSchoolId, isExportRoute } from "./export-route.js";
+import { type RestCallOptions, requestInput } from "./input.js";
 import { preferredMediaType } from "./negotiate.js";
 import { createOpenApiDocument, type OpenApiOptions } from "./openapi.js";
 import { errorCatalogDocument, errorCatalogPath } from "./operation-text.js";
 import { toProblem } from "./problem.js";
 import { type RestRoute, type RestUseCase, restRoutes } from "./routes.js";
 
-/** Options of a use case call, as the engine takes them. */
-export interface RestCallOptions {
-  purpose?: string;
-  idempotencyKey?: string;
+/** A use case's result: its JSON text, made once, and the value for reading a version or a cursor. */
+export interface RestCallResult {
+  text: string;
+  value: unknown;
 }
 
 /**
- * What `createRestHandler` needs of an engine: its use case registry, and for each use case
- * `engine.callJson(name, …)` (a homevisit engine has it: the result's JSON text, made once),
- * `engine.call(name, …)`, or the bound function at `engine[area][method]` (the name is
- * `area.method`), in that order of preference.
+ * What `createRestHandler` needs of an engine: its use case registry and `callJson` (a homevisit
+ * engine has both). The handler checks the host's actor once, with core's `safeParseActor`, and
+ * hands the resulting {@link ParsedActor} to `callJson`, which does not check it again.
  */
 export interface RestEngine {
   readonly useCases: Iterable<RestUseCase> | Readonly<Record<string, RestUseCase>>;
-  readonly callJson?: (
+  readonly callJson: (
     name: string,
-    actor: unknown,
+    actor: ParsedActor,
     input: unknown,
     options?: RestCallOptions,
-  ) => Promise<{ text: string; value: unknown }>;
-  readonly call?: (name: string, actor: unknown, input: unknown, options?: RestCallOptions) => Promise<unknown>;
+  ) => Promise<RestCallResult>;
 }
 
 /** One line for the host's log: codes and route names only, never request content. */
@@ -102,14 +101,10 @@ export interface RestHandlerOptions {
   etagKey?: string;
 }
 
-/** The header that carries the stated purpose, percent-encoded UTF-8. */
-export const purposeHeader = "Homevisit-Purpose";
-
 const jsonType = "application/json; charset=utf-8";
 const calendarType = "text/calendar; charset=utf-8";
 const calendarOffers = ["text/calendar", "application/json"] as const;
 const problemType = "application/problem+json; charset=utf-8";
-const allowedIdempotencyKey = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Makes the REST handler: `(request: Request) => Promise<Response>`, one route per engine use
@@ -150,116 +145,59 @@ export function createRestHandler(
   const basePath = normaliseBasePath(options.basePath);
   const limits: RestLimits = { ...defaultRestLimits, ...options.limits };
   const useCases = registryOf(engine);
+  if (typeof engine.callJson !== "function") throw new TypeError("engine.callJson is missing");
+  const callJson = engine.callJson.bind(engine);
   const routes = restRoutes(useCases);
-  const hostLogger = options.logger;
-  const structured = typeof hostLogger === "object" ? safeLogger(hostLogger) : undefined;
-  const log: (entry: RestLogEntry) => void =
-    typeof hostLogger === "function"
-      ? hostLogger
-      : structured
-        ? (entry) => structured[entry.level]({ ...entry }, `homevisit rest ${entry.event}`)
-        : () => undefined;
-  const telemetry = createTelemetry(options.telemetry);
+  const { log, structured } = hostLog(options.logger);
   const cors = options.cors;
   const tag = representationTagger(options.etagKey);
-  let openApiText: string | undefined;
+  const { decorate, problem } = responders(cors, log);
+  const observed = observer(createTelemetry(options.telemetry), structured);
 
   const app = new Hono({ strict: true });
   const api = basePath === "" ? app : app.basePath(basePath);
-
-  const decorate = (request: Request, response: Response): Response => {
-    const headers = response.headers;
-    if (!headers.has("cache-control")) headers.set("Cache-Control", "no-store");
-    const vary = new Set((headers.get("vary") ?? "").split(",").map((v) => v.trim()));
-    vary.add("Accept-Language");
-    if (cors) {
-      for (const [k, v] of Object.entries(corsHeaders(request, cors))) {
-        if (k === "Vary") for (const name of v.split(",")) vary.add(name.trim());
-        else headers.set(k, v);
-      }
-    }
-    vary.delete("");
-    headers.set("Vary", [...vary].join(", "));
-    return response;
-  };
-
-  const problem = (request: Request, error: unknown, route?: string, extra?: Record<string, string>): Response => {
-    const locale = localeOf(request);
-    const body = toProblem(error, locale);
-    if (body.status >= 500 && !isHomevisitError(error)) {
-      const entry: RestLogEntry = { level: "error", event: "internal_error", method: request.method, status: 500 };
-      if (route !== undefined) entry.route = route;
-      if (error instanceof Error) {
-        entry.errorName = error.name;
-        if (error.stack) entry.stack = error.stack.split("\n").slice(1).join("\n");
-      }
-      safeLog(log, entry);
-    }
-    const headers: Record<string, string> = { "Content-Type": problemType, "Content-Language": locale, ...extra };
-    return decorate(request, new Response(JSON.stringify(body), { status: body.status, headers }));
-  };
-
   if (options.openapi !== false) {
     const openapi = options.openapi ?? {};
-    let catalogText: string | undefined;
-    api.get(errorCatalogPath, (c) => {
-      catalogText ??= JSON.stringify(errorCatalogDocument());
-      const response = new Response(catalogText, {
-        status: 200,
-        headers: { "Content-Type": jsonType, "Cache-Control": "no-cache" },
-      });
-      return decorate(c.req.raw, response);
-    });
-    api.get("/openapi.json", (c) => {
-      openApiText ??= JSON.stringify(createOpenApiDocument(useCases, { ...openapi, basePath, limits }));
-      const response = new Response(openApiText, {
-        status: 200,
-        headers: { "Content-Type": jsonType, "Cache-Control": "no-cache" },
-      });
-      return decorate(c.req.raw, response);
-    });
+    const serveJson = (make: () => unknown) => {
+      let text: string | undefined;
+      return (c: { req: { raw: Request } }) => {
+        text ??= JSON.stringify(make());
+        const headers = { "Content-Type": jsonType, "Cache-Control": "no-cache" };
+        return decorate(c.req.raw, new Response(text, { status: 200, headers }));
+      };
+    };
+    api.get(errorCatalogPath, serveJson(errorCatalogDocument));
+    api.get(
+      "/openapi.json",
+      serveJson(() => createOpenApiDocument(useCases, { ...openapi, basePath, limits })),
+    );
   }
 
-  /** A span, a counter, a duration and a debug line per request: method, route template, status. */
-  const observed = async (request: Request, route: string, handle: () => Promise<Response>): Promise<Response> => {
-    const attributes = { "http.request.method": safeMethod(request.method), "http.route": route };
-    const started = performance.now();
-    return telemetry.span("homevisit.rest.request", attributes, async (span) => {
-      const response = await handle();
-      const ms = performance.now() - started;
-      span.set("http.response.status_code", response.status);
-      const metric = { ...attributes, "http.response.status_code": response.status };
-      telemetry.count("homevisit.rest.requests", metric);
-      telemetry.duration("homevisit.rest.duration", ms, metric);
-      structured?.debug(
-        {
-          event: "request",
-          method: attributes["http.request.method"],
-          route,
-          status: response.status,
-          ms: Math.round(ms * 10) / 10,
-        },
-        "homevisit rest request",
-      );
-      return response;
-    });
-  };
-
   for (const route of routes) {
-    const call = callerOf(engine, route.name);
+    const exportRoute = isExportRoute(route);
+    const adapterParameters = exportRoute ? [exportFormatParameter] : [];
     api.on(route.method, route.routerPath, (c) =>
       observed(c.req.raw, route.path, async () => {
         const request = c.req.raw;
         try {
           const actor = await authenticate(request, options.getActor, log);
-          const { input, callOptions } = await buildInput(
-            request,
-            route,
-            c.req.param() as Record<string, string>,
-            limits,
-          );
-          const output = await call(actor, input, callOptions);
-          return decorate(request, await success(request, route, output, tag));
+          const format = exportRoute ? exportFormatOf(request) : undefined;
+          const params = c.req.param() as Record<string, string>;
+          const { input, callOptions } = await requestInput(request, route, params, limits, adapterParameters);
+          const result = await callJson(route.name, actor, input, callOptions);
+          if (format !== undefined) {
+            const school = await schoolName(callJson, actor, exportSchoolId(input, actor));
+            const file = exportFile(result.value as ExportTableInput, {
+              format,
+              locale: input.locale === "en" ? "en" : "zh-CN",
+              school: school.name,
+              schoolId: school.id,
+              from: String(input.from),
+              to: String(input.to),
+            });
+            return decorate(request, await fileSuccess(request, file, format, result.text, tag));
+          }
+          return decorate(request, await success(request, route, result, tag, exportRoute));
         } catch (error) {
           return problem(request, error, route.name);
         }
@@ -267,29 +205,17 @@ export function createRestHandler(
     );
   }
 
-  const matchers = routes.map((r) => ({
-    method: r.method,
-    pattern: new RegExp(
-      `^${escapeRegExp(basePath)}${r.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "[^/]+")}$`,
-    ),
-  }));
-  const allowedMethods = (pathname: string): string[] => {
-    const found: string[] = matchers.filter((m) => m.pattern.test(pathname)).map((m) => m.method);
-    if (found.length > 0 && found.includes("GET")) found.push("HEAD");
-    return found;
-  };
-
+  const allowedMethods = methodMatcher(routes, basePath);
   app.notFound(async (c) => {
     const request = c.req.raw;
+    const allowed = allowedMethods(new URL(request.url).pathname);
     try {
       await authenticate(request, options.getActor, log);
-      const allowed = allowedMethods(new URL(request.url).pathname);
       if (allowed.length > 0) {
         throw new HomevisitError("rest_method_not_allowed", { params: { method: safeMethod(request.method) } });
       }
       throw new HomevisitError("rest_route_not_found");
     } catch (error) {
-      const allowed = allowedMethods(new URL(request.url).pathname);
       return problem(
         request,
         error,
@@ -315,14 +241,159 @@ export function createRestHandler(
   };
 }
 
+/** The host's logger as a function of {@link RestLogEntry}, and as a structured logger if it is one. */
+function hostLog(hostLogger: RestHandlerOptions["logger"]): {
+  log: (entry: RestLogEntry) => void;
+  structured: HomevisitLogger | undefined;
+} {
+  const structured = typeof hostLogger === "object" ? safeLogger(hostLogger) : undefined;
+  const log: (entry: RestLogEntry) => void =
+    typeof hostLogger === "function"
+      ? hostLogger
+      : structured
+        ? (entry) => structured[entry.level]({ ...entry }, `homevisit rest ${entry.event}`)
+        : () => undefined;
+  return { log, structured };
+}
+
+interface Responders {
+  /** Adds `Cache-Control: no-store`, `Vary` and the CORS headers to any response. */
+  decorate(request: Request, response: Response): Response;
+  /** Any error as an RFC 9457 problem in the request's locale; internal errors are logged. */
+  problem(request: Request, error: unknown, route?: string, extra?: Record<string, string>): Response;
+}
+
+function responders(cors: CorsOptions | undefined, log: (entry: RestLogEntry) => void): Responders {
+  const decorate = (request: Request, response: Response): Response => {
+    const headers = response.headers;
+    if (!headers.has("cache-control")) headers.set("Cache-Control", "no-store");
+    const vary = new Set((headers.get("vary") ?? "").split(",").map((v) => v.trim()));
+    vary.add("Accept-Language");
+    if (cors) {
+      for (const [k, v] of Object.entries(corsHeaders(request, cors))) {
+        if (k === "Vary") for (const name of v.split(",")) vary.add(name.trim());
+        else headers.set(k, v);
+      }
+    }
+    vary.delete("");
+    headers.set("Vary", [...vary].join(", "));
+    return response;
+  };
+  const problem = (request: Request, error: unknown, route?: string, extra?: Record<string, string>): Response => {
+    const locale = localeOf(request);
+    const body = toProblem(error, locale);
+    if (body.status >= 500 && !isHomevisitError(error)) {
+      const entry: RestLogEntry = { level: "error", event: "internal_error", method: request.method, status: 500 };
+      if (route !== undefined) entry.route = route;
+      if (error instanceof Error) {
+        entry.errorName = error.name;
+        if (error.stack) entry.stack = error.stack.split("\n").slice(1).join("\n");
+      }
+      safeLog(log, entry);
+    }
+    const headers: Record<string, string> = { "Content-Type": problemType, "Content-Language": locale, ...extra };
+    return decorate(request, new Response(JSON.stringify(body), { status: body.status, headers }));
+  };
+  return { decorate, problem };
+}
+
+/** A span, a counter, a duration and a debug line per request: method, route template, status. */
+function observer(
+  telemetry: ReturnType<typeof createTelemetry>,
+  structured: HomevisitLogger | undefined,
+): (request: Request, route: string, handle: () => Promise<Response>) => Promise<Response> {
+  return async (request, route, handle) => {
+    const attributes = { "http.request.method": safeMethod(request.method), "http.route": route };
+    const started = performance.now();
+    return telemetry.span("homevisit.rest.request", attributes, async (span) => {
+      const response = await handle();
+      const ms = performance.now() - started;
+      span.set("http.response.status_code", response.status);
+      const metric = { ...attributes, "http.response.status_code": response.status };
+      telemetry.count("homevisit.rest.requests", metric);
+      telemetry.duration("homevisit.rest.duration", ms, metric);
+      structured?.debug(
+        {
+          event: "request",
+          method: attributes["http.request.method"],
+          route,
+          status: response.status,
+          ms: Math.round(ms * 10) / 10,
+        },
+        "homevisit rest request",
+      );
+      return response;
+    });
+  };
+}
+
+/** The methods some route answers on a path (HEAD wherever GET), for 405 and `Allow`. */
+function methodMatcher(routes: readonly RestRoute[], basePath: string): (pathname: string) => string[] {
+  const matchers = routes.map((r) => ({
+    method: r.method,
+    pattern: new RegExp(
+      `^${escapeRegExp(basePath)}${r.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "[^/]+")}$`,
+    ),
+  }));
+  return (pathname) => {
+    const found: string[] = matchers.filter((m) => m.pattern.test(pathname)).map((m) => m.method);
+    if (found.length > 0 && found.includes("GET")) found.push("HEAD");
+    return found;
+  };
+}
+
+/**
+ * The name of the school an export file is named after, from the organisation the caller reaches;
+ * its id when the name cannot be read (the export itself already succeeded and was audited).
+ */
+async function schoolName(
+  callJson: RestEngine["callJson"],
+  actor: ParsedActor,
+  schoolId: string | undefined,
+): Promise<{ id: string; name: string }> {
+  const id = schoolId ?? "school";
+  if (schoolId === undefined) return { id, name: id };
+  try {
+    const { value } = await callJson("organisation.read", actor, {});
+    const schools = (value as { schools?: { id: string; name: string }[] }).schools ?? [];
+    return { id, name: schools.find((s) => s.id === schoolId)?.name ?? id };
+  } catch {
+    return { id, name: id };
+  }
+}
+
+/** An export file as the answer: its bytes, tagged by the table's text and the format. */
+async function fileSuccess(
+  request: Request,
+  file: { bytes: Uint8Array; type: string; disposition: string },
+  format: string,
+  text: string,
+  tag: RepresentationTagger,
+): Promise<Response> {
+  const headers = new Headers({ Vary: "Accept" });
+  // The file is a function of the table's text and the format: tag those, not the bytes.
+  const etag = await tag(undefined, `${format}\n${text}`);
+  headers.set("ETag", etag);
+  if (ifNoneMatchMatches(request.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  headers.set("Content-Type", file.type);
+  headers.set("Content-Disposition", file.disposition);
+  headers.set("Content-Language", localeOf(request));
+  return new Response(file.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+}
+
 async function success(
   request: Request,
   route: RestRoute,
-  result: CallResult,
+  result: RestCallResult,
   tag: RepresentationTagger,
+  negotiated = false,
 ): Promise<Response> {
   const output = result.value;
   const headers = new Headers();
+  // An export route's JSON is one of its representations: caches must key on Accept.
+  if (negotiated) headers.set("Vary", "Accept");
   if (output === undefined || output === null) {
     headers.set("Content-Language", localeOf(request));
     return new Response(null, { status: 204, headers });
@@ -367,7 +438,7 @@ async function authenticate(
   request: Request,
   getActor: RestHandlerOptions["getActor"],
   log: (entry: RestLogEntry) => void,
-): Promise<unknown> {
+): Promise<ParsedActor> {
   let candidate: unknown;
   try {
     candidate = await getActor(request);
@@ -378,161 +449,13 @@ async function authenticate(
     throw new HomevisitError("rest_unauthenticated");
   }
   if (candidate === null || candidate === undefined) throw new HomevisitError("rest_unauthenticated");
-  const parsed = actorSchema.safeParse(candidate);
-  if (!parsed.success) {
+  // Checked here, once: the engine takes the parsed actor as it is.
+  const actor = safeParseActor(candidate);
+  if (actor === undefined) {
     safeLog(log, { level: "warn", event: "invalid_actor", method: request.method, status: 401 });
     throw new HomevisitError("rest_unauthenticated");
   }
-  return parsed.data;
-}
-
-async function buildInput(
-  request: Request,
-  route: RestRoute,
-  params: Readonly<Record<string, string>>,
-  limits: RestLimits,
-): Promise<{ input: Record<string, unknown>; callOptions: RestCallOptions }> {
-  const callOptions: RestCallOptions = {};
-  const idempotencyKey = request.headers.get("idempotency-key");
-  if (idempotencyKey !== null) {
-    if (!route.idempotent) throw new HomevisitError("rest_idempotency_unsupported");
-    if (!allowedIdempotencyKey.test(idempotencyKey)) {
-      throw new HomevisitError("rest_malformed_header", { params: { header: "Idempotency-Key" } });
-    }
-    callOptions.idempotencyKey = idempotencyKey;
-  }
-  const purpose = request.headers.get(purposeHeader);
-  if (purpose !== null) {
-    try {
-      callOptions.purpose = decodeURIComponent(purpose);
-    } catch {
-      throw new HomevisitError("rest_malformed_header", { params: { header: purposeHeader } });
-    }
-  }
-  const input: Record<string, unknown> = {};
-  const url = new URL(request.url);
-  const queryKeys = new Set(url.searchParams.keys());
-  for (const key of queryKeys) {
-    const kind = route.queryFields[key];
-    if (kind === undefined || !Object.hasOwn(route.queryFields, key)) {
-      throw new HomevisitError("rest_unknown_parameter", { params: { name: safeName(key) }, path: ["query"] });
-    }
-    const values = url.searchParams.getAll(key);
-    if (kind === "array") {
-      input[key] = values;
-      continue;
-    }
-    if (values.length > 1) {
-      throw new HomevisitError("rest_repeated_parameter", { params: { name: safeName(key) }, path: ["query"] });
-    }
-    input[key] = coerce(values[0] ?? "", kind);
-  }
-  if (route.paged && typeof input.limit === "number" && input.limit > limits.pageSize) {
-    throw new HomevisitError("storage_page_size", { params: { max: limits.pageSize }, path: ["limit"] });
-  }
-  if (route.uploadField !== undefined) {
-    const type = request.headers.get("content-type");
-    if (type === null || !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(type)) {
-      await request.body?.cancel().catch(() => undefined);
-      throw new HomevisitError("rest_unsupported_media_type");
-    }
-    input[route.uploadField] = await readBodyLimited(request, limits.uploadBytes);
-    if (Object.hasOwn(objectShape(route.useCase.input) ?? {}, contentTypeField)) {
-      input[contentTypeField] = (type.split(";")[0] ?? "").trim().toLowerCase();
-    }
-  } else if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
-    const body = await readJsonBody(request, limits);
-    for (const [key, value] of Object.entries(body)) {
-      if (route.pathParams.includes(key)) {
-        throw new HomevisitError("rest_path_field_in_body", { params: { field: key }, path: [key] });
-      }
-      if (route.versioned && key === versionField) throw new HomevisitError("rest_version_in_body", { path: [key] });
-      input[key] = value;
-    }
-  }
-  for (const param of route.pathParams) input[param] = params[param] ?? "";
-  if (route.versioned) input[versionField] = parseIfMatch(request.headers.get("if-match"));
-  return { input, callOptions };
-}
-
-async function readJsonBody(request: Request, limits: RestLimits): Promise<Record<string, unknown>> {
-  const contentType = request.headers.get("content-type");
-  const declaredEmpty = request.headers.get("content-length")?.trim() === "0";
-  if (contentType === null) {
-    // A body-less POST (a transition that needs nothing but its path) is an empty object.
-    if (request.body === null || declaredEmpty) return {};
-    const bytes = await readBodyLimited(request, limits.bodyBytes);
-    if (bytes.byteLength === 0) return {};
-    throw new HomevisitError("rest_unsupported_media_type");
-  }
-  if (!isJsonContentType(contentType)) {
-    await request.body?.cancel().catch(() => undefined);
-    throw new HomevisitError("rest_unsupported_media_type");
-  }
-  const bytes = await readBodyLimited(request, limits.bodyBytes);
-  if (bytes.byteLength === 0) return {};
-  const value = parseJsonLimited(bytes, limits);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new HomevisitError("validation_failed", {
-      issues: [
-        {
-          path: [],
-          code: "invalid_type",
-          message: { "zh-CN": "请求体须为 JSON 对象", en: "The body must be a JSON object" },
-        },
-      ],
-    });
-  }
-  return value as Record<string, unknown>;
-}
-
-/**
- * Whether a `Content-Type` is JSON in UTF-8: `application/json`, optionally with
- * `charset=utf-8` (any other charset is refused).
- *
- * @example
- * ```ts
- * isJsonContentType("application/json; charset=UTF-8"); // true
- * isJsonContentType("text/plain"); // false
- * ```
- */
-export function isJsonContentType(value: string): boolean {
-  const [type = "", ...params] = value.split(";").map((p) => p.trim().toLowerCase());
-  if (type !== "application/json") return false;
-  return params.every((p) => {
-    const [name, raw = ""] = p.split("=").map((s) => s.trim());
-    if (name !== "charset") return true;
-    return raw.replace(/^"|"$/g, "") === "utf-8";
-  });
-}
-
-/**
- * The version an `If-Match` header names: `"3"` → 3, and a GET's tag `"3.<digest>"` → 3 too
- * (the precondition of a write is the record's version, whichever representation was read;
- * weak `W/"3"` also accepted). Missing or `*`: `rest_precondition_required` (428); anything
- * that cannot be a version: `version_conflict` (412), since it matches none.
- *
- * @example
- * ```ts
- * parseIfMatch('"7"'); // 7
- * parseIfMatch('"7.q2VbX0aPZ2tq1mL8cN3wYg"'); // 7
- * parseIfMatch(null); // throws rest_precondition_required
- * ```
- */
-export function parseIfMatch(header: string | null): number {
-  if (header === null || header.trim() === "" || header.trim() === "*") {
-    throw new HomevisitError("rest_precondition_required");
-  }
-  const match = /^(?:W\/)?"(\d{1,15})(?:\.[\w-]{1,64})?"$/.exec(header.trim());
-  const version = match ? Number(match[1]) : Number.NaN;
-  if (!Number.isSafeInteger(version) || version < 1) throw new HomevisitError("version_conflict");
-  return version;
-}
-
-function coerce(value: string, kind: "string" | "number" | "boolean"): unknown {
-  if (kind === "number") return /^-?\d{1,15}(\.\d{1,15})?$/.test(value) ? Number(value) : value;
-  if (kind === "boolean") return value === "true" ? true : value === "false" ? false : value;
-  return value;
+  return actor;
 }
 
 function registryOf(engine: RestEngine): RestUseCase[] {
@@ -541,39 +464,6 @@ function registryOf(engine: RestEngine): RestUseCase[] {
   return Symbol.iterator in registry
     ? [...(registry as Iterable<RestUseCase>)]
     : Object.values(registry as Record<string, RestUseCase>);
-}
-
-/** A use case's result: its JSON text, and the value for reading a version or a cursor. */
-interface CallResult {
-  text: string;
-  value: unknown;
-}
-
-type Caller = (actor: unknown, input: unknown, options: RestCallOptions) => Promise<CallResult>;
-type ValueCaller = (actor: unknown, input: unknown, options: RestCallOptions) => Promise<unknown>;
-
-function callerOf(engine: RestEngine, name: string): Caller {
-  if (typeof engine.callJson === "function") {
-    const callJson = engine.callJson.bind(engine);
-    return (actor, input, options) => callJson(name, actor, input, options);
-  }
-  const valueCaller = valueCallerOf(engine, name);
-  return async (actor, input, options) => {
-    const value = await valueCaller(actor, input, options);
-    return { text: JSON.stringify(value) ?? "null", value };
-  };
-}
-
-function valueCallerOf(engine: RestEngine, name: string): ValueCaller {
-  if (typeof engine.call === "function") {
-    const call = engine.call.bind(engine);
-    return (actor, input, options) => call(name, actor, input, options);
-  }
-  const dot = name.indexOf(".");
-  const area = (engine as unknown as Record<string, unknown>)[name.slice(0, dot)];
-  const fn = area && typeof area === "object" ? (area as Record<string, unknown>)[name.slice(dot + 1)] : undefined;
-  if (typeof fn !== "function") throw new TypeError(`the engine has no function for use case ${name}`);
-  return (actor, input, options) => (fn as ValueCaller).call(area, actor, input, options);
 }
 
 function localeOf(request: Request): Locale {
@@ -590,10 +480,6 @@ function normaliseBasePath(basePath: string | undefined): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function safeName(name: string): string {
-  return /^[\w.-]{1,64}$/.test(name) ? name : "?";
 }
 
 function safeMethod(method: string): string {

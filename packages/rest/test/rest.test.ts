@@ -98,7 +98,7 @@ describe("routes and responses", () => {
     const w = await makeWorld();
     const broken = {
       useCases: w.engine.useCases,
-      call: async () => {
+      callJson: async () => {
         throw new Error("SQLITE_CORRUPT: phone 13800001001 at /var/lib/db");
       },
     };
@@ -527,9 +527,10 @@ describe("uploads", () => {
     const handler = createRestHandler(
       {
         useCases: [upload],
-        call: async (_name, _actor, input) => {
+        callJson: async (_name, _actor, input) => {
           calls.push(input);
-          return { size: (input as { bytes: Uint8Array }).bytes.byteLength, version: 2 };
+          const value = { size: (input as { bytes: Uint8Array }).bytes.byteLength, version: 2 };
+          return { text: JSON.stringify(value), value };
         },
       },
       {
