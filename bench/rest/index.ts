@@ -2,11 +2,11 @@
 // over loopback by a generator in another process, beside a bare node:http handler serving the
 // same JSON from memory in the same run. Three processes: this one (orchestration only), the
 // server under test, and the load generator.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { lineOf, spawnTs, stopChild } from "../src/child.ts";
 import { type BenchRow, type BenchSection, median } from "../src/harness.ts";
 // Type-only imports of the child entries: erased at run time (importing them would start them),
 // but they bring both files into the repository's type check.
@@ -34,65 +34,14 @@ export interface RestBenchOptions {
   connections?: number;
 }
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const here = fileURLToPath(new URL(".", import.meta.url));
 /** Longest wait for a server to seed and listen (the api seeds a school: a few seconds). */
 const startTimeoutMs = 120_000;
-
-/** Starts a TypeScript entry of this folder under tsx with the root tsconfig's workspace paths. */
-function spawnTs(file: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(here, file), ...args], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-}
-
-/** Resolves with the JSON after `prefix` on the child's stdout; rejects on exit or timeout. */
-function lineOf<T>(child: ChildProcess, prefix: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => fail(new Error(`no ${prefix} line within ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      reject(new Error(`${error.message}${err ? `\n${err.slice(-2000)}` : ""}`));
-    };
-    child.stderr?.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split("\n").find((l) => l.startsWith(`${prefix} `));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line.slice(prefix.length + 1)) as T);
-      }
-    });
-    child.once("exit", (code) => fail(new Error(`child exited (${code}) before ${prefix}`)));
-    child.once("error", (error) => fail(error));
-  });
-}
-
-/** Ends a child: close its stdin (it exits by itself), then SIGTERM, then SIGKILL. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.stdin?.end();
-  const wait = (ms: number) =>
-    Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);
-  if (await wait(5_000)) return;
-  child.kill("SIGTERM");
-  if (await wait(5_000)) return;
-  child.kill("SIGKILL");
-  await exited;
-}
 
 async function startServer<T>(
   args: [ServerKind, ...string[]],
   children: ChildProcess[],
 ): Promise<T & { child: ChildProcess }> {
-  const child = spawnTs("server.ts", args);
+  const child = spawnTs("bench/rest/server.ts", args);
   children.push(child);
   return { ...(await lineOf<T>(child, "READY", startTimeoutMs)), child };
 }
@@ -121,7 +70,7 @@ async function serverCpuMs(child: ChildProcess): Promise<number> {
 }
 
 async function load(spec: LoadSpec, children: ChildProcess[]): ReturnType<typeof runLoad> {
-  const child = spawnTs("load.ts", [JSON.stringify(spec)]);
+  const child = spawnTs("bench/rest/load.ts", [JSON.stringify(spec)]);
   children.push(child);
   try {
     return await lineOf<LoadResult>(child, "RESULT", (spec.seconds + (spec.warmupSeconds ?? 0)) * 1000 + 60_000);

@@ -3,7 +3,7 @@
 // twice, and its disk filled once. Counts what a campus would notice: requests served, 5xx
 // outside and inside the fault windows, acknowledged writes lost, the audit chain's verdict
 // after each restart, and the latency of each route.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -20,7 +20,7 @@ import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { lineOf, spawnTs } from "../src/child.ts";
 import type { BenchSection } from "../src/harness.ts";
 import {
   Campus,
@@ -82,49 +82,10 @@ export function soakOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SoakOp
   };
 }
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const here = fileURLToPath(new URL(".", import.meta.url));
 /** Longest wait for the host to seed (first start) or reopen its file and listen. */
 const startTimeoutMs = 180_000;
 /** After the host listens again, how long its clients may still be reconnecting. */
 const graceMs = 1_000;
-
-function spawnTs(
-  file: "server.ts" | "verify.ts",
-  args: SoakServerArgs | Parameters<typeof verifyDatabase>,
-): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(here, file), ...args], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-}
-
-/** Resolves with the JSON after `prefix` on the child's stdout; rejects on exit or timeout. */
-function lineOf<T>(child: ChildProcess, prefix: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => fail(new Error(`no ${prefix} line within ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      reject(new Error(`${error.message}${err ? `\n${err.slice(-3000)}` : ""}`));
-    };
-    child.stderr?.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split("\n").find((l) => l.startsWith(`${prefix} `));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line.slice(prefix.length + 1)) as T);
-      }
-    });
-    child.once("exit", (code, signal) => fail(new Error(`child exited (${code ?? signal}) before ${prefix}`)));
-    child.once("error", (error) => fail(error));
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -276,7 +237,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<BenchSect
     let campus: Campus | undefined;
     let restartPromise: Promise<void> | undefined;
     const start = async (): Promise<SoakServerReady> => {
-      const next = spawnTs("server.ts", [JSON.stringify(spec)]);
+      const next = spawnTs("bench/soak/server.ts", [JSON.stringify(spec)] satisfies SoakServerArgs);
       child = next;
       next.stderr?.on("data", (chunk: Buffer) => {
         serverLog.push(chunk.toString());
@@ -319,7 +280,9 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<BenchSect
     const check = async (after: string) => {
       const c = campus as Campus;
       writeFileSync(tmp, JSON.stringify(c.snapshot()));
-      const verifier = spawnTs("verify.ts", [spec.filename, tmp]);
+      const verifier = spawnTs("bench/soak/verify.ts", [spec.filename, tmp] satisfies Parameters<
+        typeof verifyDatabase
+      >);
       const verify = await lineOf<VerifyResult>(verifier, "RESULT", 300_000);
       const auditStart = performance.now();
       const audit = await c.send("POST /audit/verify", c.host.principalKey, "POST", "/audit/verify", { record: false });
