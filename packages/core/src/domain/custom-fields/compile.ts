@@ -3,7 +3,7 @@ import { compiledSchema } from "../../shared/compiled.js";
 import type { ErrorPath } from "../../shared/errors/homevisit-error.js";
 import { addCatalogIssue, type ParseResult, safeParseInput } from "../../shared/errors/parse.js";
 import type { LocalizedText } from "../../shared/i18n.js";
-import { isoDateSchema, localTimeSchema, phoneSchema } from "../../shared/primitives.js";
+import { idSchema, isoDateSchema, localTimeSchema, phoneSchema } from "../../shared/primitives.js";
 import { type Sensitivity, withSensitivity } from "../../shared/sensitivity.js";
 import type { CustomFieldValues, FieldDefinition, ShowIf } from "./fields.js";
 import { photoRefSchema } from "./fields.js";
@@ -68,24 +68,26 @@ function holds(condition: ShowIf, value: unknown): boolean {
   return false;
 }
 
-function visibility(
-  template: FormTemplate,
-  order: readonly string[],
-  values: Readonly<Record<string, unknown>>,
-): Set<string> {
+/** Which fields are shown for given values: a plan built once per template, walked per call. */
+type Visibility = (values: Readonly<Record<string, unknown>>) => Set<string>;
+
+function visibilityOf(template: FormTemplate, order: readonly string[]): Visibility {
   const byKey = new Map(template.fields.map((f) => [f.key, f]));
-  const visible = new Set<string>();
-  // Controllers come first in `order`, so a field whose controller is hidden sees "absent".
-  for (const key of order) {
+  const plan = order.flatMap((key) => {
     const field = byKey.get(key);
-    if (!field) continue;
-    const condition = field.showIf;
-    if (!condition) visible.add(key);
-    else if (holds(condition, visible.has(condition.field) ? own(values, condition.field) : undefined)) {
-      visible.add(key);
+    return field ? [{ key, condition: field.showIf }] : [];
+  });
+  return (values) => {
+    const visible = new Set<string>();
+    // Controllers come first in `order`, so a field whose controller is hidden sees "absent".
+    for (const { key, condition } of plan) {
+      if (!condition) visible.add(key);
+      else if (holds(condition, visible.has(condition.field) ? own(values, condition.field) : undefined)) {
+        visible.add(key);
+      }
     }
-  }
-  return visible;
+    return visible;
+  };
 }
 
 function rangeCheck<T extends string>(schema: z.ZodType<T>, min: string | undefined, max: string | undefined) {
@@ -290,7 +292,7 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
  */
 function valuesSchema(
   template: FormTemplate,
-  order: readonly string[],
+  visibility: Visibility,
   fieldSchemas: Readonly<Record<string, z.ZodType>>,
   partial: boolean,
 ): z.ZodType<CustomFieldValues> {
@@ -309,7 +311,7 @@ function valuesSchema(
     : strict.superRefine(
         (values, ctx) => {
           if (!isRecord(values)) return;
-          const visible = visibility(template, order, values);
+          const visible = visibility(values);
           for (const field of template.fields) {
             if (field.required && visible.has(field.key) && own(values, field.key) === undefined) {
               const labels = { labelZh: field.label["zh-CN"], labelEn: field.label.en };
@@ -327,130 +329,191 @@ function valuesSchema(
   const compiledObject = compiledSchema(object);
   return z.preprocess((input) => {
     if (!isRecord(input)) return input;
-    const visible = visibility(template, order, input);
+    const visible = visibility(input);
     return Object.fromEntries(Object.entries(input).filter(([key]) => !Object.hasOwn(shape, key) || visible.has(key)));
   }, compiledObject) as unknown as z.ZodType<CustomFieldValues>;
 }
 
 /**
- * A fast path for valid values: plain checks per field, in one pass, that accept only what the
- * zod schema accepts (anything unusual is left to zod, which then reports the issues). A
- * record's answers are nearly always valid, and zod's per-node work for a 60-field object cost
- * several times the record's own compiled check (bench/forms).
+ * The one regular expression a string schema checks, when that is all it checks (a `z.iso`
+ * format or a single `.regex()`), so the fast path tests it directly; `undefined` otherwise.
  */
-function fastPath(
-  template: FormTemplate,
-  order: readonly string[],
-  fieldSchemas: Readonly<Record<string, z.ZodType>>,
-  partial: boolean,
-): (input: unknown) => CustomFieldValues | undefined {
-  const byKey = new Map(template.fields.map((f) => [f.key, f]));
-  const checks = new Map<string, (value: unknown) => boolean>();
-  for (const field of template.fields) {
-    const required = field.required && !partial;
-    let check: (value: unknown) => boolean;
-    switch (field.type) {
-      case "text":
-      case "textarea": {
-        const max = field.maxLength ?? (field.type === "text" ? 200 : 2000);
-        const min = Math.max(field.minLength ?? 0, required ? 1 : 0);
-        const control =
-          field.type === "text" ? /[\u0000-\u001f\u007f]/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-        const pattern =
-          field.type === "text" && field.pattern !== undefined ? compileLinearPattern(field.pattern) : undefined;
-        check = (v) =>
-          typeof v === "string" &&
-          v.length <= max &&
-          v.length >= min &&
-          !control.test(v) &&
-          (!pattern || pattern.test(v));
-        break;
-      }
-      case "number":
-      case "integer":
-      case "rating": {
-        const min = field.type === "rating" ? 1 : field.min;
-        const max = field.max;
-        const whole = field.type !== "number";
-        check = (v) =>
-          typeof v === "number" &&
-          (whole ? Number.isSafeInteger(v) : Number.isFinite(v)) &&
-          (min === undefined || v >= min) &&
-          (max === undefined || v <= max);
-        break;
-      }
-      case "boolean":
-        check = (v) => typeof v === "boolean";
-        break;
-      case "select": {
-        const values = new Set(field.options.map((o) => o.value));
-        check = (v) => typeof v === "string" && values.has(v);
-        break;
-      }
-      case "multiselect": {
-        const values = new Set(field.options.map((o) => o.value));
-        const max = field.maxItems ?? values.size;
-        const min = Math.max(field.minItems ?? 0, required ? 1 : 0);
-        check = (v) =>
-          Array.isArray(v) &&
-          v.length <= max &&
-          v.length >= min &&
-          v.every((x) => typeof x === "string" && values.has(x)) &&
-          new Set(v).size === v.length;
-        break;
-      }
-      default: {
-        // Dates, times, phones and photos: the field's own zod schema (small, and rarely many).
-        const schema = fieldSchemas[field.key] as z.ZodType;
-        check = (v) => schema.safeParse(v).success;
-      }
-    }
-    checks.set(field.key, check);
+function onlyPattern(schema: z.ZodType): RegExp | undefined {
+  const def = schema._zod.def as { type: string; pattern?: unknown; checks?: { _zod: { def: unknown } }[] };
+  if (def.type !== "string") return undefined;
+  const checks = def.checks ?? [];
+  if (def.pattern instanceof RegExp && checks.length === 0) return def.pattern;
+  if (checks.length !== 1) return undefined;
+  const check = (checks[0] as { _zod: { def: { check?: string; format?: string; pattern?: unknown } } })._zod.def;
+  if (check.check === "string_format" && check.format === "regex" && check.pattern instanceof RegExp) {
+    return check.pattern;
   }
-  // Without show-if every field is shown: no visibility walk per call.
-  const conditional = template.fields.some((f) => f.showIf !== undefined);
-  const everyKey = new Set(byKey.keys());
+  return undefined;
+}
+
+/** A plain test of a string against a primitive's pattern and an optional text range; zod's when the pattern cannot be read. */
+function plainString(schema: z.ZodType, min?: string, max?: string): (value: unknown) => boolean {
+  const found = onlyPattern(schema);
+  // A global or sticky pattern would carry state between calls.
+  const pattern = found && !found.global && !found.sticky ? found : undefined;
+  if (!pattern) return (v) => schema.safeParse(v).success && typeof v === "string" && inRange(v, min, max);
+  return (v) => typeof v === "string" && pattern.test(v) && inRange(v, min, max);
+}
+
+const inRange = (v: string, min: string | undefined, max: string | undefined) =>
+  (min === undefined || v >= min) && (max === undefined || v <= max);
+
+/** The plain check of one field's value, accepting exactly what its zod schema accepts. */
+function plainCheck(field: FieldDefinition, required: boolean): (value: unknown) => boolean {
+  switch (field.type) {
+    case "text":
+    case "textarea": {
+      const max = field.maxLength ?? (field.type === "text" ? 200 : 2000);
+      const min = Math.max(field.minLength ?? 0, required ? 1 : 0);
+      const control =
+        field.type === "text" ? /[\u0000-\u001f\u007f]/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+      const pattern =
+        field.type === "text" && field.pattern !== undefined ? compileLinearPattern(field.pattern) : undefined;
+      return (v) =>
+        typeof v === "string" &&
+        v.length <= max &&
+        v.length >= min &&
+        !control.test(v) &&
+        (!pattern || pattern.test(v));
+    }
+    case "number":
+    case "integer":
+    case "rating": {
+      const min = field.type === "rating" ? 1 : field.min;
+      const max = field.max;
+      const whole = field.type !== "number";
+      return (v) =>
+        typeof v === "number" &&
+        (whole ? Number.isSafeInteger(v) : Number.isFinite(v)) &&
+        (min === undefined || v >= min) &&
+        (max === undefined || v <= max);
+    }
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "select": {
+      const values = new Set(field.options.map((o) => o.value));
+      return (v) => typeof v === "string" && values.has(v);
+    }
+    case "multiselect": {
+      const values = new Set(field.options.map((o) => o.value));
+      const max = field.maxItems ?? values.size;
+      const min = Math.max(field.minItems ?? 0, required ? 1 : 0);
+      return (v) =>
+        Array.isArray(v) &&
+        v.length <= max &&
+        v.length >= min &&
+        v.every((x) => typeof x === "string" && values.has(x)) &&
+        new Set(v).size === v.length;
+    }
+    case "date":
+      return plainString(isoDateSchema, field.min, field.max);
+    case "time":
+      return plainString(localTimeSchema, field.min, field.max);
+    case "phone":
+      return plainString(phoneSchema);
+    case "photo": {
+      const blobId = plainString(idSchema);
+      const max = field.maxCount;
+      const min = required ? 1 : 0;
+      const isPhoto = (p: unknown): boolean => {
+        if (typeof p !== "object" || p === null || Array.isArray(p)) return false;
+        for (const key of Object.keys(p)) if (key !== "blobId" && key !== "caption") return false;
+        const { blobId: id, caption } = p as { blobId?: unknown; caption?: unknown };
+        return blobId(id) && (caption === undefined || (typeof caption === "string" && caption.length <= 200));
+      };
+      return (v) => Array.isArray(v) && v.length <= max && v.length >= min && v.every(isPhoto);
+    }
+  }
+}
+
+/**
+ * A fast path for valid values: plain checks per field, built once per template version, that
+ * accept only what the zod schema accepts (anything else is left to zod, which then reports the
+ * issues with their codes and messages). A record's answers are nearly always valid, and zod's
+ * per-node work for a 60-field object cost several times the record's own compiled check
+ * (bench/forms).
+ */
+function fastPath(template: FormTemplate, partial: boolean): (input: unknown) => CustomFieldValues | undefined {
+  const plan = template.fields.map((field) => ({
+    key: field.key,
+    required: field.required && !partial,
+    check: plainCheck(field, field.required && !partial),
+  }));
+  const known = new Set(plan.map((f) => f.key));
+  // Only conditional fields can be hidden: the walk per call is over those, controllers first
+  // (`showIfOrder`), a controller being shown unless it is itself conditional and hidden.
+  const byKey = new Map(template.fields.map((f) => [f.key, f]));
+  const conditions = showIfOrder(template).flatMap((key) => {
+    const condition = byKey.get(key)?.showIf;
+    return condition ? [{ key, condition }] : [];
+  });
+  const hiddenOf = (values: Readonly<Record<string, unknown>>): Set<string> | undefined => {
+    let hidden: Set<string> | undefined;
+    for (const { key, condition } of conditions) {
+      const shown = !hidden?.has(condition.field);
+      if (holds(condition, shown ? own(values, condition.field) : undefined)) continue;
+      hidden ??= new Set();
+      hidden.add(key);
+    }
+    return hidden;
+  };
   return (input) => {
     if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
     const values = input as Record<string, unknown>;
-    for (const key of Object.keys(values)) if (!byKey.has(key)) return undefined;
-    const visible = conditional ? visibility(template, order, values) : everyKey;
-    const out: CustomFieldValues = {};
-    for (const field of template.fields) {
-      const shown = visible.has(field.key);
-      const value = Object.hasOwn(values, field.key) ? values[field.key] : undefined;
-      if (!shown) continue;
-      if (value === undefined) {
-        if (field.required && !partial) return undefined;
+    let dropped = false;
+    for (const key of Object.keys(values)) {
+      if (!known.has(key)) return undefined;
+      if (values[key] === undefined) dropped = true;
+    }
+    const hidden = hiddenOf(values);
+    for (const { key, required, check } of plan) {
+      if (hidden?.has(key)) {
+        if (Object.hasOwn(values, key)) dropped = true;
         continue;
       }
-      if (!(checks.get(field.key) as (v: unknown) => boolean)(value)) return undefined;
-      out[field.key] = value as CustomFieldValues[string];
+      const value = Object.hasOwn(values, key) ? values[key] : undefined;
+      if (value === undefined) {
+        if (required) return undefined;
+        continue;
+      }
+      if (!check(value)) return undefined;
+    }
+    // The usual case keeps every key: one shallow copy. Otherwise hidden and undefined values go.
+    if (!dropped) return { ...values } as CustomFieldValues;
+    const out: CustomFieldValues = {};
+    for (const { key } of plan) {
+      const value = hidden?.has(key) || !Object.hasOwn(values, key) ? undefined : values[key];
+      if (value !== undefined) out[key] = value as CustomFieldValues[string];
     }
     return out;
   };
 }
 
 function compile(template: FormTemplate): CompiledFormTemplate {
-  const order = showIfOrder(template);
+  const visibility = visibilityOf(template, showIfOrder(template));
   const fieldSchemas: Record<string, z.ZodType> = {};
   const sensitivities: Record<string, Sensitivity> = {};
   for (const field of template.fields) {
     fieldSchemas[field.key] = withSensitivity(valueSchema(field), field.sensitivity);
     sensitivities[field.key] = field.sensitivity;
   }
-  const schema = valuesSchema(template, order, fieldSchemas, false);
+  const schema = valuesSchema(template, visibility, fieldSchemas, false);
   let draftSchema: z.ZodType<CustomFieldValues> | undefined;
   const draft = () => {
     draftSchema ??= template.fields.some((f) => f.required)
-      ? valuesSchema(template, order, fieldSchemas, true)
+      ? valuesSchema(template, visibility, fieldSchemas, true)
       : schema;
     return draftSchema;
   };
-  const fast = fastPath(template, order, fieldSchemas, false);
+  const fast = fastPath(template, false);
   let fastDraft: ((input: unknown) => CustomFieldValues | undefined) | undefined;
   const run = (values: unknown, options: ParseValuesOptions): ParseResult<CustomFieldValues> => {
-    if (options.partial && fastDraft === undefined) fastDraft = fastPath(template, order, fieldSchemas, true);
+    if (options.partial && fastDraft === undefined) fastDraft = fastPath(template, true);
     const quick = options.partial && fastDraft !== undefined ? fastDraft(values) : fast(values);
     if (quick !== undefined) return { success: true, data: quick };
     return safeParseInput(options.partial ? draft() : schema, values, { path: options.path ?? [] });
@@ -470,7 +533,7 @@ function compile(template: FormTemplate): CompiledFormTemplate {
       return jsonSchema;
     },
     visibleFields: (values) => {
-      const visible = visibility(template, order, values);
+      const visible = visibility(values);
       return template.fields.map((f) => f.key).filter((key) => visible.has(key));
     },
     safeParse: (values, options = {}) => run(values, options),
