@@ -16,4 +16,5 @@ export * from "./ports/clock.js";
 export * from "./ports/events.js";
 export * from "./ports/ids.js";
 export * from "./ports/notifier.js";
+export * from "./ports/timetable.js";
 export * from "./shared/index.js";

@@ -1,6 +1,6 @@
 import type * as z from "zod";
 import type { CategoryFlag } from "../domain/categories.js";
-import type { TimetableSource } from "../planning/timetable.js";
+import type { TimetableSource } from "../ports/timetable.js";
 import type { AuditAnchor } from "../ports/audit-anchor.js";
 import { signAuditHead } from "../ports/audit-chain.js";
 import type { BlobStore } from "../ports/blob-store.js";

@@ -17,4 +17,3 @@ export * from "./quality.js";
 export * from "./rrule.js";
 export * from "./rules.js";
 export * from "./schedule.js";
-export * from "./timetable.js";

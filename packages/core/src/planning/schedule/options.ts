@@ -7,11 +7,11 @@ import type { LocalizedText } from "../../shared/i18n.js";
 import { type IsoDate, localTimeSchema } from "../../shared/primitives.js";
 import type { DayType } from "../calendar/holidays.js";
 import type { PlanningCalendar } from "../calendar/planning-calendar.js";
-import type { BusySlot } from "../timetable.js";
+import type { BusySlot } from "../../ports/timetable.js";
 
 /**
  * The scheduler: concrete dates and times for assigned visits. Pure: the teachers' lessons
- * arrive as busy slots (from the {@link "./timetable.js".TimetableSource} port, called by the
+ * arrive as busy slots (from the {@link "../../ports/timetable.js".TimetableSource} port, called by the
  * engine), the official calendar as a function. Every date is a `YYYY-MM-DD` and every time a
  * wall-clock `HH:mm` in China Standard Time; nothing reads the host's clock or time zone.
  */

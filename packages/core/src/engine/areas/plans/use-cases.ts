@@ -5,7 +5,7 @@ import { deriveObligations } from "../../../planning/obligations.js";
 import { planQuality } from "../../../planning/quality.js";
 import { defaultObligationRules, resolveObligationRules } from "../../../planning/rules.js";
 import { scheduleVisits } from "../../../planning/schedule.js";
-import type { TimetableSource } from "../../../planning/timetable.js";
+import type { TimetableSource } from "../../../ports/timetable.js";
 import { visitDate } from "../../../ports/entities.js";
 import type { Stored } from "../../../ports/storage.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
