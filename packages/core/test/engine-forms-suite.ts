@@ -85,10 +85,24 @@ const schoolOwn = [
   },
 ] as const;
 
-export function runFormsSuite(name: string, factory: () => Promise<EngineHarness>): void {
-  describe(`forms (${name})`, () => {
-    async function setup(plugins: Parameters<typeof createEngine>[0]["plugins"] = []) {
-      const harness = await factory();
+/** What every forms test starts from: a seeded store and an engine on it. */
+export interface FormsWorld {
+  harness: EngineHarness;
+  engine: Engine;
+}
+
+/**
+ * The one set-up of the forms tests: a fresh store from `factory`, the seeded world, an engine
+ * at a fixed time with sequential ids and an audit key, and the guardian consent of the own
+ * student (custom answers may be sensitive). The store is closed after the test, pass or fail.
+ */
+export function formsFixture(factory: () => Promise<EngineHarness>) {
+  return async function inWorld<T>(
+    test: (world: FormsWorld) => Promise<T>,
+    plugins: Parameters<typeof createEngine>[0]["plugins"] = [],
+  ): Promise<T> {
+    const harness = await factory();
+    try {
       await seedWorld(harness.storage);
       const engine = createEngine({
         storage: harness.storage,
@@ -99,8 +113,16 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
         plugins,
       });
       await engine.consent.record(a("principal"), { studentId: "s-own", guardianId: "g-s-own" });
-      return { harness, engine };
+      return await test({ harness, engine });
+    } finally {
+      await harness.cleanup();
     }
+  };
+}
+
+export function runFormsSuite(name: string, factory: () => Promise<EngineHarness>): void {
+  describe(`forms (${name})`, () => {
+    const inWorld = formsFixture(factory);
 
     async function publishCountyAndSchool(engine: Engine) {
       const county = await engine.forms.draft(a("county_bureau"), {
@@ -130,29 +152,28 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
           visitRecord: [{ type: "boolean", key: "hasStudyDesk", label: { "zh-CN": "有书桌" }, required: true }],
         },
       });
-      const { harness, engine } = await setup([plugin]);
-      try {
-        const drafted = await engine.records.draft(a("teacher"), { studentId: "s-own", record: fullRecord as never });
-        // The record remembers the version it was drafted on, even without values.
-        expect(drafted.record.customFields).toEqual({
-          templateId: "plugins-visit-record",
-          templateVersion: 1,
-          values: {},
-        });
-        const issues = await issuesOf(
-          engine.records.submit(a("teacher"), { recordId: drafted.record.id, expectedVersion: drafted.version }),
-        );
-        expect(issues).toEqual([
-          { path: "customFields.values.hasStudyDesk", code: "custom_field_required", zh: "必须填写“有书桌”" },
-        ]);
-      } finally {
-        await harness.cleanup();
-      }
+      await inWorld(
+        async ({ engine }) => {
+          const drafted = await engine.records.draft(a("teacher"), { studentId: "s-own", record: fullRecord as never });
+          // The record remembers the version it was drafted on, even without values.
+          expect(drafted.record.customFields).toEqual({
+            templateId: "plugins-visit-record",
+            templateVersion: 1,
+            values: {},
+          });
+          const issues = await issuesOf(
+            engine.records.submit(a("teacher"), { recordId: drafted.record.id, expectedVersion: drafted.version }),
+          );
+          expect(issues).toEqual([
+            { path: "customFields.values.hasStudyDesk", code: "custom_field_required", zh: "必须填写“有书桌”" },
+          ]);
+        },
+        [plugin],
+      );
     });
 
     it("checks a draft as far as it goes and a submission completely, built-in and custom alike", async () => {
-      const { harness, engine } = await setup();
-      try {
+      await inWorld(async ({ engine }) => {
         await publishCountyAndSchool(engine);
         // Draft: a required custom field may be missing, like a built-in section.
         const drafted = await engine.records.draft(a("teacher"), {
@@ -189,14 +210,11 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
           expect.arrayContaining(["customFields.values.housing", "customFields.values.hasStudyDesk", "schoolFeedback"]),
         );
         expect(issues.find((i) => i.path === "customFields.values.housing")?.zh).toBe("必须填写“住房情况”");
-      } finally {
-        await harness.cleanup();
-      }
+      });
     });
 
     it("lets a school extend the county's form but never drop or weaken a county field", async () => {
-      const { harness, engine } = await setup();
-      try {
+      await inWorld(async ({ engine }) => {
         const county = await engine.forms.draft(a("county_bureau"), {
           level: "county",
           scopeId: "k-1",
@@ -249,14 +267,11 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
             }),
           ),
         ).toBe("not_found");
-      } finally {
-        await harness.cleanup();
-      }
+      });
     });
 
     it("publishes with a summary, serves the JSON Schema, and offers a newer version to an open draft", async () => {
-      const { harness, engine } = await setup();
-      try {
+      await inWorld(async ({ engine }) => {
         const { published } = await publishCountyAndSchool(engine);
         expect(published.summary.added.map((f) => f.key)).toEqual(["hasStudyDesk", "deskPhone"]);
         expect(published.summary.inherited).toBe(1);
@@ -328,14 +343,11 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
             }),
           ),
         ).toBe("custom_fields_template_unknown");
-      } finally {
-        await harness.cleanup();
-      }
+      });
     });
 
     it("reports custom answers to the bureau as aggregates (small groups hidden) and exports them version-aware", async () => {
-      const { harness, engine } = await setup();
-      try {
+      await inWorld(async ({ harness, engine }) => {
         const { published } = await publishCountyAndSchool(engine);
         const templateId = published.form.template.id;
         await harness.storage.transaction(async (tx) => {
@@ -401,14 +413,11 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
             ),
           ),
         ).not.toBe("ok");
-      } finally {
-        await harness.cleanup();
-      }
+      });
     });
 
     it("a photo answer must be one of the record's own photos", async () => {
-      const { harness, engine } = await setup();
-      try {
+      await inWorld(async ({ engine }) => {
         const county = await engine.forms.draft(a("county_bureau"), {
           level: "county",
           scopeId: "k-1",
@@ -435,14 +444,11 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
         expect(issues.map((i) => [i.path, i.code])).toEqual([
           ["customFields.values.deskPhoto.0.blobId", "custom_field_photo_unknown"],
         ]);
-      } finally {
-        await harness.cleanup();
-      }
+      });
     });
 
     it("a county's new field reaches its schools at once; the school's form returns when republished", async () => {
-      const { harness, engine } = await setup();
-      try {
+      await inWorld(async ({ engine }) => {
         const { county } = await publishCountyAndSchool(engine);
         const v2 = await engine.forms.draft(a("county_bureau"), {
           level: "county",
@@ -456,9 +462,7 @@ export function runFormsSuite(name: string, factory: () => Promise<EngineHarness
         expect(current.template?.fields.map((f) => f.key)).toEqual(["housing", "leftBehind"]);
         expect(current.stale).toHaveLength(1);
         expect(county.form.template.version).toBe(1);
-      } finally {
-        await harness.cleanup();
-      }
+      });
     });
   });
 }
