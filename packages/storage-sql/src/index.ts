@@ -9,4 +9,5 @@
  */
 export * from "./reports.js";
 export * from "./schema.js";
-export * from "./store.js";
+export * from "./sql-driver.js";
+export * from "./sql-store.js";
