@@ -295,6 +295,13 @@ export const appointmentSchema = compiledSchema(
       refusalReason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
       /** Who cancelled and why (status `cancelled`). */
       cancellation: withSensitivity(appointmentCancellationSchema.optional(), "sensitive"),
+      /**
+       * Why a visit outside the plan was arranged (an ad-hoc appointment has no `obligationId`);
+       * about the family's circumstances, so sensitive.
+       */
+      reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
+      /** The visit record submitted against it: set when the record closes the appointment. */
+      recordId: idSchema.optional(),
     })
     .superRefine((a, ctx) => {
       if (a.status === "refused" && a.refusalReason === undefined)
@@ -323,6 +330,7 @@ export const newAppointmentSchema = z.strictObject({
   location: appointmentLocationSchema.optional(),
   locationDetail: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
   rrule: appointmentRruleSchema.optional(),
+  reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
 });
 /** What a new appointment needs. */
 export type NewAppointment = z.input<typeof newAppointmentSchema>;

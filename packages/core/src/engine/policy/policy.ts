@@ -117,6 +117,17 @@ export const policyMatrix = {
     { write: true },
     { "zh-CN": "更新预约状态", en: "Move an appointment on" },
   ),
+  // A visit outside the plan, for a student the teacher already visits, leads as class teacher or mentors.
+  "appointments.create": entry(
+    {
+      teacher: ["assigned", "mentee"],
+      class_teacher: ["assigned", "class", "mentee"],
+      mentor: ["assigned", "mentee"],
+      ...leaders,
+    },
+    { write: true },
+    { "zh-CN": "安排计划外的家访预约", en: "Arrange a visit outside the plan" },
+  ),
   "safety.report": entry(
     { teacher: ["self"], class_teacher: ["self"], mentor: ["self"], principal: ["self"], school_admin: ["self"] },
     { write: true },

@@ -47,6 +47,34 @@ export const appointmentErrors = defineErrors({
       en: "A cancelled appointment needs who cancelled it and why",
     },
   },
+  appointment_teacher_clash: {
+    status: 409,
+    message: {
+      "zh-CN": "该时段与教师 {teacherId} 的另一预约（{start} 开始）冲突",
+      en: "The time clashes with another appointment of teacher {teacherId} (starting {start})",
+    },
+  },
+  appointment_outside_allowed_hours: {
+    status: 422,
+    message: {
+      "zh-CN": "{date} 的家访须安排在允许的时段内：{hours}",
+      en: "A visit on {date} must lie within the allowed hours: {hours}",
+    },
+  },
+  appointment_on_holiday: {
+    status: 422,
+    message: {
+      "zh-CN": "{date} 是法定节假日或不安排家访的日子，只有危机家访可以安排",
+      en: "{date} is an official holiday or a closed day: only a crisis visit may be arranged on it",
+    },
+  },
+  visit_record_appointment_mismatch: {
+    status: 422,
+    message: {
+      "zh-CN": "家访记录关联的预约不存在，或不属于该生、该校或该项家访任务",
+      en: "The record's appointment does not exist, or is not of this student, school or obligation",
+    },
+  },
   appointment_rrule_invalid: {
     status: 422,
     message: {

@@ -492,7 +492,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the school's term plans
+         * @description 列出本校学期家访计划
+         *
+         *     **权限**（策略矩阵 `plans.read`）：教师（teacher）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人担任德育导师的学生、本人自己的记录；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。拒绝记入审计日志。
+         *
+         *     **前提**:
+         *     - 校长与学校管理员看到全校计划；教师只看到本人主访或陪访的任务、时段与所带学生
+         *
+         *     ---
+         *
+         *     List the school's term plans
+         *
+         *     **Who may call** (policy matrix `plans.read`): teacher (teacher): students they visit (lead or companion), their mentees, their own records; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their mentees, their own records; mentor (mentor): students they visit (lead or companion), their mentees, their own records; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Denials are audited.
+         *
+         *     **Preconditions**:
+         *     - Principals and school admins see the whole school's plan; a teacher sees only the visits they lead or accompany and their mentees
+         */
+        get: operations["plans.list"];
         put?: never;
         /**
          * Generate a term plan
@@ -500,11 +518,19 @@ export interface paths {
          *
          *     **权限**（策略矩阵 `plans.generate`）：校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。写操作记入审计日志。
          *
+         *     **前提**:
+         *     - 计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据
+         *     - 宿主课表端口返回的忙碌时段须有效（结束晚于开始），否则 422 schedule_busy_slot_invalid
+         *
          *     ---
          *
          *     Generate a term plan
          *
          *     **Who may call** (policy matrix `plans.generate`): principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Every write is audited.
+         *
+         *     **Preconditions**:
+         *     - The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed
+         *     - The host's timetable port must return valid busy slots (end after start), else 422 schedule_busy_slot_invalid
          */
         post: operations["plans.generate"];
         delete?: never;
@@ -521,18 +547,96 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a term plan
-         * @description 查看学期家访计划
+         * Read a term plan (paged)
+         * @description 查看学期家访计划（分页）
          *
          *     **权限**（策略矩阵 `plans.read`）：教师（teacher）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人担任德育导师的学生、本人自己的记录；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。拒绝记入审计日志。
          *
+         *     **前提**:
+         *     - 校长与学校管理员看到全校计划；教师只看到本人主访或陪访的任务、时段与所带学生
+         *     - 按任务（obligation）分页：每页含这些任务及其分派、时段、未能安排项与预约编号；用 nextCursor 取下一页
+         *
          *     ---
          *
-         *     Read a term plan
+         *     Read a term plan (paged)
          *
          *     **Who may call** (policy matrix `plans.read`): teacher (teacher): students they visit (lead or companion), their mentees, their own records; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their mentees, their own records; mentor (mentor): students they visit (lead or companion), their mentees, their own records; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Denials are audited.
+         *
+         *     **Preconditions**:
+         *     - Principals and school admins see the whole school's plan; a teacher sees only the visits they lead or accompany and their mentees
+         *     - Paged by obligation: each page holds those obligations with their assignments, slots, gaps and appointment ids; pass nextCursor for the next page
          */
         get: operations["plans.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plans/{planId}/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a term plan's quality figures
+         * @description 查看学期家访计划的质量指标
+         *
+         *     **权限**（策略矩阵 `plans.read`）：教师（teacher）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人担任德育导师的学生、本人自己的记录；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。拒绝记入审计日志。
+         *
+         *     **前提**:
+         *     - 全校指标：仅校长与学校管理员；能看到计划的教师得到 403 forbidden
+         *     - 负荷按默认权重计算；教师名单与学生为当前花名册
+         *
+         *     ---
+         *
+         *     Read a term plan's quality figures
+         *
+         *     **Who may call** (policy matrix `plans.read`): teacher (teacher): students they visit (lead or companion), their mentees, their own records; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their mentees, their own records; mentor (mentor): students they visit (lead or companion), their mentees, their own records; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Denials are audited.
+         *
+         *     **Preconditions**:
+         *     - Whole-school figures: principals and school admins only; a teacher who may see the plan gets 403 forbidden
+         *     - Loads use the default weights; teachers and students are today's roster
+         */
+        get: operations["plans.quality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/students/{studentId}/visit-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Personalised visit plan
+         * @description 个性化家访方案
+         *
+         *     **权限**（策略矩阵 `students.read`）：教师（teacher）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人担任德育导师的学生、本人自己的记录；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；校长（principal）：本校全部、本人自己的记录；学校管理员（school_admin）：本校全部、本人自己的记录。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。须说明用途：请求头 Homevisit-Purpose（缺少时 422 purpose_required）。每次调用都记入审计日志。
+         *
+         *     **前提**:
+         *     - 方案会显示学生的重点类别：与查看学生完整信息相同的范围，须说明用途（Homevisit-Purpose），并记入审计
+         *
+         *     ---
+         *
+         *     Personalised visit plan
+         *
+         *     **Who may call** (policy matrix `students.read`): teacher (teacher): students they visit (lead or companion), their mentees, their own records; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their mentees, their own records; mentor (mentor): students they visit (lead or companion), their mentees, their own records; principal (principal): everything of their school, their own records; school admin (school_admin): everything of their school, their own records. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. A stated purpose is required: the Homevisit-Purpose header (without it 422 purpose_required). Every call is audited.
+         *
+         *     **Preconditions**:
+         *     - The plan shows the student's categories: the same reach as a student's full record, a stated purpose (Homevisit-Purpose), audited
+         */
+        get: operations["plans.visitPlan"];
         put?: never;
         post?: never;
         delete?: never;
@@ -556,11 +660,17 @@ export interface paths {
          *
          *     **权限**（策略矩阵 `plans.commit`）：校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
          *
+         *     **前提**:
+         *     - 只能确认草稿计划（否则 409 plan_not_draft）；expectedVersion 须为读到的版本
+         *
          *     ---
          *
          *     Commit a term plan
          *
          *     **Who may call** (policy matrix `plans.commit`): principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         *
+         *     **Preconditions**:
+         *     - Only a draft plan can be committed (else 409 plan_not_draft); expectedVersion must be the version read
          */
         post: operations["plans.commit"];
         delete?: never;
@@ -584,13 +694,69 @@ export interface paths {
          *
          *     **权限**（策略矩阵 `plans.reassign`）：校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。写操作记入审计日志。
          *
+         *     **前提**:
+         *     - 该学期须有已确认的计划（否则 409 plan_not_committed）；离岗教师须在本校名单中（否则 404 assignment_teacher_not_found）
+         *
          *     ---
          *
          *     Reassign a leaving teacher's caseload
          *
          *     **Who may call** (policy matrix `plans.reassign`): principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Every write is audited.
+         *
+         *     **Preconditions**:
+         *     - The term needs a committed plan (else 409 plan_not_committed); the leaving teacher must be on the school's roster (else 404 assignment_teacher_not_found)
          */
         post: operations["plans.reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List appointments (masked)
+         * @description 查看家访预约（脱敏）
+         *
+         *     **权限**（策略矩阵 `appointments.read`）：教师（teacher）：本人家访（主访或陪访）的学生、本人自己的记录；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人自己的记录；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。拒绝记入审计日志。
+         *
+         *     ---
+         *
+         *     List appointments (masked)
+         *
+         *     **Who may call** (policy matrix `appointments.read`): teacher (teacher): students they visit (lead or companion), their own records; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their own records; mentor (mentor): students they visit (lead or companion), their mentees, their own records; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Denials are audited.
+         */
+        get: operations["appointments.list"];
+        put?: never;
+        /**
+         * Arrange a visit outside the plan
+         * @description 安排计划外的家访预约
+         *
+         *     **权限**（策略矩阵 `appointments.create`）：教师（teacher）：本人家访（主访或陪访）的学生、本人担任德育导师的学生；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人担任德育导师的学生；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
+         *
+         *     **前提**:
+         *     - 预约须落在允许的家访时段内（上课日 16:30–20:00，休息日 09:00–17:00），且在同一天内结束，否则 422 appointment_outside_allowed_hours
+         *     - 法定节假日与不安排家访的日子只能安排危机家访（kind: crisis），否则 422 appointment_on_holiday
+         *     - 不得与本人主访或陪访的其他预约时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash
+         *
+         *     ---
+         *
+         *     Arrange a visit outside the plan
+         *
+         *     **Who may call** (policy matrix `appointments.create`): teacher (teacher): students they visit (lead or companion), their mentees; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their mentees; mentor (mentor): students they visit (lead or companion), their mentees; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
+         *
+         *     **Preconditions**:
+         *     - The visit must lie within the allowed hours (school days 16:30–20:00, rest days 09:00–17:00) and end the same day, else 422 appointment_outside_allowed_hours
+         *     - On an official holiday or a closed day only a crisis visit (kind: crisis) may be arranged, else 422 appointment_on_holiday
+         *     - It must not overlap another appointment the teacher leads or accompanies (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash
+         */
+        post: operations["appointments.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -625,34 +791,6 @@ export interface paths {
          *     - The event must be one the current status allows (the appointment state machine), else 409 appointment_illegal_transition
          */
         post: operations["appointments.transition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/appointments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List appointments (masked)
-         * @description 查看家访预约（脱敏）
-         *
-         *     **权限**（策略矩阵 `appointments.read`）：教师（teacher）：本人家访（主访或陪访）的学生、本人自己的记录；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人自己的记录；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生、本人自己的记录；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。拒绝记入审计日志。
-         *
-         *     ---
-         *
-         *     List appointments (masked)
-         *
-         *     **Who may call** (policy matrix `appointments.read`): teacher (teacher): students they visit (lead or companion), their own records; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their own records; mentor (mentor): students they visit (lead or companion), their mentees, their own records; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Denials are audited.
-         */
-        get: operations["appointments.list"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -932,6 +1070,7 @@ export interface paths {
          *
          *     **前提**:
          *     - 未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn
+         *     - 记录关联预约（appointmentId）时，提交即完成该预约并关联本记录；预约须属于该生与该校（否则 422 visit_record_appointment_mismatch），已拒绝、未见面或已取消的预约不能完成（409 appointment_illegal_transition）
          *     - 提交前检查全部必填项，一次列出所有问题（422 validation_failed，issues 中为 visit_field_required、visit_section_required、outreach_goal_required 等）
          *
          *     ---
@@ -942,6 +1081,7 @@ export interface paths {
          *
          *     **Preconditions**:
          *     - A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn
+         *     - With an appointmentId, submitting completes that appointment and links the record; the appointment must be the student's and the school's (else 422 visit_record_appointment_mismatch), and a refused, missed or cancelled one cannot be completed (409 appointment_illegal_transition)
          *     - Submission checks every required field and lists every problem at once (422 validation_failed; issues carry visit_field_required, visit_section_required, outreach_goal_required …)
          */
         post: operations["records.submit"];
@@ -2151,6 +2291,103 @@ export interface components {
             /** Format: date */
             leftOn?: string;
         };
+        /** @description A term plan without its visits, with counts */
+        PlanSummary: {
+            id: string;
+            schoolId: string;
+            termId: string;
+            term: components["schemas"]["TermOutput"];
+            /** @enum {string} */
+            status: "draft" | "committed" | "superseded";
+            planNumber: number;
+            generatedBy: string;
+            /** Format: date-time */
+            generatedAt: string;
+            committedBy?: string;
+            /** Format: date-time */
+            committedAt?: string;
+            counts: {
+                obligations: number;
+                assignments: number;
+                slots: number;
+                unassigned: number;
+                unscheduled: number;
+                mentorships: number;
+                appointments: number;
+            };
+            coverage: number;
+            ok: boolean;
+        };
+        /** @description A term plan's quality figures and what to do about each gap */
+        PlanQualityReport: {
+            planId: string;
+            termId: string;
+            /** @enum {string} */
+            status: "draft" | "committed" | "superseded";
+            coverage: number;
+            uncovered: {
+                studentId: string;
+                obligationIds: string[];
+                reasons: {
+                    "zh-CN": string;
+                    en: string;
+                }[];
+            }[];
+            teachersWithZeroVisits: string[];
+            loadImbalance: number;
+            continuityRate: number | null;
+            studentsWithoutMentor: string[];
+            loads: {
+                teacherId: string;
+                visits: number;
+                load: number;
+            }[];
+            loadSpread: {
+                median: number;
+                max: number;
+                busiest: string | null;
+                ratio: number | null;
+            };
+            placement: {
+                byKind: {
+                    [key: string]: {
+                        due: number;
+                        placed: number;
+                        share: number;
+                    };
+                };
+                inHome: {
+                    due: number;
+                    placed: number;
+                    share: number;
+                };
+                crisis: {
+                    due: number;
+                    withinDeadline: number;
+                    escalated: number;
+                };
+                idleTeachers: string[];
+                provisionalSlots: number;
+                alternativeSlots: number;
+                unplaced: {
+                    obligationId: string;
+                    studentId: string;
+                    /** Format: date */
+                    occurrence?: string;
+                    kind: components["schemas"]["VisitKind"];
+                    code: string;
+                    reason: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                    action: {
+                        "zh-CN": string;
+                        en: string;
+                    };
+                }[];
+            };
+            ok: boolean;
+        };
         /** @description A pre-visit safety report with its check-in */
         SafetyReportState: {
             report: components["schemas"]["PreVisitSafetyReport"];
@@ -2817,6 +3054,8 @@ export interface components {
             version: number;
             refusalReason?: string;
             cancellation?: components["schemas"]["AppointmentCancellation"];
+            reason?: string;
+            recordId?: string;
         };
         AppointmentSummary: {
             id: string;
@@ -3261,6 +3500,8 @@ export interface components {
         ETag: string;
         /** @description The next page: <…?cursor=…>; rel="next" */
         Link: string;
+        /** @description On CSV and xlsx answers: attachment; filename="<ASCII name>"; filename*=UTF-8''<the school's name, 家访记录 and the period> (RFC 6266) */
+        ContentDisposition: string;
     };
     pathItems: never;
 }
@@ -6074,6 +6315,126 @@ export interface operations {
             };
         };
     };
+    "plans.list": {
+        parameters: {
+            query?: {
+                termId?: string;
+                status?: "draft" | "committed" | "superseded";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List the school's term plans */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PlanSummary"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `storage_invalid_cursor` — The page cursor is not valid */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "storage_invalid_cursor";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `storage_page_size` — The page size must be between 1 and {max} */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "storage_page_size";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "plans.generate": {
         parameters: {
             query?: never;
@@ -6284,7 +6645,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `idempotency_key_reused` — This idempotency key was already used with another request; `reserved_key` — The key "{key}" is reserved */
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `idempotency_key_reused` — This idempotency key was already used with another request; `reserved_key` — The key "{key}" is reserved; `schedule_busy_slot_invalid` — A busy slot must end after it starts */
             422: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -6295,7 +6656,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "idempotency_key_reused" | "reserved_key";
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "idempotency_key_reused" | "reserved_key" | "schedule_busy_slot_invalid";
                     };
                 };
             };
@@ -6315,6 +6676,143 @@ export interface operations {
     };
     "plans.get": {
         parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read a term plan (paged) */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plan: components["schemas"]["TermPlan"];
+                        summary: components["schemas"]["PlanSummary"];
+                        version: number;
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `storage_invalid_cursor` — The page cursor is not valid */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "storage_invalid_cursor";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `storage_page_size` — The page size must be between 1 and {max} */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "storage_page_size";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "plans.quality": {
+        parameters: {
             query?: never;
             header?: {
                 /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
@@ -6329,7 +6827,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Read a term plan */
+            /** @description Read a term plan's quality figures */
             200: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -6339,10 +6837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        plan: components["schemas"]["TermPlan"];
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["PlanQualityReport"];
                 };
             };
             /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
@@ -6427,6 +6922,187 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "plans.visitPlan": {
+        parameters: {
+            query?: {
+                date?: string;
+            };
+            header: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Why the caller needs this full view, percent-encoded UTF-8 (encodeURIComponent); stored in the audit row. Required here: without it 422 purpose_required. */
+                "Homevisit-Purpose": components["parameters"]["HomevisitPurpose"];
+            };
+            path: {
+                studentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Personalised visit plan */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plan: {
+                            studentId: string;
+                            /** Format: date */
+                            date: string;
+                            triggers: {
+                                key: string;
+                                category?: components["schemas"]["PriorityCategory"];
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                why: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            }[];
+                            goals: {
+                                text: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                triggers: string[];
+                            }[];
+                            talkingPoints: {
+                                text: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                triggers: string[];
+                            }[];
+                            prepare: {
+                                text: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                triggers: string[];
+                            }[];
+                            cautions: {
+                                text: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                triggers: string[];
+                            }[];
+                            tasks: ("learn_family_situation" | "report_school_performance" | "explain_school_policy" | "guide_healthy_growth" | "support_priority_student" | "collect_feedback")[];
+                            outreachGoals: ("care" | "policy" | "guidance" | "support")[];
+                            mentorNeeded: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `purpose_required` — A stated purpose is required to see the full record; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "purpose_required" | "rest_idempotency_unsupported";
                     };
                 };
             };
@@ -6537,6 +7213,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "not_found";
+                    };
+                };
+            };
+            /** @description `plan_not_draft` — This term plan is no longer a draft and cannot be committed */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "plan_not_draft";
                     };
                 };
             };
@@ -6724,6 +7415,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description `assignment_teacher_not_found` — Teacher {teacherId} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "assignment_teacher_not_found";
+                    };
+                };
+            };
+            /** @description `plan_not_committed` — There is no committed plan for this term */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "plan_not_committed";
+                    };
+                };
+            };
             /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
             413: {
                 headers: {
@@ -6766,6 +7487,313 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "reserved_key";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "appointments.list": {
+        parameters: {
+            query?: {
+                teacherId?: string;
+                studentId?: string;
+                status?: components["schemas"]["AppointmentStatus"];
+                from?: string;
+                to?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List appointments (masked) */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AppointmentSummary"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `storage_invalid_cursor` — The page cursor is not valid */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "storage_invalid_cursor";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `storage_page_size` — The page size must be between 1 and {max} */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "storage_page_size";
+                    };
+                };
+            };
+            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
+            default: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "appointments.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Makes the create safe to retry (1–255 visible ASCII characters, scoped per caller): a replay returns the first result; the same key with another body answers 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    studentId: string;
+                    /** @default universal */
+                    kind?: components["schemas"]["VisitKind"];
+                    /**
+                     * @default {
+                     *       "type": "in_home"
+                     *     }
+                     */
+                    channel?: components["schemas"]["AppointmentChannel"];
+                    /** Format: date-time */
+                    start: string;
+                    /** @description Default: 45. */
+                    durationMinutes?: number;
+                    reason: string;
+                    location?: components["schemas"]["AppointmentLocation"];
+                };
+            };
+        };
+        responses: {
+            /** @description Arrange a visit outside the plan */
+            201: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        appointment: components["schemas"]["Appointment"];
+                        version: number;
+                    };
+                };
+            };
+            /** @description `rest_malformed_header` — The {header} header is malformed; `rest_malformed_body` — The request body is not valid UTF-8 JSON */
+            400: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_malformed_header" | "rest_malformed_body";
+                    };
+                };
+            };
+            /** @description `rest_unauthenticated` — Sign in first */
+            401: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unauthenticated";
+                    };
+                };
+            };
+            /** @description `forbidden` — You are not allowed to do this */
+            403: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                };
+            };
+            /** @description `not_found` — The {entity} was not found */
+            404: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                };
+            };
+            /** @description `idempotency_in_flight` — A request with this idempotency key is still being processed; `appointment_teacher_clash` — The time clashes with another appointment of teacher {teacherId} (starting {start}) */
+            409: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "idempotency_in_flight" | "appointment_teacher_clash";
+                    };
+                };
+            };
+            /** @description `rest_body_too_large` — The request body exceeds the limit of {limit} bytes; `rest_body_too_complex` — The request body exceeds a limit: {what} at most {limit}. Limits: body 1048576 bytes, uploads 10000000 */
+            413: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_body_too_large" | "rest_body_too_complex";
+                    };
+                };
+            };
+            /** @description `rest_unsupported_media_type` — The request body must be application/json (UTF-8) */
+            415: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rest_unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `idempotency_key_reused` — This idempotency key was already used with another request; `reserved_key` — The key "{key}" is reserved; `appointment_outside_allowed_hours` — A visit on {date} must lie within the allowed hours: {hours}; `appointment_on_holiday` — {date} is an official holiday or a closed day: only a crisis visit may be arranged on it */
+            422: {
+                headers: {
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "idempotency_key_reused" | "reserved_key" | "appointment_outside_allowed_hours" | "appointment_on_holiday";
                     };
                 };
             };
@@ -6981,129 +8009,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rest_precondition_required";
-                    };
-                };
-            };
-            /** @description A server error (internal_error 500, storage_busy or storage_unavailable 503), as a problem document */
-            default: {
-                headers: {
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "appointments.list": {
-        parameters: {
-            query?: {
-                teacherId?: string;
-                studentId?: string;
-                status?: components["schemas"]["AppointmentStatus"];
-                from?: string;
-                to?: string;
-                cursor?: string;
-                limit?: number;
-            };
-            header?: {
-                /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
-                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
-                /** @description ETags held by the client: a match (weak comparison, or *) answers 304 with no body */
-                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description List appointments (masked) */
-            200: {
-                headers: {
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    ETag: components["headers"]["ETag"];
-                    Link: components["headers"]["Link"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["AppointmentSummary"][];
-                        nextCursor?: string;
-                    };
-                };
-            };
-            /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */
-            304: {
-                headers: {
-                    ETag: components["headers"]["ETag"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description `rest_malformed_header` — The {header} header is malformed; `storage_invalid_cursor` — The page cursor is not valid */
-            400: {
-                headers: {
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code: "rest_malformed_header" | "storage_invalid_cursor";
-                    };
-                };
-            };
-            /** @description `rest_unauthenticated` — Sign in first */
-            401: {
-                headers: {
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code: "rest_unauthenticated";
-                    };
-                };
-            };
-            /** @description `forbidden` — You are not allowed to do this */
-            403: {
-                headers: {
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code: "forbidden";
-                    };
-                };
-            };
-            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `storage_page_size` — The page size must be between 1 and {max} */
-            422: {
-                headers: {
-                    "Content-Language": components["headers"]["ContentLanguage"];
-                    Vary: components["headers"]["Vary"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "storage_page_size";
                     };
                 };
             };
@@ -8795,7 +9700,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `consent_withdrawn` — The guardian withdrew consent; sensitive information can no longer be written; `visit_record_not_draft` — The visit record was submitted; change it by amendment */
+            /** @description `consent_withdrawn` — The guardian withdrew consent; sensitive information can no longer be written; `visit_record_not_draft` — The visit record was submitted; change it by amendment; `appointment_illegal_transition` — An appointment in status {from} cannot take the event {event} */
             409: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -8806,7 +9711,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "consent_withdrawn" | "visit_record_not_draft";
+                        code: "consent_withdrawn" | "visit_record_not_draft" | "appointment_illegal_transition";
                     };
                 };
             };
@@ -8855,7 +9760,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body */
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body; `visit_record_appointment_mismatch` — The record's appointment does not exist, or is not of this student, school or obligation */
             422: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -8866,7 +9771,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body";
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body" | "visit_record_appointment_mismatch";
                     };
                 };
             };
@@ -14401,6 +15306,8 @@ export interface operations {
                 termId?: string;
                 locale?: "zh-CN" | "en";
                 exclude?: ("public" | "internal" | "personal" | "sensitive")[];
+                /** @description The file to answer: csv (UTF-8 with a BOM, Excel 2016 and later), csv-gbk (GBK, older Excel on Chinese Windows), xlsx, or json. Without it, Accept decides (text/csv, the xlsx type, application/json); JSON by default. */
+                format?: "json" | "csv" | "csv-gbk" | "xlsx";
             };
             header: {
                 /** @description The language of messages and problem details: zh-CN (default) or en; q-values are honoured. */
@@ -14422,10 +15329,13 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Cache-Control": components["headers"]["CacheControl"];
                     ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ExportTable"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not Modified: If-None-Match matched the current ETag (the read ran and was audited) */

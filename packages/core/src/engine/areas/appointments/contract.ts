@@ -1,5 +1,6 @@
 import * as z from "zod";
 import {
+  appointmentChannelSchema,
   appointmentChannelTypes,
   appointmentDurationSchema,
   appointmentEventSchema,
@@ -59,8 +60,67 @@ const transitionPayloadSchema = z.strictObject({
 
 const appointmentOutput = z.strictObject({ appointment: appointmentSchema, version: z.int() });
 
+/** The school's visiting hours, as the ad-hoc checks and the planner's defaults apply them. */
+const allowedHoursText = {
+  "zh-CN": "上课日 16:30–20:00，休息日 09:00–17:00",
+  en: "school days 16:30–20:00, rest days 09:00–17:00",
+};
+
 /** The appointments area's use cases. */
 export const appointmentContracts = {
+  /**
+   * Arranges a visit outside the plan (an ad-hoc appointment): the actor is the lead teacher,
+   * the student one they may arrange visits for (one they already visit, their class's, their
+   * mentee; principals and school admins the whole school). Checked like planned visits: on a
+   * day visits may happen (official holidays and closed days only for a crisis visit), within
+   * the allowed hours, and not overlapping another appointment the teacher leads or
+   * accompanies (refused, missed and cancelled ones do not count). Created `proposed`, with no
+   * obligation and the reason stored (sensitive); the family is phoned next (R12).
+   *
+   * @example
+   * ```ts
+   * await engine.appointments.create(teacher, {
+   *   studentId: "stu-1", kind: "priority", channel: { type: "in_home" },
+   *   start: "2026-10-14T18:30:00+08:00", durationMinutes: 45, reason: "连续三天缺课",
+   * }, { idempotencyKey: "arrange-1" });
+   * // { appointment: { id: "…", status: "proposed", reason: "连续三天缺课", location: { town: "碧湖镇", … }, … }, version: 1 }
+   * ```
+   */
+  create: defineContract({
+    action: "appointments.create",
+    entity: "appointments",
+    description: { "zh-CN": "安排计划外的家访预约", en: "Arrange a visit outside the plan" },
+    input: z.strictObject({
+      studentId: idSchema,
+      kind: visitKindSchema.default("universal"),
+      channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }),
+      start: appointmentInstantSchema,
+      durationMinutes: appointmentDurationSchema.default(45),
+      reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
+      location: appointmentLocationSchema.optional(),
+    }),
+    output: appointmentOutput,
+    targetKind: "record",
+    idempotent: true,
+    errors: ["appointment_teacher_clash", "appointment_outside_allowed_hours", "appointment_on_holiday"],
+    preconditions: [
+      {
+        "zh-CN": `预约须落在允许的家访时段内（${allowedHoursText["zh-CN"]}），且在同一天内结束，否则 422 appointment_outside_allowed_hours`,
+        en: `The visit must lie within the allowed hours (${allowedHoursText.en}) and end the same day, else 422 appointment_outside_allowed_hours`,
+      },
+      {
+        "zh-CN": "法定节假日与不安排家访的日子只能安排危机家访（kind: crisis），否则 422 appointment_on_holiday",
+        en: "On an official holiday or a closed day only a crisis visit (kind: crisis) may be arranged, else 422 appointment_on_holiday",
+      },
+      {
+        "zh-CN":
+          "不得与本人主访或陪访的其他预约时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash",
+        en: "It must not overlap another appointment the teacher leads or accompanies (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash",
+      },
+    ],
+    http: { method: "POST", path: "/appointments" },
+  }),
+
   /**
    * Moves an appointment through one event of the state machine (contact, confirm, reschedule,
    * decline_home, propose_venue, refuse, depart, complete, miss, cancel). `at` is the engine's

@@ -1,10 +1,12 @@
-import { type Appointment, transitionAppointment } from "../../../domain/appointment/index.js";
+import { type Appointment, proposeAppointment, transitionAppointment } from "../../../domain/appointment/index.js";
 import { appointmentsToICalendar } from "../../../planning/ical.js";
 import { decodeCursor, encodeCursor } from "../../../ports/paging.js";
 import { shanghaiDate } from "../../../shared/dates.js";
+import { studentTarget } from "../../targets.js";
 import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { actorStudentRelations, checkVersion, listTarget, rowAllowed, studentRecordTarget } from "../area-kit.js";
+import { checkAdHocAppointment } from "./ad-hoc.js";
 import { type AppointmentSummary, appointmentContracts } from "./contract.js";
 
 /**
@@ -36,6 +38,49 @@ export function toAppointmentSummary(a: Appointment, version: number): Appointme
 
 /** The appointments area's use cases. */
 export const appointmentUseCases = {
+  create: implementUseCase(appointmentContracts.create, {
+    resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
+    async run(ctx, input) {
+      const student = ctx.target.data.record;
+      const teacherId = ctx.actor.id;
+      const date = shanghaiDate(input.start);
+      // The teacher's appointments that day, as lead or companion (companions have no index).
+      const sameDay = await loadAll((cursor) =>
+        ctx.tx.appointments.list({ where: { schoolId: student.schoolId, startDate: date }, cursor, limit: 1000 }),
+      );
+      const mine = sameDay
+        .map((row) => row.record)
+        .filter((a) => a.teacherId === teacherId || a.companionIds.includes(teacherId));
+      checkAdHocAppointment(
+        { kind: input.kind, start: input.start, durationMinutes: input.durationMinutes, teacherId },
+        mine,
+      );
+      const home = student.address;
+      const location =
+        input.location ??
+        (input.channel.type === "in_home"
+          ? { county: home.county, town: home.town, ...(home.village === undefined ? {} : { village: home.village }) }
+          : undefined);
+      const appointment = proposeAppointment({
+        id: ctx.newId(),
+        schoolId: student.schoolId,
+        studentId: student.id,
+        teacherId,
+        kind: input.kind,
+        channel: input.channel,
+        start: input.start,
+        durationMinutes: input.durationMinutes,
+        reason: input.reason,
+        ...(location === undefined ? {} : { location }),
+      });
+      const stored = await ctx.tx.appointments.create(appointment);
+      ctx.recordChange({ entity: "appointments", before: undefined, after: stored.record });
+      ctx.auditDetail("kind", input.kind);
+      ctx.auditDetail("channel", input.channel.type);
+      return { appointment: stored.record, version: stored.version };
+    },
+  }),
+
   transition: implementUseCase(appointmentContracts.transition, {
     async resolveTarget(ctx, input) {
       const stored = await ctx.tx.appointments.get(input.appointmentId);

@@ -1,11 +1,13 @@
 import * as z from "zod";
 import { termSchema } from "../../../domain/planning.js";
-import { termPlanSchema } from "../../../domain/workflow-records.js";
+import { personalisedPlanSchema } from "../../../domain/visit-plan/derive.js";
+import { termPlanSchema, termPlanStatuses } from "../../../domain/workflow-records.js";
 import { assignmentOptionsSchema } from "../../../planning/assignment.js";
 import { scheduleOptionsSchema } from "../../../planning/schedule.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
-import { expectedVersionSchema } from "../contract-kit.js";
+import { expectedVersionSchema, pageInput } from "../contract-kit.js";
+import { planQualityReportSchema, planSummarySchema } from "./schemas.js";
 
 /**
  * The plans area (R2, R6): generate a term plan (obligations → assignment → schedule, busy slots
@@ -15,7 +17,12 @@ import { expectedVersionSchema } from "../contract-kit.js";
 
 const planOutput = z.strictObject({ plan: termPlanSchema, version: z.int() });
 
-/** The plans area's contracts: generate, read, commit and reassign a term plan. */
+const teacherPart = {
+  "zh-CN": "校长与学校管理员看到全校计划；教师只看到本人主访或陪访的任务、时段与所带学生",
+  en: "Principals and school admins see the whole school's plan; a teacher sees only the visits they lead or accompany and their mentees",
+};
+
+/** The plans area's contracts: generate, list, read (paged), measure, commit and reassign a term plan; a visit's personalised plan. */
 export const planContracts = {
   /**
    * Generates a term plan for the actor's school as a draft: obligations from the roster,
@@ -43,27 +50,144 @@ export const planContracts = {
     output: planOutput,
     targetKind: "collection",
     idempotent: true,
+    errors: ["schedule_busy_slot_invalid"],
+    preconditions: [
+      {
+        "zh-CN": "计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据",
+        en: "The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed",
+      },
+      {
+        "zh-CN": "宿主课表端口返回的忙碌时段须有效（结束晚于开始），否则 422 schedule_busy_slot_invalid",
+        en: "The host's timetable port must return valid busy slots (end after start), else 422 schedule_busy_slot_invalid",
+      },
+    ],
     http: { method: "POST", path: "/plans" },
   }),
 
   /**
-   * A term plan. Principals and school admins see it whole; a teacher sees only their own
-   * assignments, slots and mentees (the rest of the school's plan is not theirs to read).
+   * A term plan, a page of its visits at a time: the plan's fields and its summary (counts of
+   * the whole plan as the caller sees it) on every page, and the obligations of the page in the plan's
+   * order with their assignments, slots, gaps and appointment ids; `nextCursor` continues.
+   * Principals and school admins see the whole plan; a teacher only their own assignments,
+   * slots and mentees (the rest of the school's plan is not theirs to read).
    *
    * @example
    * ```ts
-   * await engine.plans.get(teacher, { planId: "plan-1" });
-   * // { plan: { assignments: [/* only this teacher's *\/], … }, version: 2 }
+   * await engine.plans.get(principal, { planId: "plan-1", limit: 100 });
+   * // { plan: { obligations: [/* 100 *\/], slots: [/* theirs *\/], … }, summary: { counts: { obligations: 612, … }, … }, version: 2, nextCursor: "…" }
    * ```
    */
   get: defineContract({
     action: "plans.read",
     entity: "termPlans",
-    description: { "zh-CN": "查看学期家访计划", en: "Read a term plan" },
-    input: z.strictObject({ planId: idSchema }),
-    output: planOutput,
+    description: { "zh-CN": "查看学期家访计划（分页）", en: "Read a term plan (paged)" },
+    input: z.strictObject({ planId: idSchema, ...pageInput }),
+    output: z.strictObject({
+      plan: termPlanSchema,
+      summary: planSummarySchema,
+      version: z.int(),
+      nextCursor: z.string().optional(),
+    }),
     targetKind: "record",
+    errors: ["storage_invalid_cursor"],
+    preconditions: [
+      teacherPart,
+      {
+        "zh-CN": "按任务（obligation）分页：每页含这些任务及其分派、时段、未能安排项与预约编号；用 nextCursor 取下一页",
+        en: "Paged by obligation: each page holds those obligations with their assignments, slots, gaps and appointment ids; pass nextCursor for the next page",
+      },
+    ],
     http: { method: "GET", path: "/plans/{planId}" },
+  }),
+
+  /**
+   * The actor's school's term plans, newest term first (then the latest generated first), as
+   * summaries with counts; filter by term and status. Every role that may read plans may list
+   * them; a teacher's counts are of their own part.
+   *
+   * @example
+   * ```ts
+   * await engine.plans.list(principal, { termId: "2026-2027-1" });
+   * // { items: [{ id: "plan-2", status: "committed", planNumber: 1, counts: { obligations: 612, … }, … }] }
+   * ```
+   */
+  list: defineContract({
+    action: "plans.read",
+    entity: "termPlans",
+    description: { "zh-CN": "列出本校学期家访计划", en: "List the school's term plans" },
+    input: z.strictObject({
+      termId: termIdSchema.optional(),
+      status: z.enum(termPlanStatuses).optional(),
+      ...pageInput,
+    }),
+    output: z.strictObject({ items: z.array(planSummarySchema), nextCursor: z.string().optional() }),
+    targetKind: "collection",
+    errors: ["storage_invalid_cursor"],
+    preconditions: [teacherPart],
+    http: { method: "GET", path: "/plans" },
+  }),
+
+  /**
+   * A plan's quality figures (issue 15), computed from the stored plan and today's roster:
+   * coverage, the share placed by kind of visit, crisis visits placed within their deadline or
+   * escalated, idle teachers, the load spread (busiest over median), slots on provisional
+   * calendar days and outside the family's stated hours, and every unplaced item with the
+   * scheduler's reason and what the principal can do about it.
+   *
+   * @example
+   * ```ts
+   * await engine.plans.quality(principal, { planId: "plan-1" });
+   * // { placement: { inHome: { due: 600, placed: 598, share: 0.997 }, crisis: { due: 3, withinDeadline: 3, escalated: 0 },
+   * //   unplaced: [{ code: "schedule_family_unavailable", action: { en: "Phone the family (R12) …" }, … }], … }, loadSpread: { ratio: 1.6, … }, … }
+   * ```
+   */
+  quality: defineContract({
+    action: "plans.read",
+    entity: "termPlans",
+    description: { "zh-CN": "查看学期家访计划的质量指标", en: "Read a term plan's quality figures" },
+    input: z.strictObject({ planId: idSchema }),
+    output: planQualityReportSchema,
+    targetKind: "record",
+    preconditions: [
+      {
+        "zh-CN": "全校指标：仅校长与学校管理员；能看到计划的教师得到 403 forbidden",
+        en: "Whole-school figures: principals and school admins only; a teacher who may see the plan gets 403 forbidden",
+      },
+      {
+        "zh-CN": "负荷按默认权重计算；教师名单与学生为当前花名册",
+        en: "Loads use the default weights; teachers and students are today's roster",
+      },
+    ],
+    http: { method: "GET", path: "/plans/{planId}/quality" },
+  }),
+
+  /**
+   * The personalised plan for a visit to a student (个性化家访方案, R7): goals, talking points,
+   * what to prepare and cautions from the student's categories on `date` (default today), new-
+   * student status, age, living situation, mentor and earlier visits, with the school's visit-
+   * plan table (the default table). It names the student's categories, so it is read like a
+   * student's full record: the same reach, a stated purpose, audited.
+   *
+   * @example
+   * ```ts
+   * await engine.plans.visitPlan(teacher, { studentId: "stu-1", date: "2026-10-15" }, { purpose: "家访准备" });
+   * // { plan: { triggers: [{ key: "economic_hardship", … }], goals: [...], mentorNeeded: true, … } }
+   * ```
+   */
+  visitPlan: defineContract({
+    action: "students.read",
+    entity: "students",
+    description: { "zh-CN": "个性化家访方案", en: "Personalised visit plan" },
+    input: z.strictObject({ studentId: idSchema, date: isoDateSchema.optional() }),
+    output: z.strictObject({ plan: personalisedPlanSchema }),
+    targetKind: "record",
+    preconditions: [
+      {
+        "zh-CN": "方案会显示学生的重点类别：与查看学生完整信息相同的范围，须说明用途（Homevisit-Purpose），并记入审计",
+        en: "The plan shows the student's categories: the same reach as a student's full record, a stated purpose (Homevisit-Purpose), audited",
+      },
+    ],
+    http: { method: "GET", path: "/students/{studentId}/visit-plan" },
   }),
 
   /**
@@ -85,6 +209,13 @@ export const planContracts = {
     input: z.strictObject({ planId: idSchema, expectedVersion: expectedVersionSchema }),
     output: planOutput,
     targetKind: "record",
+    errors: ["plan_not_draft"],
+    preconditions: [
+      {
+        "zh-CN": "只能确认草稿计划（否则 409 plan_not_draft）；expectedVersion 须为读到的版本",
+        en: "Only a draft plan can be committed (else 409 plan_not_draft); expectedVersion must be the version read",
+      },
+    ],
     http: { method: "POST", path: "/plans/{planId}/commit" },
   }),
 
@@ -121,6 +252,14 @@ export const planContracts = {
       appointmentsMoved: z.int(),
     }),
     targetKind: "collection",
+    errors: ["plan_not_committed", "assignment_teacher_not_found"],
+    preconditions: [
+      {
+        "zh-CN":
+          "该学期须有已确认的计划（否则 409 plan_not_committed）；离岗教师须在本校名单中（否则 404 assignment_teacher_not_found）",
+        en: "The term needs a committed plan (else 409 plan_not_committed); the leaving teacher must be on the school's roster (else 404 assignment_teacher_not_found)",
+      },
+    ],
     http: { method: "POST", path: "/plans/reassign" },
   }),
 };

@@ -5,16 +5,17 @@ import { deriveObligations } from "../../../planning/obligations.js";
 import { planQuality } from "../../../planning/quality.js";
 import { defaultObligationRules, resolveObligationRules } from "../../../planning/rules.js";
 import { scheduleVisits } from "../../../planning/schedule.js";
-import type { TimetableSource } from "../../../ports/timetable.js";
 import { visitDate } from "../../../ports/entities.js";
 import type { Stored } from "../../../ports/storage.js";
+import type { TimetableSource } from "../../../ports/timetable.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
-import { authorize } from "../../policy/policy.js";
-import { tenantPolicy } from "../../targets.js";
+import { studentTarget, tenantPolicy } from "../../targets.js";
 import { implementUseCase, type ResolveContext, type UseCaseContext, type UseCaseTarget } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { checkVersion, ownSchoolTarget } from "../area-kit.js";
 import { planContracts } from "./contract.js";
+import { listPlans, planPage, planSummary, qualityOfPlan, readsWholePlan, visiblePlan } from "./read.js";
+import { personalisedPlanOf } from "./visit-plan.js";
 
 /** What the plans area needs from the engine besides storage. */
 export interface PlanDeps {
@@ -201,28 +202,46 @@ export function planUseCases(deps: PlanDeps = {}) {
 
     get: implementUseCase(planContracts.get, {
       resolveTarget: (ctx, input) => planTarget(ctx, input.planId),
-      async run(ctx) {
+      async run(ctx, input) {
         const stored = ctx.target.data;
-        const whole = authorize(ctx.actor, "plans.read", { ...ctx.target.policy, own: false }).allowed;
-        if (whole) return { plan: stored.record, version: stored.version };
-        const me = ctx.actor.id;
-        const plan = stored.record;
-        const assignments = plan.assignments.filter((a) => a.leadTeacherId === me || a.companionTeacherId === me);
-        const mine = new Set(assignments.map((a) => a.obligationId));
+        const plan = visiblePlan(stored.record, ctx.actor.id, readsWholePlan(ctx.actor, ctx.target.policy));
+        const page = planPage(plan, input.cursor, input.limit);
         return {
-          plan: {
-            ...plan,
-            obligations: plan.obligations.filter((o) => mine.has(o.id)),
-            assignments,
-            mentorships: plan.mentorships.filter((m) => m.mentorId === me),
-            slots: plan.slots.filter((s) => s.teacherId === me || s.companionId === me),
-            unassigned: [],
-            unscheduled: plan.unscheduled.filter((u) => mine.has(u.obligationId)),
-            quality: { ...plan.quality, loads: plan.quality.loads.filter((l) => l.teacherId === me) },
-            appointmentIds: [],
-          },
+          plan: page.plan,
+          summary: planSummary(plan),
           version: stored.version,
+          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
         };
+      },
+    }),
+
+    list: implementUseCase(planContracts.list, {
+      async resolveTarget(ctx) {
+        const target = await ownSchoolTarget(ctx, "termPlans");
+        // The school's own plans: "self" lets a teacher list them (their part, as plans.get).
+        return { ...target, policy: { ...target.policy, own: true } };
+      },
+      async run(ctx, input) {
+        const schoolId = ctx.target.data.schoolId;
+        if (schoolId === undefined) return { items: [] };
+        return listPlans(ctx, schoolId, input);
+      },
+    }),
+
+    quality: implementUseCase(planContracts.quality, {
+      resolveTarget: (ctx, input) => planTarget(ctx, input.planId),
+      async run(ctx) {
+        if (!readsWholePlan(ctx.actor, ctx.target.policy)) throw new HomevisitError("forbidden");
+        return qualityOfPlan(ctx, ctx.target.data.record);
+      },
+    }),
+
+    visitPlan: implementUseCase(planContracts.visitPlan, {
+      resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
+      async run(ctx, input) {
+        const plan = await personalisedPlanOf(ctx, ctx.target.data, input.date ?? ctx.today);
+        ctx.auditDetail("triggers", plan.triggers.length);
+        return { plan };
       },
     }),
 

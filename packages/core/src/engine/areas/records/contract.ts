@@ -127,12 +127,23 @@ export const recordContracts = {
       feedbackItems: z.int(),
     }),
     targetKind: "record",
-    errors: ["consent_required", "consent_withdrawn", "visit_record_not_draft"],
+    errors: [
+      "consent_required",
+      "consent_withdrawn",
+      "visit_record_not_draft",
+      "visit_record_appointment_mismatch",
+      "appointment_illegal_transition",
+    ],
     preconditions: [
       {
         "zh-CN":
           "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
         en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+      {
+        "zh-CN":
+          "记录关联预约（appointmentId）时，提交即完成该预约并关联本记录；预约须属于该生与该校（否则 422 visit_record_appointment_mismatch），已拒绝、未见面或已取消的预约不能完成（409 appointment_illegal_transition）",
+        en: "With an appointmentId, submitting completes that appointment and links the record; the appointment must be the student's and the school's (else 422 visit_record_appointment_mismatch), and a refused, missed or cancelled one cannot be completed (409 appointment_illegal_transition)",
       },
       {
         "zh-CN":

@@ -16,6 +16,7 @@ import { requireConsent } from "../../consent-gate.js";
 import { studentTarget } from "../../targets.js";
 import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
+import { closeAppointmentOfRecord } from "../appointments/close.js";
 import { checkVersion, studentRecordTarget } from "../area-kit.js";
 import { effectiveForm, pluginTemplateId, templateOfRecord } from "../forms/resolve.js";
 import { editableFields, type editableSchema, type RecordData, recordContracts } from "./contract.js";
@@ -193,7 +194,9 @@ export const recordUseCases = {
         { ...before, status: "submitted" as const, submittedAt: ctx.now },
         ctx.target.data.stored.tenant,
       );
-      const stored = await ctx.tx.visitRecords.update(before.id, candidate, { expectedVersion: input.expectedVersion });
+      // The appointment it was made against closes with it (completed, the record linked).
+      const closed = await closeAppointmentOfRecord(ctx, candidate);
+      const stored = await ctx.tx.visitRecords.update(before.id, closed, { expectedVersion: input.expectedVersion });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       const ids = { visitId: before.id, studentId: before.studentId, teacherId: before.teacherId };
       const reports = conductReportsOfVisit(stored.record, ctx.now);

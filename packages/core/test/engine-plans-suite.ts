@@ -1,0 +1,355 @@
+// Plans and appointments through the engine on a real store (issue 15's REST remainders): the
+// school's plan list, a plan read a page at a time, its quality figures, an ad-hoc appointment,
+// the personalised visit plan, and a submitted record closing its appointment.
+import { createEngine, type Engine, fixedClock, isHomevisitError, sequentialIds } from "@homevisit/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
+
+const hmacKey = "test-audit-key-0123456789";
+const purpose = { purpose: "家访准备" };
+const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } as const;
+const principal = actors.principal as never;
+const teacher = actors.teacher as never;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    if (isHomevisitError(error)) return error.code;
+    throw error;
+  }
+}
+
+const conduct = {
+  items: {
+    no_money_or_gifts: { kept: true },
+    no_meals_or_reimbursement: { kept: true },
+    no_transport_from_family: { kept: true },
+    no_private_requests: { kept: true },
+    no_entertainment: { kept: true },
+    no_paid_tutoring: { kept: true },
+  },
+  attestedAt: "2026-10-08T08:50:00+08:00",
+};
+
+/** A complete in-home record against an appointment. */
+function recordFor(appointmentId: string) {
+  return {
+    appointmentId,
+    kind: "universal",
+    term: "2026-2027-1",
+    channel: "in_home",
+    arrivedAt: "2026-10-08T07:30:00+08:00",
+    departedAt: "2026-10-08T08:30:00+08:00",
+    attendees: { student: true },
+    outreachGoals: ["care"],
+    familySituation: { notes: "家中情况良好" },
+    schoolFeedback: { notes: "在校表现积极" },
+    parentOpinions: { opinions: "希望多沟通" },
+    teacherReflection: { reflection: "沟通顺畅" },
+    conduct,
+  } as never;
+}
+
+/** Runs the plans suite against one storage adapter. */
+export function runPlansSuite(name: string, factory: () => Promise<EngineHarness>): void {
+  describe(`plans and appointments over the engine on ${name}`, () => {
+    let harness: EngineHarness;
+    let engine: Engine;
+
+    beforeEach(async () => {
+      harness = await factory();
+      await seedWorld(harness.storage);
+      // A second student at sch-1, so plans have more than one obligation to page through.
+      const own = await harness.storage.students.get("s-own");
+      if (!own) throw new Error("seed missing");
+      await harness.storage.transaction((tx) =>
+        tx.students.create({
+          ...own.record,
+          id: "s-own-2",
+          guardians: own.record.guardians.map((g) => ({ ...g, id: "g-2" })),
+        }),
+      );
+      engine = createEngine({
+        storage: harness.storage,
+        blobs: harness.blobs,
+        clock: fixedClock("2026-10-08T09:00:00+08:00"),
+        ids: sequentialIds("p"),
+        config: { audit: { hmacKey } },
+      });
+    });
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    describe("a submitted record closes its appointment", () => {
+      it("the planned appointment becomes completed with the record linked, and its obligation is met", async () => {
+        const generated = await engine.plans.generate(principal, { term });
+        const committed = await engine.plans.commit(principal, { planId: generated.plan.id, expectedVersion: 1 });
+        const appointments = await Promise.all(
+          committed.plan.appointmentIds.map((id) => harness.storage.appointments.get(id)),
+        );
+        const planned = appointments.find(
+          (a) => a?.record.studentId === "s-own" && a.record.obligationId !== undefined,
+        );
+        if (!planned) throw new Error("no planned appointment for s-own");
+        expect(planned.record.status).toBe("proposed");
+
+        await engine.consent.record(principal, { studentId: "s-own", guardianId: "g-s-own" });
+        const draft = await engine.records.draft(principal, {
+          studentId: "s-own",
+          record: recordFor(planned.record.id),
+        });
+        const submitted = await engine.records.submit(principal, { recordId: draft.record.id, expectedVersion: 1 });
+
+        const after = await harness.storage.appointments.get(planned.record.id);
+        expect(after?.record.status).toBe("completed");
+        expect(after?.record.recordId).toBe(draft.record.id);
+        expect(after?.record.history.at(-1)).toMatchObject({ event: "complete", from: "proposed", to: "completed" });
+        // The record carries the appointment's obligation: the three agree.
+        expect(submitted.record.obligationId).toBe(planned.record.obligationId);
+        expect((await harness.storage.visitRecords.get(draft.record.id))?.record.obligationId).toBe(
+          planned.record.obligationId,
+        );
+        // Met: reassigning its lead leaves that obligation where it is.
+        const moved = await engine.plans.reassign(principal, {
+          termId: term.id,
+          teacherId: planned.record.teacherId,
+          leftOn: "2026-10-09",
+        });
+        expect(moved.moved.some((m) => m.obligationId === planned.record.obligationId)).toBe(false);
+      });
+
+      it("a cancelled appointment cannot be closed, another student's does not fit; nothing is written", async () => {
+        await engine.consent.record(principal, { studentId: "s-own", guardianId: "g-s-own" });
+        await engine.appointments.transition(teacher, {
+          appointmentId: "apt-1",
+          event: "cancel",
+          payload: { cancelledBy: "family", reason: "家长出差" },
+          expectedVersion: 1,
+        });
+        const draft = await engine.records.draft(principal, { studentId: "s-own", record: recordFor("apt-1") });
+        expect(await codeOf(engine.records.submit(principal, { recordId: draft.record.id, expectedVersion: 1 }))).toBe(
+          "appointment_illegal_transition",
+        );
+        expect((await harness.storage.visitRecords.get(draft.record.id))?.record.status).toBe("draft");
+        expect((await harness.storage.appointments.get("apt-1"))?.record.status).toBe("cancelled");
+
+        const other = await engine.records.draft(principal, { studentId: "s-own", record: recordFor("apt-2") });
+        expect(await codeOf(engine.records.submit(principal, { recordId: other.record.id, expectedVersion: 1 }))).toBe(
+          "visit_record_appointment_mismatch",
+        );
+        expect((await harness.storage.appointments.get("apt-2"))?.record.status).toBe("proposed");
+      });
+    });
+
+    describe("ad-hoc appointments", () => {
+      const arrange = (start: string, extra: Record<string, unknown> = {}) => ({
+        studentId: "s-own",
+        kind: "priority" as const,
+        start,
+        durationMinutes: 45,
+        reason: "连续三天缺课",
+        ...extra,
+      });
+
+      it("a teacher arranges a visit for a student they visit; it closes with its record", async () => {
+        const out = await engine.appointments.create(teacher, arrange("2026-10-14T18:30:00+08:00"), {
+          idempotencyKey: "adhoc-1",
+        });
+        expect(out.appointment).toMatchObject({
+          studentId: "s-own",
+          teacherId: "t-teacher",
+          status: "proposed",
+          channel: { type: "in_home" },
+          reason: "连续三天缺课",
+          location: { town: "碧湖镇", village: "沙溪村" },
+        });
+        expect(out.appointment.obligationId).toBeUndefined();
+        const again = await engine.appointments.create(teacher, arrange("2026-10-14T18:30:00+08:00"), {
+          idempotencyKey: "adhoc-1",
+        });
+        expect(again.appointment.id).toBe(out.appointment.id);
+
+        await engine.consent.record(principal, { studentId: "s-own", guardianId: "g-s-own" });
+        const draft = await engine.records.draft(teacher, {
+          studentId: "s-own",
+          record: recordFor(out.appointment.id),
+        });
+        await engine.records.submit(teacher, { recordId: draft.record.id, expectedVersion: 1 });
+        const closed = await harness.storage.appointments.get(out.appointment.id);
+        expect(closed?.record).toMatchObject({ status: "completed", recordId: draft.record.id });
+      });
+
+      it("checked like planned visits: clashes, allowed hours, holidays; typed errors", async () => {
+        await engine.appointments.create(teacher, arrange("2026-10-14T18:30:00+08:00"));
+        // Overlaps the one just made, and apt-1 (2026-10-20 19:00, 60 min).
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-14T19:00:00+08:00")))).toBe(
+          "appointment_teacher_clash",
+        );
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-20T19:00:00+08:00")))).toBe(
+          "appointment_teacher_clash",
+        );
+        // Back to back is no clash.
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-14T19:15:00+08:00")))).toBe("ok");
+        // A school day: after lessons only; ending past 20:00 is out too.
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-15T12:00:00+08:00")))).toBe(
+          "appointment_outside_allowed_hours",
+        );
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-15T19:30:00+08:00")))).toBe(
+          "appointment_outside_allowed_hours",
+        );
+        // A Saturday: daytime.
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-17T10:00:00+08:00")))).toBe("ok");
+        // National Day: only a crisis visit.
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-02T10:00:00+08:00")))).toBe(
+          "appointment_on_holiday",
+        );
+        expect(
+          await codeOf(engine.appointments.create(teacher, arrange("2026-10-02T10:00:00+08:00", { kind: "crisis" }))),
+        ).toBe("ok");
+        // A cancelled appointment frees its time.
+        await engine.appointments.transition(teacher, {
+          appointmentId: "apt-1",
+          event: "cancel",
+          payload: { cancelledBy: "family", reason: "家长出差" },
+          expectedVersion: 1,
+        });
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-20T19:00:00+08:00")))).toBe("ok");
+      });
+
+      it("scoped like the student: another school's student is not found, a bureau is refused", async () => {
+        expect(
+          await codeOf(
+            engine.appointments.create(teacher, arrange("2026-10-14T18:30:00+08:00", { studentId: "s-other" })),
+          ),
+        ).toBe("not_found");
+        expect(
+          await codeOf(engine.appointments.create(actors.county_bureau as never, arrange("2026-10-14T18:30:00+08:00"))),
+        ).toBe("not_found");
+        expect((await harness.storage.appointments.list({ where: { studentId: "s-own" } })).items).toHaveLength(1);
+      });
+    });
+
+    describe("plans: list, paged read, quality", () => {
+      it("lists the school's plans with counts, newest first; a teacher's counts are their part", async () => {
+        const first = await engine.plans.generate(principal, { term });
+        const next = { id: "2026-2027-2", schoolYear: 2026, index: 2, start: "2027-02-22", end: "2027-07-09" } as const;
+        const second = await engine.plans.generate(principal, { term: next });
+        const listed = await engine.plans.list(principal, {});
+        expect(listed.items.map((p) => p.id)).toEqual([second.plan.id, first.plan.id]);
+        expect(listed.items[1]?.counts).toEqual({
+          obligations: first.plan.obligations.length,
+          assignments: first.plan.assignments.length,
+          slots: first.plan.slots.length,
+          unassigned: first.plan.unassigned.length,
+          unscheduled: first.plan.unscheduled.length,
+          mentorships: first.plan.mentorships.length,
+          appointments: 0,
+        });
+        const paged = await engine.plans.list(principal, { limit: 1 });
+        expect(paged.items.map((p) => p.id)).toEqual([second.plan.id]);
+        const rest = await engine.plans.list(principal, { limit: 1, cursor: paged.nextCursor });
+        expect(rest.items.map((p) => p.id)).toEqual([first.plan.id]);
+        expect(rest.nextCursor).toBeUndefined();
+        expect((await engine.plans.list(principal, { termId: term.id })).items.map((p) => p.id)).toEqual([
+          first.plan.id,
+        ]);
+
+        const mine = await engine.plans.list(teacher, { termId: term.id });
+        const own = first.plan.assignments.filter(
+          (a) => a.leadTeacherId === "t-teacher" || a.companionTeacherId === "t-teacher",
+        ).length;
+        expect(mine.items[0]?.counts.assignments).toBe(own);
+        expect(await codeOf(engine.plans.list(actors.county_bureau as never, {}))).toBe("forbidden");
+      });
+
+      it("a plan reads a page of obligations at a time with a summary; the pages make the whole", async () => {
+        const generated = await engine.plans.generate(principal, { term });
+        const whole = generated.plan;
+        expect(whole.obligations.length).toBeGreaterThan(1);
+        const seen: string[] = [];
+        const slots: unknown[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await engine.plans.get(principal, { planId: whole.id, limit: 1, ...(cursor ? { cursor } : {}) });
+          expect(page.plan.obligations).toHaveLength(1);
+          expect(page.summary.counts.obligations).toBe(whole.obligations.length);
+          const ids = new Set(page.plan.obligations.map((o) => o.id));
+          expect(page.plan.slots.every((s) => ids.has(s.obligationId))).toBe(true);
+          expect(page.plan.assignments.every((a) => ids.has(a.obligationId))).toBe(true);
+          seen.push(...ids);
+          slots.push(...page.plan.slots);
+          cursor = page.nextCursor;
+          pages++;
+        } while (cursor !== undefined);
+        expect(pages).toBe(whole.obligations.length);
+        expect(seen).toEqual(whole.obligations.map((o) => o.id));
+        expect(slots).toHaveLength(whole.slots.length);
+        // Without a limit: a default page, the old call's shape.
+        const read = await engine.plans.get(principal, { planId: whole.id });
+        expect(read.plan.obligations).toEqual(whole.obligations);
+        expect(await codeOf(engine.plans.get(principal, { planId: whole.id, cursor: "nope" }))).toBe(
+          "storage_invalid_cursor",
+        );
+      });
+
+      it("quality: placement by kind, crisis, idle teachers, load spread, unplaced with actions; principals only", async () => {
+        const generated = await engine.plans.generate(principal, { term });
+        const q = await engine.plans.quality(principal, { planId: generated.plan.id });
+        expect(q.planId).toBe(generated.plan.id);
+        expect(q.coverage).toBe(generated.plan.quality.coverage);
+        const kinds = Object.values(q.placement.byKind);
+        const due = kinds.reduce((n, k) => n + k.due, 0);
+        const placed = kinds.reduce((n, k) => n + k.placed, 0);
+        expect(due).toBeGreaterThan(0);
+        // A one-off obligation counts once however many slots; a recurring one per occurrence.
+        const recurring = new Set(generated.plan.obligations.filter((o) => o.rrule !== undefined).map((o) => o.id));
+        const oneOff = new Set(
+          generated.plan.slots.filter((s) => !recurring.has(s.obligationId)).map((s) => s.obligationId),
+        );
+        const occurrences = generated.plan.slots.filter((s) => recurring.has(s.obligationId)).length;
+        expect(placed).toBe(oneOff.size + occurrences);
+        expect(due - placed).toBe(q.placement.unplaced.length);
+        expect(q.placement.unplaced.every((u) => u.action.en.length > 0 && u.reason.en.length > 0)).toBe(true);
+        expect(q.loads.map((l) => l.teacherId)).toEqual([...q.loads.map((l) => l.teacherId)].sort());
+        expect(q.loadSpread.max).toBe(Math.max(...q.loads.map((l) => l.load)));
+        const busy = new Set(generated.plan.slots.flatMap((s) => [s.teacherId, s.companionId]));
+        expect(q.placement.idleTeachers.every((t) => !busy.has(t))).toBe(true);
+        expect(q.placement.provisionalSlots).toBe(generated.plan.slots.filter((s) => s.provisional).length);
+
+        expect(await codeOf(engine.plans.quality(teacher, { planId: generated.plan.id }))).toBe("forbidden");
+        expect(await codeOf(engine.plans.quality(actors.county_bureau as never, { planId: generated.plan.id }))).toBe(
+          "not_found",
+        );
+      });
+    });
+
+    describe("the personalised visit plan (R7)", () => {
+      it("follows the student's categories; needs a purpose; scoped like a student read", async () => {
+        await harness.storage.transaction((tx) =>
+          tx.categoryFlags.create({
+            id: "f-1",
+            studentId: "s-own-2",
+            category: "economic_hardship",
+            validFrom: "2026-09-10",
+            evidence: "父亲失业",
+            flaggedBy: "t-class",
+            flaggedAt: "2026-09-10T09:00:00+08:00",
+          }),
+        );
+        const flagged = await engine.plans.visitPlan(principal, { studentId: "s-own-2", date: "2026-10-15" }, purpose);
+        expect(flagged.plan.studentId).toBe("s-own-2");
+        expect(flagged.plan.triggers.map((t) => t.key)).toContain("economic_hardship");
+        expect(flagged.plan.mentorNeeded).toBe(true);
+        const plain = await engine.plans.visitPlan(principal, { studentId: "s-own" }, purpose);
+        expect(plain.plan.date).toBe("2026-10-08");
+        expect(plain.plan.triggers.map((t) => t.key)).not.toContain("economic_hardship");
+        expect(await codeOf(engine.plans.visitPlan(principal, { studentId: "s-own" }))).toBe("purpose_required");
+        expect(await codeOf(engine.plans.visitPlan(teacher, { studentId: "s-other" }, purpose))).toBe("not_found");
+      });
+    });
+  });
+}
