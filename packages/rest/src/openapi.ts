@@ -16,6 +16,7 @@ import {
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
 import { defaultRestLimits, type RestLimits } from "./body.js";
+import { exportFormatParameter, exportFormats, isExportRoute, xlsxMediaType } from "./export-route.js";
 import {
   errorCatalogDocumentSchema,
   errorCatalogPath,
@@ -343,6 +344,52 @@ function documentedField(field: z.ZodType): z.ZodType {
   return field;
 }
 
+/**
+ * What an export route declares beyond its JSON: the `format` parameter, the CSV and xlsx
+ * representations of its 200, and their `Content-Disposition`.
+ */
+function exportDeclarations(): {
+  query: Record<string, z.ZodType>;
+  content: ZodOpenApiContentObject;
+  headers: Record<string, z.ZodType>;
+} {
+  const file = (type: string, description: string): oas31.SchemaObject => ({
+    type: "string",
+    contentMediaType: type,
+    description,
+  });
+  return {
+    query: {
+      [exportFormatParameter]: z
+        .enum(["json", ...exportFormats])
+        .optional()
+        .meta({
+          description:
+            "The file to answer: csv (UTF-8 with a BOM, Excel 2016 and later), csv-gbk (GBK, older Excel on Chinese Windows), xlsx, or json. Without it, Accept decides (text/csv, the xlsx type, application/json); JSON by default.",
+        }),
+    },
+    content: {
+      "text/csv": {
+        schema: file(
+          "text/csv",
+          "The table as CSV, a header row of column labels then one row per record; charset=utf-8 (with a BOM) or charset=gbk, as Content-Type says",
+        ),
+      },
+      [xlsxMediaType]: { schema: file(xlsxMediaType, "The table as an xlsx workbook: one sheet, every cell text") },
+    },
+    headers: {
+      "Content-Disposition": z
+        .string()
+        .optional()
+        .meta({
+          description:
+            "On CSV and xlsx answers: attachment; filename=\"<ASCII name>\"; filename*=UTF-8''<the school's name, 家访记录 and the period> (RFC 6266)",
+          header: { id: "ContentDisposition" },
+        }),
+    },
+  };
+}
+
 function operation(route: RestRoute, limits: RestLimits): ZodOpenApiOperationObject {
   const input = objectShape(route.useCase.input) ?? {};
   const pick = (fields: readonly string[]) =>
@@ -355,7 +402,10 @@ function operation(route: RestRoute, limits: RestLimits): ZodOpenApiOperationObj
   const requestParams: NonNullable<ZodOpenApiOperationObject["requestParams"]> = { header: z.object(headers) };
   if (route.pathParams.length > 0) requestParams.path = z.object(pick(route.pathParams));
   const queryFields = Object.keys(route.queryFields);
-  if (queryFields.length > 0) requestParams.query = z.object(pick(queryFields));
+  const files = isExportRoute(route) ? exportDeclarations() : undefined;
+  if (queryFields.length > 0 || files) {
+    requestParams.query = z.object({ ...pick(queryFields), ...files?.query });
+  }
 
   const status = route.idempotent && route.method === "POST" ? "201" : "200";
   const successHeaders: Record<string, z.ZodType> = {
@@ -365,7 +415,8 @@ function operation(route: RestRoute, limits: RestLimits): ZodOpenApiOperationObj
   };
   if (route.method === "GET" || route.etag) successHeaders.ETag = etag;
   if (route.paged) successHeaders.Link = link;
-  const json = { "application/json": { schema: route.useCase.output } };
+  if (files) Object.assign(successHeaders, files.headers);
+  const json: ZodOpenApiContentObject = { "application/json": { schema: route.useCase.output }, ...files?.content };
   const codes = operationErrorCodes(route);
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
