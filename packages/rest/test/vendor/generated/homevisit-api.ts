@@ -2449,6 +2449,8 @@ export interface components {
         SchoolTerm: {
             term: components["schemas"]["TermOutput"];
             current: boolean;
+            /** @enum {string} */
+            source: "plan" | "calendar";
             plans: {
                 id: string;
                 /** @enum {string} */

@@ -181,6 +181,7 @@ export const appointmentContracts = {
     }),
     output: z.strictObject({ items: z.array(appointmentSummarySchema), nextCursor: z.string().optional() }),
     targetKind: "collection",
+    errors: ["storage_invalid_cursor"],
     http: { method: "GET", path: "/appointments" },
   }),
 
