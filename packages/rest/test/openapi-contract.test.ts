@@ -174,6 +174,10 @@ describe("workflows through a generated client", () => {
     const roster = await principal.POST("/roster", { body: rosterOfSchool1() });
     expect(roster.response.status).toBe(200);
     expect(roster.data?.added).toEqual({ classes: 1, teachers: 3, students: 6 });
+    // Before any plan, /terms already names the term to plan, with the calendar's dates.
+    const before = await principal.GET("/terms");
+    const current = before.data?.items.find((i) => i.current);
+    expect(current).toMatchObject({ term: { id: term.id, start: "2026-09-01" }, source: "calendar", plans: [] });
 
     const plan = await principal.POST("/plans", {
       params: { header: { "Idempotency-Key": "plan-2026-1" } },
@@ -190,8 +194,12 @@ describe("workflows through a generated client", () => {
     expect(committed.data?.plan.status).toBe("committed");
 
     const terms = await principal.GET("/terms");
-    expect(terms.data?.items[0]).toMatchObject({ term: { id: term.id }, current: true });
-    expect(terms.data?.items[0]?.plans.map((p) => p.id)).toEqual([planId]);
+    const planned = terms.data?.items.find((i) => i.term.id === term.id);
+    expect(planned).toMatchObject({ term, current: true, source: "plan" });
+    expect(planned?.plans.map((p) => p.id)).toEqual([planId]);
+    // The school's other terms come from the calendar until a plan is made for them.
+    const spring = terms.data?.items.find((i) => i.term.id === "2026-2027-2");
+    expect(spring).toMatchObject({ current: false, source: "calendar", plans: [] });
     const organisation = await principal.GET("/organisation");
     expect(organisation.data?.teachers.map((t) => t.name)).toEqual(["李老师", "张校长", "王老师"]);
     expect(organisation.data?.classes[0]).toMatchObject({ id: "cls-1", classTeacherId: "t-c1" });

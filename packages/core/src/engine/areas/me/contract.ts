@@ -42,6 +42,11 @@ export const schoolTermSchema = z
     term: termSchema,
     /** Whether today falls in the term. */
     current: z.boolean(),
+    /**
+     * Where the dates come from: `plan`, the term a plan was generated for (the school's own
+     * dates); `calendar`, the national calendar's default for a term not planned yet.
+     */
+    source: z.enum(["plan", "calendar"]),
     plans: z.array(
       z.strictObject({
         id: idSchema,
@@ -91,14 +96,18 @@ export const meContracts = {
   }),
 
   /**
-   * The terms of the caller's school, newest first: every term a plan was generated for, with
-   * its plans (ids, status) and whether today falls in it. Bureau staff, who belong to no
-   * school, get an empty list.
+   * The terms of the caller's school, newest first: both terms of every school year the school
+   * has classes in, and of the current one, with their plans (ids, status) and whether today
+   * falls in each. A term a plan was generated for carries the plan's dates (`source: "plan"`);
+   * one not planned yet the national calendar's default (`source: "calendar"`: 1 September to
+   * the winter vacation, after the Spring Festival break to early July). Bureau staff, who
+   * belong to no school, get an empty list.
    *
    * @example
    * ```ts
    * await engine.me.terms(principal, {});
-   * // { items: [{ term: { id: "2026-2027-1", start: "2026-09-01", end: "2027-01-22", … }, current: true, plans: [{ id: "plan-1", status: "committed", … }] }] }
+   * // { items: [{ term: { id: "2026-2027-2", start: "2027-02-15", … }, current: false, source: "calendar", plans: [] },
+   * //   { term: { id: "2026-2027-1", start: "2026-09-01", end: "2027-01-22", … }, current: true, source: "plan", plans: [{ id: "plan-1", status: "committed", … }] }] }
    * ```
    */
   terms: defineContract({

@@ -4,6 +4,7 @@ import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { ownSchoolTarget } from "../area-kit.js";
 import { meContracts } from "./contract.js";
+import { calendarTerms, schoolYearOf } from "./school-terms.js";
 
 /** The caller's own school as a target that is theirs (`self`): bureau staff get their tenant. */
 async function selfTarget(ctx: Parameters<typeof ownSchoolTarget>[0], entity: string) {
@@ -64,24 +65,35 @@ export const meUseCases = {
   terms: implementUseCase(meContracts.terms, {
     resolveTarget: (ctx) => selfTarget(ctx, "termPlans"),
     async run(ctx) {
-      const plans = await schoolPlans(ctx, ctx.actor.schoolId);
+      const schoolId = ctx.actor.schoolId;
+      if (schoolId === undefined) return { items: [] };
+      const [plans, classes] = await Promise.all([
+        schoolPlans(ctx, schoolId),
+        loadAll((cursor) => ctx.tx.classes.list({ where: { schoolId }, cursor, limit: 1000 })),
+      ]);
       const byTerm = new Map<string, TermPlan[]>();
       for (const { record } of plans) byTerm.set(record.termId, [...(byTerm.get(record.termId) ?? []), record]);
-      const items = [...byTerm.values()].map((list) => {
+      const planned = [...byTerm.values()].map((list) => {
         const sorted = list.sort((a, b) => b.planNumber - a.planNumber || b.generatedAt.localeCompare(a.generatedAt));
-        const term = (sorted[0] as TermPlan).term;
-        return {
-          term,
-          current: term.start <= ctx.today && ctx.today <= term.end,
-          plans: sorted.map((p) => ({
-            id: p.id,
-            status: p.status,
-            planNumber: p.planNumber,
-            generatedAt: p.generatedAt,
-            ...(p.committedAt === undefined ? {} : { committedAt: p.committedAt }),
-          })),
-        };
+        return { term: (sorted[0] as TermPlan).term, source: "plan" as const, plans: sorted };
       });
+      const years = new Set([schoolYearOf(ctx.today), ...classes.map((c) => c.record.schoolYear)]);
+      const unplanned = [...years]
+        .flatMap((year) => calendarTerms(year))
+        .filter((term) => !byTerm.has(term.id))
+        .map((term) => ({ term, source: "calendar" as const, plans: [] as TermPlan[] }));
+      const items = [...planned, ...unplanned].map(({ term, source, plans: list }) => ({
+        term,
+        current: term.start <= ctx.today && ctx.today <= term.end,
+        source,
+        plans: list.map((p) => ({
+          id: p.id,
+          status: p.status,
+          planNumber: p.planNumber,
+          generatedAt: p.generatedAt,
+          ...(p.committedAt === undefined ? {} : { committedAt: p.committedAt }),
+        })),
+      }));
       items.sort((a, b) => b.term.start.localeCompare(a.term.start));
       return { items };
     },
