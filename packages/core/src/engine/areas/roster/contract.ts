@@ -25,8 +25,9 @@ export const rosterContracts = {
   /**
    * Imports or syncs the actor's school roster in one transaction: new rows are added, changed
    * rows updated, people absent from the roster marked as departed (never deleted). Every row
-   * must belong to the actor's school (`roster_wrong_school`); students erased before are
-   * skipped, so a nightly sync never brings an erased child back. Emits `roster.imported`.
+   * must belong to the actor's school (`roster_wrong_school`); students this school erased
+   * before are skipped, so a nightly sync never brings an erased child back. `skippedErased`
+   * counts only this school's erasures: another school's never shows. Emits `roster.imported`.
    *
    * @example
    * ```ts

@@ -2,7 +2,6 @@ import { upsertRoster } from "../../../ports/roster.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import { schoolTarget, studentRelations, studentTarget, tenantPolicy } from "../../targets.js";
 import { implementUseCase, type UseCaseContext } from "../../use-case.js";
-import { isErased } from "../data-rights/use-cases.js";
 import { rosterContracts } from "./contract.js";
 
 /**
@@ -34,6 +33,23 @@ async function checkNamespace(
 }
 
 /**
+ * Whether this school erased the student before (a tombstone of its own with the student's
+ * subject hash, after an erasure on request or after retention), so that its nightly sync does
+ * not bring the child back. Only the importing school's tombstones count: with global ids,
+ * another school's erasure of the same id would otherwise show in `skippedErased`, telling the
+ * caller that the id once existed elsewhere (promise 10). A consent purge's tombstone removes
+ * only flags and does not count.
+ */
+async function erasedHere(ctx: UseCaseContext, schoolId: string, studentId: string): Promise<boolean> {
+  const count = await ctx.tx.tombstones.count({
+    schoolId,
+    subjectHash: ctx.hmac(`student:${studentId}`),
+    reason: ["request", "retention"],
+  });
+  return count > 0;
+}
+
+/**
  * The roster area: the host's classes, teachers, students and guardians come in by import (the
  * host owns them), and the school appoints mentors (德育导师, R4.5).
  */
@@ -47,7 +63,7 @@ export const rosterUseCases = {
       let skippedErased = 0;
       for (const row of input.students) {
         const id = (row as { id?: unknown } | null)?.id;
-        if (typeof id === "string" && (await isErased(ctx.tx, ctx.hmac, id))) skippedErased++;
+        if (typeof id === "string" && (await erasedHere(ctx, schoolId, id))) skippedErased++;
         else students.push(row);
       }
       if (ctx.config.roster.ids === "school") await checkNamespace(ctx, schoolId, { ...input, students });
