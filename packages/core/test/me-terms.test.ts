@@ -1,7 +1,7 @@
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import { describe, expect, it } from "vitest";
 import { calendarTerms, schoolYearOf } from "../src/engine/areas/me/school-terms.js";
-import { createEngine, defaultHolidayCalendar, fixedClock, provisionalHolidayYear } from "../src/index.js";
+import { createEngine, defaultHolidayCalendar, fixedClock, parseActor, provisionalHolidayYear } from "../src/index.js";
 import { actors, seedWorld } from "./engine-suite.js";
 
 describe("the school's terms from the calendar", () => {
@@ -47,13 +47,13 @@ describe("the school's terms from the calendar", () => {
       clock: fixedClock("2026-10-08T09:00:00+08:00"),
       config: { audit: { hmacKey: "test-audit-key-0123456789" } },
     });
-    const { items } = await engine.me.terms(actors.teacher, {});
+    const { items } = await engine.me.terms(parseActor(actors.teacher), {});
     expect(items.map((i) => [i.term.id, i.current, i.source, i.plans.length])).toEqual([
       ["2026-2027-2", false, "calendar", 0],
       ["2026-2027-1", true, "calendar", 0],
       ["2025-2026-2", false, "calendar", 0],
       ["2025-2026-1", false, "calendar", 0],
     ]);
-    expect((await engine.me.terms(actors.county_bureau, {})).items).toEqual([]);
+    expect((await engine.me.terms(parseActor(actors.county_bureau), {})).items).toEqual([]);
   });
 });
