@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { type AuditEntryInput, type AuditRecord, signAuditHead } from "../ports/audit-chain.js";
 import type { BlobStore } from "../ports/blob-store.js";
 import type { Clock } from "../ports/clock.js";
 import { type StoredEntityName, storedEntities } from "../ports/entities.js";
@@ -15,7 +14,8 @@ import { HomevisitError, isHomevisitError } from "../shared/errors/homevisit-err
 import { parseInput } from "../shared/errors/parse.js";
 import { shortTextSchema } from "../shared/primitives.js";
 import { auditChanges } from "./audit-changes.js";
-import { type AuditServices, auditKeyringOf } from "./audit-services.js";
+import type { AuditServices } from "./audit-services.js";
+import { type AuditTrail, auditTrail } from "./audit-trail.js";
 import type { EngineConfig } from "./config.js";
 import type { PluginRegistry } from "./plugins.js";
 import { type Actor, parseActor } from "./policy/actor.js";
@@ -69,17 +69,7 @@ export interface RunnerDeps {
 const purposeSchema = shortTextSchema.min(1);
 const idempotencyKeySchema = z.string().min(1).max(255);
 
-/**
- * The audit action name of a use case: `students.flagCategory` → `students.flag_category`.
- *
- * @example
- * ```ts
- * auditActionName("students.flagCategory"); // "students.flag_category"
- * ```
- */
-export function auditActionName(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+export { auditActionName } from "./audit-trail.js";
 
 class Denied {
   constructor(
@@ -287,67 +277,6 @@ function prepareCall(
     today: shanghaiDate(now),
     form,
     hmac: (value: string) => hmacSha256Hex(deps.config.audit.hmacKey, value),
-  };
-}
-
-/** A call's audit rows: appended in a transaction, anchored once their transaction committed. */
-interface AuditTrail {
-  readonly services: AuditServices;
-  append(tx: StorageTx, row: Omit<AuditEntryInput, "at" | "actorId" | "action">): Promise<AuditRecord>;
-  /** Publishes signed heads of committed rows every `anchorEvery` rows (never fails the call). */
-  anchorCommitted(): Promise<void>;
-}
-
-function auditTrail(deps: RunnerDeps, call: PreparedCall): AuditTrail {
-  const services = deps.audit ?? { keys: auditKeyringOf(deps.config) };
-  const signingKey = services.keys[0];
-  const logger = deps.logger ?? quiet;
-  const auditAction = auditActionName(call.name);
-  /** Rows this call appended, to anchor after their transaction commits. */
-  const appended: AuditRecord[] = [];
-  return {
-    services,
-    async append(tx, row) {
-      const record = await tx.audit.append(
-        { ...row, at: call.now, actorId: call.actor.id, action: auditAction },
-        signingKey === undefined ? {} : { key: signingKey },
-      );
-      appended.push(record);
-      if (record.resumedAfter !== undefined) {
-        // Rows the chain did not write were found after its head: it went on as a new segment.
-        // The school's work goes on; the break is an event now and a finding of every verify.
-        await tx.outbox.append({
-          id: deps.newId(),
-          topic: "audit.chain_restarted",
-          ...(row.schoolId === undefined ? {} : { schoolId: row.schoolId }),
-          at: call.now,
-          payload: { chainId: record.chainId, seq: record.seq, resumedAfter: record.resumedAfter },
-        });
-        logger.warn(
-          { event: "audit_chain_restarted", seq: record.seq, resumedAfter: record.resumedAfter },
-          "homevisit audit chain: rows it did not write were found; a new segment started",
-        );
-      }
-      return record;
-    },
-    async anchorCommitted() {
-      const rows = appended.splice(0);
-      const anchor = services.anchor;
-      if (anchor === undefined || signingKey === undefined) return;
-      for (const record of rows) {
-        if (record.seq % deps.config.audit.anchorEvery !== 0) continue;
-        try {
-          await anchor.publish(
-            signAuditHead({ chainId: record.chainId, count: record.seq, hash: record.hash }, signingKey, call.now),
-          );
-        } catch (error) {
-          logger.error(
-            { event: "audit_anchor_failed", errorName: error instanceof Error ? error.name : typeof error },
-            "homevisit audit anchor: publishing a head failed",
-          );
-        }
-      }
-    },
   };
 }
 
