@@ -219,6 +219,29 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-20T19:00:00+08:00")))).toBe("ok");
       });
 
+      it("a mentor's recurring contacts hold the teacher on each occurrence", async () => {
+        await harness.storage.transaction((tx) =>
+          tx.appointments.create({
+            id: "apt-weekly",
+            schoolId: "sch-1",
+            studentId: "s-own",
+            teacherId: "t-teacher",
+            kind: "mentor_contact",
+            channel: { type: "at_school" },
+            status: "confirmed",
+            start: "2026-09-02T17:00:00+08:00",
+            durationMinutes: 30,
+            rrule: "FREQ=WEEKLY;BYDAY=WE;COUNT=12",
+          }),
+        );
+        // Wednesday 2026-10-21 is an occurrence; Thursday is not; after the twelfth it is free.
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-21T17:15:00+08:00")))).toBe(
+          "appointment_teacher_clash",
+        );
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-22T17:15:00+08:00")))).toBe("ok");
+        expect(await codeOf(engine.appointments.create(teacher, arrange("2026-12-02T17:15:00+08:00")))).toBe("ok");
+      });
+
       it("scoped like the student: another school's student is not found, a bureau is refused", async () => {
         expect(
           await codeOf(

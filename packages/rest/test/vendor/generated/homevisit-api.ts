@@ -743,7 +743,7 @@ export interface paths {
          *     **前提**:
          *     - 预约须落在允许的家访时段内（上课日 16:30–20:00，休息日 09:00–17:00），且在同一天内结束，否则 422 appointment_outside_allowed_hours
          *     - 法定节假日与不安排家访的日子只能安排危机家访（kind: crisis），否则 422 appointment_on_holiday
-         *     - 不得与本人主访或陪访的其他预约时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash
+         *     - 不得与本人主访或陪访的其他预约（含本人定期联系的当次）时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash
          *
          *     ---
          *
@@ -754,7 +754,7 @@ export interface paths {
          *     **Preconditions**:
          *     - The visit must lie within the allowed hours (school days 16:30–20:00, rest days 09:00–17:00) and end the same day, else 422 appointment_outside_allowed_hours
          *     - On an official holiday or a closed day only a crisis visit (kind: crisis) may be arranged, else 422 appointment_on_holiday
-         *     - It must not overlap another appointment the teacher leads or accompanies (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash
+         *     - It must not overlap another appointment the teacher leads or accompanies, an occurrence of their recurring contacts included (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash
          */
         post: operations["appointments.create"];
         delete?: never;

@@ -74,7 +74,8 @@ export const appointmentContracts = {
    * mentee; principals and school admins the whole school). Checked like planned visits: on a
    * day visits may happen (official holidays and closed days only for a crisis visit), within
    * the allowed hours, and not overlapping another appointment the teacher leads or
-   * accompanies (refused, missed and cancelled ones do not count). Created `proposed`, with no
+   * accompanies, an occurrence of their recurring contacts included (refused, missed and
+   * cancelled ones do not count). Created `proposed`, with no
    * obligation and the reason stored (sensitive); the family is phoned next (R12).
    *
    * @example
@@ -114,8 +115,8 @@ export const appointmentContracts = {
       },
       {
         "zh-CN":
-          "不得与本人主访或陪访的其他预约时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash",
-        en: "It must not overlap another appointment the teacher leads or accompanies (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash",
+          "不得与本人主访或陪访的其他预约（含本人定期联系的当次）时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash",
+        en: "It must not overlap another appointment the teacher leads or accompanies, an occurrence of their recurring contacts included (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash",
       },
     ],
     http: { method: "POST", path: "/appointments" },

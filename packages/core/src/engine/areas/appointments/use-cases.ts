@@ -1,9 +1,10 @@
 import { type Appointment, proposeAppointment, transitionAppointment } from "../../../domain/appointment/index.js";
 import { appointmentsToICalendar } from "../../../planning/ical.js";
+import { expandRecurrence } from "../../../planning/rrule.js";
 import { decodeCursor, encodeCursor } from "../../../ports/paging.js";
 import { shanghaiDate } from "../../../shared/dates.js";
 import { studentTarget } from "../../targets.js";
-import { implementUseCase } from "../../use-case.js";
+import { implementUseCase, type UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { actorStudentRelations, checkVersion, listTarget, rowAllowed, studentRecordTarget } from "../area-kit.js";
 import { checkAdHocAppointment } from "./ad-hoc.js";
@@ -51,6 +52,7 @@ export const appointmentUseCases = {
       const mine = sameDay
         .map((row) => row.record)
         .filter((a) => a.teacherId === teacherId || a.companionIds.includes(teacherId));
+      mine.push(...(await recurringOn(ctx, student.schoolId, teacherId, date)));
       checkAdHocAppointment(
         { kind: input.kind, start: input.start, durationMinutes: input.durationMinutes, teacherId },
         mine,
@@ -180,6 +182,29 @@ export const appointmentUseCases = {
     },
   }),
 };
+
+/**
+ * The occurrences on `date` of the recurring appointments (a mentor's weekly contacts) the
+ * teacher leads that started earlier: each as an appointment at that day's wall-clock time.
+ */
+async function recurringOn(
+  ctx: { tx: UseCaseContext["tx"] },
+  schoolId: string,
+  teacherId: string,
+  date: string,
+): Promise<Appointment[]> {
+  const rows = await loadAll((cursor) =>
+    ctx.tx.appointments.list({ where: { schoolId, teacherId }, cursor, limit: 1000 }),
+  );
+  const out: Appointment[] = [];
+  for (const { record: a } of rows) {
+    const first = shanghaiDate(a.start);
+    if (a.rrule === undefined || first >= date) continue;
+    const days = expandRecurrence(`RRULE:${a.rrule}`, { from: date, to: date }, { anchor: first });
+    if (days.includes(date)) out.push({ ...a, start: `${date}${a.start.slice(10)}` });
+  }
+  return out;
+}
 
 /**
  * The DTSTAMP of a teacher's feed: when its content last changed (the latest transition of its
