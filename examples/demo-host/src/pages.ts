@@ -127,7 +127,7 @@ function render(result, extra = "") {
   const shown = JSON.stringify(result.body, null, 2) || "";
   return '<div class="call"><div><span class="status ' + (ok ? "ok" : "denied") + '">' + result.status + "</span> <code>GET /api" +
     escape(result.path) + "</code>" + (result.etag ? " <small>ETag " + escape(result.etag) + "</small>" : "") + "</div><p>" + escape(result.title) + "</p>" +
-    extra + "<pre>" + escape(shown.length > 6000 ? shown.slice(0, 6000) + "\\n…" : shown) + "</pre></div>";
+    extra + '<pre tabindex="0">' + escape(shown.length > 6000 ? shown.slice(0, 6000) + "\\n…" : shown) + "</pre></div>";
 }
 
 // Page after page until the API says there is no more: the whole class (or school), not the first page.
@@ -303,7 +303,7 @@ function termOf(day: string): string {
 
 /**
  * The persona's working screen, made of @homevisit/widgets: a teacher's visits and the record
- * form, the archive of a student in reach, a principal's safety board and coverage, a bureau's
+ * form, the archive of a student in reach, a principal's term plan, safety board and coverage, a bureau's
  * coverage by school. Names the host knows (classes, staff) go to the widgets as JSON.
  *
  * @example
@@ -322,7 +322,7 @@ export function widgetsSection(world: DemoWorld, current: Persona | undefined): 
 <hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}" term="${termOf(day)}"></hv-visit-record-form>`,
     class_teacher: `<hv-my-visits ${api}></hv-my-visits>${archive(current.sampleStudentId)}`,
     mentor: archive(current.sampleStudentId),
-    principal: `<hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>`,
+    principal: `<hv-term-plan ${api} term="${termOf(day)}"></hv-term-plan><hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>`,
     county_bureau: `<hv-coverage ${api} group-by="school" county-id="${escapeHtml(current.actor.countyId ?? "")}"></hv-coverage>`,
   };
   return `<h2>工作台 · Workspace — ${escapeHtml(current.label["zh-CN"])}</h2>

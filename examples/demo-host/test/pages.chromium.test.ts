@@ -84,7 +84,7 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     teacher: ["hv-my-visits", "hv-visit-record-form"],
     class_teacher: ["hv-my-visits", "hv-student-archive"],
     mentor: ["hv-student-archive"],
-    principal: ["hv-safety-board", "hv-coverage"],
+    principal: ["hv-term-plan", "hv-safety-board", "hv-coverage"],
     county_bureau: ["hv-coverage"],
   };
   for (const [persona, widgets] of Object.entries(expected) as [PersonaKey, string[]][]) {

@@ -1,2 +1,11 @@
 // Chromium for the widget tests lives in examples/shared, shared with the React and Vue examples.
-export { chromiumPath, ensureChromium, launchChromium } from "@homevisit-examples/shared/widgets-test";
+export {
+  axeProblems,
+  chromiumPath,
+  deepText,
+  ensureChromium,
+  frameworkHostCase,
+  launchChromium,
+  smallTargets,
+  widgetRendered,
+} from "@homevisit-examples/shared/widgets-test";

@@ -11,6 +11,16 @@ import { label, type MessageKey } from "./i18n.js";
 export type CoverageInput = Parameters<WidgetClient["reports"]["coverage"]>[0];
 /** A coverage grouping the report offers. */
 export type CoverageGroup = CoverageInput["groupBy"];
+/** A section of the report over one of the schools' own form fields. */
+export type CustomFieldSection = NonNullable<
+  Awaited<ReturnType<WidgetClient["reports"]["coverage"]>>["customSections"]
+>[number];
+/** A term the coverage can be read for: its id and its days. */
+export interface CoverageTerm {
+  id: string;
+  start: string;
+  end: string;
+}
 
 const groupMessages: Record<CoverageGroup, MessageKey> = {
   school: "bySchool",
@@ -25,9 +35,14 @@ const groupMessages: Record<CoverageGroup, MessageKey> = {
  * `<hv-coverage>`: home-visit coverage (R2: every enrolled student visited) of a school, county
  * or city, by school, grade, class, category or channel, as an SVG bar chart and a table.
  * Counts only: groups under five are hidden by the server and drawn hatched here, and no
- * child's name or record is ever requested — a bureau's page shows none.
+ * child's name or record is ever requested — a bureau's page shows none. A term picker reads
+ * the coverage of one term (the school's terms from `GET /terms`, or `terms` from the host for
+ * a bureau, which belongs to no school); sections over the schools' own form fields
+ * (`customFields`) show counts by option, sums and means, suppressed groups as suppressed.
  *
- * Properties: `from`, `to` (`YYYY-MM-DD`; default the last 120 days), `groupBy`
+ * Properties: `from`, `to` (`YYYY-MM-DD`; default the last 120 days), `term` (a term id to
+ * start on), `terms` (terms to offer besides the school's), `customFields` (`custom-fields`,
+ * comma-separated field keys), `groupBy`
  * (`group-by`, default `class`), `groups` (the groupings offered, default grade, class,
  * category and channel), `labels` (names the host knows for keys — schools' and classes'
  * Chinese names), `schoolId` / `countyId`, plus `api` / `base-url` and `locale`.
@@ -50,6 +65,12 @@ export class HvCoverage extends HomevisitElement {
     labels: { attribute: false },
     schoolId: { attribute: "school-id" },
     countyId: { attribute: "county-id" },
+    term: {},
+    terms: { attribute: false },
+    customFields: {
+      attribute: "custom-fields",
+      converter: (value: string | null) => (value ?? "").split(",").filter((k) => k !== ""),
+    },
   };
   declare from: string | undefined;
   declare to: string | undefined;
@@ -58,20 +79,44 @@ export class HvCoverage extends HomevisitElement {
   declare labels: Record<string, string>;
   declare schoolId: string | undefined;
   declare countyId: string | undefined;
+  declare term: string | undefined;
+  declare terms: CoverageTerm[];
+  declare customFields: string[];
+
+  private readonly schoolTerms = new QueryController(
+    this,
+    () => (this.client ? [this.apiSettings?.baseUrl] : undefined),
+    async (signal): Promise<CoverageTerm[]> => {
+      const { items } = await (this.client as WidgetClient).me.terms({}, { signal });
+      return items.map((t) => ({ id: t.term.id, start: t.term.start, end: t.term.end }));
+    },
+  );
 
   private readonly report = new QueryController(
     this,
     () =>
       this.client
-        ? [this.apiSettings?.baseUrl, this.period, this.groupBy, this.schoolId, this.countyId, this.loc]
+        ? [
+            this.apiSettings?.baseUrl,
+            this.period,
+            this.chosenTerm?.id,
+            this.groupBy,
+            this.schoolId,
+            this.countyId,
+            this.customFields,
+            this.loc,
+          ]
         : undefined,
     (signal) => {
       const [from, to] = this.period;
+      const term = this.chosenTerm;
       return (this.client as WidgetClient).reports.coverage(
         {
           from,
           to,
           groupBy: this.groupBy,
+          ...(term ? { termId: term.id } : {}),
+          ...(this.customFields.length > 0 ? { customFields: this.customFields } : {}),
           ...(this.schoolId ? { schoolId: this.schoolId } : {}),
           ...(this.countyId ? { countyId: this.countyId } : {}),
         },
@@ -85,9 +130,23 @@ export class HvCoverage extends HomevisitElement {
     this.groupBy = "class";
     this.groups = ["grade", "class", "category", "channel"];
     this.labels = {};
+    this.terms = [];
+    this.customFields = [];
+  }
+
+  /** Every term on offer: the host's, then the school's, one of each id. */
+  private get termChoices(): CoverageTerm[] {
+    const all = [...this.terms, ...(this.schoolTerms.data ?? [])];
+    return all.filter((t, i) => all.findIndex((u) => u.id === t.id) === i);
+  }
+
+  private get chosenTerm(): CoverageTerm | undefined {
+    return this.term === undefined ? undefined : this.termChoices.find((t) => t.id === this.term);
   }
 
   private get period(): [string, string] {
+    const term = this.chosenTerm;
+    if (term) return [term.start, term.end];
     const to = this.to ?? shanghaiToday();
     const from = this.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 120 * 86_400_000).toISOString().slice(0, 10);
     return [from, to];
@@ -106,10 +165,54 @@ export class HvCoverage extends HomevisitElement {
     return key;
   }
 
+  private renderTermPicker(): TemplateResult | typeof nothing {
+    const choices = this.termChoices;
+    if (choices.length === 0) return nothing;
+    return html`<label class="field"><span>${this.t("term")}</span>
+      <select name="term" @change=${(e: Event) => {
+        const value = (e.target as HTMLSelectElement).value;
+        this.term = value === "" ? undefined : value;
+      }}>
+        <option value="" ?selected=${this.chosenTerm === undefined}>${this.t("anyPeriod")}</option>
+        ${choices.map((t) => html`<option value=${t.id} ?selected=${t.id === this.chosenTerm?.id}>${t.id}（${t.start} – ${t.end}）</option>`)}
+      </select></label>`;
+  }
+
+  private renderCustomSection(section: CustomFieldSection): TemplateResult {
+    const title = label(section.label, this.loc);
+    const numeric = section.sum !== null || section.mean !== null;
+    const figure = (n: number | null) => (n === null ? "—" : String(Math.round(n * 100) / 100));
+    return html`<section class="card" part="card" data-custom-field=${section.key} aria-label=${title}>
+      <h3>${title}</h3>
+      ${
+        section.suppressed
+          ? html`<p class="muted" data-suppressed>${this.t("suppressed")}</p>`
+          : html`<p class="muted">${this.t("answered", { count: section.answered ?? "—" })}</p>
+            ${numeric ? html`<p>${this.t("sum")}: <strong>${figure(section.sum)}</strong> · ${this.t("mean")}: <strong>${figure(section.mean)}</strong></p>` : nothing}
+            ${
+              section.groups.length === 0
+                ? nothing
+                : html`<table part="table">
+                  <thead><tr><th scope="col">${this.t("option")}</th><th scope="col">${this.t("count")}</th></tr></thead>
+                  <tbody>${section.groups.map(
+                    (g) =>
+                      html`<tr data-option=${g.key}><th scope="row">${label(g.label, this.loc)}</th>${
+                        g.suppressed || g.count === null
+                          ? html`<td class="muted" data-suppressed>${this.t("suppressed")}</td>`
+                          : html`<td>${g.count}</td>`
+                      }</tr>`,
+                  )}</tbody>
+                </table>`
+            }`
+      }
+    </section>`;
+  }
+
   override render(): TemplateResult {
     const { data, status } = this.report;
     const groupName = this.t(groupMessages[this.groupBy]);
     return html`<h2>${this.t("coverage")}</h2>
+      ${this.renderTermPicker()}
       <div class="actions" role="group" aria-label=${this.t("groupBy")}>
         ${this.groups.map(
           (
@@ -145,7 +248,8 @@ export class HvCoverage extends HomevisitElement {
                 )}
               </tbody>
             </table>
-          </figure>`
+          </figure>
+          ${(data.customSections ?? []).map((section) => this.renderCustomSection(section))}`
       }`;
   }
 }

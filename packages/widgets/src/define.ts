@@ -4,6 +4,7 @@ import { HvFormDesigner } from "./form-designer.js";
 import { HvMyVisits } from "./my-visits.js";
 import { HvSafetyBoard } from "./safety-board.js";
 import { HvStudentArchive } from "./student-archive.js";
+import { HvTermPlan } from "./term-plan.js";
 import { HvVisitRecordForm } from "./visit-record-form.js";
 
 /** The widgets by their default tag names. */
@@ -14,6 +15,7 @@ export const homevisitWidgets = {
   "hv-safety-board": HvSafetyBoard,
   "hv-coverage": HvCoverage,
   "hv-form-designer": HvFormDesigner,
+  "hv-term-plan": HvTermPlan,
 } as const;
 
 /** A default tag name. */
@@ -131,9 +133,26 @@ export function createSafetyBoard(
  */
 export function createCoverage(
   props: WidgetProps &
-    Partial<Pick<HvCoverage, "from" | "to" | "groupBy" | "groups" | "labels" | "schoolId" | "countyId">>,
+    Partial<
+      Pick<
+        HvCoverage,
+        "from" | "to" | "groupBy" | "groups" | "labels" | "schoolId" | "countyId" | "term" | "terms" | "customFields"
+      >
+    >,
 ): HvCoverage {
   return make<HvCoverage>("hv-coverage", props);
+}
+
+/**
+ * Makes an `<hv-term-plan>` (registering the widgets first) with its properties set.
+ *
+ * @example
+ * ```ts
+ * document.body.append(createTermPlan({ baseUrl: "/api/homevisit", term: "2026-2027-1" }));
+ * ```
+ */
+export function createTermPlan(props: WidgetProps & Partial<Pick<HvTermPlan, "term" | "today">>): HvTermPlan {
+  return make<HvTermPlan>("hv-term-plan", props);
 }
 
 declare global {
@@ -143,6 +162,8 @@ declare global {
     "hv-student-archive": HvStudentArchive;
     "hv-safety-board": HvSafetyBoard;
     "hv-coverage": HvCoverage;
+    "hv-form-designer": HvFormDesigner;
+    "hv-term-plan": HvTermPlan;
   }
   interface HTMLElementEventMap {
     "hv-record-submitted": import("./visit-record-form.js").RecordSubmittedEvent;
@@ -153,5 +174,7 @@ declare global {
     "hv-record-requested": import("./my-visits.js").RecordRequestedEvent;
     "hv-archive-opened": import("./student-archive.js").ArchiveOpenedEvent;
     "hv-zero-reported": import("./safety-board.js").ZeroReportedEvent;
+    "hv-plan-generated": import("./term-plan.js").PlanEvent;
+    "hv-plan-committed": import("./term-plan.js").PlanEvent;
   }
 }

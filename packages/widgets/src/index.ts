@@ -25,4 +25,5 @@ export * from "./record-fields.js";
 export * from "./safety-board.js";
 export * from "./student-archive.js";
 export * from "./styles.js";
+export * from "./term-plan.js";
 export * from "./visit-record-form.js";

@@ -33,11 +33,23 @@ const kindRank: Readonly<Record<VisitKind, number>> = {
   mentor_contact: 4,
 };
 
+/** What {@link obligationStanding} reads of an appointment (a list's masked summary has no obligation id). */
+export interface AppointmentFacts {
+  studentId: string;
+  kind: VisitKind;
+  status: string;
+  /** An instant; its China Standard Time day is compared with the window. */
+  start: string;
+}
+
+const shanghaiDay = (instant: string) => new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+
 /**
  * The caller's obligations in the order a teacher should work through them: open ones first
  * (those already late, then by kind — crisis, new student, priority, universal round, mentor
- * contact — then by the day they are due), met ones last. An obligation is met when one of its
- * appointments is completed.
+ * contact — then by the day they are due), met ones last. An obligation is met when completed
+ * appointments of the same student and kind within its window cover its slots (one for a single
+ * visit, each occurrence of a recurring contact).
  *
  * @example
  * ```ts
@@ -47,15 +59,18 @@ const kindRank: Readonly<Record<VisitKind, number>> = {
  */
 export function obligationStanding(
   obligations: readonly MyObligation[],
-  appointments: readonly { obligationId?: string | undefined; status: string }[],
+  appointments: readonly AppointmentFacts[],
   today: string,
 ): ObligationStanding[] {
-  const completed = new Set(
-    appointments.filter((a) => a.status === "completed" && a.obligationId !== undefined).map((a) => a.obligationId),
-  );
+  const done = appointments
+    .filter((a) => a.status === "completed")
+    .map((a) => ({ studentId: a.studentId, kind: a.kind, day: shanghaiDay(a.start) }));
   return obligations
     .map((o) => {
-      const met = completed.has(o.obligationId);
+      const completed = done.filter(
+        (a) => a.studentId === o.studentId && a.kind === o.kind && a.day >= o.window.from && a.day <= o.window.to,
+      ).length;
+      const met = completed >= Math.max(1, o.slots.length);
       return { ...o, met, late: !met && o.window.to < today, dueBy: o.window.to };
     })
     .sort(

@@ -1,4 +1,5 @@
 import {
+  compileFormTemplate,
   conductRules,
   type FieldDefinition,
   type FormTemplate,
@@ -232,6 +233,8 @@ export function recordFromValues(
 export interface FormProblem {
   name: string;
   message: string;
+  /** The catalog's code (`custom_field_required` …), when the check gave one. */
+  code?: string;
 }
 
 /**
@@ -258,5 +261,29 @@ export function submissionProblems(record: DraftRecordInput, studentId: string, 
   return result.error.issues.map((issue) => ({
     name: issue.path.map(String).join("."),
     message: issue.message[locale],
+  }));
+}
+
+/**
+ * Checks the school's own answers against its form with core's compiled template (the same
+ * schema the server judges them with): required fields while shown, patterns with the school's
+ * own message, numbers in range. Names are the form's input names (`custom.<key>`).
+ *
+ * @example
+ * ```ts
+ * customFieldProblems(template, { phone: "12" }, "zh-CN"); // [{ name: "custom.phone", message: "请填写11位手机号" }]
+ * ```
+ */
+export function customFieldProblems(
+  template: FormTemplate,
+  values: Readonly<Record<string, unknown>>,
+  locale: Locale,
+): FormProblem[] {
+  const result = compileFormTemplate(template).safeParse(values, { path: ["custom"] });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    name: issue.path.map(String).join("."),
+    message: issue.message[locale],
+    code: issue.code,
   }));
 }

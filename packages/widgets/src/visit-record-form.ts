@@ -4,6 +4,7 @@ import {
   type FormTemplate,
   outreachGoalLabels,
   outreachGoals,
+  visibleFields,
   visitChannelLabels,
   visitChannels,
   visitKinds,
@@ -13,12 +14,13 @@ import {
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, isNetworkError } from "./api.js";
 import { HomevisitElement } from "./base.js";
-import { OnlineController } from "./controllers.js";
+import { OnlineController, QueryController } from "./controllers.js";
 import { type DraftStore, draftStore, flushDrafts, type SentDraft, type StoredDraft } from "./drafts.js";
 import { label } from "./i18n.js";
 import { kindLabels } from "./labels.js";
 import { type PreparedPhoto, preparePhoto } from "./photo.js";
 import {
+  customFieldProblems,
   type FormProblem,
   type FormValues,
   recordFromValues,
@@ -69,6 +71,7 @@ export class HvVisitRecordForm extends HomevisitElement {
     appointmentId: { attribute: "appointment-id" },
     companions: { attribute: false },
     template: { attribute: false },
+    preview: { type: Boolean },
     values: { state: true },
     photos: { state: true },
     problems: { state: true },
@@ -84,6 +87,8 @@ export class HvVisitRecordForm extends HomevisitElement {
   declare appointmentId: string | undefined;
   declare companions: { id: string; name: string }[];
   declare template: FormTemplate | undefined;
+  /** A designer's preview: no form in force is fetched, nothing is sent. */
+  declare preview: boolean;
   declare values: FormValues;
   declare photos: PreparedPhoto[];
   declare problems: FormProblem[];
@@ -95,6 +100,17 @@ export class HvVisitRecordForm extends HomevisitElement {
   drafts: DraftStore = draftStore();
   private idempotencyKey: string | undefined;
   private readonly network = new OnlineController(this, () => void this.sendPending());
+  /** The school's form in force (`GET /forms/current`), unless the host gave a template. */
+  private readonly inForce = new QueryController(
+    this,
+    () => (this.client && !this.preview && this.template === undefined ? [this.apiSettings?.baseUrl] : undefined),
+    async (signal) => (await (this.client as NonNullable<typeof this.client>).forms.current({}, { signal })).template,
+  );
+
+  /** The custom-field template the form shows: the host's, else the school's form in force. */
+  get activeTemplate(): FormTemplate | undefined {
+    return this.template ?? this.inForce.data ?? undefined;
+  }
 
   constructor() {
     super();
@@ -104,6 +120,7 @@ export class HvVisitRecordForm extends HomevisitElement {
     this.problems = [];
     this.pending = 0;
     this.busy = false;
+    this.preview = false;
   }
 
   override connectedCallback(): void {
@@ -117,7 +134,7 @@ export class HvVisitRecordForm extends HomevisitElement {
       { kind: this.kind ?? "universal", term: this.term ?? "", ...this.values },
       {
         ...(this.appointmentId ? { appointmentId: this.appointmentId } : {}),
-        ...(this.template ? { template: this.template } : {}),
+        ...(this.activeTemplate ? { template: this.activeTemplate } : {}),
       },
     );
   }
@@ -157,7 +174,15 @@ export class HvVisitRecordForm extends HomevisitElement {
   private async save(submit: boolean): Promise<void> {
     if (this.busy || this.studentId === undefined) return;
     const record = this.record;
-    this.problems = submit ? submissionProblems(record, this.studentId, this.loc) : [];
+    const template = this.activeTemplate;
+    const custom = (record as { customFields?: { values: Record<string, unknown> } }).customFields?.values ?? {};
+    this.problems = [
+      ...(submit ? submissionProblems(record, this.studentId, this.loc) : []),
+      // The school's own rules (patterns, ranges) hold for a draft too; required ones at submit.
+      ...(template ? customFieldProblems(template, custom, this.loc) : []).filter(
+        (p) => submit || !/required/.test(p.code ?? ""),
+      ),
+    ];
     if (this.problems.length > 0) {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>("#problems")?.focus();
@@ -384,6 +409,18 @@ export class HvVisitRecordForm extends HomevisitElement {
     </fieldset>`;
   }
 
+  /** The school's fields, those whose show-if does not hold left out (as the server drops them). */
+  private renderCustomFields(): TemplateResult | typeof nothing {
+    const template = this.activeTemplate;
+    if (!template || template.fields.length === 0) return nothing;
+    const values = (this.record as { customFields?: { values: Record<string, unknown> } }).customFields?.values ?? {};
+    const shown = new Set(visibleFields(template, values));
+    return html`<fieldset part="section" id="section-custom">
+      <legend>${this.t("customFields")}</legend>
+      ${template.fields.filter((f) => shown.has(f.key)).map((f) => this.renderCustomField(f))}
+    </fieldset>`;
+  }
+
   override render(): TemplateResult {
     return html`<form part="form" novalidate @input=${this.onInput} @change=${this.onInput} @submit=${(e: Event) => {
       e.preventDefault();
@@ -402,14 +439,7 @@ export class HvVisitRecordForm extends HomevisitElement {
       ${this.renderBasics()}
       <h3>${this.t("tasks")}</h3>
       ${visitSectionKeys.map((k) => this.renderSection(k))} ${this.renderConduct()} ${this.renderPhotos()}
-      ${
-        this.template && this.template.fields.length > 0
-          ? html`<fieldset part="section" id="section-custom">
-            <legend>${this.t("customFields")}</legend>
-            ${this.template.fields.map((f) => this.renderCustomField(f))}
-          </fieldset>`
-          : nothing
-      }
+      ${this.renderCustomFields()}
       ${this.notice ? html`<p class="banner ${this.notice.tone}" part="banner" role="status">${this.notice.text}</p>` : nothing}
       <div class="actions">
         <button type="button" class="secondary" part="button" ?disabled=${this.busy} @click=${() => void this.save(false)}>

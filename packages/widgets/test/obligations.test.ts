@@ -24,9 +24,10 @@ describe("obligationStanding", () => {
 
   it("puts late ones first, then crisis, new students, priority by due day; met ones last", () => {
     const appointments = [
-      { obligationId: "p2", status: "completed" },
-      { obligationId: "u1", status: "proposed" },
-      { status: "completed" },
+      { studentId: "stu-p2", kind: "priority" as const, status: "completed", start: "2026-10-20T16:30:00+08:00" },
+      { studentId: "stu-u1", kind: "universal" as const, status: "proposed", start: "2026-11-20T16:30:00+08:00" },
+      // Completed, but another kind of visit of the same student.
+      { studentId: "stu-p1", kind: "universal" as const, status: "completed", start: "2026-10-20T16:30:00+08:00" },
     ];
     const standing = obligationStanding(obligations, appointments, "2026-11-10");
     expect(standing.map((o) => o.obligationId)).toEqual(["u0", "c1", "n1", "p1", "u1", "m1", "p2"]);
@@ -35,15 +36,28 @@ describe("obligationStanding", () => {
     expect(standing.find((o) => o.obligationId === "c1")?.dueBy).toBe("2026-11-13");
   });
 
-  it("counts only a completed appointment of the same obligation as met", () => {
-    const standing = obligationStanding(
-      [ob("c1", "crisis", "2026-11-13")],
-      [
-        { obligationId: "c1", status: "confirmed" },
-        { obligationId: "other", status: "completed" },
+  it("counts completed visits of the student and kind inside the window, one per slot", () => {
+    const crisis = ob("c1", "crisis", "2026-11-13");
+    const at = (day: string, status = "completed") => ({
+      studentId: "stu-c1",
+      kind: "crisis" as const,
+      status,
+      start: `${day}T10:00:00+08:00`,
+    });
+    expect(obligationStanding([crisis], [at("2026-11-12", "confirmed")], "2026-11-10")[0]?.met).toBe(false);
+    // Outside the window (the day after its end, in China Standard Time).
+    expect(obligationStanding([crisis], [at("2026-11-14")], "2026-11-10")[0]?.met).toBe(false);
+    expect(obligationStanding([crisis], [at("2026-11-12")], "2026-11-10")[0]?.met).toBe(true);
+    const contact = {
+      ...ob("m1", "mentor_contact", "2026-12-31"),
+      studentId: "stu-c1",
+      kind: "crisis" as const,
+      slots: [
+        { date: "2026-10-01", start: "16:30", end: "16:45" },
+        { date: "2026-11-01", start: "16:30", end: "16:45" },
       ],
-      "2026-11-10",
-    );
-    expect(standing[0]?.met).toBe(false);
+    };
+    expect(obligationStanding([contact], [at("2026-10-01")], "2026-11-10")[0]?.met).toBe(false);
+    expect(obligationStanding([contact], [at("2026-10-01"), at("2026-11-01")], "2026-11-10")[0]?.met).toBe(true);
   });
 });

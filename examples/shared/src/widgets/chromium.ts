@@ -29,13 +29,17 @@ export function ensureChromium(): boolean {
 
 /**
  * Launches headless Chromium with a fresh profile (its own `--user-data-dir`, removed on close)
- * and returns its one browser context.
+ * and returns its one browser context. `bypassCSP` lets a test inject axe-core into a page whose
+ * CSP forbids inline scripts (the demo host's); a test of the CSP itself leaves it off.
  */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(
+  options: { bypassCSP?: boolean } = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), "hv-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
+    bypassCSP: options.bypassCSP === true,
     args: [
       "--no-sandbox",
       "--disable-gpu",
@@ -100,4 +104,33 @@ export async function widgetRendered(page: Page, tag: string): Promise<void> {
       el?.shadowRoot && !el.shadowRoot.querySelector('[role="status"]:only-child') && el.shadowRoot.children.length > 0
     );
   }, tag);
+}
+
+/**
+ * Touch targets smaller than 44 × 44 px (WCAG 2.5.5) in every shadow root: buttons, links,
+ * fields and selects by their own box, a checkbox or radio by its label's (the label is what a
+ * finger hits). Each as `tag[name]: width×height`.
+ */
+export function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    const visit = (root: ShadowRoot) => {
+      const targets = root.querySelectorAll<HTMLElement>("button, a[href], select, input, textarea");
+      for (const el of targets) {
+        const type = el.getAttribute("type") ?? "";
+        if (type === "hidden" || type === "file") continue;
+        const box = (
+          type === "checkbox" || type === "radio" ? (el.closest("label") ?? el) : el
+        ).getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        if (box.height < 44 || box.width < 44)
+          small.push(
+            `${el.localName}[${el.getAttribute("name") ?? el.textContent?.trim() ?? ""}]: ${Math.round(box.width)}×${Math.round(box.height)}`,
+          );
+      }
+      for (const el of root.querySelectorAll("*")) if (el.shadowRoot) visit(el.shadowRoot);
+    };
+    for (const el of document.querySelectorAll("*")) if (el.shadowRoot) visit(el.shadowRoot);
+    return small;
+  });
 }

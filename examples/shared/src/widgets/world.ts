@@ -19,7 +19,7 @@ export const campusDay = "2026-11-10";
 export const campusTerm = "2026-2027-1";
 
 /** Who may sign in on the example page. */
-export type PersonaKey = "teacher" | "class_teacher" | "principal" | "county_bureau";
+export type PersonaKey = "teacher" | "class_teacher" | "principal" | "school_admin" | "county_bureau";
 
 /** The seeded campus. */
 export interface CampusWorld {
@@ -34,6 +34,8 @@ export interface CampusWorld {
   assigned: Student[];
   /** Class ids to their Chinese names. */
   classNames: Record<string, string>;
+  /** The school's id (the designer's scope). */
+  schoolId: string;
 }
 
 const classOf = (s: Student) => s.enrolments.find((e) => e.to === undefined)?.classId;
@@ -118,6 +120,14 @@ export async function seedCampus(seed = 1): Promise<CampusWorld> {
     teacher: staff(teacher),
     class_teacher: staff(classTeacher),
     principal: staff(principal),
+    // The school's administrator (教务), who designs the school's forms: not on the teaching roster.
+    school_admin: {
+      id: `admin-${school.id}`,
+      roles: ["school_admin"],
+      cityId: data.city.id,
+      countyId: county.id,
+      schoolId: school.id,
+    },
     county_bureau: { id: `bureau-${county.id}`, roles: ["county_bureau"], cityId: data.city.id, countyId: county.id },
   };
 
@@ -176,5 +186,6 @@ export async function seedCampus(seed = 1): Promise<CampusWorld> {
     studentNames: data.students.map((s) => s.name),
     assigned,
     classNames: Object.fromEntries(data.classes.map((c) => [c.id, c.name])),
+    schoolId: school.id,
   };
 }

@@ -1,0 +1,258 @@
+import { paginate } from "@homevisit/client";
+import type { Term } from "@homevisit/core";
+import { html, nothing, type TemplateResult } from "lit";
+import { errorMessages, type WidgetClient } from "./api.js";
+import { HomevisitElement } from "./base.js";
+import { MutationController, QueryController } from "./controllers.js";
+import { shanghaiToday } from "./dates.js";
+import { label } from "./i18n.js";
+import { kindLabels } from "./labels.js";
+
+type Quality = Awaited<ReturnType<WidgetClient["plans"]["quality"]>>;
+type PlanRow = Awaited<ReturnType<WidgetClient["plans"]["list"]>>["items"][number];
+/** The plan on screen: its id, status and version (for the commit) and its quality figures. */
+interface PlanView {
+  planId: string;
+  termId: string;
+  status: PlanRow["status"];
+  version: number;
+  quality: Quality;
+}
+
+/** `hv-plan-generated` / `hv-plan-committed`: a term plan was drafted / turned into appointments. */
+export type PlanEvent = CustomEvent<{ planId: string; termId: string; appointments: number }>;
+
+/**
+ * The term a day falls in, as the widget proposes it: the autumn term from September to the
+ * next January's 20th, the spring term from February 20th to July 10th. A school changes the
+ * dates in the form before it generates.
+ *
+ * @example
+ * ```ts
+ * termOfDay("2026-11-10"); // { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2027-01-20", campaigns: [] }
+ * ```
+ */
+export function termOfDay(day: string): Term {
+  const year = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  if (month >= 8) return termById(`${year}-${year + 1}-1`);
+  if (month >= 2) return termById(`${year - 1}-${year}-2`);
+  return termById(`${year - 1}-${year}-1`);
+}
+
+/**
+ * The usual days of a term by its id (`YYYY-YYYY-1` autumn, `-2` spring).
+ *
+ * @example
+ * ```ts
+ * termById("2026-2027-2").start; // "2027-02-20"
+ * ```
+ */
+export function termById(id: string): Term {
+  const first = Number(id.slice(0, 4));
+  const index = id.endsWith("-2") ? 2 : 1;
+  return index === 1
+    ? { id, schoolYear: first, index, start: `${first}-09-01`, end: `${first + 1}-01-20`, campaigns: [] }
+    : { id, schoolYear: first, index, start: `${first + 1}-02-20`, end: `${first + 1}-07-10`, campaigns: [] };
+}
+
+const percent = (n: number | null) => (n === null ? "—" : `${Math.round(n * 1000) / 10}%`);
+
+/**
+ * `<hv-term-plan>`: a principal plans the term (R6). Generate a plan for a term (its days
+ * editable), read its quality figures (`GET /plans/{planId}/quality`: coverage, in-home visits
+ * placed, crisis visits within their deadline, idle teachers, the load spread, continuity,
+ * students without a mentor) and every visit it could not place with the planner's reason and
+ * what to do about it, then commit it: the families' appointments are proposed and the teachers
+ * see them in `<hv-my-visits>`. The term's plans (`GET /plans`) are listed and can be opened.
+ *
+ * Properties: `term` (a term id; default the term of `today`), `today`, plus `api` /
+ * `base-url` and `locale`. Events: `hv-plan-generated`, `hv-plan-committed`. Parts: `card`,
+ * `button`, `table`.
+ *
+ * @example
+ * ```ts
+ * import { HvTermPlan } from "@homevisit/widgets";
+ * customElements.define("hv-term-plan", HvTermPlan);
+ * // <hv-term-plan base-url="/api/homevisit" term="2026-2027-1"></hv-term-plan>
+ * ```
+ */
+export class HvTermPlan extends HomevisitElement {
+  static override properties = {
+    ...HomevisitElement.properties,
+    term: {},
+    today: {},
+    current: { state: true },
+    notice: { state: true },
+  };
+  declare term: string | undefined;
+  declare today: string | undefined;
+  declare current: PlanView | undefined;
+  declare notice: { tone: "ok" | "error"; text: string } | undefined;
+
+  private readonly action = new MutationController(this);
+  private readonly data = new QueryController(
+    this,
+    () => (this.client ? [this.apiSettings?.baseUrl, this.termId] : undefined),
+    async (signal) => {
+      const client = this.client as WidgetClient;
+      const plans: PlanRow[] = [];
+      for await (const p of paginate(client.plans.list, { termId: this.termId, limit: 50 }, { signal })) plans.push(p);
+      const names = new Map<string, string>();
+      for await (const s of paginate(client.students.list, { limit: 200 }, { signal })) names.set(s.id, s.name);
+      return { plans, names };
+    },
+  );
+
+  private get termId(): string {
+    return this.term ?? termOfDay(this.today ?? shanghaiToday()).id;
+  }
+
+  /** The plan's view: its quality figures beside the status and version a call answered. */
+  private async view(
+    client: WidgetClient,
+    plan: { id: string; termId: string; status: PlanRow["status"] },
+    version: number,
+  ) {
+    const quality = await client.plans.quality({ planId: plan.id });
+    return { planId: plan.id, termId: plan.termId, status: plan.status, version, quality };
+  }
+
+  private async generate(form: HTMLFormElement): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const f = new FormData(form);
+    const base = termById(String(f.get("termId") ?? this.termId));
+    const term = { ...base, start: String(f.get("start") || base.start), end: String(f.get("end") || base.end) };
+    const done = await this.action.mutate(async () => {
+      const { plan, version } = await client.plans.generate({ term });
+      return this.view(client, plan, version);
+    });
+    this.settle(done, "planGenerated");
+    if (done) {
+      this.term = term.id;
+      this.emit("hv-plan-generated", { planId: done.planId, termId: term.id, appointments: 0 });
+    }
+  }
+
+  private async open(planId: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const done = await this.action.mutate(async () => {
+      const { plan, version } = await client.plans.get({ planId, limit: 1 });
+      return this.view(client, plan, version);
+    });
+    this.settle(done);
+  }
+
+  private async commit(current: PlanView): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    let appointments = 0;
+    const done = await this.action.mutate(async () => {
+      const { plan, version } = await client.plans.commit({ planId: current.planId, expectedVersion: current.version });
+      appointments = plan.appointmentIds.length;
+      return this.view(client, plan, version);
+    });
+    this.settle(done, "planCommitted", { count: appointments });
+    if (done) this.emit("hv-plan-committed", { planId: done.planId, termId: done.termId, appointments });
+  }
+
+  /** Shows the plan a call answered (and says so), or the call's error. */
+  private settle(
+    done: PlanView | undefined,
+    ok?: "planGenerated" | "planCommitted",
+    params?: Record<string, number>,
+  ): void {
+    if (done) {
+      this.current = done;
+      this.notice = ok ? { tone: "ok", text: this.t(ok, params) } : undefined;
+      void this.data.run();
+    } else {
+      this.notice = { tone: "error", text: errorMessages(this.action.error).join("；") };
+    }
+  }
+
+  private renderQuality(q: Quality): TemplateResult {
+    const { inHome, crisis } = q.placement;
+    const figures: [string, string, string][] = [
+      ["coverage", this.t("planCoverage"), percent(q.coverage)],
+      ["in-home", this.t("planInHome"), `${inHome.placed} / ${inHome.due}`],
+      ["crisis", this.t("planCrisis"), `${crisis.withinDeadline} / ${crisis.due}`],
+      ["unplaced", this.t("planUnplaced"), String(q.placement.unplaced.length)],
+      ["idle", this.t("planIdleTeachers"), String(q.placement.idleTeachers.length)],
+      [
+        "spread",
+        this.t("planSpread"),
+        q.loadSpread.ratio === null ? "—" : `${Math.round(q.loadSpread.ratio * 100) / 100}×`,
+      ],
+      ["continuity", this.t("planContinuity"), percent(q.continuityRate)],
+      ["no-mentor", this.t("planNoMentor"), String(q.studentsWithoutMentor.length)],
+    ];
+    return html`<dl class="grid" part="card" aria-label=${this.t("planQuality")}>
+      ${figures.map(([key, name, value]) => html`<div data-figure=${key}><dt class="muted">${name}</dt><dd><strong>${value}</strong></dd></div>`)}
+    </dl>`;
+  }
+
+  private renderGaps(q: Quality, names: Map<string, string>): TemplateResult {
+    const gaps = q.placement.unplaced;
+    if (gaps.length === 0) return html`<p class="banner ok">${this.t("planAllPlaced")}</p>`;
+    return html`<table part="table" aria-label=${this.t("planUnplaced")}>
+      <thead><tr><th scope="col">${this.t("student")}</th><th scope="col">${this.t("kind")}</th><th scope="col">${this.t("reason")}</th><th scope="col">${this.t("planAction")}</th></tr></thead>
+      <tbody>${gaps.map(
+        (g) => html`<tr data-gap=${g.code}>
+          <th scope="row">${names.get(g.studentId) ?? g.studentId}${g.occurrence ? html`<br /><small>${g.occurrence}</small>` : nothing}</th>
+          <td>${label(kindLabels[g.kind], this.loc)}</td>
+          <td>${label(g.reason, this.loc)}</td>
+          <td>${label(g.action, this.loc)}</td>
+        </tr>`,
+      )}</tbody>
+    </table>`;
+  }
+
+  private renderPlan(view: PlanView, names: Map<string, string>): TemplateResult {
+    const q = view.quality;
+    return html`<section class="card" part="card" data-plan=${view.planId} data-status=${view.status} aria-labelledby="plan-title">
+      <h3 id="plan-title">${this.t("planOf", { term: view.termId })} · ${this.t(`planStatus_${view.status}`)}</h3>
+      <p class=${q.ok ? "banner ok" : "banner warn"}>${this.t(q.ok ? "planOk" : "planNotOk")}</p>
+      ${this.renderQuality(q)}
+      <h4>${this.t("planUnplaced")}</h4>
+      ${this.renderGaps(q, names)}
+      ${
+        view.status === "draft"
+          ? html`<div class="actions"><button part="button" ?disabled=${this.action.status === "pending"}
+              @click=${() => void this.commit(view)}>${this.t("planCommit")}</button></div>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  override render(): TemplateResult {
+    const term = termById(this.termId);
+    const data = this.data.data;
+    return html`<h2>${this.t("termPlan")}</h2>
+      <form class="card" part="card" aria-label=${this.t("planGenerate")} @submit=${(e: Event) => {
+        e.preventDefault();
+        void this.generate(e.target as HTMLFormElement);
+      }}>
+        <div class="grid">
+          <label class="field"><span>${this.t("term")}</span><input name="termId" required pattern="\\d{4}-\\d{4}-[12]" .value=${term.id} /></label>
+          <label class="field"><span>${this.t("from")}</span><input name="start" type="date" required .value=${term.start} /></label>
+          <label class="field"><span>${this.t("to")}</span><input name="end" type="date" required .value=${term.end} /></label>
+        </div>
+        <div class="actions"><button part="button" ?disabled=${this.action.status === "pending"}>${this.t("planGenerate")}</button></div>
+      </form>
+      ${this.notice ? html`<p class="banner ${this.notice.tone}" role="status">${this.notice.text}</p>` : nothing}
+      ${
+        data && data.plans.length > 0
+          ? html`<ul class="plain" aria-label=${this.t("planEarlier")}>${data.plans.map(
+              (p) => html`<li class="card" part="card" data-plan-row=${p.id}>
+                <span>${this.t("planNumber", { n: p.planNumber })} · ${this.t(`planStatus_${p.status}`)} · ${p.generatedAt.slice(0, 10)}</span>
+                <button part="button" class="secondary" @click=${() => void this.open(p.id)}>${this.t("planOpen")}</button>
+              </li>`,
+            )}</ul>`
+          : nothing
+      }
+      ${this.current ? this.renderPlan(this.current, data?.names ?? new Map()) : nothing}`;
+  }
+}
