@@ -1,6 +1,7 @@
+import { actorSchema } from "@homevisit/core";
 import { createOpenApiDocument, isJsonContentType, parseIfMatch, parseJsonLimited, restRoutes } from "@homevisit/rest";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as z from "zod";
 import { parametersOf } from "./doc.js";
 import { basePath, json, makeWorld, origin, req } from "./world.js";
@@ -37,6 +38,24 @@ describe("routes and responses", () => {
     const without = await w.handler(req("classTeacher1", "GET", "/students/stu-1-2"));
     expect(without.status).toBe(422);
     expect((await json(without)).code).toBe("purpose_required");
+  });
+
+  it("checks the host's actor once per request: the handler parses it, the engine takes it as it is", async () => {
+    const w = await makeWorld();
+    const spy = vi.spyOn(actorSchema, "safeParse");
+    try {
+      const response = await w.handler(req("principal1", "GET", "/students"));
+      expect(response.status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+      // A script calling the engine with a plain object is still checked by the runner.
+      await w.engine.students.list({ id: "t-p1", roles: ["principal"], cityId: "city-1", countyId: "k-1" }, {}).then(
+        () => expect.unreachable(),
+        (error: { code?: string }) => expect(error.code).toBe("validation_failed"),
+      );
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("answers problems in the Accept-Language locale with a stable code", async () => {
