@@ -1,21 +1,14 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createRestHandler } from "@homevisit/rest";
-import { getRequestListener } from "@hono/node-server";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { apiBase, type FrameworkHost, startFrameworkHost } from "@homevisit-examples/shared/widgets";
 import { bundleWidgets } from "./bundle.js";
-import { type CampusWorld, campusDay, campusTerm, type PersonaKey, seedCampus } from "./world.js";
+import { type CampusWorld, campusDay, campusTerm } from "./world.js";
 
-/** Where the REST handler is mounted. */
-export const apiBase = "/api/homevisit";
+export { apiBase };
 /** The cookie of this example's stand-in login. */
 export const personaCookie = "hv_persona";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function personaOf(request: Request): PersonaKey | undefined {
-  const match = /(?:^|;\s*)hv_persona=([a-z_]+)/.exec(request.headers.get("cookie") ?? "");
-  return match?.[1] as PersonaKey | undefined;
-}
 
 /** The widgets a persona's page shows, with their attributes. */
 export function widgetPage(world: CampusWorld, tag: string, locale: string, attrs: Record<string, string>): string {
@@ -40,16 +33,14 @@ export function widgetPage(world: CampusWorld, tag: string, locale: string, attr
 }
 
 /** A running example host. */
-export interface WidgetsHost {
-  url: string;
-  world: CampusWorld;
-  close(): Promise<void>;
-}
+export type WidgetsHost = FrameworkHost;
 
 /**
- * Starts the example: the seeded campus, the REST handler at {@link apiBase} (the login is the
- * `hv_persona` cookie: the host's, never homevisit's), `/widgets.js` (the widgets bundled at
- * start) and `/w/<tag>?locale=en&<attribute>=<value>` pages embedding one widget each.
+ * Starts the example on the framework examples' host: `/?view=visits|record|coverage|safety`
+ * is the plain-HTML app (`app.ts`, the same screens as the React and Vue examples), the REST
+ * handler is at {@link apiBase} (the login is the `hv_persona` cookie: the host's, never
+ * homevisit's), and `/w/<tag>?locale=en&<attribute>=<value>` pages embed one widget each with
+ * `/widgets.js` (the widgets bundled at start).
  *
  * @example
  * ```ts
@@ -59,18 +50,9 @@ export interface WidgetsHost {
  * ```
  */
 export async function startWidgetsHost(options: { port?: number; world?: CampusWorld } = {}): Promise<WidgetsHost> {
-  const world = options.world ?? (await seedCampus());
-  const script = await bundleWidgets();
-  const rest = createRestHandler(world.engine, {
-    basePath: apiBase,
-    getActor: (request) => {
-      const key = personaOf(request);
-      return key ? world.actors[key] : null;
-    },
-  });
-  const app = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    if (url.pathname.startsWith(`${apiBase}/`)) return rest(request);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const [script, app] = await Promise.all([bundleWidgets(), bundleWidgets(join(here, "app.ts"))]);
+  const routes = (url: URL, world: CampusWorld): Response | undefined => {
     if (url.pathname === "/widgets.js")
       return new Response(script, { headers: { "content-type": "text/javascript; charset=utf-8" } });
     const page = /^\/w\/(hv-[a-z-]+)$/.exec(url.pathname);
@@ -81,28 +63,20 @@ export async function startWidgetsHost(options: { port?: number; world?: CampusW
         headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
       });
     }
-    if (url.pathname === "/") {
+    if (url.pathname === "/" && !url.searchParams.has("view")) {
       const links = ["hv-my-visits", "hv-safety-board", "hv-coverage"]
         .map((t) => `<li><a href="/w/${t}?today=${campusDay}">${t}</a></li>`)
         .join("");
       const form = `<li><a href="/w/hv-visit-record-form?term=${campusTerm}&student-id=${world.assigned[0]?.id}">hv-visit-record-form</a></li>`;
+      const views = ["visits", "record", "coverage", "safety"]
+        .map((v) => `<li><a href="/?view=${v}&today=${campusDay}">?view=${v}</a></li>`)
+        .join("");
       return new Response(
-        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>homevisit widgets</title></head><body><main><h1>homevisit widgets</h1><ul>${links}${form}</ul><p>Set the cookie hv_persona to teacher, class_teacher, principal or county_bureau.</p></main></body></html>`,
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>homevisit widgets</title></head><body><main><h1>homevisit widgets</h1><ul>${links}${form}</ul><h2>App</h2><ul>${views}</ul><p>Set the cookie hv_persona to teacher, class_teacher, principal, school_admin or county_bureau.</p></main></body></html>`,
         { headers: { "content-type": "text/html; charset=utf-8" } },
       );
     }
-    return new Response("not found", { status: 404 });
+    return undefined;
   };
-  const server = createServer(getRequestListener(app, { overrideGlobalObjects: false }));
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    world,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return startFrameworkHost({ title: "HTML", script: app, routes, ...options });
 }

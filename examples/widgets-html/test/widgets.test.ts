@@ -1,19 +1,21 @@
-// The widgets in real Chromium, over real HTTP, against the real REST handler and engine: the
-// example page of this package, seeded mid-term. Each scenario checks what the server stored,
-// not only what the page says.
+// The widgets in real Chromium, over real HTTP, against the real REST handler and engine, seeded
+// mid-term. The plain-HTML app passes the scenarios every host page must (host-case.ts, as the
+// React and Vue examples do); below them what only this example covers, on its one-widget pages:
+// photos stripped of metadata, the archive, class names in coverage, the render figure and the
+// screenshots. Each scenario checks what the server stored, not only what the page says.
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWidgetsHost, type WidgetsHost } from "../src/server.js";
 import { campusDay, campusTerm, type PersonaKey } from "../src/world.js";
-import { ensureChromium, launchChromium } from "./chromium.js";
+import { axeProblems, ensureChromium, frameworkHostCase, launchChromium } from "./chromium.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const screenshots = process.env.HOMEVISIT_SCREENSHOTS === "1";
+
+frameworkHostCase("plain HTML", () => startWidgetsHost());
 
 const available = ensureChromium();
 if (!available)
@@ -58,90 +60,13 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     return page;
   }
 
-  /** Serious and critical axe violations on the page, shadow roots included. */
-  async function axeProblems(page: Page): Promise<string[]> {
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              ctx: Document,
-            ) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-          };
-        }
-      ).axe;
-      const result = await axe.run(document);
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        targets: v.nodes.map((n) => JSON.stringify(n.target)),
-      }));
-    });
-    return violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.targets.join(" ")}`);
-  }
-
-  /** Every text and attribute value in the page, through every shadow root. */
-  function deepText(page: Page): Promise<string> {
-    return page.evaluate(() => {
-      const out: string[] = [];
-      const walk = (node: Node) => {
-        if (node.nodeType === Node.TEXT_NODE) out.push(node.textContent ?? "");
-        if (node instanceof Element) {
-          for (const a of node.attributes) out.push(a.value);
-          if (node.shadowRoot) walk(node.shadowRoot);
-        }
-        for (const child of node.childNodes) walk(child);
-      };
-      walk(document.documentElement);
-      return out.join("\n");
-    });
-  }
-
   async function shot(page: Page, name: string): Promise<void> {
     if (!screenshots) return;
     mkdirSync(join(root, "docs/screenshots"), { recursive: true });
     await page.screenshot({ path: join(root, "docs/screenshots", `${name}.png`), fullPage: true });
   }
 
-  it("a refusal is recorded with its reason", async () => {
-    const page = await open("teacher", "hv-my-visits", { today: campusDay });
-    expect(await axeProblems(page)).toEqual([]);
-    const card = page.locator('li[data-appointment="ap-2"]');
-    await card.getByRole("button", { name: /家长拒绝/ }).click();
-    await card.locator('input[name="reason"]').fill("家长近期外出务工");
-    expect(await axeProblems(page)).toEqual([]);
-    await card.getByRole("button", { name: "提交" }).click();
-    await page.locator('li[data-appointment="ap-2"][data-status="refused"]').waitFor();
-    const stored = await host.world.storage.appointments.get("ap-2");
-    expect(stored?.record.status).toBe("refused");
-    expect(stored?.record.refusalReason).toBe("家长近期外出务工");
-    await page.close();
-  });
-
-  it("a check-in goes overdue and shows on the principal's safety board", async () => {
-    const page = await open("teacher", "hv-my-visits", { today: campusDay });
-    const today = page.locator('section[aria-labelledby="today"] li[data-appointment="ap-1"]');
-    await today.getByRole("button", { name: "出发前安全报告" }).click();
-    const form = today.locator("form");
-    await form.locator('input[name="phone"]').fill("13800001111");
-    await form.locator('input[name="noUnlicensed"]').check();
-    expect(await axeProblems(page)).toEqual([]);
-    await form.getByRole("button", { name: "提交安全报告" }).click();
-    await today.getByRole("button", { name: "报平安" }).waitFor();
-    await page.close();
-    // 16:30 + 90 minutes + 30 minutes' grace: at 19:30 the check-in is an hour overdue.
-    host.world.clock.set(`${campusDay}T19:30:00+08:00`);
-    const board = await open("principal", "hv-safety-board", { today: campusDay, now: `${campusDay}T19:30:00+08:00` });
-    await board.locator("li[data-overdue]").waitFor();
-    expect(await board.locator("li[data-overdue]").count()).toBe(1);
-    expect(await axeProblems(board)).toEqual([]);
-    await board.close();
-  });
-
-  it("a visit recorded offline is submitted once when back online", async () => {
+  it("a photo is resized and stripped of its metadata on the phone; offline, it is sent once", async () => {
     const student = host.world.assigned[0];
     if (!student) throw new Error("no assigned student");
     const page = await open("teacher", "hv-visit-record-form", { "student-id": student.id, term: campusTerm });
@@ -223,16 +148,6 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
-  it("the bureau's coverage page shows coverage and no child's name", async () => {
-    const page = await open("county_bureau", "hv-coverage", { "group-by": "school", to: campusDay });
-    await page.locator("hv-coverage").locator("tbody tr").first().waitFor();
-    const text = await deepText(page);
-    const leaked = host.world.studentNames.filter((name) => text.includes(name));
-    expect(leaked).toEqual([]);
-    expect(await axeProblems(page)).toEqual([]);
-    await page.close();
-  });
-
   it("the principal's coverage by class shows classes by their Chinese names", async () => {
     const page = await open("principal", "hv-coverage", { "group-by": "class", to: campusDay });
     const coverage = page.locator("hv-coverage");
@@ -260,7 +175,15 @@ describe.skipIf(!available)("widgets in Chromium", () => {
             }
           : { type: i % 3 === 1 ? "text" : "textarea", key: `f${i}`, label: { "zh-CN": `项目${i}` } },
       );
-      const template = { id: "tpl-30", version: 1, fields };
+      const template = {
+        id: "tpl-30",
+        version: 1,
+        scope: { level: "school", id: "sch-bench" },
+        name: { "zh-CN": "三十项", en: "Thirty fields" },
+        status: "published",
+        createdAt: "2026-09-01T00:00:00Z",
+        fields,
+      };
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
       const widget: number[] = [];
       const plain: number[] = [];

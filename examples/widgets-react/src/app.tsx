@@ -61,6 +61,9 @@ function Campus({ config }: { config: CampusConfig }) {
           )}
         </>
       )}
+      {view === "safety" && (
+        <hv-safety-board api={api} locale={config.locale} today={config.params.today} now={config.params.now} />
+      )}
       {view === "coverage" && (
         <hv-coverage
           api={api}

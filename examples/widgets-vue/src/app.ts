@@ -58,6 +58,8 @@ const app = createApp({
         {{ en ? "Submitted: " : "已提交：" }}{{ submitted.recordId }}
       </p>
     </template>
+    <hv-safety-board v-else-if="view === 'safety'" :api.prop="api" :locale="config.locale"
+      :today="config.params.today" :now="config.params.now"></hv-safety-board>
     <hv-coverage v-else-if="view === 'coverage'" :api.prop="api" :locale="config.locale"
       :group-by="config.params['group-by'] ?? 'school'" :to="config.params.to" :labels.prop="config.classNames"></hv-coverage>
   `,

@@ -414,7 +414,13 @@ export class HvVisitRecordForm extends HomevisitElement {
     const template = this.activeTemplate;
     if (!template || template.fields.length === 0) return nothing;
     const values = (this.record as { customFields?: { values: Record<string, unknown> } }).customFields?.values ?? {};
-    const shown = new Set(visibleFields(template, values));
+    let shown: Set<string>;
+    try {
+      shown = new Set(visibleFields(template, values));
+    } catch {
+      // A template core cannot compile (a host's hand-made one): show every field, let the server judge.
+      shown = new Set(template.fields.map((f) => f.key));
+    }
     return html`<fieldset part="section" id="section-custom">
       <legend>${this.t("customFields")}</legend>
       ${template.fields.filter((f) => shown.has(f.key)).map((f) => this.renderCustomField(f))}

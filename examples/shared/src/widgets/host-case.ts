@@ -20,7 +20,8 @@ const conduct = [
  * Declares the Chromium suite of one framework host. The host's app must render, by `view`:
  * `record` a `<hv-visit-record-form>` and, on `hv-record-submitted`, `[data-testid="submitted"]`
  * holding the record id; `visits` a `<hv-my-visits>` and, on `hv-appointment-changed`, an
- * `[data-testid="changes"] li` reading `<appointmentId> <status>`; `coverage` a `<hv-coverage>`.
+ * `[data-testid="changes"] li` reading `<appointmentId> <status>`; `coverage` a `<hv-coverage>`;
+ * `safety` a `<hv-safety-board>` with the `today` and `now` it is given.
  *
  * @example
  * ```ts
@@ -129,6 +130,38 @@ export function frameworkHostCase(name: string, start: () => Promise<FrameworkHo
       await page.getByTestId("changes").getByText("ap-2 refused").waitFor();
       expect(await axeProblems(page)).toEqual([]);
       await page.close();
+    });
+
+    it("a check-in goes overdue and shows on the principal's safety board", async () => {
+      const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+      const today = page.locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]');
+      await today.getByRole("button", { name: "出发前安全报告" }).click();
+      const form = today.locator("form");
+      await form.locator('input[name="phone"]').fill("13800001111");
+      await form.locator('input[name="noUnlicensed"]').check();
+      expect(await axeProblems(page)).toEqual([]);
+      await form.getByRole("button", { name: "提交安全报告" }).click();
+      await today.getByRole("button", { name: "报平安" }).waitFor();
+      await page.close();
+      // The report is the server's (GET /safety-reports), not the phone's: a fresh page with
+      // its storage cleared still offers the check-in.
+      const again = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+      await again.evaluate(() => localStorage.clear());
+      await again.reload();
+      await widgetRendered(again, "hv-my-visits");
+      await again
+        .locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]')
+        .getByRole("button", { name: "报平安" })
+        .waitFor();
+      await again.close();
+      // 16:30 + 90 minutes + 30 minutes' grace: at 19:30 the check-in is an hour overdue.
+      const now = `${campusDay}T19:30:00+08:00`;
+      host.world.clock.set(now);
+      const board = await open("principal", "hv-safety-board", { view: "safety", today: campusDay, now });
+      await board.locator("hv-safety-board li[data-overdue]").waitFor();
+      expect(await board.locator("hv-safety-board li[data-overdue]").count()).toBe(1);
+      expect(await axeProblems(board)).toEqual([]);
+      await board.close();
     });
 
     it("the bureau's page shows coverage and no child's name anywhere in the DOM", async () => {

@@ -13,7 +13,7 @@ export const apiBase = "/api/homevisit";
 /** What the page hands the app in its `#campus` JSON block. */
 export interface CampusConfig {
   apiBase: string;
-  /** Which screen: `visits`, `record`, `coverage`. */
+  /** Which screen: `visits`, `record`, `coverage`, `safety`. */
   view: string;
   /** The query string's other entries (`student-id`, `today`, `group-by` …). */
   params: Record<string, string>;
@@ -41,7 +41,7 @@ function personaOf(request: Request): PersonaKey | undefined {
 }
 
 /**
- * Starts a framework example: `/?view=visits|record|coverage&…` serves the page shell with the
+ * Starts a framework example: `/?view=visits|record|coverage|safety&…` serves the page shell with the
  * config block, `/app.js` the bundled app, `/api/homevisit/*` the REST handler.
  *
  * @example
@@ -56,6 +56,8 @@ export async function startFrameworkHost(options: {
   script: string;
   port?: number;
   world?: CampusWorld;
+  /** The host's own pages beside the app (answer undefined for a path that is not theirs). */
+  routes?: (url: URL, world: CampusWorld) => Response | undefined;
 }): Promise<FrameworkHost> {
   const world = options.world ?? (await seedCampus());
   const rest = createRestHandler(world.engine, {
@@ -70,6 +72,8 @@ export async function startFrameworkHost(options: {
     if (url.pathname.startsWith(`${apiBase}/`)) return rest(request);
     if (url.pathname === "/app.js")
       return new Response(options.script, { headers: { "content-type": "text/javascript; charset=utf-8" } });
+    const own = options.routes?.(url, world);
+    if (own) return own;
     if (url.pathname !== "/") return new Response("not found", { status: 404 });
     const locale = url.searchParams.get("locale") === "en" ? "en" : "zh-CN";
     const config: CampusConfig = {
