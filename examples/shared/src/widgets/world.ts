@@ -12,6 +12,7 @@ import {
 } from "@homevisit/core";
 import { generateSchool } from "@homevisit/demo-data";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
+import { completeVisit, recordTermConsents, seedClassVisits } from "../mid-term.js";
 
 /** The day the seeded campus lives in (China Standard Time). */
 export const campusDay = "2026-11-10";
@@ -40,33 +41,16 @@ export interface CampusWorld {
 
 const classOf = (s: Student) => s.enrolments.find((e) => e.to === undefined)?.classId;
 
-/** A record that passes submission (R4 sections, conduct attested), for seeded visits. */
+/**
+ * A record that passes submission (R4 sections, conduct attested) in the campus term.
+ *
+ * @example
+ * ```ts
+ * completeRecord("2026-11-10T16:30:00+08:00", "2026-11-10T17:40:00+08:00").term; // "2026-2027-1"
+ * ```
+ */
 export function completeRecord(arrivedAt: string, departedAt: string) {
-  const kept = { kept: true };
-  return {
-    kind: "universal" as const,
-    term: campusTerm,
-    channel: "in_home" as const,
-    arrivedAt,
-    departedAt,
-    attendees: { student: true, guardians: [{ relation: "mother" as const }] },
-    outreachGoals: ["care" as const, "guidance" as const],
-    familySituation: { notes: "家庭和睦，学习环境安静" },
-    schoolFeedback: { topics: ["learning" as const], notes: "上课专注" },
-    parentOpinions: { opinions: "希望多反馈作业情况" },
-    teacherReflection: { reflection: "沟通顺畅" },
-    conduct: {
-      items: {
-        no_money_or_gifts: kept,
-        no_meals_or_reimbursement: kept,
-        no_transport_from_family: kept,
-        no_private_requests: kept,
-        no_entertainment: kept,
-        no_paid_tutoring: kept,
-      },
-      attestedAt: departedAt,
-    },
-  };
+  return completeVisit(campusTerm, arrivedAt, departedAt);
 }
 
 /**
@@ -132,16 +116,7 @@ export async function seedCampus(seed = 1): Promise<CampusWorld> {
   };
 
   const engine = createEngine({ storage, blobs, clock, config: { audit: { hmacKey: "widgets-example-not-secret" } } });
-  // Consents as a school records them at the start of term (PIPL art. 31): every guardian signs.
-  for (const s of current) {
-    const guardian = s.guardians[0];
-    if (guardian)
-      await engine.consent.record(actors.principal, {
-        studentId: s.id,
-        guardianId: guardian.id,
-        grantedOn: "2026-09-01",
-      });
-  }
+  await recordTermConsents(engine, actors.principal, current, "2026-09-01");
 
   const classStudents = current.filter((s) => classOf(s) === klass.id);
   const assigned = current.filter((s) => classOf(s) !== klass.id).slice(0, 3);
@@ -166,16 +141,13 @@ export async function seedCampus(seed = 1): Promise<CampusWorld> {
   });
 
   // Mid-term: the class teacher has visited most of the class already.
-  const visited = classStudents.slice(0, Math.ceil(classStudents.length * 0.6));
-  for (const [i, s] of visited.entries()) {
-    const day = String(1 + (i % 9)).padStart(2, "0");
-    const { record } = await engine.records.draft(
-      actors.class_teacher,
-      { studentId: s.id, record: completeRecord(`2026-11-${day}T18:00:00+08:00`, `2026-11-${day}T19:00:00+08:00`) },
-      { idempotencyKey: `seed-visit-${s.id}` },
-    );
-    await engine.records.submit(actors.class_teacher, { recordId: record.id, expectedVersion: 1 });
-  }
+  await seedClassVisits(
+    engine,
+    actors.class_teacher,
+    classStudents.map((s) => s.id),
+    campusTerm,
+    (i) => `2026-11-${String(1 + (i % 9)).padStart(2, "0")}`,
+  );
 
   return {
     engine,
