@@ -1,6 +1,20 @@
-import { checkPhoto, detectImageType, imageDimensions, isHomevisitError, stripImageMetadata } from "@homevisit/core";
+import {
+  checkPhoto,
+  createEngine,
+  detectImageType,
+  type Engine,
+  fixedClock,
+  HomevisitError,
+  imageDimensions,
+  isHomevisitError,
+  sequentialIds,
+  stripImageMetadata,
+} from "@homevisit/core";
+import type { BlobStore, Storage, StorageTx } from "@homevisit/core/storage";
+import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { actors, seedWorld } from "./engine-suite.js";
 
 const latin1 = (b: Uint8Array) => new TextDecoder("latin1").decode(b);
 const bytes = (...parts: (number[] | Uint8Array | string)[]) => {
@@ -145,5 +159,162 @@ describe("photos: type, size, pixels and metadata", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/**
+ * RELIABILITY.md promise 6, "Nothing is lost" (and its test "Fault injection: a failure at each
+ * step of a multi-step write leaves the store as before"): attaching a photo writes the bytes to
+ * the blob store and the record that names them. The bytes go first; a fault between the two
+ * steps leaves at most an unreferenced blob (harmless, swept), never a record naming bytes that
+ * were never stored, which the soak run once found.
+ */
+describe("photos: bytes are stored before the record that names them", () => {
+  const hmacKey = "test-audit-key-0123456789";
+
+  /** Photo ids named by any visit record whose bytes the blob store does not hold. */
+  async function namedWithoutBytes(storage: Storage, blobs: BlobStore): Promise<string[]> {
+    const page = await storage.visitRecords.list({ limit: 1000 });
+    const missing: string[] = [];
+    for (const item of page.items) {
+      for (const photo of item.record.photos)
+        if ((await blobs.head(photo.blobId)) === undefined) missing.push(photo.blobId);
+    }
+    return missing;
+  }
+
+  /** A storage whose visit-record writes note the photos named without bytes at the moment of the write. */
+  function watchingWrites(storage: Storage, blobs: BlobStore, seen: string[]): Storage {
+    const watch = (tx: StorageTx): StorageTx =>
+      new Proxy(tx, {
+        get(target, name) {
+          const repo = Reflect.get(target, name) as unknown;
+          if (name !== "visitRecords") return repo;
+          const records = repo as StorageTx["visitRecords"];
+          return {
+            ...records,
+            get: records.get.bind(records),
+            list: records.list.bind(records),
+            create: records.create.bind(records),
+            async update(...args: Parameters<StorageTx["visitRecords"]["update"]>) {
+              const input = args[1] as { photos?: { blobId: string }[]; record?: { photos: { blobId: string }[] } };
+              for (const photo of input.record?.photos ?? input.photos ?? []) {
+                if ((await blobs.head(photo.blobId)) === undefined) seen.push(photo.blobId);
+              }
+              return records.update(...args);
+            },
+          };
+        },
+      });
+    return { ...storage, transaction: (fn, options) => storage.transaction((tx) => fn(watch(tx)), options) };
+  }
+
+  /** A storage whose transactions fail after their work, as a crash or a full disk at COMMIT would. */
+  function failingCommit(storage: Storage, fail: () => boolean): Storage {
+    return {
+      ...storage,
+      transaction: (fn, options) =>
+        storage.transaction(async (tx) => {
+          const result = await fn(tx);
+          if (fail()) throw new HomevisitError("storage_unavailable");
+          return result;
+        }, options),
+    };
+  }
+
+  async function world(wrap: (storage: Storage, blobs: BlobStore) => { storage: Storage; blobs: BlobStore }) {
+    const storage = memoryStorage();
+    const blobs = memoryBlobStore();
+    await storage.migrations.migrate();
+    await seedWorld(storage);
+    const wrapped = wrap(storage, blobs);
+    const engine: Engine = createEngine({
+      ...wrapped,
+      clock: fixedClock("2026-10-08T09:00:00+08:00"),
+      ids: sequentialIds("p"),
+      config: { audit: { hmacKey } },
+    });
+    await engine.consent.record(actors.principal as never, { studentId: "s-own", guardianId: "g-s-own" });
+    const drafted = await engine.records.draft(actors.teacher as never, {
+      studentId: "s-own",
+      record: { kind: "universal", term: "2026-2027-1", channel: "phone" } as never,
+    });
+    const attach = () =>
+      engine.records.attachPhoto(actors.teacher as never, {
+        recordId: drafted.record.id,
+        bytes: jpeg(64, 48),
+        contentType: "image/jpeg",
+        expectedVersion: 1,
+      });
+    return { storage, blobs, recordId: drafted.record.id, attach };
+  }
+
+  it("holds the bytes at the moment the record naming them is written", async () => {
+    const seen: string[] = [];
+    const w = await world((storage, blobs) => ({ storage: watchingWrites(storage, blobs, seen), blobs }));
+    const out = await w.attach();
+    expect(out.record.photos.map((p) => p.blobId)).toEqual([out.photo.blobId]);
+    expect(seen).toEqual([]);
+    expect((await w.blobs.head(out.photo.blobId))?.size).toBe(out.photo.size);
+    expect(await namedWithoutBytes(w.storage, w.blobs)).toEqual([]);
+  });
+
+  it("a failed commit after the bytes were written leaves no record naming them, and takes the bytes back", async () => {
+    let failing = false;
+    const puts: string[] = [];
+    const w = await world((storage, blobs) => ({
+      storage: failingCommit(storage, () => failing),
+      blobs: {
+        ...blobs,
+        put: (blob) => {
+          puts.push(blob.id);
+          return blobs.put(blob);
+        },
+      },
+    }));
+    failing = true;
+    await expect(w.attach()).rejects.toMatchObject({ code: "storage_unavailable" });
+    failing = false;
+    const record = await w.storage.visitRecords.get(w.recordId);
+    expect(record?.version).toBe(1);
+    expect(record?.record.photos).toEqual([]);
+    expect(puts).toHaveLength(1);
+    expect(await w.blobs.get(puts[0] as string)).toBeUndefined();
+    expect(await namedWithoutBytes(w.storage, w.blobs)).toEqual([]);
+  });
+
+  it("a blob store that fails the put fails the call before the record changes", async () => {
+    const w = await world((storage, blobs) => ({
+      storage,
+      blobs: {
+        ...blobs,
+        put: async () => {
+          throw new HomevisitError("storage_full");
+        },
+      },
+    }));
+    await expect(w.attach()).rejects.toMatchObject({ code: "storage_full" });
+    const record = await w.storage.visitRecords.get(w.recordId);
+    expect(record?.version).toBe(1);
+    expect(record?.record.photos).toEqual([]);
+    expect(await namedWithoutBytes(w.storage, w.blobs)).toEqual([]);
+  });
+
+  it("a process that dies between the two steps (no clean-up) leaves an unreferenced blob, never a dangling record", async () => {
+    let failing = false;
+    const w = await world((storage, blobs) => ({
+      storage: failingCommit(storage, () => failing),
+      // The clean-up cannot run either: as after a crash, the bytes stay behind.
+      blobs: { ...blobs, delete: async () => false },
+    }));
+    failing = true;
+    await expect(w.attach()).rejects.toMatchObject({ code: "storage_unavailable" });
+    failing = false;
+    expect((await w.storage.visitRecords.get(w.recordId))?.record.photos).toEqual([]);
+    expect(await namedWithoutBytes(w.storage, w.blobs)).toEqual([]);
+    // Retried after the restart, the photo lands whole.
+    const out = await w.attach();
+    expect(out.record.photos).toHaveLength(1);
+    expect(await namedWithoutBytes(w.storage, w.blobs)).toEqual([]);
   });
 });

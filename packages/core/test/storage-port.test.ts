@@ -13,14 +13,18 @@ import {
   departTeacher,
   encodeCursor,
   normaliseWhere,
+  PreparedRecord,
   pageSize,
   parseRoster,
   portableSha256Hex,
+  prepareRecord,
   sha256Hex,
   verifyAuditChain,
 } from "@homevisit/core/storage";
+import { memoryStorage } from "@homevisit/storage-memory";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { preparedFromParsed } from "../src/ports/prepared-record.js";
 
 function entry(i: number, chainId = "sch-1") {
   return auditEntrySchema.parse({
@@ -302,5 +306,65 @@ describe("computeCoverage", () => {
       { key: "in_home", enrolled: null, visited: 1, visits: 1 },
       { key: "phone", enrolled: null, visited: 2, visits: 2 },
     ]);
+  });
+});
+
+describe("prepared records (validate once)", () => {
+  const schoolClass = { id: "c1", schoolId: "sch-1", grade: 7, name: "七(1)班", schoolYear: 2026 };
+
+  it("parses a plain object once and takes a record core prepared as it is", () => {
+    const prepared = prepareRecord("classes", schoolClass);
+    expect(prepared).toBeInstanceOf(PreparedRecord);
+    expect(prepared.entity).toBe("classes");
+    expect(prepared.indexes).toEqual({ grade: 7, schoolYear: 2026, classTeacherId: null });
+    expect(prepared.tenant).toEqual({ parent: "schools", id: "sch-1" });
+    expect(prepareRecord("classes", prepared)).toBe(prepared);
+    expect(PreparedRecord.isFor("classes", prepared)).toBe(true);
+    expect(PreparedRecord.isFor("teachers", prepared)).toBe(false);
+  });
+
+  it("never trusts a look-alike: a copied wrapper or a plain object is checked at the port", () => {
+    const prepared = prepareRecord("classes", schoolClass);
+    const lookAlike = { ...prepared };
+    expect(PreparedRecord.isFor("classes", lookAlike)).toBe(false);
+    expect(() => prepareRecord("classes", lookAlike as never)).toThrow(
+      expect.objectContaining({ code: "validation_failed" }),
+    );
+    expect(() => prepareRecord("classes", { ...schoolClass, grade: "seven" } as never)).toThrow(
+      expect.objectContaining({ code: "validation_failed" }),
+    );
+  });
+
+  it("checks a record prepared for another entity with this entity's schema", () => {
+    const prepared = prepareRecord("classes", schoolClass);
+    expect(() => prepareRecord("teachers", prepared as never)).toThrow(
+      expect.objectContaining({ code: "validation_failed" }),
+    );
+  });
+
+  it("stores what core prepared without parsing it again, byte for byte as a plain object would be", async () => {
+    const plain = memoryStorage();
+    const viaPrepared = memoryStorage();
+    const city = { id: "city-1", name: "丽水市" };
+    const county = { id: "k-1", cityId: "city-1", name: "莲都区", setting: "urban" } as const;
+    const school = {
+      id: "sch-1",
+      cityId: "city-1",
+      countyId: "k-1",
+      name: "莲都实验中学",
+      kind: "junior",
+      setting: "urban",
+    } as const;
+    for (const storage of [plain, viaPrepared]) {
+      await storage.transaction(async (tx) => {
+        await tx.cities.create(city);
+        await tx.counties.create(county);
+        await tx.schools.create(school);
+      });
+    }
+    await plain.classes.create(schoolClass);
+    const parsed = prepareRecord("classes", schoolClass).record;
+    await viaPrepared.classes.create(preparedFromParsed("classes", parsed));
+    expect(await viaPrepared.raw.record("classes", "c1")).toEqual(await plain.raw.record("classes", "c1"));
   });
 });

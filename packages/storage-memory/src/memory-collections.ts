@@ -3,7 +3,6 @@ import {
   type Collection,
   decodeCursor,
   duplicateError,
-  type EntityInput,
   type EntityRecord,
   encodeCursor,
   type ListQuery,
@@ -15,6 +14,7 @@ import {
   type PreparedRecord,
   pageSize,
   prepareRecord,
+  type RecordInput,
   type Stored,
   type StoredEntityName,
   staleError,
@@ -45,7 +45,7 @@ export function memoryCollection<N extends StoredEntityName>(
   const rows = () => tableOf(state, entity);
   // All rows are validated and checked before the first is written, so a createMany that
   // fails (bad row, missing parent, existing id) writes none of them.
-  const createAll = (inputs: readonly EntityInput<N>[]) => {
+  const createAll = (inputs: readonly RecordInput<N>[]) => {
     const prepared = inputs.map((input) => prepareRecord(entity, input));
     const ids = new Set<string>();
     const ready = prepared.map((p) => {

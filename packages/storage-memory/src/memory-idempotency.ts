@@ -23,12 +23,12 @@ export function memoryIdempotency(state: MemoryState, journal: Journal): Idempot
       if (row.status === "in_flight") return { status: "in_flight" };
       return { status: "completed", response: JSON.parse(row.response ?? "null") as JsonValue };
     },
-    async complete({ actorId, key, response }) {
+    async complete({ actorId, key, response, responseJson }) {
       const k = idemKey(actorId, key);
       const row = state.idempotency.get(k);
       if (!row) throw new HomevisitError("not_found", { params: { entity: "idempotency key" } });
       journal.touch(state.idempotency, k);
-      state.idempotency.set(k, { ...row, status: "completed", response: JSON.stringify(response) });
+      state.idempotency.set(k, { ...row, status: "completed", response: responseJson ?? JSON.stringify(response) });
     },
     async release({ actorId, key }) {
       const k = idemKey(actorId, key);

@@ -3,7 +3,6 @@ import {
   type Collection,
   decodeCursor,
   duplicateError,
-  type EntityInput,
   type EntityRecord,
   encodeCursor,
   normaliseWhere,
@@ -12,6 +11,7 @@ import {
   type PreparedRecord,
   pageSize,
   prepareRecord,
+  type RecordInput,
   type Stored,
   type StoredEntityName,
   staleError,
@@ -146,7 +146,7 @@ function rowValues(
 async function createRecords<N extends StoredEntityName>(
   ctx: CollectionContext,
   entity: N,
-  inputs: readonly EntityInput<N>[],
+  inputs: readonly RecordInput<N>[],
 ): Promise<Stored<EntityRecord<N>>[]> {
   const { driver, conn } = ctx;
   const layout = layoutOf(entity);
@@ -201,7 +201,7 @@ async function updateRecord<N extends StoredEntityName>(
   ctx: CollectionContext,
   entity: N,
   id: string,
-  input: EntityInput<N>,
+  input: RecordInput<N>,
   expectedVersion: number,
 ): Promise<Stored<EntityRecord<N>>> {
   const { driver, conn } = ctx;
@@ -281,7 +281,7 @@ async function writeEnrolments(
 function entityCollection<N extends StoredEntityName>(ctx: CollectionContext, entity: N): Collection<N> {
   const { driver, conn } = ctx;
   const { spec } = layoutOf(entity);
-  const createMany = (inputs: readonly EntityInput<N>[]) => createRecords(ctx, entity, inputs);
+  const createMany = (inputs: readonly RecordInput<N>[]) => createRecords(ctx, entity, inputs);
   return {
     async get(id) {
       const { rows } = await conn.executeQuery<Record<string, unknown>>(selectById(driver.dialect, spec, id));

@@ -28,9 +28,9 @@ export function sqlIdempotency(driver: SqlStorageDriver, conn: Db): IdempotencyS
       if (row.status === "in_flight") return { status: "in_flight" };
       return { status: "completed", response: JSON.parse(row.response ?? "null") as JsonValue };
     },
-    async complete({ actorId, key, response }) {
+    async complete({ actorId, key, response, responseJson }) {
       const result = await conn.executeQuery(
-        idempotencyComplete(driver.dialect, actorId, key, JSON.stringify(response)),
+        idempotencyComplete(driver.dialect, actorId, key, responseJson ?? JSON.stringify(response)),
       );
       if (num(result.numAffectedRows ?? 0) !== 1) {
         throw new HomevisitError("not_found", { params: { entity: "idempotency key" } });

@@ -22,7 +22,7 @@ import { type Actor, parseActor } from "./policy/actor.js";
 import { authorize, isPolicyAction, type PolicyEntry, policyMatrix } from "./policy/policy.js";
 import { actorChain, chainOf } from "./targets.js";
 import { type HomevisitLogger, safeLogger, type Telemetry } from "./telemetry.js";
-import type { AnyUseCase, ChangeSet, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
+import type { AnyUseCase, ChangeSet, Staged, UseCaseContext, UseCaseOptions, UseCaseTarget } from "./use-case.js";
 import { isVisible } from "./visibility.js";
 
 /**
@@ -287,6 +287,15 @@ interface CallState {
   /** The target once authorized (a refused write's audit row reads it). */
   authorized: UseCaseTarget | undefined;
   afterCommit: ((storage: Storage) => Promise<void>)[];
+  /** What the use case's `stage` wrote before the transaction (photo bytes). */
+  staged: Staged | undefined;
+  /** Whether `run` returned: the staged work is referenced once the transaction commits. */
+  ran: boolean;
+}
+
+/** Takes back staged work the committed state does not reference (best effort: it is harmless). */
+async function discardStaged(state: CallState): Promise<void> {
+  await state.staged?.discard().catch(() => undefined);
 }
 
 /**
@@ -340,8 +349,10 @@ async function runInTransaction(
     emit: (topic, payload) => events.push({ topic, payload: payload as Record<string, unknown> }),
     afterCommit: (fn) => state.afterCommit.push(fn),
     hmac: call.hmac,
+    staged: state.staged?.value,
   };
   const output = await useCase.run(ctx, input);
+  state.ran = true;
   const text = output === undefined ? "null" : JSON.stringify(output);
   // Round-trip through JSON: the caller, the idempotency record and a replay see the same
   // value. An adapter that asked for the text reads the output as it is (no idempotency
@@ -370,7 +381,10 @@ async function runInTransaction(
       payload,
     });
   }
-  if (idempotencyKey !== undefined) await tx.idempotency.complete({ actorId: actor.id, key: idempotencyKey, response });
+  // `text` is `response` serialised (response was parsed from it): the store keeps it as it is.
+  if (idempotencyKey !== undefined) {
+    await tx.idempotency.complete({ actorId: actor.id, key: idempotencyKey, response, responseJson: text });
+  }
   return { text, value: response };
 }
 
@@ -453,16 +467,21 @@ async function executeCall(
 ): Promise<UseCaseJsonResult> {
   const call = prepareCall(deps, name, useCase, rawActor, rawInput, options, form);
   const trail = auditTrail(deps, call);
-  const state: CallState = { resolvedTarget: undefined, authorized: undefined, afterCommit: [] };
+  // Bytes a record will name are stored before the transaction that names them (see `stage`).
+  const staged = await useCase.stage?.({ blobs: deps.blobs, config: deps.config, newId: deps.newId }, call.input);
+  const state: CallState = { resolvedTarget: undefined, authorized: undefined, afterCommit: [], staged, ran: false };
   let result: UseCaseJsonResult;
   try {
     result = await deps.storage.transaction((tx) => runInTransaction(deps, call, trail, state, tx));
   } catch (error) {
+    await discardStaged(state);
     if (error instanceof Denied) throw await deny(deps, call, trail, state, error);
     await auditRefusal(deps, call, trail, state, error);
     throw error;
   }
   await trail.anchorCommitted();
+  // An idempotent replay returned the first call's result: nothing references this call's work.
+  if (!state.ran) await discardStaged(state);
   for (const fn of state.afterCommit) await fn(deps.storage);
   if (useCase.finish) {
     const finished = await useCase.finish(deps.storage.reports, result.value, call.input, deps.plugins, {

@@ -64,6 +64,23 @@ export interface UseCaseContext<D = unknown> {
   afterCommit(fn: (storage: Storage) => Promise<void>): void;
   /** A keyed HMAC (hex) under the audit key, for tombstones and pseudonymous references. */
   hmac(value: string): string;
+  /** What the use case's `stage` prepared before the transaction opened (`undefined` without one). */
+  readonly staged?: unknown;
+}
+
+/** What `stage` may use: services outside any transaction. */
+export interface StageContext {
+  readonly blobs: BlobStore;
+  readonly config: EngineConfig;
+  readonly newId: IdGenerator;
+}
+
+/** Work done before a call's transaction, and how to take it back when the call does not commit. */
+export interface Staged {
+  /** Handed to `run` as `ctx.staged`. */
+  readonly value: unknown;
+  /** Undoes the work (best effort: what it leaves must be harmless unreferenced). */
+  discard(): Promise<void>;
 }
 
 /**
@@ -97,6 +114,13 @@ export interface ResolveContext {
 export interface UseCaseImplementation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D = unknown> {
   /** Finds the target and the actor's relations to it; `undefined` answers `not_found`. */
   resolveTarget(ctx: ResolveContext, input: z.output<I>): Promise<UseCaseTarget<D> | undefined>;
+  /**
+   * Writes that must precede the transaction and cannot join it (photo bytes: a blob store is
+   * not transactional, and an embedded one shares the storage's connection), so that a record
+   * never commits pointing at bytes not yet stored. Runs before authorization: it may only
+   * write what is harmless unreferenced. The runner discards it when the call does not commit.
+   */
+  stage?(ctx: StageContext, input: z.output<I>): Promise<Staged>;
   /** Does the work inside the transaction, after authorization. */
   run(ctx: UseCaseContext<D>, input: z.output<I>): Promise<z.output<O>>;
   /**

@@ -1,52 +1,19 @@
 import { HomevisitError } from "../shared/errors/homevisit-error.js";
-import { parseInput } from "../shared/errors/parse.js";
 import {
-  type EntityInput,
-  type EntityRecord,
-  entityIndexes,
   entityIndexNames,
   type IndexValue,
   type StoredEntityName,
   storedEntities,
   type TenantKeys,
-  type TenantSource,
 } from "./entities.js";
-import { isParsedRecord } from "./parsed-records.js";
 import type { ListWhere } from "./storage.js";
+
+export { PreparedRecord, prepareRecord, type RecordInput } from "./prepared-record.js";
 
 /**
  * Helpers every adapter shares, so that validation, tenant inheritance and filter checks are
  * decided once in core and adapters only translate to their store.
  */
-
-/** A record ready to store: the schema's output, its index values and where its tenant comes from. */
-export interface PreparedRecord<N extends StoredEntityName> {
-  id: string;
-  record: EntityRecord<N>;
-  indexes: Record<string, IndexValue>;
-  /** Own tenant keys, or the parent whose keys to inherit. */
-  tenant: TenantSource;
-}
-
-/**
- * Validates a record with its entity's schema and works out its index values and tenant
- * source. Throws `validation_failed` with the paths at fault.
- *
- * @example
- * ```ts
- * prepareRecord("classes", { id: "c1", schoolId: "sch-1", grade: 7, name: "七(1)班", schoolYear: 2026 });
- * // { id: "c1", record: {…}, indexes: { grade: 7, schoolYear: 2026, classTeacherId: null },
- * //   tenant: { parent: "schools", id: "sch-1" } }
- * ```
- */
-export function prepareRecord<N extends StoredEntityName>(entity: N, input: EntityInput<N>): PreparedRecord<N> {
-  const definition = storedEntities[entity];
-  // A roster row parsed by this very schema moments ago (see parsed-records.ts) is not parsed
-  // again: that was the second of two full validations per student in a roster import.
-  const record = (isParsedRecord(input) ? input : parseInput(definition.schema, input)) as EntityRecord<N>;
-  const tenant = (definition.tenant as (r: unknown) => PreparedRecord<N>["tenant"])(record);
-  return { id: (record as { id: string }).id, record, indexes: entityIndexes(entity, record), tenant };
-}
 
 /**
  * The `not_found` error for an entity.

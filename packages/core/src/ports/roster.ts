@@ -8,7 +8,8 @@ import {
   type RosterUpsertResult,
 } from "../domain/roster.js";
 import { canonicalJson } from "../shared/canonical-json.js";
-import { withParsedRecords } from "./parsed-records.js";
+import type { EntityRecord } from "./entities.js";
+import { type PreparedRecord, preparedFromParsed } from "./prepared-record.js";
 import type { StorageTx, Stored } from "./storage.js";
 
 async function loadAll<T>(
@@ -54,12 +55,14 @@ export async function upsertRoster(
   };
   const where = { schoolId: roster.schoolId };
 
-  const sync = async <R extends { id: string }>(
-    kind: keyof RosterCounts,
+  // The rows were parsed by their own schemas in parseRoster: they reach the store prepared,
+  // not to be parsed again.
+  const sync = async <K extends keyof RosterCounts, R extends EntityRecord<K>>(
+    kind: K,
     incoming: readonly R[],
     existing: readonly Stored<R>[],
-    create: (rows: R[]) => Promise<unknown>,
-    update: (row: R, expectedVersion: number) => Promise<unknown>,
+    create: (rows: PreparedRecord<K>[]) => Promise<unknown>,
+    update: (row: R | PreparedRecord<K>, expectedVersion: number) => Promise<unknown>,
     depart?: (row: R) => R | undefined,
   ) => {
     const byId = new Map(existing.map((s) => [s.record.id, s]));
@@ -71,14 +74,12 @@ export async function upsertRoster(
       } else if (canonicalJson(stored.record) === canonicalJson(row)) {
         result.unchanged[kind]++;
       } else {
-        await withParsedRecords([row], () => update(row, stored.version));
+        await update(preparedFromParsed(kind, row), stored.version);
         result.updated[kind]++;
       }
     }
     for (let i = 0; i < fresh.length; i += batchSize) {
-      const batch = fresh.slice(i, i + batchSize);
-      // The rows were parsed by their own schema in parseRoster: the store need not do it again.
-      await withParsedRecords(batch, () => create(batch));
+      await create(fresh.slice(i, i + batchSize).map((row) => preparedFromParsed(kind, row)));
     }
     result.added[kind] += fresh.length;
     if (!depart) return;

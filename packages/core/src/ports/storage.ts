@@ -21,7 +21,9 @@
  *    with {@link implicitTransactions} (each call on `storage.students` … its own transaction).
  * 2. Keep one table (or map) per entity of {@link storedEntities}: the record as JSON text, its
  *    `version`, its tenant keys (`cityId`, `countyId`, `schoolId`) and one column per index of
- *    the entity definition. Validate with the definition's schema on the way in and store the
+ *    the entity definition. Pass every `create`, `createMany` and `update` input through
+ *    {@link prepareRecord}: it validates a plain object with the definition's schema and takes
+ *    a {@link PreparedRecord} core already parsed as it is (never parse one again). Store the
  *    schema's output; never add or drop fields.
  * 3. Chain the audit rows with {@link chainAuditEntry} (passing the caller's key) and verify
  *    with {@link verifyAuditLog}: never hash differently. Keep the head's `keyId` and `mac`.
@@ -81,13 +83,13 @@ import type {
 } from "./audit-chain.js";
 import {
   type EntityIndexName,
-  type EntityInput,
   type EntityRecord,
   type IndexValue,
   type StoredEntityName,
   storedEntityNames,
   type TenantKeys,
 } from "./entities.js";
+import type { PreparedRecord, RecordInput } from "./prepared-record.js";
 
 /** A record as stored: the schema's output, its version and its tenant keys. */
 export interface Stored<T> {
@@ -136,12 +138,18 @@ export interface Collection<N extends StoredEntityName> {
   get(id: string): Promise<Stored<EntityRecord<N>> | undefined>;
   /** The records with these ids that exist, in the order asked. */
   getMany(ids: readonly string[]): Promise<Stored<EntityRecord<N>>[]>;
-  /** Validates and stores a new record at version 1; `conflict` when the id exists. */
-  create(input: EntityInput<N>): Promise<Stored<EntityRecord<N>>>;
+  /**
+   * Stores a new record at version 1; `conflict` when the id exists. A plain object is
+   * validated with the entity's schema; a {@link PreparedRecord} core made is stored as it is.
+   */
+  create(input: RecordInput<N>): Promise<Stored<EntityRecord<N>>>;
   /** {@link create} for many records at once (batched by the adapter). */
-  createMany(inputs: readonly EntityInput<N>[]): Promise<Stored<EntityRecord<N>>[]>;
-  /** Replaces the record; `version_conflict` when the stored version is not `expectedVersion`. */
-  update(id: string, input: EntityInput<N>, options: ExpectedVersion): Promise<Stored<EntityRecord<N>>>;
+  createMany(inputs: readonly RecordInput<N>[]): Promise<Stored<EntityRecord<N>>[]>;
+  /**
+   * Replaces the record (validated like {@link create}'s input); `version_conflict` when the
+   * stored version is not `expectedVersion`.
+   */
+  update(id: string, input: RecordInput<N>, options: ExpectedVersion): Promise<Stored<EntityRecord<N>>>;
   /** Removes the record (for purges); `version_conflict` when stale, `not_found` when absent. */
   delete(id: string, options: ExpectedVersion): Promise<void>;
   /** A page of records matching the filters, in id order. */
@@ -190,8 +198,11 @@ export type IdempotencyState =
 export interface IdempotencyStore {
   /** Records the key as in flight unless it exists; tells what to do. */
   begin(input: IdempotencyBegin): Promise<IdempotencyState>;
-  /** Stores the response of a started key. */
-  complete(input: { actorId: string; key: string; response: JsonValue }): Promise<void>;
+  /**
+   * Stores the response of a started key: `responseJson` as it is when given (the caller's
+   * `JSON.stringify(response)`, so the value is serialised once), else `response` serialised.
+   */
+  complete(input: { actorId: string; key: string; response: JsonValue; responseJson?: string }): Promise<void>;
   /** Forgets an in-flight key whose work failed, so the client may retry. */
   release(input: { actorId: string; key: string }): Promise<void>;
   /** Removes records created before an instant; returns how many. */

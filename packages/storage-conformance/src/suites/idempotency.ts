@@ -29,6 +29,22 @@ export function idempotencySuite(h: () => ConformanceHarness): void {
     expect(await storage.idempotency.begin(begin("t2", "k1", "h3"))).toEqual({ status: "started" });
   });
 
+  it("stores the caller's JSON text of a response as it is, without serialising it again", async () => {
+    const { storage, raw } = h();
+    await storage.idempotency.begin(begin("t1", "k-text", "h1"));
+    // The text wins over the value: the store keeps what the caller serialised once.
+    const responseJson = JSON.stringify({ id: "v2", n: [3] });
+    await storage.idempotency.complete({ actorId: "t1", key: "k-text", response: { id: "v2" }, responseJson });
+    expect(await raw.idempotency("t1", "k-text")).toMatchObject({
+      status: "completed",
+      response: { id: "v2", n: [3] },
+    });
+    expect(await storage.idempotency.begin(begin("t1", "k-text", "h1"))).toEqual({
+      status: "completed",
+      response: { id: "v2", n: [3] },
+    });
+  });
+
   it("lets exactly one of concurrent same-key requests start", async () => {
     const { storage } = h();
     const results = await Promise.all(

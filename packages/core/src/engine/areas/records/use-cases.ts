@@ -10,11 +10,11 @@ import {
   visitRecordDraftSchema,
 } from "../../../domain/visit-record.js";
 import type { TenantKeys } from "../../../ports/entities.js";
-import { withParsedRecords } from "../../../ports/parsed-records.js";
+import { preparedFromParsed } from "../../../ports/prepared-record.js";
 import { type ErrorIssue, HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import { requireConsent } from "../../consent-gate.js";
 import { studentTarget } from "../../targets.js";
-import type { ResolveContext, UseCaseContext, UseCaseTarget } from "../../use-case.js";
+import type { ResolveContext, StageContext, Staged, UseCaseContext, UseCaseTarget } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
 import { closeAppointmentOfRecord } from "../appointments/close.js";
 import { checkVersion, studentRecordTarget } from "../area-kit.js";
@@ -153,11 +153,11 @@ export const recordUseCases = {
         status: "draft",
       });
       const record = await checkCustomFields(ctx, draft, ctx.target.data.tenant);
-      // `draft` was parsed by the visit record's own schema just above; unchanged (no custom
-      // fields), the store need not parse it a second time.
-      const stored = await (record === draft
-        ? withParsedRecords([draft], () => ctx.tx.visitRecords.create(draft))
-        : ctx.tx.visitRecords.create(record));
+      // `draft` was parsed by the visit record's own schema just above: unchanged (no custom
+      // fields), it reaches the store prepared; with custom values the store checks it.
+      const stored = await ctx.tx.visitRecords.create(
+        record === draft ? preparedFromParsed("visitRecords", draft) : record,
+      );
       ctx.recordChange({ entity: "visitRecords", before: undefined, after: stored.record });
       return { record: stored.record, version: stored.version };
     },
@@ -170,13 +170,14 @@ export const recordUseCases = {
       checkVersion(ctx.target.data.stored, input.expectedVersion);
       if (before.status !== "draft") throw new HomevisitError("visit_record_not_draft");
       await consentFor(ctx);
-      const next = await checkCustomFields(
-        ctx,
-        replaceEditable(before, input.record),
-        ctx.target.data.stored.tenant,
-        before.customFields,
+      const edited = replaceEditable(before, input.record);
+      const next = await checkCustomFields(ctx, edited, ctx.target.data.stored.tenant, before.customFields);
+      // `edited` was parsed by the visit record's own schema (replaceEditable): unchanged, it is prepared.
+      const stored = await ctx.tx.visitRecords.update(
+        before.id,
+        next === edited ? preparedFromParsed("visitRecords", edited) : next,
+        { expectedVersion: input.expectedVersion },
       );
-      const stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       return { record: stored.record, version: stored.version };
     },
@@ -279,24 +280,26 @@ export const recordUseCases = {
 
   attachPhoto: implementUseCase(recordContracts.attachPhoto, {
     resolveTarget: (ctx, input) => recordTarget(ctx, input.recordId),
+    // The bytes are stored before the transaction that names them (RELIABILITY.md promise 6:
+    // a fault between the two leaves an unreferenced blob, never a record naming missing
+    // bytes). Blob stores are not transactional, and an embedded one shares the storage's
+    // connection, so the put cannot run inside the call's transaction.
+    stage: stagePhoto,
     async run(ctx, input) {
       const before = ctx.target.data.stored.record;
       checkVersion(ctx.target.data.stored, input.expectedVersion);
       await consentFor(ctx);
       const limit = maxPhotos;
       if (before.photos.length >= limit) throw new HomevisitError("photo_limit_reached", { params: { limit } });
-      const photo = checkPhoto(input.bytes, input.contentType, ctx.config.photos);
-      const blobId = ctx.newId();
+      const staged = ctx.staged as StagedPhoto | undefined;
+      // Refused in the order it always was: version, consent, count, then the photo itself.
+      if (staged === undefined || "refused" in staged) throw staged?.refused ?? new HomevisitError("photo_malformed");
+      const { photo, blobId } = staged;
       const next: VisitRecordDraftInput = {
         ...before,
         photos: [...before.photos, { blobId, ...(input.caption === undefined ? {} : { caption: input.caption }) }],
       };
       const stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
-      // Blob stores are not transactional, and an embedded one may share the database this
-      // transaction holds: the bytes are written once the record committed.
-      ctx.afterCommit(async () => {
-        await ctx.blobs.put({ id: blobId, contentType: photo.contentType, bytes: photo.bytes });
-      });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       ctx.auditDetail("photoBytes", photo.bytes.length);
       return {
@@ -307,6 +310,37 @@ export const recordUseCases = {
     },
   }),
 };
+
+/** A photo as `checkPhoto` returns it: the type by content, the stripped bytes, the dimensions. */
+type CheckedPhoto = ReturnType<typeof checkPhoto>;
+
+/** A photo checked and stored before the call's transaction, or why it was refused. */
+type StagedPhoto = { photo: CheckedPhoto; blobId: string } | { refused: unknown };
+
+/**
+ * Checks the photo (content, size, pixels; metadata stripped) and stores its bytes under a fresh
+ * id, before the transaction. A refusal is kept for `run` to throw after the version, consent
+ * and count checks, as before; a failed put fails the call before any record changes.
+ */
+async function stagePhoto(
+  ctx: StageContext,
+  input: { bytes: Uint8Array; contentType?: string | undefined },
+): Promise<Staged> {
+  let photo: CheckedPhoto;
+  try {
+    photo = checkPhoto(input.bytes, input.contentType, ctx.config.photos);
+  } catch (refused) {
+    return { value: { refused } satisfies StagedPhoto, discard: async () => undefined };
+  }
+  const blobId = ctx.newId();
+  await ctx.blobs.put({ id: blobId, contentType: photo.contentType, bytes: photo.bytes });
+  return {
+    value: { photo, blobId } satisfies StagedPhoto,
+    discard: async () => {
+      await ctx.blobs.delete(blobId);
+    },
+  };
+}
 
 function replaceEditable(before: VisitRecordDraft, edits: z.output<typeof editableSchema>): VisitRecordDraft {
   const next: Record<string, unknown> = { ...before };
