@@ -1,7 +1,14 @@
 // Plans and appointments through the engine on a real store (issue 15's REST remainders): the
 // school's plan list, a plan read a page at a time, its quality figures, an ad-hoc appointment,
 // the personalised visit plan, and a submitted record closing its appointment.
-import { createEngine, type Engine, fixedClock, isHomevisitError, sequentialIds } from "@homevisit/core";
+import {
+  createEngine,
+  type Engine,
+  fixedClock,
+  isHomevisitError,
+  sequentialIds,
+  staticTimetable,
+} from "@homevisit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
 
@@ -240,6 +247,26 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         );
         expect(await codeOf(engine.appointments.create(teacher, arrange("2026-10-22T17:15:00+08:00")))).toBe("ok");
         expect(await codeOf(engine.appointments.create(teacher, arrange("2026-12-02T17:15:00+08:00")))).toBe("ok");
+      });
+
+      it("a visit never disturbs teaching: the teacher's lessons from the timetable port are refused", async () => {
+        const withLessons = createEngine({
+          storage: harness.storage,
+          blobs: harness.blobs,
+          clock: fixedClock("2026-10-08T09:00:00+08:00"),
+          ids: sequentialIds("l"),
+          config: { audit: { hmacKey } },
+          timetable: staticTimetable([{ teacherId: "t-teacher", date: "2026-10-14", from: "18:00", to: "19:00" }]),
+        });
+        expect(await codeOf(withLessons.appointments.create(teacher, arrange("2026-10-14T18:30:00+08:00")))).toBe(
+          "appointment_lesson_clash",
+        );
+        expect(await codeOf(withLessons.appointments.create(teacher, arrange("2026-10-14T17:30:00+08:00")))).toBe(
+          "appointment_lesson_clash",
+        );
+        expect(await codeOf(withLessons.appointments.create(teacher, arrange("2026-10-14T19:00:00+08:00")))).toBe("ok");
+        // Another teacher's lessons do not hold this one.
+        expect(await codeOf(withLessons.appointments.create(teacher, arrange("2026-10-15T18:00:00+08:00")))).toBe("ok");
       });
 
       it("scoped like the student: another school's student is not found, a bureau is refused", async () => {

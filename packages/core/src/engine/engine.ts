@@ -1,6 +1,5 @@
 import type * as z from "zod";
 import type { CategoryFlag } from "../domain/categories.js";
-import type { TimetableSource } from "../ports/timetable.js";
 import type { AuditAnchor } from "../ports/audit-anchor.js";
 import { signAuditHead } from "../ports/audit-chain.js";
 import type { BlobStore } from "../ports/blob-store.js";
@@ -9,6 +8,7 @@ import type { EngineEventTopic, EventHandler } from "../ports/events.js";
 import { type IdGenerator, randomIds } from "../ports/ids.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { Storage } from "../ports/storage.js";
+import type { TimetableSource } from "../ports/timetable.js";
 import { HomevisitError } from "../shared/errors/homevisit-error.js";
 import { auditUseCases } from "./areas/audit/use-cases.js";
 import { consentUseCases } from "./areas/consent/use-cases.js";
@@ -16,6 +16,7 @@ import { dataRightsUseCases } from "./areas/data-rights/use-cases.js";
 import { formUseCases } from "./areas/forms/use-cases.js";
 import {
   appointmentUseCases,
+  appointmentUseCasesFor,
   conductUseCases,
   feedbackUseCases,
   planUseCases,
@@ -317,11 +318,12 @@ export function createEngine<const Ps extends readonly HomevisitPlugin[] = []>(
     }
   }
   const bound: Record<string, Record<string, unknown>> = {};
-  // The plans area is bound to this engine's timetable port; the students area accepts exactly
-  // the categories of this engine's plugins.
+  // The plans and appointments areas are bound to this engine's timetable port; the students
+  // area accepts exactly the categories of this engine's plugins.
   const areas = {
     ...engineAreas,
     plans: planUseCases({ timetable: options.timetable }),
+    appointments: appointmentUseCasesFor({ timetable: options.timetable }),
     students: studentUseCasesFor(plugins),
   };
   const useCases = useCaseRegistry(areas);

@@ -54,6 +54,13 @@ export const appointmentErrors = defineErrors({
       en: "The time clashes with another appointment of teacher {teacherId} (starting {start})",
     },
   },
+  appointment_lesson_clash: {
+    status: 409,
+    message: {
+      "zh-CN": "教师 {teacherId} 在 {date} {from}–{to} 有课或值班，家访不得影响正常教学",
+      en: "Teacher {teacherId} has a lesson or duty on {date} {from}–{to}: visits never disturb teaching",
+    },
+  },
   appointment_outside_allowed_hours: {
     status: 422,
     message: {

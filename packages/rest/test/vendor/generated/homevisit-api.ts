@@ -743,6 +743,7 @@ export interface paths {
          *     **前提**:
          *     - 预约须落在允许的家访时段内（上课日 16:30–20:00，休息日 09:00–17:00），且在同一天内结束，否则 422 appointment_outside_allowed_hours
          *     - 法定节假日与不安排家访的日子只能安排危机家访（kind: crisis），否则 422 appointment_on_holiday
+         *     - 不得占用本人在宿主课表中的上课或值班时间（家访不影响正常教学），否则 409 appointment_lesson_clash
          *     - 不得与本人主访或陪访的其他预约（含本人定期联系的当次）时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash
          *
          *     ---
@@ -754,6 +755,7 @@ export interface paths {
          *     **Preconditions**:
          *     - The visit must lie within the allowed hours (school days 16:30–20:00, rest days 09:00–17:00) and end the same day, else 422 appointment_outside_allowed_hours
          *     - On an official holiday or a closed day only a crisis visit (kind: crisis) may be arranged, else 422 appointment_on_holiday
+         *     - It must not fall on one of the teacher's lessons or duties in the host's timetable (visits never disturb teaching), else 409 appointment_lesson_clash
          *     - It must not overlap another appointment the teacher leads or accompanies, an occurrence of their recurring contacts included (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash
          */
         post: operations["appointments.create"];
@@ -6185,6 +6187,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         ok: true;
+                        /** @enum {string} */
+                        mode: "anchored" | "keyed" | "unkeyed";
                         count: number;
                         head: string;
                         anchored?: {
@@ -6194,6 +6198,8 @@ export interface operations {
                     } | {
                         /** @constant */
                         ok: false;
+                        /** @enum {string} */
+                        mode: "anchored" | "keyed" | "unkeyed";
                         count: number;
                         head?: string;
                         seq: number;
@@ -7739,7 +7745,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `idempotency_in_flight` — A request with this idempotency key is still being processed; `appointment_teacher_clash` — The time clashes with another appointment of teacher {teacherId} (starting {start}) */
+            /** @description `idempotency_in_flight` — A request with this idempotency key is still being processed; `appointment_teacher_clash` — The time clashes with another appointment of teacher {teacherId} (starting {start}); `appointment_lesson_clash` — Teacher {teacherId} has a lesson or duty on {date} {from}–{to}: visits never disturb teaching */
             409: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -7750,7 +7756,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "idempotency_in_flight" | "appointment_teacher_clash";
+                        code: "idempotency_in_flight" | "appointment_teacher_clash" | "appointment_lesson_clash";
                     };
                 };
             };

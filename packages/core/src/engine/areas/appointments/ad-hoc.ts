@@ -2,6 +2,7 @@ import type { Appointment } from "../../../domain/appointment/index.js";
 import type { VisitKind } from "../../../domain/planning.js";
 import { type PlanningCalendar, planningCalendar } from "../../../planning/calendar/planning-calendar.js";
 import { scheduleOptionsSchema, type TimeRange } from "../../../planning/schedule/options.js";
+import type { BusySlot } from "../../../ports/timetable.js";
 import { isoWeekday, shanghaiDate } from "../../../shared/dates.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 
@@ -9,7 +10,8 @@ import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
  * The checks an appointment arranged outside the plan passes, the same the planner applies to
  * planned visits: a day visits may happen on (official holidays, exam weeks and closed days
  * only for a crisis visit), within the allowed hours of that day's kind (the planner's
- * defaults), and no overlap with another open or completed appointment of the teacher.
+ * defaults), over none of the teacher's lessons or duties (the host's timetable), and no
+ * overlap with another open or completed appointment of the teacher.
  */
 
 const defaults = scheduleOptionsSchema.parse({});
@@ -33,8 +35,9 @@ function rangesText(ranges: readonly TimeRange[]): string {
 
 /**
  * Throws the typed error of the first rule the candidate breaks: `appointment_on_holiday`,
- * `appointment_outside_allowed_hours`, then `appointment_teacher_clash` (against `others`, the
- * teacher's appointments as lead or companion).
+ * `appointment_outside_allowed_hours`, `appointment_lesson_clash` (against `busy`, the
+ * teacher's busy slots), then `appointment_teacher_clash` (against `others`, the teacher's
+ * appointments as lead or companion).
  *
  * @example
  * ```ts
@@ -45,6 +48,7 @@ function rangesText(ranges: readonly TimeRange[]): string {
 export function checkAdHocAppointment(
   candidate: { kind: VisitKind; start: string; durationMinutes: number; teacherId: string },
   others: readonly Pick<Appointment, "id" | "status" | "start" | "durationMinutes">[],
+  busy: readonly BusySlot[] = [],
 ): void {
   const date = shanghaiDate(candidate.start);
   calendar ??= planningCalendar();
@@ -62,6 +66,15 @@ export function checkAdHocAppointment(
       params: { date, hours: rangesText(ranges) },
       path: ["start"],
     });
+  }
+  for (const slot of busy) {
+    if (slot.teacherId !== candidate.teacherId || slot.date !== date) continue;
+    if (minutesOf(slot.from) < to && from < minutesOf(slot.to)) {
+      throw new HomevisitError("appointment_lesson_clash", {
+        params: { teacherId: candidate.teacherId, date, from: slot.from, to: slot.to },
+        path: ["start"],
+      });
+    }
   }
   const a = Date.parse(candidate.start);
   const b = a + candidate.durationMinutes * 60_000;

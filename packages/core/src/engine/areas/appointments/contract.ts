@@ -73,7 +73,8 @@ export const appointmentContracts = {
    * the student one they may arrange visits for (one they already visit, their class's, their
    * mentee; principals and school admins the whole school). Checked like planned visits: on a
    * day visits may happen (official holidays and closed days only for a crisis visit), within
-   * the allowed hours, and not overlapping another appointment the teacher leads or
+   * the allowed hours, over none of the teacher's lessons or duties (the timetable port), and
+   * not overlapping another appointment the teacher leads or
    * accompanies, an occurrence of their recurring contacts included (refused, missed and
    * cancelled ones do not count). Created `proposed`, with no
    * obligation and the reason stored (sensitive); the family is phoned next (R12).
@@ -103,7 +104,12 @@ export const appointmentContracts = {
     output: appointmentOutput,
     targetKind: "record",
     idempotent: true,
-    errors: ["appointment_teacher_clash", "appointment_outside_allowed_hours", "appointment_on_holiday"],
+    errors: [
+      "appointment_teacher_clash",
+      "appointment_lesson_clash",
+      "appointment_outside_allowed_hours",
+      "appointment_on_holiday",
+    ],
     preconditions: [
       {
         "zh-CN": `预约须落在允许的家访时段内（${allowedHoursText["zh-CN"]}），且在同一天内结束，否则 422 appointment_outside_allowed_hours`,
@@ -112,6 +118,10 @@ export const appointmentContracts = {
       {
         "zh-CN": "法定节假日与不安排家访的日子只能安排危机家访（kind: crisis），否则 422 appointment_on_holiday",
         en: "On an official holiday or a closed day only a crisis visit (kind: crisis) may be arranged, else 422 appointment_on_holiday",
+      },
+      {
+        "zh-CN": "不得占用本人在宿主课表中的上课或值班时间（家访不影响正常教学），否则 409 appointment_lesson_clash",
+        en: "It must not fall on one of the teacher's lessons or duties in the host's timetable (visits never disturb teaching), else 409 appointment_lesson_clash",
       },
       {
         "zh-CN":

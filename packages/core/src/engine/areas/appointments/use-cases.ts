@@ -2,6 +2,7 @@ import { type Appointment, proposeAppointment, transitionAppointment } from "../
 import { appointmentsToICalendar } from "../../../planning/ical.js";
 import { expandRecurrence } from "../../../planning/rrule.js";
 import { decodeCursor, encodeCursor } from "../../../ports/paging.js";
+import type { TimetableSource } from "../../../ports/timetable.js";
 import { shanghaiDate } from "../../../shared/dates.js";
 import { studentTarget } from "../../targets.js";
 import { implementUseCase, type UseCaseContext } from "../../use-case.js";
@@ -37,9 +38,22 @@ export function toAppointmentSummary(a: Appointment, version: number): Appointme
   };
 }
 
-/** The appointments area's use cases. */
-export const appointmentUseCases = {
-  create: implementUseCase(appointmentContracts.create, {
+/** What the appointments area needs from the engine besides storage. */
+export interface AppointmentDeps {
+  /** The host's timetable: an ad-hoc visit over a lesson or duty is refused. Without it nobody is busy. */
+  timetable?: TimetableSource | undefined;
+}
+
+/**
+ * The ad-hoc appointment use case, bound to the host's timetable port.
+ *
+ * @example
+ * ```ts
+ * const create = createAppointmentUseCase({ timetable: staticTimetable(slots) });
+ * ```
+ */
+export function createAppointmentUseCase(deps: AppointmentDeps = {}) {
+  return implementUseCase(appointmentContracts.create, {
     resolveTarget: (ctx, input) => studentTarget(ctx, input.studentId),
     async run(ctx, input) {
       const student = ctx.target.data.record;
@@ -53,9 +67,19 @@ export const appointmentUseCases = {
         .map((row) => row.record)
         .filter((a) => a.teacherId === teacherId || a.companionIds.includes(teacherId));
       mine.push(...(await recurringOn(ctx, student.schoolId, teacherId, date)));
+      const busy =
+        deps.timetable === undefined
+          ? []
+          : await deps.timetable.busySlots({
+              schoolId: student.schoolId,
+              teacherIds: [teacherId],
+              from: date,
+              to: date,
+            });
       checkAdHocAppointment(
         { kind: input.kind, start: input.start, durationMinutes: input.durationMinutes, teacherId },
         mine,
+        busy,
       );
       const home = student.address;
       const location =
@@ -81,7 +105,12 @@ export const appointmentUseCases = {
       ctx.auditDetail("channel", input.channel.type);
       return { appointment: stored.record, version: stored.version };
     },
-  }),
+  });
+}
+
+/** The appointments area's use cases. */
+export const appointmentUseCases = {
+  create: createAppointmentUseCase(),
 
   transition: implementUseCase(appointmentContracts.transition, {
     async resolveTarget(ctx, input) {
@@ -220,4 +249,16 @@ function feedStamp(appointments: readonly Appointment[], now: string): string {
     }
   }
   return latest === undefined ? `${now.slice(0, 10)}T00:00:00.000Z` : new Date(latest).toISOString();
+}
+
+/**
+ * The appointments area's use cases bound to the host's timetable port (the engine binds them so).
+ *
+ * @example
+ * ```ts
+ * const appointments = appointmentUseCasesFor({ timetable: staticTimetable(slots) });
+ * ```
+ */
+export function appointmentUseCasesFor(deps: AppointmentDeps) {
+  return { ...appointmentUseCases, create: createAppointmentUseCase(deps) };
 }
