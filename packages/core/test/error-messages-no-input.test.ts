@@ -75,6 +75,8 @@ const placeholders: Record<string, string> = {
   en: "a field's own pattern message, written by the school in its template (configuration)",
   formId: "the id of a form draft already stored in the caller's scope",
   keys: "validated field keys of the school's own template",
+  start: "the start of another appointment already stored (the clash), not the request's own time",
+  hours: "the allowed visiting hours of the planning rules (configuration)",
 };
 
 describe("the error catalog repeats no input", () => {

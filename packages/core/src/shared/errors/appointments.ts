@@ -57,22 +57,22 @@ export const appointmentErrors = defineErrors({
   appointment_lesson_clash: {
     status: 409,
     message: {
-      "zh-CN": "教师 {teacherId} 在 {date} {from}–{to} 有课或值班，家访不得影响正常教学",
-      en: "Teacher {teacherId} has a lesson or duty on {date} {from}–{to}: visits never disturb teaching",
+      "zh-CN": "教师 {teacherId} 在该日 {from}–{to} 有课或值班，家访不得影响正常教学",
+      en: "Teacher {teacherId} has a lesson or duty that day {from}–{to}: visits never disturb teaching",
     },
   },
   appointment_outside_allowed_hours: {
     status: 422,
     message: {
-      "zh-CN": "{date} 的家访须安排在允许的时段内：{hours}",
-      en: "A visit on {date} must lie within the allowed hours: {hours}",
+      "zh-CN": "家访须安排在该日允许的时段内：{hours}",
+      en: "A visit on that day must lie within the allowed hours: {hours}",
     },
   },
   appointment_on_holiday: {
     status: 422,
     message: {
-      "zh-CN": "{date} 是法定节假日或不安排家访的日子，只有危机家访可以安排",
-      en: "{date} is an official holiday or a closed day: only a crisis visit may be arranged on it",
+      "zh-CN": "所选日期是法定节假日或不安排家访的日子，只有危机家访可以安排",
+      en: "The chosen day is an official holiday or a closed day: only a crisis visit may be arranged on it",
     },
   },
   visit_record_appointment_mismatch: {
