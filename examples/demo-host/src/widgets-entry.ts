@@ -6,7 +6,15 @@ import { defineHomevisitWidgets } from "@homevisit/widgets";
 defineHomevisitWidgets();
 const block = document.getElementById("hv-names");
 const names = block
-  ? (JSON.parse(block.textContent ?? "{}") as { classes?: Record<string, string>; teachers?: Record<string, string> })
+  ? (JSON.parse(block.textContent ?? "{}") as {
+      classes?: Record<string, string>;
+      teachers?: Record<string, string>;
+      terms?: { id: string; start: string; end: string }[];
+    })
   : {};
-for (const el of document.querySelectorAll("hv-coverage")) el.labels = { ...names.classes, ...names.teachers };
+for (const el of document.querySelectorAll("hv-coverage")) {
+  el.labels = { ...names.classes, ...names.teachers };
+  // The bureau belongs to no school, so GET /terms lists none for it: the host names the terms.
+  el.terms = names.terms ?? [];
+}
 for (const el of document.querySelectorAll("hv-safety-board")) el.teacherNames = names.teachers ?? {};

@@ -138,6 +138,16 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     expect(childNames.length).toBeGreaterThanOrEqual(host.world.students);
     const text = await deepText(page);
     expect(childNames.filter((name) => text.includes(name))).toEqual([]);
+    // No school of its own, so no GET /terms: the host's terms are offered, and a pick is sent.
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/reports/coverage")) asked.push(new URL(r.url()).searchParams.get("termId") ?? "");
+    });
+    const select = page.locator("hv-coverage").locator('select[name="term"]');
+    const terms = await select.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(terms.length).toBe(3);
+    await select.selectOption(terms[1] ?? "");
+    await expect.poll(() => asked).toContain(terms[1]);
     await page.close();
   });
 
