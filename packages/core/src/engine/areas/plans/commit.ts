@@ -1,0 +1,108 @@
+import type * as z from "zod";
+import { proposeAppointment } from "../../../domain/appointment/index.js";
+import type { TermPlan } from "../../../domain/workflow-records.js";
+import type { Stored } from "../../../ports/storage.js";
+import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import type { UseCaseContext } from "../../use-case.js";
+import { loadAll } from "../../util.js";
+import { checkVersion } from "../area-kit.js";
+import type { planContracts } from "./contract.js";
+
+type Commit = (typeof planContracts)["commit"];
+
+/**
+ * Commits a draft plan: the term's committed plan before it is superseded, each slot becomes a
+ * proposed appointment, new mentorships start.
+ */
+export async function commitPlan(
+  ctx: UseCaseContext<Stored<TermPlan>>,
+  input: z.output<Commit["input"]>,
+): Promise<z.output<Commit["output"]>> {
+  checkVersion(ctx.target.data, input.expectedVersion);
+  const plan = ctx.target.data.record;
+  if (plan.status !== "draft") throw new HomevisitError("plan_not_draft");
+  const others = await loadAll((cursor) =>
+    ctx.tx.termPlans.list({
+      where: { schoolId: plan.schoolId, termId: plan.termId, status: "committed" },
+      cursor,
+      limit: 1000,
+    }),
+  );
+  for (const other of others) {
+    await ctx.tx.termPlans.update(
+      other.record.id,
+      { ...other.record, status: "superseded" },
+      { expectedVersion: other.version },
+    );
+  }
+  const obligationOf = new Map(plan.obligations.map((o) => [o.id, o]));
+  const students = await ctx.tx.students.getMany([...new Set(plan.slots.map((s) => s.studentId))]);
+  const addressOf = new Map(students.map((s) => [s.record.id, s.record.address]));
+  const appointments = plan.slots.map((slot) => {
+    const address = addressOf.get(slot.studentId);
+    return proposeAppointment({
+      id: ctx.newId(),
+      schoolId: plan.schoolId,
+      studentId: slot.studentId,
+      teacherId: slot.teacherId,
+      companionIds: slot.companionId === undefined ? [] : [slot.companionId],
+      obligationId: slot.obligationId.slice(0, 200),
+      kind: obligationOf.get(slot.obligationId)?.kind ?? "universal",
+      start: localStart(slot.date, slot.start),
+      durationMinutes: Math.max(5, minutesBetween(slot.start, slot.end)),
+      ...(address ? { location: { county: address.county, town: address.town, village: address.village } } : {}),
+    });
+  });
+  if (appointments.length > 0) await ctx.tx.appointments.createMany(appointments);
+  const existing = await loadAll((cursor) =>
+    ctx.tx.mentorships.list({ where: { schoolId: plan.schoolId }, cursor, limit: 1000 }),
+  );
+  const active = new Set(
+    existing
+      .filter((m) => m.record.until === undefined || m.record.until >= ctx.today)
+      .map((m) => `${m.record.studentId}/${m.record.mentorId}`),
+  );
+  let mentorships = 0;
+  for (const m of plan.mentorships) {
+    if (active.has(`${m.studentId}/${m.mentorId}`)) continue;
+    const created = await ctx.tx.mentorships.create({ ...m, id: ctx.newId(), schoolId: plan.schoolId });
+    mentorships += 1;
+    ctx.emit("mentorship.assigned", {
+      mentorshipId: created.record.id,
+      studentId: m.studentId,
+      mentorId: m.mentorId,
+    });
+  }
+  const next: TermPlan = {
+    ...plan,
+    status: "committed",
+    committedBy: ctx.actor.id,
+    committedAt: ctx.now,
+    appointmentIds: appointments.map((a) => a.id),
+  };
+  const stored = await ctx.tx.termPlans.update(plan.id, next, { expectedVersion: input.expectedVersion });
+  ctx.recordChange({
+    entity: "termPlans",
+    before: { status: plan.status, planNumber: plan.planNumber },
+    after: { status: next.status, planNumber: next.planNumber },
+  });
+  ctx.auditDetail("appointments", appointments.length);
+  ctx.auditDetail("mentorships", mentorships);
+  ctx.emit("plan.committed", {
+    planId: plan.id,
+    termId: plan.termId,
+    planNumber: plan.planNumber,
+    appointments: appointments.length,
+    mentorships,
+  });
+  return { plan: stored.record, version: stored.version };
+}
+
+function localStart(date: string, time: string): string {
+  return `${date}T${time}:00+08:00`;
+}
+
+function minutesBetween(from: string, to: string): number {
+  const m = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+  return m(to) - m(from);
+}

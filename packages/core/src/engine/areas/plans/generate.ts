@@ -1,0 +1,140 @@
+import type * as z from "zod";
+import { assignVisitors } from "../../../planning/assignment.js";
+import { deriveObligations } from "../../../planning/obligations.js";
+import { planQuality } from "../../../planning/quality.js";
+import { defaultObligationRules, resolveObligationRules } from "../../../planning/rules.js";
+import { scheduleVisits } from "../../../planning/schedule.js";
+import { visitDate } from "../../../ports/entities.js";
+import type { TimetableSource } from "../../../ports/timetable.js";
+import type { UseCaseContext } from "../../use-case.js";
+import { loadAll } from "../../util.js";
+import type { planContracts } from "./contract.js";
+import { loadSchoolWorld } from "./school-world.js";
+
+type Generate = (typeof planContracts)["generate"];
+
+/**
+ * Generates a school's draft plan for a term: obligations from the rules and the school's
+ * records, visitors assigned (continuing the last committed plan), visits scheduled around the
+ * host's timetable, and the plan's quality, stored as one draft.
+ */
+export async function generatePlan(
+  ctx: UseCaseContext,
+  schoolId: string,
+  input: z.output<Generate["input"]>,
+  timetable: TimetableSource | undefined,
+): Promise<z.output<Generate["output"]>> {
+  const world = await loadSchoolWorld(ctx, schoolId);
+  const studentIds = world.students.map((s) => s.id);
+  const [flags, visits, plans] = await Promise.all([
+    studentIds.length === 0
+      ? []
+      : loadAll((cursor) => ctx.tx.categoryFlags.list({ where: { studentId: studentIds }, cursor, limit: 1000 })),
+    loadAll((cursor) => ctx.tx.visitRecords.list({ where: { schoolId, completed: 1 }, cursor, limit: 1000 })),
+    loadAll((cursor) => ctx.tx.termPlans.list({ where: { schoolId }, cursor, limit: 1000 })),
+  ]);
+  let rules = defaultObligationRules;
+  for (const override of ctx.plugins.obligationRules()) rules = resolveObligationRules({ school: override }, rules);
+  const obligations = deriveObligations({
+    term: input.term,
+    school: world.school,
+    students: world.students,
+    flags: flags.map((f) => f.record),
+    mentorships: world.mentorships,
+    rules,
+    categoryLabels: ctx.plugins.pluginCategoryLabels(),
+    date: ctx.today,
+    previousVisits: visits.flatMap((v) => {
+      const date = visitDate(v.record);
+      return date === null ? [] : [{ studentId: v.record.studentId, date, inHome: v.record.channel === "in_home" }];
+    }),
+  });
+  const previous = plans
+    .map((p) => p.record)
+    .filter((p) => p.status === "committed" && p.termId !== input.term.id)
+    .sort((a, b) => a.term.start.localeCompare(b.term.start))
+    .at(-1);
+  const assigned = assignVisitors({
+    school: world.school,
+    term: input.term,
+    teachers: world.teachers,
+    classes: world.classes,
+    students: world.students,
+    obligations,
+    mentorships: world.mentorships,
+    ...(previous ? { previousAssignments: previous.assignments } : {}),
+    ...(input.assignment ? { options: input.assignment } : {}),
+  });
+  const busySlots =
+    timetable === undefined
+      ? []
+      : await timetable.busySlots({
+          schoolId,
+          teacherIds: world.teachers.map((t) => t.id),
+          from: input.term.start,
+          to: input.term.end,
+        });
+  const schedule = scheduleVisits({
+    term: input.term,
+    assignments: assigned.assignments,
+    obligations,
+    students: world.students,
+    busySlots,
+    ...(input.schedule ? { options: input.schedule } : {}),
+  });
+  const quality = planQuality(assigned, {
+    term: input.term,
+    teachers: world.teachers,
+    obligations,
+    students: world.students,
+    ...(previous ? { previousAssignments: previous.assignments } : {}),
+    ...(input.assignment ? { options: input.assignment } : {}),
+  });
+  const committedBefore = plans.filter((p) => p.record.termId === input.term.id && p.record.status !== "draft").length;
+  const stored = await ctx.tx.termPlans.create({
+    id: ctx.newId(),
+    schoolId,
+    termId: input.term.id,
+    term: input.term,
+    status: "draft",
+    planNumber: committedBefore + 1,
+    obligations: JSON.parse(JSON.stringify(obligations)),
+    assignments: assigned.assignments,
+    mentorships: assigned.mentorships,
+    slots: schedule.slots,
+    unassigned: [...assigned.uncovered, ...assigned.missingCompanions].map((u) => ({
+      obligationId: u.obligationId,
+      studentId: u.studentId,
+      code: u.code,
+      reason: u.reason,
+    })),
+    unscheduled: schedule.unscheduled.map((u) => ({
+      obligationId: u.obligationId,
+      studentId: u.studentId,
+      ...(u.occurrence === undefined ? {} : { occurrence: u.occurrence }),
+      code: u.code,
+      reason: u.reason,
+    })),
+    quality: {
+      coverage: quality.coverage,
+      uncoveredStudentIds: quality.uncovered.map((u) => u.studentId),
+      teachersWithZeroVisits: quality.teachersWithZeroVisits,
+      loadImbalance: quality.loadImbalance,
+      continuityRate: quality.continuityRate,
+      studentsWithoutMentor: quality.studentsWithoutMentor,
+      loads: quality.loads,
+      ok: quality.ok,
+    },
+    generatedBy: ctx.actor.id,
+    generatedAt: ctx.now,
+  });
+  ctx.auditDetail("obligations", obligations.length);
+  ctx.auditDetail("slots", schedule.slots.length);
+  ctx.emit("plan.generated", {
+    planId: stored.record.id,
+    termId: input.term.id,
+    obligations: obligations.length,
+    unscheduled: schedule.unscheduled.length,
+  });
+  return { plan: stored.record, version: stored.version };
+}
