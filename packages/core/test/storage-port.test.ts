@@ -146,7 +146,7 @@ describe("audit hash chain", () => {
     const { rows, head } = buildChain(20);
     expect(rows[0]?.prevHash).toBe(auditGenesisHash);
     expect(rows[5]?.prevHash).toBe(rows[4]?.hash);
-    expect(verifyAuditChain("sch-1", rows, head)).toEqual({ ok: true, count: 20, head: head.hash });
+    expect(verifyAuditChain("sch-1", rows, head)).toEqual({ ok: true, mode: "unkeyed", count: 20, head: head.hash });
     expect(verifyAuditChain("sch-1", [], { count: 0, hash: auditGenesisHash })).toMatchObject({ ok: true, count: 0 });
   });
 

@@ -23,7 +23,142 @@
  *
  * @packageDocumentation
  */
-import { type SignedAuditHead, signedAuditHeadSchema } from "./audit-chain.js";
+import * as z from "zod";
+import { canonicalJson } from "../shared/canonical-json.js";
+import { hmacSha256Hex } from "../shared/crypto/hmac.js";
+import { idSchema, instantSchema } from "../shared/primitives.js";
+import type { AuditChainKey, AuditHead, AuditKeyring } from "./audit-chain.js";
+
+/** A row or head hash: 64 lowercase hex digits (SHA-256 or HMAC-SHA256). */
+export const auditHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+/** A chain key's id as rows store it: letters, digits and `_.:-`, at most 64 characters. */
+export const auditKeyIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
+const hashSchema = auditHashSchema;
+const keyIdSchema = auditKeyIdSchema;
+
+/**
+ * The key of a keyring with this id, or `undefined` (no id, or a key the host no longer has).
+ *
+ * @example
+ * ```ts
+ * auditKeyById([{ id: "k1", secret }], "k1"); // { id: "k1", secret }
+ * auditKeyById([{ id: "k1", secret }], "k0"); // undefined
+ * ```
+ */
+export function auditKeyById(keys: AuditKeyring | undefined, id: string | undefined): AuditChainKey | undefined {
+  return id === undefined ? undefined : keys?.find((k) => k.id === id);
+}
+const keyOf = auditKeyById;
+
+/**
+ * The MAC of a chain head: whoever holds only the database cannot move the head back over cut
+ * rows without it.
+ *
+ * @example
+ * ```ts
+ * auditHeadMac("a-long-host-secret-0001", { chainId: "sch-1", count: 3, hash: "9f…" });
+ * ```
+ */
+export function auditHeadMac(secret: string, head: Pick<AuditHead, "chainId" | "count" | "hash">): string {
+  return hmacSha256Hex(
+    secret,
+    `homevisit-audit-head-v2\n${canonicalJson({ chainId: head.chainId, count: head.count, hash: head.hash })}`,
+  );
+}
+
+/**
+ * A head signed for keeping outside the database (an anchor): whoever later verifies the chain
+ * against it learns whether rows up to it were cut or rewritten since.
+ */
+export const signedAuditHeadSchema = z.strictObject({
+  chainId: idSchema,
+  /** The `seq` of the anchored row. */
+  count: z.int().min(0),
+  hash: hashSchema,
+  /** When it was anchored. */
+  at: instantSchema,
+  keyId: keyIdSchema,
+  /** HMAC under the key of `{ chainId, count, hash, at }` ({@link signAuditHead}). */
+  signature: hashSchema,
+});
+/** A signed chain head, as an anchor keeps it. */
+export type SignedAuditHead = z.infer<typeof signedAuditHeadSchema>;
+
+function anchorSignature(secret: string, head: Pick<SignedAuditHead, "chainId" | "count" | "hash" | "at">): string {
+  return hmacSha256Hex(
+    secret,
+    `homevisit-audit-anchor-v1\n${canonicalJson({ chainId: head.chainId, count: head.count, hash: head.hash, at: head.at })}`,
+  );
+}
+
+/**
+ * Signs a chain head for an anchor.
+ *
+ * @example
+ * ```ts
+ * signAuditHead(await storage.audit.head("sch-1"), key, "2026-10-08T01:00:00.000Z");
+ * // { chainId: "sch-1", count: 128, hash: "…", at: "2026-10-08T01:00:00.000Z", keyId: "k1", signature: "…" }
+ * ```
+ */
+export function signAuditHead(
+  head: Pick<AuditHead, "chainId" | "count" | "hash">,
+  key: AuditChainKey,
+  at: string,
+): SignedAuditHead {
+  const base = { chainId: head.chainId, count: head.count, hash: head.hash, at };
+  return { ...base, keyId: key.id, signature: anchorSignature(key.secret, base) };
+}
+
+/**
+ * Whether a signed head was signed by one of the keys (a forged or edited anchor is not).
+ *
+ * @example
+ * ```ts
+ * checkSignedAuditHead(signed, [key]); // true
+ * ```
+ */
+export function checkSignedAuditHead(head: SignedAuditHead, keys: AuditKeyring): boolean {
+  const key = keyOf(keys, head.keyId);
+  return key !== undefined && anchorSignature(key.secret, head) === head.signature;
+}
+
+/** What {@link anchorHolds} compares an anchored head with. */
+export interface AnchorCheck {
+  /** The chain being verified. */
+  chainId: string;
+  /** The keys that may have signed the anchored head. */
+  keys: AuditKeyring | undefined;
+  /** The hash the verified chain holds at the anchored `seq` (`undefined` when it has no such row). */
+  hashAtAnchor: string | undefined;
+  /** The last `seq` of the verified chain. */
+  lastSeq: number;
+}
+
+/**
+ * Whether an anchored head still holds for a chain: signed by one of the keys, for this chain,
+ * and the chain still reaches its `seq` with the same hash there. When it does not, the chain
+ * was cut back or rewritten since the head was anchored (or the anchor itself was forged).
+ *
+ * @example
+ * ```ts
+ * anchorHolds(signed, { chainId: "sch-1", keys, hashAtAnchor: rows[signed.count - 1].hash, lastSeq: 130 }); // true
+ * anchorHolds(signed, { chainId: "sch-1", keys, hashAtAnchor: undefined, lastSeq: 90 }); // false: cut below it
+ * ```
+ */
+export function anchorHolds(anchor: SignedAuditHead, check: AnchorCheck): boolean {
+  const signed =
+    anchor.chainId === check.chainId && check.keys !== undefined && checkSignedAuditHead(anchor, check.keys);
+  const matches =
+    anchor.count === 0
+      ? // The genesis hash (auditGenesisHash), written out: this module imports no values from the chain's.
+        anchor.hash === "0".repeat(64)
+      : check.hashAtAnchor !== undefined && check.hashAtAnchor === anchor.hash;
+  return signed && matches && check.lastSeq >= anchor.count;
+}
 
 /** Keeps signed chain heads outside the database. */
 export interface AuditAnchor {

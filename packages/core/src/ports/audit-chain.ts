@@ -3,6 +3,23 @@ import { canonicalJson } from "../shared/canonical-json.js";
 import { hmacSha256Hex } from "../shared/crypto/hmac.js";
 import { sha256Hex } from "../shared/crypto/sha256.js";
 import { idSchema, instantSchema, shortTextSchema } from "../shared/primitives.js";
+import {
+  anchorHolds,
+  auditHeadMac,
+  auditHashSchema as hashSchema,
+  auditKeyIdSchema as keyIdSchema,
+  auditKeyById as keyOf,
+  type SignedAuditHead,
+} from "./audit-anchor.js";
+
+// Head signing and anchors live in ./audit-anchor.js; these names stay importable from here.
+export {
+  auditHeadMac,
+  checkSignedAuditHead,
+  type SignedAuditHead,
+  signAuditHead,
+  signedAuditHeadSchema,
+} from "./audit-anchor.js";
 
 /**
  * The audit log as a hash chain (RELIABILITY.md promise 5). Each row links to the one before
@@ -34,13 +51,6 @@ import { idSchema, instantSchema, shortTextSchema } from "../shared/primitives.j
 
 /** The hash that the first row of every chain links to. */
 export const auditGenesisHash = "0".repeat(64);
-
-const hashSchema = z.string().regex(/^[0-9a-f]{64}$/);
-const keyIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:-]+$/);
 
 /** One changed field: values are keyed HMACs or the word `changed`, never a clear sensitive value. */
 export const auditChangeSchema = z.strictObject({
@@ -130,9 +140,6 @@ export interface AuditChainKey {
  */
 export type AuditKeyring = readonly AuditChainKey[];
 
-const keyOf = (keys: AuditKeyring | undefined, id: string | undefined) =>
-  id === undefined ? undefined : keys?.find((k) => k.id === id);
-
 /**
  * The id of a key derived from its secret: a fingerprint that says which key signed a row
  * without revealing anything about it.
@@ -187,22 +194,6 @@ function rowContent(row: Record<string, unknown>): Record<string, unknown> {
  */
 export function keyedAuditRowHash(secret: string, prevHash: string, row: Record<string, unknown>): string {
   return hmacSha256Hex(secret, `homevisit-audit-row-v2\n${prevHash}\n${canonicalJson(rowContent(row))}`);
-}
-
-/**
- * The MAC of a chain head: whoever holds only the database cannot move the head back over cut
- * rows without it.
- *
- * @example
- * ```ts
- * auditHeadMac("a-long-host-secret-0001", { chainId: "sch-1", count: 3, hash: "9f…" });
- * ```
- */
-export function auditHeadMac(secret: string, head: Pick<AuditHead, "chainId" | "count" | "hash">): string {
-  return hmacSha256Hex(
-    secret,
-    `homevisit-audit-head-v2\n${canonicalJson({ chainId: head.chainId, count: head.count, hash: head.hash })}`,
-  );
 }
 
 /** Options of {@link chainAuditEntry}. */
@@ -294,10 +285,31 @@ export interface AuditBreak {
   lastSeq: number;
 }
 
+/**
+ * What a verification could check, so that a host never takes one guarantee for another:
+ *
+ * - `anchored`: rows, links, keyed hashes and the head's MAC, and the latest head anchored
+ *   outside the database is still in the chain with the same hash. A cut tail, a rewound head
+ *   (even one replayed with its own old, valid MAC) and a rewrite of history before the anchor
+ *   are all caught.
+ * - `keyed`: rows, links, keyed hashes and the head's MAC, without an anchor (none configured,
+ *   none published yet, or the anchor unreadable). An edit or a recomputation without the key
+ *   is caught, and so is a head moved to a place the key never signed; but a tail cut back to an
+ *   earlier head whose signed copy was kept (the head of last week, replayed with its old MAC)
+ *   is a consistent older state: only an anchor tells it from the truth.
+ * - `unkeyed`: no key given: links and plain hashes only, which whoever holds the database file
+ *   can recompute.
+ */
+export type AuditVerifyMode = (typeof auditVerifyModes)[number];
+/** Every {@link AuditVerifyMode}, strongest first. */
+export const auditVerifyModes = ["anchored", "keyed", "unkeyed"] as const;
+
 /** The result of a verification. */
 export type AuditVerification =
   | {
       ok: true;
+      /** What was checked: see {@link AuditVerifyMode}. */
+      mode: AuditVerifyMode;
       /** Rows checked. */
       count: number;
       /** The hash of the last row. */
@@ -307,6 +319,7 @@ export type AuditVerification =
     }
   | {
       ok: false;
+      mode: AuditVerifyMode;
       count: number;
       head?: string;
       /** The first break's first bad row and kind (as before breaks were listed). */
@@ -318,62 +331,6 @@ export type AuditVerification =
       moreBreaks?: number;
       anchored?: { seq: number; at: string };
     };
-
-/**
- * A head signed for keeping outside the database (an anchor): whoever later verifies the chain
- * against it learns whether rows up to it were cut or rewritten since.
- */
-export const signedAuditHeadSchema = z.strictObject({
-  chainId: idSchema,
-  /** The `seq` of the anchored row. */
-  count: z.int().min(0),
-  hash: hashSchema,
-  /** When it was anchored. */
-  at: instantSchema,
-  keyId: keyIdSchema,
-  /** HMAC under the key of `{ chainId, count, hash, at }` ({@link signAuditHead}). */
-  signature: hashSchema,
-});
-/** A signed chain head, as an anchor keeps it. */
-export type SignedAuditHead = z.infer<typeof signedAuditHeadSchema>;
-
-function anchorSignature(secret: string, head: Pick<SignedAuditHead, "chainId" | "count" | "hash" | "at">): string {
-  return hmacSha256Hex(
-    secret,
-    `homevisit-audit-anchor-v1\n${canonicalJson({ chainId: head.chainId, count: head.count, hash: head.hash, at: head.at })}`,
-  );
-}
-
-/**
- * Signs a chain head for an anchor.
- *
- * @example
- * ```ts
- * signAuditHead(await storage.audit.head("sch-1"), key, "2026-10-08T01:00:00.000Z");
- * // { chainId: "sch-1", count: 128, hash: "…", at: "2026-10-08T01:00:00.000Z", keyId: "k1", signature: "…" }
- * ```
- */
-export function signAuditHead(
-  head: Pick<AuditHead, "chainId" | "count" | "hash">,
-  key: AuditChainKey,
-  at: string,
-): SignedAuditHead {
-  const base = { chainId: head.chainId, count: head.count, hash: head.hash, at };
-  return { ...base, keyId: key.id, signature: anchorSignature(key.secret, base) };
-}
-
-/**
- * Whether a signed head was signed by one of the keys (a forged or edited anchor is not).
- *
- * @example
- * ```ts
- * checkSignedAuditHead(signed, [key]); // true
- * ```
- */
-export function checkSignedAuditHead(head: SignedAuditHead, keys: AuditKeyring): boolean {
-  const key = keyOf(keys, head.keyId);
-  return key !== undefined && anchorSignature(key.secret, head) === head.signature;
-}
 
 /** Options of a verification. */
 export interface AuditVerifyOptions {
@@ -503,18 +460,16 @@ export function auditChainVerifier(
     let anchored: { seq: number; at: string } | undefined;
     if (anchor !== undefined) {
       anchored = { seq: anchor.count, at: anchor.at };
-      const signed =
-        anchor.chainId === chainId && options.keys !== undefined && checkSignedAuditHead(anchor, options.keys);
-      const matches =
-        anchor.count === 0 ? anchor.hash === auditGenesisHash : anchorHash !== undefined && anchorHash === anchor.hash;
-      if (!signed || !matches || lastSeq < anchor.count) {
+      if (!anchorHolds(anchor, { chainId, keys: options.keys, hashAtAnchor: anchorHash, lastSeq })) {
         report("anchor_mismatch", Math.max(1, Math.min(anchor.count, lastSeq + 1)), Math.max(1, anchor.count));
       }
     }
+    const mode: AuditVerifyMode = anchor !== undefined ? "anchored" : options.keys?.length ? "keyed" : "unkeyed";
     const first = breaks[0];
-    if (first === undefined) return { ok: true, count, head: prevHash, ...(anchored ? { anchored } : {}) };
+    if (first === undefined) return { ok: true, mode, count, head: prevHash, ...(anchored ? { anchored } : {}) };
     return {
       ok: false,
+      mode,
       count,
       head: prevHash,
       seq: first.seq,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { auditChainProblems, auditRecordSchema } from "../../../ports/audit-chain.js";
+import { auditChainProblems, auditRecordSchema, auditVerifyModes } from "../../../ports/audit-chain.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -41,16 +41,19 @@ export const auditContracts = {
    * Verifies the actor's school chain end to end against its head (and its MAC, under the
    * engine's chain keys) and, where the host configured an anchor, against the latest head
    * anchored outside the database: any edited, deleted, inserted, reordered, re-signed or cut-off
-   * row is reported. Every break is listed as data — its kind (`problem`), its first bad row
+   * row is reported. `mode` says what was checked (`anchored`, `keyed` or `unkeyed`): without an
+   * anchor, a chain cut back to an older head replayed with its old valid MAC still verifies.
+   * Every break is listed as data — its kind (`problem`), its first bad row
    * (`seq`) and its last (`lastSeq`) — and `seq`/`problem` repeat the first. It never fails
    * because of what the chain holds. The chain is read a page at a time, each page its own
    * short read, yielding between pages, so other requests go on while a long chain is checked.
    *
    * @example
    * ```ts
-   * await engine.audit.verify(principal, {}); // { ok: true, count: 128, head: "9f86d0…", anchored: { seq: 100, at: "…" } }
    * await engine.audit.verify(principal, {});
-   * // { ok: false, count: 130, seq: 129, problem: "hash_mismatch",
+   * // { ok: true, mode: "anchored", count: 128, head: "9f86d0…", anchored: { seq: 100, at: "…" } }
+   * await engine.audit.verify(principal, {});
+   * // { ok: false, mode: "keyed", count: 130, seq: 129, problem: "hash_mismatch",
    * //   breaks: [{ problem: "hash_mismatch", seq: 129, lastSeq: 129 }, { problem: "segment_restart", seq: 129, lastSeq: 129 }] }
    * ```
    */
@@ -63,9 +66,16 @@ export const auditContracts = {
       anchor: z.boolean().optional(),
     }),
     output: z.union([
-      z.strictObject({ ok: z.literal(true), count: z.int(), head: z.string(), anchored: anchoredSchema.optional() }),
+      z.strictObject({
+        ok: z.literal(true),
+        mode: z.enum(auditVerifyModes),
+        count: z.int(),
+        head: z.string(),
+        anchored: anchoredSchema.optional(),
+      }),
       z.strictObject({
         ok: z.literal(false),
+        mode: z.enum(auditVerifyModes),
         count: z.int(),
         head: z.string().optional(),
         seq: z.int(),

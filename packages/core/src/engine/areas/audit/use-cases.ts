@@ -30,7 +30,7 @@ export const auditUseCases = {
     // The call's transaction only authorizes and audits the verification; the chain is read
     // afterwards, a page per read, so a long chain never holds a transaction (or the loop).
     async run() {
-      return { ok: true as const, count: 0, head: auditGenesisHash };
+      return { ok: true as const, mode: "unkeyed" as const, count: 0, head: auditGenesisHash };
     },
     async finish(_reports, output, input, _plugins, services) {
       const chainId = services.actor.schoolId;
