@@ -22,6 +22,8 @@ const modules = {
   "hv-student-archive": "student-archive",
   "hv-safety-board": "safety-board",
   "hv-coverage": "coverage",
+  "hv-term-plan": "term-plan",
+  "hv-form-designer": "form-designer",
 };
 const budget = 25 * 1024;
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;

@@ -4,9 +4,11 @@
 import type {
   HomevisitElement,
   HvCoverage,
+  HvFormDesigner,
   HvMyVisits,
   HvSafetyBoard,
   HvStudentArchive,
+  HvTermPlan,
   HvVisitRecordForm,
 } from "@homevisit/widgets";
 import type { Ref } from "react";
@@ -31,10 +33,15 @@ declare module "react" {
         HvVisitRecordForm,
         "studentId" | "studentName" | "term" | "kind" | "appointmentId" | "companions" | "template"
       >;
-      "hv-my-visits": WidgetJsx<HvMyVisits, "teacherId" | "today">;
+      "hv-my-visits": WidgetJsx<HvMyVisits, "teacherId" | "today" | "term">;
       "hv-student-archive": WidgetJsx<HvStudentArchive, "studentId" | "studentName">;
       "hv-safety-board": WidgetJsx<HvSafetyBoard, "today" | "now" | "teacherNames">;
-      "hv-coverage": WidgetJsx<HvCoverage, "from" | "to" | "groupBy" | "groups" | "labels" | "schoolId" | "countyId">;
+      "hv-coverage": WidgetJsx<
+        HvCoverage,
+        "from" | "to" | "groupBy" | "groups" | "labels" | "schoolId" | "countyId" | "term" | "terms" | "customFields"
+      >;
+      "hv-term-plan": WidgetJsx<HvTermPlan, "term" | "today">;
+      "hv-form-designer": WidgetJsx<HvFormDesigner, "level" | "scopeId" | "formId">;
     }
   }
 }

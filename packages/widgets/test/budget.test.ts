@@ -16,6 +16,8 @@ const widgets = {
   "hv-student-archive": "student-archive.ts",
   "hv-safety-board": "safety-board.ts",
   "hv-coverage": "coverage.ts",
+  "hv-term-plan": "term-plan.ts",
+  "hv-form-designer": "form-designer.ts",
 };
 
 /** min+gzip bytes of one module bundled with its own imports, the shared libraries external. */
