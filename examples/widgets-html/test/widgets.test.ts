@@ -230,6 +230,8 @@ describe.skipIf(!available)("widgets in Chromium", () => {
       ["county_bureau", "hv-coverage", { "group-by": "school", to: campusDay }],
       ["principal", "hv-coverage", { "group-by": "class", to: campusDay }],
       ["teacher", "hv-student-archive", { "student-id": host.world.assigned[0]?.id ?? "" }],
+      ["principal", "hv-term-plan", { term: campusTerm, today: campusDay }],
+      ["school_admin", "hv-form-designer", { "scope-id": host.world.schoolId }],
     ];
     for (const [persona, tag, query] of pages) {
       for (const locale of ["zh-CN", "en"]) {
