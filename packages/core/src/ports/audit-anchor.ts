@@ -27,7 +27,6 @@ import * as z from "zod";
 import { canonicalJson } from "../shared/canonical-json.js";
 import { hmacSha256Hex } from "../shared/crypto/hmac.js";
 import { idSchema, instantSchema } from "../shared/primitives.js";
-import type { AuditChainKey, AuditHead, AuditKeyring } from "./audit-chain.js";
 
 /** A row or head hash: 64 lowercase hex digits (SHA-256 or HMAC-SHA256). */
 export const auditHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
@@ -39,6 +38,37 @@ export const auditKeyIdSchema = z
   .regex(/^[A-Za-z0-9_.:-]+$/);
 const hashSchema = auditHashSchema;
 const keyIdSchema = auditKeyIdSchema;
+
+/** The head of a chain, kept beside the rows so that cutting off the tail is detected. */
+export const auditHeadSchema = z.strictObject({
+  chainId: idSchema,
+  /** The `seq` of the last row the chain wrote (the row count while no segment restarted). */
+  count: z.int().min(0),
+  hash: auditHashSchema,
+  /** The key that signed the head; absent while the chain holds only v1 rows. */
+  keyId: auditKeyIdSchema.optional(),
+  /** HMAC of `{ chainId, count, hash }` under that key ({@link auditHeadMac}). */
+  mac: auditHashSchema.optional(),
+});
+/** The head of an audit chain. */
+export type AuditHead = z.infer<typeof auditHeadSchema>;
+
+/**
+ * A chain key: an HMAC secret the host keeps outside the database (an environment variable, a
+ * secret manager), with an id stored in each row it signs so that keys can rotate.
+ */
+export interface AuditChainKey {
+  /** Stored in each row; letters, digits and `_.:-`, at most 64 characters. Not secret. */
+  id: string;
+  /** At least 16 characters. Never stored, never logged. */
+  secret: string;
+}
+
+/**
+ * The keys a verifier accepts (by id) and the one new rows are signed with (the first).
+ * Rotation: put the new key first and keep the old ones for as long as their rows exist.
+ */
+export type AuditKeyring = readonly AuditChainKey[];
 
 /**
  * The key of a keyring with this id, or `undefined` (no id, or a key the host no longer has).

@@ -4,6 +4,9 @@ import { hmacSha256Hex } from "../shared/crypto/hmac.js";
 import { sha256Hex } from "../shared/crypto/sha256.js";
 import { idSchema, instantSchema, shortTextSchema } from "../shared/primitives.js";
 import {
+  type AuditChainKey,
+  type AuditHead,
+  type AuditKeyring,
   anchorHolds,
   auditHeadMac,
   auditHashSchema as hashSchema,
@@ -14,7 +17,11 @@ import {
 
 // Head signing and anchors live in ./audit-anchor.js; these names stay importable from here.
 export {
+  type AuditChainKey,
+  type AuditHead,
+  type AuditKeyring,
   auditHeadMac,
+  auditHeadSchema,
   checkSignedAuditHead,
   type SignedAuditHead,
   signAuditHead,
@@ -108,37 +115,6 @@ export const auditRecordSchema = z.strictObject({
 });
 /** A stored audit row. */
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
-
-/** The head of a chain, kept beside the rows so that cutting off the tail is detected. */
-export const auditHeadSchema = z.strictObject({
-  chainId: idSchema,
-  /** The `seq` of the last row the chain wrote (the row count while no segment restarted). */
-  count: z.int().min(0),
-  hash: hashSchema,
-  /** The key that signed the head; absent while the chain holds only v1 rows. */
-  keyId: keyIdSchema.optional(),
-  /** HMAC of `{ chainId, count, hash }` under that key ({@link auditHeadMac}). */
-  mac: hashSchema.optional(),
-});
-/** The head of an audit chain. */
-export type AuditHead = z.infer<typeof auditHeadSchema>;
-
-/**
- * A chain key: an HMAC secret the host keeps outside the database (an environment variable, a
- * secret manager), with an id stored in each row it signs so that keys can rotate.
- */
-export interface AuditChainKey {
-  /** Stored in each row; letters, digits and `_.:-`, at most 64 characters. Not secret. */
-  id: string;
-  /** At least 16 characters. Never stored, never logged. */
-  secret: string;
-}
-
-/**
- * The keys a verifier accepts (by id) and the one new rows are signed with (the first).
- * Rotation: put the new key first and keep the old ones for as long as their rows exist.
- */
-export type AuditKeyring = readonly AuditChainKey[];
 
 /**
  * The id of a key derived from its secret: a fingerprint that says which key signed a row
