@@ -6,9 +6,7 @@ import {
   defineFormTemplate,
   type FieldDefinition,
   type FieldDefinitionInput,
-  type FormTemplate,
   isHomevisitError,
-  reservedFieldKeys,
 } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

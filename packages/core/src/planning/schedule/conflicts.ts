@@ -1,6 +1,6 @@
 import type { ProposedSlot } from "../../domain/planning.js";
-import type { IsoDate } from "../../shared/primitives.js";
 import type { BusySlot } from "../../ports/timetable.js";
+import type { IsoDate } from "../../shared/primitives.js";
 import { minutes } from "./text.js";
 
 /**

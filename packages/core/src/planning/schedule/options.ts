@@ -1,13 +1,13 @@
 import * as z from "zod";
 import type { Assignment, Obligation, ProposedSlot, Term } from "../../domain/planning.js";
 import type { Student } from "../../domain/student.js";
+import type { BusySlot } from "../../ports/timetable.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
 import { addCatalogIssue } from "../../shared/errors/parse.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { type IsoDate, localTimeSchema } from "../../shared/primitives.js";
 import type { DayType } from "../calendar/holidays.js";
 import type { PlanningCalendar } from "../calendar/planning-calendar.js";
-import type { BusySlot } from "../../ports/timetable.js";
 
 /**
  * The scheduler: concrete dates and times for assigned visits. Pure: the teachers' lessons
