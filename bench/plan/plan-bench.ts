@@ -207,7 +207,13 @@ export async function planBenchSection(options: { runs?: number; threads?: numbe
       "provisional calendar); baseline: zod validation of the same input alone. Targets: city < 10 s on 2 cores, " +
       "≤ 5× baseline, linear growth. Floor and plan alternate, each run after an untimed full collection, so neither " +
       "pays for the other's garbage. The notes give what the plans achieve (bench/plan/plan-quality.ts, planQuality), " +
-      "measured apart from the timing, with issue 15's targets in brackets.",
+      "measured apart from the timing, with issue 15's targets in brackets. All scopes run in one process, the city " +
+      "last; the city alone in a fresh process (`npx tsx --tsconfig tsconfig.json bench/plan/plan-bench.ts 3 city`) " +
+      "validates about twice as slowly, so its ratio is lower: on an idle machine, 2026-12-06, autumn 10.70 s vs floor " +
+      "2.76 s (3.88×), spring 10.07 s vs 2.33 s (4.32×); with `--threads=2`, 18.9 s (each worker pays for its copy " +
+      "of the input and its own collections). Before issue 15 (same seed, autumn, county): 90.8 % of universal/new/" +
+      "priority visits placed, crisis 63/73, mentor contacts 64.9 %, busiest ÷ median load up to 8.8; spring 2027: " +
+      "nothing placed (no holiday data).",
     rows: rows.map((r) => ({
       name: `plan one term (${r.term}): ${r.scope} (${r.schools} schools, ${r.students.toLocaleString("en")} students${r.threads > 1 ? `, ${r.threads} threads` : ""})`,
       medianMs: r.medianMs,
