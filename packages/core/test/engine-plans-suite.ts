@@ -90,6 +90,33 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
       await harness.cleanup();
     });
 
+    describe("answers that hold a plan are paged", () => {
+      it("generate and commit answer the first page and the whole plan's summary; get pages on to the same plan", async () => {
+        const generated = await engine.plans.generate(principal, { term, limit: 1 });
+        expect(generated.plan.obligations).toHaveLength(1);
+        expect(generated.summary.counts.obligations).toBeGreaterThan(1);
+        expect(generated.nextCursor).toBeDefined();
+        // The pages of the draft, read on with the cursor, are the obligations the summary counts.
+        const ids = generated.plan.obligations.map((o) => o.id);
+        let cursor = generated.nextCursor;
+        while (cursor !== undefined) {
+          const page = await engine.plans.get(principal, { planId: generated.plan.id, cursor, limit: 1 });
+          ids.push(...page.plan.obligations.map((o) => o.id));
+          cursor = page.nextCursor;
+        }
+        expect(new Set(ids).size).toBe(generated.summary.counts.obligations);
+
+        const committed = await engine.plans.commit(principal, {
+          planId: generated.plan.id,
+          expectedVersion: generated.version,
+        });
+        expect(committed.plan.obligations.length).toBe(Math.min(50, committed.summary.counts.obligations));
+        expect(committed.summary.counts.appointments).toBe(committed.summary.counts.slots);
+        expect(committed.plan.appointmentIds).toHaveLength(committed.plan.slots.length);
+        expect(committed.nextCursor === undefined).toBe(committed.summary.counts.obligations <= 50);
+      });
+    });
+
     describe("a submitted record closes its appointment", () => {
       it("the planned appointment becomes completed with the record linked, and its obligation is met", async () => {
         const generated = await engine.plans.generate(principal, { term });

@@ -10,8 +10,8 @@ import { kindLabels } from "./labels.js";
 
 type Quality = Awaited<ReturnType<WidgetClient["plans"]["quality"]>>;
 type PlanRow = Awaited<ReturnType<WidgetClient["plans"]["list"]>>["items"][number];
-/** The plan on screen: its id, status and version (for the commit) and its quality figures. */
-interface PlanView {
+/** The plan on screen in `<hv-term-plan>`: its id, status and version (for the commit) and its quality figures. */
+export interface PlanView {
   planId: string;
   termId: string;
   status: PlanRow["status"];
@@ -150,8 +150,12 @@ export class HvTermPlan extends HomevisitElement {
     if (!client) return;
     let appointments = 0;
     const done = await this.action.mutate(async () => {
-      const { plan, version } = await client.plans.commit({ planId: current.planId, expectedVersion: current.version });
-      appointments = plan.appointmentIds.length;
+      const { plan, summary, version } = await client.plans.commit({
+        planId: current.planId,
+        expectedVersion: current.version,
+      });
+      // The answer holds one page of the plan; the summary counts the whole of it.
+      appointments = summary.counts.appointments;
       return this.view(client, plan, version);
     });
     this.settle(done, "planCommitted", { count: appointments });

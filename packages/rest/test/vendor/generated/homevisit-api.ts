@@ -521,6 +521,7 @@ export interface paths {
          *     **前提**:
          *     - 计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据
          *     - 宿主课表端口返回的忙碌时段须有效（结束晚于开始），否则 422 schedule_busy_slot_invalid
+         *     - 应答只含计划的第一页任务（limit 条，默认 50）与全计划的摘要；其余用 GET /plans/{planId} 与 nextCursor 分页读取
          *
          *     ---
          *
@@ -531,6 +532,7 @@ export interface paths {
          *     **Preconditions**:
          *     - The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed
          *     - The host's timetable port must return valid busy slots (end after start), else 422 schedule_busy_slot_invalid
+         *     - The answer holds the plan's first page of obligations (limit, default 50) and the whole plan's summary; read the rest with GET /plans/{planId} and nextCursor
          */
         post: operations["plans.generate"];
         delete?: never;
@@ -662,6 +664,7 @@ export interface paths {
          *
          *     **前提**:
          *     - 只能确认草稿计划（否则 409 plan_not_draft）；expectedVersion 须为读到的版本
+         *     - 应答只含计划的第一页任务（limit 条，默认 50）与全计划的摘要；其余用 GET /plans/{planId} 与 nextCursor 分页读取
          *
          *     ---
          *
@@ -671,6 +674,7 @@ export interface paths {
          *
          *     **Preconditions**:
          *     - Only a draft plan can be committed (else 409 plan_not_draft); expectedVersion must be the version read
+         *     - The answer holds the plan's first page of obligations (limit, default 50) and the whole plan's summary; read the rest with GET /plans/{planId} and nextCursor
          */
         post: operations["plans.commit"];
         delete?: never;
@@ -6543,6 +6547,8 @@ export interface operations {
                         /** @description Default: 5. */
                         slotStepMinutes?: number;
                     };
+                    /** @description Default: 50. */
+                    limit?: number;
                 };
             };
         };
@@ -6559,7 +6565,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         plan: components["schemas"]["TermPlan"];
+                        summary: components["schemas"]["PlanSummary"];
                         version: number;
+                        nextCursor?: string;
                     };
                 };
             };
@@ -7160,7 +7168,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         plan: components["schemas"]["TermPlan"];
+                        summary: components["schemas"]["PlanSummary"];
                         version: number;
+                        nextCursor?: string;
                     };
                 };
             };
@@ -7745,7 +7755,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `idempotency_in_flight` — A request with this idempotency key is still being processed; `appointment_teacher_clash` — The time clashes with another appointment of teacher {teacherId} (starting {start}); `appointment_lesson_clash` — Teacher {teacherId} has a lesson or duty on {date} {from}–{to}: visits never disturb teaching */
+            /** @description `idempotency_in_flight` — A request with this idempotency key is still being processed; `appointment_teacher_clash` — The time clashes with another appointment of teacher {teacherId} (starting {start}); `appointment_lesson_clash` — Teacher {teacherId} has a lesson or duty that day {from}–{to}: visits never disturb teaching */
             409: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -7790,7 +7800,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `idempotency_key_reused` — This idempotency key was already used with another request; `reserved_key` — The key "{key}" is reserved; `appointment_outside_allowed_hours` — A visit on {date} must lie within the allowed hours: {hours}; `appointment_on_holiday` — {date} is an official holiday or a closed day: only a crisis visit may be arranged on it */
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `idempotency_key_reused` — This idempotency key was already used with another request; `reserved_key` — The key "{key}" is reserved; `appointment_outside_allowed_hours` — A visit on that day must lie within the allowed hours: {hours}; `appointment_on_holiday` — The chosen day is an official holiday or a closed day: only a crisis visit may be arranged on it */
             422: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];

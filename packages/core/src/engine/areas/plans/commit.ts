@@ -7,8 +7,12 @@ import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { checkVersion } from "../area-kit.js";
 import type { planContracts } from "./contract.js";
+import { pagedPlan } from "./read.js";
 
 type Commit = (typeof planContracts)["commit"];
+
+/** The page a commit answers (`plans.get` reads on with the cursor). */
+const firstPageLimit = 50;
 
 /**
  * Commits a draft plan: the term's committed plan before it is superseded, each slot becomes a
@@ -95,7 +99,7 @@ export async function commitPlan(
     appointments: appointments.length,
     mentorships,
   });
-  return { plan: stored.record, version: stored.version };
+  return pagedPlan(stored.record, stored.version, undefined, firstPageLimit);
 }
 
 function localStart(date: string, time: string): string {

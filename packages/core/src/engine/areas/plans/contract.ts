@@ -15,7 +15,22 @@ import { planQualityReportSchema, planSummarySchema } from "./schemas.js";
  * in one transaction), and move a leaving teacher's caseload.
  */
 
-const planOutput = z.strictObject({ plan: termPlanSchema, version: z.int() });
+/** Every answer holding a plan: a page of its visits, the whole plan's summary, the next page's cursor. */
+const planOutput = z.strictObject({
+  plan: termPlanSchema,
+  summary: planSummarySchema,
+  version: z.int(),
+  nextCursor: z.string().optional(),
+});
+
+/** The first page's size of an answer that holds a plan (`plans.get` pages on with its cursor). */
+const firstPage = { limit: pageInput.limit };
+
+const pagedAnswer = {
+  "zh-CN":
+    "应答只含计划的第一页任务（limit 条，默认 50）与全计划的摘要；其余用 GET /plans/{planId} 与 nextCursor 分页读取",
+  en: "The answer holds the plan's first page of obligations (limit, default 50) and the whole plan's summary; read the rest with GET /plans/{planId} and nextCursor",
+};
 
 const teacherPart = {
   "zh-CN": "校长与学校管理员看到全校计划；教师只看到本人主访或陪访的任务、时段与所带学生",
@@ -35,7 +50,7 @@ export const planContracts = {
    * @example
    * ```ts
    * await engine.plans.generate(principal, { term: { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } });
-   * // { plan: { status: "draft", assignments: [...], slots: [...], unscheduled: [], quality: { coverage: 1, ok: true, … } }, version: 1 }
+   * // { plan: { status: "draft", obligations: [/* first 50 *\/], slots: [...], quality: { coverage: 1, ok: true, … } }, summary: { counts: { obligations: 612, … }, … }, version: 1, nextCursor: "…" }
    * ```
    */
   generate: defineContract({
@@ -46,6 +61,7 @@ export const planContracts = {
       term: termSchema,
       assignment: assignmentOptionsSchema.optional(),
       schedule: scheduleOptionsSchema.optional(),
+      ...firstPage,
     }),
     output: planOutput,
     targetKind: "collection",
@@ -60,6 +76,7 @@ export const planContracts = {
         "zh-CN": "宿主课表端口返回的忙碌时段须有效（结束晚于开始），否则 422 schedule_busy_slot_invalid",
         en: "The host's timetable port must return valid busy slots (end after start), else 422 schedule_busy_slot_invalid",
       },
+      pagedAnswer,
     ],
     http: { method: "POST", path: "/plans" },
   }),
@@ -82,12 +99,7 @@ export const planContracts = {
     entity: "termPlans",
     description: { "zh-CN": "查看学期家访计划（分页）", en: "Read a term plan (paged)" },
     input: z.strictObject({ planId: idSchema, ...pageInput }),
-    output: z.strictObject({
-      plan: termPlanSchema,
-      summary: planSummarySchema,
-      version: z.int(),
-      nextCursor: z.string().optional(),
-    }),
+    output: planOutput,
     targetKind: "record",
     errors: ["storage_invalid_cursor"],
     preconditions: [
@@ -199,7 +211,7 @@ export const planContracts = {
    * @example
    * ```ts
    * await engine.plans.commit(principal, { planId: "plan-1", expectedVersion: 1 });
-   * // { plan: { status: "committed", appointmentIds: ["…", …], … }, version: 2 }
+   * // { plan: { status: "committed", appointmentIds: ["…", …], … }, summary: { counts: { appointments: 1180, … }, … }, version: 2, nextCursor: "…" }
    * ```
    */
   commit: defineContract({
@@ -215,6 +227,7 @@ export const planContracts = {
         "zh-CN": "只能确认草稿计划（否则 409 plan_not_draft）；expectedVersion 须为读到的版本",
         en: "Only a draft plan can be committed (else 409 plan_not_draft); expectedVersion must be the version read",
       },
+      pagedAnswer,
     ],
     http: { method: "POST", path: "/plans/{planId}/commit" },
   }),

@@ -9,6 +9,7 @@ import type { TimetableSource } from "../../../ports/timetable.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
+import { pagedPlan } from "./read.js";
 import { loadSchoolWorld } from "./school-world.js";
 
 type Generate = (typeof planContracts)["generate"];
@@ -136,5 +137,5 @@ export async function generatePlan(
     obligations: obligations.length,
     unscheduled: schedule.unscheduled.length,
   });
-  return { plan: stored.record, version: stored.version };
+  return pagedPlan(stored.record, stored.version, undefined, input.limit);
 }

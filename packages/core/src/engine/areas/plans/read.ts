@@ -257,3 +257,28 @@ export async function qualityOfPlan(ctx: UseCaseContext<unknown>, plan: TermPlan
     ok: q.ok,
   };
 }
+
+/**
+ * A plan as the plans area answers it: one page of its visits, the summary of the whole plan,
+ * the stored version and the cursor of the next page. `plans.get`, `plans.generate` and
+ * `plans.commit` all answer this shape, so no answer carries a city school's whole plan.
+ *
+ * @example
+ * ```ts
+ * pagedPlan(plan, 3, undefined, 50); // { plan: <first 50 obligations>, summary, version: 3, nextCursor: "…" }
+ * ```
+ */
+export function pagedPlan(
+  plan: TermPlan,
+  version: number,
+  cursor: string | undefined,
+  limit: number,
+): { plan: TermPlan; summary: PlanSummary; version: number; nextCursor?: string } {
+  const page = planPage(plan, cursor, limit);
+  return {
+    plan: page.plan,
+    summary: planSummary(plan),
+    version,
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}

@@ -8,7 +8,7 @@ import { ownSchoolTarget } from "../area-kit.js";
 import { commitPlan } from "./commit.js";
 import { planContracts } from "./contract.js";
 import { generatePlan } from "./generate.js";
-import { listPlans, planPage, planSummary, qualityOfPlan, readsWholePlan, visiblePlan } from "./read.js";
+import { listPlans, pagedPlan, qualityOfPlan, readsWholePlan, visiblePlan } from "./read.js";
 import { reassignPlan } from "./reassign.js";
 import { personalisedPlanOf } from "./visit-plan.js";
 
@@ -50,13 +50,7 @@ export function planUseCases(deps: PlanDeps = {}) {
       async run(ctx, input) {
         const stored = ctx.target.data;
         const plan = visiblePlan(stored.record, ctx.actor.id, readsWholePlan(ctx.actor, ctx.target.policy));
-        const page = planPage(plan, input.cursor, input.limit);
-        return {
-          plan: page.plan,
-          summary: planSummary(plan),
-          version: stored.version,
-          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-        };
+        return pagedPlan(plan, stored.version, input.cursor, input.limit);
       },
     }),
 
