@@ -69,6 +69,13 @@ describe.skipIf(!available)("planning a term on the demo host, in Chromium", () 
     const page = await open("principal");
     await widgetRendered(page, "hv-term-plan");
     const planner = page.locator("hv-term-plan");
+    // The form proposes the term's days as the server lists them (GET /terms), not a rule of its own.
+    const terms = await api<{ items: { term: { id: string; start: string; end: string } }[] }>("principal", "/terms");
+    const termId = await planner.locator('input[name="termId"]').inputValue();
+    const listed = terms.items.find((t) => t.term.id === termId)?.term;
+    expect(listed).toBeDefined();
+    await expect.poll(() => planner.locator('input[name="start"]').inputValue()).toBe(listed?.start);
+    expect(await planner.locator('input[name="end"]').inputValue()).toBe(listed?.end);
     await planner.getByRole("button", { name: "生成计划" }).click();
     const section = planner.locator('section[data-status="draft"]');
     await section.waitFor();

@@ -104,8 +104,27 @@ export class HvTermPlan extends HomevisitElement {
     },
   );
 
+  /**
+   * The school's terms as the server knows them (`GET /terms`: a plan's own dates, else the
+   * national calendar's): the form proposes their days, and falls back to {@link termById}
+   * only for a term the server does not list.
+   */
+  private readonly terms = new QueryController(
+    this,
+    () => (this.client ? [this.apiSettings?.baseUrl] : undefined),
+    async (signal) => {
+      const { items } = await (this.client as WidgetClient).me.terms({}, { signal });
+      return items;
+    },
+  );
+
   private get termId(): string {
-    return this.term ?? termOfDay(this.today ?? shanghaiToday()).id;
+    return this.term ?? this.terms.data?.find((t) => t.current)?.term.id ?? termOfDay(this.today ?? shanghaiToday()).id;
+  }
+
+  /** A term's days: the server's for a term it lists, else the usual ones. */
+  private termDays(id: string): Term {
+    return this.terms.data?.find((t) => t.term.id === id)?.term ?? termById(id);
   }
 
   /** The plan's view: its quality figures beside the status and version a call answered. */
@@ -122,7 +141,7 @@ export class HvTermPlan extends HomevisitElement {
     const client = this.client;
     if (!client) return;
     const f = new FormData(form);
-    const base = termById(String(f.get("termId") ?? this.termId));
+    const base = this.termDays(String(f.get("termId") ?? this.termId));
     const term = { ...base, start: String(f.get("start") || base.start), end: String(f.get("end") || base.end) };
     const done = await this.action.mutate(async () => {
       const { plan, version } = await client.plans.generate({ term });
@@ -232,7 +251,7 @@ export class HvTermPlan extends HomevisitElement {
   }
 
   override render(): TemplateResult {
-    const term = termById(this.termId);
+    const term = this.termDays(this.termId);
     const data = this.data.data;
     return html`<h2>${this.t("termPlan")}</h2>
       <form class="card" part="card" aria-label=${this.t("planGenerate")} @submit=${(e: Event) => {
