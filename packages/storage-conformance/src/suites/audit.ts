@@ -14,7 +14,7 @@ export function auditSuite(h: () => ConformanceHarness): void {
     expect(rows[1]?.prevHash).toBe(rows[0]?.hash);
     expect(await raw.auditRows("sch-1")).toEqual(JSON.parse(JSON.stringify(rows)));
     expect(await storage.audit.head("sch-1")).toEqual({ chainId: "sch-1", count: 5, hash: rows[4]?.hash });
-    expect(await storage.audit.verify("sch-1")).toEqual({ ok: true, count: 5, head: rows[4]?.hash });
+    expect(await storage.audit.verify("sch-1")).toEqual({ ok: true, mode: "unkeyed", count: 5, head: rows[4]?.hash });
     expect(await storage.audit.verify("sch-2")).toMatchObject({ ok: true, count: 5 });
     expect(await storage.audit.verify("nobody")).toMatchObject({ ok: true, count: 0 });
     expect((await storage.audit.read("sch-1", { fromSeq: 4, limit: 1 })).map((r) => r.seq)).toEqual([4]);
@@ -52,7 +52,12 @@ export function auditSuite(h: () => ConformanceHarness): void {
     expect(head).toMatchObject({ count: 6, hash: rows[5]?.hash, keyId: "k-test" });
     expect(head.mac).toMatch(/^[0-9a-f]{64}$/);
     expect(await raw.auditHead("sch-1")).toEqual(head);
-    expect(await storage.audit.verify("sch-1", { keys: [key] })).toEqual({ ok: true, count: 6, head: rows[5]?.hash });
+    expect(await storage.audit.verify("sch-1", { keys: [key] })).toEqual({
+      ok: true,
+      mode: "keyed",
+      count: 6,
+      head: rows[5]?.hash,
+    });
     // Without the key, keyed rows cannot be trusted: reported, never thrown.
     expect(await storage.audit.verify("sch-1")).toMatchObject({ ok: false, seq: 4, problem: "unknown_key" });
   });
