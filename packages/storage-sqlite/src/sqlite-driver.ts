@@ -2,7 +2,11 @@ import { HomevisitError, isHomevisitError } from "@homevisit/core";
 import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
-import { translateSqliteError } from "./sqlite-errors.js";
+import { isSqliteBusy } from "./sqlite-errors.js";
+import { groupCommitQueue } from "./sqlite-group-commit.js";
+
+export { isSqliteBusy } from "./sqlite-errors.js";
+
 import type { WalSyncer } from "./wal-sync.js";
 
 /** Options of the SQLite driver. */
@@ -25,52 +29,10 @@ export interface SqliteDriverOptions {
   commitSync?: WalSyncer;
 }
 
-const busyCodes = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY"]);
-
-/**
- * Whether an error is SQLite saying "busy, try again".
- *
- * @example
- * ```ts
- * isSqliteBusy(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })); // true
- * ```
- */
-export function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && busyCodes.has(code);
-}
-
 /** Whether a driver error is SQLite refusing a row whose key (or other unique column) exists. */
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Taken when the module loads, so that a host's test with fake timers (which replace the global
- * `setImmediate` later) cannot stall the transaction queue.
- */
-const schedule: (callback: () => void) => void = globalThis.setImmediate;
-
-/** Most transactions that share one COMMIT: bounds the wait of the last one in a group. */
-const maxGroupSize = 64;
-
-/** A transaction waiting for the connection. */
-interface PendingTransaction {
-  fn: (conn: Db) => Promise<unknown>;
-  readOnly: boolean;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  /** Whether it already ran once in a group that SQLite rolled back as a whole. */
-  retried: boolean;
-}
-
-/** A transaction of a group that committed, and its result. */
-interface Committed {
-  item: PendingTransaction;
-  value: unknown;
 }
 
 /** Most prepared statements kept per database: the shared layer's queries fit many times over. */
@@ -127,150 +89,13 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
   // biome-ignore lint/suspicious/noExplicitAny: dynamic schema
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cached }) });
 
-  async function withBusyRetry<T>(attempt: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    for (let round = 0; ; round++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!isSqliteBusy(error)) throw error;
-        if (performance.now() - started > maxBusyWaitMs) throw new HomevisitError("storage_busy", { cause: error });
-        await sleep(Math.min(200, 5 * 2 ** Math.min(round, 6)) * (0.5 + Math.random()));
-      }
-    }
-  }
-
-  /**
-   * Transaction control as statements prepared once and run directly: through Kysely each
-   * would build and compile a query and take an async hop, several times per transaction. They
-   * run only inside `runBatch`, which holds Kysely's one connection, so nothing else runs on it
-   * meanwhile.
-   */
-  const control = (text: string) => {
-    const statement = database.prepare(text);
-    return async () => {
-      statement.run();
-    };
-  };
-  const begin = { deferred: control("BEGIN"), immediate: control("BEGIN IMMEDIATE") };
-  const commit = control("COMMIT");
-  const rollback = control("ROLLBACK");
-  const savepoint = control("SAVEPOINT hv_group_item");
-  const release = control("RELEASE hv_group_item");
-  const rollbackToSavepoint = control("ROLLBACK TO hv_group_item");
-
-  /** Transactions waiting for the connection, in arrival order. */
-  const queue: PendingTransaction[] = [];
-  let pumping = false;
-
-  /**
-   * Group commit: the transactions queued while the connection was busy run as savepoints of one
-   * SQLite transaction, and one COMMIT (one WAL sync) acknowledges them all. Each is still atomic
-   * on its own — a failing one is rolled back to its savepoint and only it is rejected — and
-   * none is acknowledged before the COMMIT that makes it durable. Returns the items that
-   * committed, with their values, for the caller to acknowledge.
-   */
-  async function runBatch(conn: Db, batch: PendingTransaction[], readOnly: boolean): Promise<Committed[]> {
-    await withBusyRetry(readOnly ? begin.deferred : begin.immediate);
-    const single = batch.length === 1;
-    const done: Committed[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const item = batch[i] as PendingTransaction;
-      if (!single) await savepoint();
-      try {
-        const value = await item.fn(conn);
-        if (!single) await release();
-        done.push({ item, value });
-      } catch (error) {
-        item.reject(isSqliteBusy(error) ? new HomevisitError("storage_busy", { cause: error }) : error);
-        if (!database.inTransaction) {
-          // SQLite rolled the whole transaction back itself (I/O error, disk full…): the items
-          // already run are undone too, so run them again in a new transaction.
-          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)], error);
-          return [];
-        }
-        if (single) await rollback();
-        else {
-          await rollbackToSavepoint();
-          await release();
-        }
-      }
-    }
-    if (!database.inTransaction) return [];
-    try {
-      await withBusyRetry(commit);
-    } catch (error) {
-      if (database.inTransaction) await rollback();
-      for (const { item } of done) item.reject(error);
-      return [];
-    }
-    return done;
-  }
-
-  /**
-   * Puts items back at the head of the queue, once: a second failure rejects them, with what
-   * rolled them back when that says more than "busy" (a full disk stays `storage_full`).
-   */
-  function requeue(items: PendingTransaction[], cause: unknown): void {
-    const again: PendingTransaction[] = [];
-    const typed = translateSqliteError(cause);
-    const busy = (error: unknown) =>
-      isHomevisitError(error) && error.code !== "conflict" && error.code !== "storage_constraint"
-        ? error
-        : new HomevisitError("storage_busy");
-    for (const item of items) {
-      if (item.retried) item.reject(busy(typed));
-      else again.push({ ...item, retried: true });
-    }
-    queue.unshift(...again);
-  }
-
-  async function pump(): Promise<void> {
-    try {
-      while (queue.length > 0) {
-        // A read-only head takes the read-only items behind it (a deferred BEGIN, no write
-        // lock); a writer takes every queued item, readers included.
-        const readOnly = (queue[0] as PendingTransaction).readOnly;
-        let size = 0;
-        while (size < queue.length && size < maxGroupSize && (!readOnly || queue[size]?.readOnly)) size++;
-        const batch = queue.splice(0, size);
-        try {
-          const committed = await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
-          // The next group waits for this sync too, so no transaction of this process ever
-          // reads a commit that is not yet durable.
-          if (!readOnly && committed.length > 0 && commitSync) await commitSync.sync();
-          for (const { item, value } of committed) item.resolve(value);
-        } catch (error) {
-          // A statement of the group's own failed (BEGIN busy past maxBusyWaitMs, a closed
-          // database, a failed RELEASE…): nothing of the group is committed. Leave no
-          // transaction open behind it, or every later BEGIN would fail. (Or the sync after
-          // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
-          if (database.open && database.inTransaction) database.exec("ROLLBACK");
-          for (const item of batch) item.reject(error);
-        }
-      }
-    } finally {
-      pumping = false;
-    }
-  }
+  const queue = groupCommitQueue({ database, db, maxBusyWaitMs, commitSync });
 
   return {
     dialect: "sqlite",
     db,
     lockRows: false,
-    transaction<T>(fn: (conn: Db) => Promise<T>, { readOnly }: { readOnly: boolean }): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        // Every failure leaves as a typed error (SQLITE_FULL → storage_full …), never a driver's.
-        const rejectTyped = (error: unknown) => reject(translateSqliteError(error));
-        queue.push({ fn, readOnly, resolve: resolve as (value: unknown) => void, reject: rejectTyped, retried: false });
-        if (!pumping) {
-          pumping = true;
-          // One macrotask of delay lets the requests already read from the sockets queue their
-          // transactions behind this one, so that they share its COMMIT.
-          schedule(() => void pump());
-        }
-      });
-    },
+    transaction: (fn, options) => queue.transaction(fn, options),
     // SQLite inserts row by row: small chunks keep a bulk import's rows young (see the port).
     insertChunkRows: 64,
     async insertRows(_conn, table, columns, rows, options = {}) {

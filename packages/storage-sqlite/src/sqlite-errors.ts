@@ -73,3 +73,18 @@ export function translateSqliteError(error: unknown): unknown {
   }
   return error;
 }
+
+const busyCodes = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY"]);
+
+/**
+ * Whether an error is SQLite saying "busy, try again".
+ *
+ * @example
+ * ```ts
+ * isSqliteBusy(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })); // true
+ * ```
+ */
+export function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && busyCodes.has(code);
+}
