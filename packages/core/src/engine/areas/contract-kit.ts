@@ -5,8 +5,11 @@ import * as z from "zod";
 /** An optimistic-concurrency version, as every mutating call of the workflow areas takes it. */
 export const expectedVersionSchema = z.int().min(1);
 
+/** The page size of a list or paged read that names none. */
+export const defaultPageLimit = 50;
+
 /** A cursor and page size, as the workflow lists take them (50 by default, at most 200). */
 export const pageInput = {
   cursor: z.string().max(500).optional(),
-  limit: z.int().min(1).max(200).default(50),
+  limit: z.int().min(1).max(200).default(defaultPageLimit),
 };

@@ -6,13 +6,11 @@ import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { checkVersion } from "../area-kit.js";
+import { defaultPageLimit } from "../contract-kit.js";
 import type { planContracts } from "./contract.js";
 import { pagedPlan } from "./read.js";
 
 type Commit = (typeof planContracts)["commit"];
-
-/** The page a commit answers (`plans.get` reads on with the cursor). */
-const firstPageLimit = 50;
 
 /**
  * Commits a draft plan: the term's committed plan before it is superseded, each slot becomes a
@@ -99,7 +97,7 @@ export async function commitPlan(
     appointments: appointments.length,
     mentorships,
   });
-  return pagedPlan(stored.record, stored.version, undefined, firstPageLimit);
+  return pagedPlan(stored.record, stored.version, undefined, defaultPageLimit);
 }
 
 function localStart(date: string, time: string): string {
