@@ -11,6 +11,12 @@ import { RE2JS } from "re2js";
 import { describe, expect, it } from "vitest";
 
 /**
+ * The number of generated cases: the full count unless HOMEVISIT_PROPERTY_RUNS asks for fewer
+ * (the mutation run sets it in vitest.mutation.config.ts, where every mutant re-runs this file).
+ */
+const propertyRuns = (full: number): number => Math.min(full, Number(process.env.HOMEVISIT_PROPERTY_RUNS) || full);
+
+/**
  * RELIABILITY.md promise 9 ("No input can stall the server: patterns in school templates run in
  * linear time") and the project test "Patterns: generated patterns × adversarial inputs, work
  * linear in input length". Work is measured, never time: the input is handed to RE2 as a UTF-8
@@ -130,7 +136,7 @@ describe("custom-field patterns run in RE2 with the meaning ECMAScript gives the
         for (const text of texts)
           expect([pattern, text, compiled.test(text)]).toEqual([pattern, text, native.test(text)]);
       }),
-      { numRuns: 1500 },
+      { numRuns: propertyRuns(1500) },
     );
   });
 
@@ -149,7 +155,7 @@ describe("custom-field patterns run in RE2 with the meaning ECMAScript gives the
           expect(isHomevisitError(error)).toBe(true);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 
@@ -258,7 +264,7 @@ describe("validation work is linear in the input (counted, not timed)", () => {
         expect(small).toBeLessThanOrEqual(8 * (bytes + 8));
         expect(large).toBeLessThanOrEqual(2 * small + 64);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
