@@ -3,6 +3,17 @@ import { idSchema, termIdSchema } from "../shared/primitives.js";
 import { conductRuleIdSchema } from "./conduct.js";
 
 /**
+ * The most appointment ids one `appointments.arranged` event carries: 500 ids keep a payload
+ * near 20 KB, under the message limits of the usual queues.
+ *
+ * @example
+ * ```ts
+ * Math.ceil(12_000 / arrangedAppointmentsPerEvent); // 24 events for a plan of 12,000 visits
+ * ```
+ */
+export const arrangedAppointmentsPerEvent = 500;
+
+/**
  * Events of the visit-workflow areas: plans, appointments, safety, records, conduct, support and
  * feedback. Payloads carry ids, codes and counts only: they leave the engine for the host's
  * SMS, DingTalk or WeChat notifications. Declared without `defineEvents` (same shape): this file
@@ -28,6 +39,23 @@ export const workflowEvents = {
     moved: z.int(),
     uncovered: z.int(),
     appointmentsMoved: z.int(),
+  }),
+  /**
+   * An appointment arranged outside a plan (`appointments.create`), so the host can tell the
+   * family; ids only: the visit's kind can name a category (priority, crisis) and stays out.
+   */
+  "appointment.arranged": z.strictObject({ appointmentId: idSchema, studentId: idSchema, teacherId: idSchema }),
+  /**
+   * The appointments a committed plan created, in parts of at most
+   * `arrangedAppointmentsPerEvent` ids (one event per part, not per appointment: a school's
+   * plan holds thousands, each event is an outbox row in the commit's transaction).
+   */
+  "appointments.arranged": z.strictObject({
+    planId: idSchema,
+    termId: termIdSchema,
+    appointmentIds: z.array(idSchema).min(1).max(arrangedAppointmentsPerEvent),
+    part: z.int().min(1),
+    parts: z.int().min(1),
   }),
   "appointment.transitioned": z.strictObject({
     appointmentId: idSchema,

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { proposeAppointment } from "../../../domain/appointment/index.js";
+import { arrangedAppointmentsPerEvent } from "../../../domain/workflow-events.js";
 import type { TermPlan } from "../../../domain/workflow-records.js";
 import type { Stored } from "../../../ports/storage.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
@@ -97,6 +98,15 @@ export async function commitPlan(
     appointments: appointments.length,
     mentorships,
   });
+  // Families are told per appointment by the host; one event per part of the plan keeps a
+  // school's thousands of appointments to a few outbox rows in this transaction.
+  const parts = Math.ceil(appointments.length / arrangedAppointmentsPerEvent);
+  for (let i = 0; i < parts; i++) {
+    const appointmentIds = appointments
+      .slice(i * arrangedAppointmentsPerEvent, (i + 1) * arrangedAppointmentsPerEvent)
+      .map((a) => a.id);
+    ctx.emit("appointments.arranged", { planId: plan.id, termId: plan.termId, appointmentIds, part: i + 1, parts });
+  }
   return pagedPlan(stored.record, stored.version, undefined, defaultPageLimit);
 }
 
