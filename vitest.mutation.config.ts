@@ -10,7 +10,7 @@ export default defineConfig({
     ...base.test,
     include: [
       "packages/core/test/policy.test.ts",
-      "packages/core/test/mutation-survivors.test.ts",
+      "packages/core/test/mutation-*.test.ts",
       "packages/core/test/consent-gate.test.ts",
       "packages/core/test/categories.test.ts",
       "packages/core/test/student.test.ts",
