@@ -1,6 +1,13 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../shared/errors/parse.js";
-import { idSchema, instantSchema, isoDateSchema, shortTextSchema, termIdSchema } from "../shared/primitives.js";
+import {
+  idSchema,
+  instantSchema,
+  isoDateSchema,
+  localTimeSchema,
+  shortTextSchema,
+  termIdSchema,
+} from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
 import { categoryKeySchema } from "./categories.js";
 import { conductReportSchema } from "./conduct.js";
@@ -99,6 +106,16 @@ export const termPlanSchema = z.strictObject({
   committedAt: instantSchema.optional(),
   /** Appointments created at commit. */
   appointmentIds: z.array(idSchema).max(100_000).default([]),
+  /**
+   * The allowed visiting hours the plan was scheduled with (`schedule.allowedHours` of
+   * `plans.generate`), when the school gave any: ad-hoc appointments in the term keep to them.
+   */
+  allowedHours: z
+    .strictObject({
+      schoolDay: z.array(z.strictObject({ from: localTimeSchema, to: localTimeSchema })).max(8),
+      restDay: z.array(z.strictObject({ from: localTimeSchema, to: localTimeSchema })).max(8),
+    })
+    .optional(),
 });
 /** A term plan snapshot. */
 export type TermPlan = z.infer<typeof termPlanSchema>;

@@ -128,6 +128,8 @@ export async function generatePlan(
     },
     generatedBy: ctx.actor.id,
     generatedAt: ctx.now,
+    // Kept so that ad-hoc appointments of the term keep to the hours the school planned with.
+    ...(input.schedule ? { allowedHours: input.schedule.allowedHours } : {}),
   });
   ctx.auditDetail("obligations", obligations.length);
   ctx.auditDetail("slots", schedule.slots.length);
