@@ -225,9 +225,18 @@ export const appointmentEventSchema = z.enum(appointmentEvents);
 /** An appointment event. */
 export type AppointmentEvent = z.infer<typeof appointmentEventSchema>;
 
+/**
+ * The events an appointment's history records: those of the state machine, and `reopen`, which
+ * no caller sends: an amended visit record that no longer names the appointment it completed
+ * puts the appointment back in the status it had before.
+ */
+export const appointmentHistoryEvents = [...appointmentEvents, "reopen"] as const;
+/** An event of an appointment's history. */
+export type AppointmentHistoryEvent = (typeof appointmentHistoryEvents)[number];
+
 /** One transition in an appointment's history. */
 export const appointmentTransitionRecordSchema = z.strictObject({
-  event: appointmentEventSchema,
+  event: z.enum(appointmentHistoryEvents),
   from: appointmentStatusSchema,
   to: appointmentStatusSchema,
   at: instantSchema,
@@ -235,6 +244,8 @@ export const appointmentTransitionRecordSchema = z.strictObject({
   by: idSchema,
   /** What was said or seen; free text about a family is sensitive. */
   note: noteSchema.optional(),
+  /** The visit record that made it: a `complete` by submission, a `reopen` by amendment. */
+  recordId: idSchema.optional(),
 });
 /** One transition in an appointment's history. */
 export type AppointmentTransitionRecord = z.infer<typeof appointmentTransitionRecordSchema>;

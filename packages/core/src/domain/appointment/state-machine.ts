@@ -8,6 +8,7 @@ import {
   type Appointment,
   type AppointmentChannelType,
   type AppointmentEvent,
+  type AppointmentHistoryEvent,
   type AppointmentLocation,
   type AppointmentStatus,
   type AppointmentTransitionRecord,
@@ -236,9 +237,10 @@ export function availableTransitions(
  * ```ts
  * isListedTransition("proposed", "confirm"); // false: R12 asks to phone the family first
  * isListedTransition("contacted", "confirm"); // true
+ * isListedTransition("completed", "reopen"); // false: only an amended record reopens
  * ```
  */
-export function isListedTransition(from: AppointmentStatus, event: AppointmentEvent): boolean {
+export function isListedTransition(from: AppointmentStatus, event: AppointmentHistoryEvent): boolean {
   return appointmentTransitions.some((r) => r.event === event && r.from.includes(from));
 }
 

@@ -5,16 +5,17 @@ import { scheduleOptionsSchema, type TimeRange } from "../../../planning/schedul
 import type { BusySlot } from "../../../ports/timetable.js";
 import { isoWeekday, shanghaiDate } from "../../../shared/dates.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
+import type { AllowedHours } from "./school-hours.js";
 
 /**
  * The checks an appointment arranged outside the plan passes, the same the planner applies to
  * planned visits: a day visits may happen on (official holidays, exam weeks and closed days
- * only for a crisis visit), within the allowed hours of that day's kind (the planner's
- * defaults), over none of the teacher's lessons or duties (the host's timetable), and no
+ * only for a crisis visit), within the school's allowed hours of that day's kind (those its
+ * plan for the term was scheduled with, else the planner's defaults), over none of the teacher's lessons or duties (the host's timetable), and no
  * overlap with another open or completed appointment of the teacher.
  */
 
-const defaults = scheduleOptionsSchema.parse({});
+const defaults = scheduleOptionsSchema.parse({}).allowedHours;
 let calendar: PlanningCalendar | undefined;
 
 /** Statuses whose time no longer holds the teacher: the visit will not take place then. */
@@ -35,9 +36,10 @@ function rangesText(ranges: readonly TimeRange[]): string {
 
 /**
  * Throws the typed error of the first rule the candidate breaks: `appointment_on_holiday`,
- * `appointment_outside_allowed_hours`, `appointment_lesson_clash` (against `busy`, the
- * teacher's busy slots), then `appointment_teacher_clash` (against `others`, the teacher's
- * appointments as lead or companion).
+ * `appointment_outside_allowed_hours` (against `hours`, the school's allowed hours; params:
+ * the allowed ranges of that day's kind, never the time asked for), `appointment_lesson_clash`
+ * (against `busy`, the teacher's busy slots), then `appointment_teacher_clash` (against
+ * `others`, the teacher's appointments as lead or companion).
  *
  * @example
  * ```ts
@@ -49,6 +51,7 @@ export function checkAdHocAppointment(
   candidate: { kind: VisitKind; start: string; durationMinutes: number; teacherId: string },
   others: readonly Pick<Appointment, "id" | "status" | "start" | "durationMinutes">[],
   busy: readonly BusySlot[] = [],
+  hours: AllowedHours = defaults,
 ): void {
   const date = shanghaiDate(candidate.start);
   calendar ??= planningCalendar();
@@ -58,12 +61,12 @@ export function checkAdHocAppointment(
   const workday = day.type === "workday" || day.type === "makeup_workday";
   // A year without any calendar data: a weekday is taken as a school day, the stricter hours.
   const schoolDay = (workday && !day.vacation && !day.exam) || (day.type === "unknown" && isoWeekday(date) < 6);
-  const ranges = schoolDay ? defaults.allowedHours.schoolDay : defaults.allowedHours.restDay;
+  const ranges = schoolDay ? hours.schoolDay : hours.restDay;
   const from = minuteOfDay(candidate.start);
   const to = from + candidate.durationMinutes;
   if (!ranges.some((r) => minutesOf(r.from) <= from && to <= minutesOf(r.to))) {
     throw new HomevisitError("appointment_outside_allowed_hours", {
-      params: { date, hours: rangesText(ranges) },
+      params: { hours: rangesText(ranges) },
       path: ["start"],
     });
   }

@@ -60,10 +60,10 @@ const transitionPayloadSchema = z.strictObject({
 
 const appointmentOutput = z.strictObject({ appointment: appointmentSchema, version: z.int() });
 
-/** The school's visiting hours, as the ad-hoc checks and the planner's defaults apply them. */
+/** The school's visiting hours: those its plan for the term was scheduled with, else the planner's defaults. */
 const allowedHoursText = {
-  "zh-CN": "上课日 16:30–20:00，休息日 09:00–17:00",
-  en: "school days 16:30–20:00, rest days 09:00–17:00",
+  "zh-CN": "学校该学期已提交计划所用的允许时段；无则默认上课日 16:30–20:00，休息日 09:00–17:00",
+  en: "those the school's committed plan for the term was scheduled with; else school days 16:30–20:00, rest days 09:00–17:00",
 };
 
 /** The appointments area's use cases. */
@@ -73,11 +73,13 @@ export const appointmentContracts = {
    * the student one they may arrange visits for (one they already visit, their class's, their
    * mentee; principals and school admins the whole school). Checked like planned visits: on a
    * day visits may happen (official holidays and closed days only for a crisis visit), within
-   * the allowed hours, over none of the teacher's lessons or duties (the timetable port), and
+   * the school's allowed hours (those its committed plan for the term was scheduled with, else
+   * the planner's defaults), over none of the teacher's lessons or duties (the timetable port), and
    * not overlapping another appointment the teacher leads or
    * accompanies, an occurrence of their recurring contacts included (refused, missed and
    * cancelled ones do not count). Created `proposed`, with no
-   * obligation and the reason stored (sensitive); the family is phoned next (R12).
+   * obligation and the reason stored (sensitive), and `appointment.arranged` emitted (ids
+   * only) so the host can tell the family; the family is phoned next (R12).
    *
    * @example
    * ```ts

@@ -10,6 +10,7 @@ import { loadAll } from "../../util.js";
 import { actorStudentRelations, checkVersion, listTarget, rowAllowed, studentRecordTarget } from "../area-kit.js";
 import { checkAdHocAppointment } from "./ad-hoc.js";
 import { type AppointmentSummary, appointmentContracts } from "./contract.js";
+import { schoolAllowedHours } from "./school-hours.js";
 
 /**
  * Masks an appointment for lists: the channel's type only (an alternative venue's reason is
@@ -80,6 +81,7 @@ export function createAppointmentUseCase(deps: AppointmentDeps = {}) {
         { kind: input.kind, start: input.start, durationMinutes: input.durationMinutes, teacherId },
         mine,
         busy,
+        await schoolAllowedHours(ctx, student.schoolId, date),
       );
       const home = student.address;
       const location =
@@ -103,6 +105,7 @@ export function createAppointmentUseCase(deps: AppointmentDeps = {}) {
       ctx.recordChange({ entity: "appointments", before: undefined, after: stored.record });
       ctx.auditDetail("kind", input.kind);
       ctx.auditDetail("channel", input.channel.type);
+      ctx.emit("appointment.arranged", { appointmentId: appointment.id, studentId: student.id, teacherId });
       return { appointment: stored.record, version: stored.version };
     },
   });

@@ -158,7 +158,11 @@ export const recordContracts = {
    * Amends a submitted (or already amended) record: the editable fields replaced, a reason
    * required, `status: "amended"`, `amendedAt` stamped, the version bumped, the changed fields
    * audited (sensitive values as keyed HMACs). The amended record must still pass submission
-   * checks. Emits `visit.amended`.
+   * checks. Emits `visit.amended`. A changed `appointmentId` moves the completion: the
+   * appointment named before goes back to the status it had before the record completed it
+   * (`reopen` in its history; only unlinked if a transition had completed it), the one named
+   * now is completed with the record linked (checked as at submission). Leaving
+   * `appointmentId` out removes the link: an amendment replaces the editable fields whole.
    *
    * @example
    * ```ts
@@ -178,12 +182,23 @@ export const recordContracts = {
     }),
     output: recordOutput,
     targetKind: "record",
-    errors: ["consent_required", "consent_withdrawn", "visit_record_not_submitted"],
+    errors: [
+      "consent_required",
+      "consent_withdrawn",
+      "visit_record_not_submitted",
+      "visit_record_appointment_mismatch",
+      "appointment_illegal_transition",
+    ],
     preconditions: [
       {
         "zh-CN":
           "未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn",
         en: "A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn",
+      },
+      {
+        "zh-CN":
+          "修订改变 appointmentId 时：原预约恢复到本记录完成它之前的状态（如由状态变更完成则仅解除关联），新预约被完成并关联本记录；新预约须属于该生与该校（否则 422 visit_record_appointment_mismatch），已拒绝、未见面、已取消或已由其他记录完成的不能关联（409 appointment_illegal_transition）；修订中省略 appointmentId 即解除关联",
+        en: "When an amendment changes appointmentId, the appointment named before returns to the status it had before this record completed it (only unlinked if a transition completed it) and the one named now is completed with the record linked; it must be the student's and the school's (else 422 visit_record_appointment_mismatch), and a refused, missed, cancelled one or one completed by another record cannot be linked (409 appointment_illegal_transition); leaving appointmentId out removes the link",
       },
     ],
     http: { method: "POST", path: "/visit-records/{recordId}/amend" },

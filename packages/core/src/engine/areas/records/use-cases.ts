@@ -16,7 +16,7 @@ import { requireConsent } from "../../consent-gate.js";
 import { studentTarget } from "../../targets.js";
 import type { ResolveContext, StageContext, Staged, UseCaseContext, UseCaseTarget } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
-import { closeAppointmentOfRecord } from "../appointments/close.js";
+import { closeAppointmentOfRecord, relinkAppointmentOfRecord } from "../appointments/close.js";
 import { checkVersion, studentRecordTarget } from "../area-kit.js";
 import { effectiveForm, pluginTemplateId, templateOfRecord } from "../forms/resolve.js";
 import { editableFields, type editableSchema, type RecordData, recordContracts } from "./contract.js";
@@ -263,7 +263,11 @@ export const recordUseCases = {
         },
         ctx.target.data.stored.tenant,
       );
-      const stored = await ctx.tx.visitRecords.update(before.id, next, { expectedVersion: input.expectedVersion });
+      // A changed appointmentId moves the completion: the old appointment reopens, the new one closes.
+      const relinked = await relinkAppointmentOfRecord(ctx, before, next);
+      const stored = await ctx.tx.visitRecords.update(before.id, relinked, {
+        expectedVersion: input.expectedVersion,
+      });
       ctx.recordChange({ entity: "visitRecords", before, after: stored.record });
       ctx.emit("visit.amended", { visitId: before.id, studentId: before.studentId, teacherId: before.teacherId });
       return { record: stored.record, version: stored.version };
