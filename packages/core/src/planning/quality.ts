@@ -1,7 +1,6 @@
 import type { Teacher } from "../domain/organisation.js";
 import type { Assignment, Obligation, Term } from "../domain/planning.js";
 import { errorCatalog } from "../shared/errors/catalog.js";
-import { parseInput } from "../shared/errors/parse.js";
 import { type LocalizedText, localizeAll } from "../shared/i18n.js";
 import {
   type AssignmentOptionsInput,
@@ -11,6 +10,7 @@ import {
   isTeacherInPost,
   obligationLoad,
 } from "./assignment.js";
+import { parsedOptions } from "./options-once.js";
 import { type PlacementInput, type PlacementQuality, placementQuality } from "./placement-quality.js";
 
 /** What {@link planQuality} reads besides the plan. */
@@ -95,7 +95,7 @@ export interface PlanQuality {
  * ```
  */
 export function planQuality(plan: AssignmentPlan, input: PlanQualityInput): PlanQuality {
-  const options = parseInput(assignmentOptionsSchema, input.options ?? {}, { path: ["options"] });
+  const options = parsedOptions(assignmentOptionsSchema, input.options, ["options"]);
   const addressOf = new Map((input.students ?? []).map((s) => [s.id, s.address]));
   const assignmentOf = new Map(plan.assignments.map((a) => [a.obligationId, a]));
   const reasonsOf = new Map(plan.uncovered.map((u) => [u.obligationId, u.reason]));

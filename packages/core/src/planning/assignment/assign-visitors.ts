@@ -1,5 +1,5 @@
 import type { Assignment, Mentorship } from "../../domain/planning.js";
-import { parseInput } from "../../shared/errors/parse.js";
+import { parsedOptions } from "../options-once.js";
 import { balanceLoads } from "./balance.js";
 import { buildContext, cmp, finish, mostFrequentLead, needsMentor, uncoveredOf } from "./context.js";
 import {
@@ -46,7 +46,7 @@ import { ensureEveryoneTakesPart, placeStudent } from "./place.js";
  * ```
  */
 export function assignVisitors(input: AssignVisitorsInput): AssignmentPlan {
-  const options = parseInput(assignmentOptionsSchema, input.options ?? {}, { path: ["options"] });
+  const options = parsedOptions(assignmentOptionsSchema, input.options, ["options"]);
   const context = buildContext(input, options, undefined);
   const { pool } = context;
 

@@ -1,8 +1,8 @@
 import type { Assignment, Mentorship } from "../../domain/planning.js";
 import { nextDay } from "../../shared/dates.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
-import { parseInput } from "../../shared/errors/parse.js";
 import { localizeAll } from "../../shared/i18n.js";
+import { parsedOptions } from "../options-once.js";
 import { buildContext, cmp, finish, isDefined, type StudentEntry, uncoveredOf } from "./context.js";
 import {
   type AssignmentPlan,
@@ -36,7 +36,7 @@ import { text } from "./text.js";
  * ```
  */
 export function reassignCaseload(plan: AssignmentPlan, input: ReassignCaseloadInput): CaseloadReassignment {
-  const options = parseInput(assignmentOptionsSchema, input.options ?? {}, { path: ["options"] });
+  const options = parsedOptions(assignmentOptionsSchema, input.options, ["options"]);
   const leaving = input.teacherId;
   if (!input.teachers.some((t) => t.id === leaving)) {
     throw new HomevisitError("assignment_teacher_not_found", { params: { teacherId: leaving } });

@@ -1,9 +1,9 @@
 import type { ProposedSlot } from "../../domain/planning.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
 import { errorCatalog } from "../../shared/errors/catalog.js";
-import { parseInput } from "../../shared/errors/parse.js";
 import { formatText, type LocalizedText, localizeAll } from "../../shared/i18n.js";
 import { childMap } from "../maps.js";
+import { parsedOptions } from "../options-once.js";
 import { DayTable, isoDate } from "./days.js";
 import {
   type ScheduleOptions,
@@ -71,7 +71,7 @@ const outsideStatedHours: LocalizedText = {
  */
 
 export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
-  const options = parseInput(scheduleOptionsSchema, input.options ?? {}, { path: ["options"] });
+  const options = parsedOptions(scheduleOptionsSchema, input.options, ["options"]);
   const { tasks, teacherIds, teacherIndex, villageCount, unscheduled, days } = buildTasks(input, options);
   sortAndGroup(tasks, teacherIds.length, villageCount);
 

@@ -63,6 +63,23 @@ export class SchedulerState {
   private familyDays = 0;
   private capDays = 0;
   private busyDays = 0;
+  /**
+   * The one trip a search returns: a run has one trip open at a time (found, joined, committed,
+   * written, then done with), so it is filled in place rather than allocated per placed task.
+   */
+  private readonly trip: Trip = {
+    lead: 0,
+    companion: -1,
+    day: 0,
+    start: 0,
+    end: 0,
+    travel: 0,
+    members: [],
+    starts: [],
+    length: 0,
+    contact: false,
+    relaxed: false,
+  };
 
   constructor(
     input: ScheduleVisitsInput,
@@ -118,6 +135,7 @@ export class SchedulerState {
 
   /**
    * Finds the first day and time for a task and opens a trip there, or says why there is none.
+   * The trip is the state's own and is filled anew by the next search: commit and write it first.
    * `mode` may relax the family's hours ({@link RELAXED}) or the caps ({@link PAST_CAPS}).
    */
   placeTrip(task: Task, mode = 0): Trip | ErrorCode {
@@ -215,19 +233,21 @@ export class SchedulerState {
       this.busyDays++;
       return undefined;
     }
-    return {
-      lead,
-      companion,
-      day: d,
-      start,
-      end: start + length,
-      travel: task.travel,
-      members: [task],
-      starts: [start],
-      length,
-      contact: task.contact,
-      relaxed: (this.mode & RELAXED) !== 0 && !task.contact,
-    };
+    const trip = this.trip;
+    trip.lead = lead;
+    trip.companion = companion;
+    trip.day = d;
+    trip.start = start;
+    trip.end = start + length;
+    trip.travel = task.travel;
+    trip.members.length = 0;
+    trip.members.push(task);
+    trip.starts.length = 0;
+    trip.starts.push(start);
+    trip.length = length;
+    trip.contact = task.contact;
+    trip.relaxed = (this.mode & RELAXED) !== 0 && !task.contact;
+    return trip;
   }
 
   /** Adds a visit to the end of a trip when it fits right after the last one. */
