@@ -745,7 +745,7 @@ export interface paths {
          *     **权限**（策略矩阵 `appointments.create`）：教师（teacher）：本人家访（主访或陪访）的学生、本人担任德育导师的学生；班主任（class_teacher）：本人家访（主访或陪访）的学生、本人任班主任的班级的学生、本人担任德育导师的学生；德育导师（mentor）：本人家访（主访或陪访）的学生、本人担任德育导师的学生；校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。能看到但无权操作的记录答 403 forbidden；看不到的记录（其他学校、班级或他人的）与不存在的一样答 404 not_found。无需说明用途。写操作记入审计日志。
          *
          *     **前提**:
-         *     - 预约须落在允许的家访时段内（上课日 16:30–20:00，休息日 09:00–17:00），且在同一天内结束，否则 422 appointment_outside_allowed_hours
+         *     - 预约须落在允许的家访时段内（学校该学期已提交计划所用的允许时段；无则默认上课日 16:30–20:00，休息日 09:00–17:00），且在同一天内结束，否则 422 appointment_outside_allowed_hours
          *     - 法定节假日与不安排家访的日子只能安排危机家访（kind: crisis），否则 422 appointment_on_holiday
          *     - 不得占用本人在宿主课表中的上课或值班时间（家访不影响正常教学），否则 409 appointment_lesson_clash
          *     - 不得与本人主访或陪访的其他预约（含本人定期联系的当次）时间重叠（已拒绝、未见面、已取消的除外），否则 409 appointment_teacher_clash
@@ -757,7 +757,7 @@ export interface paths {
          *     **Who may call** (policy matrix `appointments.create`): teacher (teacher): students they visit (lead or companion), their mentees; class teacher (class_teacher): students they visit (lead or companion), students of classes they lead as class teacher, their mentees; mentor (mentor): students they visit (lead or companion), their mentees; principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A record the caller may see but not act on answers 403 forbidden; one they may not see (another school's, class's or person's) answers 404 not_found, exactly like a missing one. No stated purpose is needed. Every write is audited.
          *
          *     **Preconditions**:
-         *     - The visit must lie within the allowed hours (school days 16:30–20:00, rest days 09:00–17:00) and end the same day, else 422 appointment_outside_allowed_hours
+         *     - The visit must lie within the allowed hours (those the school's committed plan for the term was scheduled with; else school days 16:30–20:00, rest days 09:00–17:00) and end the same day, else 422 appointment_outside_allowed_hours
          *     - On an official holiday or a closed day only a crisis visit (kind: crisis) may be arranged, else 422 appointment_on_holiday
          *     - It must not fall on one of the teacher's lessons or duties in the host's timetable (visits never disturb teaching), else 409 appointment_lesson_clash
          *     - It must not overlap another appointment the teacher leads or accompanies, an occurrence of their recurring contacts included (refused, missed and cancelled ones aside), else 409 appointment_teacher_clash
@@ -1114,6 +1114,7 @@ export interface paths {
          *
          *     **前提**:
          *     - 未满 14 周岁（宿主可配置）的学生须先有监护人同意记录，否则 403 consent_required；同意已撤回则 409 consent_withdrawn
+         *     - 修订改变 appointmentId 时：原预约恢复到本记录完成它之前的状态（如由状态变更完成则仅解除关联），新预约被完成并关联本记录；新预约须属于该生与该校（否则 422 visit_record_appointment_mismatch），已拒绝、未见面、已取消或已由其他记录完成的不能关联（409 appointment_illegal_transition）；修订中省略 appointmentId 即解除关联
          *
          *     ---
          *
@@ -1123,6 +1124,7 @@ export interface paths {
          *
          *     **Preconditions**:
          *     - A child under 14 (the host may change the age) needs a guardian consent on record first, else 403 consent_required; after a withdrawal, 409 consent_withdrawn
+         *     - When an amendment changes appointmentId, the appointment named before returns to the status it had before this record completed it (only unlinked if a transition completed it) and the one named now is completed with the record linked; it must be the student's and the school's (else 422 visit_record_appointment_mismatch), and a refused, missed, cancelled one or one completed by another record cannot be linked (409 appointment_illegal_transition); leaving appointmentId out removes the link
          */
         post: operations["records.amend"];
         delete?: never;
@@ -1978,13 +1980,15 @@ export interface components {
         /** @enum {string} */
         AppointmentEvent: "contact" | "confirm" | "reschedule" | "decline_home" | "propose_venue" | "refuse" | "depart" | "complete" | "miss" | "cancel";
         AppointmentTransition: {
-            event: components["schemas"]["AppointmentEvent"];
+            /** @enum {string} */
+            event: "contact" | "confirm" | "reschedule" | "decline_home" | "propose_venue" | "refuse" | "depart" | "complete" | "miss" | "cancel" | "reopen";
             from: components["schemas"]["AppointmentStatus"];
             to: components["schemas"]["AppointmentStatus"];
             /** Format: date-time */
             at: string;
             by: string;
             note?: string;
+            recordId?: string;
         };
         AppointmentCancellation: {
             /** @enum {string} */
@@ -3166,6 +3170,16 @@ export interface components {
             committedAt?: string;
             /** @default [] */
             appointmentIds: string[];
+            allowedHours?: {
+                schoolDay: {
+                    from: string;
+                    to: string;
+                }[];
+                restDay: {
+                    from: string;
+                    to: string;
+                }[];
+            };
         };
         PreVisitSafetyReport: {
             id: string;
@@ -9949,7 +9963,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `consent_withdrawn` — The guardian withdrew consent; sensitive information can no longer be written; `visit_record_not_submitted` — Only a submitted visit record can be amended */
+            /** @description `consent_withdrawn` — The guardian withdrew consent; sensitive information can no longer be written; `visit_record_not_submitted` — Only a submitted visit record can be amended; `appointment_illegal_transition` — An appointment in status {from} cannot take the event {event} */
             409: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -9960,7 +9974,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "consent_withdrawn" | "visit_record_not_submitted";
+                        code: "consent_withdrawn" | "visit_record_not_submitted" | "appointment_illegal_transition";
                     };
                 };
             };
@@ -10009,7 +10023,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body */
+            /** @description `validation_failed` — The input failed validation; `server_owned_field` — The field "{field}" is set by the server and cannot be sent; `rest_unknown_parameter` — Unknown query parameter; `rest_repeated_parameter` — A query parameter may appear only once; `rest_idempotency_unsupported` — This route does not take an Idempotency-Key; `rest_version_in_body` — Send the version in the If-Match header, not in the body; `reserved_key` — The key "{key}" is reserved; `rest_path_field_in_body` — The field "{field}" comes from the path and cannot be sent in the body; `visit_record_appointment_mismatch` — The record's appointment does not exist, or is not of this student, school or obligation */
             422: {
                 headers: {
                     "Content-Language": components["headers"]["ContentLanguage"];
@@ -10020,7 +10034,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body";
+                        code: "validation_failed" | "server_owned_field" | "rest_unknown_parameter" | "rest_repeated_parameter" | "rest_idempotency_unsupported" | "rest_version_in_body" | "reserved_key" | "rest_path_field_in_body" | "visit_record_appointment_mismatch";
                     };
                 };
             };
