@@ -206,7 +206,8 @@ export const planContracts = {
    * Commits a draft plan in one transaction: a proposed appointment per scheduled slot (the
    * family is phoned next, R12), the new mentor appointments, the term's previous committed
    * plan marked superseded, the plan marked committed. A failure at any step leaves the store
-   * as it was. Emits `plan.committed` and `mentorship.assigned` per new mentorship.
+   * as it was. Emits `plan.committed`, `mentorship.assigned` per new mentorship, and
+   * `appointments.arranged` per part of at most 500 of the new appointments' ids.
    *
    * @example
    * ```ts
