@@ -93,6 +93,8 @@ export function groupCommitQueue(options: GroupCommitOptions): {
 
   /** Transactions waiting for the connection, in arrival order. */
   const queue: PendingTransaction[] = [];
+  /** Items already answered with their own failure: a failing group does not run them again. */
+  const settled = new WeakSet<PendingTransaction>();
   let pumping = false;
 
   /**
@@ -115,10 +117,11 @@ export function groupCommitQueue(options: GroupCommitOptions): {
         done.push({ item, value });
       } catch (error) {
         item.reject(isSqliteBusy(error) ? new HomevisitError("storage_busy", { cause: error }) : error);
+        settled.add(item);
         if (!database.inTransaction) {
           // SQLite rolled the whole transaction back itself (I/O error, disk full…): the items
           // already run are undone too, so run them again in a new transaction.
-          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)], error);
+          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)], error, readOnly);
           return [];
         }
         if (single) await rollback();
@@ -133,18 +136,40 @@ export function groupCommitQueue(options: GroupCommitOptions): {
       await withBusyRetry(commit);
     } catch (error) {
       if (database.inTransaction) await rollback();
-      for (const { item } of done) item.reject(error);
+      failGroup(
+        done.map((d) => d.item),
+        error,
+        readOnly,
+      );
       return [];
     }
     return done;
   }
 
   /**
-   * Puts items back at the head of the queue, once: a second failure rejects them, with what
-   * rolled them back when that says more than "busy" (a full disk stays `storage_full`).
+   * A group that did not commit: its writers are rejected with what failed it. Its readers are
+   * not: what they read may hold the group's uncommitted writes, and a read must never fail
+   * because someone else's write did (a full disk refuses writes, not reads), so they run again,
+   * first, in a read-only group of their own (a deferred BEGIN, which a full disk does not stop).
    */
-  function requeue(items: PendingTransaction[], cause: unknown): void {
-    const again: PendingTransaction[] = [];
+  function failGroup(items: PendingTransaction[], error: unknown, readOnlyGroup: boolean): void {
+    const readers: PendingTransaction[] = [];
+    for (const item of items) {
+      if (item.readOnly && !readOnlyGroup) readers.push(item);
+      else item.reject(error);
+    }
+    queue.unshift(...readers);
+  }
+
+  /**
+   * Puts items back at the head of the queue, once: a second failure rejects them, with what
+   * rolled them back when that says more than "busy" (a full disk stays `storage_full`). The
+   * readers of a write group go first, in a read-only group of their own (see `failGroup`).
+   */
+  function requeue(items: PendingTransaction[], cause: unknown, readOnlyGroup: boolean): void {
+    const readers = readOnlyGroup ? [] : items.filter((item) => item.readOnly);
+    if (readers.length > 0) items = items.filter((item) => !item.readOnly);
+    const again: PendingTransaction[] = [...readers];
     const typed = translateSqliteError(cause);
     const busy = (error: unknown) =>
       isHomevisitError(error) && error.code !== "conflict" && error.code !== "storage_constraint"
@@ -178,7 +203,11 @@ export function groupCommitQueue(options: GroupCommitOptions): {
           // transaction open behind it, or every later BEGIN would fail. (Or the sync after
           // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
           if (database.open && database.inTransaction) database.exec("ROLLBACK");
-          for (const item of batch) item.reject(error);
+          failGroup(
+            batch.filter((item) => !settled.has(item)),
+            error,
+            readOnly,
+          );
         }
       }
     } finally {

@@ -112,7 +112,7 @@ export async function runUseCase(
   rawInput: unknown,
   options: UseCaseOptions = {},
 ): Promise<unknown> {
-  return (await execute(deps, name, useCase, rawActor, rawInput, options, "value")).value;
+  return (await execute(deps, { name, useCase, rawActor, rawInput, options, form: "value" })).value;
 }
 
 /**
@@ -144,7 +144,7 @@ export function runUseCaseJson(
   rawInput: unknown,
   options: UseCaseOptions = {},
 ): Promise<UseCaseJsonResult> {
-  return execute(deps, name, useCase, rawActor, rawInput, options, "json");
+  return execute(deps, { name, useCase, rawActor, rawInput, options, form: "json" });
 }
 
 /**
@@ -154,28 +154,29 @@ export function runUseCaseJson(
  */
 type ResultForm = "value" | "json";
 
+/** One call as its caller made it: nothing checked yet. */
+interface CallRequest {
+  name: string;
+  useCase: AnyUseCase;
+  rawActor: unknown;
+  rawInput: unknown;
+  options: UseCaseOptions;
+  form: ResultForm;
+}
+
 /**
  * {@link executeCall} inside a `homevisit.use_case` span, with a call counter, a duration and a
  * log line: the use case name, its action and the outcome code only — never an id or a value.
  */
-async function execute(
-  deps: RunnerDeps,
-  name: string,
-  useCase: AnyUseCase,
-  rawActor: unknown,
-  rawInput: unknown,
-  options: UseCaseOptions,
-  form: ResultForm,
-): Promise<UseCaseJsonResult> {
+async function execute(deps: RunnerDeps, request: CallRequest): Promise<UseCaseJsonResult> {
   const telemetry = deps.telemetry;
   const log = deps.logger ?? quiet;
-  if (telemetry === undefined && deps.logger === undefined) {
-    return executeCall(deps, name, useCase, rawActor, rawInput, options, form);
-  }
+  if (telemetry === undefined && deps.logger === undefined) return executeCall(deps, request);
+  const { name, useCase } = request;
   const attributes = { "homevisit.use_case": name, "homevisit.action": String(useCase.action) };
   const started = performance.now();
   const run = (span?: { set(key: string, value: string | number | boolean): void }) =>
-    executeCall(deps, name, useCase, rawActor, rawInput, options, form).then(
+    executeCall(deps, request).then(
       (value) => {
         finish("ok", 200, span);
         return value;
@@ -243,15 +244,8 @@ interface PreparedCall {
  * Checks what a call brings, each value once: the action, the actor (an actor already parsed by
  * `parseActor` is taken as it is; anything else is parsed here), the options and the input.
  */
-function prepareCall(
-  deps: RunnerDeps,
-  name: string,
-  useCase: AnyUseCase,
-  rawActor: unknown,
-  rawInput: unknown,
-  options: UseCaseOptions,
-  form: ResultForm,
-): PreparedCall {
+function prepareCall(deps: RunnerDeps, request: CallRequest): PreparedCall {
+  const { name, useCase, rawActor, rawInput, options, form } = request;
   if (!isPolicyAction(useCase.action)) {
     throw new HomevisitError("use_case_unknown_action", { params: { name, action: String(useCase.action) } });
   }
@@ -299,6 +293,27 @@ async function discardStaged(state: CallState): Promise<void> {
 }
 
 /**
+ * Resolves the call's target and lets the actor at it: authorized for the action, with a purpose
+ * where the matrix wants one. A refusal throws ({@link Denied}, or `purpose_required` once the
+ * target is authorized); `state` keeps what the refusal's audit row reads.
+ */
+async function admit(deps: RunnerDeps, call: PreparedCall, state: CallState, tx: StorageTx): Promise<UseCaseTarget> {
+  const { actor, useCase, today, input } = call;
+  const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
+  state.resolvedTarget = target;
+  if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
+  const decision = authorize(actor, useCase.action, target.policy);
+  if (!decision.allowed) {
+    throw new Denied(decision.reason, target.entity, target.entityId, isVisible(actor, target.entity, target.policy));
+  }
+  state.authorized = target;
+  if (call.entry.purposeRequired && call.purpose === undefined) {
+    throw new HomevisitError("purpose_required", { path: ["purpose"] });
+  }
+  return target;
+}
+
+/**
  * The call's one transaction: resolve the target, authorize, require a purpose, replay or
  * reserve the idempotency key, run, and write the audit row and the outbox events.
  */
@@ -310,17 +325,7 @@ async function runInTransaction(
   tx: StorageTx,
 ): Promise<UseCaseJsonResult> {
   const { actor, useCase, entry, purpose, idempotencyKey, input, now, today } = call;
-  const target = await useCase.resolveTarget({ tx, actor, today, config: deps.config }, input);
-  state.resolvedTarget = target;
-  if (target === undefined) throw new Denied("not_found", useCase.entity, undefined);
-  const decision = authorize(actor, useCase.action, target.policy);
-  if (!decision.allowed) {
-    throw new Denied(decision.reason, target.entity, target.entityId, isVisible(actor, target.entity, target.policy));
-  }
-  state.authorized = target;
-  if (entry.purposeRequired && purpose === undefined) {
-    throw new HomevisitError("purpose_required", { path: ["purpose"] });
-  }
+  const target = await admit(deps, call, state, tx);
   if (idempotencyKey !== undefined) {
     const requestHash = sha256Hex(canonicalJson({ useCase: call.name, input }));
     const begun = await tx.idempotency.begin({ actorId: actor.id, key: idempotencyKey, requestHash, now });
@@ -456,28 +461,50 @@ async function auditRefusal(deps: RunnerDeps, call: PreparedCall, trail: AuditTr
   await trail.anchorCommitted();
 }
 
-async function executeCall(
-  deps: RunnerDeps,
-  name: string,
-  useCase: AnyUseCase,
-  rawActor: unknown,
-  rawInput: unknown,
-  options: UseCaseOptions,
-  form: ResultForm,
-): Promise<UseCaseJsonResult> {
-  const call = prepareCall(deps, name, useCase, rawActor, rawInput, options, form);
-  const trail = auditTrail(deps, call);
+/** Answers a call that failed: staged work taken back, then the denial or the refusal audited. */
+async function refuse(deps: RunnerDeps, call: PreparedCall, trail: AuditTrail, state: CallState, error: unknown) {
+  await discardStaged(state);
+  if (error instanceof Denied) return deny(deps, call, trail, state, error);
+  await auditRefusal(deps, call, trail, state, error);
+  return error;
+}
+
+/**
+ * The call's `stage` step, once the actor is let at the target: a denied caller writes no bytes
+ * and takes no id. The check reads through the storage's own repositories (each read its own
+ * short transaction) and is made again inside the call's transaction, which alone decides.
+ */
+async function stage(deps: RunnerDeps, call: PreparedCall, trail: AuditTrail, state: CallState): Promise<void> {
+  const useCase = call.useCase;
+  if (useCase.stage === undefined) return;
+  try {
+    await admit(deps, call, state, deps.storage);
+  } catch (error) {
+    throw await refuse(deps, call, trail, state, error);
+  }
+  state.resolvedTarget = undefined;
+  state.authorized = undefined;
   // Bytes a record will name are stored before the transaction that names them (see `stage`).
-  const staged = await useCase.stage?.({ blobs: deps.blobs, config: deps.config, newId: deps.newId }, call.input);
-  const state: CallState = { resolvedTarget: undefined, authorized: undefined, afterCommit: [], staged, ran: false };
+  state.staged = await useCase.stage({ blobs: deps.blobs, config: deps.config, newId: deps.newId }, call.input);
+}
+
+async function executeCall(deps: RunnerDeps, request: CallRequest): Promise<UseCaseJsonResult> {
+  const call = prepareCall(deps, request);
+  const { useCase, form } = call;
+  const trail = auditTrail(deps, call);
+  const state: CallState = {
+    resolvedTarget: undefined,
+    authorized: undefined,
+    afterCommit: [],
+    staged: undefined,
+    ran: false,
+  };
+  await stage(deps, call, trail, state);
   let result: UseCaseJsonResult;
   try {
     result = await deps.storage.transaction((tx) => runInTransaction(deps, call, trail, state, tx));
   } catch (error) {
-    await discardStaged(state);
-    if (error instanceof Denied) throw await deny(deps, call, trail, state, error);
-    await auditRefusal(deps, call, trail, state, error);
-    throw error;
+    throw await refuse(deps, call, trail, state, error);
   }
   await trail.anchorCommitted();
   // An idempotent replay returned the first call's result: nothing references this call's work.

@@ -117,8 +117,10 @@ export interface UseCaseImplementation<I extends z.ZodType = z.ZodType, O extend
   /**
    * Writes that must precede the transaction and cannot join it (photo bytes: a blob store is
    * not transactional, and an embedded one shares the storage's connection), so that a record
-   * never commits pointing at bytes not yet stored. Runs before authorization: it may only
-   * write what is harmless unreferenced. The runner discards it when the call does not commit.
+   * never commits pointing at bytes not yet stored. Runs once the actor is authorized for the
+   * target (checked before, and again inside the call's transaction), so a denied
+   * caller writes nothing; it may only write what is harmless unreferenced, since the call can
+   * still fail. The runner discards it when the call does not commit.
    */
   stage?(ctx: StageContext, input: z.output<I>): Promise<Staged>;
   /** Does the work inside the transaction, after authorization. */
