@@ -92,13 +92,24 @@ export function buildContext(
   const order = [...byStudent.values()];
   // A student has a few obligations: sorted in place by insertion (stable, as the sort was).
   for (const e of order) insertionSortById(e.obligations);
-  // Heaviest first (longest-processing-time order) balances best; ids break ties.
-  order.sort((a, b) => b.weight - a.weight || cmp(a.studentId, b.studentId));
+  // Heaviest first (longest-processing-time order) balances best; ids break ties. Most
+  // students weigh the same, so ties are the rule: when the entries already come in id order
+  // (obligations as derived are), the stable sort keeps it, and no ids are compared.
+  let byId = true;
+  for (let i = 1; i < order.length && byId; i++) {
+    byId = cmp((order[i - 1] as StudentEntry).studentId, (order[i] as StudentEntry).studentId) < 0;
+  }
+  if (byId) order.sort(heaviestFirst);
+  else order.sort((a, b) => b.weight - a.weight || cmp(a.studentId, b.studentId));
   const mentees = order.filter((e) => needsMentor(e.obligations, options)).length;
   total += mentees * options.menteeWeight;
 
   const pool = new Pool(eligible, classTeacher, options, total);
   return { pool, options, order, byStudent, classTeacher, weightOf, needsCompanion };
+}
+
+function heaviestFirst(a: StudentEntry, b: StudentEntry): number {
+  return b.weight - a.weight;
 }
 
 export function finish(

@@ -200,12 +200,21 @@ class ReasonCache {
 /** The slots of a run, with their sort keys, written as trips are committed. */
 class SlotWriter {
   private readonly slots: ProposedSlot[] = [];
+  /** Per slot: date, start and the teacher's rank by id, as one number. */
   private readonly keys: number[] = [];
+  /** Per teacher (by number): the position of its id in id order. */
+  private readonly ranks: Int32Array;
 
   constructor(
     private readonly teacherIds: readonly string[],
     private readonly table: DayTable,
-  ) {}
+  ) {
+    // Many slots share a date and start: ranking the few teachers once makes those ties a
+    // number to compare instead of two ids.
+    const byId = teacherIds.map((_, i) => i).sort((a, b) => cmp(teacherIds[a] as string, teacherIds[b] as string));
+    this.ranks = new Int32Array(teacherIds.length);
+    for (let k = 0; k < byId.length; k++) this.ranks[byId[k] as number] = k;
+  }
 
   write(trip: Trip, provisional: true | undefined): void {
     const date = this.table.date(trip.day);
@@ -273,24 +282,20 @@ class SlotWriter {
       }
       if (trip.relaxed) slot.alternative = { kind: "outside_stated_hours", reason: { ...outsideStatedHours } };
       this.slots.push(slot);
-      this.keys.push(day * 1440 + start);
+      this.keys.push((day * 1440 + start) * this.teacherIds.length + (this.ranks[trip.lead] as number));
     }
   }
 
-  /** Sorted by date, start, teacher and obligation: date and start as one number. */
+  /** Sorted by date, start, teacher and obligation: date, start and teacher as one number. */
   sorted(): ProposedSlot[] {
     const { slots, keys } = this;
     const order = slots.map((_, i) => i);
-    order.sort((x, y) => {
-      const a = slots[x] as ProposedSlot;
-      const b = slots[y] as ProposedSlot;
-      return (
+    order.sort(
+      (x, y) =>
         (keys[x] as number) - (keys[y] as number) ||
-        cmp(a.teacherId, b.teacherId) ||
-        cmp(a.obligationId, b.obligationId) ||
-        x - y
-      );
-    });
+        cmp((slots[x] as ProposedSlot).obligationId, (slots[y] as ProposedSlot).obligationId) ||
+        x - y,
+    );
     return order.map((i) => slots[i] as ProposedSlot);
   }
 }

@@ -240,10 +240,12 @@ export class SchedulerState {
     trip.start = start;
     trip.end = start + length;
     trip.travel = task.travel;
-    trip.members.length = 0;
-    trip.members.push(task);
-    trip.starts.length = 0;
-    trip.starts.push(start);
+    // Cut to one member by length 1, not 0: an array emptied gives up its storage, and the
+    // next push would allocate it again.
+    trip.members[0] = task;
+    trip.members.length = 1;
+    trip.starts[0] = start;
+    trip.starts.length = 1;
     trip.length = length;
     trip.contact = task.contact;
     trip.relaxed = (this.mode & RELAXED) !== 0 && !task.contact;
