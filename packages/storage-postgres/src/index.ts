@@ -8,5 +8,8 @@
  * @packageDocumentation
  */
 export * from "./postgres-blobs.js";
+export { type PostgresStorageOptions, postgresDriver } from "./postgres-driver.js";
+export { isRetryable, translatePgError } from "./postgres-errors.js";
 export * from "./postgres-pool.js";
+export { quoteSchema } from "./postgres-schema.js";
 export * from "./postgres-store.js";
