@@ -5,48 +5,16 @@
 import { createEngine, definePlugin, type Engine, fixedClock, isHomevisitError, sequentialIds } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
 import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
+import { codeOf, completeRecord, conductKept } from "./support/visit-fixtures.js";
 
 const hmacKey = "forms-audit-key-0123456789";
 
-export const conductKept = {
-  items: {
-    no_money_or_gifts: { kept: true },
-    no_meals_or_reimbursement: { kept: true },
-    no_transport_from_family: { kept: true },
-    no_private_requests: { kept: true },
-    no_entertainment: { kept: true },
-    no_paid_tutoring: { kept: true },
-  },
-  attestedAt: "2026-10-08T08:50:00+08:00",
-};
+export { conductKept };
 
 /** A record complete in its built-in sections. */
-export const fullRecord = {
-  kind: "universal",
-  term: "2026-2027-1",
-  channel: "in_home",
-  arrivedAt: "2026-10-08T07:30:00+08:00",
-  departedAt: "2026-10-08T08:30:00+08:00",
-  attendees: { student: true },
-  outreachGoals: ["care"],
-  familySituation: { notes: "家中情况良好" },
-  schoolFeedback: { notes: "在校表现积极" },
-  parentOpinions: { opinions: "无" },
-  teacherReflection: { reflection: "沟通顺畅" },
-  conduct: conductKept,
-} as const;
+export const fullRecord = { ...completeRecord, parentOpinions: { opinions: "无" } } as const;
 
 const a = (role: keyof typeof actors) => actors[role] as never;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    if (isHomevisitError(error)) return error.code;
-    throw error;
-  }
-}
 
 async function issuesOf(promise: Promise<unknown>): Promise<{ path: string; code: string; zh: string }[]> {
   try {

@@ -21,6 +21,7 @@ import type { BlobStore, EntityInput, EntityRecord, Storage } from "@homevisit/c
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { actors, type EngineHarness, type RoleName, seedWorld } from "./engine-suite.js";
+import { completeRecord } from "./support/visit-fixtures.js";
 
 const hmacKey = "model-audit-key-0123456789";
 const purpose = { purpose: "模型测试" };
@@ -373,28 +374,9 @@ const withdrawConsent = fc
 function recordBody(complete: boolean, note = "在校表现积极") {
   if (!complete) return { kind: "universal" as const, term: "2026-2027-1", channel: "phone" as const };
   return {
-    kind: "universal" as const,
-    term: "2026-2027-1",
-    channel: "in_home" as const,
-    arrivedAt: "2026-10-08T07:30:00+08:00",
-    departedAt: "2026-10-08T08:30:00+08:00",
-    attendees: { student: true },
-    outreachGoals: ["care" as const],
-    familySituation: { notes: "家中情况良好" },
+    ...completeRecord,
     schoolFeedback: { notes: note },
     parentOpinions: { opinions: "希望减少作业量" },
-    teacherReflection: { reflection: "沟通顺畅" },
-    conduct: {
-      items: {
-        no_money_or_gifts: { kept: true },
-        no_meals_or_reimbursement: { kept: true },
-        no_transport_from_family: { kept: true },
-        no_private_requests: { kept: true },
-        no_entertainment: { kept: true },
-        no_paid_tutoring: { kept: true },
-      },
-      attestedAt: "2026-10-08T08:50:00+08:00",
-    },
   };
 }
 

@@ -1,62 +1,20 @@
 // Plans and appointments through the engine on a real store (issue 15's REST remainders): the
 // school's plan list, a plan read a page at a time, its quality figures, an ad-hoc appointment,
 // the personalised visit plan, and a submitted record closing its appointment.
-import {
-  createEngine,
-  type Engine,
-  fixedClock,
-  isHomevisitError,
-  sequentialIds,
-  staticTimetable,
-} from "@homevisit/core";
+import { createEngine, type Engine, fixedClock, sequentialIds, staticTimetable } from "@homevisit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
+import { autumnTerm, codeOf, completeRecord } from "./support/visit-fixtures.js";
 
 const hmacKey = "test-audit-key-0123456789";
 const purpose = { purpose: "家访准备" };
-const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } as const;
+const term = autumnTerm;
 const principal = actors.principal as never;
 const teacher = actors.teacher as never;
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    if (isHomevisitError(error)) return error.code;
-    throw error;
-  }
-}
-
-const conduct = {
-  items: {
-    no_money_or_gifts: { kept: true },
-    no_meals_or_reimbursement: { kept: true },
-    no_transport_from_family: { kept: true },
-    no_private_requests: { kept: true },
-    no_entertainment: { kept: true },
-    no_paid_tutoring: { kept: true },
-  },
-  attestedAt: "2026-10-08T08:50:00+08:00",
-};
-
 /** A complete in-home record against an appointment. */
 function recordFor(appointmentId: string) {
-  return {
-    appointmentId,
-    kind: "universal",
-    term: "2026-2027-1",
-    channel: "in_home",
-    arrivedAt: "2026-10-08T07:30:00+08:00",
-    departedAt: "2026-10-08T08:30:00+08:00",
-    attendees: { student: true },
-    outreachGoals: ["care"],
-    familySituation: { notes: "家中情况良好" },
-    schoolFeedback: { notes: "在校表现积极" },
-    parentOpinions: { opinions: "希望多沟通" },
-    teacherReflection: { reflection: "沟通顺畅" },
-    conduct,
-  } as never;
+  return { appointmentId, ...completeRecord } as never;
 }
 
 /** Runs the plans suite against one storage adapter. */

@@ -15,6 +15,7 @@ import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actors, type EngineHarness, type RoleName, seedWorld } from "./engine-suite.js";
+import { autumnTerm, codeOf, completeRecord, conductAttested } from "./support/visit-fixtures.js";
 
 /**
  * The authorization matrix of the visit-workflow use cases the workflow suite does not cover
@@ -29,32 +30,13 @@ import { actors, type EngineHarness, type RoleName, seedWorld } from "./engine-s
 const hmacKey = "test-audit-key-0123456789";
 const purpose = { purpose: "测试用途" };
 const stale = 99;
-const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } as const;
+const term = autumnTerm;
 const roles = Object.keys(actors) as RoleName[];
 
 const fullRecord = {
-  kind: "universal",
-  term: "2026-2027-1",
-  channel: "in_home",
-  arrivedAt: "2026-10-08T07:30:00+08:00",
-  departedAt: "2026-10-08T08:30:00+08:00",
-  attendees: { student: true },
-  outreachGoals: ["care"],
-  familySituation: { notes: "家中情况良好" },
-  schoolFeedback: { notes: "在校表现积极" },
+  ...completeRecord,
   parentOpinions: { opinions: "希望减少作业量", suggestions: "增加体育活动" },
-  teacherReflection: { reflection: "沟通顺畅" },
-  conduct: {
-    items: {
-      no_money_or_gifts: { kept: true },
-      no_meals_or_reimbursement: { kept: false, exceptionNote: "留下吃了午饭" },
-      no_transport_from_family: { kept: true },
-      no_private_requests: { kept: true },
-      no_entertainment: { kept: true },
-      no_paid_tutoring: { kept: true },
-    },
-    attestedAt: "2026-10-08T08:50:00+08:00",
-  },
+  conduct: conductAttested({ no_meals_or_reimbursement: "留下吃了午饭" }),
 } as const;
 
 const safetyBody = {
@@ -72,16 +54,6 @@ const safetyBody = {
 type Kind = "plan" | "record" | "conduct" | "safety" | "support" | "feedback";
 type Which = "own" | "other" | "missing";
 type World = Record<Kind, { own: string; other: string }>;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    if (isHomevisitError(error)) return error.code;
-    throw error;
-  }
-}
 
 const chainOf = (role: RoleName) => {
   const a = actors[role] as { cityId: string; countyId?: string; schoolId?: string };

@@ -15,20 +15,11 @@ import type { BlobStore, Storage, StorageTx } from "@homevisit/core/storage";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { actors, type EngineHarness, markerPhone, type RoleName, seedWorld, snapshot } from "./engine-suite.js";
+import { autumnTerm, codeOf, completeRecord, conductAttested } from "./support/visit-fixtures.js";
 
 const hmacKey = "test-audit-key-0123456789";
 const purpose = { purpose: "测试用途" };
-const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } as const;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    if (isHomevisitError(error)) return error.code;
-    throw error;
-  }
-}
+const term = autumnTerm;
 
 /** Every pending outbox event, as topics with payloads. */
 async function drain(storage: Storage): Promise<{ topic: string; payload: Record<string, unknown> }[]> {
@@ -52,31 +43,11 @@ const paymentPayload: Record<AppointmentEvent, Record<string, unknown>> = {
   cancel: { cancelledBy: "staff", reason: "教研活动" },
 };
 
-const conductKept = {
-  items: {
-    no_money_or_gifts: { kept: true },
-    no_meals_or_reimbursement: { kept: false, exceptionNote: "留下吃了午饭" },
-    no_transport_from_family: { kept: true },
-    no_private_requests: { kept: true },
-    no_entertainment: { kept: true },
-    no_paid_tutoring: { kept: true },
-  },
-  attestedAt: "2026-10-08T08:50:00+08:00",
-};
-
 const fullRecord = {
-  kind: "universal",
-  term: "2026-2027-1",
-  channel: "in_home",
-  arrivedAt: "2026-10-08T07:30:00+08:00",
-  departedAt: "2026-10-08T08:30:00+08:00",
-  attendees: { student: true },
-  outreachGoals: ["care"],
+  ...completeRecord,
   familySituation: { notes: `家中情况良好，联系电话${markerPhone}` },
-  schoolFeedback: { notes: "在校表现积极" },
   parentOpinions: { opinions: "希望减少作业量", suggestions: "增加体育活动" },
-  teacherReflection: { reflection: "沟通顺畅" },
-  conduct: conductKept,
+  conduct: conductAttested({ no_meals_or_reimbursement: "留下吃了午饭" }),
 } as const;
 
 /** One workflow use case, aimed at the seeded student s-own / s-other / s-missing or their rows. */

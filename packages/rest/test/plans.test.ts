@@ -4,10 +4,11 @@
 // appointment — every response checked against the operation's declared statuses.
 import { createOpenApiDocument } from "@homevisit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { autumnTerm, completeRecord } from "../../core/test/support/visit-fixtures.js";
 import { type Served, serve } from "./http.js";
 import { basePath, makeWorld, type World } from "./world.js";
 
-const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" };
+const term = autumnTerm;
 const purpose = { "Homevisit-Purpose": encodeURIComponent("准备家访") };
 
 let w: World;
@@ -165,29 +166,9 @@ describe("appointments over HTTP", () => {
     const appointment = listed.body.items.find((a: { status: string }) => a.status === "proposed");
     const record = {
       appointmentId: appointment.id,
+      ...completeRecord,
       kind: "priority",
-      term: term.id,
-      channel: "in_home",
-      arrivedAt: "2026-10-08T07:30:00+08:00",
-      departedAt: "2026-10-08T08:30:00+08:00",
-      attendees: { student: true },
-      outreachGoals: ["care"],
-      familySituation: { notes: "家中情况良好" },
-      schoolFeedback: { notes: "在校表现积极" },
-      parentOpinions: { opinions: "希望多沟通" },
       prioritySupport: { supportTypes: ["learning_tutoring"], notes: "每周两次课后辅导" },
-      teacherReflection: { reflection: "沟通顺畅" },
-      conduct: {
-        items: {
-          no_money_or_gifts: { kept: true },
-          no_meals_or_reimbursement: { kept: true },
-          no_transport_from_family: { kept: true },
-          no_private_requests: { kept: true },
-          no_entertainment: { kept: true },
-          no_paid_tutoring: { kept: true },
-        },
-        attestedAt: "2026-10-08T08:50:00+08:00",
-      },
     };
     const draft = await call("classTeacher1", "POST", "/students/stu-1-1/visit-records", {
       body: { record },
