@@ -6,7 +6,14 @@
 // id that does not exist, by each school role, with the other fields filled from the schema.
 // The two answers — error code, status, message in both locales, the stored outcome — and the
 // audit rows the call left on the caller's chain must be the same.
-import { createEngine, engineContracts, fixedClock, isHomevisitError, sequentialIds } from "@homevisit/core";
+import {
+  createEngine,
+  type Engine,
+  engineContracts,
+  fixedClock,
+  isHomevisitError,
+  sequentialIds,
+} from "@homevisit/core";
 import type { AuditRecord } from "@homevisit/core/storage";
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import fc from "fast-check";
@@ -156,6 +163,22 @@ async function outcome(call: () => Promise<unknown>) {
   }
 }
 
+type Outcome = Awaited<ReturnType<typeof outcome>>;
+
+/** The seeded world in memory and an engine over it, with `config` beside the audit key. */
+async function seededEngine(config: Record<string, unknown> = {}) {
+  const storage = memoryStorage();
+  await seedWorld(storage);
+  const engine = createEngine({
+    storage,
+    blobs: memoryBlobStore(),
+    clock: fixedClock("2026-10-08T09:00:00+08:00"),
+    ids: sequentialIds("gen"),
+    config: { audit: { hmacKey: "test-audit-key-0123456789" }, ...config },
+  });
+  return { engine, storage };
+}
+
 const schoolRoles = ["teacher", "class_teacher", "mentor", "principal", "school_admin"] as const;
 const contracts = Object.entries(engineContracts).flatMap(([area, group]) =>
   Object.entries(group as Record<string, { input: z.ZodType }>).map(([method, c]) => ({
@@ -173,60 +196,68 @@ describe("every reference in every input is resolved in the caller's scope (prom
     expect(cases.map((c) => `${c.name}:${c.field.path.join(".")}`)).toContain("safety.fileReport:appointmentIds");
   });
 
-  it("safety.fileReport resolves appointmentIds in the teacher's school (the issue's example)", async () => {
-    const storage = memoryStorage();
-    await seedWorld(storage);
-    const engine = createEngine({
-      storage,
-      blobs: memoryBlobStore(),
-      clock: fixedClock("2026-10-08T09:00:00+08:00"),
-      ids: sequentialIds("gen"),
-      config: { audit: { hmacKey: "test-audit-key-0123456789" } },
+  // The named examples: one call made with another school's id and with a missing one gets the
+  // same refusal, and the caller's own ids still get through.
+  const examples: {
+    name: string;
+    config?: Record<string, unknown>;
+    call: (engine: Engine, storage: ReturnType<typeof memoryStorage>) => Promise<(id: string) => Promise<Outcome>>;
+    foreign: string;
+    missing: string;
+    refused: { code: string; status: number };
+    own: (call: (id: string) => Promise<Outcome>) => Promise<void>;
+  }[] = [
+    {
+      name: "safety.fileReport resolves appointmentIds in the teacher's school (the issue's example)",
+      call: async (engine) => {
+        const body = validBases["safety.fileReport"] as Record<string, unknown>;
+        return (id) =>
+          outcome(() => engine.safety.fileReport(actors.teacher as never, { ...body, appointmentIds: [id] } as never));
+      },
+      foreign: "apt-2",
+      missing: "apt-missing",
+      refused: { code: "not_found", status: 404 },
+      own: async (file) => {
+        expect(await file("apt-1")).toEqual({ ok: true });
+      },
+    },
+    {
+      name: "roster imports in the school id model answer the same for another school's id and a new one",
+      config: { roster: { ids: "school" } },
+      call: async (engine, storage) => {
+        const own = await storage.students.get("s-own");
+        const row = (id: string) => ({ ...(own?.record as object), id, guardians: [] });
+        return (id) =>
+          outcome(() =>
+            engine.roster.importRoster(
+              actors.school_admin as never,
+              { asOf: "2026-09-01", students: [row(id)] } as never,
+            ),
+          );
+      },
+      foreign: "s-other",
+      missing: "s-nobody",
+      refused: { code: "roster_id_namespace", status: 422 },
+      own: async (importing) => {
+        // Ids in the school's namespace, and ids it already holds, pass the namespace rule.
+        expect(await importing("sch-1-new")).not.toMatchObject({ code: "roster_id_namespace" });
+        expect(await importing("s-own")).not.toMatchObject({ code: "roster_id_namespace" });
+      },
+    },
+  ];
+  for (const example of examples) {
+    it(example.name, async () => {
+      const { engine, storage } = await seededEngine(example.config);
+      const call = await example.call(engine, storage);
+      const foreign = await call(example.foreign);
+      expect(foreign).toMatchObject(example.refused);
+      expect(foreign).toEqual(await call(example.missing));
+      await example.own(call);
     });
-    const body = validBases["safety.fileReport"] as Record<string, unknown>;
-    const file = (appointmentIds: string[]) =>
-      outcome(() => engine.safety.fileReport(actors.teacher as never, { ...body, appointmentIds } as never));
-    const foreign = await file(["apt-2"]);
-    const missing = await file(["apt-missing"]);
-    expect(foreign).toMatchObject({ code: "not_found", status: 404 });
-    expect(foreign).toEqual(missing);
-    expect(await file(["apt-1"])).toEqual({ ok: true });
-  });
-
-  it("roster imports in the school id model answer the same for another school's id and a new one", async () => {
-    const storage = memoryStorage();
-    await seedWorld(storage);
-    const engine = createEngine({
-      storage,
-      blobs: memoryBlobStore(),
-      clock: fixedClock("2026-10-08T09:00:00+08:00"),
-      config: { audit: { hmacKey: "test-audit-key-0123456789" }, roster: { ids: "school" } },
-    });
-    const own = await storage.students.get("s-own");
-    const row = (id: string) => ({ ...(own?.record as object), id, guardians: [] });
-    const importing = (id: string) =>
-      outcome(() =>
-        engine.roster.importRoster(actors.school_admin as never, { asOf: "2026-09-01", students: [row(id)] } as never),
-      );
-    const foreign = await importing("s-other");
-    const nobody = await importing("s-nobody");
-    expect(foreign).toMatchObject({ code: "roster_id_namespace", status: 422 });
-    expect(foreign).toEqual(nobody);
-    // Ids in the school's namespace, and ids it already holds, pass the namespace rule.
-    expect(await importing("sch-1-new")).not.toMatchObject({ code: "roster_id_namespace" });
-    expect(await importing("s-own")).not.toMatchObject({ code: "roster_id_namespace" });
-  });
+  }
 
   it("another school's id and a missing id get the same answer and leave the same audit rows", async () => {
-    const storage = memoryStorage();
-    await seedWorld(storage);
-    const engine = createEngine({
-      storage,
-      blobs: memoryBlobStore(),
-      clock: fixedClock("2026-10-08T09:00:00+08:00"),
-      ids: sequentialIds("gen"),
-      config: { audit: { hmacKey: "test-audit-key-0123456789" }, consent: { required: false } },
-    });
+    const { engine, storage } = await seededEngine({ consent: { required: false } });
     const differences: string[] = [];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...cases), fc.constantFrom(...schoolRoles), async (c, role) => {
