@@ -33,6 +33,25 @@ export const conformanceSuites = [
 /** A suite name. */
 export type ConformanceSuite = (typeof conformanceSuites)[number];
 
+/**
+ * Opt-outs of every suite but the ones kept, all for one reason: for a run that checks only a
+ * part of an adapter (its second blob store, say) whose other suites run elsewhere.
+ *
+ * @example
+ * ```ts
+ * runStorageConformance("sqlite + file blobs", factory, {
+ *   skip: skipAllBut(["blobs"], "run above on a file database"),
+ *   blobs: fileBlobs,
+ * });
+ * ```
+ */
+export function skipAllBut(
+  keep: readonly ConformanceSuite[],
+  reason: string,
+): Partial<Record<ConformanceSuite, string>> {
+  return Object.fromEntries(conformanceSuites.filter((s) => !keep.includes(s)).map((s) => [s, reason]));
+}
+
 /** Options of {@link runStorageConformance}. */
 export interface ConformanceOptions {
   /**
