@@ -1,16 +1,11 @@
-import { UTCDate } from "@date-fns/utc";
-import { addDays as addCalendarDays, differenceInCalendarDays, getISODay } from "date-fns";
+import { utcDaysBetween, utcIsoWeekday } from "./utc-days.js";
 
 /**
- * Calendar-date arithmetic on `YYYY-MM-DD` strings: thin, typed wrappers over date-fns. Dates in
- * homevisit are school days in China Standard Time with no time of day, so arithmetic on them
- * runs in UTC (`UTCDate`), exact and independent of the host's time zone.
+ * Calendar-date arithmetic on `YYYY-MM-DD` strings: thin, typed wrappers over date-fns (in
+ * utc-days.ts), with day-number fast paths property-tested against it. Dates in homevisit are
+ * school days in China Standard Time with no time of day, so arithmetic on them runs in UTC,
+ * exact and independent of the host's time zone.
  */
-
-/** A `YYYY-MM-DD` as a date-fns date at UTC midnight. */
-function utcDay(date: string): UTCDate {
-  return new UTCDate(`${date}T00:00:00Z`);
-}
 
 /**
  * Adds days to a date.
@@ -23,13 +18,17 @@ function utcDay(date: string): UTCDate {
 export function addDays(date: string, days: number): string {
   // The planner adds days for every student: integer arithmetic on the day number avoids a
   // Date object and its ISO text each time (property-tested against date-fns). Anything
-  // unusual (a malformed date, a fraction of a day, a year outside 0000–9999) takes date-fns.
+  // unusual (a malformed date, a fraction of a day, a year outside 0000–9999) takes what
+  // date-fns' addDays does on a UTCDate, written out on a plain Date, so that an app needing
+  // only addDays does not load UTCDate.
   const day = Number.isInteger(days) ? dayNumberOf(date) : undefined;
   if (day !== undefined) {
     const text = dateOfDayNumber(day + days);
     if (text !== undefined) return text;
   }
-  return addCalendarDays(utcDay(date), days).toISOString().slice(0, 10);
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
 const twoDigits = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
@@ -113,7 +112,7 @@ export function daysBetween(from: string, to: string): number {
   // Hot in the planner: day numbers when both are plain dates, date-fns otherwise.
   const a = dayNumberOf(from);
   const b = dayNumberOf(to);
-  return a !== undefined && b !== undefined ? b - a : differenceInCalendarDays(utcDay(to), utcDay(from));
+  return a !== undefined && b !== undefined ? b - a : utcDaysBetween(from, to);
 }
 
 /**
@@ -127,7 +126,7 @@ export function daysBetween(from: string, to: string): number {
 export function isoWeekday(date: string): number {
   const day = dayNumberOf(date);
   // Day 0 (1970-01-01) was a Thursday.
-  return day !== undefined ? ((((day + 3) % 7) + 7) % 7) + 1 : getISODay(utcDay(date));
+  return day !== undefined ? ((((day + 3) % 7) + 7) % 7) + 1 : utcIsoWeekday(date);
 }
 
 /**
