@@ -201,19 +201,47 @@ export class Pool {
    * nobody has room.
    */
   chooseMentor(classId: string | undefined, overCapacity = false): string | undefined {
+    // Teachers appointed as mentors and teaching the class first, then any teacher of the class.
+    const appointed = this.mentorOfClass(classId, true);
+    if (appointed >= 0) return this.ids[appointed];
+    const any = this.mentorOfClass(classId, false);
+    if (any >= 0) return this.ids[any];
     const cap = this.options.mentorCapacity;
     const hasRoom = (i: number) => (this.mentees[i] ?? 0) < cap;
-    const weight = this.options.menteeWeight;
-    // Teachers appointed as mentors and teaching the class first, then any teacher of the class.
-    const appointed = this.leastLoadedOfClass(
-      classId,
-      (i) => this.roleMentor[i] === 1 && hasRoom(i) && this.withinFairShare(i, weight),
-    );
-    if (appointed >= 0) return this.ids[appointed];
-    const any = this.leastLoadedOfClass(classId, (i) => hasRoom(i) && this.withinFairShare(i, weight));
-    if (any >= 0) return this.ids[any];
     const i = this.leastLoaded(hasRoom) ?? (overCapacity ? this.leastLoaded(() => true) : undefined);
     return i === undefined ? undefined : this.ids[i];
+  }
+
+  /**
+   * The least-loaded teacher of a class, as {@link leastLoadedFitting} picks one, for a mentor:
+   * a teacher of the class with room for a mentee within
+   * the fair share (an appointed mentor only, with `appointedOnly`). Its own loop, not a
+   * predicate: it runs for every priority student, and the closures were garbage each time.
+   */
+  private mentorOfClass(classId: string | undefined, appointedOnly: boolean): number {
+    if (classId === undefined) return -1;
+    const list = this.byClass.get(classId) ?? noIndices;
+    const lead = this.classLeadOf(classId);
+    const cap = this.options.mentorCapacity;
+    const weight = this.options.menteeWeight;
+    let best = -1;
+    let bestKey = 0;
+    // The class's teachers, then the class teacher (considered again when it also teaches).
+    for (let k = 0; k <= list.length; k++) {
+      const i = k < list.length ? (list[k] as number) : lead;
+      if (i < 0) continue;
+      const key = this.key(i);
+      if (
+        (best < 0 || key < bestKey || (key === bestKey && i < best)) &&
+        (!appointedOnly || this.roleMentor[i] === 1) &&
+        (this.mentees[i] ?? 0) < cap &&
+        this.withinFairShare(i, weight)
+      ) {
+        best = i;
+        bestKey = key;
+      }
+    }
+    return best;
   }
 
   /** The class teacher's index, or -1. */
@@ -224,7 +252,8 @@ export class Pool {
   }
 
   /**
-   * {@link leastLoadedOfClass} for a lead or companion: a teacher other than `except` with room
+   * The least-loaded teacher of a class (its teachers, then the class teacher; ties by index)
+   * for a lead or companion: a teacher other than `except` with room
    * for `visits` within the fair share after `load`. Its own loop, not a predicate: it runs for
    * every student, and the closures were a share of the assignment's garbage.
    */
@@ -234,7 +263,7 @@ export class Pool {
     const lead = this.classLeadOf(classId);
     let best = -1;
     let bestKey = 0;
-    // The class's teachers, then the class teacher, as leastLoadedOfClass considers them.
+    // The class's teachers, then the class teacher (considered again when it also teaches).
     for (let k = 0; k <= list.length; k++) {
       const i = k < list.length ? (list[k] as number) : lead;
       if (i < 0) continue;
@@ -249,27 +278,6 @@ export class Pool {
         bestKey = key;
       }
     }
-    return best;
-  }
-
-  /**
-   * The least-loaded teacher of a class (class teacher included; ties by index) that `accept`
-   * takes, or -1: the first such teacher in least-loaded order.
-   */
-  private leastLoadedOfClass(classId: string | undefined, accept: (i: number) => boolean): number {
-    if (classId === undefined) return -1;
-    let best = -1;
-    let bestKey = 0;
-    const consider = (i: number): void => {
-      const key = this.key(i);
-      if ((best < 0 || key < bestKey || (key === bestKey && i < best)) && accept(i)) {
-        best = i;
-        bestKey = key;
-      }
-    };
-    for (const i of this.byClass.get(classId) ?? noIndices) consider(i);
-    const lead = this.classLeadOf(classId);
-    if (lead >= 0) consider(lead);
     return best;
   }
 

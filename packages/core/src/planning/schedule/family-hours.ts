@@ -24,6 +24,8 @@ export class FamilyHoursTable {
   private readonly perStudent: (FamilyHours | undefined)[];
   /** Per stated availability (as a text): its hours. Most families state one of a few. */
   private readonly byAvailability = new Map<string, FamilyHours>();
+  /** The same entries for one stated window, by its weekdays (a bit set), from and to. */
+  private readonly byOneWindow = new Map<number, Map<string, Map<string, FamilyHours>>>();
   /** The hours of a family without stated availability. */
   private readonly open: FamilyHours = { hours: new Array(14), relaxed: new Array(14), ever: 1 };
   private readonly schoolDayHours: readonly (readonly [number, number])[];
@@ -121,7 +123,32 @@ export class FamilyHoursTable {
     if (family === undefined) {
       const availability = (this.students[s] as ScheduleStudent).availability ?? [];
       if (availability.length === 0) family = this.open;
-      else {
+      else if (availability.length === 1) {
+        // One stated window (most families): found through maps by its days, from and to,
+        // with no key text built per family.
+        const w = availability[0] as (typeof availability)[number];
+        let days = 0;
+        for (const d of w.weekdays) days |= 1 << d;
+        let byFrom = this.byOneWindow.get(days);
+        if (byFrom === undefined) {
+          byFrom = new Map();
+          this.byOneWindow.set(days, byFrom);
+        }
+        let byTo = byFrom.get(w.from);
+        if (byTo === undefined) {
+          byTo = new Map();
+          byFrom.set(w.from, byTo);
+        }
+        family = byTo.get(w.to);
+        if (family === undefined) {
+          family = this.byAvailability.get(`${days}|${w.from}|${w.to};`);
+          if (family === undefined) {
+            family = { hours: new Array(14), relaxed: new Array(14), ever: 0 };
+            this.byAvailability.set(`${days}|${w.from}|${w.to};`, family);
+          }
+          byTo.set(w.to, family);
+        }
+      } else {
         // Weekdays as a bit set: lists of the same days in another order or repeated give the
         // same hours, so they may share an entry.
         let key = "";
