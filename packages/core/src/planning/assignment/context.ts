@@ -100,7 +100,7 @@ export function buildContext(
     byId = cmp((order[i - 1] as StudentEntry).studentId, (order[i] as StudentEntry).studentId) < 0;
   }
   if (byId) order.sort(heaviestFirst);
-  else order.sort((a, b) => b.weight - a.weight || cmp(a.studentId, b.studentId));
+  else order.sort((a, b) => heaviestFirst(a, b) || cmp(a.studentId, b.studentId));
   const mentees = order.filter((e) => needsMentor(e.obligations, options)).length;
   total += mentees * options.menteeWeight;
 
@@ -108,8 +108,9 @@ export function buildContext(
   return { pool, options, order, byStudent, classTeacher, weightOf, needsCompanion };
 }
 
+/** Heavier first. A sign, not the difference: a fractional difference is a boxed number per call. */
 function heaviestFirst(a: StudentEntry, b: StudentEntry): number {
-  return b.weight - a.weight;
+  return a.weight > b.weight ? -1 : a.weight < b.weight ? 1 : 0;
 }
 
 export function finish(

@@ -290,12 +290,16 @@ class SlotWriter {
   sorted(): ProposedSlot[] {
     const { slots, keys } = this;
     const order = slots.map((_, i) => i);
-    order.sort(
-      (x, y) =>
-        (keys[x] as number) - (keys[y] as number) ||
-        cmp((slots[x] as ProposedSlot).obligationId, (slots[y] as ProposedSlot).obligationId) ||
-        x - y,
-    );
+    // A sign, not the difference of keys: they pass 2^31, and a difference is a boxed number.
+    order.sort((x, y) => {
+      const a = keys[x] as number;
+      const b = keys[y] as number;
+      return a < b
+        ? -1
+        : a > b
+          ? 1
+          : cmp((slots[x] as ProposedSlot).obligationId, (slots[y] as ProposedSlot).obligationId) || x - y;
+    });
     return order.map((i) => slots[i] as ProposedSlot);
   }
 }

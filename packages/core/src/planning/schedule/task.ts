@@ -256,7 +256,13 @@ export function sortAndGroup(tasks: Task[], teacherCount: number, villageCount: 
   }
   tasks.sort(
     packed
-      ? (a, b) => a.rank - b.rank || cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix)
+      ? // A sign, not the difference: ranks pass 2^31, and their difference is a boxed number.
+        (a, b) =>
+          a.rank < b.rank
+            ? -1
+            : a.rank > b.rank
+              ? 1
+              : cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix)
       : (a, b) =>
           b.obligation.urgency - a.obligation.urgency ||
           a.to - b.to ||
