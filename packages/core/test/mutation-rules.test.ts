@@ -5,6 +5,7 @@ import {
   campaignRuleSchema,
   customObligationRuleSchema,
   defaultObligationRules,
+  type FarmingSeason,
   isHomevisitError,
   type ObligationRuleLevels,
   obligationRuleIds,
@@ -226,8 +227,8 @@ describe("rule sets: each refusal with its code, at its path", () => {
       label: { "zh-CN": "采茶", en: "Tea picking" },
       from: { term: "qingming", offsetDays: 0 },
       to: { term: "guyu", offsetDays: 0 },
-    };
-    const inverted = {
+    } satisfies FarmingSeason;
+    const inverted: FarmingSeason = {
       ...season,
       id: "late",
       from: { term: "guyu", offsetDays: 0 },
@@ -237,8 +238,8 @@ describe("rule sets: each refusal with its code, at its path", () => {
       "county.rural.farmingSeasons.1 rules_duplicate_id",
       "county.rural.farmingSeasons.2.to rules_window_inverted",
     ]);
-    // Inverted in one checked year only (a one-day window across a term that moves) is still refused.
-    const sameDay = {
+    // A window of one day (from and to on the same anchor) is not inverted.
+    const sameDay: FarmingSeason = {
       ...season,
       id: "one_day",
       from: { term: "guyu", offsetDays: 0 },
