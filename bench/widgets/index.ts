@@ -8,42 +8,22 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import {
+  browserBundle,
+  widgetBudget as budget,
+  firstRenderInPage,
+  median,
+  widgetModules as modules,
+  widgetSize,
+} from "../../packages/widgets/test/support/measure.ts";
 import { workspacePackages } from "../../scripts/workspace.ts";
 import type { BenchSection } from "../src/harness.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const widgetsDir = join(root, "packages/widgets");
-const modules = {
-  "hv-visit-record-form": "visit-record-form",
-  "hv-my-visits": "my-visits",
-  "hv-student-archive": "student-archive",
-  "hv-safety-board": "safety-board",
-  "hv-coverage": "coverage",
-  "hv-term-plan": "term-plan",
-  "hv-form-designer": "form-designer",
-};
-const budget = 25 * 1024;
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
-
-/** min and min+gzip bytes of one widget module, Lit, the client, core and zod external. */
-async function widgetSize(entry: string): Promise<{ min: number; gzip: number }> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    external: ["lit", "lit/*", "@lit/*", "@homevisit/client", "@homevisit/core", "zod"],
-    logLevel: "silent",
-  });
-  const bytes = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-}
 
 /** The widgets for the page, from the workspace sources (registered under their default names). */
 async function pageScript(): Promise<string> {
@@ -57,76 +37,11 @@ async function pageScript(): Promise<string> {
       resolveDir: root,
       loader: "ts",
     },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
+    ...browserBundle,
     alias,
-    logLevel: "silent",
   });
   return result.outputFiles[0]?.text ?? "";
 }
-
-/** Runs in the page: `runs` first renders of the form and of the same DOM as plain HTML. */
-function measureInPage(runs: number) {
-  return (async () => {
-    const fields = Array.from({ length: 30 }, (_, i) =>
-      i % 3 === 0
-        ? {
-            type: "select",
-            key: `f${i}`,
-            label: { "zh-CN": `项目${i}` },
-            options: [
-              { value: "a", label: { "zh-CN": "是" } },
-              { value: "b", label: { "zh-CN": "否" } },
-            ],
-          }
-        : { type: i % 3 === 1 ? "text" : "textarea", key: `f${i}`, label: { "zh-CN": `项目${i}` } },
-    );
-    const template = { id: "tpl-30", version: 1, fields };
-    const widget: number[] = [];
-    const plain: number[] = [];
-    let customInputs = 0;
-    for (let run = 0; run < runs + 1; run++) {
-      const t0 = performance.now();
-      const form = document.createElement("hv-visit-record-form") as HTMLElement & {
-        template: unknown;
-        updateComplete: Promise<unknown>;
-      };
-      form.template = template;
-      form.setAttribute("student-id", "stu-x");
-      form.setAttribute("base-url", "/api");
-      document.body.append(form);
-      await form.updateComplete;
-      form.getBoundingClientRect();
-      const t1 = performance.now();
-      const markup = form.shadowRoot?.innerHTML ?? "";
-      customInputs = form.shadowRoot?.querySelectorAll('[name^="custom."]').length ?? 0;
-      form.remove();
-      const t2 = performance.now();
-      const div = document.createElement("div");
-      div.innerHTML = markup;
-      document.body.append(div);
-      div.getBoundingClientRect();
-      const t3 = performance.now();
-      div.remove();
-      // The first run warms the engine up and is not counted.
-      if (run > 0) {
-        widget.push(t1 - t0);
-        plain.push(t3 - t2);
-      }
-    }
-    return { widget, plain, customInputs };
-  })();
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 /** The first-render figures in Debian's Chromium (HOMEVISIT_CHROMIUM to point elsewhere). */
 async function firstRender(runs: number): Promise<{ widget: number; plain: number; customInputs: number } | string> {
@@ -165,7 +80,7 @@ async function firstRender(runs: number): Promise<{ widget: number; plain: numbe
     const page = await context.newPage();
     await page.goto(url);
     await page.waitForFunction(() => customElements.get("hv-visit-record-form") !== undefined);
-    const r = await page.evaluate(measureInPage, runs);
+    const r = await page.evaluate(firstRenderInPage, { runs, baseUrl: "/api" });
     return { widget: median(r.widget), plain: median(r.plain), customInputs: r.customInputs };
   } finally {
     await context.close();

@@ -8,9 +8,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firstRenderInPage, median } from "../../../packages/widgets/test/support/measure.js";
 import { startWidgetsHost, type WidgetsHost } from "../src/server.js";
 import { campusDay, campusTerm, type PersonaKey } from "../src/world.js";
-import { axeProblems, ensureChromium, frameworkHostCase, launchChromium } from "./chromium.js";
+import { axeProblems, ensureChromium, fillVisitRecord, frameworkHostCase, launchChromium } from "./chromium.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const screenshots = process.env.HOMEVISIT_SCREENSHOTS === "1";
@@ -72,25 +73,7 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     const page = await open("teacher", "hv-visit-record-form", { "student-id": student.id, term: campusTerm });
     const form = page.locator("hv-visit-record-form");
     expect(await axeProblems(page)).toEqual([]);
-    await form.locator('input[name="arrivedAt"]').fill(`${campusDay}T16:30`);
-    await form.locator('input[name="departedAt"]').fill(`${campusDay}T17:40`);
-    await form.locator('input[name="studentPresent"]').check();
-    await form.locator('input[name="guardians"][value="mother"]').check();
-    await form.locator('input[name="outreachGoals"][value="care"]').check();
-    await form.locator('textarea[name="familySituation.notes"]').fill("与祖母同住，学习角整洁");
-    await form.locator('textarea[name="schoolFeedback.notes"]').fill("数学进步明显");
-    await form.locator('textarea[name="parentOpinions.opinions"]').fill("希望增加课外阅读");
-    await form.locator('textarea[name="teacherReflection.reflection"]').fill("约定每周电话沟通");
-    for (const rule of [
-      "no_money_or_gifts",
-      "no_meals_or_reimbursement",
-      "no_transport_from_family",
-      "no_private_requests",
-      "no_entertainment",
-      "no_paid_tutoring",
-    ]) {
-      await form.locator(`input[name="conduct.${rule}"][value="kept"]`).check();
-    }
+    await fillVisitRecord(form, campusDay);
     // A photo with a GPS marker in an EXIF segment: the phone must not send it.
     const jpeg = await page.evaluate(async () => {
       const c = document.createElement("canvas");
@@ -161,59 +144,8 @@ describe.skipIf(!available)("widgets in Chromium", () => {
   // A figure for docs/benchmarks.md, not a pass/fail limit: these machines are noisy.
   it("measures the first render of the record form with a 30-field template beside plain HTML", async () => {
     const page = await open("teacher", "hv-my-visits", { today: campusDay }, 1280);
-    const figures = await page.evaluate(async () => {
-      const fields = Array.from({ length: 30 }, (_, i) =>
-        i % 3 === 0
-          ? {
-              type: "select",
-              key: `f${i}`,
-              label: { "zh-CN": `项目${i}` },
-              options: [
-                { value: "a", label: { "zh-CN": "是" } },
-                { value: "b", label: { "zh-CN": "否" } },
-              ],
-            }
-          : { type: i % 3 === 1 ? "text" : "textarea", key: `f${i}`, label: { "zh-CN": `项目${i}` } },
-      );
-      const template = {
-        id: "tpl-30",
-        version: 1,
-        scope: { level: "school", id: "sch-bench" },
-        name: { "zh-CN": "三十项", en: "Thirty fields" },
-        status: "published",
-        createdAt: "2026-09-01T00:00:00Z",
-        fields,
-      };
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-      const widget: number[] = [];
-      const plain: number[] = [];
-      let markup = "";
-      let customInputs = 0;
-      for (let run = 0; run < 15; run++) {
-        const t0 = performance.now();
-        const form = document.createElement("hv-visit-record-form") as HTMLElement & {
-          template: unknown;
-          updateComplete: Promise<unknown>;
-        };
-        form.template = template;
-        form.setAttribute("student-id", "stu-x");
-        document.body.append(form);
-        await form.updateComplete;
-        form.getBoundingClientRect();
-        widget.push(performance.now() - t0);
-        markup = form.shadowRoot?.innerHTML ?? "";
-        customInputs = form.shadowRoot?.querySelectorAll('[name^="custom."]').length ?? 0;
-        form.remove();
-        const t1 = performance.now();
-        const div = document.createElement("div");
-        div.innerHTML = markup;
-        document.body.append(div);
-        div.getBoundingClientRect();
-        plain.push(performance.now() - t1);
-        div.remove();
-      }
-      return { widget: median(widget), plain: median(plain), customInputs };
-    });
+    const runs = await page.evaluate(firstRenderInPage, { runs: 15 });
+    const figures = { widget: median(runs.widget), plain: median(runs.plain), customInputs: runs.customInputs };
     console.log(
       `hv-visit-record-form first render, 30 custom fields: median ${figures.widget.toFixed(1)} ms; same DOM as plain HTML: ${figures.plain.toFixed(1)} ms`,
     );
