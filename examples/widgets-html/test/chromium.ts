@@ -4,6 +4,7 @@ export {
   chromiumPath,
   deepText,
   ensureChromium,
+  fillVisitRecord,
   frameworkHostCase,
   launchChromium,
   smallTargets,

@@ -8,19 +8,19 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWidgetsHost, type WidgetsHost } from "../src/server.js";
 import { campusDay, campusTerm, completeRecord, type PersonaKey } from "../src/world.js";
-import { axeProblems, deepText, ensureChromium, launchChromium, smallTargets, widgetRendered } from "./chromium.js";
+import {
+  axeProblems,
+  deepText,
+  ensureChromium,
+  fillVisitRecord,
+  launchChromium,
+  smallTargets,
+  widgetRendered,
+} from "./chromium.js";
 
 const available = ensureChromium();
 if (!available) console.log("SKIPPED form designer in Chromium: no Chromium at /usr/bin/chromium");
 
-const conduct = [
-  "no_money_or_gifts",
-  "no_meals_or_reimbursement",
-  "no_transport_from_family",
-  "no_private_requests",
-  "no_entertainment",
-  "no_paid_tutoring",
-];
 const phoneMessage = "请填写11位手机号（以1开头）";
 const petKind = "金毛寻回犬";
 
@@ -111,16 +111,7 @@ describe.skipIf(!available)("a school designs its form, a teacher fills it (Chro
     await form.locator('input[name="custom.petKind"]').fill(petKind);
     await form.locator('input[name="custom.contactPhone"]').fill("0571-123");
 
-    await form.locator('input[name="arrivedAt"]').fill(`${campusDay}T16:30`);
-    await form.locator('input[name="departedAt"]').fill(`${campusDay}T17:40`);
-    await form.locator('input[name="studentPresent"]').check();
-    await form.locator('input[name="guardians"][value="mother"]').check();
-    await form.locator('input[name="outreachGoals"][value="care"]').check();
-    await form.locator('textarea[name="familySituation.notes"]').fill("与祖母同住");
-    await form.locator('textarea[name="schoolFeedback.notes"]').fill("数学进步明显");
-    await form.locator('textarea[name="parentOpinions.opinions"]').fill("希望增加课外阅读");
-    await form.locator('textarea[name="teacherReflection.reflection"]').fill("约定每周电话沟通");
-    for (const rule of conduct) await form.locator(`input[name="conduct.${rule}"][value="kept"]`).check();
+    await fillVisitRecord(form, campusDay);
 
     await form.getByRole("button", { name: "提交记录" }).click();
     await form.locator("#problems").getByText(phoneMessage).waitFor();

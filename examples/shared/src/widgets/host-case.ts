@@ -4,17 +4,9 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeProblems, deepText, ensureChromium, launchChromium, widgetRendered } from "./chromium.js";
+import { fillVisitRecord } from "./fill-record.js";
 import type { FrameworkHost } from "./host.js";
 import { campusDay, campusTerm, type PersonaKey } from "./world.js";
-
-const conduct = [
-  "no_money_or_gifts",
-  "no_meals_or_reimbursement",
-  "no_transport_from_family",
-  "no_private_requests",
-  "no_entertainment",
-  "no_paid_tutoring",
-];
 
 /**
  * Declares the Chromium suite of one framework host. The host's app must render, by `view`:
@@ -75,16 +67,7 @@ export function frameworkHostCase(name: string, start: () => Promise<FrameworkHo
       });
       const form = page.locator("hv-visit-record-form");
       expect(await axeProblems(page)).toEqual([]);
-      await form.locator('input[name="arrivedAt"]').fill(`${campusDay}T16:30`);
-      await form.locator('input[name="departedAt"]').fill(`${campusDay}T17:40`);
-      await form.locator('input[name="studentPresent"]').check();
-      await form.locator('input[name="guardians"][value="mother"]').check();
-      await form.locator('input[name="outreachGoals"][value="care"]').check();
-      await form.locator('textarea[name="familySituation.notes"]').fill("与祖母同住，学习角整洁");
-      await form.locator('textarea[name="schoolFeedback.notes"]').fill("数学进步明显");
-      await form.locator('textarea[name="parentOpinions.opinions"]').fill("希望增加课外阅读");
-      await form.locator('textarea[name="teacherReflection.reflection"]').fill("约定每周电话沟通");
-      for (const rule of conduct) await form.locator(`input[name="conduct.${rule}"][value="kept"]`).check();
+      await fillVisitRecord(form, campusDay);
 
       await context.setOffline(true);
       await form.getByRole("button", { name: "提交记录" }).click();
