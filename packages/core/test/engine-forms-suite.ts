@@ -5,11 +5,9 @@
 import { createEngine, definePlugin, type Engine, fixedClock, isHomevisitError, sequentialIds } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
 import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
-import { codeOf, completeRecord, conductKept } from "./support/visit-fixtures.js";
+import { codeOf, completeRecord } from "./support/visit-fixtures.js";
 
 const hmacKey = "forms-audit-key-0123456789";
-
-export { conductKept };
 
 /** A record complete in its built-in sections. */
 export const fullRecord = { ...completeRecord, parentOpinions: { opinions: "无" } } as const;
