@@ -10,7 +10,7 @@ import {
 } from "@homevisit/core/storage";
 import { type CompiledQuery, sql } from "kysely";
 import { auditAppendQueries, auditHeadInsert, auditHeadQuery } from "./compiled-writes.js";
-import type { Db, SqlStorageDriver } from "./sql-driver.js";
+import { type Db, runQuery, type SqlStorageDriver } from "./sql-driver.js";
 import { num, parseStoredJson } from "./sql-rows.js";
 
 /** A head row as the port returns it (`keyId` and `mac` only when the head is signed). */
@@ -37,7 +37,9 @@ export function sqlAudit(driver: SqlStorageDriver, conn: Db, keyedHeads: () => b
       const entry = parseInput(auditEntrySchema, input);
       const lockHead = async () =>
         (
-          await conn.executeQuery<{ count: unknown; hash: string; key_id: string | null; mac: string | null }>(
+          await runQuery<{ count: unknown; hash: string; key_id: string | null; mac: string | null }>(
+            driver,
+            conn,
             auditHeadQuery(driver.dialect, driver.lockRows, entry.chainId, keyedHeads()),
           )
         ).rows[0];
@@ -46,7 +48,7 @@ export function sqlAudit(driver: SqlStorageDriver, conn: Db, keyedHeads: () => b
         // The first row of a chain: make its head (count 0, the genesis hash) race-free —
         // of two first appends, one inserts, the other waits on that row and does nothing —
         // then lock it like any other head. No unique violation, no re-run.
-        await conn.executeQuery(auditHeadInsert(driver.dialect, entry.chainId, auditGenesisHash));
+        await runQuery(driver, conn, auditHeadInsert(driver.dialect, entry.chainId, auditGenesisHash));
         head = await lockHead();
         if (!head) throw new HomevisitError("storage_busy");
       }
@@ -69,9 +71,9 @@ export function sqlAudit(driver: SqlStorageDriver, conn: Db, keyedHeads: () => b
           },
           head,
         );
-        const inserted = await conn.executeQuery(insertRow as CompiledQuery);
+        const inserted = await runQuery(driver, conn, insertRow as CompiledQuery);
         if (num(inserted.numAffectedRows ?? 0) !== 1) return undefined;
-        for (const query of moveHead) await conn.executeQuery(query);
+        for (const query of moveHead) await runQuery(driver, conn, query);
         return chained.record;
       };
       const record = await write();
@@ -99,7 +101,9 @@ export function sqlAudit(driver: SqlStorageDriver, conn: Db, keyedHeads: () => b
       return rows.map((r) => parseStoredJson(r.data) as AuditRecord);
     },
     async head(chainId) {
-      const { rows } = await conn.executeQuery<Record<string, unknown>>(
+      const { rows } = await runQuery<Record<string, unknown>>(
+        driver,
+        conn,
         auditHeadQuery(driver.dialect, false, chainId, keyedHeads()),
       );
       return storedHead(chainId, rows[0]);

@@ -21,7 +21,7 @@ import {
 import { selectById, selectTenantKeys, selectWhere } from "./compiled.js";
 import { selectVersion, updateRow } from "./compiled-writes.js";
 import { type EntityTable, entityTables } from "./schema.js";
-import type { Db, SqlStorageDriver } from "./sql-driver.js";
+import { type Db, runQuery, type SqlStorageDriver } from "./sql-driver.js";
 import { defaultInsertChunkRows, insertBatch, insertRows, num } from "./sql-rows.js";
 
 /** The entity tables of one transaction: records as JSON text plus their tenant and index columns. */
@@ -63,12 +63,12 @@ export function parentTenantLookup(driver: SqlStorageDriver, conn: Db): Collecti
       const ids = [...idSet];
       const known = knownOf(parent);
       for (let i = 0; i < ids.length; i += insertBatch) {
-        const { rows } = await conn.executeQuery<{
+        const { rows } = await runQuery<{
           id: string;
           city_id: string;
           county_id: string | null;
           school_id: string | null;
-        }>(selectTenantKeys(driver.dialect, entityTables[parent], ids.slice(i, i + insertBatch)));
+        }>(driver, conn, selectTenantKeys(driver.dialect, entityTables[parent], ids.slice(i, i + insertBatch)));
         for (const row of rows) {
           known.set(row.id, {
             cityId: row.city_id,
@@ -210,12 +210,12 @@ async function updateRecord<N extends StoredEntityName>(
   // No row lock: the UPDATE below re-checks the version, so a stale writer fails with
   // version_conflict instead of queueing behind the lock holder (lost updates stay
   // impossible: PostgreSQL re-evaluates the WHERE against the committed row).
-  const { rows } = await conn.executeQuery<{
+  const { rows } = await runQuery<{
     version: unknown;
     city_id: string;
     county_id: string | null;
     school_id: string | null;
-  }>(selectVersion(driver.dialect, spec, id));
+  }>(driver, conn, selectVersion(driver.dialect, spec, id));
   const current = rows[0];
   if (!current || p.id !== id) throw notFoundError(entity);
   const [tenant] = (await ctx.tenantsOf([p as PreparedRecord<StoredEntityName>])) as [TenantKeys];
@@ -227,7 +227,7 @@ async function updateRecord<N extends StoredEntityName>(
   if (version !== expectedVersion) throw staleError(expectedVersion, version);
   const values: unknown[] = ixNames.map((name) => p.indexes[name] ?? null);
   values.push(JSON.stringify(p.record));
-  const result = await conn.executeQuery(updateRow(driver.dialect, spec, id, expectedVersion, values));
+  const result = await runQuery(driver, conn, updateRow(driver.dialect, spec, id, expectedVersion, values));
   if (num(result.numAffectedRows ?? 0) !== 1) throw staleError(expectedVersion, version + 1);
   const stored = { record: p.record, version: version + 1, tenant };
   if (entity === "students") await writeEnrolments(ctx, [stored] as never, true);
@@ -284,7 +284,7 @@ function entityCollection<N extends StoredEntityName>(ctx: CollectionContext, en
   const createMany = (inputs: readonly RecordInput<N>[]) => createRecords(ctx, entity, inputs);
   return {
     async get(id) {
-      const { rows } = await conn.executeQuery<Record<string, unknown>>(selectById(driver.dialect, spec, id));
+      const { rows } = await runQuery<Record<string, unknown>>(driver, conn, selectById(driver.dialect, spec, id));
       const row = rows[0];
       return row ? toStored<N>(row) : undefined;
     },
@@ -317,7 +317,9 @@ function entityCollection<N extends StoredEntityName>(ctx: CollectionContext, en
     async list(query = {}) {
       const limit = pageSize(query.limit);
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const { rows } = await conn.executeQuery<Record<string, unknown>>(
+      const { rows } = await runQuery<Record<string, unknown>>(
+        driver,
+        conn,
         selectWhere(driver.dialect, spec, normaliseWhere(entity, query.where), {
           kind: "page",
           after,
@@ -329,7 +331,9 @@ function entityCollection<N extends StoredEntityName>(ctx: CollectionContext, en
       return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.record.id) } : { items };
     },
     async count(where) {
-      const { rows } = await conn.executeQuery<{ n: number | string | bigint }>(
+      const { rows } = await runQuery<{ n: number | string | bigint }>(
+        driver,
+        conn,
         selectWhere(driver.dialect, spec, normaliseWhere(entity, where), { kind: "count" }),
       );
       return num(rows[0]?.n ?? 0);

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely, QueryResult } from "kysely";
 import type { SqlDialectName } from "./schema.js";
 
 /** The Kysely instance a driver hands to the shared SQL layer (untyped tables: the layer builds names from entity definitions). */
@@ -37,6 +37,13 @@ export interface SqlStorageDriver {
    * statement. Default 400.
    */
   insertChunkRows?: number;
+  /**
+   * Runs a compiled query on the open transaction's connection directly, without Kysely's
+   * executor (a chain of async steps per query, which costs more than a small query runs on
+   * SQLite). Only for a driver whose transaction holds its one connection for its whole
+   * length, so that the query cannot land anywhere else. Absent: `conn.executeQuery`.
+   */
+  runQuery?<R>(query: CompiledQuery): QueryResult<R>;
   /** Whether a driver error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
   /** `FOR UPDATE` where the dialect locks rows (PostgreSQL); empty on SQLite, whose writers are serial. */
@@ -49,4 +56,21 @@ export interface SqlStorageDriver {
    */
   lockMigrations?(conn: Db): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Runs a compiled query of the shared layer on a transaction's connection: the driver's direct
+ * path where it has one, else Kysely's executor.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await runQuery(driver, conn, selectById(driver.dialect, entityTables.students, "s-1"));
+ * ```
+ */
+export function runQuery<R>(
+  driver: SqlStorageDriver,
+  conn: Db,
+  query: CompiledQuery,
+): QueryResult<R> | Promise<QueryResult<R>> {
+  return driver.runQuery === undefined ? conn.executeQuery<R>(query) : driver.runQuery<R>(query);
 }

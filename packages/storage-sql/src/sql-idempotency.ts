@@ -1,7 +1,7 @@
 import { HomevisitError, parseInput } from "@homevisit/core";
 import { type IdempotencyStore, idempotencyBeginSchema, type JsonValue } from "@homevisit/core/storage";
 import { idempotencyComplete, idempotencyInsert, idempotencySelect } from "./compiled-writes.js";
-import type { Db, SqlStorageDriver } from "./sql-driver.js";
+import { type Db, runQuery, type SqlStorageDriver } from "./sql-driver.js";
 import { num, toIso } from "./sql-rows.js";
 
 /** Idempotency records (table `hv_idempotency`) on one transaction's connection. */
@@ -9,7 +9,9 @@ export function sqlIdempotency(driver: SqlStorageDriver, conn: Db): IdempotencyS
   return {
     async begin(input) {
       const b = parseInput(idempotencyBeginSchema, input);
-      const inserted = await conn.executeQuery(
+      const inserted = await runQuery(
+        driver,
+        conn,
         idempotencyInsert(driver.dialect, {
           actorId: b.actorId,
           key: b.key,
@@ -18,7 +20,9 @@ export function sqlIdempotency(driver: SqlStorageDriver, conn: Db): IdempotencyS
         }),
       );
       if (num(inserted.numAffectedRows ?? 0) === 1) return { status: "started" };
-      const { rows } = await conn.executeQuery<{ request_hash: string; status: string; response: string | null }>(
+      const { rows } = await runQuery<{ request_hash: string; status: string; response: string | null }>(
+        driver,
+        conn,
         idempotencySelect(driver.dialect, b.actorId, b.key),
       );
       const row = rows[0];
@@ -29,7 +33,9 @@ export function sqlIdempotency(driver: SqlStorageDriver, conn: Db): IdempotencyS
       return { status: "completed", response: JSON.parse(row.response ?? "null") as JsonValue };
     },
     async complete({ actorId, key, response, responseJson }) {
-      const result = await conn.executeQuery(
+      const result = await runQuery(
+        driver,
+        conn,
         idempotencyComplete(driver.dialect, actorId, key, responseJson ?? JSON.stringify(response)),
       );
       if (num(result.numAffectedRows ?? 0) !== 1) {

@@ -7,7 +7,7 @@ import {
 } from "@homevisit/core/storage";
 import { sql } from "kysely";
 import { outboxInsert } from "./compiled-writes.js";
-import type { Db, SqlStorageDriver } from "./sql-driver.js";
+import { type Db, runQuery, type SqlStorageDriver } from "./sql-driver.js";
 import { epochIso, num, toIso } from "./sql-rows.js";
 
 /** The outbox (table `hv_outbox`) on one transaction's connection. */
@@ -17,7 +17,9 @@ export function sqlOutbox(driver: SqlStorageDriver, conn: Db): OutboxStore {
       const event = parseInput(outboxEventSchema, input);
       // One statement: an existing id makes the insert do nothing (0 rows), not fail, so
       // PostgreSQL's transaction stays usable and no SELECT runs first.
-      const result = await conn.executeQuery(
+      const result = await runQuery(
+        driver,
+        conn,
         outboxInsert(driver.dialect, {
           id: event.id,
           topic: event.topic,

@@ -1,7 +1,7 @@
 import { HomevisitError, isHomevisitError } from "@homevisit/core";
 import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
-import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
+import { type CompiledQuery, Kysely, type QueryResult, type SqliteDatabase, SqliteDialect } from "kysely";
 import { isSqliteBusy } from "./sqlite-errors.js";
 import { groupCommitQueue } from "./sqlite-group-commit.js";
 
@@ -123,6 +123,15 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
         }
       }
       return skipped;
+    },
+    // Kysely's SQLite driver does the same (prepare, then `all` for a reader or `run`), behind
+    // several async steps per query. Safe here: a transaction holds the one connection for its
+    // whole length (the group-commit queue), and the shared layer calls this only inside one.
+    runQuery<R>(query: CompiledQuery): QueryResult<R> {
+      const statement = cached.prepare(query.sql) as BetterSqlite3.Statement;
+      if (statement.reader) return { rows: statement.all(query.parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(query.parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     },
     isUniqueViolation,
     async close() {
