@@ -2,52 +2,32 @@
 // budget: ≤ 25 kB), and the first render of <hv-visit-record-form> with a 30-field custom
 // template in headless Chromium beside inserting the very same DOM as plain HTML in the same run
 // (target ≤ 50 ms). Figures, not asserts: these machines are noisy.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { bundleBrowserEntry } from "../../examples/shared/src/widgets/bundle.ts";
+import { chromiumPath, launchChromium } from "../../examples/shared/src/widgets/chromium.ts";
 import {
-  browserBundle,
   widgetBudget as budget,
   firstRenderInPage,
   median,
   widgetModules as modules,
   widgetSize,
 } from "../../packages/widgets/test/support/measure.ts";
-import { workspacePackages } from "../../scripts/workspace.ts";
 import type { BenchSection } from "../src/harness.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const widgetsDir = join(root, "packages/widgets");
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
-/** The widgets for the page, from the workspace sources (registered under their default names). */
-async function pageScript(): Promise<string> {
-  const alias: Record<string, string> = {};
-  for (const p of workspacePackages(root))
-    for (const [sub, file] of Object.entries(p.entries))
-      alias[sub === "." ? p.name : `${p.name}${sub.slice(1)}`] = file;
-  const result = await build({
-    stdin: {
-      contents: 'import { defineHomevisitWidgets } from "@homevisit/widgets"; defineHomevisitWidgets();',
-      resolveDir: root,
-      loader: "ts",
-    },
-    ...browserBundle,
-    alias,
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
-
 /** The first-render figures in Debian's Chromium (HOMEVISIT_CHROMIUM to point elsewhere). */
 async function firstRender(runs: number): Promise<{ widget: number; plain: number; customInputs: number } | string> {
-  const executablePath = process.env.HOMEVISIT_CHROMIUM ?? "/usr/bin/chromium";
-  if (!existsSync(executablePath)) return `no Chromium at ${executablePath}: first render not measured`;
-  const script = await pageScript();
+  if (!existsSync(chromiumPath)) return `no Chromium at ${chromiumPath}: first render not measured`;
+  // The plain-HTML example's page script: the widgets from the workspace sources, registered
+  // under their default names.
+  const script = await bundleBrowserEntry(join(root, "examples/widgets-html/src/page.ts"));
   const server = createServer((req, res) => {
     if (req.url === "/widgets.js") {
       res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(script);
@@ -61,31 +41,17 @@ async function firstRender(runs: number): Promise<{ widget: number; plain: numbe
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const profile = mkdtempSync(join(tmpdir(), "hv-bench-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const { context, close } = await launchChromium();
   try {
     const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(url);
     await page.waitForFunction(() => customElements.get("hv-visit-record-form") !== undefined);
     const r = await page.evaluate(firstRenderInPage, { runs, baseUrl: "/api" });
     return { widget: median(r.widget), plain: median(r.plain), customInputs: r.customInputs };
   } finally {
-    await context.close();
+    await close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }
 

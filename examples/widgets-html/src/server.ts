@@ -1,7 +1,11 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { apiBase, type FrameworkHost, startFrameworkHost } from "@homevisit-examples/shared/widgets";
-import { bundleWidgets } from "./bundle.js";
+import {
+  apiBase,
+  bundleBrowserEntry,
+  type FrameworkHost,
+  startFrameworkHost,
+} from "@homevisit-examples/shared/widgets";
 import { type CampusWorld, campusDay, campusTerm } from "./world.js";
 
 export { apiBase };
@@ -51,7 +55,11 @@ export type WidgetsHost = FrameworkHost;
  */
 export async function startWidgetsHost(options: { port?: number; world?: CampusWorld } = {}): Promise<WidgetsHost> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const [script, app] = await Promise.all([bundleWidgets(), bundleWidgets(join(here, "app.ts"))]);
+  // page.ts registers the widgets for the one-widget pages; app.ts is the app.
+  const [script, app] = await Promise.all([
+    bundleBrowserEntry(join(here, "page.ts")),
+    bundleBrowserEntry(join(here, "app.ts")),
+  ]);
   const routes = (url: URL, world: CampusWorld): Response | undefined => {
     if (url.pathname === "/widgets.js")
       return new Response(script, { headers: { "content-type": "text/javascript; charset=utf-8" } });

@@ -19,8 +19,8 @@ export const widgetModules = {
 /** Issue 16's budget: each widget ≤ 25 kB min+gzip without Lit, the client, core and zod. */
 export const widgetBudget = 25 * 1024;
 
-/** How the widgets are bundled for a browser, here and for the benchmark's page: minified ESM, in memory. */
-export const browserBundle = {
+/** How a widget is bundled for a browser: minified ESM, in memory. */
+const browserBundle = {
   bundle: true,
   write: false,
   minify: true,
