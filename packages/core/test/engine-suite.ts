@@ -23,6 +23,7 @@ import {
 } from "@homevisit/core/storage";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { codeOf } from "./support/visit-fixtures.js";
 
 /** What a storage factory gives the suite. */
 export interface EngineHarness {
@@ -167,16 +168,6 @@ export async function snapshot(storage: Storage): Promise<string> {
   for (const chain of ["sch-1", "sch-2", "k-1", "city-1"]) parts.push(await storage.audit.head(chain));
   parts.push(await storage.outbox.pending());
   return JSON.stringify(parts);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    if (isHomevisitError(error)) return error.code;
-    throw error;
-  }
 }
 
 /** Inputs for each record use case of the foundation, aimed at a student or one of its rows. */

@@ -4,6 +4,7 @@ import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actors, type EngineHarness, type RoleName, seedWorld } from "./engine-suite.js";
+import { codeOf } from "./support/visit-fixtures.js";
 
 /**
  * Idempotent replays of the visit-workflow creates (the use cases marked `idempotent`): a replay
@@ -77,16 +78,6 @@ const creates: Record<
     call: (e, a, body, key) => e.support.create(a, body as never, { idempotencyKey: key }),
   },
 };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    if (isHomevisitError(error)) return error.code;
-    throw error;
-  }
-}
 
 /** The id of whatever a create returned: `{ plan }`, `{ report }`, `{ zeroReport }`, `{ record }`. */
 function createdId(result: unknown): string {
