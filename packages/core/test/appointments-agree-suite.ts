@@ -13,9 +13,10 @@ import {
 import type { Storage } from "@homevisit/core/storage";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { actors, type EngineHarness, seedWorld } from "./engine-suite.js";
+import { autumnTerm, completeRecord } from "./support/visit-fixtures.js";
 
 const hmacKey = "test-audit-key-0123456789";
-const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" } as const;
+const term = autumnTerm;
 const principal = actors.principal as never;
 const teacher = actors.teacher as never;
 const admin = actors.school_admin as never;
@@ -48,36 +49,9 @@ async function drain(storage: Storage): Promise<{ topic: string; payload: Record
   return claimed.map((c) => ({ topic: c.event.topic, payload: c.event.payload as Record<string, unknown> }));
 }
 
-const conduct = {
-  items: {
-    no_money_or_gifts: { kept: true },
-    no_meals_or_reimbursement: { kept: true },
-    no_transport_from_family: { kept: true },
-    no_private_requests: { kept: true },
-    no_entertainment: { kept: true },
-    no_paid_tutoring: { kept: true },
-  },
-  attestedAt: "2026-10-08T08:50:00+08:00",
-};
-
 /** A complete in-home record, against an appointment or none. */
 function recordFor(appointmentId: string | undefined, extra: Record<string, unknown> = {}) {
-  return {
-    ...(appointmentId === undefined ? {} : { appointmentId }),
-    kind: "universal",
-    term: "2026-2027-1",
-    channel: "in_home",
-    arrivedAt: "2026-10-08T07:30:00+08:00",
-    departedAt: "2026-10-08T08:30:00+08:00",
-    attendees: { student: true },
-    outreachGoals: ["care"],
-    familySituation: { notes: "家中情况良好" },
-    schoolFeedback: { notes: "在校表现积极" },
-    parentOpinions: { opinions: "希望多沟通" },
-    teacherReflection: { reflection: "沟通顺畅" },
-    conduct,
-    ...extra,
-  } as never;
+  return { ...(appointmentId === undefined ? {} : { appointmentId }), ...completeRecord, ...extra } as never;
 }
 
 /** An appointment of s-own at sch-1 led by t-teacher, written straight to the store. */

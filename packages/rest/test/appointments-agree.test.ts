@@ -6,9 +6,10 @@
 import { isHomevisitError } from "@homevisit/core";
 import { createOpenApiDocument } from "@homevisit/rest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { actors, basePath, makeWorld, origin, type World } from "./world.js";
+import { autumnTerm, completeRecord } from "../../core/test/support/visit-fixtures.js";
+import { actors, basePath, makeWorld, origin, seedSchool1Staff, type World } from "./world.js";
 
-const term = { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2026-12-31" };
+const term = autumnTerm;
 const schoolHours = { schoolDay: [{ from: "18:00", to: "21:00" }], restDay: [{ from: "14:00", to: "18:00" }] };
 
 let w: World;
@@ -17,11 +18,7 @@ let doc: any;
 
 beforeAll(async () => {
   w = await makeWorld();
-  await w.storage.transaction(async (tx) => {
-    await tx.teachers.create({ id: "t-p1", schoolId: "sch-1", name: "张校长", roles: ["principal", "teacher"] });
-    await tx.teachers.create({ id: "t-c1", schoolId: "sch-1", name: "李老师", roles: ["teacher", "class_teacher"] });
-    await tx.teachers.create({ id: "t-t1", schoolId: "sch-1", name: "王老师", roles: ["teacher"] });
-  });
+  await seedSchool1Staff(w);
   doc = createOpenApiDocument(w.engine.useCases, { basePath });
 });
 
@@ -139,31 +136,7 @@ describe("amending a record's appointmentId over HTTP", () => {
         durationMinutes: 45,
       });
     });
-    const record = (appointmentId: string) => ({
-      appointmentId,
-      kind: "universal",
-      term: term.id,
-      channel: "in_home",
-      arrivedAt: "2026-10-08T07:30:00+08:00",
-      departedAt: "2026-10-08T08:30:00+08:00",
-      attendees: { student: true },
-      outreachGoals: ["care"],
-      familySituation: { notes: "家中情况良好" },
-      schoolFeedback: { notes: "在校表现积极" },
-      parentOpinions: { opinions: "希望多沟通" },
-      teacherReflection: { reflection: "沟通顺畅" },
-      conduct: {
-        items: {
-          no_money_or_gifts: { kept: true },
-          no_meals_or_reimbursement: { kept: true },
-          no_transport_from_family: { kept: true },
-          no_private_requests: { kept: true },
-          no_entertainment: { kept: true },
-          no_paid_tutoring: { kept: true },
-        },
-        attestedAt: "2026-10-08T08:50:00+08:00",
-      },
-    });
+    const record = (appointmentId: string) => ({ appointmentId, ...completeRecord });
     const draft = await call("classTeacher1", "POST", "/students/stu-1-2/visit-records", {
       body: { record: record("apt-a") },
       headers: { "Idempotency-Key": "draft-relink" },

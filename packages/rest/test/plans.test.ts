@@ -6,7 +6,7 @@ import { createOpenApiDocument } from "@homevisit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autumnTerm, completeRecord } from "../../core/test/support/visit-fixtures.js";
 import { type Served, serve } from "./http.js";
-import { basePath, makeWorld, type World } from "./world.js";
+import { basePath, makeWorld, seedSchool1Staff, type World } from "./world.js";
 
 const term = autumnTerm;
 const purpose = { "Homevisit-Purpose": encodeURIComponent("准备家访") };
@@ -18,11 +18,7 @@ let doc: any;
 
 beforeAll(async () => {
   w = await makeWorld();
-  await w.storage.transaction(async (tx) => {
-    await tx.teachers.create({ id: "t-p1", schoolId: "sch-1", name: "张校长", roles: ["principal", "teacher"] });
-    await tx.teachers.create({ id: "t-c1", schoolId: "sch-1", name: "李老师", roles: ["teacher", "class_teacher"] });
-    await tx.teachers.create({ id: "t-t1", schoolId: "sch-1", name: "王老师", roles: ["teacher"] });
-  });
+  await seedSchool1Staff(w);
   server = await serve(w.handler);
   doc = createOpenApiDocument(w.engine.useCases, { basePath });
 });

@@ -142,6 +142,25 @@ export async function makeWorld(options: Partial<RestHandlerOptions> = {}): Prom
   return { handler, engine, storage, logs, ids };
 }
 
+/**
+ * Seeds school 1's staff that planning needs: the principal (who also teaches), the class
+ * teacher of cls-1 and a subject teacher. The login personas of {@link actors} need no rows;
+ * plans and appointments do.
+ *
+ * @example
+ * ```ts
+ * const w = await makeWorld();
+ * await seedSchool1Staff(w);
+ * ```
+ */
+export async function seedSchool1Staff(w: World): Promise<void> {
+  await w.storage.transaction(async (tx) => {
+    await tx.teachers.create({ id: "t-p1", schoolId: "sch-1", name: "张校长", roles: ["principal", "teacher"] });
+    await tx.teachers.create({ id: "t-c1", schoolId: "sch-1", name: "李老师", roles: ["teacher", "class_teacher"] });
+    await tx.teachers.create({ id: "t-t1", schoolId: "sch-1", name: "王老师", roles: ["teacher"] });
+  });
+}
+
 /** A request as a signed-in actor. */
 export function req(
   who: ActorName | null,
