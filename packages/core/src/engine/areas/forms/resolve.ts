@@ -70,10 +70,28 @@ export async function publishedForm(
   tx: StorageTx,
   scope: TemplateScope,
 ): Promise<Stored<StoredFormTemplate> | undefined> {
+  return (await publishedForms(tx, [scope])).get(scopeKey(scope));
+}
+
+/**
+ * The published form of each of several scopes (the newest version, should two be), by
+ * {@link scopeKey}, read in one query: a visit-record draft resolves its school's chain (city,
+ * county, school) on every call, so one list instead of one per level.
+ */
+async function publishedForms(
+  tx: StorageTx,
+  scopes: readonly TemplateScope[],
+): Promise<Map<string, Stored<StoredFormTemplate>>> {
   const rows = await loadAll((cursor) =>
-    tx.formTemplates.list({ where: { scope: scopeKey(scope), status: "published" }, cursor, limit: 1000 }),
+    tx.formTemplates.list({ where: { scope: scopes.map(scopeKey), status: "published" }, cursor, limit: 1000 }),
   );
-  return rows.sort((a, b) => b.record.template.version - a.record.template.version)[0];
+  const newest = new Map<string, Stored<StoredFormTemplate>>();
+  for (const row of rows) {
+    const key = scopeKey(row.record.template.scope);
+    const seen = newest.get(key);
+    if (seen === undefined || row.record.template.version > seen.record.template.version) newest.set(key, row);
+  }
+  return newest;
 }
 
 /** The form in force at a level, and the stored row it came from (none for the plugins' form). */
@@ -109,8 +127,10 @@ export async function effectiveForm(
   place: { cityId: string; countyId?: string | null; schoolId?: string | null },
 ): Promise<EffectiveForm> {
   const out: EffectiveForm = { template: pluginTemplate(plugins), row: undefined, stale: [] };
-  for (const scope of chainOf(place)) {
-    const row = await publishedForm(tx, scope);
+  const chain = chainOf(place);
+  const published = await publishedForms(tx, chain);
+  for (const scope of chain) {
+    const row = published.get(scopeKey(scope));
     if (!row) continue;
     const fits = extensionIssues(out.template?.fields ?? [], row.record.template.fields).length === 0;
     if (fits) {
