@@ -11,6 +11,7 @@ import {
   priorityCategoryLabels,
   type StoredCategoryFlag,
   type Student,
+  sensitivityOf,
   storedCategoryFlagSchema,
 } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
@@ -82,6 +83,18 @@ describe("flag schemas: each refusal at its field", () => {
   it("an end before the start is refused at validTo; the same day is allowed", () => {
     expect(issues(categoryFlagSchema.safeParse({ ...base, validTo: "2026-08-31" }))).toEqual(["validTo custom"]);
     expect(issues(categoryFlagSchema.safeParse({ ...base, validTo: "2026-09-01" }))).toEqual([]);
+  });
+
+  it("categories and revocation reasons are sensitive, wherever their schema comes from", () => {
+    expect(sensitivityOf(categoryKeyEnum(["family_crisis"]))).toBe("sensitive");
+    expect(sensitivityOf(categoryFlagSchema.shape.revokeReason)).toBe("sensitive");
+    expect(sensitivityOf(categoryFlagSchema.shape.category)).toBe("sensitive");
+  });
+
+  it("zod's own issue for a missing revokedBy says a string was expected", () => {
+    expect(categoryFlagSchema.safeParse({ ...base, revokedOn: "2026-10-01" }).error?.issues).toEqual([
+      expect.objectContaining({ code: "invalid_type", expected: "string", path: ["revokedBy"] }),
+    ]);
   });
 
   it("a revocation needs who revoked", () => {
@@ -255,9 +268,16 @@ describe("newStudentStatus", () => {
     expect(newStudentStatus(between, junior, "2026-10-15")).toMatchObject({ since: "2026-09-01" });
   });
 
-  it("enrolments out of date order are sorted first", () => {
+  it("between two stays (left, rejoining later) a student is not new", () => {
+    const between = pupil(e("2026-09-01", 7, { to: "2026-09-30" }), e("2026-11-01", 7));
+    expect(newStudentStatus(between, junior, "2026-10-15")).toEqual({ isNew: false });
+  });
+
+  it("enrolments out of date order are sorted first, on a copy: the student's own list is left as it was", () => {
     const unordered = pupil(e("2026-10-01", 8), e("2025-09-01", 7, { to: "2026-09-30" }));
+    const before = unordered.enrolments.map((x) => x.from);
     expect(newStudentStatus(unordered, junior, "2026-10-15")).toEqual({ isNew: false });
+    expect(unordered.enrolments.map((x) => x.from)).toEqual(before);
     const unorderedNew = pupil(e("2026-10-01", 8), e("2026-09-01", 8, { to: "2026-09-30" }));
     expect(newStudentStatus(unorderedNew, junior, "2026-10-15")).toMatchObject({ isNew: true, since: "2026-09-01" });
     // A future period out of order does not count.
