@@ -10,6 +10,7 @@
 export * from "./postgres-blobs.js";
 export { type PostgresStorageOptions, postgresDriver } from "./postgres-driver.js";
 export { isRetryable, translatePgError } from "./postgres-errors.js";
+export type { BulkInsertMode } from "./postgres-insert.js";
 export * from "./postgres-pool.js";
 export { quoteSchema } from "./postgres-schema.js";
 export * from "./postgres-store.js";

@@ -1,8 +1,6 @@
-import { HomevisitError, isHomevisitError } from "@homevisit/core";
-import type { Db, SqlStorageDriver } from "@homevisit/storage-sql";
+import type { SqlStorageDriver } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
 import { type CompiledQuery, Kysely, type QueryResult, type SqliteDatabase, SqliteDialect } from "kysely";
-import { isSqliteBusy } from "./sqlite-errors.js";
 import { groupCommitQueue } from "./sqlite-group-commit.js";
 
 export { isSqliteBusy } from "./sqlite-errors.js";
