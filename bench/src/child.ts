@@ -8,10 +8,10 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * Starts `file` (a path from the repository root) under tsx with the root tsconfig's workspace
- * paths, its stdio piped.
+ * paths, its stdio piped; `nodeFlags` go to Node before the entry (heap settings).
  */
-export function spawnTs(file: string, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(root, file), ...args], {
+export function spawnTs(file: string, args: readonly string[], nodeFlags: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, "--import", "tsx", join(root, file), ...args], {
     cwd: root,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
     stdio: ["pipe", "pipe", "pipe"],

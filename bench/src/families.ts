@@ -1,6 +1,6 @@
 // The benchmark families. Each returns a section of rows measured beside its baseline.
 import { runFormsBench } from "../forms/index.ts";
-import { planBenchSection } from "../plan/plan-bench.ts";
+import { planBenchSectionInChild } from "../plan/plan-bench.ts";
 import { runRestBench } from "../rest/index.ts";
 import { runSizeBench } from "../size/index.ts";
 import { runSoakBench, soakOptionsFromEnv } from "../soak/index.ts";
@@ -10,7 +10,8 @@ import { runWidgetsBench } from "../widgets/index.ts";
 import type { BenchSection } from "./harness.ts";
 
 export const families: Record<string, () => Promise<BenchSection>> = {
-  plan: () => planBenchSection({ runs: 3 }),
+  // In a child process with the young generation the planning guide advises (planNodeFlags).
+  plan: () => planBenchSectionInChild({ runs: 3 }),
   // Full size by default (~303,000 students, 1,000,000 visits); HOMEVISIT_BENCH_* for less.
   storage: () => runStorageBench(storageBenchOptionsFromEnv()),
   rest: () => runRestBench({ seconds: 5, runs: 3 }),
