@@ -213,30 +213,64 @@ export class Pool {
   }
 
   /**
-   * The least-loaded teacher of a class, as {@link leastLoadedFitting} picks one, for a mentor:
-   * a teacher of the class with room for a mentee within
-   * the fair share (an appointed mentor only, with `appointedOnly`). Its own loop, not a
-   * predicate: it runs for every priority student, and the closures were garbage each time.
+   * What {@link leastLoadedOfClass} looks for, set by its two callers before each search: one
+   * object reused, not a predicate closure per call (searches run for every student and every
+   * priority student, and the closures were a share of the assignment's garbage).
+   */
+  private readonly wanted = { mentor: false, appointedOnly: false, except: -1, visits: 0, load: 0 };
+
+  /**
+   * A teacher of the class with room for a mentee within the fair share (an appointed mentor
+   * only, with `appointedOnly`), least loaded first.
    */
   private mentorOfClass(classId: string | undefined, appointedOnly: boolean): number {
+    const w = this.wanted;
+    w.mentor = true;
+    w.appointedOnly = appointedOnly;
+    return this.leastLoadedOfClass(classId);
+  }
+
+  /**
+   * A teacher of the class other than `except` with room for `visits` within the fair share
+   * after `load`, for a lead or companion, least loaded first.
+   */
+  private leastLoadedFitting(classId: string | undefined, except: number, visits: number, load: number): number {
+    const w = this.wanted;
+    w.mentor = false;
+    w.except = except;
+    w.visits = visits;
+    w.load = load;
+    return this.leastLoadedOfClass(classId);
+  }
+
+  /** Whether teacher `i` is what {@link wanted} describes. */
+  private admits(i: number): boolean {
+    const w = this.wanted;
+    if (w.mentor) {
+      return (
+        (!w.appointedOnly || this.roleMentor[i] === 1) &&
+        (this.mentees[i] ?? 0) < this.options.mentorCapacity &&
+        this.withinFairShare(i, this.options.menteeWeight)
+      );
+    }
+    return i !== w.except && this.fitsAt(i, w.visits) && this.withinFairShare(i, w.load);
+  }
+
+  /**
+   * The least-loaded teacher of a class that {@link admits}: its teachers, then the class
+   * teacher (considered again when it also teaches); ties by index.
+   */
+  private leastLoadedOfClass(classId: string | undefined): number {
     if (classId === undefined) return -1;
     const list = this.byClass.get(classId) ?? noIndices;
     const lead = this.classLeadOf(classId);
-    const cap = this.options.mentorCapacity;
-    const weight = this.options.menteeWeight;
     let best = -1;
     let bestKey = 0;
-    // The class's teachers, then the class teacher (considered again when it also teaches).
     for (let k = 0; k <= list.length; k++) {
       const i = k < list.length ? (list[k] as number) : lead;
       if (i < 0) continue;
       const key = this.key(i);
-      if (
-        (best < 0 || key < bestKey || (key === bestKey && i < best)) &&
-        (!appointedOnly || this.roleMentor[i] === 1) &&
-        (this.mentees[i] ?? 0) < cap &&
-        this.withinFairShare(i, weight)
-      ) {
+      if ((best < 0 || key < bestKey || (key === bestKey && i < best)) && this.admits(i)) {
         best = i;
         bestKey = key;
       }
@@ -249,36 +283,6 @@ export class Pool {
     if (classId === undefined) return -1;
     const lead = this.classTeacher.get(classId);
     return (lead === undefined ? undefined : this.index.get(lead)) ?? -1;
-  }
-
-  /**
-   * The least-loaded teacher of a class (its teachers, then the class teacher; ties by index)
-   * for a lead or companion: a teacher other than `except` with room
-   * for `visits` within the fair share after `load`. Its own loop, not a predicate: it runs for
-   * every student, and the closures were a share of the assignment's garbage.
-   */
-  private leastLoadedFitting(classId: string | undefined, except: number, visits: number, load: number): number {
-    if (classId === undefined) return -1;
-    const list = this.byClass.get(classId) ?? noIndices;
-    const lead = this.classLeadOf(classId);
-    let best = -1;
-    let bestKey = 0;
-    // The class's teachers, then the class teacher (considered again when it also teaches).
-    for (let k = 0; k <= list.length; k++) {
-      const i = k < list.length ? (list[k] as number) : lead;
-      if (i < 0) continue;
-      const key = this.key(i);
-      if (
-        (best < 0 || key < bestKey || (key === bestKey && i < best)) &&
-        i !== except &&
-        this.fitsAt(i, visits) &&
-        this.withinFairShare(i, load)
-      ) {
-        best = i;
-        bestKey = key;
-      }
-    }
-    return best;
   }
 
   private fitsAt(i: number, visits: number): boolean {
