@@ -44,6 +44,48 @@ export interface GroupCommitOptions {
 }
 
 /**
+ * Runs an attempt again while SQLite answers busy (another process holds the write lock), with
+ * a growing, jittered pause; `storage_busy` once `maxBusyWaitMs` have passed.
+ */
+function busyRetry(maxBusyWaitMs: number): <T>(attempt: () => Promise<T>) => Promise<T> {
+  return async (attempt) => {
+    const started = performance.now();
+    for (let round = 0; ; round++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isSqliteBusy(error)) throw error;
+        if (performance.now() - started > maxBusyWaitMs) throw new HomevisitError("storage_busy", { cause: error });
+        await sleep(Math.min(200, 5 * 2 ** Math.min(round, 6)) * (0.5 + Math.random()));
+      }
+    }
+  };
+}
+
+/**
+ * Transaction control as statements prepared once and run directly: through Kysely each would
+ * build and compile a query and take an async hop, several times per transaction. They run only
+ * inside the queue's `runBatch`, which holds Kysely's one connection, so nothing else runs on it
+ * meanwhile.
+ */
+function transactionControl(database: BetterSqlite3.Database) {
+  const control = (text: string) => {
+    const statement = database.prepare(text);
+    return async () => {
+      statement.run();
+    };
+  };
+  return {
+    begin: { deferred: control("BEGIN"), immediate: control("BEGIN IMMEDIATE") },
+    commit: control("COMMIT"),
+    rollback: control("ROLLBACK"),
+    savepoint: control("SAVEPOINT hv_group_item"),
+    release: control("RELEASE hv_group_item"),
+    rollbackToSavepoint: control("ROLLBACK TO hv_group_item"),
+  };
+}
+
+/**
  * The transaction queue of one SQLite connection. Writers in other processes are kept out by
  * `BEGIN IMMEDIATE` and waited for with a retry loop (`storage_busy` after `maxBusyWaitMs`);
  * every failure leaves typed.
@@ -57,39 +99,9 @@ export interface GroupCommitOptions {
 export function groupCommitQueue(options: GroupCommitOptions): {
   transaction<T>(fn: (conn: Db) => Promise<T>, mode: { readOnly: boolean }): Promise<T>;
 } {
-  const { database, db, maxBusyWaitMs, commitSync } = options;
-
-  async function withBusyRetry<T>(attempt: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    for (let round = 0; ; round++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!isSqliteBusy(error)) throw error;
-        if (performance.now() - started > maxBusyWaitMs) throw new HomevisitError("storage_busy", { cause: error });
-        await sleep(Math.min(200, 5 * 2 ** Math.min(round, 6)) * (0.5 + Math.random()));
-      }
-    }
-  }
-
-  /**
-   * Transaction control as statements prepared once and run directly: through Kysely each
-   * would build and compile a query and take an async hop, several times per transaction. They
-   * run only inside `runBatch`, which holds Kysely's one connection, so nothing else runs on it
-   * meanwhile.
-   */
-  const control = (text: string) => {
-    const statement = database.prepare(text);
-    return async () => {
-      statement.run();
-    };
-  };
-  const begin = { deferred: control("BEGIN"), immediate: control("BEGIN IMMEDIATE") };
-  const commit = control("COMMIT");
-  const rollback = control("ROLLBACK");
-  const savepoint = control("SAVEPOINT hv_group_item");
-  const release = control("RELEASE hv_group_item");
-  const rollbackToSavepoint = control("ROLLBACK TO hv_group_item");
+  const { database, db, commitSync } = options;
+  const withBusyRetry = busyRetry(options.maxBusyWaitMs);
+  const { begin, commit, rollback, savepoint, release, rollbackToSavepoint } = transactionControl(database);
 
   /** Transactions waiting for the connection, in arrival order. */
   const queue: PendingTransaction[] = [];
