@@ -266,6 +266,25 @@ describe("verifyAuditChain: which break, where", () => {
     expect(verifyAuditChain("sch-1", [{ ...rows[0], seq: 5n }])).toMatchObject({ problem: "invalid_row", seq: 1 });
   });
 
+  it("after a row that is not an audit row, its own seq and hash carry the chain on", () => {
+    const { rows, head } = chain(4);
+    // Row 2 unreadable but with its seq and hash: one break at 2, and row 3 still links to it.
+    const broken = [rows[0], { seq: 2, hash: rows[1]?.hash, junk: true }, rows[2], rows[3]];
+    const result = verifyAuditChain("sch-1", broken, head);
+    expect(result.ok === false && result.breaks).toEqual([{ problem: "invalid_row", seq: 2, lastSeq: 2 }]);
+    // Without a usable seq or hash, the row takes the next place and the next row no longer links.
+    for (const junk of [{ seq: "2" }, { seq: 1.5 }, { seq: 1 }, { hash: 7 }]) {
+      const next = verifyAuditChain("sch-1", [rows[0], junk, rows[2]]);
+      expect([junk, next.ok === false && next.breaks]).toEqual([
+        junk,
+        [
+          { problem: "invalid_row", seq: 2, lastSeq: 2 },
+          { problem: "link_broken", seq: 3, lastSeq: 3 },
+        ],
+      ]);
+    }
+  });
+
   it("merges a run of one problem into one break, and lists at most maxBreaks", () => {
     const other = chain(5, { chainId: "sch-2" });
     const all = verifyAuditChain("sch-1", other.rows);
