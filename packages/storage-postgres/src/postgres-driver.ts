@@ -45,8 +45,8 @@ export interface PostgresStorageOptions {
  * The PostgreSQL driver of the shared SQL layer: transactions on one borrowed connection
  * (`BEGIN`, the schema as `SET LOCAL search_path`, `COMMIT`), transparent re-runs after
  * deadlocks and serialisation failures, row locks (`FOR UPDATE`, `SKIP LOCKED`) and bulk
- * inserts through `unnest`. It only wires the pool ({@link poolSource}), the schema's creation,
- * the transaction runner and the bulk insert together.
+ * inserts through `unnest`. It only wires the pool (the host's, or one made from a connection
+ * string), the schema's creation, the transaction runner and the bulk insert together.
  *
  * @example
  * ```ts
