@@ -196,7 +196,8 @@ describe("after a row that is not an audit row", () => {
 
   it("a row that parses but is no plain JSON object (another prototype) is invalid_row, not a crash", () => {
     const { rows } = chain(2);
-    const instance = Object.assign(Object.create({ inherited: true }), rows[1]);
+    // No inherited key for the strict schema to refuse: it parses, and canonical JSON refuses it.
+    const instance = Object.assign(Object.create({}), rows[1]);
     expect(breaksOf(verifyAuditChain("sch-1", [rows[0], instance]))).toEqual([
       { problem: "invalid_row", seq: 2, lastSeq: 2 },
     ]);
