@@ -439,3 +439,31 @@ describe("checkPhoto", () => {
     expect(codeOf(() => checkPhoto(bytes("GIF89a"), undefined))).toMatchObject({ code: "photo_type_unsupported" });
   });
 });
+
+describe("truncated images", () => {
+  // A photo cut short in transfer must never be half-stripped or fail with a raw RangeError or
+  // TypeError: every prefix of a valid image is refused, by its type while the signature is
+  // incomplete and as malformed after. This reaches every byte-length guard of the readers.
+  const samples: [string, Uint8Array, number][] = [
+    ["JPEG (JFIF, EXIF)", bytes(SOI, jfif, exif, dqt, sof(480, 640), dht, sos, scanData, EOI), 3],
+    [
+      "progressive JPEG (Adobe, two scans)",
+      bytes(SOI, adobe, dqt, sof(48, 64, 0xc2), dht, sos, scanData, sos, scanData, EOI),
+      3,
+    ],
+    [
+      "PNG (tEXt)",
+      bytes(PNG_SIG, ihdr(64, 48), chunk("tEXt", "GPS 28N"), chunk("IDAT", [1, 2, 3, 4]), chunk("IEND")),
+      8,
+    ],
+    ["WebP (VP8X, EXIF, VP8)", webp(vp8x(0x2c, 64, 48), riff("EXIF", "GPS 28N"), vp8(64, 48)), 12],
+    ["WebP (VP8L)", webp(vp8l(64, 48)), 12],
+  ];
+  it.each(samples)("%s: every prefix is refused with a typed code", (_name, image, signatureLength) => {
+    expect(codeOf(() => stripImageMetadata(image))).toBeUndefined();
+    for (let n = 0; n < image.length; n++) {
+      const expected = n < signatureLength ? "photo_type_unsupported" : "photo_malformed";
+      expect({ n, code: codeOf(() => stripImageMetadata(image.slice(0, n)))?.code }).toEqual({ n, code: expected });
+    }
+  });
+});
