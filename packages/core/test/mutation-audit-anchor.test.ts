@@ -5,7 +5,6 @@ import {
   type AuditRecord,
   type AuditRowSource,
   auditChainVerifier,
-  auditEntrySchema,
   auditGenesisHash,
   auditRowHash,
   chainAuditEntry,
@@ -14,6 +13,7 @@ import {
   verifyAuditLog,
 } from "@homevisit/core/storage";
 import { describe, expect, it } from "vitest";
+import { auditEntryAt, chainKey, previousChainKey } from "./support/audit-fixtures.js";
 
 /**
  * The audit chain's verifier without storage (RELIABILITY.md promise 5), for the mutants of
@@ -24,21 +24,10 @@ import { describe, expect, it } from "vitest";
  * test names the problem, the rows it covers and the mode, never only `ok === false`.
  */
 
-const key: AuditChainKey = { id: "k-2026", secret: "the-host-chain-secret-0001" };
-const oldKey: AuditChainKey = { id: "k-2025", secret: "the-host-chain-secret-0000" };
+const key = chainKey;
+const oldKey = previousChainKey;
+const entry = auditEntryAt;
 const at = "2026-10-08T01:00:00.000Z";
-
-const entry = (i: number, chainId = "sch-1", extra: Record<string, unknown> = {}): AuditEntry =>
-  auditEntrySchema.parse({
-    chainId,
-    at: `2026-10-08T09:${String(i % 60).padStart(2, "0")}:00+08:00`,
-    actorId: `t${i % 7}`,
-    action: "student.read",
-    entity: "students",
-    entityId: `s${i}`,
-    result: "ok",
-    ...extra,
-  });
 
 /** A chain of `n` rows (keyed with `key`), and its head after each append (`heads[k]` after k rows). */
 function chain(n: number, options: { key?: AuditChainKey; chainId?: string; purpose?: string } = {}) {

@@ -19,6 +19,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../src/shared/crypto/hmac.js";
 import { sha256Hex } from "../src/shared/crypto/sha256.js";
+import { auditEntryAt, chainKey, previousChainKey } from "./support/audit-fixtures.js";
 
 /**
  * The audit chain (RELIABILITY.md promise 5) checked break by break: each tampering is reported
@@ -27,19 +28,9 @@ import { sha256Hex } from "../src/shared/crypto/sha256.js";
  * `pnpm run mutation` (docs/quality.md).
  */
 
-const key: AuditChainKey = { id: "k-2026", secret: "the-host-chain-secret-0001" };
-const oldKey: AuditChainKey = { id: "k-2025", secret: "the-host-chain-secret-0000" };
-
-const entry = (i: number, chainId = "sch-1"): AuditEntry =>
-  auditEntrySchema.parse({
-    chainId,
-    at: `2026-10-08T09:${String(i % 60).padStart(2, "0")}:00+08:00`,
-    actorId: `t${i % 7}`,
-    action: "student.read",
-    entity: "students",
-    entityId: `s${i}`,
-    result: "ok",
-  });
+const key = chainKey;
+const oldKey = previousChainKey;
+const entry = auditEntryAt;
 
 function chain(n: number, options: { key?: AuditChainKey; chainId?: string; from?: AuditHead } = {}) {
   const rows: AuditRecord[] = [];

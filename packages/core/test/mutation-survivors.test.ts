@@ -15,14 +15,9 @@ import {
   type Student,
   toStudentSummary,
 } from "@homevisit/core";
-import {
-  type AuditHead,
-  type AuditRecord,
-  auditEntrySchema,
-  chainAuditEntry,
-  verifyAuditChain,
-} from "@homevisit/core/storage";
+import { type AuditHead, type AuditRecord, chainAuditEntry, verifyAuditChain } from "@homevisit/core/storage";
 import { describe, expect, it } from "vitest";
+import { auditEntryAt } from "./support/audit-fixtures.js";
 
 /**
  * Tests that kill the mutants issue 14 found surviving (StrykerJS, `pnpm run mutation`; see
@@ -134,17 +129,7 @@ describe("actor (promise 2)", () => {
 });
 
 describe("audit chain: which problem at which sequence (promise 5)", () => {
-  const entry = (i: number, chainId: string) =>
-    auditEntrySchema.parse({
-      chainId,
-      at: `2026-10-08T09:${String(i % 60).padStart(2, "0")}:00+08:00`,
-      actorId: `t${i % 7}`,
-      action: "student.read",
-      entity: "students",
-      entityId: `s${i}`,
-      result: "ok",
-      changes: [],
-    });
+  const entry = (i: number, chainId: string) => auditEntryAt(i, chainId, { changes: [] });
   const chain = (chainId: string, n: number) => {
     const rows: AuditRecord[] = [];
     let head: AuditHead | undefined;
