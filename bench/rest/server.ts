@@ -17,11 +17,18 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { personaCookie, startDemoHost } from "../../examples/demo-host/src/host.ts";
 import type { DemoWorld } from "../../examples/demo-host/src/seed.ts";
 import { type HandwrittenFloorSpec, startHandwrittenFloor } from "./handwritten.ts";
-import { type ApiServerReady, type BaselineFixture, type BaselineServerReady, benchVisitRecord } from "./shared.ts";
+import {
+  type ApiServerReady,
+  type BaselineFixture,
+  type BaselineServerReady,
+  benchVisitRecord,
+  type ServerPauses,
+} from "./shared.ts";
 
 /** Submitted visit records the archive student gets, so the archive has a realistic size. */
 const archiveVisits = 6;
@@ -175,17 +182,23 @@ async function startBaseline(
         );
       return;
     }
-    // Read and parse the body as a handler must, then answer the captured draft.
+    // Read and parse the body as a handler must, then answer the captured draft (the audited
+    // floor makes its one audit row durable first: the least a durable, audited write costs).
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      try {
-        JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const answerDraft = () => {
         res.writeHead(201, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(draft);
+      };
+      try {
+        JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch {
         res.writeHead(400).end();
+        return;
       }
+      if (audited === undefined) answerDraft();
+      else audited.audit().then(answerDraft, () => res.writeHead(500).end());
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -240,10 +253,32 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   // The parent asks for this process's CPU time before and after a load run: CPU per request
-  // is steadier than throughput on a busy machine.
+  // is steadier than throughput on a busy machine. With it come the window's pauses of the
+  // main thread, to tell a latency tail's causes apart: garbage collection, and how late the
+  // event loop ran its callbacks (a blocked main thread) — a tail with neither is waiting on
+  // the disk.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
   process.on("SIGUSR2", () => {
     const { user, system } = process.cpuUsage();
-    process.stdout.write(`CPU ${(user + system) / 1000}\n`);
+    const pauses: ServerPauses = {
+      gcCount: gc.count,
+      gcTotalMs: gc.totalMs,
+      gcMaxMs: gc.maxMs,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+    };
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 });
+    loopDelay.reset();
+    process.stdout.write(`CPU ${(user + system) / 1000} ${JSON.stringify(pauses)}\n`);
   });
   process.stdin.on("end", stop);
   process.stdin.on("close", stop);

@@ -102,3 +102,14 @@ export interface LoadResult {
   /** The first socket error's code, for diagnosis (no request content). */
   firstError?: string;
 }
+
+/** A server's main-thread pauses during one load window (reset at each report). */
+export interface ServerPauses {
+  /** Garbage collections, their total and longest pause, ms. */
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  /** How late the event loop ran a 1 ms timer: p99 and max, ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
