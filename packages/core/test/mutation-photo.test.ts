@@ -1,4 +1,11 @@
-import { checkPhoto, detectImageType, imageDimensions, isHomevisitError, stripImageMetadata } from "@homevisit/core";
+import {
+  checkPhoto,
+  detectImageType,
+  imageDimensions,
+  isHomevisitError,
+  photoContentTypes,
+  stripImageMetadata,
+} from "@homevisit/core";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -465,5 +472,110 @@ describe("truncated images", () => {
       const expected = n < signatureLength ? "photo_type_unsupported" : "photo_malformed";
       expect({ n, code: codeOf(() => stripImageMetadata(image.slice(0, n)))?.code }).toEqual({ n, code: expected });
     }
+  });
+});
+
+describe("each check at its edge", () => {
+  // Every image below differs from an accepted one in one place only, so that exactly one check
+  // decides: the standalone markers are followed by 00 02, which would otherwise read as an empty
+  // segment, and each length is one past what the next check would catch.
+  const malformed = { code: "photo_malformed", params: {} };
+  const minimal = jpeg(sof(1, 2), sos, [1]);
+
+  it("lists the accepted types", () => {
+    expect(photoContentTypes).toEqual(["image/jpeg", "image/png", "image/webp"]);
+  });
+
+  it("JPEG: a standalone marker outside a scan is refused where an empty segment is dropped", () => {
+    expect(hex(stripImageMetadata(bytes(SOI, [0xff, 0xfe, 0x00, 0x02], sof(1, 2), sos, [1], EOI)))).toBe(hex(minimal));
+    for (const marker of [0xd8, 0xd0, 0xd7, 0x01, 0x00]) {
+      const image = bytes(SOI, [0xff, marker, 0x00, 0x02], sof(1, 2), sos, [1], EOI);
+      expect([marker, codeOf(() => stripImageMetadata(image))]).toEqual([marker, malformed]);
+    }
+  });
+
+  it("JPEG: segment lengths below 2 are refused, a scan header's too", () => {
+    for (const length of [0, 1]) {
+      const image = bytes(SOI, sof(1, 2), [0xff, 0xda, 0x00, length], [5], EOI);
+      expect([length, codeOf(() => stripImageMetadata(image))]).toEqual([length, malformed]);
+    }
+  });
+
+  it("JPEG: a frame of exactly 8 bytes (no components) is read; a scan must follow a frame", () => {
+    const bare = jpeg(seg(0xc0, [8, 0, 3, 0, 4, 0]), sos, [1]);
+    expect(hex(stripImageMetadata(bare))).toBe(hex(bare));
+    expect(imageDimensions(bare)).toEqual({ width: 4, height: 3 });
+    expect(codeOf(() => stripImageMetadata(jpeg(sos, [1], sof(1, 2), sos, [1])))).toEqual(malformed);
+    expect(codeOf(() => stripImageMetadata(jpeg(sof(1, 2), sos, [1], sof(1, 2), sos, [1])))).toEqual(malformed);
+  });
+
+  it("JPEG: a scan ends at the first marker that is not a restart, and what follows is walked as segments", () => {
+    // Entropy-coded bytes next to each other (no 0xFF between them), then a JPG segment (0xC8,
+    // below the restart range) that is dropped, then a second scan.
+    const image = jpeg(sof(1, 2), sos, [1, 2, 3], [0xff, 0xc8, 0x00, 0x03, 9], sos, [4, 5]);
+    expect(hex(stripImageMetadata(image))).toBe(hex(jpeg(sof(1, 2), sos, [1, 2, 3], sos, [4, 5])));
+  });
+
+  it("JPEG: only APP0 is read as JFIF and only APP14 as Adobe", () => {
+    const adobeText = [...Array.from("Adobe", (c) => c.charCodeAt(0)), 0, 100, 0, 0, 0, 0, 2];
+    const jfifText = [...Array.from("JFIF\0", (c) => c.charCodeAt(0)), ...jfifFields, 0, 0];
+    const image = jpeg(seg(0xfe, adobeText), seg(0xe1, jfifText), seg(0xe1, adobeText), sof(1, 2), sos, [1]);
+    expect(hex(stripImageMetadata(image))).toBe(hex(minimal));
+  });
+
+  it("PNG: an IEND whose length runs past the end is refused; type letters are A–Z and a–z only", () => {
+    const start = bytes(PNG_SIG, ihdr(1, 1), chunk("IDAT", [1]));
+    expect(codeOf(() => stripImageMetadata(bytes(start, [0, 0, 0, 1], "IEND", [0, 0, 0, 0])))).toEqual(malformed);
+    expect(hex(stripImageMetadata(bytes(start, chunk("AZaz"), chunk("IEND"))))).toBe(hex(bytes(start, chunk("IEND"))));
+    for (const type of ["@AAA", "A[AA", "AA`A", "AAA{"]) {
+      expect([type, codeOf(() => stripImageMetadata(bytes(start, chunk(type), chunk("IEND"))))]).toEqual([
+        type,
+        malformed,
+      ]);
+    }
+  });
+
+  it("WebP: a chunk one byte past the RIFF is refused; an empty chunk at the end and a short tail are read", () => {
+    expect(
+      codeOf(() => stripImageMetadata(bytes("RIFF", le32(22), "WEBP", "VP8 ", le32(11), vp8(1, 1).subarray(8)))),
+    ).toEqual(malformed);
+    const emptyLast = webp(vp8(1, 1), riff("ALPH", []));
+    expect(hex(stripImageMetadata(emptyLast))).toBe(hex(emptyLast));
+    // Fewer than 8 bytes left inside the RIFF: no chunk header fits, so they are dropped.
+    expect(hex(stripImageMetadata(webp(vp8(1, 1), bytes([1, 2, 3]))))).toBe(hex(webp(vp8(1, 1))));
+  });
+
+  it("WebP: flags are cleared in VP8X only (an empty VP8X kept as is); a frame may hold its header only", () => {
+    const alphaFirst = webp(riff("ALPH", [0xff]), vp8(1, 1));
+    expect(hex(stripImageMetadata(alphaFirst))).toBe(hex(alphaFirst));
+    const emptyVp8x = webp(riff("VP8X", []), vp8(1, 1));
+    expect(hex(stripImageMetadata(emptyVp8x))).toBe(hex(emptyVp8x));
+    const headerOnly = webp(
+      vp8x(0x02, 1, 1),
+      riff(
+        "ANMF",
+        Array.from({ length: 16 }, (_, i) => i + 1),
+      ),
+    );
+    expect(hex(stripImageMetadata(headerOnly))).toBe(hex(headerOnly));
+  });
+
+  it("WebP: the size comes from VP8X, VP8 and VP8L chunks only, all 32 bits of VP8L read", () => {
+    expect(imageDimensions(webp(riff("ICCP", [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), vp8(7, 9)))).toEqual({
+      width: 7,
+      height: 9,
+    });
+    expect(imageDimensions(webp(vp8l(3, 16384)))).toEqual({ width: 3, height: 16384 });
+  });
+
+  it("checkPhoto: bytes of another type are refused by type even when a type is declared", () => {
+    expect(codeOf(() => checkPhoto(bytes("GIF89a"), "image/gif"))).toEqual({
+      code: "photo_type_unsupported",
+      params: {},
+    });
+    expect(codeOf(() => checkPhoto(bytes([0, 0, 0, 24], "ftypheic", [0, 0, 0, 0]), "image/heic"))).toEqual({
+      code: "photo_format_unsupported",
+      params: { format: "HEIF" },
+    });
   });
 });

@@ -34,6 +34,9 @@ export interface PhotoLimits {
 
 const malformed = () => new HomevisitError("photo_malformed");
 
+const jpegSignature = [0xff, 0xd8, 0xff];
+const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
 /**
  * The image type of some bytes by their magic numbers, or `undefined` for anything else (GIF,
  * HEIC, SVG, a PDF renamed `.jpg` …).
@@ -45,42 +48,52 @@ const malformed = () => new HomevisitError("photo_malformed");
  * ```
  */
 export function detectImageType(bytes: Uint8Array): PhotoContentType | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "image/png";
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WEBP") return "image/webp";
+  if (startsWith(bytes, jpegSignature)) return "image/jpeg";
+  if (startsWith(bytes, pngSignature)) return "image/png";
+  if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WEBP") return "image/webp";
   return undefined;
 }
 
+/** Whether `bytes` begins with `signature` (a byte past the end is `undefined`, never equal). */
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return signature.every((b, i) => bytes[i] === b);
+}
+
+/** The bytes from `at` as Latin-1 text: at most `length` characters, fewer at the end of the input. */
 function ascii(bytes: Uint8Array, at: number, length: number): string {
-  let out = "";
-  for (let i = at; i < at + length && i < bytes.length; i++) out += String.fromCharCode(bytes[i] as number);
-  return out;
+  return String.fromCharCode(...bytes.subarray(at, at + length));
+}
+
+/**
+ * The one bounded read every number reader goes through: a byte past the end of the input means
+ * the image was cut short or a length in it lies, so the image is malformed. The walkers below
+ * need no length guards of their own: reading the next marker, chunk length or byte of a scan
+ * past the end refuses the image here.
+ */
+function byte(b: Uint8Array, at: number): number {
+  const value = b[at];
+  if (value === undefined) throw malformed();
+  return value;
 }
 
 function u16be(b: Uint8Array, at: number): number {
-  if (at + 2 > b.length) throw malformed();
-  return ((b[at] as number) << 8) | (b[at + 1] as number);
+  return (byte(b, at) << 8) | byte(b, at + 1);
 }
 
 function u32be(b: Uint8Array, at: number): number {
-  if (at + 4 > b.length) throw malformed();
-  return (
-    (((b[at] as number) << 24) >>> 0) +
-    ((b[at + 1] as number) << 16) +
-    ((b[at + 2] as number) << 8) +
-    (b[at + 3] as number)
-  );
+  return byte(b, at) * 0x1000000 + (byte(b, at + 1) << 16) + (byte(b, at + 2) << 8) + byte(b, at + 3);
+}
+
+function u16le(b: Uint8Array, at: number): number {
+  return byte(b, at) | (byte(b, at + 1) << 8);
 }
 
 function u24le(b: Uint8Array, at: number): number {
-  if (at + 3 > b.length) throw malformed();
-  return (b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16);
+  return byte(b, at) | (byte(b, at + 1) << 8) | (byte(b, at + 2) << 16);
 }
 
 function u32le(b: Uint8Array, at: number): number {
-  if (at + 4 > b.length) throw malformed();
-  return u24le(b, at) + (b[at + 3] as number) * 0x1000000;
+  return u24le(b, at) + byte(b, at + 3) * 0x1000000;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -93,9 +106,8 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** One JPEG marker segment: its marker, where it lies, and where its payload starts. */
+/** One JPEG marker segment: where it starts (at its 0xFF) and where it ends. */
 interface JpegSegment {
-  marker: number;
   start: number;
   end: number;
 }
@@ -114,44 +126,45 @@ const jpegKeptMarkers = new Set([...sofMarkers, 0xc4, 0xcc, 0xdb, 0xdc, 0xdd]);
 /**
  * Walks a whole JPEG: the segments, each scan's header and its entropy-coded data, up to the
  * first end-of-image marker. Returns the parts to keep (segments, rebuilt JFIF/Adobe headers,
- * scans) and where EOI ends; whatever follows it (MPF secondary images, motion-photo videos,
- * appended files) is never looked at. Every step advances `at`, so the loop is bounded by the
- * input's length.
+ * scans) and the frame (SOF) segment; whatever follows EOI (MPF secondary images, motion-photo
+ * videos, appended files) is never looked at. Every step advances `at` and every marker is read
+ * through {@link byte}, so the walk ends at EOI or refuses the image at the end of the input. A
+ * segment whose length runs past the end is refused the same way, when the next marker is read.
  */
-function jpegWalk(b: Uint8Array): { segments: JpegSegment[]; kept: Uint8Array[]; sof: JpegSegment | undefined } {
-  const segments: JpegSegment[] = [];
+function jpegWalk(b: Uint8Array): { kept: Uint8Array[]; sof: JpegSegment } {
   const kept: Uint8Array[] = [b.subarray(0, 2)];
   let sof: JpegSegment | undefined;
+  // The frame, once a scan has followed it: a JPEG without a scan has no pixels.
+  let scanned: JpegSegment | undefined;
   let at = 2;
-  let scans = 0;
-  while (at < b.length) {
-    if (b[at] !== 0xff) throw malformed();
-    let marker = b[at + 1];
+  for (;;) {
+    if (byte(b, at) !== 0xff) throw malformed();
+    let marker = byte(b, at + 1);
     // Fill bytes: any number of 0xFF before a marker.
     while (marker === 0xff) {
       at += 1;
-      marker = b[at + 1];
+      marker = byte(b, at + 1);
     }
-    if (marker === undefined) throw malformed();
     if (marker === 0xd9) {
-      // The first EOI ends the image; a JPEG without a scan has no pixels.
-      if (scans === 0 || !sof) throw malformed();
+      // The first EOI ends the image.
+      if (!scanned) throw malformed();
       kept.push(b.subarray(at, at + 2));
-      return { segments, kept, sof };
+      return { kept, sof: scanned };
     }
     if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01 || marker === 0x00) {
-      // A second SOI, or a restart marker outside a scan: not a JPEG this code will vouch for.
+      // A second SOI, or a standalone marker (restart, TEM) outside a scan: not a JPEG this
+      // code will vouch for.
       throw malformed();
     }
     const length = u16be(b, at + 2);
-    if (length < 2 || at + 2 + length > b.length) throw malformed();
-    const segment = { marker, start: at, end: at + 2 + length };
-    segments.push(segment);
+    // The length counts its own two bytes.
+    if (length < 2) throw malformed();
+    const segment = { start: at, end: at + 2 + length };
     if (marker === 0xda) {
       if (!sof) throw malformed();
       const scanEnd = entropyCodedEnd(b, segment.end);
       kept.push(b.subarray(segment.start, scanEnd));
-      scans += 1;
+      scanned = sof;
       at = scanEnd;
       continue;
     }
@@ -169,25 +182,25 @@ function jpegWalk(b: Uint8Array): { segments: JpegSegment[]; kept: Uint8Array[];
     }
     at = segment.end;
   }
-  // No EOI: a cut-off upload, refused rather than guessed at.
-  throw malformed();
 }
 
-/** Where a scan's entropy-coded data ends: at the first marker that is not a restart (RSTn) or a stuffed 0xFF00. */
+/**
+ * Where a scan's entropy-coded data ends: at the first marker that is not a restart (RSTn) or a
+ * stuffed 0xFF00. A scan cut off before its marker (no EOI: a cut-off upload) is refused by
+ * {@link byte}, not guessed at.
+ */
 function entropyCodedEnd(b: Uint8Array, start: number): number {
   let at = start;
-  while (at < b.length) {
-    if (b[at] !== 0xff) {
+  for (;;) {
+    if (byte(b, at) !== 0xff) {
       at += 1;
       continue;
     }
-    const next = b[at + 1];
-    if (next === undefined) break;
+    const next = byte(b, at + 1);
     if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) at += 2;
     else if (next === 0xff) at += 1;
     else return at;
   }
-  throw malformed();
 }
 
 /**
@@ -241,41 +254,47 @@ const pngKeptChunks = new Set([
   "fdAT",
 ]);
 
-/** Walks PNG chunks up to IEND (what follows it is never looked at); calls `visit` for each. */
-function pngChunks(b: Uint8Array, visit: (type: string, start: number, end: number, dataStart: number) => void): void {
+/**
+ * Walks PNG chunks up to IEND (what follows it is never looked at); calls `visit` for each with
+ * where the chunk starts and ends. Reading a chunk length past the end (no IEND) refuses the
+ * image, in {@link byte}.
+ */
+function pngChunks(b: Uint8Array, visit: (type: string, start: number, end: number) => void): void {
   let at = 8;
   let first = true;
-  while (at < b.length) {
-    const length = u32be(b, at);
+  for (;;) {
+    const end = at + 12 + u32be(b, at);
+    if (end > b.length) throw malformed();
+    // Within the file, so four characters: each must be a letter.
     const type = ascii(b, at + 4, 4);
-    const end = at + 12 + length;
-    if (end > b.length || !/^[A-Za-z]{4}$/.test(type) || (first && type !== "IHDR")) throw malformed();
+    if (/[^A-Za-z]/.test(type) || (first && type !== "IHDR")) throw malformed();
     first = false;
-    visit(type, at, end, at + 8);
-    at = end;
+    visit(type, at, end);
     if (type === "IEND") return;
+    at = end;
   }
-  throw malformed();
 }
 
 /** WebP chunks a decoder needs: the bitstreams, alpha, and animation. */
 const webpKeptChunks = new Set(["VP8 ", "VP8L", "VP8X", "ALPH", "ANIM", "ANMF"]);
 
-/** Walks the RIFF chunks between `from` and `to`. */
+/**
+ * Walks the RIFF chunks between `from` and `to` (at most the input's length); calls `visit`
+ * with each chunk's four-character code, where its data starts and its size. Fewer than 8 bytes
+ * left before `to` end the walk.
+ */
 function webpChunks(
   b: Uint8Array,
-  visit: (fourcc: string, start: number, end: number, dataStart: number, size: number) => void,
-  from = 12,
-  to = Math.min(b.length, 8 + u32le(b, 4)),
+  from: number,
+  to: number,
+  visit: (fourcc: string, dataStart: number, size: number) => void,
 ): void {
   let at = from;
   while (at + 8 <= to) {
-    const fourcc = ascii(b, at, 4);
     const size = u32le(b, at + 4);
-    const end = at + 8 + size + (size % 2);
     if (at + 8 + size > to) throw malformed();
-    visit(fourcc, at, Math.min(end, to), at + 8, size);
-    at = end;
+    visit(ascii(b, at, 4), at + 8, size);
+    at += 8 + size + (size % 2);
   }
 }
 
@@ -292,26 +311,22 @@ function le32bytes(n: number): Uint8Array {
 /** The kept chunks of a WebP body (or of one animation frame's), rebuilt. */
 function webpKept(b: Uint8Array, from: number, to: number, inFrame: boolean): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  webpChunks(
-    b,
-    (fourcc, _start, _end, data, size) => {
-      if (!webpKeptChunks.has(fourcc)) return;
-      if (inFrame && fourcc !== "ALPH" && fourcc !== "VP8 " && fourcc !== "VP8L") return;
-      const payload = b.slice(data, data + size);
-      // VP8X flags: 0x20 ICC, 0x08 EXIF, 0x04 XMP present; none of them survive.
-      if (fourcc === "VP8X" && payload.length > 0) payload[0] = (payload[0] as number) & ~0x2c;
-      if (fourcc === "ANMF") {
-        // A frame: 16 bytes of position, size and timing, then its own chunks.
-        if (size < 16) throw malformed();
-        const frame = concat([payload.subarray(0, 16), ...webpKept(b, data + 16, data + size, true)]);
-        parts.push(riffChunk("ANMF", frame));
-        return;
-      }
-      parts.push(riffChunk(fourcc, payload));
-    },
-    from,
-    to,
-  );
+  webpChunks(b, from, to, (fourcc, data, size) => {
+    if (!webpKeptChunks.has(fourcc)) return;
+    if (inFrame && fourcc !== "ALPH" && fourcc !== "VP8 " && fourcc !== "VP8L") return;
+    const payload = b.slice(data, data + size);
+    // VP8X flags: 0x20 ICC, 0x08 EXIF, 0x04 XMP present; none of them survive. (An empty VP8X
+    // has no flags byte: a typed array ignores the write.)
+    if (fourcc === "VP8X") payload[0] = (payload[0] as number) & ~0x2c;
+    if (fourcc === "ANMF") {
+      // A frame: 16 bytes of position, size and timing, then its own chunks.
+      if (size < 16) throw malformed();
+      const frame = concat([payload.subarray(0, 16), ...webpKept(b, data + 16, data + size, true)]);
+      parts.push(riffChunk("ANMF", frame));
+      return;
+    }
+    parts.push(riffChunk(fourcc, payload));
+  });
   return parts;
 }
 
@@ -328,8 +343,8 @@ function webpKept(b: Uint8Array, from: number, to: number, inFrame: boolean): Ui
 export function imageDimensions(bytes: Uint8Array): ImageDimensions {
   const type = detectImageType(bytes);
   if (type === "image/jpeg") {
+    // A frame segment is at least 10 bytes long (jpegWalk refuses shorter ones).
     const { sof } = jpegWalk(bytes);
-    if (!sof || sof.end - sof.start < 9) throw malformed();
     return { height: u16be(bytes, sof.start + 5), width: u16be(bytes, sof.start + 7) };
   }
   if (type === "image/png") {
@@ -338,7 +353,9 @@ export function imageDimensions(bytes: Uint8Array): ImageDimensions {
   }
   if (type === "image/webp") {
     let found: ImageDimensions | undefined;
-    webpChunks(bytes, (fourcc, _start, _end, data, size) => {
+    // Up to the RIFF's end, or the input's if it is cut short: the size is read from the first
+    // chunk that has one (stripImageMetadata refuses a cut-short RIFF).
+    webpChunks(bytes, 12, Math.min(bytes.length, 8 + u32le(bytes, 4)), (fourcc, data, size) => {
       if (found) return;
       if (fourcc === "VP8X" && size >= 10)
         found = { width: u24le(bytes, data + 4) + 1, height: u24le(bytes, data + 7) + 1 };
@@ -356,11 +373,6 @@ export function imageDimensions(bytes: Uint8Array): ImageDimensions {
     return found;
   }
   throw unsupportedType(bytes);
-}
-
-function u16le(b: Uint8Array, at: number): number {
-  if (at + 2 > b.length) throw malformed();
-  return (b[at] as number) | ((b[at + 1] as number) << 8);
 }
 
 /**
@@ -384,7 +396,8 @@ const heifBrands = new Set([
 
 /** The error for bytes that are not JPEG, PNG or WebP: HEIF gets a code of its own. */
 function unsupportedType(bytes: Uint8Array): HomevisitError {
-  if (bytes.length >= 12 && ascii(bytes, 4, 4) === "ftyp") {
+  // A brand cut short is never one of the four-letter brands.
+  if (ascii(bytes, 4, 4) === "ftyp") {
     const brand = ascii(bytes, 8, 4);
     if (heifBrands.has(brand)) {
       return new HomevisitError("photo_format_unsupported", {
