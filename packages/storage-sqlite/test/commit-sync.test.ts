@@ -25,6 +25,18 @@ function manualSync() {
   return { syncer, pending, isClosed: () => closed };
 }
 
+/** Inserts row `id` into `t` in a write transaction of its own; resolves with `id`. */
+function inserter(driver: ReturnType<typeof sqliteDriver>) {
+  return (id: number) =>
+    driver.transaction(
+      async (conn) => {
+        await sql`INSERT INTO t (id) VALUES (${id})`.execute(conn);
+        return id;
+      },
+      { readOnly: false },
+    );
+}
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe("sqlite commit sync", () => {
@@ -92,16 +104,7 @@ describe("sqlite commit sync", () => {
     const { syncer, pending } = manualSync();
     const driver = sqliteDriver(database, { commitSync: syncer });
     const acknowledged: number[] = [];
-    const insert = (id: number) =>
-      driver
-        .transaction(
-          async (conn) => {
-            await sql`INSERT INTO t (id) VALUES (${id})`.execute(conn);
-            return id;
-          },
-          { readOnly: false },
-        )
-        .then((n) => acknowledged.push(n));
+    const insert = (id: number) => inserter(driver)(id).then((n) => acknowledged.push(n));
     const first = insert(1);
     await tick();
     expect(pending).toHaveLength(1);
@@ -129,16 +132,7 @@ describe("sqlite commit sync", () => {
     const database = openTable();
     const { syncer, pending } = manualSync();
     const driver = sqliteDriver(database, { commitSync: syncer });
-    const insert = (id: number) =>
-      driver
-        .transaction(
-          async (conn) => {
-            await sql`INSERT INTO t (id) VALUES (${id})`.execute(conn);
-            return id;
-          },
-          { readOnly: false },
-        )
-        .then(String, (e: Error) => e.message);
+    const insert = (id: number) => inserter(driver)(id).then(String, (e: Error) => e.message);
     const first = insert(1);
     await tick();
     const second = insert(2);
@@ -176,14 +170,7 @@ describe("sqlite commit sync", () => {
     const database = openTable();
     const { syncer, pending } = manualSync();
     const driver = sqliteDriver(database, { commitSync: syncer });
-    const insert = (id: number) =>
-      driver.transaction(
-        async (conn) => {
-          await sql`INSERT INTO t (id) VALUES (${id})`.execute(conn);
-          return id;
-        },
-        { readOnly: false },
-      );
+    const insert = inserter(driver);
     const group = [insert(1), insert(2)].map((p) => p.then(String, (e: Error) => e.message));
     await tick();
     expect(pending).toHaveLength(1);
