@@ -1,5 +1,5 @@
 import { checkPattern, compileLinearPattern, isHomevisitError, nativeIsLinear, toRe2Syntax } from "@homevisit/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 /**
  * Custom-field patterns (RELIABILITY.md promise 9) construct by construct: which problem
@@ -108,6 +108,32 @@ const checked: [string, Problem][] = [
   ["(ab|cd)+", undefined],
   ["([ab]|c)+", { kind: "unsafe", reason: "repeated alternatives that start alike at 8", index: 8 }],
   ["(a\\|b|a)+", { kind: "unsafe", reason: "repeated alternatives that start alike at 8", index: 8 }],
+  // Only the first atom of a branch counts: `(ab|b)` starts with `a` or `b`.
+  ["(ab|b)+", undefined],
+  // The braces of `\u{…}` are not a count, and the scan goes on after them.
+  ["\\u{1001}", undefined],
+  ["\\u{41}(a+)+", { kind: "unsafe", reason: "nested quantifier at 10", index: 10 }],
+  // An escaped `)` closes nothing.
+  ["(a\\)+)+", { kind: "unsafe", reason: "nested quantifier at 6", index: 6 }],
+  // Escaped capitals and `\0` are classes or code points, not the letter or digit they show.
+  ["(\\D|a)+", { kind: "unsafe", reason: "repeated alternatives that start alike at 6", index: 6 }],
+  ["(\\0|a)+", { kind: "unsafe", reason: "repeated alternatives that start alike at 6", index: 6 }],
+  // A group without `|` cannot start alike with itself, whatever its first atom.
+  ["(\\d)+", undefined],
+  ["([ab])+", undefined],
+  // A group that does not vary does not make the group around it vary.
+  ["((a))+", undefined],
+  // `?` varies (zero or one); a lazy marker after a fixed count is not a second quantifier.
+  ["(a?)+", { kind: "unsafe", reason: "nested quantifier at 4", index: 4 }],
+  ["(a{2}?)+", undefined],
+  ["(a{10})+", undefined],
+  // Classes: two in a row, an escaped `]` inside, brackets and quantifiers inside are literals.
+  ["[a][b]", undefined],
+  ["[\\](a+)+]", undefined],
+  ["[a](a+)+", { kind: "unsafe", reason: "nested quantifier at 7", index: 7 }],
+  ["([)]+)+", { kind: "unsafe", reason: "nested quantifier at 6", index: 6 }],
+  // A named group after the start: its name is skipped from where the group opens.
+  ["a(?<x>b|bc)+", { kind: "unsafe", reason: "repeated alternatives that start alike at 11", index: 11 }],
 ];
 
 const translated: [string, unknown][] = [
@@ -209,6 +235,56 @@ const translated: [string, unknown][] = [
   ["(ab|cd)+", "(ab|cd)+"],
   ["([ab]|c)+", "([ab]|c)+"],
   ["(a\\|b|a)+", "(a\\|b|a)+"],
+  // What follows an escape or a class is translated too.
+  ["\\u4e00a", "\\x{4E00}a"],
+  ["\\ud83d\\ude00a", "\\x{1F600}a"],
+  ["\\u{41}\\u{42}", "\\x{41}\\x{42}"],
+  ["[a].", "[a][^\\n\\r\\x{2028}\\x{2029}]"],
+  ["\\x41a", "\\x41a"],
+  ["[\\cJ]", "[\\x{A}]"],
+  ["(?<n>a)(?<m>b)", "(?P<n>a)(?P<m>b)"],
+  // Surrogate pairs at the ends of both ranges; a lone surrogate at each end; a high one
+  // followed by text that is not a `\u` escape.
+  ["\\ud800\\udc00", "\\x{10000}"],
+  ["\\udbff\\udfff", "\\x{10FFFF}"],
+  ["\\ud800", { kind: "unsupported", reason: "lone surrogate at 0", index: 0 }],
+  ["\\udfff", { kind: "unsupported", reason: "lone surrogate at 0", index: 0 }],
+  ["\\ud83dabdc00", { kind: "unsupported", reason: "lone surrogate at 0", index: 0 }],
+  ["(a)(b)(c)(d)(e)(f)(g)(h)(i)\\9", { kind: "unsupported", reason: "back-reference at 27", index: 27 }],
+  // Properties: `\P` is checked like `\p`; a key other than Script, sc, General_Category and
+  // gc, a script given as a category and a category given as a script are refused.
+  ["\\P{Emoji}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
+  ["\\p{Foo=L}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
+  ["\\p{Script=Lu}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
+  ["\\p{gc=Han}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
+  ["\\p{Han}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
+];
+
+/** Every Unicode property name toRe2Syntax passes on to RE2, as safe-pattern.ts lists them. */
+const generalCategories =
+  "C Cc Cf Co Cs L LC Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs".split(" ");
+const scripts = [
+  "Arabic",
+  "Bopomofo",
+  "Common",
+  "Cyrillic",
+  "Greek",
+  "Han",
+  "Hangul",
+  "Hiragana",
+  "Inherited",
+  "Katakana",
+  "Latin",
+  "Lisu",
+  "Miao",
+  "Mongolian",
+  "New_Tai_Lue",
+  "Nushu",
+  "Tai_Le",
+  "Tangut",
+  "Thai",
+  "Tibetan",
+  "Yi",
 ];
 
 describe("checkPattern: the first problem, by kind, reason and index", () => {
@@ -226,6 +302,25 @@ describe("checkPattern: the first problem, by kind, reason and index", () => {
 describe("toRe2Syntax: the same meaning in RE2's syntax", () => {
   it.each(translated)("%j", (pattern, re2) => {
     expect(toRe2Syntax(pattern)).toEqual(re2);
+  });
+});
+
+describe("toRe2Syntax: the Unicode properties RE2 runs with ECMAScript's meaning", () => {
+  it("every general category, bare and as gc=, and every script as Script= and sc=", () => {
+    for (const name of generalCategories) {
+      expect([name, toRe2Syntax(`\\p{${name}}`), toRe2Syntax(`\\P{gc=${name}}`)]).toEqual([
+        name,
+        `\\p{${name}}`,
+        `\\P{${name}}`,
+      ]);
+    }
+    for (const name of scripts) {
+      expect([name, toRe2Syntax(`\\p{Script=${name}}`), toRe2Syntax(`\\P{sc=${name}}`)]).toEqual([
+        name,
+        `\\p{${name}}`,
+        `\\P{${name}}`,
+      ]);
+    }
   });
 });
 
@@ -273,6 +368,13 @@ describe("nativeIsLinear: only anchored, group-free patterns with at most one va
     ["^a)", false],
     ["^a?b?", false],
     ["^a+?b+", false],
+    // One varying atom after a fixed one; a count of two digits; `\P{…}` read whole.
+    ["^a?b$", true],
+    ["^a{10}$", true],
+    ["^\\P{Lu}+$", true],
+    ["^\\9", false],
+    // U+FFFF is one UTF-16 unit: the `+` after it is its quantifier, so `a*` is a second one.
+    ["^\uFFFF+a*$", false],
   ])("%j → %s", (pattern, linear) => {
     expect(nativeIsLinear(pattern)).toBe(linear);
   });
@@ -325,5 +427,24 @@ describe("compileLinearPattern", () => {
     ]);
     const twice = compileLinearPattern("^\\d*\\d*!$");
     expect([twice.test("12!"), twice.test(`${"1".repeat(2000)}?`)]).toEqual([true, false]);
+  });
+
+  it("runs on the backtracking engine only what nativeIsLinear accepts, and only text", () => {
+    // Which engine answers is not visible in a match's result (both mean the same): the spy
+    // records the native expressions that ran. A pattern with two varying atoms must never
+    // reach a backtracking engine (RELIABILITY.md promise 9).
+    const spy = vi.spyOn(RegExp.prototype, "test");
+    try {
+      const phone = compileLinearPattern("^1[3-9]\\d{9}$");
+      const twice = compileLinearPattern("^\\d*\\d*!$");
+      const native = () => spy.mock.contexts.map((re) => (re as RegExp).source);
+      expect([phone.test("13812345678"), twice.test("12!")]).toEqual([true, true]);
+      expect(native().filter((source) => source === "^1[3-9]\\d{9}$")).toHaveLength(1);
+      expect(native().filter((source) => source === "^\\d*\\d*!$")).toHaveLength(0);
+      expect(phone.test([...new TextEncoder().encode("13812345678")])).toBe(true);
+      expect(native().filter((source) => source === "^1[3-9]\\d{9}$")).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -39,11 +39,14 @@ interface Frame {
   branchStart: boolean;
 }
 
-/** What the scanner remembers of the atom just read, for the quantifier that may follow. */
-interface Atom {
-  group: boolean;
+/**
+ * What the scanner remembers of a group it has just closed, for the quantifier that may follow.
+ * After any other atom it remembers nothing: repeating one character is always safe.
+ */
+interface ClosedGroup {
+  /** Whether anything inside matches a variable number of times (`(a+)`). */
   varies: boolean;
-  /** A group with alternatives that can start alike (`(a|ab)`, `(\d|1)`): ambiguous when repeated. */
+  /** Alternatives that can start alike (`(a|ab)`, `(\d|1)`): ambiguous when repeated. */
   overlapping: boolean;
 }
 
@@ -93,7 +96,7 @@ export function checkPattern(pattern: string): PatternProblem | undefined {
  */
 function findUnsafeConstruct(pattern: string): PatternProblem | undefined {
   const stack: Frame[] = [newFrame()];
-  let last: Atom | undefined;
+  let closed: ClosedGroup | undefined;
   const top = (): Frame => stack[stack.length - 1] as Frame;
   // Notes the first atom of a branch; `literal` is the character when the atom is one.
   const atom = (literal: string | undefined): void => {
@@ -105,10 +108,8 @@ function findUnsafeConstruct(pattern: string): PatternProblem | undefined {
   while (i < pattern.length) {
     const c = pattern[i] as string;
     if (c === "\\") {
+      // Back-references never get here: toRe2Syntax, which checkPattern runs first, refused them.
       const next = pattern[i + 1] ?? "";
-      if (/[1-9]/.test(next) || next === "k") {
-        return { kind: "unsupported", reason: `back-reference at ${i}`, index: i };
-      }
       // \u{…}, \p{…}, \P{…} carry braces that are not quantifiers.
       if ((next === "u" || next === "p" || next === "P") && pattern[i + 2] === "{") {
         const close = pattern.indexOf("}", i + 3);
@@ -119,19 +120,19 @@ function findUnsafeConstruct(pattern: string): PatternProblem | undefined {
         atom(/[A-Za-z0-9]/.test(next) ? undefined : next);
         i += 2;
       }
-      last = { group: false, varies: false, overlapping: false };
+      closed = undefined;
       continue;
     }
     if (c === "[") {
       atom(undefined);
       i = skipClass(pattern, i);
-      last = { group: false, varies: false, overlapping: false };
+      closed = undefined;
       continue;
     }
     if (c === "(") {
       atom(undefined);
       stack.push(newFrame());
-      last = undefined;
+      closed = undefined;
       i += pattern[i + 1] === "?" ? groupPrefixLength(pattern, i) : 1;
       continue;
     }
@@ -143,7 +144,7 @@ function findUnsafeConstruct(pattern: string): PatternProblem | undefined {
         frame.alternation && (frame.firsts.includes("*") || new Set(frame.firsts).size !== frame.firsts.length);
       // Variation anywhere inside makes every enclosing group vary.
       if (frame.varies) top().varies = true;
-      last = { group: true, varies: frame.varies, overlapping };
+      closed = { varies: frame.varies, overlapping };
       i += 1;
       continue;
     }
@@ -152,7 +153,7 @@ function findUnsafeConstruct(pattern: string): PatternProblem | undefined {
       if (frame.branchStart) frame.firsts.push("*");
       frame.alternation = true;
       frame.branchStart = true;
-      last = undefined;
+      closed = undefined;
       i += 1;
       continue;
     }
@@ -162,20 +163,20 @@ function findUnsafeConstruct(pattern: string): PatternProblem | undefined {
         return { kind: "unsafe", reason: `count above ${maxQuantifierCount} at ${i}`, index: i };
       }
       const repeats = quantifier.max === undefined || quantifier.max > 1;
-      if (repeats && last?.group && last.varies) {
+      if (repeats && closed?.varies) {
         return { kind: "unsafe", reason: `nested quantifier at ${i}`, index: i };
       }
-      if (repeats && last?.group && last.overlapping) {
+      if (repeats && closed?.overlapping) {
         return { kind: "unsafe", reason: `repeated alternatives that start alike at ${i}`, index: i };
       }
       if (quantifier.max !== quantifier.min) top().varies = true;
-      last = undefined;
+      closed = undefined;
       i = quantifier.end;
       continue;
     }
     // `.`, `^` and `$` are not single literal characters.
     atom(c === "." || c === "^" || c === "$" ? undefined : c);
-    last = { group: false, varies: false, overlapping: false };
+    closed = undefined;
     i += 1;
   }
   return undefined;
@@ -192,15 +193,14 @@ function skipClass(pattern: string, start: number): number {
   return i;
 }
 
-/** The length of `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!` or `(?<name>`. */
+/**
+ * The length of `(?:` or `(?<name>`. Look-ahead and look-behind never get here: toRe2Syntax,
+ * which checkPattern runs first, refused them.
+ */
 function groupPrefixLength(pattern: string, start: number): number {
-  const rest = pattern.slice(start, start + 4);
-  if (rest.startsWith("(?<=") || rest.startsWith("(?<!")) return 4;
-  if (rest.startsWith("(?<")) {
-    const close = pattern.indexOf(">", start);
-    return close < 0 ? pattern.length - start : close - start + 1;
-  }
-  return 3;
+  if (!pattern.startsWith("(?<", start)) return 3;
+  const close = pattern.indexOf(">", start);
+  return close < 0 ? pattern.length - start : close - start + 1;
 }
 
 function readQuantifier(pattern: string, i: number): { min: number; max: number | undefined; end: number } | undefined {
