@@ -89,6 +89,8 @@ describe("flag schemas: each refusal at its field", () => {
     expect(sensitivityOf(categoryKeyEnum(["family_crisis"]))).toBe("sensitive");
     expect(sensitivityOf(categoryFlagSchema.shape.revokeReason)).toBe("sensitive");
     expect(sensitivityOf(categoryFlagSchema.shape.category)).toBe("sensitive");
+    expect(sensitivityOf(categoryKeySchema)).toBe("sensitive");
+    expect(sensitivityOf(storedCategoryFlagSchema.shape.category)).toBe("sensitive");
   });
 
   it("zod's own issue for a missing revokedBy says a string was expected", () => {

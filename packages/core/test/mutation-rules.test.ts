@@ -127,6 +127,15 @@ describe("cadenceProblem: each refusal with its reason", () => {
     ["FREQ=WEEKLY;INTERVAL=53", "INTERVAL has a bad value"],
     ["FREQ=WEEKLY;INTERVAL=09", "INTERVAL has a bad value"],
     ["FREQ=WEEKLY;INTERVAL=2x", "INTERVAL has a bad value"],
+    ["FREQ=WEEKLY;INTERVAL=x2", "INTERVAL has a bad value"],
+    ["FREQ=WEEKLY;INTERVAL=0", "INTERVAL has a bad value"],
+    ["FREQ=WEEKLY;BYDAY=+0MO", "BYDAY has a bad value"],
+    ["FREQ=WEEKLY;BYDAY=MO,+0TU", "BYDAY has a bad value"],
+    ["FREQ=WEEKLY;BYDAY=MO,6TU", "BYDAY has a bad value"],
+    ["FREQ=MONTHLY;BYMONTHDAY=1,0", "BYMONTHDAY has a bad value"],
+    ["FREQ=YEARLY;BYMONTH=13", "BYMONTH has a bad value"],
+    ["FREQ=YEARLY;BYMONTH=1,13", "BYMONTH has a bad value"],
+    ["FREQ=MONTHLY;BYSETPOS=6", "BYSETPOS has a bad value"],
     ["FREQ=WEEKLY;BYDAY=6MO", "BYDAY has a bad value"],
     ["FREQ=WEEKLY;BYDAY=MO,", "BYDAY has a bad value"],
     ["FREQ=WEEKLY;BYDAY=XMO", "BYDAY has a bad value"],
@@ -165,6 +174,19 @@ describe("cadenceProblem: each refusal with its reason", () => {
     "FREQ=MONTHLY;BYSETPOS=-5,1,5",
     "FREQ=WEEKLY;WKST=SU",
     `FREQ=DAILY;${"X".repeat(0)}INTERVAL=1`,
+    // Each alternative of each value, first in its list and after a comma, signed and not.
+    "FREQ=WEEKLY;INTERVAL=9",
+    "FREQ=WEEKLY;INTERVAL=52",
+    "FREQ=MONTHLY;BYDAY=MO,+1TU,-1WE,5TH",
+    "FREQ=MONTHLY;BYDAY=-1FR",
+    "FREQ=MONTHLY;BYMONTHDAY=9",
+    "FREQ=MONTHLY;BYMONTHDAY=19",
+    "FREQ=MONTHLY;BYMONTHDAY=31",
+    "FREQ=MONTHLY;BYMONTHDAY=-31,9,-9",
+    "FREQ=YEARLY;BYMONTH=9",
+    "FREQ=YEARLY;BYMONTH=10",
+    "FREQ=YEARLY;BYMONTH=12,1",
+    "FREQ=MONTHLY;BYSETPOS=1,-1",
   ])("accepts %j", (cadence) => {
     expect(cadenceProblem(cadence)).toBeUndefined();
   });
@@ -275,6 +297,26 @@ describe("rule sets: each refusal with its code, at its path", () => {
     expect(ok({ label: { "zh-CN": "", en: "x" } })).toBe(false);
     expect(ok({ label: { "zh-CN": "x", en: "" } })).toBe(false);
     expect(ok({ settings: ["rural", "town", "urban"] })).toBe(true);
+    // Every kind; lists of one or more, never empty.
+    for (const kind of ["universal", "new_student", "priority", "crisis"])
+      expect([kind, ok({ kind })]).toEqual([kind, true]);
+    expect(ok({ categories: ["disability", "boarding_left_behind"] })).toBe(true);
+    expect(ok({ categories: [] })).toBe(false);
+    expect(ok({ grades: [7, 8] })).toBe(true);
+    expect(ok({ grades: [] })).toBe(false);
+    expect(ok({ settings: [] })).toBe(false);
+  });
+
+  it("campaign names, inline mentor contacts and required placement", () => {
+    const campaign = { termIndex: 1, from: "09-01", to: "09-30" } as const;
+    expect(campaignRuleSchema.safeParse({ ...campaign, name: "秋季家访月" }).success).toBe(true);
+    expect(campaignRuleSchema.safeParse({ ...campaign, name: "x".repeat(101) }).success).toBe(false);
+    expect(
+      resolveObligationRules({ school: { mentorContact: { inHome: true }, rural: { placement: "required" } } }),
+    ).toMatchObject({ mentorContact: { inHome: true }, rural: { placement: "required" } });
+    expect(issuesOf({ school: { rural: { placement: "always" as never } } })).toEqual([
+      "school.rural.placement invalid_value",
+    ]);
   });
 
   it("a bad level is reported under its own name, every level at once, and stops the merge", () => {
