@@ -90,6 +90,31 @@ describe("hmacSha256Hex", () => {
       { numRuns: 300 },
     );
   });
+
+  it("gives the same digests for a key used again, bytes or text, across more keys than it keeps states for", () => {
+    // The native path keeps each key's padded states and copies them per message: a state
+    // must never carry one message into the next, nor survive the cache being emptied wrongly.
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: "binary", minLength: 1, maxLength: 90 }), { minLength: 20, maxLength: 40 }),
+        fc.array(fc.uint8Array({ maxLength: 150 }), { minLength: 1, maxLength: 5 }),
+        (keys, messages) => {
+          for (let round = 0; round < 2; round++) {
+            for (const key of keys) {
+              for (const message of messages) {
+                const expected = createHmac("sha256", key).update(message).digest("hex");
+                expect(hmacSha256Hex(key, message)).toBe(expected);
+                expect(hmacSha256Hex(key, Buffer.from(message).toString("latin1"))).toBe(
+                  createHmac("sha256", key).update(Buffer.from(message).toString("latin1"), "utf8").digest("hex"),
+                );
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });
 
 describe("canonicalJson", () => {

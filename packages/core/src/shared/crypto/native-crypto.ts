@@ -8,6 +8,9 @@ interface NativeCrypto {
 interface NativeHash {
   update(data: string | Uint8Array): NativeHash;
   digest(encoding: "hex"): string;
+  digest(): Uint8Array;
+  /** A copy of the state so far (hashes only, not HMACs). */
+  copy(): NativeHash;
 }
 
 /**
