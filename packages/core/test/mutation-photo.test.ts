@@ -566,6 +566,8 @@ describe("each check at its edge", () => {
       height: 9,
     });
     expect(imageDimensions(webp(vp8l(3, 16384)))).toEqual({ width: 3, height: 16384 });
+    // A VP8L chunk too short for its size is passed over even when bytes follow it.
+    expect(imageDimensions(webp(riff("VP8L", [0x2f, 0, 0, 0]), vp8(7, 9)))).toEqual({ width: 7, height: 9 });
   });
 
   it("checkPhoto: bytes of another type are refused by type even when a type is declared", () => {
