@@ -134,6 +134,10 @@ const checked: [string, Problem][] = [
   ["([)]+)+", { kind: "unsafe", reason: "nested quantifier at 6", index: 6 }],
   // A named group after the start: its name is skipped from where the group opens.
   ["a(?<x>b|bc)+", { kind: "unsafe", reason: "repeated alternatives that start alike at 11", index: 11 }],
+  // An open count is checked by its minimum.
+  ["a{1001,}", { kind: "unsafe", reason: "count above 1000 at 1", index: 1 }],
+  // A count belongs to the atom just before it, not to one further back.
+  ["(ab)+c{1,2}", undefined],
 ];
 
 const translated: [string, unknown][] = [
@@ -258,6 +262,21 @@ const translated: [string, unknown][] = [
   ["\\p{Script=Lu}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
   ["\\p{gc=Han}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
   ["\\p{Han}", { kind: "unsupported", reason: "Unicode property at 0", index: 0 }],
+  // A count after a translated escape stays; the text after a copied escape is translated.
+  [
+    "\\s{2}",
+    "[\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]{2}",
+  ],
+  ["\\d.", "\\d[^\\n\\r\\x{2028}\\x{2029}]"],
+  // Surrogates: a pair further in; two code points below the surrogates; a high one followed
+  // by one that is not low, a low one by anything; the first code point after them.
+  ["abcdefgh\\ud83d\\ude00", "abcdefgh\\x{1F600}"],
+  ["\\u4e00\\u4e00", "\\x{4E00}\\x{4E00}"],
+  ["\\u4e00\\udc00", { kind: "unsupported", reason: "lone surrogate at 6", index: 6 }],
+  ["\\udc00\\udc00", { kind: "unsupported", reason: "lone surrogate at 0", index: 0 }],
+  ["\\ud83d\\u4e00", { kind: "unsupported", reason: "lone surrogate at 0", index: 0 }],
+  ["\\ud83d\\ue000", { kind: "unsupported", reason: "lone surrogate at 0", index: 0 }],
+  ["\\ue000", "\\x{E000}"],
 ];
 
 /** Every Unicode property name toRe2Syntax passes on to RE2, as safe-pattern.ts lists them. */
@@ -375,6 +394,14 @@ describe("nativeIsLinear: only anchored, group-free patterns with at most one va
     ["^\\9", false],
     // U+FFFF is one UTF-16 unit: the `+` after it is its quantifier, so `a*` is a second one.
     ["^\uFFFF+a*$", false],
+    // A count is read where it stands: after the atom, never further on.
+    ["^ab{2}$", true],
+    ["^\\d{2,}\\d*$", false],
+    ["^\\u{41}\\u{42}+$", true],
+    // Classes: one right after another, an escaped `]` and a quantifier character inside.
+    ["^[a][b]+$", true],
+    ["^[\\]*]a*$", true],
+    ["^[*]a*$", true],
   ])("%j → %s", (pattern, linear) => {
     expect(nativeIsLinear(pattern)).toBe(linear);
   });

@@ -69,31 +69,34 @@ export function compileLinearPattern(pattern: string): LinearPattern {
 /** The length of the quantifier at `i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each maybe lazy) and whether its count varies. */
 function quantifierAt(pattern: string, i: number): { length: number; varies: boolean } {
   const c = pattern[i];
-  let length = 0;
-  let varies = false;
+  let length: number;
+  let varies: boolean;
   if (c === "*" || c === "+" || c === "?") {
     length = 1;
     varies = true;
-  } else if (c === "{") {
+  } else {
+    // Anything else is a count or no quantifier at all.
     const match = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i, i + 24));
     if (!match) return { length: 0, varies: false };
     length = match[0].length;
     varies = match[2] !== undefined && match[3] !== match[1];
-  } else return { length: 0, varies: false };
+  }
   if (pattern[i + length] === "?") length++;
   return { length, varies };
 }
 
-/** The index just past the escape at `i` (`\\u{…}`, `\\p{…}`, `\\uXXXX`, `\\xXX`, `\\cX`, or one character). */
+/**
+ * The index just past the escape at `i`: `\\u{…}`, `\\p{…}` and `\\P{…}` whole, any other escape
+ * as its backslash and one character. The rest of `\\uXXXX`, `\\xHH` or `\\cX` (hex digits, a
+ * letter) is then read as atoms of their own, which changes nothing: a quantifier after them
+ * still repeats one atom.
+ */
 function escapeEnd(pattern: string, i: number): number {
   const next = pattern[i + 1] ?? "";
   if ((next === "u" || next === "p" || next === "P") && pattern[i + 2] === "{") {
     const close = pattern.indexOf("}", i + 3);
     return close < 0 ? -1 : close + 1;
   }
-  if (next === "u") return i + 6;
-  if (next === "x") return i + 4;
-  if (next === "c") return i + 3;
   return i + 2;
 }
 
@@ -127,13 +130,9 @@ export function nativeIsLinear(pattern: string): boolean {
     if (c === "\\") {
       const next = pattern[i + 1] ?? "";
       if (/[1-9k]/.test(next)) return false;
+      // \b and \B are read as atoms: zero-width, but never quantified (the pattern compiled with `u`).
       end = escapeEnd(pattern, i);
       if (end < 0) return false;
-      // \b and \B are zero-width and cannot be quantified (the pattern compiled with `u`).
-      if (next === "b" || next === "B") {
-        i = end;
-        continue;
-      }
     } else if (c === "[") {
       end = i + 1;
       while (end < pattern.length && pattern[end] !== "]") end += pattern[end] === "\\" ? 2 : 1;
@@ -142,8 +141,9 @@ export function nativeIsLinear(pattern: string): boolean {
     } else if ("()|^*+?{}".includes(c)) {
       return false;
     } else {
-      // One code point: a surrogate pair is one character under the `u` flag.
-      end = i + ((pattern.codePointAt(i) ?? 0) > 0xffff ? 2 : 1);
+      // One UTF-16 unit. A surrogate pair (one character under the `u` flag) is read as two
+      // atoms, which changes nothing: a quantifier after it still repeats one atom.
+      end = i + 1;
     }
     const quantifier = quantifierAt(pattern, end);
     if (quantifier.varies) varying++;

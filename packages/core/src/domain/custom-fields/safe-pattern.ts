@@ -209,7 +209,8 @@ function readQuantifier(pattern: string, i: number): { min: number; max: number 
   if (c === "*") result = { min: 0, max: undefined, end: i + 1 };
   else if (c === "+") result = { min: 1, max: undefined, end: i + 1 };
   else if (c === "?") result = { min: 0, max: 1, end: i + 1 };
-  else if (c === "{") {
+  else {
+    // Anything else is a count or no quantifier at all.
     const match = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
     if (!match) return undefined;
     const min = Number(match[1]);
@@ -291,21 +292,19 @@ export function toRe2Syntax(pattern: string): string | PatternProblem {
         out += "[^\\x{0}-\\x{10FFFF}]";
         i += 2;
       } else {
-        const negated = pattern[i + 1] === "^";
-        out += negated ? "[^" : "[";
-        i += negated ? 2 : 1;
+        // A leading `^` (negation) is copied as it is, like the rest of the class.
+        out += "[";
+        i += 1;
         inClass = true;
       }
       continue;
     }
-    if (c === "(" && pattern[i + 1] === "?") {
-      if (pattern.startsWith("(?=", i) || pattern.startsWith("(?!", i)) return unsupported("look-ahead", i);
-      if (pattern.startsWith("(?<=", i) || pattern.startsWith("(?<!", i)) return unsupported("look-behind", i);
-      if (pattern.startsWith("(?<", i)) {
-        out += "(?P<";
-        i += 3;
-        continue;
-      }
+    if (pattern.startsWith("(?=", i) || pattern.startsWith("(?!", i)) return unsupported("look-ahead", i);
+    if (pattern.startsWith("(?<=", i) || pattern.startsWith("(?<!", i)) return unsupported("look-behind", i);
+    if (pattern.startsWith("(?<", i)) {
+      out += "(?P<";
+      i += 3;
+      continue;
     }
     if (c === ".") {
       out += "[^\\n\\r\\x{2028}\\x{2029}]";
