@@ -3,7 +3,7 @@
 // Prints CPU µs per request for the audited archive read and the idempotent draft POST.
 //
 // Usage (from the repository root):
-//   node --import tsx [--cpu-prof] bench/rest/inprocess.ts [archive|draft|both] [iterations]
+//   [CONCURRENCY=n] node --import tsx [--cpu-prof] bench/rest/inprocess.ts [archive|draft|engine|both] [iterations]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,13 +122,20 @@ for (const name of chosen.flatMap((route) => Array.from({ length: rounds }, () =
   const before = process.cpuUsage();
   const t0 = performance.now();
   const walls = new Float64Array(iterations);
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    const r = await route();
-    await r.arrayBuffer();
-    if (r.status >= 300) throw new Error(`${name}: ${r.status}`);
-    walls[i] = performance.now() - started;
-  }
+  // CONCURRENCY=n keeps n requests in flight (group commit then shares COMMITs and syncs).
+  const inFlight = Math.max(1, Number(process.env.CONCURRENCY ?? 1));
+  let next = 0;
+  const worker = async () => {
+    while (next < iterations) {
+      const i = next++;
+      const started = performance.now();
+      const r = await route();
+      await r.arrayBuffer();
+      if (r.status >= 300) throw new Error(`${name}: ${r.status}`);
+      walls[i] = performance.now() - started;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
   walls.sort();
   const pct = (p: number) => (walls[Math.min(iterations - 1, Math.floor((p / 100) * iterations))] as number).toFixed(2);
   const cpu = process.cpuUsage(before);
