@@ -168,6 +168,24 @@ describe("flagEnd and categoriesAt", () => {
     expect(categoriesAt(flags, "2026-09-05")[0]?.flag.id).toBe("old");
   });
 
+  it("chains flags over as many passes as it takes, whatever their order in the list", () => {
+    // Earliest first, the period reaching back from an open-ended flag: each flag comes in the
+    // list before the one that brings the period within its reach.
+    const back = [
+      flag({ id: "a", validFrom: "2026-01-01", validTo: "2026-01-31" }),
+      flag({ id: "b", validFrom: "2026-02-01", validTo: "2026-02-28" }),
+      flag({ id: "c", validFrom: "2026-03-01" }),
+    ];
+    expect(categoriesAt(back, "2026-03-15")[0]).toMatchObject({ since: "2026-01-01", until: undefined });
+    // Latest first, the period reaching forward.
+    const forward = [
+      flag({ id: "c", validFrom: "2026-03-01", validTo: "2026-03-31" }),
+      flag({ id: "b", validFrom: "2026-02-01", validTo: "2026-02-28" }),
+      flag({ id: "a", validFrom: "2026-01-01", validTo: "2026-01-31" }),
+    ];
+    expect(categoriesAt(forward, "2026-01-15")[0]).toMatchObject({ since: "2026-01-01", until: "2026-03-31" });
+  });
+
   it("joins flags that touch: a gap of one day breaks the period, an adjacent day does not", () => {
     const touching = [
       flag({ id: "a", validFrom: "2026-09-01", validTo: "2026-09-30" }),
