@@ -134,8 +134,6 @@ export function sqliteDriver(database: BetterSqlite3.Database, options: SqliteDr
     isUniqueViolation,
     async close() {
       await db.destroy();
-      // A sync still under way acknowledges its group before the WAL file is let go.
-      await queue.idle();
       await commitSync?.close();
     },
   };

@@ -85,54 +85,6 @@ function transactionControl(database: BetterSqlite3.Database) {
   };
 }
 
-/** The WAL syncs of a queue, one at a time; see {@link syncPipeline}. */
-interface SyncPipeline {
-  /** Resolves once a sync that started after this call has succeeded. */
-  sync(): Promise<void>;
-  /** Resolves once every sync started or promised so far has settled, either way. */
-  settled(): Promise<void>;
-}
-
-/**
- * Runs WAL syncs one at a time, and shares one sync among every group that committed while the
- * previous one ran: an `fdatasync` flushes the whole file, so a sync that starts after a COMMIT
- * makes it durable, whoever asked.
- */
-function syncPipeline(commitSync: WalSyncer): SyncPipeline {
-  /** The sync in flight. */
-  let running: Promise<void> | undefined;
-  /** The sync that starts when `running` settles, shared by the groups committed meanwhile. */
-  let queued: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    const current = commitSync.sync();
-    running = current;
-    const clear = () => {
-      if (running === current) running = undefined;
-    };
-    current.then(clear, clear);
-    return current;
-  };
-  const after = (p: Promise<void>) =>
-    p.then(
-      () => undefined,
-      () => undefined,
-    );
-  return {
-    sync() {
-      if (running === undefined) return start();
-      queued ??= after(running).then(() => {
-        queued = undefined;
-        return start();
-      });
-      return queued;
-    },
-    async settled() {
-      // A sync queued behind the running one starts when it settles: wait for both.
-      while (running !== undefined || queued !== undefined) await after(queued ?? (running as Promise<void>));
-    },
-  };
-}
-
 /**
  * The transaction queue of one SQLite connection. Writers in other processes are kept out by
  * `BEGIN IMMEDIATE` and waited for with a retry loop (`storage_busy` after `maxBusyWaitMs`);
@@ -146,7 +98,6 @@ function syncPipeline(commitSync: WalSyncer): SyncPipeline {
  */
 export function groupCommitQueue(options: GroupCommitOptions): {
   transaction<T>(fn: (conn: Db) => Promise<T>, mode: { readOnly: boolean }): Promise<T>;
-  idle(): Promise<void>;
 } {
   const { database, db, commitSync } = options;
   const withBusyRetry = busyRetry(options.maxBusyWaitMs);
@@ -243,36 +194,6 @@ export function groupCommitQueue(options: GroupCommitOptions): {
     queue.unshift(...again);
   }
 
-  const durability = commitSync ? syncPipeline(commitSync) : undefined;
-
-  /**
-   * Answers a group once what it could have read or written is durable. A write group waits
-   * for a sync that starts after its COMMIT; a read-only group for the syncs already under way
-   * (it may have read their groups' commits). The connection does not wait: the next group runs
-   * while this one's sync is on the thread pool, and its own sync covers both.
-   */
-  function acknowledge(committed: Committed[], readOnly: boolean): void {
-    if (!durability || committed.length === 0) {
-      for (const { item, value } of committed) item.resolve(value);
-      return;
-    }
-    const durable = readOnly ? durability.settled() : durability.sync();
-    durable.then(
-      () => {
-        for (const { item, value } of committed) item.resolve(value);
-      },
-      (error: unknown) => {
-        // The disk refused: no commit of the group is acknowledged (its readers run again).
-        failGroup(
-          committed.map((c) => c.item),
-          error,
-          false,
-        );
-        kick();
-      },
-    );
-  }
-
   async function pump(): Promise<void> {
     try {
       while (queue.length > 0) {
@@ -284,11 +205,15 @@ export function groupCommitQueue(options: GroupCommitOptions): {
         const batch = queue.splice(0, size);
         try {
           const committed = await db.connection().execute((conn) => runBatch(conn, batch, readOnly));
-          acknowledge(committed, readOnly);
+          // The next group waits for this sync too, so no transaction of this process ever
+          // reads a commit that is not yet durable.
+          if (!readOnly && committed.length > 0 && commitSync) await commitSync.sync();
+          for (const { item, value } of committed) item.resolve(value);
         } catch (error) {
           // A statement of the group's own failed (BEGIN busy past maxBusyWaitMs, a closed
           // database, a failed RELEASE…): nothing of the group is committed. Leave no
-          // transaction open behind it, or every later BEGIN would fail.
+          // transaction open behind it, or every later BEGIN would fail. (Or the sync after
+          // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
           if (database.open && database.inTransaction) database.exec("ROLLBACK");
           failGroup(
             batch.filter((item) => !settled.has(item)),
@@ -302,27 +227,19 @@ export function groupCommitQueue(options: GroupCommitOptions): {
     }
   }
 
-  /** Starts the queue's pump unless it runs. */
-  function kick(): void {
-    if (pumping || queue.length === 0) return;
-    pumping = true;
-    // One macrotask of delay lets the requests already read from the sockets queue their
-    // transactions behind this one, so that they share its COMMIT.
-    schedule(() => void pump());
-  }
-
   function transaction<T>(fn: (conn: Db) => Promise<T>, { readOnly }: { readOnly: boolean }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // Every failure leaves as a typed error (SQLITE_FULL → storage_full …), never a driver's.
       const rejectTyped = (error: unknown) => reject(translateSqliteError(error));
       queue.push({ fn, readOnly, resolve: resolve as (value: unknown) => void, reject: rejectTyped, retried: false });
-      kick();
+      if (!pumping) {
+        pumping = true;
+        // One macrotask of delay lets the requests already read from the sockets queue their
+        // transactions behind this one, so that they share its COMMIT.
+        schedule(() => void pump());
+      }
     });
   }
 
-  return {
-    transaction,
-    /** Resolves once every sync under way has settled (the driver closes the WAL file after). */
-    idle: () => durability?.settled() ?? Promise.resolve(),
-  };
+  return { transaction };
 }

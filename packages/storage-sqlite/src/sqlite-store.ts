@@ -15,9 +15,8 @@ export interface SqliteStorageOptions extends SqliteDriverOptions {
   /**
    * `full` (the default): an acknowledged commit survives a power cut. For a database file in
    * WAL mode the WAL is synced after each group commit on libuv's thread pool rather than by
-   * SQLite inside COMMIT on the main thread, so other requests run while the disk flushes; none
-   * is acknowledged before a sync that started after its COMMIT, and no answer rests on a commit
-   * that is not yet durable. Checkpoints
+   * SQLite inside COMMIT on the main thread, so other requests run while the disk flushes; no
+   * transaction of this store starts, and none is acknowledged, before that sync. Checkpoints
    * run on a worker thread too (see {@link walCheckpointer}). `normal` survives a crash of the
    * process but may lose the last commits on power loss; SQLite then checkpoints by itself.
    */
