@@ -12,6 +12,12 @@ type Problem = ReturnType<typeof checkPattern>;
 
 const checked: [string, Problem][] = [
   ["a", undefined],
+  // An escape before an unsafe construct: only \u{…}, \p{…} and \P{…} are skipped whole,
+  // so a count or a nested repeat after any other escape is still found.
+  ["\\d{2000}", { kind: "unsafe", reason: "count above 1000 at 2", index: 2 }],
+  ["\\u0041(a+)+", { kind: "unsafe", reason: "nested quantifier at 10", index: 10 }],
+  // A class is one atom up to its own `]`: the `+` inside `[a+]` repeats nothing.
+  ["([a+]b)+", undefined],
   [".", undefined],
   ["^a.b$", undefined],
   ["\\s", undefined],
