@@ -52,19 +52,28 @@ const maxKeys = 16;
 function padStates(crypto: Native, key: string): PadStates {
   let states = padStatesByKey.get(key);
   if (states === undefined) {
-    let k: Uint8Array = encoder.encode(key);
-    if (k.length > blockSize) k = crypto.createHash("sha256").update(k).digest();
-    const inner = new Uint8Array(blockSize);
-    const outer = new Uint8Array(blockSize);
-    for (let i = 0; i < blockSize; i++) {
-      inner[i] = (k[i] ?? 0) ^ 0x36;
-      outer[i] = (k[i] ?? 0) ^ 0x5c;
-    }
+    const { inner, outer } = keyBlocks(key, (bytes) => crypto.createHash("sha256").update(bytes).digest());
     states = { inner: crypto.createHash("sha256").update(inner), outer: crypto.createHash("sha256").update(outer) };
     if (padStatesByKey.size >= maxKeys) padStatesByKey.clear();
     padStatesByKey.set(key, states);
   }
   return states;
+}
+
+/**
+ * RFC 2104's two padded key blocks, `K ⊕ ipad` and `K ⊕ opad`: the key as UTF-8, hashed first
+ * when longer than a block, zero-padded to 64 bytes. `sha256` is the native or portable digest.
+ */
+function keyBlocks(key: string, sha256: (bytes: Uint8Array) => Uint8Array): { inner: Uint8Array; outer: Uint8Array } {
+  let k: Uint8Array = encoder.encode(key);
+  if (k.length > blockSize) k = sha256(k);
+  const inner = new Uint8Array(blockSize);
+  const outer = new Uint8Array(blockSize);
+  for (let i = 0; i < blockSize; i++) {
+    inner[i] = (k[i] ?? 0) ^ 0x36;
+    outer[i] = (k[i] ?? 0) ^ 0x5c;
+  }
+  return { inner, outer };
 }
 
 /**
@@ -77,16 +86,7 @@ function padStates(crypto: Native, key: string): PadStates {
  * ```
  */
 export function portableHmacSha256Hex(key: string, message: string | Uint8Array): string {
-  let k: Uint8Array = encoder.encode(key);
-  if (k.length > blockSize) k = hexToBytes(portableSha256Hex(k));
-  const padded = new Uint8Array(blockSize);
-  padded.set(k);
-  const inner = new Uint8Array(blockSize);
-  const outer = new Uint8Array(blockSize);
-  for (let i = 0; i < blockSize; i++) {
-    inner[i] = (padded[i] as number) ^ 0x36;
-    outer[i] = (padded[i] as number) ^ 0x5c;
-  }
+  const { inner, outer } = keyBlocks(key, (bytes) => hexToBytes(portableSha256Hex(bytes)));
   const innerHash = hexToBytes(
     portableSha256Hex(concat(inner, typeof message === "string" ? encoder.encode(message) : message)),
   );

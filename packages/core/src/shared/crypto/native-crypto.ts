@@ -3,13 +3,12 @@
 /** The part of `node:crypto` used here. */
 interface NativeCrypto {
   createHash(algorithm: "sha256"): NativeHash;
-  createHmac(algorithm: "sha256", key: string | Uint8Array): NativeHash;
 }
 interface NativeHash {
   update(data: string | Uint8Array): NativeHash;
   digest(encoding: "hex"): string;
   digest(): Uint8Array;
-  /** A copy of the state so far (hashes only, not HMACs). */
+  /** A copy of the state so far: a key's padded block is hashed once (see hmac.ts). */
   copy(): NativeHash;
 }
 
