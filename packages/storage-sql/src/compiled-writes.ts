@@ -76,40 +76,50 @@ export interface AuditRowValues {
 }
 
 /**
- * Appends one audit row and moves its chain's head to it: two statements, run in order in the
- * caller's transaction. The insert does nothing (0 rows) when the place is taken — by a row
- * that was not written through the chain — so that the caller can start a new segment instead
- * of failing (and PostgreSQL's transaction stays usable); the head moves only after an insert.
+ * Inserts one audit row. It does nothing (0 rows) when the place is taken — by a row that was
+ * not written through the chain — so that the caller can start a new segment instead of failing
+ * (and PostgreSQL's transaction stays usable). The head moves only after an insert
+ * ({@link auditHeadMove}).
  *
  * @example
  * ```ts
- * const [insert, moveHead] = auditAppendQueries("sqlite", row, { count: 8, hash: row.hash });
- * if ((await conn.executeQuery(insert)).numAffectedRows === 1n) await conn.executeQuery(moveHead);
+ * const inserted = await conn.executeQuery(auditRowInsert("sqlite", row));
+ * if (inserted.numAffectedRows === 1n) for (const q of auditHeadMove("sqlite", row.chainId, head)) await conn.executeQuery(q);
  * ```
  */
-export function auditAppendQueries(
-  dialect: SqlDialectName,
-  row: AuditRowValues,
-  head: { count: number; hash: string; keyId?: string | undefined; mac?: string | undefined },
-): CompiledQuery[] {
+export function auditRowInsert(dialect: SqlDialectName, row: AuditRowValues): CompiledQuery {
   const insert = text(`${dialect}|auditInsert`, () => {
     const p = marks(dialect, 5);
     return `insert into "hv_audit" ("chain_id", "seq", "at", "hash", "data") values (${p.join(", ")}) on conflict ("chain_id", "seq") do nothing`;
   });
+  return CompiledQuery.raw(insert, [row.chainId, row.seq, row.at, row.hash, row.data]);
+}
+
+/**
+ * Moves a chain's head: its count and hash, and its MAC where the head is signed. Run in order,
+ * in the transaction that inserted the rows up to it.
+ *
+ * @example
+ * ```ts
+ * auditHeadMove("sqlite", "sch-1", { count: 8, hash: "ab…", keyId: "k1", mac: "cd…" }).length; // 2
+ * ```
+ */
+export function auditHeadMove(
+  dialect: SqlDialectName,
+  chainId: string,
+  head: { count: number; hash: string; keyId?: string | undefined; mac?: string | undefined },
+): CompiledQuery[] {
   const update = text(`${dialect}|auditHeadUpdate`, () => {
     const [p1, p2, p3] = marks(dialect, 3);
     return `update "hv_audit_heads" set "count" = ${p1}, "hash" = ${p2} where "chain_id" = ${p3}`;
   });
-  const queries = [
-    CompiledQuery.raw(insert, [row.chainId, row.seq, row.at, row.hash, row.data]),
-    CompiledQuery.raw(update, [head.count, head.hash, row.chainId]),
-  ];
+  const queries = [CompiledQuery.raw(update, [head.count, head.hash, chainId])];
   if (head.keyId !== undefined && head.mac !== undefined) {
     const mac = text(`${dialect}|auditHeadMac`, () => {
       const [p1, p2, p3] = marks(dialect, 3);
       return `insert into "hv_audit_head_macs" ("chain_id", "key_id", "mac") values (${p1}, ${p2}, ${p3}) on conflict ("chain_id") do update set "key_id" = excluded."key_id", "mac" = excluded."mac"`;
     });
-    queries.push(CompiledQuery.raw(mac, [row.chainId, head.keyId, head.mac]));
+    queries.push(CompiledQuery.raw(mac, [chainId, head.keyId, head.mac]));
   }
   return queries;
 }

@@ -8,10 +8,17 @@ import {
   chainAuditEntry,
   verifyAuditLog,
 } from "@homevisit/core/storage";
-import { type CompiledQuery, sql } from "kysely";
-import { auditAppendQueries, auditHeadInsert, auditHeadQuery } from "./compiled-writes.js";
+import { sql } from "kysely";
+import { auditHeadInsert, auditHeadMove, auditHeadQuery, auditRowInsert } from "./compiled-writes.js";
 import { type Db, runQuery, type SqlStorageDriver } from "./sql-driver.js";
 import { num, parseStoredJson } from "./sql-rows.js";
+import type { TransactionGroup } from "./transaction-group.js";
+
+/** A head's own fields, for keeping in a group (the chain is in the key). */
+function withoutChain(head: AuditHead): Omit<AuditHead, "chainId"> {
+  const { chainId: _chainId, ...rest } = head;
+  return rest;
+}
 
 /** A head row as the port returns it (`keyId` and `mac` only when the head is signed). */
 export function storedHead(chainId: string, row: Record<string, unknown> | undefined): AuditHead {
@@ -27,54 +34,81 @@ export function storedHead(chainId: string, row: Record<string, unknown> | undef
   };
 }
 
+/** A chain's head as a group of transactions left it so far, and whether it moved in the group. */
+interface GroupHead {
+  count: number;
+  hash: string;
+  keyId?: string;
+  mac?: string;
+  moved: boolean;
+}
+
+const groupHeadKey = (chainId: string) => `audit-head:${chainId}`;
+
 /**
  * The audit log (tables `hv_audit`, `hv_audit_heads`, `hv_audit_head_macs`) on one
  * transaction's connection. `keyedHeads` tells whether the schema has the heads' MAC table yet.
+ * In a {@link TransactionGroup} a chain's head is read by the first part that appends to it and
+ * moved once, before the group's COMMIT; the parts in between take it from the group.
  */
-export function sqlAudit(driver: SqlStorageDriver, conn: Db, keyedHeads: () => boolean): AuditStore {
+export function sqlAudit(
+  driver: SqlStorageDriver,
+  conn: Db,
+  keyedHeads: () => boolean,
+  group?: TransactionGroup,
+): AuditStore {
+  /** The head's row, locked where the dialect locks rows; made (count 0) for a chain's first row. */
+  const lockHead = async (chainId: string): Promise<GroupHead> => {
+    const select = auditHeadQuery(driver.dialect, driver.lockRows, chainId, keyedHeads());
+    type HeadRow = { count: unknown; hash: string; key_id: string | null; mac: string | null };
+    let row = (await runQuery<HeadRow>(driver, conn, select)).rows[0];
+    if (!row) {
+      // The first row of a chain: make its head (count 0, the genesis hash) race-free —
+      // of two first appends, one inserts, the other waits on that row and does nothing —
+      // then lock it like any other head. No unique violation, no re-run.
+      await runQuery(driver, conn, auditHeadInsert(driver.dialect, chainId, auditGenesisHash));
+      row = (await runQuery<HeadRow>(driver, conn, select)).rows[0];
+      if (!row) throw new HomevisitError("storage_busy");
+    }
+    return { ...withoutChain(storedHead(chainId, row)), moved: false };
+  };
+  /** Moves the head now, or (in a group) once before COMMIT, to where the group left it. */
+  const moveHead = async (chainId: string, head: AuditHead) => {
+    if (group === undefined) {
+      for (const query of auditHeadMove(driver.dialect, chainId, head)) await runQuery(driver, conn, query);
+      return;
+    }
+    const key = groupHeadKey(chainId);
+    const before = group.get(key) as GroupHead | undefined;
+    // An unsigned move leaves the stored MAC as it was, here as in the table.
+    group.set(key, { ...before, ...withoutChain(head), moved: true });
+    if (before?.moved) return;
+    group.beforeCommit(async () => {
+      const last = group.get(key) as GroupHead;
+      for (const query of auditHeadMove(driver.dialect, chainId, last)) await runQuery(driver, conn, query);
+    });
+  };
   return {
     async append(input, options = {}) {
       const entry = parseInput(auditEntrySchema, input);
-      const lockHead = async () =>
-        (
-          await runQuery<{ count: unknown; hash: string; key_id: string | null; mac: string | null }>(
-            driver,
-            conn,
-            auditHeadQuery(driver.dialect, driver.lockRows, entry.chainId, keyedHeads()),
-          )
-        ).rows[0];
-      let head = await lockHead();
-      if (!head) {
-        // The first row of a chain: make its head (count 0, the genesis hash) race-free —
-        // of two first appends, one inserts, the other waits on that row and does nothing —
-        // then lock it like any other head. No unique violation, no re-run.
-        await runQuery(driver, conn, auditHeadInsert(driver.dialect, entry.chainId, auditGenesisHash));
-        head = await lockHead();
-        if (!head) throw new HomevisitError("storage_busy");
-      }
-      const count = num(head.count);
+      const known = group?.get(groupHeadKey(entry.chainId)) as GroupHead | undefined;
+      const head = known ?? (await lockHead(entry.chainId));
+      if (known === undefined) group?.set(groupHeadKey(entry.chainId), head);
+      const count = head.count;
       const previous: AuditHead | undefined =
         count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;
       const key = options.key === undefined ? {} : { key: options.key };
       const write = async (seq?: number) => {
         const chained = chainAuditEntry(previous, entry, seq === undefined ? key : { ...key, seq });
-        // A store whose schema predates the MAC table keeps its head unsigned until migrated.
-        const head = keyedHeads() ? chained.head : { count: chained.head.count, hash: chained.head.hash };
-        const [insertRow, ...moveHead] = auditAppendQueries(
-          driver.dialect,
-          {
-            chainId: entry.chainId,
-            seq: chained.record.seq,
-            at: chained.record.at,
-            hash: chained.record.hash,
-            data: JSON.stringify(chained.record),
-          },
-          head,
-        );
-        const inserted = await runQuery(driver, conn, insertRow as CompiledQuery);
+        const row = chained.record;
+        const data = JSON.stringify(row);
+        const values = { chainId: entry.chainId, seq: row.seq, at: row.at, hash: row.hash, data };
+        const inserted = await runQuery(driver, conn, auditRowInsert(driver.dialect, values));
         if (num(inserted.numAffectedRows ?? 0) !== 1) return undefined;
-        for (const query of moveHead) await runQuery(driver, conn, query);
-        return chained.record;
+        // A store whose schema predates the MAC table keeps its head unsigned until migrated.
+        const next = keyedHeads() ? chained.head : { chainId: entry.chainId, count: row.seq, hash: row.hash };
+        await moveHead(entry.chainId, next);
+        return row;
       };
       const record = await write();
       if (record) return record;
@@ -101,6 +135,11 @@ export function sqlAudit(driver: SqlStorageDriver, conn: Db, keyedHeads: () => b
       return rows.map((r) => parseStoredJson(r.data) as AuditRecord);
     },
     async head(chainId) {
+      const known = group?.get(groupHeadKey(chainId)) as GroupHead | undefined;
+      if (known !== undefined) {
+        const { moved: _moved, ...head } = known;
+        return { chainId, ...head };
+      }
       const { rows } = await runQuery<Record<string, unknown>>(
         driver,
         conn,

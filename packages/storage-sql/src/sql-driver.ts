@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely, QueryResult } from "kysely";
 import type { SqlDialectName } from "./schema.js";
+import type { TransactionGroup } from "./transaction-group.js";
 
 /** The Kysely instance a driver hands to the shared SQL layer (untyped tables: the layer builds names from entity definitions). */
 // biome-ignore lint/suspicious/noExplicitAny: the schema is dynamic (one table per entity); rows are checked by zod.
@@ -14,8 +15,13 @@ export interface SqlStorageDriver {
    * Runs `fn` in one transaction on one connection: `BEGIN IMMEDIATE` on SQLite, `BEGIN` on
    * PostgreSQL. Retries on busy and serialization failures are the driver's job; the function
    * it retries must be re-runnable (the shared layer's are).
+   *
+   * A driver that runs several transactions as parts of one database transaction (group commit)
+   * passes each part the {@link TransactionGroup} they share, undoing a failed part's share with
+   * its savepoint; the layer then keeps an audit chain's head there and moves it once per group.
+   * Without one, every transaction reads and moves its heads itself.
    */
-  transaction<T>(fn: (conn: Db) => Promise<T>, options: { readOnly: boolean }): Promise<T>;
+  transaction<T>(fn: (conn: Db, group?: TransactionGroup) => Promise<T>, options: { readOnly: boolean }): Promise<T>;
   /**
    * Inserts rows on the open transaction's connection: a dialect's fast path (prepared
    * statements on SQLite, multi-row INSERT or COPY on PostgreSQL). Absent: Kysely multi-row

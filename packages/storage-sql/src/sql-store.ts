@@ -16,6 +16,7 @@ import { sqlIdempotency } from "./sql-idempotency.js";
 import { schemaGuard } from "./sql-migrations.js";
 import { sqlOutbox } from "./sql-outbox.js";
 import { sqlRawReadBack } from "./sql-raw.js";
+import type { TransactionGroup } from "./transaction-group.js";
 
 /** A SQL-backed storage with its raw read-back. */
 export interface SqlStorage extends Storage {
@@ -37,11 +38,16 @@ export interface SqlStorageOptions {
 }
 
 /** The repositories of one transaction on its connection. */
-function makeTx(driver: SqlStorageDriver, conn: Db, keyedHeads: () => boolean): StorageTx {
+function makeTx(
+  driver: SqlStorageDriver,
+  conn: Db,
+  keyedHeads: () => boolean,
+  group: TransactionGroup | undefined,
+): StorageTx {
   const rest = {
     idempotency: sqlIdempotency(driver, conn),
     outbox: sqlOutbox(driver, conn),
-    audit: sqlAudit(driver, conn, keyedHeads),
+    audit: sqlAudit(driver, conn, keyedHeads, group),
   };
   return withEntityCollections({ driver, conn, tenantsOf: parentTenantLookup(driver, conn) }, rest) as StorageTx;
 }
@@ -67,7 +73,7 @@ export function createSqlStorage(driver: SqlStorageDriver, options: SqlStorageOp
 
   async function transaction<T>(fn: (tx: StorageTx) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
     if (closed) throw new HomevisitError("storage_closed");
-    return driver.transaction((conn) => fn(makeTx(driver, conn, schema.keyedHeads)), {
+    return driver.transaction((conn, group) => fn(makeTx(driver, conn, schema.keyedHeads, group)), {
       readOnly: options.readOnly ?? false,
     });
   }

@@ -1,7 +1,7 @@
 // Group commit for the SQLite driver: transactions queued while the one connection is busy run
 // as savepoints of one SQLite transaction and share its COMMIT (one WAL sync for them all).
 import { HomevisitError, isHomevisitError } from "@homevisit/core";
-import type { Db } from "@homevisit/storage-sql";
+import { type Db, type TransactionGroup, type TransactionGroupMark, transactionGroup } from "@homevisit/storage-sql";
 import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { isSqliteBusy, translateSqliteError } from "./sqlite-errors.js";
@@ -20,7 +20,7 @@ const maxGroupSize = 64;
 
 /** A transaction waiting for the connection. */
 interface PendingTransaction {
-  fn: (conn: Db) => Promise<unknown>;
+  fn: (conn: Db, group: TransactionGroup) => Promise<unknown>;
   readOnly: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -97,7 +97,7 @@ function transactionControl(database: BetterSqlite3.Database) {
  * ```
  */
 export function groupCommitQueue(options: GroupCommitOptions): {
-  transaction<T>(fn: (conn: Db) => Promise<T>, mode: { readOnly: boolean }): Promise<T>;
+  transaction<T>(fn: (conn: Db, group: TransactionGroup) => Promise<T>, mode: { readOnly: boolean }): Promise<T>;
 } {
   const { database, db, commitSync } = options;
   const withBusyRetry = busyRetry(options.maxBusyWaitMs);
@@ -120,11 +120,13 @@ export function groupCommitQueue(options: GroupCommitOptions): {
     await withBusyRetry(readOnly ? begin.deferred : begin.immediate);
     const single = batch.length === 1;
     const done: Committed[] = [];
+    const control = transactionGroup();
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i] as PendingTransaction;
       if (!single) await savepoint();
+      const mark = single ? undefined : control.mark();
       try {
-        const value = await item.fn(conn);
+        const value = await item.fn(conn, control.group);
         if (!single) await release();
         done.push({ item, value });
       } catch (error) {
@@ -140,11 +142,14 @@ export function groupCommitQueue(options: GroupCommitOptions): {
         else {
           await rollbackToSavepoint();
           await release();
+          control.restore(mark as TransactionGroupMark);
         }
       }
     }
     if (!database.inTransaction) return [];
     try {
+      // The work the parts left for the end (their audit chains' heads), then one COMMIT.
+      await control.finish();
       await withBusyRetry(commit);
     } catch (error) {
       if (database.inTransaction) await rollback();
@@ -227,7 +232,10 @@ export function groupCommitQueue(options: GroupCommitOptions): {
     }
   }
 
-  function transaction<T>(fn: (conn: Db) => Promise<T>, { readOnly }: { readOnly: boolean }): Promise<T> {
+  function transaction<T>(
+    fn: (conn: Db, group: TransactionGroup) => Promise<T>,
+    { readOnly }: { readOnly: boolean },
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // Every failure leaves as a typed error (SQLITE_FULL → storage_full …), never a driver's.
       const rejectTyped = (error: unknown) => reject(translateSqliteError(error));

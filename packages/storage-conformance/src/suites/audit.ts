@@ -33,6 +33,39 @@ export function auditSuite(h: () => ConformanceHarness): void {
     expect(await storage.audit.verify("sch-3")).toMatchObject({ ok: true, count: 25 });
   });
 
+  it("keeps the chain and its signed head in step when concurrent appends fail after appending", async () => {
+    const { storage, raw } = h();
+    const key = { id: "k-test", secret: "conformance-chain-key-0001" };
+    // Every third transaction appends and then fails: its row must go, the others' must link
+    // up around it, and a read of the head inside a transaction sees the rows before it.
+    const seen: number[] = [];
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 24 }, (_, i) =>
+        storage.transaction(async (tx) => {
+          const before = (await tx.audit.head("sch-4")).count;
+          const record = await tx.audit.append(auditEntry("sch-4", i), { key });
+          expect(record.seq).toBe(before + 1);
+          expect((await tx.audit.head("sch-4")).count).toBe(record.seq);
+          if (i % 3 === 2) throw new Error(`rollback ${i}`);
+          seen.push(record.seq);
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(8);
+    const rows = await storage.audit.read("sch-4");
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(seen.sort((a, b) => a - b)).toEqual(rows.map((r) => r.seq));
+    const head = await storage.audit.head("sch-4");
+    expect(head).toMatchObject({ count: 16, hash: rows[15]?.hash, keyId: "k-test" });
+    expect(await raw.auditHead("sch-4")).toEqual(head);
+    expect(await storage.audit.verify("sch-4", { keys: [key] })).toEqual({
+      ok: true,
+      mode: "keyed",
+      count: 16,
+      head: rows[15]?.hash,
+    });
+  });
+
   it("detects tampering with stored rows", async () => {
     const { storage, raw } = h();
     for (let i = 0; i < 6; i++) await storage.audit.append(auditEntry("sch-1", i));
