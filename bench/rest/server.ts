@@ -12,8 +12,9 @@
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts baseline <fixture.json>
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts audited <fixture.json>
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx bench/rest/server.ts handwritten '<spec json>'
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
+import { Session } from "node:inspector";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -223,6 +224,30 @@ async function startHandwritten(specJson: string): Promise<{ ready: BaselineServ
   return { ready: { kind: "handwritten", origin: floor.origin }, close: floor.close };
 }
 
+/**
+ * HOMEVISIT_BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the load window only (from
+ * the first SIGUSR2 to the second), without the start-up and seeding `--cpu-prof` would mix in.
+ */
+function windowProfiler(file: string | undefined): { toggle(): void } | undefined {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  let running = false;
+  return {
+    toggle() {
+      if (!running) {
+        running = true;
+        session.post("Profiler.enable", () => session.post("Profiler.start"));
+        return;
+      }
+      running = false;
+      session.post("Profiler.stop", (error, result) => {
+        if (!error) writeFileSync(file, JSON.stringify(result.profile));
+      });
+    },
+  };
+}
+
 /** The servers this entry starts: argv[2]. */
 export type ServerKind = "api" | "baseline" | "audited" | "handwritten";
 
@@ -267,7 +292,9 @@ async function main(): Promise<void> {
       gc.maxMs = Math.max(gc.maxMs, entry.duration);
     }
   }).observe({ entryTypes: ["gc"] });
+  const profile = windowProfiler(process.env.HOMEVISIT_BENCH_PROFILE);
   process.on("SIGUSR2", () => {
+    profile?.toggle();
     const { user, system } = process.cpuUsage();
     const pauses: ServerPauses = {
       gcCount: gc.count,

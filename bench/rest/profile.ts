@@ -1,0 +1,80 @@
+// A quick look at one REST route over real HTTP, without the whole bench: starts the API server
+// (server.ts api) in its own process, loads one route closed-loop with 16 connections for a few
+// seconds (load.ts), and prints throughput and the server's CPU per request. With
+// HOMEVISIT_BENCH_PROFILE=<file.cpuprofile>, the server writes a V8 CPU profile of the load
+// window only (open it in Chrome DevTools or VS Code). Single runs are noisy on a shared
+// machine: compare changes with several alternating runs, and trust `main.ts rest` for figures.
+//
+// Usage (from the repository root):
+//   node --import tsx bench/rest/profile.ts [archive|draft] [seconds]
+//   HOMEVISIT_BENCH_PROFILE=/tmp/archive.cpuprofile node --import tsx bench/rest/profile.ts archive 15
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { type ApiServerReady, benchVisitRecord, type LoadResult, type LoadSpec } from "./shared.ts";
+
+const route = process.argv[2] === "draft" ? "draft" : "archive";
+const seconds = Number(process.argv[3] ?? 10);
+
+const server = spawn("node", ["--import", "tsx", "bench/rest/server.ts", "api"], {
+  env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.json" },
+  stdio: ["pipe", "pipe", "inherit"],
+});
+const cpuMs: number[] = [];
+const ready = await new Promise<ApiServerReady>((resolve) => {
+  createInterface({ input: server.stdout }).on("line", (line) => {
+    if (line.startsWith("READY ")) resolve(JSON.parse(line.slice(6)) as ApiServerReady);
+    if (line.startsWith("CPU ")) cpuMs.push(Number(line.split(" ")[1]));
+  });
+});
+/** Asks the server for its CPU time (and starts or stops its window profile). */
+const mark = async () => {
+  const count = cpuMs.length;
+  server.kill("SIGUSR2");
+  while (cpuMs.length === count) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+const api = `${ready.origin}${ready.basePath}`;
+const headers = { Cookie: ready.teacherCookie, "Accept-Language": "en" };
+const spec: LoadSpec =
+  route === "archive"
+    ? {
+        mode: "max",
+        url: `${api}/students/${ready.archiveStudentId}/archive`,
+        method: "GET",
+        headers: { ...headers, "Homevisit-Purpose": encodeURIComponent("家访准备") },
+        connections: 16,
+        seconds,
+        warmupSeconds: 3,
+      }
+    : {
+        mode: "max",
+        url: `${api}/students/${ready.draftStudentId}/visit-records`,
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify({ record: benchVisitRecord }),
+        idempotencyKeys: true,
+        connections: 16,
+        seconds,
+        warmupSeconds: 3,
+      };
+
+await mark();
+const load = spawn("node", ["--import", "tsx", "bench/rest/load.ts", JSON.stringify(spec)], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
+let output = "";
+load.stdout.on("data", (chunk) => {
+  output += chunk;
+});
+await once(load, "exit");
+await mark();
+const line = output.split("\n").find((l) => l.startsWith("RESULT "));
+if (line === undefined) throw new Error("the load generator gave no result");
+const result = JSON.parse(line.slice(7)) as LoadResult;
+const cpuPerRequest = (((cpuMs[1] as number) - (cpuMs[0] as number)) * 1000) / result.answered;
+console.log(
+  `${route}: ${(result.requests / seconds).toFixed(0)} req/s, ${cpuPerRequest.toFixed(0)} µs server CPU per request (warm-up included in both), p99 ${result.p99Ms.toFixed(1)} ms`,
+);
+server.stdin.end();
+await once(server, "exit");
