@@ -12,6 +12,8 @@ export * from "../shared/crypto/sha256.js";
 export * from "./adapter-kit.js";
 export * from "./audit-anchor.js";
 export * from "./audit-chain.js";
+// Only the check itself: its plain half is exported for its tests, not for adapters.
+export { checkAuditEntry } from "./audit-entry-check.js";
 export * from "./blob-store.js";
 export * from "./coverage.js";
 export * from "./entities.js";
