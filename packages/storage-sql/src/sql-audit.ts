@@ -1,11 +1,11 @@
-import { HomevisitError, parseInput } from "@homevisit/core";
+import { HomevisitError } from "@homevisit/core";
 import {
   type AuditHead,
   type AuditRecord,
   type AuditStore,
-  auditEntrySchema,
   auditGenesisHash,
   chainAuditEntry,
+  checkAuditEntry,
   verifyAuditLog,
 } from "@homevisit/core/storage";
 import { sql } from "kysely";
@@ -90,7 +90,7 @@ export function sqlAudit(
   };
   return {
     async append(input, options = {}) {
-      const entry = parseInput(auditEntrySchema, input);
+      const entry = checkAuditEntry(input);
       const known = group?.get(groupHeadKey(entry.chainId)) as GroupHead | undefined;
       const head = known ?? (await lockHead(entry.chainId));
       if (known === undefined) group?.set(groupHeadKey(entry.chainId), head);
