@@ -33,19 +33,23 @@ function placeholders(dialect: SqlDialectName): () => string {
 
 const quote = (identifier: string) => `"${identifier}"`;
 
+/** What a stored record is read back from: the record's JSON, its version and its tenant keys. */
+const storedColumns = `"version", "city_id", "county_id", "school_id", "data"`;
+
 /**
- * `SELECT * FROM <table> WHERE id = ?`.
+ * One stored record by id: its JSON, version and tenant keys (not its index columns, which
+ * only the database reads).
  *
  * @example
  * ```ts
  * await conn.executeQuery(selectById("sqlite", entityTables.students, "s-1"));
- * // rows: [{ id: "s-1", version: 1, data: "{…}", … }]
+ * // rows: [{ version: 1, city_id: "lishui", county_id: "liandu", school_id: "sch-1", data: "{…}" }]
  * ```
  */
 export function selectById(dialect: SqlDialectName, spec: EntityTable, id: string): CompiledQuery {
   const text = remember(`${dialect}|${spec.table}|byId`, () => {
     const next = placeholders(dialect);
-    return `select * from ${quote(spec.table)} where "id" = ${next()}`;
+    return `select ${storedColumns} from ${quote(spec.table)} where "id" = ${next()}`;
   });
   return CompiledQuery.raw(text, [id]);
 }
@@ -81,7 +85,7 @@ export type ListShape = { kind: "page"; after: string | undefined; limit: number
  * ```ts
  * const where = normaliseWhere("appointments", { studentId: "s-1" });
  * await conn.executeQuery(selectWhere("sqlite", entityTables.appointments, where, { kind: "page", after: undefined, limit: 101 }));
- * // select * from "hv_appointments" where "student_id" in (?) order by "id" limit 101
+ * // select "version", "city_id", "county_id", "school_id", "data" from "hv_appointments" where "student_id" in (?) order by "id" limit 101
  * ```
  */
 export function selectWhere(
@@ -144,7 +148,7 @@ export function selectWhere(
     const filter = conditions.length > 0 ? ` where ${conditions.join(" and ")}` : "";
     return shape.kind === "count"
       ? `select count(*) as "n" from ${quote(spec.table)}${filter}`
-      : `select * from ${quote(spec.table)}${filter} order by "id" limit ${literalLimit ?? next()}`;
+      : `select ${storedColumns} from ${quote(spec.table)}${filter} order by "id" limit ${literalLimit ?? next()}`;
   });
   return CompiledQuery.raw(text, parameters);
 }

@@ -78,7 +78,9 @@ describe("sqlite coverage report plan", () => {
       await storage.visitRecords.list({ where: { studentId: "stu-0001" } });
       await storage.visitRecords.list({ where: { schoolId: "sch-1", completed: 1 } });
       await storage.visitRecords.list({ where: { teacherId: "t-1", status: ["submitted"] } });
-      const lists = prepared.mock.calls.map(([text]) => text).filter((text) => text.startsWith("select * from"));
+      const lists = prepared.mock.calls
+        .map(([text]) => text)
+        .filter((text) => text.startsWith('select "version", "city_id", "county_id", "school_id", "data" from'));
       expect(lists).toHaveLength(3);
       prepared.mockRestore();
       for (const text of lists) {
