@@ -10,6 +10,7 @@
 //   HOMEVISIT_BENCH_PROFILE=/tmp/archive.cpuprofile node --import tsx bench/rest/profile.ts archive 15
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { type ApiServerReady, benchVisitRecord, type LoadResult, type LoadSpec } from "./shared.ts";
 
@@ -17,7 +18,7 @@ const route = process.argv[2] === "draft" ? "draft" : "archive";
 const seconds = Number(process.argv[3] ?? 10);
 
 const server = spawn("node", ["--import", "tsx", "bench/rest/server.ts", "api"], {
-  env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.json" },
+  env: { TSX_TSCONFIG_PATH: "tsconfig.json", ...process.env },
   stdio: ["pipe", "pipe", "inherit"],
 });
 const cpuMs: number[] = [];
@@ -27,8 +28,16 @@ const ready = await new Promise<ApiServerReady>((resolve) => {
     if (line.startsWith("CPU ")) cpuMs.push(Number(line.split(" ")[1]));
   });
 });
+/** The server's user and system CPU time so far, all threads, in ms (Linux: /proc/<pid>/stat). */
+const userSystemMs = (): [number, number] => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const tick = 10; // USER_HZ is 100 on Linux
+  return [Number(fields[11]) * tick, Number(fields[12]) * tick];
+};
+const split: [number, number][] = [];
 /** Asks the server for its CPU time (and starts or stops its window profile). */
 const mark = async () => {
+  split.push(userSystemMs());
   const count = cpuMs.length;
   server.kill("SIGUSR2");
   while (cpuMs.length === count) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -73,8 +82,10 @@ const line = output.split("\n").find((l) => l.startsWith("RESULT "));
 if (line === undefined) throw new Error("the load generator gave no result");
 const result = JSON.parse(line.slice(7)) as LoadResult;
 const cpuPerRequest = (((cpuMs[1] as number) - (cpuMs[0] as number)) * 1000) / result.answered;
+const [[user0, system0], [user1, system1]] = split as [[number, number], [number, number]];
+const perRequest = (ms: number) => ((ms * 1000) / result.answered).toFixed(0);
 console.log(
-  `${route}: ${(result.requests / seconds).toFixed(0)} req/s, ${cpuPerRequest.toFixed(0)} µs server CPU per request (warm-up included in both), p99 ${result.p99Ms.toFixed(1)} ms`,
+  `${route}: ${(result.requests / seconds).toFixed(0)} req/s, ${cpuPerRequest.toFixed(0)} µs server CPU per request (user ${perRequest(user1 - user0)}, system ${perRequest(system1 - system0)}; warm-up included), p99 ${result.p99Ms.toFixed(1)} ms`,
 );
 server.stdin.end();
 await once(server, "exit");
