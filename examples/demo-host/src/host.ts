@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
-import { type Clock, createEngine } from "@homevisit/core";
+import { type Clock, createEngine, type ParsedActor, parseActor } from "@homevisit/core";
 import { createRestHandler, type RestEngine } from "@homevisit/rest";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { getRequestListener } from "@hono/node-server";
@@ -64,10 +64,16 @@ export function createDemoApp(
   world: DemoWorld,
   options: { widgetsScript?: string } = {},
 ): (request: Request) => Promise<Response> {
+  // The personas' actors, checked once: the REST handler takes an actor `parseActor` made as it
+  // is (a host that keeps its users' actors can do the same) and checks any other per request.
+  const actors = new Map<string, ParsedActor>(world.personas.map((p) => [p.key, parseActor(p.actor)]));
   const rest = createRestHandler(engine, {
     basePath: apiBasePath,
     // The host's login: here the persona cookie of the role switcher.
-    getActor: (request) => personaOf(request, world)?.actor ?? null,
+    getActor: (request) => {
+      const persona = personaOf(request, world);
+      return persona === undefined ? null : (actors.get(persona.key) ?? null);
+    },
     openapi: {
       title: "homevisit demo campus API",
       description: "家访 API of the demo campus host (synthetic data).",
