@@ -313,9 +313,14 @@ function floorRowOf(
   }
   const cpuRatio = cpuOf(api) / cpuOf(f);
   const share = tput(api) / tput(f);
+  // Each rotation's own ratios too: the API and the floor of one rotation ran minutes apart at
+  // most, so a machine that changed speed between rotations moves these less than the medians.
+  const perRun = (ratio: (a: Measured, b: Measured) => number) =>
+    api.map((m, i) => ratio(m, f[i] as Measured).toFixed(2)).join(" / ");
+  const runs = `; per rotation: throughput ${perRun((a, b) => a.result.throughput / b.result.throughput)}×, CPU ${perRun((a, b) => a.cpuMicros / b.cpuMicros)}×`;
   const targets =
     floor === "handwritten"
-      ? `; targets ≥ 0.67× this floor's throughput: ${share >= 0.67 ? "met" : "MISSED"}, ≤ 1.5× its CPU: ${cpuRatio <= 1.5 ? "met" : "MISSED"}`
+      ? `${runs}; targets ≥ 0.67× this floor's throughput: ${share >= 0.67 ? "met" : "MISSED"}, ≤ 1.5× its CPU: ${cpuRatio <= 1.5 ? "met" : "MISSED"}`
       : "";
   return {
     name: `${route}, ${floorNames[floor]}: ms per request`,

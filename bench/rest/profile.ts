@@ -10,7 +10,7 @@
 //   HOMEVISIT_BENCH_PROFILE=/tmp/archive.cpuprofile node --import tsx bench/rest/profile.ts archive 15
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { type ApiServerReady, benchVisitRecord, type LoadResult, type LoadSpec } from "./shared.ts";
 
@@ -34,10 +34,27 @@ const userSystemMs = (): [number, number] => {
   const tick = 10; // USER_HZ is 100 on Linux
   return [Number(fields[11]) * tick, Number(fields[12]) * tick];
 };
+/** CPU time (user + system, ms) per thread: the main thread (its id is the process id), workers, libuv's pool. */
+const threadMs = (): Map<string, number> => {
+  const byName = new Map<string, number>();
+  const dir = `/proc/${server.pid}/task`;
+  for (const tid of readdirSync(dir)) {
+    try {
+      const name = tid === String(server.pid) ? "main" : `${readFileSync(`${dir}/${tid}/comm`, "utf8").trim()}#${tid}`;
+      const fields = readFileSync(`${dir}/${tid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byName;
+};
+const threads: Map<string, number>[] = [];
 const split: [number, number][] = [];
 /** Asks the server for its CPU time (and starts or stops its window profile). */
 const mark = async () => {
   split.push(userSystemMs());
+  threads.push(threadMs());
   const count = cpuMs.length;
   server.kill("SIGUSR2");
   while (cpuMs.length === count) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -87,5 +104,12 @@ const perRequest = (ms: number) => ((ms * 1000) / result.answered).toFixed(0);
 console.log(
   `${route}: ${(result.requests / seconds).toFixed(0)} req/s, ${cpuPerRequest.toFixed(0)} µs server CPU per request (user ${perRequest(user1 - user0)}, system ${perRequest(system1 - system0)}; warm-up included), p99 ${result.p99Ms.toFixed(1)} ms`,
 );
+const [threadsBefore, threadsAfter] = threads as [Map<string, number>, Map<string, number>];
+const perThread = [...threadsAfter]
+  .map(([name, ms]) => [name, ms - (threadsBefore.get(name) ?? 0)] as const)
+  .filter(([, ms]) => ms > 0)
+  .sort((a, b) => b[1] - a[1])
+  .map(([name, ms]) => `${name} ${perRequest(ms)}`);
+console.log(`  by thread (µs per request): ${perThread.join(", ")}`);
 server.stdin.end();
 await once(server, "exit");
