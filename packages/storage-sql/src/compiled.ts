@@ -34,7 +34,8 @@ function placeholders(dialect: SqlDialectName): () => string {
 const quote = (identifier: string) => `"${identifier}"`;
 
 /** What a stored record is read back from: the record's JSON, its version and its tenant keys. */
-const storedColumns = `"version", "city_id", "county_id", "school_id", "data"`;
+export const storedColumnNames = ["version", "city_id", "county_id", "school_id", "data"] as const;
+const storedColumns = storedColumnNames.map(quote).join(", ");
 
 /**
  * One stored record by id: its JSON, version and tenant keys (not its index columns, which

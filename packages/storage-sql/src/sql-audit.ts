@@ -91,9 +91,10 @@ export function sqlAudit(
   return {
     async append(input, options = {}) {
       const entry = checkAuditEntry(input);
-      const known = group?.get(groupHeadKey(entry.chainId)) as GroupHead | undefined;
+      const headKey = groupHeadKey(entry.chainId);
+      const known = group?.get(headKey) as GroupHead | undefined;
       const head = known ?? (await lockHead(entry.chainId));
-      if (known === undefined) group?.set(groupHeadKey(entry.chainId), head);
+      if (known === undefined) group?.set(headKey, head);
       const count = head.count;
       const previous: AuditHead | undefined =
         count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;

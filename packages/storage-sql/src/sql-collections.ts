@@ -18,7 +18,7 @@ import {
   storedEntityNames,
   type TenantKeys,
 } from "@homevisit/core/storage";
-import { selectById, selectTenantKeys, selectWhere } from "./compiled.js";
+import { selectById, selectTenantKeys, selectWhere, storedColumnNames } from "./compiled.js";
 import { selectVersion, updateRow } from "./compiled-writes.js";
 import { type EntityTable, entityTables } from "./schema.js";
 import { type Db, runQuery, type SqlStorageDriver } from "./sql-driver.js";
@@ -292,7 +292,7 @@ function entityCollection<N extends StoredEntityName>(ctx: CollectionContext, en
       if (ids.length === 0) return [];
       const rows = await conn
         .selectFrom(spec.table)
-        .selectAll()
+        .select(["id", ...storedColumnNames])
         .where("id", "in", [...ids])
         .execute();
       const byId = new Map(rows.map((r) => [r.id as string, r]));
