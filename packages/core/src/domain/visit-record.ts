@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
+import type { ErrorCode } from "../shared/errors/catalog.js";
 import { addCatalogIssue, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import {
@@ -314,20 +315,50 @@ const visitRecordShape = {
 
 type DraftShape = z.infer<z.ZodObject<typeof visitRecordShape>>;
 
-function checkDraft(record: DraftShape, ctx: z.RefinementCtx): void {
+/** A problem one of the whole-record rules finds: a catalog code, its parameters and where. */
+export interface VisitRecordRuleIssue {
+  code: ErrorCode;
+  params: Record<string, string>;
+  path: string[];
+}
+
+/**
+ * The rules of a whole visit record that no single field's schema can check: a companion is
+ * not the visiting teacher, no outreach goal twice, and a stored status backed by its times.
+ * `visitRecordDraftSchema` refuses a record with any of these problems; the engine asks this
+ * function first where it built a record from fields already parsed.
+ *
+ * @example
+ * ```ts
+ * visitRecordDraftRuleIssues({ ...draft, companionIds: [draft.teacherId] });
+ * // [{ code: "companion_is_visiting_teacher", params: {}, path: ["companionIds"] }]
+ * ```
+ */
+export function visitRecordDraftRuleIssues(
+  record: Pick<
+    DraftShape,
+    "companionIds" | "teacherId" | "outreachGoals" | "status" | "submittedAt" | "amendedAt" | "amendmentReason"
+  >,
+): VisitRecordRuleIssue[] {
+  const issues: VisitRecordRuleIssue[] = [];
   if (record.companionIds.includes(record.teacherId))
-    addCatalogIssue(ctx, "companion_is_visiting_teacher", {}, ["companionIds"]);
-  if (hasDuplicates(record.outreachGoals)) addCatalogIssue(ctx, "conflict", {}, ["outreachGoals"]);
+    issues.push({ code: "companion_is_visiting_teacher", params: {}, path: ["companionIds"] });
+  if (hasDuplicates(record.outreachGoals)) issues.push({ code: "conflict", params: {}, path: ["outreachGoals"] });
   // A stored record's status must be backed by its times: the archive and the ethics record
   // (R9, R16) date a visit by them.
   if (record.status !== "draft" && record.submittedAt === undefined)
-    addCatalogIssue(ctx, "visit_field_required", { field: "submittedAt" }, ["submittedAt"]);
+    issues.push({ code: "visit_field_required", params: { field: "submittedAt" }, path: ["submittedAt"] });
   if (record.status === "amended") {
     if (record.amendedAt === undefined)
-      addCatalogIssue(ctx, "visit_field_required", { field: "amendedAt" }, ["amendedAt"]);
+      issues.push({ code: "visit_field_required", params: { field: "amendedAt" }, path: ["amendedAt"] });
     if ((record.amendmentReason?.trim() ?? "") === "")
-      addCatalogIssue(ctx, "visit_field_required", { field: "amendmentReason" }, ["amendmentReason"]);
+      issues.push({ code: "visit_field_required", params: { field: "amendmentReason" }, path: ["amendmentReason"] });
   }
+  return issues;
+}
+
+function checkDraft(record: DraftShape, ctx: z.RefinementCtx): void {
+  for (const issue of visitRecordDraftRuleIssues(record)) addCatalogIssue(ctx, issue.code, issue.params, issue.path);
 }
 
 function hasDuplicates(values: readonly unknown[]): boolean {

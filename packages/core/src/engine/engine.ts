@@ -5,7 +5,7 @@ import { signAuditHead } from "../ports/audit-chain.js";
 import type { BlobStore } from "../ports/blob-store.js";
 import { type Clock, systemClock } from "../ports/clock.js";
 import type { EngineEventTopic, EventHandler } from "../ports/events.js";
-import { type IdGenerator, randomIds } from "../ports/ids.js";
+import { type IdGenerator, timeOrderedIds } from "../ports/ids.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { Storage } from "../ports/storage.js";
 import type { TimetableSource } from "../ports/timetable.js";
@@ -82,7 +82,7 @@ export interface EngineOptions<Ps extends readonly HomevisitPlugin[] = readonly 
   blobs: BlobStore;
   /** Default: the system clock. */
   clock?: Clock;
-  /** Default: random UUIDs. */
+  /** Default: {@link timeOrderedIds}, UUIDs of version 7 in creation order. */
   ids?: IdGenerator;
   /** The host's notifications; called from event delivery only. */
   notifier?: Notifier;
@@ -304,7 +304,7 @@ export function createEngine<const Ps extends readonly HomevisitPlugin[] = []>(
     storage: observedStorage(options.storage, telemetry),
     blobs: options.blobs,
     clock,
-    newId: options.ids ?? randomIds,
+    newId: options.ids ?? timeOrderedIds(),
     config,
     plugins,
     audit: { keys, ...(options.auditAnchor === undefined ? {} : { anchor: options.auditAnchor }) },

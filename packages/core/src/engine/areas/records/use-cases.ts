@@ -20,6 +20,7 @@ import { closeAppointmentOfRecord, relinkAppointmentOfRecord } from "../appointm
 import { checkVersion, studentRecordTarget } from "../area-kit.js";
 import { effectiveForm, pluginTemplateId, templateOfRecord } from "../forms/resolve.js";
 import { editableFields, type editableSchema, type RecordData, recordContracts } from "./contract.js";
+import { newVisitRecordDraft } from "./new-draft.js";
 
 /**
  * The records area (R4, R8–R10): draft, update, submit and amend visit records, read one with a
@@ -144,17 +145,15 @@ export const recordUseCases = {
     async run(ctx, input) {
       const student = ctx.target.data.record;
       await requireConsent(ctx.tx, ctx.config, student, ctx.today);
-      const draft = visitRecordDraftSchema.parse({
-        ...input.record,
+      const draft = newVisitRecordDraft(input.record, {
         id: ctx.newId(),
         schoolId: student.schoolId,
         studentId: student.id,
         teacherId: ctx.actor.id,
-        status: "draft",
       });
       const record = await checkCustomFields(ctx, draft, ctx.target.data.tenant);
-      // `draft` was parsed by the visit record's own schema just above: unchanged (no custom
-      // fields), it reaches the store prepared; with custom values the store checks it.
+      // `draft` is what the visit record's own schema gives: unchanged (no custom fields), it
+      // reaches the store prepared; with custom values the store checks it.
       const stored = await ctx.tx.visitRecords.create(
         record === draft ? preparedFromParsed("visitRecords", draft) : record,
       );
