@@ -28,6 +28,16 @@ export interface SqliteStorageOptions extends SqliteDriverOptions {
    */
   cacheSizeMb?: number;
   /**
+   * Where SQLite keeps its temporary data (PRAGMA temp_store): the sub-journal of each
+   * savepoint — every part of a group commit runs in one, and the first change to a page in it
+   * copies the page there first, so the part can roll back alone — and the sorts and temporary
+   * tables of large reports. `memory` (the default) keeps them in memory: in a temporary file
+   * (`file`, SQLite's own default) the copies cost a write system call each, and a visit-record
+   * draft, which changes a page in each of its ten b-trees, cost about three times as much
+   * (figures: docs/benchmarks.md). Choose `file` where reports sort more rows than memory holds.
+   */
+  tempStore?: "memory" | "file";
+  /**
    * `migrate` (default): `migrations.migrate()` creates and alters tables. `check`: the store
    * never runs DDL (a read-only copy of the file, a host that migrates with the reviewed
    * script) and every call fails with `storage_schema_outdated` (or `storage_schema_too_new`)
@@ -67,6 +77,7 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): SqliteStorage
     full && database.pragma("journal_mode", { simple: true }) === "wal" ? walSyncer(database.name) : undefined;
   database.pragma(`synchronous = ${full && syncer === undefined ? "FULL" : "NORMAL"}`);
   database.pragma("foreign_keys = ON");
+  database.pragma(`temp_store = ${options.tempStore === "file" ? "FILE" : "MEMORY"}`);
   // Negative: a size in KiB rather than in pages.
   database.pragma(`cache_size = -${Math.max(1, Math.floor((options.cacheSizeMb ?? 64) * 1024))}`);
   // Checkpoints on a worker thread instead of inside a COMMIT on the main thread (see
