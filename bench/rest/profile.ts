@@ -8,6 +8,7 @@
 // Usage (from the repository root):
 //   node --import tsx bench/rest/profile.ts [archive|draft] [seconds]
 //   HOMEVISIT_BENCH_PROFILE=/tmp/archive.cpuprofile node --import tsx bench/rest/profile.ts archive 15
+//   node --import tsx bench/rest/profile.ts draft 10 500   (open loop at 500 req/s, as the latency rows)
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
@@ -16,6 +17,8 @@ import { type ApiServerReady, benchVisitRecord, type LoadResult, type LoadSpec }
 
 const route = process.argv[2] === "draft" ? "draft" : "archive";
 const seconds = Number(process.argv[3] ?? 10);
+/** Requests per second for an open-loop run (the bench's latency rows); closed loop when absent. */
+const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 
 const server = spawn("node", ["--import", "tsx", "bench/rest/server.ts", "api"], {
   env: { TSX_TSCONFIG_PATH: "tsconfig.json", ...process.env },
@@ -64,25 +67,26 @@ const mark = async () => {
 
 const api = `${ready.origin}${ready.basePath}`;
 const headers = { Cookie: ready.teacherCookie, "Accept-Language": "en" };
+// Open loop as the bench's latency rows run it: up to 64 sockets, requests sent when due.
+const loop =
+  rate === undefined ? ({ mode: "max", connections: 16 } as const) : ({ mode: "rate", rate, connections: 64 } as const);
 const spec: LoadSpec =
   route === "archive"
     ? {
-        mode: "max",
+        ...loop,
         url: `${api}/students/${ready.archiveStudentId}/archive`,
         method: "GET",
         headers: { ...headers, "Homevisit-Purpose": encodeURIComponent("家访准备") },
-        connections: 16,
         seconds,
         warmupSeconds: 3,
       }
     : {
-        mode: "max",
+        ...loop,
         url: `${api}/students/${ready.draftStudentId}/visit-records`,
         method: "POST",
         headers: { ...headers, "Content-Type": "application/json" },
         body: JSON.stringify({ record: benchVisitRecord }),
         idempotencyKeys: true,
-        connections: 16,
         seconds,
         warmupSeconds: 3,
       };
@@ -104,7 +108,7 @@ const cpuPerRequest = (((cpuMs[1] as number) - (cpuMs[0] as number)) * 1000) / r
 const [[user0, system0], [user1, system1]] = split as [[number, number], [number, number]];
 const perRequest = (ms: number) => ((ms * 1000) / result.answered).toFixed(0);
 console.log(
-  `${route}: ${(result.requests / seconds).toFixed(0)} req/s, ${cpuPerRequest.toFixed(0)} µs server CPU per request (user ${perRequest(user1 - user0)}, system ${perRequest(system1 - system0)}; warm-up included), p99 ${result.p99Ms.toFixed(1)} ms`,
+  `${route}: ${(result.requests / seconds).toFixed(0)} req/s, ${cpuPerRequest.toFixed(0)} µs server CPU per request (user ${perRequest(user1 - user0)}, system ${perRequest(system1 - system0)}; warm-up included), p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`,
 );
 const [threadsBefore, threadsAfter] = threads as [Map<string, number>, Map<string, number>];
 const perThread = [...threadsAfter]
