@@ -62,7 +62,8 @@ export function canonicalJson(value: unknown): string {
     let out = "[";
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      out += `${i === 0 ? "" : ","}${item === undefined ? "null" : canonicalJson(item)}`;
+      if (i > 0) out += ",";
+      out += item === undefined ? "null" : canonicalJson(item);
     }
     return `${out}]`;
   }
@@ -74,10 +75,32 @@ export function canonicalJson(value: unknown): string {
   // The default sort orders by UTF-16 code units, as `<` compares strings.
   const keys = Object.keys(record).sort();
   let out = "{";
+  let first = true;
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
-    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    if (first) first = false;
+    else out += ",";
+    out += quotedKey(key);
+    out += ":";
+    out += canonicalJson(item);
   }
   return `${out}}`;
+}
+
+/**
+ * Keys already quoted: records share a few dozen field names, and quoting one with
+ * `JSON.stringify` for every field of every hashed value was a third of this function's time.
+ * Bounded, since keys of free-form records (custom field answers) are many.
+ */
+const quotedKeys = new Map<string, string>();
+const maxQuotedKeys = 2048;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < maxQuotedKeys) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
