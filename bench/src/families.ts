@@ -4,6 +4,7 @@ import { planBenchSectionInChild } from "../plan/plan-bench.ts";
 import { runRestBench } from "../rest/index.ts";
 import { runSizeBench } from "../size/index.ts";
 import { runSoakBench, soakOptionsFromEnv } from "../soak/index.ts";
+import { runDraftWritesBench } from "../storage/draft-writes.ts";
 import { runStorageBench, storageBenchOptionsFromEnv } from "../storage/index.ts";
 import { runValidateBench } from "../validate/index.ts";
 import { runWidgetsBench } from "../widgets/index.ts";
@@ -14,6 +15,8 @@ export const families: Record<string, () => Promise<BenchSection>> = {
   plan: () => planBenchSectionInChild({ runs: 3 }),
   // Full size by default (~303,000 students, 1,000,000 visits); HOMEVISIT_BENCH_* for less.
   storage: () => runStorageBench(storageBenchOptionsFromEnv()),
+  // Visit-record drafts through the SQLite store: temporary data and id order side by side.
+  writes: () => runDraftWritesBench({ drafts: 4000, runs: 3 }),
   rest: () => runRestBench({ seconds: 5, runs: 3 }),
   // Ten minutes with two host kills and a full disk; HOMEVISIT_SOAK_SECONDS for less.
   soak: () => runSoakBench(soakOptionsFromEnv()),

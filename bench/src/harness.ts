@@ -65,7 +65,9 @@ export function median(values: readonly number[]): number {
 
 /** Formats milliseconds for a table. */
 export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  // Under a millisecond, in µs: a request's or a row's cost would read "0.1 ms" for 50 to 149 µs.
+  return ms >= 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms * 1000)} µs`;
 }
 
 function ratio(row: BenchRow): string {

@@ -82,12 +82,12 @@ describe("a new draft is what the visit record schema gives", () => {
 
   it("answers the schema's error when the teacher is a companion, a goal repeats or the id is not an id", () => {
     const base = editableSchema.parse({ kind: "universal", term: "2026-2027-1", channel: "in_home" });
-    const cases = [
+    const cases: [typeof base, typeof owner][] = [
       [{ ...base, companionIds: ["t-2", "t-1"] }, owner],
       [{ ...base, outreachGoals: ["care", "care"] }, owner],
       [base, { ...owner, id: "not an id" }],
       [base, { ...owner, id: "" }],
-    ] as const;
+    ];
     for (const [fields, who] of cases) {
       const expected = outcome(() => visitRecordDraftSchema.parse({ ...fields, ...who, status: "draft" }));
       expect(expected).toHaveProperty("error");
