@@ -6,31 +6,67 @@
 // machine: compare changes with several alternating runs, and trust `main.ts rest` for figures.
 //
 // Usage (from the repository root):
-//   node --import tsx bench/rest/profile.ts [archive|draft] [seconds]
+//   node --import tsx bench/rest/profile.ts [archive|draft|floor] [seconds] [rate]
 //   HOMEVISIT_BENCH_PROFILE=/tmp/archive.cpuprofile node --import tsx bench/rest/profile.ts archive 15
 //   node --import tsx bench/rest/profile.ts draft 10 500   (open loop at 500 req/s, as the latency rows)
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { type ApiServerReady, benchVisitRecord, type LoadResult, type LoadSpec } from "./shared.ts";
+import type { HandwrittenFloorSpec } from "./handwritten.ts";
+import {
+  type ApiServerReady,
+  type BaselineServerReady,
+  benchVisitRecord,
+  type LoadResult,
+  type LoadSpec,
+} from "./shared.ts";
 
-const route = process.argv[2] === "draft" ? "draft" : "archive";
+// `floor`: the archive read on the hand-written floor (handwritten.ts), the API server started
+// only for its seeded database; a window profile then profiles the floor.
+const which = process.argv[2];
+const route = which === "draft" ? "draft" : "archive";
+const onFloor = which === "floor";
 const seconds = Number(process.argv[3] ?? 10);
 /** Requests per second for an open-loop run (the bench's latency rows); closed loop when absent. */
 const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 
-const server = spawn("node", ["--import", "tsx", "bench/rest/server.ts", "api"], {
-  env: { TSX_TSCONFIG_PATH: "tsconfig.json", ...process.env },
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const cpuMs: number[] = [];
-const ready = await new Promise<ApiServerReady>((resolve) => {
-  createInterface({ input: server.stdout }).on("line", (line) => {
-    if (line.startsWith("READY ")) resolve(JSON.parse(line.slice(6)) as ApiServerReady);
-    if (line.startsWith("CPU ")) cpuMs.push(Number(line.split(" ")[1]));
+/** Starts server.ts with its arguments; resolves with the process, its READY value and its CPU reports. */
+async function startServer<R>(args: string[], env: NodeJS.ProcessEnv) {
+  const proc = spawn("node", ["--import", "tsx", "bench/rest/server.ts", ...args], {
+    env: { TSX_TSCONFIG_PATH: "tsconfig.json", ...env },
+    stdio: ["pipe", "pipe", "inherit"],
   });
-});
+  const reports: number[] = [];
+  const ready = await new Promise<R>((resolve) => {
+    createInterface({ input: proc.stdout }).on("line", (line) => {
+      if (line.startsWith("READY ")) resolve(JSON.parse(line.slice(6)) as R);
+      if (line.startsWith("CPU ")) reports.push(Number(line.split(" ")[1]));
+    });
+  });
+  return { proc, ready, cpuMs: reports };
+}
+
+const { HOMEVISIT_BENCH_PROFILE: profileFile, ...withoutProfile } = process.env;
+const api = await startServer<ApiServerReady>(["api"], onFloor ? withoutProfile : process.env);
+const ready = api.ready;
+const floor = onFloor
+  ? await startServer<BaselineServerReady>(
+      [
+        "handwritten",
+        JSON.stringify({
+          databaseFile: ready.databaseFile,
+          studentId: ready.archiveStudentId,
+          teacherId: ready.teacherId,
+          teacherCookie: ready.teacherCookie,
+        } satisfies HandwrittenFloorSpec),
+      ],
+      { ...withoutProfile, ...(profileFile ? { HOMEVISIT_BENCH_PROFILE: profileFile } : {}) },
+    )
+  : undefined;
+/** The server under load: the API, or the floor. */
+const server = floor?.proc ?? api.proc;
+const cpuMs = floor?.cpuMs ?? api.cpuMs;
 /** The server's user and system CPU time so far, all threads, in ms (Linux: /proc/<pid>/stat). */
 const userSystemMs = () => statTimesMs(`/proc/${server.pid}/stat`);
 /** User and system CPU time (ms) from a /proc `stat` file: fields 14 and 15, in 10 ms ticks. */
@@ -65,7 +101,7 @@ const mark = async () => {
   while (cpuMs.length === count) await new Promise((resolve) => setTimeout(resolve, 10));
 };
 
-const api = `${ready.origin}${ready.basePath}`;
+const base = `${floor?.ready.origin ?? ready.origin}${ready.basePath}`;
 const headers = { Cookie: ready.teacherCookie, "Accept-Language": "en" };
 // Open loop as the bench's latency rows run it: up to 64 sockets, requests sent when due.
 const loop =
@@ -74,7 +110,7 @@ const spec: LoadSpec =
   route === "archive"
     ? {
         ...loop,
-        url: `${api}/students/${ready.archiveStudentId}/archive`,
+        url: `${base}/students/${ready.archiveStudentId}/archive`,
         method: "GET",
         headers: { ...headers, "Homevisit-Purpose": encodeURIComponent("家访准备") },
         seconds,
@@ -82,7 +118,7 @@ const spec: LoadSpec =
       }
     : {
         ...loop,
-        url: `${api}/students/${ready.draftStudentId}/visit-records`,
+        url: `${base}/students/${ready.draftStudentId}/visit-records`,
         method: "POST",
         headers: { ...headers, "Content-Type": "application/json" },
         body: JSON.stringify({ record: benchVisitRecord }),
@@ -117,5 +153,8 @@ const perThread = [...threadsAfter]
   .sort((a, b) => b[1] - a[1])
   .map(([name, ms]) => `${name} ${perRequest(ms)}`);
 console.log(`  by thread (µs per request): ${perThread.join(", ")}`);
-server.stdin.end();
-await once(server, "exit");
+for (const started of [floor, api]) {
+  if (started === undefined) continue;
+  started.proc.stdin.end();
+  await once(started.proc, "exit");
+}

@@ -226,21 +226,41 @@ async function startHandwritten(specJson: string): Promise<{ ready: BaselineServ
 
 /**
  * HOMEVISIT_BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the load window only (from
- * the first SIGUSR2 to the second), without the start-up and seeding `--cpu-prof` would mix in.
+ * the first SIGUSR2 to the second), without the start-up and seeding `--cpu-prof` would mix in;
+ * <file.heapprofile>: the window's allocations, sampled (open either in Chrome DevTools).
  */
 function windowProfiler(file: string | undefined): { toggle(): void } | undefined {
   if (!file) return undefined;
   const session = new Session();
   session.connect();
   let running = false;
+  // A `.heapprofile` file asks for allocations instead: every sampled allocation of the window,
+  // the garbage collected since included — what the collector has to clean up after.
+  const heap = file.endsWith(".heapprofile");
   return {
     toggle() {
       if (!running) {
         running = true;
-        session.post("Profiler.enable", () => session.post("Profiler.start"));
+        if (heap) {
+          session.post("HeapProfiler.enable", () =>
+            session.post("HeapProfiler.startSampling", {
+              samplingInterval: 1024,
+              includeObjectsCollectedByMajorGC: true,
+              includeObjectsCollectedByMinorGC: true,
+            }),
+          );
+        } else {
+          session.post("Profiler.enable", () => session.post("Profiler.start"));
+        }
         return;
       }
       running = false;
+      if (heap) {
+        session.post("HeapProfiler.stopSampling", (error, result) => {
+          if (!error) writeFileSync(file, JSON.stringify(result.profile));
+        });
+        return;
+      }
       session.post("Profiler.stop", (error, result) => {
         if (!error) writeFileSync(file, JSON.stringify(result.profile));
       });
