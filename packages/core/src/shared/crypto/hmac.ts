@@ -31,33 +31,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * ```
  */
 export function hmacSha256Hex(key: string, message: string | Uint8Array): string {
+  // Node's own HMAC: on Node 20 a fresh `createHmac` per message costs less than copying
+  // hash states prepared per key (1.9 against 2.9 µs for a field's value; figures in the
+  // changeset), and the audit trail computes one per changed field.
   if (!nativeCrypto) return portableHmacSha256Hex(key, message);
-  const { inner, outer } = padStates(nativeCrypto, key);
-  return outer.copy().update(inner.copy().update(message).digest()).digest("hex");
-}
-
-type Native = NonNullable<typeof nativeCrypto>;
-type PadStates = { inner: ReturnType<Native["createHash"]>; outer: ReturnType<Native["createHash"]> };
-
-/**
- * The SHA-256 states after each of a key's two padded blocks (RFC 2104's `K ⊕ ipad` and
- * `K ⊕ opad`), per key: an HMAC is then two copies and the message, where `createHmac` hashed
- * both blocks again for every message — the audit trail computes one per changed field. The
- * engine holds a handful of keys (audit, ETag, anchors), so the map stays small; it is emptied
- * if a caller passes many.
- */
-const padStatesByKey = new Map<string, PadStates>();
-const maxKeys = 16;
-
-function padStates(crypto: Native, key: string): PadStates {
-  let states = padStatesByKey.get(key);
-  if (states === undefined) {
-    const { inner, outer } = keyBlocks(key, (bytes) => crypto.createHash("sha256").update(bytes).digest());
-    states = { inner: crypto.createHash("sha256").update(inner), outer: crypto.createHash("sha256").update(outer) };
-    if (padStatesByKey.size >= maxKeys) padStatesByKey.clear();
-    padStatesByKey.set(key, states);
-  }
-  return states;
+  return nativeCrypto.createHmac("sha256", key).update(message).digest("hex");
 }
 
 /**

@@ -3,13 +3,11 @@
 /** The part of `node:crypto` used here. */
 interface NativeCrypto {
   createHash(algorithm: "sha256"): NativeHash;
+  createHmac(algorithm: "sha256", key: string): NativeHash;
 }
 interface NativeHash {
   update(data: string | Uint8Array): NativeHash;
   digest(encoding: "hex"): string;
-  digest(): Uint8Array;
-  /** A copy of the state so far: a key's padded block is hashed once (see hmac.ts). */
-  copy(): NativeHash;
 }
 
 /**
@@ -20,7 +18,7 @@ export const nativeCrypto: NativeCrypto | undefined = (() => {
   const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   try {
     const crypto = runtime?.getBuiltinModule?.("node:crypto") as NativeCrypto | undefined;
-    return typeof crypto?.createHash === "function" ? crypto : undefined;
+    return typeof crypto?.createHash === "function" && typeof crypto.createHmac === "function" ? crypto : undefined;
   } catch {
     return undefined;
   }
