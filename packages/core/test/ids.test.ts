@@ -55,6 +55,15 @@ describe("timeOrderedIds", () => {
     expect(new Set(made).size).toBe(made.length);
   });
 
+  it("takes a clock answering nonsense as standing still", () => {
+    const answers = [5_000, Number.NaN, -3, 5_000];
+    let i = 0;
+    const ids = timeOrderedIds({ now: () => answers[i++ % answers.length] as number });
+    const made = Array.from({ length: 4 }, () => ids());
+    expect(made.every((id) => uuidV7.test(id) && timeOf(id) === 5_000)).toBe(true);
+    expect([...made].sort()).toEqual(made);
+  });
+
   it("fills the 62 random bits from the random source", () => {
     const ids = timeOrderedIds({ now: () => 0 });
     // Same time, counters apart: the random tails of 2,000 ids are all different and every

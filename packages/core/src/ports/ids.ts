@@ -72,8 +72,8 @@ function randomBytes8(): number {
  * time moves on by a millisecond.
  *
  * An id shows when its record was created, to the millisecond, to whoever sees the id; the
- * records that carry ids carry their dates anyway. With 62 random bits an id is no easier to
- * guess than a version 4 UUID is to matter: access is decided by policy, never by secrecy.
+ * records that carry ids carry their dates anyway. 62 random bits keep ids from being guessed,
+ * and nothing relies on that: access is decided by policy, never by an id's secrecy.
  *
  * @example
  * ```ts
@@ -88,7 +88,8 @@ export function timeOrderedIds(options: TimeOrderedIdsOptions = {}): IdGenerator
   let lastMs = -1;
   let counter = 0;
   return () => {
-    const ms = Math.floor(now());
+    // A clock that answers nonsense (NaN, a negative time) counts as standing still.
+    const ms = Math.max(0, Math.floor(now()) || 0);
     if (ms > lastMs) {
       lastMs = ms;
       counter = 0;

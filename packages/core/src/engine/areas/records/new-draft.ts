@@ -43,8 +43,8 @@ export function newVisitRecordDraft(fields: z.output<typeof editableSchema>, own
   const record: Record<string, unknown> = {};
   for (const key of recordKeys) {
     if (key in own) record[key] = own[key];
-    else if (key === "photos")
-      record[key] = []; // a new draft has no photos yet
+    // A new draft has no photos yet.
+    else if (key === "photos") record[key] = [];
     else if (key === "status") record[key] = "draft";
     else if (key in given) record[key] = given[key];
   }
