@@ -336,7 +336,7 @@ export interface VisitRecordRuleIssue {
  */
 export function visitRecordDraftRuleIssues(
   record: Pick<
-    DraftShape,
+    VisitRecordDraft,
     "companionIds" | "teacherId" | "outreachGoals" | "status" | "submittedAt" | "amendedAt" | "amendmentReason"
   >,
 ): VisitRecordRuleIssue[] {
