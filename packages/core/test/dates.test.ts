@@ -1,6 +1,6 @@
 // addDays takes an arithmetic path for valid dates; the Date object is the reference it must
 // match everywhere, including leap days, century years and the ends of the 0000–9999 range.
-import { addDays, daysBetween, nextDay, previousDay } from "@homevisit/core";
+import { addDays, daysBetween, isCalendarDate, nextDay, previousDay } from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -77,5 +77,30 @@ describe("addDays", () => {
         expect(daysBetween(date, addDays(date, offset))).toBe(offset);
       }),
     );
+  });
+});
+
+describe("isCalendarDate", () => {
+  it("agrees with the Date object on every YYYY-MM-DD of 0000–9999, real or not (property)", () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (year, month, day) => {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          const d = new Date(`${text}T00:00:00Z`);
+          const real = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+          expect(isCalendarDate(text)).toBe(real);
+        },
+      ),
+    );
+  });
+
+  it("refuses other forms", () => {
+    for (const text of ["2026-9-01", "2026/09/01", "2026-09-01T00:00:00Z", "+02026-09-01", "２０２６-09-01", ""]) {
+      expect(isCalendarDate(text)).toBe(false);
+    }
   });
 });

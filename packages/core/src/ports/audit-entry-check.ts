@@ -1,4 +1,6 @@
+import { isCalendarDate } from "../shared/dates.js";
 import { parseInput } from "../shared/errors/parse.js";
+import { idPattern } from "../shared/primitives.js";
 import { type AuditChange, type AuditEntry, auditEntrySchema } from "./audit-chain.js";
 
 /**
@@ -13,8 +15,6 @@ import { type AuditChange, type AuditEntry, auditEntrySchema } from "./audit-cha
  * are compared in UTF-16 units, which never undercounts the schema's code points.
  */
 
-/** `idSchema`'s characters. */
-const idPattern = /^[A-Za-z0-9_.:-]+$/;
 /** The characters of an action name (`auditEntrySchema.action`). */
 const actionPattern = /^[a-z0-9_.:-]+$/;
 
@@ -181,8 +181,6 @@ function plainDetails(details: unknown): Record<string, string | number | boolea
   return out;
 }
 
-const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /**
  * `YYYY-MM-DDTHH:mm:ss.sssZ` (what `Date#toISOString` writes for years 0–9999) naming a real
  * day and time: a strict part of what `z.iso.datetime({ offset: true })` accepts. Other forms
@@ -191,8 +189,6 @@ const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function isPlainInstant(s: string): boolean {
   if (
     s.length !== 24 ||
-    s.charCodeAt(4) !== 0x2d ||
-    s.charCodeAt(7) !== 0x2d ||
     s.charCodeAt(10) !== 0x54 ||
     s.charCodeAt(13) !== 0x3a ||
     s.charCodeAt(16) !== 0x3a ||
@@ -201,17 +197,11 @@ function isPlainInstant(s: string): boolean {
   ) {
     return false;
   }
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
   const hour = digits(s, 11, 2);
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
-  if (minute < 0 || minute > 59 || second < 0 || second > 59 || digits(s, 20, 3) < 0) return false;
-  // The proleptic Gregorian calendar, as the schema's pattern spells it out (0000 is a leap year).
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : (daysInMonth[month - 1] as number));
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  return digits(s, 20, 3) >= 0 && isCalendarDate(s.slice(0, 10));
 }
 
 /** The number written in ASCII digits at `from`, or -1 when a character is not one. */

@@ -43,6 +43,20 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/**
+ * Whether a text is a `YYYY-MM-DD` naming a real day of the proleptic Gregorian calendar,
+ * years 0000–9999 (0000 is a leap year).
+ *
+ * @example
+ * ```ts
+ * isCalendarDate("2028-02-29"); // true
+ * isCalendarDate("2027-02-29"); // false
+ * ```
+ */
+export function isCalendarDate(date: string): boolean {
+  return dayNumberOf(date) !== undefined;
+}
+
 /** Days since 1970-01-01 of a valid `YYYY-MM-DD`, or undefined for any other text. */
 function dayNumberOf(date: string): number | undefined {
   if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return undefined;

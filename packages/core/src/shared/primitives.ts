@@ -2,14 +2,21 @@ import * as z from "zod";
 import { withSensitivity } from "./sensitivity.js";
 
 /**
+ * The characters of an identifier, one or more: letters, digits, `_`, `-`, `.` and `:`.
+ *
+ * @example
+ * ```ts
+ * idPattern.test("stu-0001"); // true
+ * idPattern.test("stu 0001"); // false
+ * ```
+ */
+export const idPattern = /^[A-Za-z0-9_.:-]+$/;
+
+/**
  * An identifier: 1–64 characters of letters, digits, `_`, `-`, `.` and `:`. Hosts bring their
  * own ids (student numbers, UUIDs); homevisit never parses them.
  */
-export const idSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:-]+$/, { error: "Use letters, digits, _ - . : only" });
+export const idSchema = z.string().min(1).max(64).regex(idPattern, { error: "Use letters, digits, _ - . : only" });
 /** An identifier. */
 export type Id = z.infer<typeof idSchema>;
 
