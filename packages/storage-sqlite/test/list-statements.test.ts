@@ -30,22 +30,18 @@ describe("sqlite list statements", () => {
 
       expect(first.items.map((s) => s.record.id)).toEqual(all.items.slice(0, 2).map((s) => s.record.id));
       expect(second.items.map((s) => s.record.id)).toEqual(all.items.slice(2, 4).map((s) => s.record.id));
-      const lists = prepared.mock.calls
-        .map(([text]) => text)
-        .filter((text) => text.startsWith('select "version", "city_id", "county_id", "school_id", "data" from'));
+      // A list selects what a record is read back from: its JSON, version and tenant keys.
+      const select = 'select "version", "city_id", "county_id", "school_id", "data" from';
+      const lists = prepared.mock.calls.map(([text]) => text).filter((text) => text.startsWith(select));
       // A page of 2 asks for 3 rows (one more tells whether a next page exists).
       expect(lists).toEqual([
-        'select "version", "city_id", "county_id", "school_id", "data" from "hv_students" where "school_id" = ? order by "id" limit 3',
-        'select "version", "city_id", "county_id", "school_id", "data" from "hv_students" where "school_id" = ? and "id" > ? order by "id" limit 3',
-        'select "version", "city_id", "county_id", "school_id", "data" from "hv_students" where "school_id" = ? order by "id" limit 11',
+        `${select} "hv_students" where "school_id" = ? order by "id" limit 3`,
+        `${select} "hv_students" where "school_id" = ? and "id" > ? order by "id" limit 3`,
+        `${select} "hv_students" where "school_id" = ? order by "id" limit 11`,
       ]);
       // Prepared once: the same page again reuses the cached statement.
       await storage.students.list({ where: { schoolId: "sch-1" }, limit: 2 });
-      expect(
-        prepared.mock.calls.filter(([text]) =>
-          text.startsWith('select "version", "city_id", "county_id", "school_id", "data" from'),
-        ),
-      ).toHaveLength(3);
+      expect(prepared.mock.calls.filter(([text]) => text.startsWith(select))).toHaveLength(3);
       // Sizes out of bounds are refused before any SQL is written.
       await expect(storage.students.list({ where: { schoolId: "sch-1" }, limit: 2.5 })).rejects.toMatchObject({
         code: "storage_page_size",
