@@ -36,12 +36,22 @@ interface SetUp {
   ids: "time-ordered" | "random";
 }
 
-const setUps: SetUp[] = [
+/** The store as it was before this bench: what the other set-ups are compared with in the notes. */
+const setUpBefore: SetUp = {
+  name: "store before: temporary data in a file, random ids",
+  tempStore: "file",
+  ids: "random",
+};
+
+const setUps: readonly SetUp[] = [
   { name: "store as shipped: temporary data in memory, time-ordered ids", tempStore: "memory", ids: "time-ordered" },
   { name: "store, temporary data in a file, time-ordered ids", tempStore: "file", ids: "time-ordered" },
   { name: "store, temporary data in memory, random ids", tempStore: "memory", ids: "random" },
-  { name: "store before: temporary data in a file, random ids", tempStore: "file", ids: "random" },
+  setUpBefore,
 ];
+
+/** Writes one draft and resolves once it is durable. */
+type Writer = (draft: VisitRecordDraft) => Promise<unknown>;
 
 async function seed(storage: SqliteStorage, school: DemoDataset): Promise<void> {
   await storage.migrations.migrate();
@@ -67,10 +77,7 @@ function draftsFor(school: DemoDataset, ids: () => string, count: number): Visit
 }
 
 /** Runs `write` for every draft with {@link inFlight} in flight; returns CPU µs and wall µs per draft. */
-async function measure(
-  drafts: readonly VisitRecordDraft[],
-  write: (draft: VisitRecordDraft) => Promise<unknown>,
-): Promise<{ cpuUs: number; wallUs: number }> {
+async function measure(drafts: readonly VisitRecordDraft[], write: Writer): Promise<{ cpuUs: number; wallUs: number }> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   let next = 0;
@@ -132,55 +139,56 @@ export async function runDraftWritesBench(options: DraftWritesBenchOptions = {})
   const runs = options.runs ?? 3;
   const school = generateSchool({ seed: 7, students: 20 });
   const dir = mkdtempSync(join(tmpdir(), "homevisit-bench-writes-"));
-  const results = new Map<string, { cpuUs: number[]; wallUs: number[] }>();
+  // One writer per set-up and one for the raw baseline (no set-up), each on its own file.
+  let writers: { setUp: SetUp | undefined; ids: () => string; write: Writer; cpuUs: number[]; wallUs: number[] }[];
   try {
-    const stores = await Promise.all(
-      [...setUps.map((s) => s.name), "raw"].map(async (name, i) => {
-        const setUp = setUps[i];
+    const opened = await Promise.all(
+      [...setUps, undefined].map(async (setUp, i) => {
         const storage = sqliteStorage({
           filename: join(dir, `writes-${i}.db`),
           tempStore: setUp?.tempStore ?? "memory",
         });
         await seed(storage, school);
-        const ids = setUp?.ids === "random" ? randomIds : timeOrderedIds();
-        const write =
+        const write: Writer =
           setUp === undefined
             ? rawWriter(storage, school)
-            : (draft: VisitRecordDraft) => storage.transaction((tx) => tx.visitRecords.create(draft));
-        results.set(name, { cpuUs: [], wallUs: [] });
-        return { name, storage, ids, write };
+            : (draft) => storage.transaction((tx) => tx.visitRecords.create(draft));
+        const ids = setUp?.ids === "random" ? randomIds : timeOrderedIds();
+        return { storage, writer: { setUp, ids, write, cpuUs: [] as number[], wallUs: [] as number[] } };
       }),
     );
+    writers = opened.map((o) => o.writer);
     for (let run = 0; run <= runs; run++) {
-      for (const { name, ids, write } of stores) {
-        const measured = await measure(draftsFor(school, ids, drafts), write);
+      for (const writer of writers) {
+        const measured = await measure(draftsFor(school, writer.ids, drafts), writer.write);
         // Run 0 warms the JIT and the files up.
         if (run === 0) continue;
-        const r = results.get(name) as { cpuUs: number[]; wallUs: number[] };
-        r.cpuUs.push(measured.cpuUs);
-        r.wallUs.push(measured.wallUs);
+        writer.cpuUs.push(measured.cpuUs);
+        writer.wallUs.push(measured.wallUs);
       }
     }
-    for (const { storage } of stores) await storage.close();
+    for (const { storage } of opened) await storage.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const raw = results.get("raw") as { cpuUs: number[]; wallUs: number[] };
-  const rawCpu = median(raw.cpuUs);
-  const before = median(results.get(setUps[3]?.name as string)?.cpuUs ?? []);
+  const cpuOf = (setUp: SetUp | undefined) => median(writers.find((w) => w.setUp === setUp)?.cpuUs ?? []);
+  const rawCpu = cpuOf(undefined);
+  const before = cpuOf(setUpBefore);
   return {
     title: "Storage: visit-record drafts through the SQLite store",
     description: `${drafts.toLocaleString("en")} visit-record drafts per run (the REST bench's record, about 1 KB of JSON), written with ${inFlight} transactions in flight so that they share COMMITs and WAL syncs as the REST API's do (group commit: each transaction a savepoint of one SQLite transaction), on a database file with the store's default durability (synchronous "full": the WAL synced off the main thread before each group is acknowledged). Four set-ups of the store — SQLite's temporary data (the savepoints' sub-journals) in memory or in a file (\`tempStore\`), record ids time-ordered (UUID v7, \`timeOrderedIds\`) or random (v4, \`randomIds\`) — each in its own file, alternating with the baseline run by run: better-sqlite3 inserting the same rows into the same tables, ${inFlight} to a transaction, without savepoints. Figures are CPU time per draft, all threads (the WAL syncs included); medians of ${runs} runs after a warm-up. Run: \`npm run bench -- writes\`.`,
-    rows: setUps.map((setUp) => {
-      const r = results.get(setUp.name) as { cpuUs: number[]; wallUs: number[] };
-      const cpu = median(r.cpuUs);
-      return {
-        name: `${setUp.name}: CPU per draft`,
-        medianMs: cpu / 1000,
-        baselineName: `raw better-sqlite3, ${inFlight} rows per transaction, no savepoints`,
-        baselineMedianMs: rawCpu / 1000,
-        notes: `${cpu.toFixed(0)} µs vs raw ${rawCpu.toFixed(0)} µs; the set-up before (temporary data in a file, random ids) costs ${(before / cpu).toFixed(2)}× as much; wall ${median(r.wallUs).toFixed(0)} µs per draft; runs ${r.cpuUs.map((c) => c.toFixed(0)).join(" / ")} µs`,
-      };
+    rows: writers.flatMap(({ setUp, cpuUs, wallUs }) => {
+      if (setUp === undefined) return [];
+      const cpu = median(cpuUs);
+      return [
+        {
+          name: `${setUp.name}: CPU per draft`,
+          medianMs: cpu / 1000,
+          baselineName: `raw better-sqlite3, ${inFlight} rows per transaction, no savepoints`,
+          baselineMedianMs: rawCpu / 1000,
+          notes: `${cpu.toFixed(0)} µs vs raw ${rawCpu.toFixed(0)} µs; the set-up before (temporary data in a file, random ids) costs ${(before / cpu).toFixed(2)}× as much; wall ${median(wallUs).toFixed(0)} µs per draft; runs ${cpuUs.map((c) => c.toFixed(0)).join(" / ")} µs`,
+        },
+      ];
     }),
   };
 }
