@@ -86,6 +86,42 @@ function transactionControl(database: BetterSqlite3.Database) {
 }
 
 /**
+ * A group that did not commit: its writers are rejected with what failed it. Its readers are
+ * not: what they read may hold the group's uncommitted writes, and a read must never fail
+ * because someone else's write did (a full disk refuses writes, not reads), so they run again,
+ * first, in a read-only group of their own (a deferred BEGIN, which a full disk does not stop).
+ */
+function failGroup(queue: PendingTransaction[], items: PendingTransaction[], error: unknown, readOnlyGroup: boolean) {
+  const readers: PendingTransaction[] = [];
+  for (const item of items) {
+    if (item.readOnly && !readOnlyGroup) readers.push(item);
+    else item.reject(error);
+  }
+  queue.unshift(...readers);
+}
+
+/**
+ * Puts items back at the head of the queue, once: a second failure rejects them, with what
+ * rolled them back when that says more than "busy" (a full disk stays `storage_full`). The
+ * readers of a write group go first, in a read-only group of their own (see `failGroup`).
+ */
+function requeue(queue: PendingTransaction[], items: PendingTransaction[], cause: unknown, readOnlyGroup: boolean) {
+  const readers = readOnlyGroup ? [] : items.filter((item) => item.readOnly);
+  if (readers.length > 0) items = items.filter((item) => !item.readOnly);
+  const again: PendingTransaction[] = [...readers];
+  const typed = translateSqliteError(cause);
+  const busy = (error: unknown) =>
+    isHomevisitError(error) && error.code !== "conflict" && error.code !== "storage_constraint"
+      ? error
+      : new HomevisitError("storage_busy");
+  for (const item of items) {
+    if (item.retried) item.reject(busy(typed));
+    else again.push({ ...item, retried: true });
+  }
+  queue.unshift(...again);
+}
+
+/**
  * The transaction queue of one SQLite connection. Writers in other processes are kept out by
  * `BEGIN IMMEDIATE` and waited for with a retry loop (`storage_busy` after `maxBusyWaitMs`);
  * every failure leaves typed.
@@ -135,7 +171,7 @@ export function groupCommitQueue(options: GroupCommitOptions): {
         if (!database.inTransaction) {
           // SQLite rolled the whole transaction back itself (I/O error, disk full…): the items
           // already run are undone too, so run them again in a new transaction.
-          requeue([...done.map((d) => d.item), ...batch.slice(i + 1)], error, readOnly);
+          requeue(queue, [...done.map((d) => d.item), ...batch.slice(i + 1)], error, readOnly);
           return [];
         }
         if (single) await rollback();
@@ -154,6 +190,7 @@ export function groupCommitQueue(options: GroupCommitOptions): {
     } catch (error) {
       if (database.inTransaction) await rollback();
       failGroup(
+        queue,
         done.map((d) => d.item),
         error,
         readOnly,
@@ -161,42 +198,6 @@ export function groupCommitQueue(options: GroupCommitOptions): {
       return [];
     }
     return done;
-  }
-
-  /**
-   * A group that did not commit: its writers are rejected with what failed it. Its readers are
-   * not: what they read may hold the group's uncommitted writes, and a read must never fail
-   * because someone else's write did (a full disk refuses writes, not reads), so they run again,
-   * first, in a read-only group of their own (a deferred BEGIN, which a full disk does not stop).
-   */
-  function failGroup(items: PendingTransaction[], error: unknown, readOnlyGroup: boolean): void {
-    const readers: PendingTransaction[] = [];
-    for (const item of items) {
-      if (item.readOnly && !readOnlyGroup) readers.push(item);
-      else item.reject(error);
-    }
-    queue.unshift(...readers);
-  }
-
-  /**
-   * Puts items back at the head of the queue, once: a second failure rejects them, with what
-   * rolled them back when that says more than "busy" (a full disk stays `storage_full`). The
-   * readers of a write group go first, in a read-only group of their own (see `failGroup`).
-   */
-  function requeue(items: PendingTransaction[], cause: unknown, readOnlyGroup: boolean): void {
-    const readers = readOnlyGroup ? [] : items.filter((item) => item.readOnly);
-    if (readers.length > 0) items = items.filter((item) => !item.readOnly);
-    const again: PendingTransaction[] = [...readers];
-    const typed = translateSqliteError(cause);
-    const busy = (error: unknown) =>
-      isHomevisitError(error) && error.code !== "conflict" && error.code !== "storage_constraint"
-        ? error
-        : new HomevisitError("storage_busy");
-    for (const item of items) {
-      if (item.retried) item.reject(busy(typed));
-      else again.push({ ...item, retried: true });
-    }
-    queue.unshift(...again);
   }
 
   async function pump(): Promise<void> {
@@ -221,6 +222,7 @@ export function groupCommitQueue(options: GroupCommitOptions): {
           // COMMIT failed: the disk refused, so no commit of the group is acknowledged.)
           if (database.open && database.inTransaction) database.exec("ROLLBACK");
           failGroup(
+            queue,
             batch.filter((item) => !settled.has(item)),
             error,
             readOnly,
