@@ -7,7 +7,6 @@
  *
  * @packageDocumentation
  */
-export * from "./postgres-blobs.js";
 export { type PostgresStorageOptions, postgresDriver } from "./postgres-driver.js";
 export { isRetryable, translatePgError } from "./postgres-errors.js";
 export type { BulkInsertMode } from "./postgres-insert.js";

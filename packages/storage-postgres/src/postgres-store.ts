@@ -1,10 +1,9 @@
-import { createSqlStorage, type SqlStorage } from "@homevisit/storage-sql";
-import { type PostgresBlobStore, postgresBlobStore } from "./postgres-blobs.js";
+import { createSqlStorage, type SqlBlobStore, type SqlStorage, sqlBlobStore } from "@homevisit/storage-sql";
 import { type PostgresStorageOptions, postgresDriver } from "./postgres-driver.js";
 import { quoteSchema } from "./postgres-schema.js";
 
 /** What {@link postgresStorage} returns: the storage port, its blob store, and raw read-back for tests. */
-export type PostgresStorage = SqlStorage & { readonly blobs: PostgresBlobStore };
+export type PostgresStorage = SqlStorage & { readonly blobs: SqlBlobStore };
 
 /**
  * Creates the PostgreSQL storage: the storage port over `pg` (the host's own `Pool`, or one
@@ -42,7 +41,7 @@ export function postgresStorage(options: PostgresStorageOptions = {}): PostgresS
     ].join("\n");
   return {
     ...storage,
-    blobs: postgresBlobStore(driver),
+    blobs: sqlBlobStore(driver),
     migrations: {
       latest: shared.latest,
       current: () => shared.current(),

@@ -9,6 +9,7 @@
  */
 export * from "./reports.js";
 export * from "./schema.js";
+export * from "./sql-blobs.js";
 export * from "./sql-driver.js";
 export * from "./sql-store.js";
 export * from "./transaction-group.js";

@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 export * from "./fs-blobs.js";
-export * from "./sqlite-blobs.js";
 export * from "./sqlite-driver.js";
 export * from "./sqlite-store.js";
 export * from "./wal-checkpoint.js";

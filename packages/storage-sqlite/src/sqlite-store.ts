@@ -1,7 +1,11 @@
-import type { BlobStore } from "@homevisit/core/storage";
-import { createSqlStorage, type SchemaMode, type SqlStorage } from "@homevisit/storage-sql";
+import {
+  createSqlStorage,
+  type SchemaMode,
+  type SqlBlobStore,
+  type SqlStorage,
+  sqlBlobStore,
+} from "@homevisit/storage-sql";
 import Database from "better-sqlite3";
-import { sqliteBlobStore } from "./sqlite-blobs.js";
 import { type SqliteDriverOptions, sqliteDriver } from "./sqlite-driver.js";
 import { type WalCheckpointer, walCheckpointer } from "./wal-checkpoint.js";
 import { type WalSyncer, walSyncer } from "./wal-sync.js";
@@ -49,7 +53,7 @@ export interface SqliteStorageOptions extends SqliteDriverOptions {
 /** A SQLite store: the storage port, its blob store and its raw read-back. */
 export interface SqliteStorage extends SqlStorage {
   /** Photos and other blobs in the same database file. */
-  readonly blobs: BlobStore & { raw(id: string): Promise<Uint8Array | undefined> };
+  readonly blobs: SqlBlobStore;
   /** The underlying database, for backups (`database.backup(...)`) and diagnostics. */
   readonly database: Database.Database;
 }
@@ -86,7 +90,7 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): SqliteStorage
   const commitSync = syncer && checkpoints ? withCheckpoints(syncer, checkpoints) : syncer;
   const driver = sqliteDriver(database, { ...options, ...(commitSync ? { commitSync } : {}) });
   const storage = createSqlStorage(driver, { schemaMode: options.schemaMode ?? "migrate" });
-  return Object.assign(storage, { blobs: sqliteBlobStore(driver), database });
+  return Object.assign(storage, { blobs: sqlBlobStore(driver), database });
 }
 
 /** SQLite's default threshold of automatic checkpoints, in WAL pages. */
