@@ -1,3 +1,4 @@
+import { conductRuleIds } from "@homevisit/core";
 import { type EntityInput, type Storage, type StoredEntityName, sha256Hex } from "@homevisit/core/storage";
 
 /**
@@ -289,17 +290,7 @@ export const baseMakers = {
     };
   },
   conductReports: (i) => {
-    const ruleId =
-      (
-        [
-          "no_money_or_gifts",
-          "no_meals_or_reimbursement",
-          "no_transport_from_family",
-          "no_private_requests",
-          "no_entertainment",
-          "no_paid_tutoring",
-        ] as const
-      )[i % 6] ?? "no_money_or_gifts";
+    const ruleId = conductRuleIds[i % conductRuleIds.length] ?? "no_money_or_gifts";
     const visitId = `visit-${pad(i % 7)}`;
     const reviewed = i % 2 === 1;
     return {
