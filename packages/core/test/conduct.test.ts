@@ -151,9 +151,12 @@ describe("conductAttestationSchema (draft) and completeness", () => {
       "attestedAt",
     ]);
     expect(problems.slice(0, 5).every((p) => p.code === "conduct_attestation_incomplete")).toBe(true);
-    expect(problems[0]?.message["zh-CN"]).toBe("须逐项确认“六个不得”，第 2 条尚未确认");
+    expect(problems[0]?.message).toEqual({
+      "zh-CN": "须逐项确认“六个不得”，第 2 条（不吃请不报销）尚未确认",
+      en: "Every conduct rule must be attested; rule 2 (No meals or reimbursement) is not yet attested",
+    });
     expect(problems[4]?.message.en).toBe(
-      "Every conduct rule must be attested; rule 6 (no_paid_tutoring) is not yet attested",
+      "Every conduct rule must be attested; rule 6 (No paid tutoring) is not yet attested",
     );
     expect(problems[5]?.code).toBe("visit_field_required");
   });

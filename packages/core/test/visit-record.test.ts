@@ -243,8 +243,8 @@ describe("validateVisitRecordForSubmission", () => {
     if (result.success) throw new Error("expected failure");
     const section = result.error.issues.find((i) => i.path[0] === "familySituation");
     expect(section?.message).toEqual({
-      "zh-CN": "提交前须填写此部分（家访任务第 1 项）",
-      en: "Fill in the familySituation section (visit task 1) before submitting",
+      "zh-CN": "提交前须填写“了解家庭情况”部分（家访任务第 1 项）",
+      en: "Fill in the “Family situation” section (visit task 1) before submitting",
     });
     expect(result.error.code).toBe("validation_failed");
   });

@@ -1,9 +1,23 @@
-import { defaultLocale, type Locale, type LocalizedText } from "@homevisit/core";
+import {
+  defaultLocale,
+  type Locale,
+  type LocalizedText,
+  labelOf,
+  termIdSchema,
+  visitChannelSchema,
+  visitKindSchema,
+  visitRecordFieldLabels,
+} from "@homevisit/core";
+
+/** A field's words from core, where messages name it the same way (the form and its errors agree). */
+function fieldLabel(schema: Parameters<typeof labelOf>[0], locale: Locale): string {
+  return labelOf(schema)?.[locale] ?? "";
+}
 
 /**
  * The widgets' own words (buttons, headings, states). Domain labels — channels, outreach goals,
- * sections, conduct rules, statuses, categories — come from core's catalog instead, so a widget
- * says exactly what the server and the reports say.
+ * sections, conduct rules, statuses, categories, and the visit record's own fields — come from
+ * core instead, so a widget says exactly what the server, its error messages and the reports say.
  */
 /** The widgets' zh-CN words, the source of the message keys; en must give every key. */
 export const zh = {
@@ -16,14 +30,14 @@ export const zh = {
   pendingDrafts: "本机待发送草稿 {count} 份",
   sendNow: "立即发送",
   student: "学生",
-  kind: "家访类型",
-  term: "学期",
-  channel: "家访方式",
-  venue: "约定场所",
-  venueReason: "改在其他场所的原因",
-  arrivedAt: "到达时间",
-  departedAt: "离开时间",
-  attendees: "在场人员",
+  kind: fieldLabel(visitKindSchema, "zh-CN"),
+  term: fieldLabel(termIdSchema, "zh-CN"),
+  channel: fieldLabel(visitChannelSchema, "zh-CN"),
+  venue: visitRecordFieldLabels.venue["zh-CN"],
+  venueReason: visitRecordFieldLabels.venueReason["zh-CN"],
+  arrivedAt: visitRecordFieldLabels.arrivedAt["zh-CN"],
+  departedAt: visitRecordFieldLabels.departedAt["zh-CN"],
+  attendees: visitRecordFieldLabels.attendees["zh-CN"],
   studentPresent: "学生本人在场",
   guardiansPresent: "在场的监护人",
   companions: "同行教师",
@@ -170,14 +184,14 @@ const en: Record<MessageKey, string> = {
   pendingDrafts: "{count} draft(s) waiting on this device",
   sendNow: "Send now",
   student: "Student",
-  kind: "Kind of visit",
-  term: "Term",
-  channel: "Channel",
-  venue: "Venue",
-  venueReason: "Why another venue",
-  arrivedAt: "Arrived",
-  departedAt: "Left",
-  attendees: "Present",
+  kind: fieldLabel(visitKindSchema, "en"),
+  term: fieldLabel(termIdSchema, "en"),
+  channel: fieldLabel(visitChannelSchema, "en"),
+  venue: visitRecordFieldLabels.venue.en,
+  venueReason: visitRecordFieldLabels.venueReason.en,
+  arrivedAt: visitRecordFieldLabels.arrivedAt.en,
+  departedAt: visitRecordFieldLabels.departedAt.en,
+  attendees: visitRecordFieldLabels.attendees.en,
   studentPresent: "The student was present",
   guardiansPresent: "Guardians present",
   companions: "Companion teachers",

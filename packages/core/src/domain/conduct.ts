@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { ErrorIssue, ErrorPath } from "../shared/errors/homevisit-error.js";
 import { addCatalogIssue, issuesFromZod } from "../shared/errors/parse.js";
+import { quotedLabel, withLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, instantSchema, noteSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
@@ -146,9 +147,15 @@ export function conductRule(id: ConductRuleId): ConductRule {
  */
 export const conductAttestationItemSchema = z
   .strictObject({
-    kept: z.boolean(),
-    exceptionNote: withSensitivity(noteSchema.optional(), "sensitive"),
-    offeredAndDeclined: withSensitivity(noteSchema.optional(), "sensitive"),
+    kept: withLabel(z.boolean(), { "zh-CN": "是否做到", en: "Kept" }),
+    exceptionNote: withLabel(withSensitivity(noteSchema.optional(), "sensitive"), {
+      "zh-CN": "例外情况说明",
+      en: "Exception note",
+    }),
+    offeredAndDeclined: withLabel(withSensitivity(noteSchema.optional(), "sensitive"), {
+      "zh-CN": "家长提供但已婉拒的",
+      en: "Offered and declined",
+    }),
   })
   .superRefine((item, ctx) => {
     if (!item.kept && (item.exceptionNote?.trim() ?? "") === "")
@@ -160,7 +167,19 @@ export const conductAttestationItemSchema = z
 /** The answer for one rule. */
 export type ConductAttestationItem = z.infer<typeof conductAttestationItemSchema>;
 
-const item = conductAttestationItemSchema.optional();
+/** Each rule's answer, labelled with the rule's short label (each its own schema: labels are per field). */
+const item = (id: ConductRuleId) => withLabel(conductAttestationItemSchema.optional(), ruleLabel(id));
+
+function ruleLabel(id: ConductRuleId): LocalizedText {
+  const rule = conductRules.find((r) => r.id === id);
+  return rule === undefined ? { "zh-CN": id, en: id } : rule.label;
+}
+
+/** How messages name the time the whole list was confirmed. */
+export const conductAttestedAtLabel: LocalizedText = {
+  "zh-CN": "六个不得确认时间",
+  en: "Time of the conduct attestation",
+};
 
 /**
  * The conduct attestation of one visit, as a draft may hold it: each rule answered or not yet.
@@ -169,15 +188,15 @@ const item = conductAttestationItemSchema.optional();
  */
 export const conductAttestationSchema = z.strictObject({
   items: z.strictObject({
-    no_money_or_gifts: item,
-    no_meals_or_reimbursement: item,
-    no_transport_from_family: item,
-    no_private_requests: item,
-    no_entertainment: item,
-    no_paid_tutoring: item,
+    no_money_or_gifts: item("no_money_or_gifts"),
+    no_meals_or_reimbursement: item("no_meals_or_reimbursement"),
+    no_transport_from_family: item("no_transport_from_family"),
+    no_private_requests: item("no_private_requests"),
+    no_entertainment: item("no_entertainment"),
+    no_paid_tutoring: item("no_paid_tutoring"),
   }),
   /** When the teacher confirmed the whole list. */
-  attestedAt: instantSchema.optional(),
+  attestedAt: withLabel(instantSchema.optional(), conductAttestedAtLabel),
 });
 /** The conduct attestation of one visit. */
 export type ConductAttestation = z.infer<typeof conductAttestationSchema>;
@@ -195,10 +214,13 @@ export type ConductAttestation = z.infer<typeof conductAttestationSchema>;
 export const completeConductAttestationSchema = conductAttestationSchema.superRefine((attestation, ctx) => {
   for (const rule of conductRules) {
     if (attestation.items[rule.id] === undefined)
-      addCatalogIssue(ctx, "conduct_attestation_incomplete", { rule: rule.id, order: rule.order }, ["items", rule.id]);
+      addCatalogIssue(ctx, "conduct_attestation_incomplete", { rule: rule.label, order: rule.order }, [
+        "items",
+        rule.id,
+      ]);
   }
   if (attestation.attestedAt === undefined)
-    addCatalogIssue(ctx, "visit_field_required", { field: "attestedAt" }, ["attestedAt"]);
+    addCatalogIssue(ctx, "visit_field_required", { field: quotedLabel(conductAttestedAtLabel) }, ["attestedAt"]);
 });
 
 /**

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
+import { withLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, isoDateSchema, localTimeSchema, termIdSchema } from "../shared/primitives.js";
 import type { CategoryKey } from "./categories.js";
@@ -39,7 +40,7 @@ export type Term = z.infer<typeof termSchema>;
  */
 export const visitKinds = ["universal", "new_student", "priority", "crisis", "mentor_contact"] as const;
 /** The kind of visit. */
-export const visitKindSchema = z.enum(visitKinds);
+export const visitKindSchema = withLabel(z.enum(visitKinds), { "zh-CN": "家访类型", en: "Kind of visit" });
 /** The kind of visit. */
 export type VisitKind = z.infer<typeof visitKindSchema>;
 

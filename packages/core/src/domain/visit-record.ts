@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import type { ErrorCode } from "../shared/errors/catalog.js";
-import { addCatalogIssue, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
+import { addCatalogIssue, type CatalogParams, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
+import { quotedLabel, withLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
@@ -13,7 +14,13 @@ import {
 } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
 import { priorityCategorySchema } from "./categories.js";
-import { type ConductReport, conductAttestationSchema, conductReportsFrom, conductRules } from "./conduct.js";
+import {
+  type ConductReport,
+  conductAttestationSchema,
+  conductAttestedAtLabel,
+  conductReportsFrom,
+  conductRules,
+} from "./conduct.js";
 import { type VisitKind, visitKindSchema } from "./planning.js";
 import { guardianRelations, livesWithOptions } from "./student.js";
 
@@ -31,7 +38,7 @@ import { guardianRelations, livesWithOptions } from "./student.js";
 /** How the contact happened (R5, R12). Only `in_home` is a home visit proper (进家入户). */
 export const visitChannels = ["in_home", "alternative_venue", "phone", "video", "at_school"] as const;
 /** How the contact happened. */
-export const visitChannelSchema = z.enum(visitChannels);
+export const visitChannelSchema = withLabel(z.enum(visitChannels), { "zh-CN": "家访方式", en: "Channel" });
 /** How the contact happened. */
 export type VisitChannel = z.infer<typeof visitChannelSchema>;
 
@@ -74,24 +81,28 @@ export const outreachGoalLabels: Readonly<Record<OutreachGoal, { label: Localize
   },
 };
 
-/** A free-text note in a section: about a family, so sensitive. */
-const sectionNote = withSensitivity(noteSchema.optional(), "sensitive");
+/** A free-text note in a section, by its label: about a family, so sensitive. */
+const sectionNote = (zh: string, en: string) =>
+  withLabel(withSensitivity(noteSchema.optional(), "sensitive"), { "zh-CN": zh, en });
 
 function topics<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.array(z.enum(values)).max(values.length).default([]);
+  return withLabel(z.array(z.enum(values)).max(values.length).default([]), { "zh-CN": "涉及内容", en: "Topics" });
 }
 
 /** Task 1: the family situation, home environment, behaviour at home, study and living habits. */
 export const familySituationSectionSchema = withSensitivity(
   z.strictObject({
-    livesWith: z.enum(livesWithOptions).optional(),
-    homeEnvironment: z.enum(["good", "adequate", "difficult"]).optional(),
+    livesWith: withLabel(z.enum(livesWithOptions).optional(), { "zh-CN": "与谁同住", en: "Lives with" }),
+    homeEnvironment: withLabel(z.enum(["good", "adequate", "difficult"]).optional(), {
+      "zh-CN": "居家环境",
+      en: "Home environment",
+    }),
     /** A quiet place to do homework. */
-    hasStudySpace: z.boolean().optional(),
-    behaviourAtHome: sectionNote,
-    studyHabits: sectionNote,
-    livingHabits: sectionNote,
-    notes: sectionNote,
+    hasStudySpace: withLabel(z.boolean().optional(), { "zh-CN": "有无学习空间", en: "A place to study" }),
+    behaviourAtHome: sectionNote("在家表现", "Behaviour at home"),
+    studyHabits: sectionNote("学习习惯", "Study habits"),
+    livingHabits: sectionNote("生活习惯", "Living habits"),
+    notes: sectionNote("家庭情况", "Family situation notes"),
   }),
   "sensitive",
 );
@@ -100,7 +111,7 @@ export const familySituationSectionSchema = withSensitivity(
 export const schoolFeedbackSectionSchema = withSensitivity(
   z.strictObject({
     topics: topics(["thinking", "learning", "conduct", "health", "activities", "relationships"] as const),
-    notes: sectionNote,
+    notes: sectionNote("反馈的在校表现", "What was said about school"),
   }),
   "sensitive",
 );
@@ -110,8 +121,8 @@ export const schoolPolicySectionSchema = withSensitivity(
   z.strictObject({
     topics: topics(["philosophy", "features", "education_policy", "financial_aid_policy", "safety_rules"] as const),
     /** What the parents worried about, and how it was answered. */
-    parentConcerns: sectionNote,
-    notes: sectionNote,
+    parentConcerns: sectionNote("家长关心的问题及解答", "Parents' concerns and answers"),
+    notes: sectionNote("介绍的内容", "What was explained"),
   }),
   "sensitive",
 );
@@ -120,7 +131,7 @@ export const schoolPolicySectionSchema = withSensitivity(
 export const healthyGrowthSectionSchema = withSensitivity(
   z.strictObject({
     topics: topics(["psychology", "physiology", "safety", "hygiene", "parenting_methods"] as const),
-    notes: sectionNote,
+    notes: sectionNote("指导内容", "Guidance given"),
   }),
   "sensitive",
 );
@@ -129,11 +140,20 @@ export const healthyGrowthSectionSchema = withSensitivity(
 export const prioritySupportSectionSchema = withSensitivity(
   z.strictObject({
     /** The categories the support addresses. */
-    categories: z.array(priorityCategorySchema).max(7).default([]),
+    categories: withLabel(z.array(priorityCategorySchema).max(7).default([]), {
+      "zh-CN": "帮扶针对的类别",
+      en: "Categories supported",
+    }),
     /** The moral-education mentor (德育导师) appointed or confirmed. */
-    mentorId: idSchema.optional(),
-    supportTypes: topics(["help", "psychological_counselling", "learning_tutoring", "financial_aid", "other"] as const),
-    notes: sectionNote,
+    mentorId: withLabel(idSchema.optional(), { "zh-CN": "德育导师", en: "Mentor" }),
+    supportTypes: withLabel(
+      z
+        .array(z.enum(["help", "psychological_counselling", "learning_tutoring", "financial_aid", "other"]))
+        .max(5)
+        .default([]),
+      { "zh-CN": "帮扶方式", en: "Support" },
+    ),
+    notes: sectionNote("帮扶安排", "Support arranged"),
   }),
   "sensitive",
 );
@@ -141,8 +161,8 @@ export const prioritySupportSectionSchema = withSensitivity(
 /** Task 6, first half: the parents' opinions and suggestions about the school's work. */
 export const parentOpinionsSectionSchema = withSensitivity(
   z.strictObject({
-    opinions: sectionNote,
-    suggestions: sectionNote,
+    opinions: sectionNote("家长意见", "Parents' opinions"),
+    suggestions: sectionNote("家长建议", "Parents' suggestions"),
   }),
   "sensitive",
 );
@@ -150,10 +170,13 @@ export const parentOpinionsSectionSchema = withSensitivity(
 /** Task 6, second half: the teacher's reflection and evaluation, and ways agreed with the parents. */
 export const teacherReflectionSectionSchema = withSensitivity(
   z.strictObject({
-    selfEvaluation: z.enum(["effective", "partly_effective", "not_effective"]).optional(),
-    reflection: sectionNote,
+    selfEvaluation: withLabel(z.enum(["effective", "partly_effective", "not_effective"]).optional(), {
+      "zh-CN": "自我评价",
+      en: "Self-evaluation",
+    }),
+    reflection: sectionNote("反思与评价", "Reflection"),
     /** Ways to help the child that teacher and parents agreed on. */
-    agreedApproaches: sectionNote,
+    agreedApproaches: sectionNote("与家长商定的做法", "Approaches agreed with the parents"),
   }),
   "sensitive",
 );
@@ -203,16 +226,30 @@ export const visitSectionSchemas = {
 
 /** Who was present besides the visiting teacher and the companions. */
 export const attendeesSchema = z.strictObject({
-  student: z.boolean(),
+  student: withLabel(z.boolean(), { "zh-CN": "学生本人在场", en: "Student present" }),
   /** The guardians present, by relation; `guardianId` links to the roster when known. */
-  guardians: z
-    .array(z.strictObject({ relation: z.enum(guardianRelations), guardianId: idSchema.optional() }))
-    .max(10)
-    .default([]),
+  guardians: withLabel(
+    z
+      .array(
+        z.strictObject({
+          relation: withLabel(z.enum(guardianRelations), { "zh-CN": "与学生关系", en: "Relation" }),
+          guardianId: idSchema.optional(),
+        }),
+      )
+      .max(10)
+      .default([]),
+    { "zh-CN": "在场的家长（监护人）", en: "Guardians present" },
+  ),
   /** Other teachers present (a subject teacher who joined, say). */
-  teacherIds: z.array(idSchema).max(10).default([]),
+  teacherIds: withLabel(z.array(idSchema).max(10).default([]), {
+    "zh-CN": "在场的其他教师",
+    en: "Other teachers present",
+  }),
   /** Anyone else, in a few words (村干部, a neighbour): personal. */
-  others: withSensitivity(shortTextSchema.optional(), "personal"),
+  others: withLabel(withSensitivity(shortTextSchema.optional(), "personal"), {
+    "zh-CN": "其他在场人员",
+    en: "Others present",
+  }),
 });
 /** Who was present. */
 export type Attendees = z.infer<typeof attendeesSchema>;
@@ -220,12 +257,16 @@ export type Attendees = z.infer<typeof attendeesSchema>;
 /** A follow-up action agreed at the visit (R2 全程跟踪, R17). */
 export const followUpActionSchema = z.strictObject({
   id: idSchema,
-  action: withSensitivity(z.string().trim().min(1).max(500), "sensitive"),
+  action: withLabel(withSensitivity(z.string().trim().min(1).max(500), "sensitive"), {
+    "zh-CN": "跟进事项",
+    en: "Follow-up action",
+  }),
   /** The teacher or staff member responsible. */
-  ownerId: idSchema,
-  dueOn: isoDateSchema,
-  status: z.enum(["open", "done", "cancelled"]).default("open"),
-  doneOn: isoDateSchema.optional(),
+  // A field's own copy of a shared schema: the label belongs to this field alone.
+  ownerId: withLabel(idSchema.clone(), { "zh-CN": "负责人", en: "Owner" }),
+  dueOn: withLabel(isoDateSchema.clone(), { "zh-CN": "完成期限", en: "Due date" }),
+  status: withLabel(z.enum(["open", "done", "cancelled"]).default("open"), { "zh-CN": "跟进状态", en: "Status" }),
+  doneOn: withLabel(isoDateSchema.optional(), { "zh-CN": "完成日期", en: "Date done" }),
 });
 /** A follow-up action. */
 export type FollowUpAction = z.infer<typeof followUpActionSchema>;
@@ -237,8 +278,8 @@ export type FollowUpAction = z.infer<typeof followUpActionSchema>;
 export const visitPhotoSchema = withSensitivity(
   z.strictObject({
     blobId: idSchema,
-    caption: z.string().trim().max(200).optional(),
-    takenAt: instantSchema.optional(),
+    caption: withLabel(z.string().trim().max(200).optional(), { "zh-CN": "照片说明", en: "Caption" }),
+    takenAt: withLabel(instantSchema.optional(), { "zh-CN": "拍摄时间", en: "Time taken" }),
   }),
   "sensitive",
 );
@@ -272,45 +313,77 @@ export type CustomFieldValuesRef = z.infer<typeof customFieldValuesRefSchema>;
 /** The life of a record: drafts are edited freely; a submitted record changes only by amendment. */
 export const visitRecordStatuses = ["draft", "submitted", "amended"] as const;
 
+/**
+ * The words forms and messages name a visit record's own fields by; a section is named by
+ * {@link visitSectionLabels}, the kind, term and channel by their schemas' labels.
+ *
+ * @example
+ * ```ts
+ * visitRecordFieldLabels.arrivedAt; // { "zh-CN": "到达时间", en: "Arrival time" }
+ * ```
+ */
+export const visitRecordFieldLabels = {
+  companionIds: { "zh-CN": "同行教师", en: "Companion teachers" },
+  obligationId: { "zh-CN": "对应的家访任务", en: "Visit obligation" },
+  appointmentId: { "zh-CN": "家访预约", en: "Appointment" },
+  venue: { "zh-CN": "约定场所", en: "Venue" },
+  venueReason: { "zh-CN": "改在其他场所的原因", en: "Why another venue" },
+  arrivedAt: { "zh-CN": "到达时间", en: "Arrival time" },
+  departedAt: { "zh-CN": "离开时间", en: "Departure time" },
+  attendees: { "zh-CN": "在场人员", en: "Who was present" },
+  outreachGoals: { "zh-CN": "四进家庭", en: "Four outreach goals" },
+  followUps: { "zh-CN": "后续跟进", en: "Follow-up actions" },
+  photos: { "zh-CN": "照片", en: "Photos" },
+  conduct: { "zh-CN": "六个不得确认", en: "Conduct attestation" },
+  customFields: { "zh-CN": "学校自定义项目", en: "The school's own fields" },
+  submittedAt: { "zh-CN": "提交时间", en: "Time submitted" },
+  amendedAt: { "zh-CN": "更正时间", en: "Time amended" },
+  amendmentReason: { "zh-CN": "更正原因", en: "Reason for the amendment" },
+} as const satisfies Readonly<Record<string, LocalizedText>>;
+
+const labels = visitRecordFieldLabels;
+const sectionField = <T extends z.ZodType>(schema: T, key: VisitSectionKey) =>
+  withLabel(schema.optional(), visitSectionLabels[key].label);
+
 const visitRecordShape = {
   id: idSchema,
   schoolId: idSchema,
   studentId: idSchema,
   /** The visiting (lead) teacher. */
   teacherId: idSchema,
-  companionIds: z.array(idSchema).max(5).default([]),
+  companionIds: withLabel(z.array(idSchema).max(5).default([]), labels.companionIds),
   /** The obligation this visit meets; planner ids join rule, student and date, so longer than an id. */
-  obligationId: z.string().min(1).max(200).optional(),
-  appointmentId: idSchema.optional(),
+  obligationId: withLabel(z.string().min(1).max(200).optional(), labels.obligationId),
+  appointmentId: withLabel(idSchema.optional(), labels.appointmentId),
   kind: visitKindSchema,
   term: termIdSchema,
   channel: visitChannelSchema,
   /** Where an `alternative_venue` meeting took place, in a few words (村委会, 家长单位). */
-  venue: withSensitivity(shortTextSchema.optional(), "personal"),
+  venue: withLabel(withSensitivity(shortTextSchema.optional(), "personal"), labels.venue),
   /** Why the family preferred another venue (R12). */
-  venueReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
+  venueReason: withLabel(withSensitivity(shortTextSchema.optional(), "sensitive"), labels.venueReason),
   /** Arrival, or the start of a call. */
-  arrivedAt: instantSchema.optional(),
+  arrivedAt: withLabel(instantSchema.optional(), labels.arrivedAt),
   /** Departure, or the end of a call. */
-  departedAt: instantSchema.optional(),
-  attendees: attendeesSchema.optional(),
-  outreachGoals: z.array(outreachGoalSchema).max(4).default([]),
-  familySituation: familySituationSectionSchema.optional(),
-  schoolFeedback: schoolFeedbackSectionSchema.optional(),
-  schoolPolicy: schoolPolicySectionSchema.optional(),
-  healthyGrowth: healthyGrowthSectionSchema.optional(),
-  prioritySupport: prioritySupportSectionSchema.optional(),
-  parentOpinions: parentOpinionsSectionSchema.optional(),
-  teacherReflection: teacherReflectionSectionSchema.optional(),
-  followUps: z.array(followUpActionSchema).max(30).default([]),
-  photos: z.array(visitPhotoSchema).max(20).default([]),
-  conduct: conductAttestationSchema.optional(),
-  customFields: customFieldValuesRefSchema.optional(),
+  departedAt: withLabel(instantSchema.optional(), labels.departedAt),
+  attendees: withLabel(attendeesSchema.optional(), labels.attendees),
+  outreachGoals: withLabel(z.array(outreachGoalSchema).max(4).default([]), labels.outreachGoals),
+  familySituation: sectionField(familySituationSectionSchema, "familySituation"),
+  schoolFeedback: sectionField(schoolFeedbackSectionSchema, "schoolFeedback"),
+  schoolPolicy: sectionField(schoolPolicySectionSchema, "schoolPolicy"),
+  healthyGrowth: sectionField(healthyGrowthSectionSchema, "healthyGrowth"),
+  prioritySupport: sectionField(prioritySupportSectionSchema, "prioritySupport"),
+  parentOpinions: sectionField(parentOpinionsSectionSchema, "parentOpinions"),
+  teacherReflection: sectionField(teacherReflectionSectionSchema, "teacherReflection"),
+  followUps: withLabel(z.array(followUpActionSchema).max(30).default([]), labels.followUps),
+  photos: withLabel(z.array(visitPhotoSchema).max(20).default([]), labels.photos),
+  conduct: withLabel(conductAttestationSchema.optional(), labels.conduct),
+  customFields: withLabel(customFieldValuesRefSchema.optional(), labels.customFields),
   status: z.enum(visitRecordStatuses).default("draft"),
-  submittedAt: instantSchema.optional(),
-  amendedAt: instantSchema.optional(),
+  submittedAt: withLabel(instantSchema.optional(), labels.submittedAt),
+  amendedAt: withLabel(instantSchema.optional(), labels.amendedAt),
   /** Why a submitted record was amended. */
-  amendmentReason: withSensitivity(shortTextSchema.optional(), "sensitive"),
+  amendmentReason: withLabel(withSensitivity(shortTextSchema.optional(), "sensitive"), labels.amendmentReason),
 };
 
 type DraftShape = z.infer<z.ZodObject<typeof visitRecordShape>>;
@@ -318,7 +391,7 @@ type DraftShape = z.infer<z.ZodObject<typeof visitRecordShape>>;
 /** A problem one of the whole-record rules finds: a catalog code, its parameters and where. */
 export interface VisitRecordRuleIssue {
   code: ErrorCode;
-  params: Record<string, string>;
+  params: CatalogParams;
   path: string[];
 }
 
@@ -347,12 +420,24 @@ export function visitRecordDraftRuleIssues(
   // A stored record's status must be backed by its times: the archive and the ethics record
   // (R9, R16) date a visit by them.
   if (record.status !== "draft" && record.submittedAt === undefined)
-    issues.push({ code: "visit_field_required", params: { field: "submittedAt" }, path: ["submittedAt"] });
+    issues.push({
+      code: "visit_field_required",
+      params: { field: quotedLabel(labels.submittedAt) },
+      path: ["submittedAt"],
+    });
   if (record.status === "amended") {
     if (record.amendedAt === undefined)
-      issues.push({ code: "visit_field_required", params: { field: "amendedAt" }, path: ["amendedAt"] });
+      issues.push({
+        code: "visit_field_required",
+        params: { field: quotedLabel(labels.amendedAt) },
+        path: ["amendedAt"],
+      });
     if ((record.amendmentReason?.trim() ?? "") === "")
-      issues.push({ code: "visit_field_required", params: { field: "amendmentReason" }, path: ["amendmentReason"] });
+      issues.push({
+        code: "visit_field_required",
+        params: { field: quotedLabel(labels.amendmentReason) },
+        path: ["amendmentReason"],
+      });
   }
   return issues;
 }
@@ -460,12 +545,12 @@ function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {
     if ((record.venueReason?.trim() ?? "") === "")
       addCatalogIssue(ctx, "alternative_venue_reason_required", {}, ["venueReason"]);
     if ((record.venue?.trim() ?? "") === "")
-      addCatalogIssue(ctx, "visit_field_required", { field: "venue" }, ["venue"]);
+      addCatalogIssue(ctx, "visit_field_required", { field: quotedLabel(labels.venue) }, ["venue"]);
   }
   if (record.arrivedAt === undefined)
-    addCatalogIssue(ctx, "visit_field_required", { field: "arrivedAt" }, ["arrivedAt"]);
+    addCatalogIssue(ctx, "visit_field_required", { field: quotedLabel(labels.arrivedAt) }, ["arrivedAt"]);
   if (record.departedAt === undefined)
-    addCatalogIssue(ctx, "visit_field_required", { field: "departedAt" }, ["departedAt"]);
+    addCatalogIssue(ctx, "visit_field_required", { field: quotedLabel(labels.departedAt) }, ["departedAt"]);
   const arrived = timeOf(record.arrivedAt);
   const departed = timeOf(record.departedAt);
   if (arrived !== undefined && departed !== undefined && departed <= arrived)
@@ -477,18 +562,26 @@ function checkSubmission(record: DraftShape, ctx: z.RefinementCtx): void {
     addCatalogIssue(ctx, "outreach_goal_required", {}, ["outreachGoals"]);
   for (const key of requiredSections(record.channel, record.kind)) {
     if (!isSectionFilled(record[key]))
-      addCatalogIssue(ctx, "visit_section_required", { section: key, task: visitSectionLabels[key].task }, [key]);
+      addCatalogIssue(
+        ctx,
+        "visit_section_required",
+        { section: quotedLabel(visitSectionLabels[key].label), task: visitSectionLabels[key].task },
+        [key],
+      );
   }
   for (const rule of conductRules) {
     if (record.conduct?.items[rule.id] === undefined)
-      addCatalogIssue(ctx, "conduct_attestation_incomplete", { rule: rule.id, order: rule.order }, [
+      addCatalogIssue(ctx, "conduct_attestation_incomplete", { rule: rule.label, order: rule.order }, [
         "conduct",
         "items",
         rule.id,
       ]);
   }
   if (record.conduct?.attestedAt === undefined)
-    addCatalogIssue(ctx, "visit_field_required", { field: "conduct.attestedAt" }, ["conduct", "attestedAt"]);
+    addCatalogIssue(ctx, "visit_field_required", { field: quotedLabel(conductAttestedAtLabel) }, [
+      "conduct",
+      "attestedAt",
+    ]);
   const visitDate = visitDateOf(record);
   if (visitDate !== undefined) {
     record.followUps.forEach((followUp, i) => {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { withLabel } from "./field-labels.js";
 import { withSensitivity } from "./sensitivity.js";
 
 /**
@@ -36,7 +37,10 @@ export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { e
 export type LocalTime = z.infer<typeof localTimeSchema>;
 
 /** A school term, e.g. `2026-2027-1` (first term of the 2026/27 school year). */
-export const termIdSchema = z.string().regex(/^\d{4}-\d{4}-[12]$/, { error: "Use YYYY-YYYY-1 or YYYY-YYYY-2" });
+export const termIdSchema = withLabel(
+  z.string().regex(/^\d{4}-\d{4}-[12]$/, { error: "Use YYYY-YYYY-1 or YYYY-YYYY-2" }),
+  { "zh-CN": "学期", en: "Term" },
+);
 /** A school term id. */
 export type TermId = z.infer<typeof termIdSchema>;
 

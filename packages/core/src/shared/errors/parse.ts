@@ -1,6 +1,6 @@
-import * as z from "zod";
-import type { LocalizedText } from "../i18n.js";
-import { formatText } from "../i18n.js";
+import type * as z from "zod";
+import { labelOf, quotedLabel } from "../field-labels.js";
+import { formatText, type Locale, type LocalizedText } from "../i18n.js";
 import { type ErrorCode, errorCatalog } from "./catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "./homevisit-error.js";
 
@@ -12,28 +12,42 @@ import { zodIssueMessage } from "./zod-messages.js";
  */
 export interface CatalogIssueParams {
   code: ErrorCode;
-  [name: string]: string | number | boolean;
+  [name: string]: string | number | boolean | LocalizedText;
+}
+
+/** A catalog message's placeholder values: plain, or words in both locales (a field's label). */
+export type CatalogParams = Record<string, string | number | boolean | LocalizedText>;
+
+/** The placeholder values of one locale: a value in both locales gives its own words. */
+function paramsIn(params: Readonly<Record<string, unknown>>, locale: Locale): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    out[name] = typeof value === "object" && value !== null ? (value as LocalizedText)[locale] : value;
+  }
+  return out;
 }
 
 /**
- * Raises a catalog-coded issue from inside a zod refinement.
+ * Raises a catalog-coded issue from inside a zod refinement. A placeholder may take words in
+ * both locales (a field's label), so that each message names the field in its own language.
  *
  * @example
  * ```ts
  * z.string().superRefine((value, ctx) => {
  *   if (value === "__proto__") addCatalogIssue(ctx, "reserved_key", { key: value });
  * });
+ * addCatalogIssue(ctx, "visit_field_required", { field: { "zh-CN": "“到达时间”", en: "“Arrival time”" } }, ["arrivedAt"]);
  * ```
  */
 export function addCatalogIssue(
   ctx: { addIssue: (issue: z.core.$ZodRawIssue) => void } | z.RefinementCtx,
   code: ErrorCode,
-  params: Record<string, string | number | boolean> = {},
+  params: CatalogParams = {},
   path: ErrorPath = [],
 ): void {
   (ctx as { addIssue: (issue: unknown) => void }).addIssue({
     code: "custom",
-    message: formatText(errorCatalog[code].message, params, "en"),
+    message: formatText(errorCatalog[code].message, paramsIn(params, "en"), "en"),
     params: { ...params, code },
     path: [...path],
   });
@@ -47,8 +61,8 @@ function localize(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): { cod
     return {
       code: params.code,
       message: {
-        "zh-CN": formatText(definition.message, values, "zh-CN"),
-        en: formatText(definition.message, values, "en"),
+        "zh-CN": formatText(definition.message, paramsIn(values, "zh-CN"), "zh-CN"),
+        en: formatText(definition.message, paramsIn(values, "en"), "en"),
       },
     };
   }
@@ -72,54 +86,54 @@ interface WalkDef {
 }
 
 /**
- * The schema of the field at `path` inside `schema`, looking through wrappers (optional,
- * default, pipe), arrays, records and object unions; `undefined` when the path leaves the schema.
+ * The label of the field at `path` inside `schema`, looking through wrappers (optional,
+ * default, pipe), arrays, records and object unions. The outermost labelled schema at the path
+ * wins: a field's own `.optional()` may carry the label of a schema shared by many fields.
  */
-function fieldSchemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+function fieldLabelAt(schema: z.ZodType, path: readonly PropertyKey[]): LocalizedText | undefined {
   let current: z.ZodType | undefined = schema;
   let i = 0;
   for (let guard = 0; current !== undefined && guard < 64; guard++) {
+    if (i === path.length) {
+      const label = labelOf(current);
+      if (label !== undefined) return label;
+    }
     const def: WalkDef = (current as unknown as { _zod: { def: WalkDef } })._zod.def;
     if (def.innerType !== undefined) current = def.innerType;
     else if (def.type === "pipe" && def.in !== undefined)
       // A preprocess (transform → schema) holds its fields on the out side.
       current = (def.in as unknown as { _zod: { def: WalkDef } })._zod.def.type === "transform" ? def.out : def.in;
-    else if (i === path.length) return current;
+    else if (i === path.length) return undefined;
     else if (def.type === "object") current = def.shape?.[String(path[i++])];
     else if (def.type === "array" || def.type === "record") {
       current = def.type === "array" ? def.element : def.valueType;
       i++;
-    } else if (def.type === "union")
-      current = def.options?.find((o: z.ZodType) => fieldSchemaAt(o, path.slice(i)) !== undefined);
-    else return undefined;
+    } else if (def.type === "union") {
+      const rest = path.slice(i);
+      const options = def.options ?? [];
+      for (const option of options) {
+        const label = fieldLabelAt(option, rest);
+        if (label !== undefined) return label;
+      }
+      return undefined;
+    } else return undefined;
   }
   return undefined;
 }
 
 /**
- * How a message names a field: the `label` a schema carries in its metadata (a custom field's
- * label, `z.string().meta({ label: { "zh-CN": "家长意见", en: "Parents' opinion" } })`), else its
- * key; the input as a whole when the path is empty.
+ * How a message names a field: by its label (a custom field's `.meta({ label })`, or
+ * `withLabel` on a built-in field), else by its key; the input as a whole when the path
+ * is empty.
  */
 function fieldName(path: readonly PropertyKey[], schema: z.ZodType | undefined): LocalizedText {
-  const found = schema === undefined ? undefined : fieldSchemaAt(schema, path);
-  const label =
-    found === undefined ? undefined : (z.globalRegistry.get(found) as { label?: unknown } | undefined)?.label;
-  if (isLocalizedText(label)) return { "zh-CN": `“${label["zh-CN"]}”`, en: `“${label.en}”` };
+  const label = schema === undefined ? undefined : fieldLabelAt(schema, path);
+  if (label !== undefined) return quotedLabel(label);
   const key = [...path].reverse().find((p): p is string => typeof p === "string");
   if (key === undefined) return { "zh-CN": "输入", en: "The input" };
   // A key is named only when it looks like an identifier: record keys may be personal data.
   const safe = /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : "…";
   return { "zh-CN": `字段“${safe}”`, en: `Field “${safe}”` };
-}
-
-function isLocalizedText(value: unknown): value is LocalizedText {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as LocalizedText)["zh-CN"] === "string" &&
-    typeof (value as LocalizedText).en === "string"
-  );
 }
 
 /**

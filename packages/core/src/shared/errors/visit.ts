@@ -2,13 +2,14 @@ import { defineErrors } from "./define.js";
 
 /**
  * Errors of the visit record, the conduct attestation (六个不得) and the safety reports. Params
- * carry field names, rule ids and section keys only, never what a teacher wrote about a family.
+ * carry field and section labels (each in its locale's words), rule labels and numbers only,
+ * never what a teacher wrote about a family.
  */
 export const visitErrors = defineErrors({
   conduct_attestation_incomplete: {
     status: 422,
     message: {
-      "zh-CN": "须逐项确认“六个不得”，第 {order} 条尚未确认",
+      "zh-CN": "须逐项确认“六个不得”，第 {order} 条（{rule}）尚未确认",
       en: "Every conduct rule must be attested; rule {order} ({rule}) is not yet attested",
     },
   },
@@ -32,12 +33,12 @@ export const visitErrors = defineErrors({
   },
   visit_field_required: {
     status: 422,
-    message: { "zh-CN": "提交家访记录前须填写此项", en: "Fill in {field} before submitting the visit record" },
+    message: { "zh-CN": "提交家访记录前须填写{field}", en: "Fill in {field} before submitting the visit record" },
   },
   visit_section_required: {
     status: 422,
     message: {
-      "zh-CN": "提交前须填写此部分（家访任务第 {task} 项）",
+      "zh-CN": "提交前须填写{section}部分（家访任务第 {task} 项）",
       en: "Fill in the {section} section (visit task {task}) before submitting",
     },
   },

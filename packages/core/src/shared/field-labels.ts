@@ -1,0 +1,68 @@
+import * as z from "zod";
+import type { LocalizedText } from "./i18n.js";
+
+/** Metadata the field-label registry keeps for a schema. */
+export interface FieldLabelMeta {
+  label: LocalizedText;
+}
+
+/**
+ * The zod registry of the words a validation message uses to name a field: "“到达时间”须…"
+ * rather than "字段“arrivedAt”…". Separate from zod's global registry, so that labels stay out
+ * of the JSON Schema and OpenAPI documents (a custom field's `.meta({ label })` still counts).
+ */
+export const fieldLabelRegistry = z.registry<FieldLabelMeta>();
+
+/**
+ * Gives a field's schema the label messages name it by, and returns it. Label the instance
+ * that stands in the object's shape (a field's own `.optional()`, say), or a shared schema only
+ * when it means the same everywhere (a term is a term).
+ *
+ * @example
+ * ```ts
+ * const shape = { arrivedAt: withLabel(instantSchema.optional(), { "zh-CN": "到达时间", en: "Arrival time" }) };
+ * parseInput(z.strictObject(shape), { arrivedAt: "noon" });
+ * // issues[0].message: { "zh-CN": "“到达时间”应为…", en: "“Arrival time” must be …" }
+ * ```
+ */
+export function withLabel<T extends z.ZodType>(schema: T, label: LocalizedText): T {
+  (schema as z.ZodType).register(fieldLabelRegistry, { label });
+  return schema;
+}
+
+/**
+ * The label a schema itself carries: a `.meta({ label })` (custom fields) or {@link withLabel}.
+ *
+ * @example
+ * ```ts
+ * labelOf(withLabel(z.string(), { "zh-CN": "学期", en: "Term" })); // { "zh-CN": "学期", en: "Term" }
+ * labelOf(z.string()); // undefined
+ * ```
+ */
+export function labelOf(schema: z.ZodType): LocalizedText | undefined {
+  const meta = z.globalRegistry.get(schema) as { label?: unknown } | undefined;
+  if (isLocalizedText(meta?.label)) return meta.label;
+  return fieldLabelRegistry.get(schema)?.label;
+}
+
+/**
+ * A label in quotes, as messages name a field: “到达时间” and “Arrival time”.
+ *
+ * @example
+ * ```ts
+ * quotedLabel({ "zh-CN": "到达时间", en: "Arrival time" }); // { "zh-CN": "“到达时间”", en: "“Arrival time”" }
+ * ```
+ */
+export function quotedLabel(label: LocalizedText): LocalizedText {
+  return { "zh-CN": `“${label["zh-CN"]}”`, en: `“${label.en}”` };
+}
+
+/** Whether a value is a text in both locales. */
+function isLocalizedText(value: unknown): value is LocalizedText {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as LocalizedText)["zh-CN"] === "string" &&
+    typeof (value as LocalizedText).en === "string"
+  );
+}
