@@ -3,11 +3,17 @@ import * as z from "zod";
 import {
   conductAttestationSchema,
   conductRules,
+  guardianSchema,
+  homeAddressSchema,
   instantSchema,
   labelOf,
+  newAppointmentSchema,
   parseInput,
+  postVisitCheckInSchema,
+  preVisitSafetyReportFields,
   quotedLabel,
   safeParseInput,
+  studentSchema,
   validateVisitRecordForSubmission,
   visitRecordDraftSchema,
   visitSectionKeys,
@@ -47,6 +53,21 @@ describe("field labels", () => {
       expect(label["zh-CN"], key).toMatch(/\p{Script=Han}/u);
       expect(label.en, key).toMatch(/^[A-Z]/);
     }
+  });
+
+  it.each([
+    ["a new appointment", newAppointmentSchema, ["id", "schoolId", "studentId", "teacherId"]],
+    ["a pre-visit safety report", preVisitSafetyReportFields, ["id", "schoolId", "teacherId", "reportedAt"]],
+    ["a post-visit check-in", postVisitCheckInSchema, ["reportId", "teacherId"]],
+    ["a student", studentSchema, ["id", "schoolId"]],
+    ["a guardian", guardianSchema, ["id"]],
+    ["a home address", homeAddressSchema, []],
+  ] as const)("labels every field of %s a person writes", (_name, schema, serverOwned) => {
+    const shape = (schema as unknown as { shape: Record<string, z.ZodType> }).shape;
+    const unlabelled = Object.entries(shape)
+      .filter(([key, field]) => !(serverOwned as readonly string[]).includes(key) && labelOf(field) === undefined)
+      .map(([key]) => key);
+    expect(unlabelled).toEqual([]);
   });
 
   it("names a wrong field by its label, not its key, at any depth", () => {

@@ -15,6 +15,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import * as primitives from "../src/shared/primitives.js";
 
 describe("withSensitivity and sensitivityOf", () => {
   it("returns the declared class and the schema itself", () => {
@@ -123,5 +124,35 @@ describe("compareSensitivity", () => {
         expect(Math.sign(compareSensitivity(a, b)) + Math.sign(compareSensitivity(b, a))).toBe(0);
       }),
     );
+  });
+});
+
+describe("shared primitives keep their own class", () => {
+  // A field that needs a stricter class marks its own copy (`withSensitivity(x.clone(), …)`):
+  // marking the shared schema would reclassify every other field built on it. A student's
+  // birth date once marked `isoDateSchema` itself, and every plain date became personal.
+  it("is internal unless the primitive itself is personal data", () => {
+    expect({
+      id: sensitivityOf(primitives.idSchema),
+      isoDate: sensitivityOf(primitives.isoDateSchema),
+      instant: sensitivityOf(primitives.instantSchema),
+      localTime: sensitivityOf(primitives.localTimeSchema),
+      termId: sensitivityOf(primitives.termIdSchema),
+      shortText: sensitivityOf(primitives.shortTextSchema),
+      personName: sensitivityOf(primitives.personNameSchema),
+      phone: sensitivityOf(primitives.phoneSchema),
+      note: sensitivityOf(primitives.noteSchema),
+    }).toEqual({
+      id: "internal",
+      isoDate: "internal",
+      instant: "internal",
+      localTime: "internal",
+      termId: "internal",
+      shortText: "internal",
+      personName: "personal",
+      phone: "personal",
+      note: "sensitive",
+    });
+    expect(sensitivityOf(studentSchema.shape.dateOfBirth)).toBe("personal");
   });
 });

@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { ErrorCode } from "../shared/errors/catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "../shared/errors/homevisit-error.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import { withLabel, withOwnLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
@@ -34,7 +35,7 @@ export const transportModes = [
   "other",
 ] as const;
 /** How a teacher travels to a visit. */
-export const transportModeSchema = z.enum(transportModes);
+export const transportModeSchema = withLabel(z.enum(transportModes), { "zh-CN": "交通方式", en: "Transport" });
 /** How a teacher travels to a visit. */
 export type TransportMode = z.infer<typeof transportModeSchema>;
 
@@ -54,9 +55,9 @@ export const transportModeLabels: Readonly<Record<TransportMode, LocalizedText>>
  * Where the visit goes, to the town and village only: the school already holds the street
  * address, and a safety report travels further (to the county) than a visit record.
  */
-export const safetyDestinationSchema = withSensitivity(
-  homeAddressSchema.pick({ county: true, town: true, village: true }),
-  "personal",
+export const safetyDestinationSchema = withLabel(
+  withSensitivity(homeAddressSchema.pick({ county: true, town: true, village: true }), "personal"),
+  { "zh-CN": "家访目的地", en: "Destination" },
 );
 /** Where a visit goes, to the village. */
 export type SafetyDestination = z.infer<typeof safetyDestinationSchema>;
@@ -71,20 +72,23 @@ export const preVisitSafetyReportFields = z.strictObject({
   schoolId: idSchema,
   teacherId: idSchema,
   /** The student(s) visited on this trip; a teacher may visit neighbours in one outing. */
-  studentIds: z.array(idSchema).min(1).max(10),
+  studentIds: withLabel(z.array(idSchema).min(1).max(10), { "zh-CN": "家访学生", en: "Students visited" }),
   /** The appointments this trip serves, when the appointment module booked them. */
-  appointmentIds: z.array(idSchema).max(10).default([]),
+  appointmentIds: withLabel(z.array(idSchema).max(10).default([]), { "zh-CN": "对应的家访预约", en: "Appointments" }),
   destination: safetyDestinationSchema,
-  plannedStart: instantSchema,
-  expectedDurationMinutes: z.int().min(5).max(720),
+  plannedStart: withOwnLabel(instantSchema, { "zh-CN": "计划出发时间", en: "Planned start" }),
+  expectedDurationMinutes: withLabel(z.int().min(5).max(720), {
+    "zh-CN": "预计用时（分钟）",
+    en: "Expected duration (minutes)",
+  }),
   transportMode: transportModeSchema,
   /** What "other" means, or the line or plate the teacher will use. */
-  transportNote: shortTextSchema.optional(),
-  noUnlicensedVehicle: z.boolean(),
+  transportNote: withLabel(shortTextSchema.optional(), { "zh-CN": "交通说明", en: "Transport note" }),
+  noUnlicensedVehicle: withLabel(z.boolean(), { "zh-CN": "不乘坐三无车辆的声明", en: "No unlicensed vehicle" }),
   /** The number on which the teacher stays reachable during the visit. */
-  reachablePhone: phoneSchema,
+  reachablePhone: withOwnLabel(phoneSchema, { "zh-CN": "家访期间联系电话", en: "Phone during the visit" }),
   /** Teachers going along. */
-  companionIds: z.array(idSchema).max(5).default([]),
+  companionIds: withLabel(z.array(idSchema).max(5).default([]), { "zh-CN": "同行教师", en: "Companion teachers" }),
   reportedAt: instantSchema,
 });
 
@@ -129,12 +133,12 @@ export type PreVisitSafetyReportInput = z.input<typeof preVisitSafetyReportSchem
 export const postVisitCheckInSchema = z.strictObject({
   reportId: idSchema,
   teacherId: idSchema,
-  returnedSafelyAt: instantSchema,
+  returnedSafelyAt: withOwnLabel(instantSchema, { "zh-CN": "安全返回时间", en: "Time back safely" }),
   /** Incidents and difficulties met on the way or at the visit. */
-  note: withSensitivity(noteSchema.optional(), "sensitive"),
+  note: withLabel(withSensitivity(noteSchema.optional(), "sensitive"), { "zh-CN": "情况说明", en: "Note" }),
   /** Something happened that the school must report upward (accident, injury, threat). */
-  incident: z.boolean().default(false),
-  needsHelp: z.boolean().default(false),
+  incident: withLabel(z.boolean().default(false), { "zh-CN": "发生意外情况", en: "Incident" }),
+  needsHelp: withLabel(z.boolean().default(false), { "zh-CN": "需要学校帮助", en: "Needs help" }),
 });
 /** A post-visit check-in. */
 export type PostVisitCheckIn = z.infer<typeof postVisitCheckInSchema>;

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import { withLabel, withOwnLabel } from "../shared/field-labels.js";
 import {
   idSchema,
   isoDateSchema,
@@ -63,15 +64,18 @@ export const guardianRelations = [
 /** A parent or other guardian (监护人). */
 export const guardianSchema = z.strictObject({
   id: idSchema,
-  name: personNameSchema,
-  relation: z.enum(guardianRelations),
-  phone: phoneSchema.optional(),
+  name: withOwnLabel(personNameSchema, { "zh-CN": "监护人姓名", en: "Guardian's name" }),
+  relation: withLabel(z.enum(guardianRelations), { "zh-CN": "与学生关系", en: "Relation" }),
+  phone: withLabel(phoneSchema.optional(), { "zh-CN": "联系电话", en: "Phone" }),
   /** The guardian to call first to agree a visit (R12). */
-  primary: z.boolean().default(false),
+  primary: withLabel(z.boolean().default(false), { "zh-CN": "首选联系人", en: "First to call" }),
   /** Whether this guardian lives with the child. */
-  livesWithStudent: z.boolean(),
+  livesWithStudent: withLabel(z.boolean(), { "zh-CN": "与学生同住", en: "Lives with the student" }),
   /** Works away from home (外出务工): a parent of a left-behind child (R13). */
-  worksAway: withSensitivity(z.boolean().default(false), "sensitive"),
+  worksAway: withLabel(withSensitivity(z.boolean().default(false), "sensitive"), {
+    "zh-CN": "外出务工",
+    en: "Works away from home",
+  }),
 });
 /** A guardian. */
 export type Guardian = z.infer<typeof guardianSchema>;
@@ -86,21 +90,30 @@ export const coordinatesSchema = withSensitivity(
  * Where the student lives. Lists show it to the town/village only (RELIABILITY.md 3); the
  * street detail and coordinates are for the visiting teacher.
  */
-export const homeAddressSchema = z.strictObject({
-  /** County or district name. */
-  county: shortTextSchema.min(1),
-  /** Town or subdistrict (乡镇/街道). */
-  town: shortTextSchema.min(1),
-  /** Village or residential community (村/社区). */
-  village: shortTextSchema.min(1),
-  /** House number, building, room: personal. */
-  detail: withSensitivity(shortTextSchema.optional(), "personal"),
-  coordinates: coordinatesSchema.optional(),
-  /** One-way travel time from the school in minutes, a hint for scheduling. */
-  travelMinutes: z.int().min(0).max(600).optional(),
-  /** Remote enough that visits need two adults (see planning rules). */
-  remote: z.boolean().default(false),
-});
+export const homeAddressSchema = withLabel(
+  z.strictObject({
+    /** County or district name. */
+    county: withLabel(shortTextSchema.min(1), { "zh-CN": "县（市、区）", en: "County" }),
+    /** Town or subdistrict (乡镇/街道). */
+    town: withLabel(shortTextSchema.min(1), { "zh-CN": "乡镇（街道）", en: "Town" }),
+    /** Village or residential community (村/社区). */
+    village: withLabel(shortTextSchema.min(1), { "zh-CN": "村（社区）", en: "Village" }),
+    /** House number, building, room: personal. */
+    detail: withLabel(withSensitivity(shortTextSchema.optional(), "personal"), {
+      "zh-CN": "详细地址",
+      en: "Address detail",
+    }),
+    coordinates: withLabel(coordinatesSchema.optional(), { "zh-CN": "位置坐标", en: "Coordinates" }),
+    /** One-way travel time from the school in minutes, a hint for scheduling. */
+    travelMinutes: withLabel(z.int().min(0).max(600).optional(), {
+      "zh-CN": "单程用时（分钟）",
+      en: "One-way travel (minutes)",
+    }),
+    /** Remote enough that visits need two adults (see planning rules). */
+    remote: withLabel(z.boolean().default(false), { "zh-CN": "偏远", en: "Remote" }),
+  }),
+  { "zh-CN": "家庭住址", en: "Home address" },
+);
 /** A home address. */
 export type HomeAddress = z.infer<typeof homeAddressSchema>;
 
@@ -117,14 +130,20 @@ export const livesWithOptions = [
 ] as const;
 
 /** The child's living situation. */
-export const livingSituationSchema = withSensitivity(
-  z.strictObject({
-    livesWith: z.enum(livesWithOptions),
-    /** Parents working away from home (both or one). */
-    parentsAway: z.enum(["none", "one", "both"]).default("none"),
-    note: z.string().max(1000).optional(),
-  }),
-  "sensitive",
+export const livingSituationSchema = withLabel(
+  withSensitivity(
+    z.strictObject({
+      livesWith: withLabel(z.enum(livesWithOptions), { "zh-CN": "与谁同住", en: "Lives with" }),
+      /** Parents working away from home (both or one). */
+      parentsAway: withLabel(z.enum(["none", "one", "both"]).default("none"), {
+        "zh-CN": "父母外出务工",
+        en: "Parents away",
+      }),
+      note: withLabel(z.string().max(1000).optional(), { "zh-CN": "说明", en: "Note" }),
+    }),
+    "sensitive",
+  ),
+  { "zh-CN": "生活状况", en: "Living situation" },
 );
 /** The child's living situation. */
 export type LivingSituation = z.infer<typeof livingSituationSchema>;
@@ -163,16 +182,25 @@ export const studentSchema = compiledSchema(
       id: idSchema,
       /** The current (or last) school: the tenant key. */
       schoolId: idSchema,
-      name: personNameSchema,
-      gender: withSensitivity(z.enum(["female", "male"]).optional(), "personal"),
-      /** For the under-14 consent rules (PIPL art. 28, 31). */
-      dateOfBirth: withSensitivity(isoDateSchema, "personal"),
-      enrolments: z.array(enrolmentSchema).min(1).max(40),
-      guardians: z.array(guardianSchema).min(1).max(8),
+      name: withOwnLabel(personNameSchema, { "zh-CN": "学生姓名", en: "Student's name" }),
+      gender: withLabel(withSensitivity(z.enum(["female", "male"]).optional(), "personal"), {
+        "zh-CN": "性别",
+        en: "Gender",
+      }),
+      /** For the under-14 consent rules (PIPL art. 28, 31); its own copy, so no other date turns personal. */
+      dateOfBirth: withLabel(withSensitivity(isoDateSchema.clone(), "personal"), {
+        "zh-CN": "出生日期",
+        en: "Date of birth",
+      }),
+      enrolments: withLabel(z.array(enrolmentSchema).min(1).max(40), { "zh-CN": "学籍记录", en: "Enrolments" }),
+      guardians: withLabel(z.array(guardianSchema).min(1).max(8), { "zh-CN": "监护人", en: "Guardians" }),
       address: homeAddressSchema,
       livingSituation: livingSituationSchema,
       /** When the family said visits suit them; empty means "ask". */
-      availability: z.array(availabilityWindowSchema).max(14).default([]),
+      availability: withLabel(z.array(availabilityWindowSchema).max(14).default([]), {
+        "zh-CN": "方便家访的时间",
+        en: "When visits suit the family",
+      }),
     })
     .superRefine((s, ctx) => {
       // Dates here are valid `YYYY-MM-DD` texts (the refinement runs only on a parsed record),

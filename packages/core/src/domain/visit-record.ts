@@ -2,7 +2,7 @@ import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import type { ErrorCode } from "../shared/errors/catalog.js";
 import { addCatalogIssue, type CatalogParams, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
-import { quotedLabel, withLabel } from "../shared/field-labels.js";
+import { quotedLabel, withLabel, withOwnLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
@@ -262,9 +262,8 @@ export const followUpActionSchema = z.strictObject({
     en: "Follow-up action",
   }),
   /** The teacher or staff member responsible. */
-  // A field's own copy of a shared schema: the label belongs to this field alone.
-  ownerId: withLabel(idSchema.clone(), { "zh-CN": "负责人", en: "Owner" }),
-  dueOn: withLabel(isoDateSchema.clone(), { "zh-CN": "完成期限", en: "Due date" }),
+  ownerId: withOwnLabel(idSchema, { "zh-CN": "负责人", en: "Owner" }),
+  dueOn: withOwnLabel(isoDateSchema, { "zh-CN": "完成期限", en: "Due date" }),
   status: withLabel(z.enum(["open", "done", "cancelled"]).default("open"), { "zh-CN": "跟进状态", en: "Status" }),
   doneOn: withLabel(isoDateSchema.optional(), { "zh-CN": "完成日期", en: "Date done" }),
 });

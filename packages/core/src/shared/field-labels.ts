@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { LocalizedText } from "./i18n.js";
+import { sensitivityOf, withSensitivity } from "./sensitivity.js";
 
 /** Metadata the field-label registry keeps for a schema. */
 export interface FieldLabelMeta {
@@ -28,6 +29,21 @@ export const fieldLabelRegistry = z.registry<FieldLabelMeta>();
 export function withLabel<T extends z.ZodType>(schema: T, label: LocalizedText): T {
   (schema as z.ZodType).register(fieldLabelRegistry, { label });
   return schema;
+}
+
+/**
+ * A field's own copy of a schema many fields share (an id, a date, a phone number), labelled
+ * for this field alone. The copy keeps the shared schema's sensitivity class: a label never
+ * changes how a field is protected.
+ *
+ * @example
+ * ```ts
+ * const shape = { ownerId: withOwnLabel(idSchema, { "zh-CN": "负责人", en: "Owner" }) };
+ * labelOf(idSchema); // undefined: the shared schema is untouched
+ * ```
+ */
+export function withOwnLabel<T extends z.ZodType>(schema: T, label: LocalizedText): T {
+  return withLabel(withSensitivity(schema.clone(), sensitivityOf(schema)), label);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { compiledSchema } from "../../shared/compiled.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import { addCatalogIssue, parseInput } from "../../shared/errors/parse.js";
+import { withLabel } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { idSchema, instantSchema, noteSchema, shortTextSchema } from "../../shared/primitives.js";
 import { withSensitivity } from "../../shared/sensitivity.js";
@@ -110,10 +111,14 @@ export type AppointmentChannel = z.infer<typeof appointmentChannelSchema>;
  * An instant in China Standard Time, `+08:00` spelled out: appointments are agreed in local
  * wall-clock time, and an offset of `Z` would hide an eight-hour slip in a form.
  */
-export const appointmentInstantSchema = instantSchema.superRefine((value, ctx) => {
-  // Only a well-formed instant with another offset: a malformed one already has its issue.
-  if (/(Z|[+-]\d{2}:\d{2})$/.test(value) && !value.endsWith("+08:00")) addCatalogIssue(ctx, "appointment_start_offset");
-});
+export const appointmentInstantSchema = withLabel(
+  instantSchema.superRefine((value, ctx) => {
+    // Only a well-formed instant with another offset: a malformed one already has its issue.
+    if (/(Z|[+-]\d{2}:\d{2})$/.test(value) && !value.endsWith("+08:00"))
+      addCatalogIssue(ctx, "appointment_start_offset");
+  }),
+  { "zh-CN": "家访时间", en: "Visit time" },
+);
 
 /** How long a visit may be planned for, in minutes. */
 export const appointmentDurationSchema = z.int().min(5).max(720);
@@ -121,11 +126,11 @@ export const appointmentDurationSchema = z.int().min(5).max(720);
 /** Where the visit is, to the town and village only; lists and calendars show no more (RELIABILITY.md 3). */
 export const appointmentLocationSchema = z.strictObject({
   /** County or district name. */
-  county: shortTextSchema.min(1).optional(),
+  county: withLabel(shortTextSchema.min(1).optional(), { "zh-CN": "县（市、区）", en: "County" }),
   /** Town or subdistrict (乡镇/街道). */
-  town: shortTextSchema.min(1),
+  town: withLabel(shortTextSchema.min(1), { "zh-CN": "乡镇（街道）", en: "Town" }),
   /** Village or residential community (村/社区). */
-  village: shortTextSchema.min(1).optional(),
+  village: withLabel(shortTextSchema.min(1).optional(), { "zh-CN": "村（社区）", en: "Village" }),
 });
 /** Where the visit is, to the town and village. */
 export type AppointmentLocation = z.infer<typeof appointmentLocationSchema>;
@@ -332,16 +337,25 @@ export const newAppointmentSchema = z.strictObject({
   schoolId: idSchema,
   studentId: idSchema,
   teacherId: idSchema,
-  companionIds: z.array(idSchema).max(5).default([]),
-  obligationId: obligationIdSchema.optional(),
+  companionIds: withLabel(z.array(idSchema).max(5).default([]), { "zh-CN": "同行教师", en: "Companion teachers" }),
+  obligationId: withLabel(obligationIdSchema.optional(), { "zh-CN": "对应的家访任务", en: "Visit obligation" }),
   kind: visitKindSchema,
-  channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }),
+  channel: withLabel(withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }), {
+    "zh-CN": "家访方式",
+    en: "Channel",
+  }),
   start: appointmentInstantSchema,
-  durationMinutes: appointmentDurationSchema.default(60),
-  location: appointmentLocationSchema.optional(),
-  locationDetail: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
-  rrule: appointmentRruleSchema.optional(),
-  reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
+  durationMinutes: withLabel(appointmentDurationSchema.default(60), {
+    "zh-CN": "预计时长（分钟）",
+    en: "Duration (minutes)",
+  }),
+  location: withLabel(appointmentLocationSchema.optional(), { "zh-CN": "家访地点", en: "Location" }),
+  locationDetail: withLabel(withSensitivity(shortTextSchema.min(1).optional(), "sensitive"), {
+    "zh-CN": "详细地点",
+    en: "Location detail",
+  }),
+  rrule: withLabel(appointmentRruleSchema.optional(), { "zh-CN": "重复规则", en: "Repeat rule" }),
+  reason: withLabel(withSensitivity(shortTextSchema.min(1).optional(), "sensitive"), { "zh-CN": "原因", en: "Reason" }),
 });
 /** What a new appointment needs. */
 export type NewAppointment = z.input<typeof newAppointmentSchema>;
