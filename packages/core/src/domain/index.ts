@@ -16,5 +16,6 @@ export * from "./safety.js";
 export * from "./student.js";
 export * from "./visit-plan/index.js";
 export * from "./visit-record.js";
+export * from "./visit-sections.js";
 export * from "./workflow-events.js";
 export * from "./workflow-records.js";

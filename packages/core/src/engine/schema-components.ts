@@ -47,19 +47,21 @@ import {
 import {
   attendeesSchema,
   customFieldValuesRefSchema,
-  familySituationSectionSchema,
   followUpActionSchema,
-  healthyGrowthSectionSchema,
   outreachGoalSchema,
+  visitChannelSchema,
+  visitPhotoSchema,
+  visitRecordDraftSchema,
+} from "../domain/visit-record.js";
+import {
+  familySituationSectionSchema,
+  healthyGrowthSectionSchema,
   parentOpinionsSectionSchema,
   prioritySupportSectionSchema,
   schoolFeedbackSectionSchema,
   schoolPolicySectionSchema,
   teacherReflectionSectionSchema,
-  visitChannelSchema,
-  visitPhotoSchema,
-  visitRecordDraftSchema,
-} from "../domain/visit-record.js";
+} from "../domain/visit-sections.js";
 import {
   assignmentSnapshotSchema,
   feedbackItemSchema,

@@ -12,6 +12,7 @@ export {
 export {
   addCatalogIssue,
   type CatalogIssueParams,
+  type CatalogParams,
   issuesFromZod,
   type ParseResult,
   parseInput,
