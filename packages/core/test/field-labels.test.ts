@@ -3,6 +3,7 @@ import * as z from "zod";
 import {
   conductAttestationSchema,
   conductRules,
+  engineContracts,
   guardianSchema,
   homeAddressSchema,
   instantSchema,
@@ -67,6 +68,19 @@ describe("field labels", () => {
     const unlabelled = Object.entries(shape)
       .filter(([key, field]) => !(serverOwned as readonly string[]).includes(key) && labelOf(field) === undefined)
       .map(([key]) => key);
+    expect(unlabelled).toEqual([]);
+  });
+
+  it("labels what a person writes to record or withdraw a consent", () => {
+    const inputs = [engineContracts.consent.record.input, engineContracts.consent.withdraw.input];
+    const unlabelled = inputs.flatMap((input) =>
+      Object.entries((input as unknown as { shape: Record<string, z.ZodType> }).shape)
+        .filter(
+          ([key, field]) =>
+            !["studentId", "consentId", "expectedVersion"].includes(key) && labelOf(field) === undefined,
+        )
+        .map(([key]) => key),
+    );
     expect(unlabelled).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { consentSchema } from "../../../domain/consent.js";
+import { withLabel, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -27,9 +28,12 @@ export const consentContracts = {
     description: { "zh-CN": "登记监护人同意", en: "Record a guardian's consent" },
     input: z.strictObject({
       studentId: idSchema,
-      guardianId: idSchema,
-      grantedOn: isoDateSchema.optional(),
-      evidence: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
+      guardianId: withOwnLabel(idSchema, { "zh-CN": "表示同意的监护人", en: "Consenting guardian" }),
+      grantedOn: withLabel(isoDateSchema.optional(), { "zh-CN": "同意日期", en: "Date of consent" }),
+      evidence: withLabel(withSensitivity(shortTextSchema.min(1).optional(), "personal"), {
+        "zh-CN": "同意凭据",
+        en: "Evidence of consent",
+      }),
     }),
     output: consentOutput,
     targetKind: "record",
@@ -62,7 +66,7 @@ export const consentContracts = {
     description: { "zh-CN": "撤回监护人同意", en: "Withdraw a guardian's consent" },
     input: z.strictObject({
       consentId: idSchema,
-      withdrawnOn: isoDateSchema.optional(),
+      withdrawnOn: withLabel(isoDateSchema.optional(), { "zh-CN": "撤回日期", en: "Date withdrawn" }),
       expectedVersion: z.int().min(1),
     }),
     output: consentOutput,
