@@ -168,12 +168,7 @@ export const conductAttestationItemSchema = z
 export type ConductAttestationItem = z.infer<typeof conductAttestationItemSchema>;
 
 /** Each rule's answer, labelled with the rule's short label (each its own schema: labels are per field). */
-const item = (id: ConductRuleId) => withLabel(conductAttestationItemSchema.optional(), ruleLabel(id));
-
-function ruleLabel(id: ConductRuleId): LocalizedText {
-  const rule = conductRules.find((r) => r.id === id);
-  return rule === undefined ? { "zh-CN": id, en: id } : rule.label;
-}
+const item = (id: ConductRuleId) => withLabel(conductAttestationItemSchema.optional(), conductRule(id).label);
 
 /** How messages name the time the whole list was confirmed. */
 export const conductAttestedAtLabel: LocalizedText = {
