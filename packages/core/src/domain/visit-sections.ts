@@ -16,8 +16,12 @@ import { livesWithOptions } from "./student.js";
 const sectionNote = (zh: string, en: string) =>
   withLabel(withSensitivity(noteSchema.optional(), "sensitive"), { "zh-CN": zh, en });
 
-function topics<const T extends readonly [string, ...string[]]>(values: T) {
-  return withLabel(z.array(z.enum(values)).max(values.length).default([]), { "zh-CN": "涉及内容", en: "Topics" });
+/** A checklist of topics, each at most once; labelled "Topics" unless a section names it. */
+function topics<const T extends readonly [string, ...string[]]>(
+  values: T,
+  label: LocalizedText = { "zh-CN": "涉及内容", en: "Topics" },
+) {
+  return withLabel(z.array(z.enum(values)).max(values.length).default([]), label);
 }
 
 /** Task 1: the family situation, home environment, behaviour at home, study and living habits. */
@@ -77,12 +81,12 @@ export const prioritySupportSectionSchema = withSensitivity(
     }),
     /** The moral-education mentor (德育导师) appointed or confirmed. */
     mentorId: withLabel(idSchema.optional(), { "zh-CN": "德育导师", en: "Mentor" }),
-    supportTypes: withLabel(
-      z
-        .array(z.enum(["help", "psychological_counselling", "learning_tutoring", "financial_aid", "other"]))
-        .max(5)
-        .default([]),
-      { "zh-CN": "帮扶方式", en: "Support" },
+    supportTypes: topics(
+      ["help", "psychological_counselling", "learning_tutoring", "financial_aid", "other"] as const,
+      {
+        "zh-CN": "帮扶方式",
+        en: "Support",
+      },
     ),
     notes: sectionNote("帮扶安排", "Support arranged"),
   }),
