@@ -13,6 +13,7 @@ import {
   auditVerifyModes,
   chainAuditEntry,
   keyedAuditRowHash,
+  linkAuditEntry,
   verifyAuditChain,
   verifyAuditLog,
 } from "@homevisit/core/storage";
@@ -44,6 +45,24 @@ function chain(n: number, options: { key?: AuditChainKey; chainId?: string; from
   }
   return { rows, head: head as AuditHead };
 }
+
+describe("linkAuditEntry", () => {
+  it("links the same row as chainAuditEntry, leaving the head to be signed once later", () => {
+    const { rows, head } = chain(3, { key });
+    for (const options of [{}, { key }, { key, seq: 9 }]) {
+      const linked = linkAuditEntry(head, entry(3), options);
+      const chained = chainAuditEntry(head, entry(3), options);
+      expect(linked).toEqual(chained.record);
+      const next = { chainId: linked.chainId, count: linked.seq, hash: linked.hash };
+      expect(chained.head).toEqual(
+        "key" in options ? { ...next, keyId: key.id, mac: auditHeadMac(key.secret, next) } : next,
+      );
+    }
+    expect(linkAuditEntry(undefined, entry(0), { key })).toEqual(rows[0]);
+    // A row linked after a resumed place says where it resumed.
+    expect(linkAuditEntry(head, entry(3), { seq: 9 })).toMatchObject({ seq: 9, resumedAfter: 3, prevHash: head.hash });
+  });
+});
 
 describe("chainAuditEntry", () => {
   it("starts an unkeyed chain at 1 on the genesis hash, with the v1 hash anyone can recompute", () => {

@@ -1,11 +1,13 @@
 import { HomevisitError } from "@homevisit/core";
 import {
+  type AuditChainKey,
   type AuditHead,
   type AuditRecord,
   type AuditStore,
   auditGenesisHash,
-  chainAuditEntry,
+  auditHeadMac,
   checkAuditEntry,
+  linkAuditEntry,
   verifyAuditLog,
 } from "@homevisit/core/storage";
 import { sql } from "kysely";
@@ -34,13 +36,33 @@ export function storedHead(chainId: string, row: Record<string, unknown> | undef
   };
 }
 
-/** A chain's head as a group of transactions left it so far, and whether it moved in the group. */
+/**
+ * A chain's head as a group of transactions left it so far, and whether it moved in the group.
+ * A head moved by keyed rows carries the key (`signWith`) instead of a MAC: it is signed once,
+ * when the group writes it or someone reads it, not after every row.
+ */
 interface GroupHead {
   count: number;
   hash: string;
   keyId?: string;
   mac?: string;
+  signWith?: AuditChainKey;
   moved: boolean;
+}
+
+/** The head as the port returns it and the table keeps it: signed now if it waits for a MAC. */
+function signedHead(chainId: string, head: GroupHead): AuditHead {
+  const { count, hash, keyId, signWith } = head;
+  if (signWith !== undefined) {
+    return { chainId, count, hash, keyId: signWith.id, mac: auditHeadMac(signWith.secret, { chainId, count, hash }) };
+  }
+  return {
+    chainId,
+    count,
+    hash,
+    ...(keyId === undefined ? {} : { keyId }),
+    ...(head.mac === undefined ? {} : { mac: head.mac }),
+  };
 }
 
 const groupHeadKey = (chainId: string) => `audit-head:${chainId}`;
@@ -72,20 +94,31 @@ export function sqlAudit(
     }
     return { ...withoutChain(storedHead(chainId, row)), moved: false };
   };
-  /** Moves the head now, or (in a group) once before COMMIT, to where the group left it. */
-  const moveHead = async (chainId: string, head: AuditHead) => {
+  /**
+   * Moves the head after `record` now, or (in a group) once before COMMIT, to where the group
+   * left it. A store whose schema predates the MAC table keeps its head unsigned until migrated.
+   */
+  const moveHead = async (record: AuditRecord, key: AuditChainKey | undefined) => {
+    const { chainId } = record;
+    const signWith = keyedHeads() ? key : undefined;
+    const moved = { count: record.seq, hash: record.hash, ...(signWith === undefined ? {} : { signWith }) };
     if (group === undefined) {
+      const head = signedHead(chainId, { ...moved, moved: true });
       for (const query of auditHeadMove(driver.dialect, chainId, head)) await runQuery(driver, conn, query);
       return;
     }
-    const key = groupHeadKey(chainId);
-    const before = group.get(key) as GroupHead | undefined;
-    // An unsigned move leaves the stored MAC as it was, here as in the table.
-    group.set(key, { ...before, ...withoutChain(head), moved: true });
+    const groupKey = groupHeadKey(chainId);
+    const before = group.get(groupKey) as GroupHead | undefined;
+    // An unsigned move leaves the MAC as it was, here as in the table (signed, if it waited).
+    const kept: GroupHead =
+      before?.signWith === undefined
+        ? (before ?? { count: 0, hash: auditGenesisHash, moved: false })
+        : { ...withoutChain(signedHead(chainId, before)), moved: before.moved };
+    group.set(groupKey, { ...kept, ...moved, moved: true });
     if (before?.moved) return;
     group.beforeCommit(async () => {
-      const last = group.get(key) as GroupHead;
-      for (const query of auditHeadMove(driver.dialect, chainId, last)) await runQuery(driver, conn, query);
+      const head = signedHead(chainId, group.get(groupKey) as GroupHead);
+      for (const query of auditHeadMove(driver.dialect, chainId, head)) await runQuery(driver, conn, query);
     });
   };
   return {
@@ -100,15 +133,12 @@ export function sqlAudit(
         count > 0 ? { chainId: entry.chainId, count, hash: head.hash } : undefined;
       const key = options.key === undefined ? {} : { key: options.key };
       const write = async (seq?: number) => {
-        const chained = chainAuditEntry(previous, entry, seq === undefined ? key : { ...key, seq });
-        const row = chained.record;
+        const row = linkAuditEntry(previous, entry, seq === undefined ? key : { ...key, seq });
         const data = JSON.stringify(row);
         const values = { chainId: entry.chainId, seq: row.seq, at: row.at, hash: row.hash, data };
         const inserted = await runQuery(driver, conn, auditRowInsert(driver.dialect, values));
         if (num(inserted.numAffectedRows ?? 0) !== 1) return undefined;
-        // A store whose schema predates the MAC table keeps its head unsigned until migrated.
-        const next = keyedHeads() ? chained.head : { chainId: entry.chainId, count: row.seq, hash: row.hash };
-        await moveHead(entry.chainId, next);
+        await moveHead(row, options.key);
         return row;
       };
       const record = await write();
@@ -137,10 +167,7 @@ export function sqlAudit(
     },
     async head(chainId) {
       const known = group?.get(groupHeadKey(chainId)) as GroupHead | undefined;
-      if (known !== undefined) {
-        const { moved: _moved, ...head } = known;
-        return { chainId, ...head };
-      }
+      if (known !== undefined) return signedHead(chainId, known);
       const { rows } = await runQuery<Record<string, unknown>>(
         driver,
         conn,

@@ -184,7 +184,8 @@ export interface ChainAuditOptions {
 }
 
 /**
- * Links a new entry to a chain: the row to store, and the chain's new head.
+ * Links a new entry to a chain: the row to store, and the chain's new head (signed with
+ * `options.key`).
  *
  * @example
  * ```ts
@@ -199,6 +200,30 @@ export function chainAuditEntry(
   entry: AuditEntry,
   options: ChainAuditOptions = {},
 ): { record: AuditRecord; head: AuditHead } {
+  const record = linkAuditEntry(previous, entry, options);
+  const head = { chainId: entry.chainId, count: record.seq, hash: record.hash };
+  const key = options.key;
+  return { record, head: key === undefined ? head : { ...head, keyId: key.id, mac: auditHeadMac(key.secret, head) } };
+}
+
+/**
+ * The row part of {@link chainAuditEntry}, without signing the new head: for a store that
+ * appends many rows to a chain in one transaction and signs its head once, before it commits
+ * (the head is `{ chainId, count: record.seq, hash: record.hash }`, signed with
+ * {@link auditHeadMac}).
+ *
+ * @example
+ * ```ts
+ * const record = linkAuditEntry(head, entry, { key });
+ * const next = { chainId: record.chainId, count: record.seq, hash: record.hash };
+ * // … more rows …, then once: { ...next, keyId: key.id, mac: auditHeadMac(key.secret, next) }
+ * ```
+ */
+export function linkAuditEntry(
+  previous: AuditHead | undefined,
+  entry: AuditEntry,
+  options: ChainAuditOptions = {},
+): AuditRecord {
   const after = previous?.count ?? 0;
   const seq = options.seq !== undefined && options.seq > after + 1 ? options.seq : after + 1;
   const prevHash = previous?.hash ?? auditGenesisHash;
@@ -206,18 +231,10 @@ export function chainAuditEntry(
   const key = options.key;
   if (key === undefined) {
     const hash = v1Hash(prevHash, { ...entry, seq, ...resumed });
-    return {
-      record: { ...entry, seq, ...resumed, prevHash, hash },
-      head: { chainId: entry.chainId, count: seq, hash },
-    };
+    return { ...entry, seq, ...resumed, prevHash, hash };
   }
   const content = { ...entry, v: 2 as const, keyId: key.id, seq, ...resumed };
-  const hash = keyedAuditRowHash(key.secret, prevHash, content);
-  const head = { chainId: entry.chainId, count: seq, hash };
-  return {
-    record: { ...content, prevHash, hash },
-    head: { ...head, keyId: key.id, mac: auditHeadMac(key.secret, head) },
-  };
+  return { ...content, prevHash, hash: keyedAuditRowHash(key.secret, prevHash, content) };
 }
 
 function v1Hash(prevHash: string, row: Record<string, unknown>): string {
