@@ -111,9 +111,11 @@ export function sqlAudit(
     const before = group.get(groupKey) as GroupHead | undefined;
     // An unsigned move leaves the MAC as it was, here as in the table (signed, if it waited).
     const kept: GroupHead =
-      before?.signWith === undefined
-        ? (before ?? { count: 0, hash: auditGenesisHash, moved: false })
-        : { ...withoutChain(signedHead(chainId, before)), moved: before.moved };
+      before === undefined
+        ? { count: 0, hash: auditGenesisHash, moved: false }
+        : signWith === undefined && before.signWith !== undefined
+          ? { ...withoutChain(signedHead(chainId, before)), moved: before.moved }
+          : before;
     group.set(groupKey, { ...kept, ...moved, moved: true });
     if (before?.moved) return;
     group.beforeCommit(async () => {
