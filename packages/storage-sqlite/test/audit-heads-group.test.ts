@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { auditHeadMac } from "@homevisit/core/storage";
 import { type SqliteStorage, sqliteStorage } from "@homevisit/storage-sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -50,6 +51,29 @@ describe("sqlite audit heads in a group commit", () => {
     // Twenty appends queued together: one group, one head write (not twenty).
     expect(headWrites() - alone).toBe(1);
     expect(await storage.audit.verify("sch-1", { keys: [key] })).toMatchObject({ ok: true, count: 21 });
+  });
+
+  it("signs a group's head once it is read or written, and keeps the last MAC over unkeyed rows", async () => {
+    const macOf = (head: { chainId: string; count: number; hash: string }) => auditHeadMac(key.secret, head);
+    await storage.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx.audit.append(auditEntry("sch-1", i), { key });
+      // Read inside the transaction: signed now, although the group writes it only at COMMIT.
+      const head = await tx.audit.head("sch-1");
+      expect(head).toMatchObject({ count: 3, keyId: key.id });
+      expect(head.mac).toBe(macOf(head));
+      const signed = { ...head };
+      // An unkeyed row moves the head without a new MAC: the keyed head's MAC stays, as in the table.
+      await tx.audit.append(auditEntry("sch-1", 3));
+      expect(await tx.audit.head("sch-1")).toEqual({ ...signed, count: 4, hash: expect.any(String) });
+    });
+    const stored = await storage.audit.head("sch-1");
+    expect(stored.count).toBe(4);
+    expect(stored.mac).toBe(
+      macOf({ chainId: "sch-1", count: 3, hash: (await storage.audit.read("sch-1"))[2]?.hash ?? "" }),
+    );
+    // So a verifier with the key reports the downgrade (an unkeyed row after keyed ones).
+    const report = await storage.audit.verify("sch-1", { keys: [key] });
+    expect(report.ok).toBe(false);
   });
 
   it("commits nothing of a group whose head cannot be moved, and goes on once it can", async () => {
