@@ -9,6 +9,7 @@ import {
   instantSchema,
   labelOf,
   newAppointmentSchema,
+  optionLabelsOf,
   parseInput,
   postVisitCheckInSchema,
   preVisitSafetyReportFields,
@@ -16,10 +17,13 @@ import {
   safeParseInput,
   studentSchema,
   validateVisitRecordForSubmission,
+  visitKindLabels,
   visitRecordDraftSchema,
   visitSectionKeys,
   visitSectionLabels,
   withLabel,
+  withOptionLabels,
+  withOwnLabel,
 } from "../src/index.js";
 
 const draft = {
@@ -163,5 +167,79 @@ describe("field labels", () => {
       "“Pick-up",
       "“Parents'",
     ]);
+  });
+
+  it("lists an enum's values by their words, each followed by the value a script sends", () => {
+    const messages = messagesOf({ ...draft, kind: "x", channel: "letter" });
+    expect(messages.find((m) => m.path === "kind")).toEqual({
+      path: "kind",
+      "zh-CN":
+        "“家访类型”应为以下之一：普访（universal）、新生家访（new_student）、重点家访（priority）、突发变故家访（crisis）、德育导师联系（mentor_contact）",
+      en: "“Kind of visit” must be one of: Universal visit (universal), New-student visit (new_student), Priority visit (priority), Crisis visit (crisis), Mentor contact (mentor_contact)",
+    });
+    expect(messages.find((m) => m.path === "channel")?.["zh-CN"]).toContain("入户家访（in_home）、");
+    // Inside a checklist (an array of an enum) and through a field's optional wrapper.
+    const nested = messagesOf({
+      ...draft,
+      schoolFeedback: { topics: ["learning", "weather"] },
+      familySituation: { livesWith: "cousins" },
+      attendees: { student: true, guardians: [{ relation: "uncle" }] },
+    });
+    expect(nested.find((m) => m.path === "schoolFeedback.topics.1")?.en).toMatch(
+      /^“Topics” must be one of: Thinking \(thinking\), Learning \(learning\)/,
+    );
+    expect(nested.find((m) => m.path === "familySituation.livesWith")?.["zh-CN"]).toMatch(
+      /^“与谁同住”应为以下之一：父母双方（both_parents）/,
+    );
+    expect(nested.find((m) => m.path === "attendees.guardians.0.relation")?.en).toContain(
+      "Foster parent (foster_parent)",
+    );
+  });
+
+  it("gives words to every value of every enum a person picks in a visit record or an appointment", () => {
+    const missing: string[] = [];
+    const visit = (schema: z.ZodType, path: string, seen: Set<z.ZodType>) => {
+      if (seen.has(schema)) return;
+      seen.add(schema);
+      const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+      if (def.type === "enum") {
+        const words = optionLabelsOf(schema);
+        for (const value of Object.values(def.entries as Record<string, string>)) {
+          if (words?.[value] === undefined) missing.push(`${path}: ${value}`);
+        }
+        return;
+      }
+      const children: [string, unknown][] = [
+        ...Object.entries((def.shape as Record<string, unknown>) ?? {}),
+        ["", def.innerType],
+        ["[]", def.element],
+        ["{}", def.valueType],
+        ["", def.in],
+        ["", def.out],
+        ...((def.options as unknown[]) ?? []).map((o): [string, unknown] => ["|", o]),
+      ];
+      for (const [key, child] of children) {
+        if (child && typeof child === "object" && "_zod" in child)
+          visit(child as z.ZodType, `${path}${key ? `.${key}` : ""}`, seen);
+      }
+    };
+    visit(visitRecordDraftSchema, "visitRecord", new Set());
+    visit(newAppointmentSchema, "appointment", new Set());
+    // Set by the engine, never picked by a person: the record's own status.
+    expect(missing.filter((m) => !m.startsWith("visitRecord.status:"))).toEqual([]);
+  });
+
+  it("keeps the words for the values on a field's own copy, and lists bare values where there are none", () => {
+    const own = withOwnLabel(withOptionLabels(z.enum(["universal", "crisis"]), visitKindLabels), {
+      "zh-CN": "首选类型",
+      en: "Preferred kind",
+    });
+    expect(optionLabelsOf(own)?.crisis).toEqual(visitKindLabels.crisis);
+    expect(labelOf(own)).toEqual({ "zh-CN": "首选类型", en: "Preferred kind" });
+    const bare = safeParseInput(z.strictObject({ size: z.enum(["s", "m"]) }), { size: "xl" });
+    expect(bare.success ? undefined : bare.error.issues[0]?.message).toEqual({
+      "zh-CN": "字段“size”应为以下之一：s, m",
+      en: "Field “size” must be one of: s, m",
+    });
   });
 });

@@ -17,7 +17,6 @@ export * from "./define.js";
 export * from "./drafts.js";
 export * from "./form-designer.js";
 export * from "./i18n.js";
-export * from "./labels.js";
 export * from "./my-visits.js";
 export * from "./obligations.js";
 export * from "./photo.js";

@@ -8,6 +8,7 @@ import {
   transportModeLabels,
   transportModes,
   visitChannelLabels,
+  visitKindLabels,
 } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, type WidgetClient } from "./api.js";
@@ -15,7 +16,6 @@ import { HomevisitElement } from "./base.js";
 import { MutationController, QueryController } from "./controllers.js";
 import { shanghaiToday, shortTime } from "./dates.js";
 import { label } from "./i18n.js";
-import { kindLabels } from "./labels.js";
 import { type MyObligation, type ObligationStanding, obligationStanding } from "./obligations.js";
 
 type Appointment = Awaited<ReturnType<WidgetClient["appointments"]["list"]>>["items"][number];
@@ -253,7 +253,7 @@ export class HvMyVisits extends HomevisitElement {
     );
     return html`<li class="card" part="card" data-appointment=${a.id} data-status=${a.status}>
       <strong>${student?.name ?? a.studentId}</strong>
-      <span class="muted">${shortTime(a.start)} · ${label(kindLabels[a.kind], this.loc)} · ${label(appointmentStatusLabels[a.status], this.loc)}</span>
+      <span class="muted">${shortTime(a.start)} · ${label(visitKindLabels[a.kind], this.loc)} · ${label(appointmentStatusLabels[a.status], this.loc)}</span>
       ${
         doneStatuses.includes(a.status)
           ? nothing
@@ -299,7 +299,7 @@ export class HvMyVisits extends HomevisitElement {
               const state = o.met ? "met" : o.late ? "late" : "open";
               return html`<li class="card" part="card" data-obligation=${o.obligationId} data-state=${state} data-kind=${o.kind}>
                 <strong>${students.get(o.studentId)?.name ?? o.studentId}</strong>
-                <span class="muted">${label(kindLabels[o.kind], this.loc)}${o.role === "companion" ? ` · ${this.t("companionRole")}` : ""} · ${this.t("dueBy", { date: o.dueBy })}</span>
+                <span class="muted">${label(visitKindLabels[o.kind], this.loc)}${o.role === "companion" ? ` · ${this.t("companionRole")}` : ""} · ${this.t("dueBy", { date: o.dueBy })}</span>
                 <span class="banner ${o.met ? "ok" : o.late ? "error" : "warn"}">${this.t(o.met ? "obligationMet" : o.late ? "obligationLate" : "obligationOpen")}</span>
               </li>`;
             })}</ul>`

@@ -19,48 +19,6 @@ import type { DraftRecordInput } from "./drafts.js";
  */
 export type FormValues = Record<string, string | boolean | string[]>;
 
-/** Topics of the task sections. Core has the values (its zod enums) but no labels for them. */
-export const topicLabels: Readonly<Record<string, LocalizedText>> = {
-  thinking: { "zh-CN": "思想品德", en: "Thinking" },
-  learning: { "zh-CN": "学习情况", en: "Learning" },
-  conduct: { "zh-CN": "行为表现", en: "Conduct" },
-  health: { "zh-CN": "身心健康", en: "Health" },
-  activities: { "zh-CN": "活动参与", en: "Activities" },
-  relationships: { "zh-CN": "同伴关系", en: "Relationships" },
-  philosophy: { "zh-CN": "办学理念", en: "School philosophy" },
-  features: { "zh-CN": "办学特色", en: "School features" },
-  education_policy: { "zh-CN": "教育政策", en: "Education policy" },
-  financial_aid_policy: { "zh-CN": "资助政策", en: "Financial aid policy" },
-  safety_rules: { "zh-CN": "安全规定", en: "Safety rules" },
-  psychology: { "zh-CN": "心理健康", en: "Psychology" },
-  physiology: { "zh-CN": "生理卫生", en: "Physiology" },
-  safety: { "zh-CN": "安全教育", en: "Safety" },
-  hygiene: { "zh-CN": "卫生习惯", en: "Hygiene" },
-  parenting_methods: { "zh-CN": "家庭教育方法", en: "Parenting methods" },
-  help: { "zh-CN": "生活帮助", en: "Practical help" },
-  psychological_counselling: { "zh-CN": "心理疏导", en: "Counselling" },
-  learning_tutoring: { "zh-CN": "学业辅导", en: "Tutoring" },
-  financial_aid: { "zh-CN": "经济资助", en: "Financial aid" },
-  other: { "zh-CN": "其他", en: "Other" },
-  effective: { "zh-CN": "效果好", en: "Effective" },
-  partly_effective: { "zh-CN": "部分有效", en: "Partly effective" },
-  not_effective: { "zh-CN": "效果不明显", en: "Not effective" },
-};
-
-/** Guardian relations (core's `guardianRelations`), labelled. */
-export const relationLabels: Readonly<Record<string, LocalizedText>> = {
-  father: { "zh-CN": "父亲", en: "Father" },
-  mother: { "zh-CN": "母亲", en: "Mother" },
-  paternal_grandfather: { "zh-CN": "祖父", en: "Grandfather (father's side)" },
-  paternal_grandmother: { "zh-CN": "祖母", en: "Grandmother (father's side)" },
-  maternal_grandfather: { "zh-CN": "外祖父", en: "Grandfather (mother's side)" },
-  maternal_grandmother: { "zh-CN": "外祖母", en: "Grandmother (mother's side)" },
-  sibling: { "zh-CN": "兄弟姐妹", en: "Sibling" },
-  other_relative: { "zh-CN": "其他亲属", en: "Other relative" },
-  foster_parent: { "zh-CN": "寄养家长", en: "Foster parent" },
-  other: { "zh-CN": "其他", en: "Other" },
-};
-
 /** One input of a task section. */
 export interface SectionInput {
   name: string;

@@ -3,6 +3,7 @@ import {
   outreachGoalLabels,
   priorityCategoryLabels,
   visitChannelLabels,
+  visitKindLabels,
   visitSectionKeys,
   visitSectionLabels,
 } from "@homevisit/core";
@@ -12,7 +13,6 @@ import { HomevisitElement } from "./base.js";
 import { MutationController } from "./controllers.js";
 import { shortTime } from "./dates.js";
 import { label } from "./i18n.js";
-import { kindLabels } from "./labels.js";
 
 type Archive = Awaited<ReturnType<WidgetClient["students"]["archive"]>>;
 type Visit = Archive["visits"][number];
@@ -75,7 +75,7 @@ export class HvStudentArchive extends HomevisitElement {
 
   private renderVisit(v: Visit): TemplateResult {
     return html`<li class="card" part="card">
-      <h3>${v.arrivedAt ? shortTime(v.arrivedAt) : v.term} · ${label(kindLabels[v.kind], this.loc)} ·
+      <h3>${v.arrivedAt ? shortTime(v.arrivedAt) : v.term} · ${label(visitKindLabels[v.kind], this.loc)} ·
         ${label(visitChannelLabels[v.channel], this.loc)}</h3>
       ${
         v.outreachGoals.length > 0

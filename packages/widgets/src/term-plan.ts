@@ -1,12 +1,11 @@
 import { paginate } from "@homevisit/client";
-import type { Term } from "@homevisit/core";
+import { type Term, visitKindLabels } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, type WidgetClient } from "./api.js";
 import { HomevisitElement } from "./base.js";
 import { MutationController, QueryController } from "./controllers.js";
 import { shanghaiToday } from "./dates.js";
 import { label } from "./i18n.js";
-import { kindLabels } from "./labels.js";
 
 type Quality = Awaited<ReturnType<WidgetClient["plans"]["quality"]>>;
 type PlanRow = Awaited<ReturnType<WidgetClient["plans"]["list"]>>["items"][number];
@@ -225,7 +224,7 @@ export class HvTermPlan extends HomevisitElement {
       <tbody>${gaps.map(
         (g) => html`<tr data-gap=${g.code}>
           <th scope="row">${names.get(g.studentId) ?? g.studentId}${g.occurrence ? html`<br /><small>${g.occurrence}</small>` : nothing}</th>
-          <td>${label(kindLabels[g.kind], this.loc)}</td>
+          <td>${label(visitKindLabels[g.kind], this.loc)}</td>
           <td>${label(g.reason, this.loc)}</td>
           <td>${label(g.action, this.loc)}</td>
         </tr>`,

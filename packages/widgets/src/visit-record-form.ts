@@ -2,14 +2,18 @@ import {
   conductRules,
   type FieldDefinition,
   type FormTemplate,
+  guardianRelationLabels,
+  type LocalizedText,
   outreachGoalLabels,
   outreachGoals,
   visibleFields,
   visitChannelLabels,
   visitChannels,
+  visitKindLabels,
   visitKinds,
   visitSectionKeys,
   visitSectionLabels,
+  visitTopicLabels,
 } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, isNetworkError } from "./api.js";
@@ -17,23 +21,25 @@ import { HomevisitElement } from "./base.js";
 import { OnlineController, QueryController } from "./controllers.js";
 import { type DraftStore, draftStore, flushDrafts, type SentDraft, type StoredDraft } from "./drafts.js";
 import { label } from "./i18n.js";
-import { kindLabels } from "./labels.js";
 import { type PreparedPhoto, preparePhoto } from "./photo.js";
 import {
   customFieldProblems,
   type FormProblem,
   type FormValues,
   recordFromValues,
-  relationLabels,
   sectionInputs,
   submissionProblems,
-  topicLabels,
 } from "./record-fields.js";
 
 /** `hv-record-submitted`: the server holds the submitted record. */
 export type RecordSubmittedEvent = CustomEvent<{ recordId: string; version: number; idempotencyKey: string }>;
 /** `hv-record-saved`: a draft was saved, on the server or (offline) on the device. */
 export type RecordSavedEvent = CustomEvent<{ idempotencyKey: string; recordId?: string; onDevice: boolean }>;
+
+/** Core's words for a value; the value itself where core has none (a school's own option). */
+function wordsFor(table: Readonly<Record<string, LocalizedText>>, value: string): LocalizedText {
+  return Object.hasOwn(table, value) ? (table[value] as LocalizedText) : { "zh-CN": value, en: value };
+}
 
 const guardianOptions = ["father", "mother", "paternal_grandmother", "maternal_grandmother", "other_relative"];
 
@@ -280,8 +286,8 @@ export class HvVisitRecordForm extends HomevisitElement {
         return html`<div role="group" aria-label=${label(input.label, this.loc)}>
           ${options.map((o) =>
             input.kind === "topics"
-              ? this.check(name, o, label(topicLabels[o] ?? { "zh-CN": o, en: o }, this.loc))
-              : this.radio(name, o, label(topicLabels[o] ?? { "zh-CN": o, en: o }, this.loc)),
+              ? this.check(name, o, label(wordsFor(visitTopicLabels, o), this.loc))
+              : this.radio(name, o, label(wordsFor(visitTopicLabels, o), this.loc)),
           )}
         </div>`;
       })}
@@ -369,7 +375,7 @@ export class HvVisitRecordForm extends HomevisitElement {
       <label class="field"
         ><span>${this.t("kind")}</span
         ><select name="kind" .value=${String(this.values.kind ?? this.kind ?? "universal")}>
-          ${visitKinds.map((k) => html`<option value=${k}>${label(kindLabels[k], this.loc)}</option>`)}
+          ${visitKinds.map((k) => html`<option value=${k}>${label(visitKindLabels[k], this.loc)}</option>`)}
         </select></label
       >
       <div role="radiogroup" aria-label=${this.t("channel")}>
@@ -392,7 +398,7 @@ export class HvVisitRecordForm extends HomevisitElement {
             "studentPresent",
           )}</label
         >
-        ${guardianOptions.map((r) => this.check("guardians", r, label(relationLabels[r] ?? { "zh-CN": r, en: r }, this.loc)))}
+        ${guardianOptions.map((r) => this.check("guardians", r, label(wordsFor(guardianRelationLabels, r), this.loc)))}
       </div>
       ${
         this.companions.length > 0

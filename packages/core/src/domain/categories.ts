@@ -2,6 +2,7 @@ import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import { nextDay, previousDay } from "../shared/dates.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import { withOptionLabels } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, instantSchema, isoDateSchema, noteSchema, shortTextSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
@@ -19,13 +20,8 @@ export const priorityCategories = [
   "family_crisis",
 ] as const;
 
-/** One of the seven priority categories. Sensitive personal information about a minor. */
-export const priorityCategorySchema = withSensitivity(z.enum(priorityCategories), "sensitive");
-/** One of the seven priority categories. */
-export type PriorityCategory = z.infer<typeof priorityCategorySchema>;
-
 /** The name of each priority category, as the guidance writes it. */
-export const priorityCategoryLabels: Readonly<Record<PriorityCategory, LocalizedText>> = {
+export const priorityCategoryLabels: Readonly<Record<(typeof priorityCategories)[number], LocalizedText>> = {
   economic_hardship: { "zh-CN": "经济困难家庭学生", en: "Family in economic difficulty" },
   learning_difficulty: { "zh-CN": "学习困难学生", en: "Learning difficulties" },
   major_change: { "zh-CN": "思想和学业上有重大变化的学生", en: "Major change in thinking or grades" },
@@ -34,6 +30,13 @@ export const priorityCategoryLabels: Readonly<Record<PriorityCategory, Localized
   disability: { "zh-CN": "残疾学生", en: "Disabled student" },
   family_crisis: { "zh-CN": "突发重大变故家庭学生", en: "Family hit by a sudden major event" },
 };
+/** One of the seven priority categories. Sensitive personal information about a minor. */
+export const priorityCategorySchema = withOptionLabels(
+  withSensitivity(z.enum(priorityCategories), "sensitive"),
+  priorityCategoryLabels,
+);
+/** One of the seven priority categories. */
+export type PriorityCategory = z.infer<typeof priorityCategorySchema>;
 
 /**
  * The shape of a category key: snake_case, 2–48 characters. The seven of R3 have it, and so must

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
-import { withLabel } from "../shared/field-labels.js";
+import { withLabel, withOptionLabels } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, isoDateSchema, localTimeSchema, termIdSchema } from "../shared/primitives.js";
 import type { CategoryKey } from "./categories.js";
@@ -39,8 +39,19 @@ export type Term = z.infer<typeof termSchema>;
  * `mentor_contact` (德育导师's recurring contact).
  */
 export const visitKinds = ["universal", "new_student", "priority", "crisis", "mentor_contact"] as const;
+/** The words for each kind of visit, as the guidance names them. */
+export const visitKindLabels: Readonly<Record<(typeof visitKinds)[number], LocalizedText>> = {
+  universal: { "zh-CN": "普访", en: "Universal visit" },
+  new_student: { "zh-CN": "新生家访", en: "New-student visit" },
+  priority: { "zh-CN": "重点家访", en: "Priority visit" },
+  crisis: { "zh-CN": "突发变故家访", en: "Crisis visit" },
+  mentor_contact: { "zh-CN": "德育导师联系", en: "Mentor contact" },
+};
 /** The kind of visit. */
-export const visitKindSchema = withLabel(z.enum(visitKinds), { "zh-CN": "家访类型", en: "Kind of visit" });
+export const visitKindSchema = withOptionLabels(
+  withLabel(z.enum(visitKinds), { "zh-CN": "家访类型", en: "Kind of visit" }),
+  visitKindLabels,
+);
 /** The kind of visit. */
 export type VisitKind = z.infer<typeof visitKindSchema>;
 

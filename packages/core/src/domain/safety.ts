@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { ErrorCode } from "../shared/errors/catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "../shared/errors/homevisit-error.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
-import { withLabel, withOwnLabel } from "../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
@@ -34,13 +34,8 @@ export const transportModes = [
   "taxi_or_ride_hailing",
   "other",
 ] as const;
-/** How a teacher travels to a visit. */
-export const transportModeSchema = withLabel(z.enum(transportModes), { "zh-CN": "交通方式", en: "Transport" });
-/** How a teacher travels to a visit. */
-export type TransportMode = z.infer<typeof transportModeSchema>;
-
 /** The label of each transport mode. */
-export const transportModeLabels: Readonly<Record<TransportMode, LocalizedText>> = {
+export const transportModeLabels: Readonly<Record<(typeof transportModes)[number], LocalizedText>> = {
   walk: { "zh-CN": "步行", en: "On foot" },
   bicycle: { "zh-CN": "自行车", en: "Bicycle" },
   e_bike: { "zh-CN": "电动自行车", en: "E-bike" },
@@ -50,6 +45,13 @@ export const transportModeLabels: Readonly<Record<TransportMode, LocalizedText>>
   taxi_or_ride_hailing: { "zh-CN": "出租车/网约车", en: "Taxi or ride-hailing" },
   other: { "zh-CN": "其他", en: "Other" },
 };
+/** How a teacher travels to a visit. */
+export const transportModeSchema = withOptionLabels(
+  withLabel(z.enum(transportModes), { "zh-CN": "交通方式", en: "Transport" }),
+  transportModeLabels,
+);
+/** How a teacher travels to a visit. */
+export type TransportMode = z.infer<typeof transportModeSchema>;
 
 /**
  * Where the visit goes, to the town and village only: the school already holds the street
@@ -287,7 +289,7 @@ export const safetyIncidentSchema = z.strictObject({
   /** The pre-visit report of the trip, when there was one. */
   reportId: idSchema.optional(),
   occurredOn: isoDateSchema,
-  kind: z.enum(safetyIncidentKinds),
+  kind: withOptionLabels(z.enum(safetyIncidentKinds), safetyIncidentKindLabels),
   note: withSensitivity(noteSchema.pipe(z.string().trim().min(1)), "sensitive"),
   needsHelp: z.boolean().default(false),
   resolved: z.boolean().default(false),

@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
-import { withLabel, withOwnLabel } from "../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../shared/field-labels.js";
+import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
   isoDateSchema,
@@ -61,11 +62,31 @@ export const guardianRelations = [
   "other",
 ] as const;
 
+/** The words for each guardian relation. */
+export const guardianRelationLabels: Readonly<Record<(typeof guardianRelations)[number], LocalizedText>> = {
+  father: { "zh-CN": "父亲", en: "Father" },
+  mother: { "zh-CN": "母亲", en: "Mother" },
+  paternal_grandfather: { "zh-CN": "祖父", en: "Grandfather (father's side)" },
+  paternal_grandmother: { "zh-CN": "祖母", en: "Grandmother (father's side)" },
+  maternal_grandfather: { "zh-CN": "外祖父", en: "Grandfather (mother's side)" },
+  maternal_grandmother: { "zh-CN": "外祖母", en: "Grandmother (mother's side)" },
+  sibling: { "zh-CN": "兄弟姐妹", en: "Sibling" },
+  other_relative: { "zh-CN": "其他亲属", en: "Other relative" },
+  foster_parent: { "zh-CN": "寄养家长", en: "Foster parent" },
+  other: { "zh-CN": "其他", en: "Other" },
+};
+
+/** A guardian's relation to the student, with the words for each relation. */
+export const guardianRelationSchema = withOptionLabels(
+  withLabel(z.enum(guardianRelations), { "zh-CN": "与学生关系", en: "Relation" }),
+  guardianRelationLabels,
+);
+
 /** A parent or other guardian (监护人). */
 export const guardianSchema = z.strictObject({
   id: idSchema,
   name: withOwnLabel(personNameSchema, { "zh-CN": "监护人姓名", en: "Guardian's name" }),
-  relation: withLabel(z.enum(guardianRelations), { "zh-CN": "与学生关系", en: "Relation" }),
+  relation: guardianRelationSchema,
   phone: withLabel(phoneSchema.optional(), { "zh-CN": "联系电话", en: "Phone" }),
   /** The guardian to call first to agree a visit (R12). */
   primary: withLabel(z.boolean().default(false), { "zh-CN": "首选联系人", en: "First to call" }),
@@ -129,11 +150,26 @@ export const livesWithOptions = [
   "alone",
 ] as const;
 
+/** The words for whom a child lives with. */
+export const livesWithLabels: Readonly<Record<(typeof livesWithOptions)[number], LocalizedText>> = {
+  both_parents: { "zh-CN": "父母双方", en: "Both parents" },
+  mother: { "zh-CN": "母亲", en: "Mother" },
+  father: { "zh-CN": "父亲", en: "Father" },
+  grandparents: { "zh-CN": "祖辈", en: "Grandparents" },
+  other_relatives: { "zh-CN": "其他亲属", en: "Other relatives" },
+  foster_family: { "zh-CN": "寄养家庭", en: "Foster family" },
+  boarding_school: { "zh-CN": "寄宿学校", en: "Boarding school" },
+  alone: { "zh-CN": "独自生活", en: "Alone" },
+};
+
 /** The child's living situation. */
 export const livingSituationSchema = withLabel(
   withSensitivity(
     z.strictObject({
-      livesWith: withLabel(z.enum(livesWithOptions), { "zh-CN": "与谁同住", en: "Lives with" }),
+      livesWith: withOptionLabels(
+        withLabel(z.enum(livesWithOptions), { "zh-CN": "与谁同住", en: "Lives with" }),
+        livesWithLabels,
+      ),
       /** Parents working away from home (both or one). */
       parentsAway: withLabel(z.enum(["none", "one", "both"]).default("none"), {
         "zh-CN": "父母外出务工",

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import type { ErrorCode } from "../shared/errors/catalog.js";
 import { addCatalogIssue, type CatalogParams, type ParseResult, safeParseInput } from "../shared/errors/parse.js";
-import { quotedLabel, withLabel, withOwnLabel } from "../shared/field-labels.js";
+import { quotedLabel, withLabel, withOptionLabels, withOwnLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, instantSchema, isoDateSchema, shortTextSchema, termIdSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
@@ -14,7 +14,7 @@ import {
   conductRules,
 } from "./conduct.js";
 import { type VisitKind, visitKindSchema } from "./planning.js";
-import { guardianRelations } from "./student.js";
+import { guardianRelationSchema } from "./student.js";
 import {
   familySituationSectionSchema,
   healthyGrowthSectionSchema,
@@ -41,11 +41,6 @@ import {
 
 /** How the contact happened (R5, R12). Only `in_home` is a home visit proper (进家入户). */
 export const visitChannels = ["in_home", "alternative_venue", "phone", "video", "at_school"] as const;
-/** How the contact happened. */
-export const visitChannelSchema = withLabel(z.enum(visitChannels), { "zh-CN": "家访方式", en: "Channel" });
-/** How the contact happened. */
-export type VisitChannel = z.infer<typeof visitChannelSchema>;
-
 /** The label of each channel. */
 export const visitChannelLabels: Readonly<Record<VisitChannel, LocalizedText>> = {
   in_home: { "zh-CN": "入户家访", en: "Home visit" },
@@ -54,19 +49,23 @@ export const visitChannelLabels: Readonly<Record<VisitChannel, LocalizedText>> =
   video: { "zh-CN": "视频家访", en: "Video call" },
   at_school: { "zh-CN": "来校面谈", en: "Meeting at school" },
 };
+/** How the contact happened. */
+export const visitChannelSchema = withOptionLabels(
+  withLabel(z.enum(visitChannels), { "zh-CN": "家访方式", en: "Channel" }),
+  visitChannelLabels,
+);
+/** How the contact happened. */
+export type VisitChannel = (typeof visitChannels)[number];
 
 /** Channels where teacher and family meet in person. */
 export const faceToFaceChannels: readonly VisitChannel[] = ["in_home", "alternative_venue", "at_school"];
 
 /** The four outreach goals (四进家庭) of R8, in the guidance's order. */
 export const outreachGoals = ["care", "policy", "guidance", "support"] as const;
-/** One of the four outreach goals. */
-export const outreachGoalSchema = z.enum(outreachGoals);
-/** One of the four outreach goals. */
-export type OutreachGoal = z.infer<typeof outreachGoalSchema>;
-
 /** The label of each outreach goal, and what it brings to the family. */
-export const outreachGoalLabels: Readonly<Record<OutreachGoal, { label: LocalizedText; aim: LocalizedText }>> = {
+export const outreachGoalLabels: Readonly<
+  Record<(typeof outreachGoals)[number], { label: LocalizedText; aim: LocalizedText }>
+> = {
   care: {
     label: { "zh-CN": "教育关爱进家庭", en: "Care reaches the family" },
     aim: { "zh-CN": "融洽教师与家长的关系", en: "A warmer relation between teacher and parents" },
@@ -84,6 +83,16 @@ export const outreachGoalLabels: Readonly<Record<OutreachGoal, { label: Localize
     aim: { "zh-CN": "促进学生健康成长", en: "The student grows up healthy" },
   },
 };
+/** One of the four outreach goals. */
+export const outreachGoalSchema = withOptionLabels(
+  z.enum(outreachGoals),
+  Object.fromEntries(outreachGoals.map((goal) => [goal, outreachGoalLabels[goal].label])) as Record<
+    (typeof outreachGoals)[number],
+    LocalizedText
+  >,
+);
+/** One of the four outreach goals. */
+export type OutreachGoal = z.infer<typeof outreachGoalSchema>;
 
 /** Who was present besides the visiting teacher and the companions. */
 export const attendeesSchema = z.strictObject({
@@ -93,7 +102,7 @@ export const attendeesSchema = z.strictObject({
     z
       .array(
         z.strictObject({
-          relation: withLabel(z.enum(guardianRelations), { "zh-CN": "与学生关系", en: "Relation" }),
+          relation: guardianRelationSchema,
           guardianId: idSchema.optional(),
         }),
       )
@@ -115,6 +124,15 @@ export const attendeesSchema = z.strictObject({
 /** Who was present. */
 export type Attendees = z.infer<typeof attendeesSchema>;
 
+/** The states of a follow-up action. */
+export const followUpStatuses = ["open", "done", "cancelled"] as const;
+/** The words for each state of a follow-up action. */
+export const followUpStatusLabels: Readonly<Record<(typeof followUpStatuses)[number], LocalizedText>> = {
+  open: { "zh-CN": "待跟进", en: "Open" },
+  done: { "zh-CN": "已完成", en: "Done" },
+  cancelled: { "zh-CN": "已取消", en: "Cancelled" },
+};
+
 /** A follow-up action agreed at the visit (R2 全程跟踪, R17). */
 export const followUpActionSchema = z.strictObject({
   id: idSchema,
@@ -125,7 +143,10 @@ export const followUpActionSchema = z.strictObject({
   /** The teacher or staff member responsible. */
   ownerId: withOwnLabel(idSchema, { "zh-CN": "负责人", en: "Owner" }),
   dueOn: withOwnLabel(isoDateSchema, { "zh-CN": "完成期限", en: "Due date" }),
-  status: withLabel(z.enum(["open", "done", "cancelled"]).default("open"), { "zh-CN": "跟进状态", en: "Status" }),
+  status: withLabel(withOptionLabels(z.enum(followUpStatuses), followUpStatusLabels).default("open"), {
+    "zh-CN": "跟进状态",
+    en: "Status",
+  }),
   doneOn: withLabel(isoDateSchema.optional(), { "zh-CN": "完成日期", en: "Date done" }),
 });
 /** A follow-up action. */

@@ -1,10 +1,10 @@
 import * as z from "zod";
-import { withLabel } from "../shared/field-labels.js";
+import { withLabel, withOptionLabels } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, noteSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
 import { priorityCategorySchema } from "./categories.js";
-import { livesWithOptions } from "./student.js";
+import { livesWithLabels, livesWithOptions } from "./student.js";
 
 /**
  * The sections of a visit record, one per task of R4 (task 6 has two): what a teacher learned
@@ -16,19 +16,62 @@ import { livesWithOptions } from "./student.js";
 const sectionNote = (zh: string, en: string) =>
   withLabel(withSensitivity(noteSchema.optional(), "sensitive"), { "zh-CN": zh, en });
 
+/**
+ * The words for the values a section's checklists and choices offer: topics, kinds of
+ * support, the home environment and the teacher's self-evaluation.
+ */
+export const visitTopicLabels = {
+  thinking: { "zh-CN": "思想品德", en: "Thinking" },
+  learning: { "zh-CN": "学习情况", en: "Learning" },
+  conduct: { "zh-CN": "行为表现", en: "Conduct" },
+  health: { "zh-CN": "身心健康", en: "Health" },
+  activities: { "zh-CN": "活动参与", en: "Activities" },
+  relationships: { "zh-CN": "同伴关系", en: "Relationships" },
+  philosophy: { "zh-CN": "办学理念", en: "School philosophy" },
+  features: { "zh-CN": "办学特色", en: "School features" },
+  education_policy: { "zh-CN": "教育政策", en: "Education policy" },
+  financial_aid_policy: { "zh-CN": "资助政策", en: "Financial aid policy" },
+  safety_rules: { "zh-CN": "安全规定", en: "Safety rules" },
+  psychology: { "zh-CN": "心理健康", en: "Psychology" },
+  physiology: { "zh-CN": "生理卫生", en: "Physiology" },
+  safety: { "zh-CN": "安全教育", en: "Safety" },
+  hygiene: { "zh-CN": "卫生习惯", en: "Hygiene" },
+  parenting_methods: { "zh-CN": "家庭教育方法", en: "Parenting methods" },
+  help: { "zh-CN": "生活帮助", en: "Practical help" },
+  psychological_counselling: { "zh-CN": "心理疏导", en: "Counselling" },
+  learning_tutoring: { "zh-CN": "学业辅导", en: "Tutoring" },
+  financial_aid: { "zh-CN": "经济资助", en: "Financial aid" },
+  other: { "zh-CN": "其他", en: "Other" },
+  good: { "zh-CN": "良好", en: "Good" },
+  adequate: { "zh-CN": "一般", en: "Adequate" },
+  difficult: { "zh-CN": "困难", en: "Difficult" },
+  effective: { "zh-CN": "效果好", en: "Effective" },
+  partly_effective: { "zh-CN": "部分有效", en: "Partly effective" },
+  not_effective: { "zh-CN": "效果不明显", en: "Not effective" },
+} as const satisfies Readonly<Record<string, LocalizedText>>;
+/** A value a section's checklist or choice offers. */
+export type VisitTopic = keyof typeof visitTopicLabels;
+
+/** One choice among section values, with their words. */
+const choice = <const T extends readonly [VisitTopic, ...VisitTopic[]]>(values: T) =>
+  withOptionLabels(z.enum(values), visitTopicLabels);
+
 /** A checklist of topics, each at most once; labelled "Topics" unless a section names it. */
-function topics<const T extends readonly [string, ...string[]]>(
+function topics<const T extends readonly [VisitTopic, ...VisitTopic[]]>(
   values: T,
   label: LocalizedText = { "zh-CN": "涉及内容", en: "Topics" },
 ) {
-  return withLabel(z.array(z.enum(values)).max(values.length).default([]), label);
+  return withLabel(z.array(choice(values)).max(values.length).default([]), label);
 }
 
 /** Task 1: the family situation, home environment, behaviour at home, study and living habits. */
 export const familySituationSectionSchema = withSensitivity(
   z.strictObject({
-    livesWith: withLabel(z.enum(livesWithOptions).optional(), { "zh-CN": "与谁同住", en: "Lives with" }),
-    homeEnvironment: withLabel(z.enum(["good", "adequate", "difficult"]).optional(), {
+    livesWith: withLabel(withOptionLabels(z.enum(livesWithOptions), livesWithLabels).optional(), {
+      "zh-CN": "与谁同住",
+      en: "Lives with",
+    }),
+    homeEnvironment: withLabel(choice(["good", "adequate", "difficult"]).optional(), {
       "zh-CN": "居家环境",
       en: "Home environment",
     }),
@@ -105,7 +148,7 @@ export const parentOpinionsSectionSchema = withSensitivity(
 /** Task 6, second half: the teacher's reflection and evaluation, and ways agreed with the parents. */
 export const teacherReflectionSectionSchema = withSensitivity(
   z.strictObject({
-    selfEvaluation: withLabel(z.enum(["effective", "partly_effective", "not_effective"]).optional(), {
+    selfEvaluation: withLabel(choice(["effective", "partly_effective", "not_effective"]).optional(), {
       "zh-CN": "自我评价",
       en: "Self-evaluation",
     }),

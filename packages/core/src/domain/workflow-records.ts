@@ -13,6 +13,7 @@ import { categoryKeySchema } from "./categories.js";
 import { conductReportSchema } from "./conduct.js";
 import { mentorshipSchema, proposedSlotSchema, termSchema, visitKindSchema } from "./planning.js";
 import { postVisitCheckInSchema, safetyZeroReportSchema } from "./safety.js";
+import { followUpStatuses } from "./visit-record.js";
 
 /**
  * The records the visit-workflow areas keep: term plan snapshots, conduct reports under review,
@@ -164,7 +165,7 @@ export const supportFollowUpSchema = z.strictObject({
   action: withSensitivity(z.string().trim().min(1).max(500), "sensitive"),
   ownerId: idSchema,
   dueOn: isoDateSchema,
-  status: z.enum(["open", "done", "cancelled"]).default("open"),
+  status: z.enum(followUpStatuses).default("open"),
   doneOn: isoDateSchema.optional(),
   /** When `followup.due` was raised for it, so it is raised once. */
   dueRaisedAt: instantSchema.optional(),

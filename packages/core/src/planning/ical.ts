@@ -6,9 +6,9 @@ import {
   appointmentSchema,
   appointmentStatusLabels,
 } from "../domain/appointment/index.js";
-import type { VisitKind } from "../domain/planning.js";
+import { visitKindLabels } from "../domain/planning.js";
 import { parseInput } from "../shared/errors/parse.js";
-import { defaultLocale, type Locale, type LocalizedText, locales } from "../shared/i18n.js";
+import { defaultLocale, type Locale, locales } from "../shared/i18n.js";
 import { idSchema, instantSchema } from "../shared/primitives.js";
 
 /**
@@ -54,14 +54,6 @@ const optionsSchema = z.strictObject({
     .regex(/^[A-Za-z0-9.-]{1,100}$/)
     .default("homevisit"),
 });
-
-const visitKindLabels: Readonly<Record<VisitKind, LocalizedText>> = {
-  universal: { "zh-CN": "普访", en: "Universal visit" },
-  new_student: { "zh-CN": "新生家访", en: "New-student visit" },
-  priority: { "zh-CN": "重点家访", en: "Priority visit" },
-  crisis: { "zh-CN": "突发变故家访", en: "Crisis visit" },
-  mentor_contact: { "zh-CN": "德育导师联系", en: "Mentor contact" },
-};
 
 const icalStatus: Readonly<Record<AppointmentStatus, "TENTATIVE" | "CONFIRMED" | "CANCELLED">> = {
   proposed: "TENTATIVE",

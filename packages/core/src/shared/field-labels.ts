@@ -4,7 +4,10 @@ import { sensitivityOf, withSensitivity } from "./sensitivity.js";
 
 /** Metadata the field-label registry keeps for a schema. */
 export interface FieldLabelMeta {
-  label: LocalizedText;
+  /** The field's name in messages ({@link withLabel}). */
+  label?: LocalizedText;
+  /** The words for each value of an enum ({@link withOptionLabels}). */
+  options?: Readonly<Record<string, LocalizedText>>;
 }
 
 /**
@@ -27,8 +30,43 @@ export const fieldLabelRegistry = z.registry<FieldLabelMeta>();
  * ```
  */
 export function withLabel<T extends z.ZodType>(schema: T, label: LocalizedText): T {
-  (schema as z.ZodType).register(fieldLabelRegistry, { label });
+  (schema as z.ZodType).register(fieldLabelRegistry, { ...fieldLabelRegistry.get(schema), label });
   return schema;
+}
+
+/**
+ * Gives an enum's values the words a message lists them by: "“家访方式”应为以下之一：入户家访
+ * （in_home）、电话家访（phone）…" rather than the bare values. Each value still follows its
+ * words, since that is what a script sends.
+ *
+ * @example
+ * ```ts
+ * const channel = withOptionLabels(z.enum(["in_home", "phone"]), {
+ *   in_home: { "zh-CN": "入户家访", en: "Home visit" },
+ *   phone: { "zh-CN": "电话家访", en: "Phone call" },
+ * });
+ * optionLabelsOf(channel)?.phone; // { "zh-CN": "电话家访", en: "Phone call" }
+ * ```
+ */
+export function withOptionLabels<T extends z.ZodType>(
+  schema: T,
+  options: Readonly<Record<z.output<T> & string, LocalizedText>>,
+): T {
+  (schema as z.ZodType).register(fieldLabelRegistry, { ...fieldLabelRegistry.get(schema), options });
+  return schema;
+}
+
+/**
+ * The words for an enum's values, when the schema has them ({@link withOptionLabels}).
+ *
+ * @example
+ * ```ts
+ * optionLabelsOf(visitChannelSchema)?.in_home; // { "zh-CN": "入户家访", en: "Home visit" }
+ * optionLabelsOf(z.enum(["a", "b"])); // undefined
+ * ```
+ */
+export function optionLabelsOf(schema: z.ZodType): Readonly<Record<string, LocalizedText>> | undefined {
+  return fieldLabelRegistry.get(schema)?.options;
 }
 
 /**
@@ -43,7 +81,10 @@ export function withLabel<T extends z.ZodType>(schema: T, label: LocalizedText):
  * ```
  */
 export function withOwnLabel<T extends z.ZodType>(schema: T, label: LocalizedText): T {
-  return withLabel(withSensitivity(schema.clone(), sensitivityOf(schema)), label);
+  const own = withSensitivity(schema.clone(), sensitivityOf(schema));
+  // A copy is a new schema to the registry: the words for its values come along.
+  const options = optionLabelsOf(schema);
+  return withLabel(options === undefined ? own : withOptionLabels(own, options), label);
 }
 
 /**

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { compiledSchema } from "../../shared/compiled.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import { addCatalogIssue, parseInput } from "../../shared/errors/parse.js";
-import { withLabel } from "../../shared/field-labels.js";
+import { withLabel, withOptionLabels } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { idSchema, instantSchema, noteSchema, shortTextSchema } from "../../shared/primitives.js";
 import { withSensitivity } from "../../shared/sensitivity.js";
@@ -28,13 +28,8 @@ export const appointmentStatuses = [
   "missed",
   "cancelled",
 ] as const;
-/** The status of an appointment. */
-export const appointmentStatusSchema = z.enum(appointmentStatuses);
-/** The status of an appointment. */
-export type AppointmentStatus = z.infer<typeof appointmentStatusSchema>;
-
 /** The label of each status. */
-export const appointmentStatusLabels: Readonly<Record<AppointmentStatus, LocalizedText>> = {
+export const appointmentStatusLabels: Readonly<Record<(typeof appointmentStatuses)[number], LocalizedText>> = {
   proposed: { "zh-CN": "待联系", en: "Proposed" },
   contacted: { "zh-CN": "已电话联系", en: "Family contacted" },
   confirmed: { "zh-CN": "已确认", en: "Confirmed" },
@@ -46,6 +41,10 @@ export const appointmentStatusLabels: Readonly<Record<AppointmentStatus, Localiz
   missed: { "zh-CN": "未能见面", en: "Missed" },
   cancelled: { "zh-CN": "已取消", en: "Cancelled" },
 };
+/** The status of an appointment. */
+export const appointmentStatusSchema = withOptionLabels(z.enum(appointmentStatuses), appointmentStatusLabels);
+/** The status of an appointment. */
+export type AppointmentStatus = z.infer<typeof appointmentStatusSchema>;
 
 /** The statuses an appointment never leaves. */
 export const terminalAppointmentStatuses: readonly AppointmentStatus[] = [

@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { labelOf, quotedLabel } from "../field-labels.js";
+import { labelOf, optionLabelsOf, quotedLabel } from "../field-labels.js";
 import { formatText, type Locale, type LocalizedText } from "../i18n.js";
 import { type ErrorCode, errorCatalog } from "./catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "./homevisit-error.js";
@@ -66,7 +66,9 @@ function localize(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): { cod
       },
     };
   }
-  return { code: issue.code, message: zodIssueMessage(issue, fieldName(issue.path, schema), isMissing(issue)) };
+  const words =
+    issue.code === "invalid_value" && schema !== undefined ? findAt(schema, issue.path, optionLabelsOf) : undefined;
+  return { code: issue.code, message: zodIssueMessage(issue, fieldName(issue.path, schema), isMissing(issue), words) };
 }
 
 /** A required field left out: zod reports `invalid_type` with no input (when inputs are kept). */
@@ -86,17 +88,22 @@ interface WalkDef {
 }
 
 /**
- * The label of the field at `path` inside `schema`, looking through wrappers (optional,
- * default, pipe), arrays, records and object unions. The outermost labelled schema at the path
- * wins: a field's own `.optional()` may carry the label of a schema shared by many fields.
+ * What `pick` finds on the field at `path` inside `schema` (its label, the words for its
+ * values), looking through wrappers (optional, default, pipe), arrays, records and object
+ * unions. The outermost schema at the path that has it wins: a field's own `.optional()` may
+ * carry the label of a schema shared by many fields.
  */
-function fieldLabelAt(schema: z.ZodType, path: readonly PropertyKey[]): LocalizedText | undefined {
+function findAt<T>(
+  schema: z.ZodType,
+  path: readonly PropertyKey[],
+  pick: (schema: z.ZodType) => T | undefined,
+): T | undefined {
   let current: z.ZodType | undefined = schema;
   let i = 0;
   for (let guard = 0; current !== undefined && guard < 64; guard++) {
     if (i === path.length) {
-      const label = labelOf(current);
-      if (label !== undefined) return label;
+      const found = pick(current);
+      if (found !== undefined) return found;
     }
     const def: WalkDef = (current as unknown as { _zod: { def: WalkDef } })._zod.def;
     if (def.innerType !== undefined) current = def.innerType;
@@ -110,10 +117,9 @@ function fieldLabelAt(schema: z.ZodType, path: readonly PropertyKey[]): Localize
       i++;
     } else if (def.type === "union") {
       const rest = path.slice(i);
-      const options = def.options ?? [];
-      for (const option of options) {
-        const label = fieldLabelAt(option, rest);
-        if (label !== undefined) return label;
+      for (const option of def.options ?? []) {
+        const found = findAt(option, rest, pick);
+        if (found !== undefined) return found;
       }
       return undefined;
     } else return undefined;
@@ -127,7 +133,12 @@ function fieldLabelAt(schema: z.ZodType, path: readonly PropertyKey[]): Localize
  * is empty.
  */
 function fieldName(path: readonly PropertyKey[], schema: z.ZodType | undefined): LocalizedText {
-  const label = schema === undefined ? undefined : fieldLabelAt(schema, path);
+  let label = schema === undefined ? undefined : findAt(schema, path, labelOf);
+  // An item of a list (a topic of a checklist) is named by the list's label.
+  for (let end = path.length; label === undefined && schema !== undefined && typeof path[end - 1] === "number"; ) {
+    end--;
+    label = findAt(schema, path.slice(0, end), labelOf);
+  }
   if (label !== undefined) return quotedLabel(label);
   const key = [...path].reverse().find((p): p is string => typeof p === "string");
   if (key === undefined) return { "zh-CN": "输入", en: "The input" };

@@ -48,24 +48,51 @@ function bound(value: unknown): string {
   return typeof value === "bigint" || typeof value === "number" ? String(value) : String(value ?? "");
 }
 
-/** Schema literals (enum members) are not input: they may be listed, a few at most. */
-function listValues(values: readonly unknown[]): string {
-  const shown = values.slice(0, 12).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
-  return values.length > 12 ? `${shown.join(", ")}, …` : shown.join(", ");
+/** The words for an enum's values, by value ({@link withOptionLabels}). */
+export type OptionWords = Readonly<Record<string, LocalizedText>>;
+
+/**
+ * Schema literals (enum members) are not input: they may be listed, a few at most, each by its
+ * words where the schema has them, followed by the value a script sends.
+ */
+function listValues(values: readonly unknown[], words?: OptionWords): LocalizedText {
+  const shown = values.slice(0, 12);
+  const more = values.length > 12;
+  const list = (locale: "zh-CN" | "en", open: string, close: string, separator: string) => {
+    const items = shown.map((v) => {
+      const value = typeof v === "string" ? v : JSON.stringify(v);
+      const word = typeof v === "string" && words !== undefined && Object.hasOwn(words, v) ? words[v] : undefined;
+      return word === undefined ? value : `${word[locale]}${open}${value}${close}`;
+    });
+    return more ? `${items.join(separator)}${separator}…` : items.join(separator);
+  };
+  // Chinese lists take the enumeration comma and full-width brackets once words are in them.
+  const zh = words === undefined ? list("zh-CN", "", "", ", ") : list("zh-CN", "（", "）", "、");
+  return { "zh-CN": zh, en: list("en", " (", ")", ", ") };
 }
 
 /**
  * The message of one zod issue, naming the field. `missing` tells a required field that was
- * left out from one of the wrong type.
+ * left out from one of the wrong type; `words` are the words for an enum's values, which a
+ * wrong value's message lists.
  *
  * @example
  * ```ts
  * zodIssueMessage({ code: "invalid_type", expected: "number", path: ["limit"], message: "" } as never,
  *   { "zh-CN": "“limit”", en: "limit" }, false);
  * // { "zh-CN": "“limit”应为数字", en: "limit must be a number" }
+ * zodIssueMessage({ code: "invalid_value", values: ["in_home", "phone"], path: ["channel"], message: "" } as never,
+ *   { "zh-CN": "“家访方式”", en: "“Channel”" }, false, visitChannelLabels);
+ * // { "zh-CN": "“家访方式”应为以下之一：入户家访（in_home）、电话家访（phone）",
+ * //   en: "“Channel” must be one of: Home visit (in_home), Phone call (phone)" }
  * ```
  */
-export function zodIssueMessage(issue: z.core.$ZodIssue, field: FieldName, missing: boolean): LocalizedText {
+export function zodIssueMessage(
+  issue: z.core.$ZodIssue,
+  field: FieldName,
+  missing: boolean,
+  words?: OptionWords,
+): LocalizedText {
   const f = field;
   switch (issue.code) {
     case "invalid_type": {
@@ -107,13 +134,12 @@ export function zodIssueMessage(issue: z.core.$ZodIssue, field: FieldName, missi
         `${f["zh-CN"]}应为 ${bound(issue.divisor)} 的倍数`,
         `${f.en} must be a multiple of ${bound(issue.divisor)}`,
       );
-    case "invalid_value":
+    case "invalid_value": {
+      const values = listValues(issue.values, words);
       return issue.values.length === 1
-        ? both(`${f["zh-CN"]}只能是 ${listValues(issue.values)}`, `${f.en} must be ${listValues(issue.values)}`)
-        : both(
-            `${f["zh-CN"]}应为以下之一：${listValues(issue.values)}`,
-            `${f.en} must be one of: ${listValues(issue.values)}`,
-          );
+        ? both(`${f["zh-CN"]}只能是 ${values["zh-CN"]}`, `${f.en} must be ${values.en}`)
+        : both(`${f["zh-CN"]}应为以下之一：${values["zh-CN"]}`, `${f.en} must be one of: ${values.en}`);
+    }
     case "unrecognized_keys": {
       // Unknown keys come from the caller and could themselves be personal data (a phone
       // number used as a key): name only keys that look like identifiers.
