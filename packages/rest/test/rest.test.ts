@@ -376,6 +376,14 @@ describe("limits and content types", () => {
     expect(engineBound.status).toBe(200);
     const text = await w.handler(req("principal1", "GET", "/students?limit=ten"));
     expect(text.status).toBe(422);
+    // Named by its label, in the request's language, without the value sent.
+    expect((await json(text)).issues).toEqual([
+      { path: ["limit"], code: "invalid_type", message: "“每页条数”应为数字" },
+    ]);
+    const english = await w.handler(
+      req("principal1", "GET", "/students?limit=0", { headers: { "Accept-Language": "en" } }),
+    );
+    expect((await json(english)).issues?.[0]?.message).toBe("“Page size” must be at least 1");
     const twice = await w.handler(req("principal1", "GET", "/students?limit=1&limit=2"));
     expect((await json(twice)).code).toBe("rest_repeated_parameter");
   });

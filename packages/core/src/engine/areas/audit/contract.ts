@@ -1,7 +1,9 @@
 import * as z from "zod";
 import { auditChainProblems, auditRecordSchema, auditVerifyModes } from "../../../ports/audit-chain.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
+import { pageSizeLabel } from "../contract-kit.js";
 
 /** One break of a chain: its kind and the rows it covers. */
 const auditBreakSchema = z.strictObject({ problem: z.enum(auditChainProblems), seq: z.int(), lastSeq: z.int() });
@@ -30,7 +32,7 @@ export const auditContracts = {
       entityId: idSchema.optional(),
       actorId: idSchema.optional(),
       fromSeq: z.int().min(1).default(1),
-      limit: z.int().min(1).max(1000).default(100),
+      limit: withLabel(z.int().min(1).max(1000).default(100), pageSizeLabel),
     }),
     output: z.strictObject({ rows: z.array(auditRecordSchema), nextSeq: z.int().optional() }),
     targetKind: "collection",

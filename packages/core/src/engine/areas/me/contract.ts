@@ -4,6 +4,7 @@ import { termPlanStatuses } from "../../../domain/workflow-records.js";
 import { idSchema, instantSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 import { roleSchema } from "../../policy/actor.js";
+import { pageInput } from "../contract-kit.js";
 
 /**
  * The "me" area: what a vendor's app needs to start from without guessing ids — the caller as
@@ -137,8 +138,7 @@ export const meContracts = {
     description: { "zh-CN": "我本学期的家访任务", en: "My obligations in a term" },
     input: z.strictObject({
       termId: termIdSchema,
-      cursor: z.string().max(500).optional(),
-      limit: z.int().min(1).max(200).default(50),
+      ...pageInput,
     }),
     output: z.strictObject({
       planId: idSchema.nullable(),

@@ -7,6 +7,7 @@ import { visitRecordDraftSchema } from "../../../domain/visit-record.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
+import { pageInput } from "../contract-kit.js";
 
 /** What a list shows of a student (RELIABILITY.md promise 3): masked contacts, no categories. */
 export const studentSummarySchema = z.strictObject({
@@ -27,9 +28,8 @@ export type StudentSummaryOutput = z.infer<typeof studentSummarySchema>;
 const listInput = z.strictObject({
   classId: idSchema.optional(),
   grade: gradeSchema.optional(),
-  cursor: z.string().max(500).optional(),
   /** Page size: default 50, at most 200. */
-  limit: z.int().min(1).max(200).default(50),
+  ...pageInput,
 });
 
 const studentInput = z.strictObject({ studentId: idSchema });
