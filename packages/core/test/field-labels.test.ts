@@ -242,4 +242,31 @@ describe("field labels", () => {
       en: "Field “size” must be one of: s, m",
     });
   });
+
+  it("labels every input field of every use case, except ids and versions (they come from paths and headers)", () => {
+    /** Whether a field's schema, or one it wraps (optional, default, pipe), carries a label. */
+    const labelled = (schema: z.ZodType): boolean => {
+      let current: z.ZodType | undefined = schema;
+      for (let guard = 0; current !== undefined && guard < 20; guard++) {
+        if (labelOf(current) !== undefined) return true;
+        const def = (current as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+        const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+        current = inner as z.ZodType | undefined;
+      }
+      return false;
+    };
+    const unlabelled: string[] = [];
+    for (const [area, contracts] of Object.entries(engineContracts)) {
+      for (const [name, contract] of Object.entries(contracts as Record<string, { input: z.ZodType }>)) {
+        let input = contract.input as unknown as { _zod: { def: Record<string, unknown> } };
+        while (input._zod.def.type === "pipe") input = input._zod.def.in as typeof input;
+        const shape = (input._zod.def.shape ?? {}) as Record<string, z.ZodType>;
+        for (const [key, schema] of Object.entries(shape)) {
+          if (/Ids?$/.test(key) || key === "expectedVersion") continue;
+          if (!labelled(schema)) unlabelled.push(`${area}.${name}: ${key}`);
+        }
+      }
+    }
+    expect(unlabelled).toEqual([]);
+  });
 });

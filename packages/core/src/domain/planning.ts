@@ -11,25 +11,34 @@ import type { CategoryKey } from "./categories.js";
  */
 
 /** A date window, both ends included. */
-export const dateWindowSchema = z.strictObject({ from: isoDateSchema, to: isoDateSchema });
+export const dateWindowSchema = withLabel(
+  z.strictObject({
+    from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
+    to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
+  }),
+  { "zh-CN": "时间段", en: "Period" },
+);
 /** A date window, both ends included. */
 export type DateWindow = z.infer<typeof dateWindowSchema>;
 
 /** A school term with its dates and its campaign periods (集中性家访). */
-export const termSchema = z.strictObject({
-  id: termIdSchema,
-  /** The school year by its starting year. */
-  schoolYear: z.int().min(2000).max(2100),
-  /** 1 = autumn term, 2 = spring term. */
-  index: z.union([z.literal(1), z.literal(2)]),
-  start: isoDateSchema,
-  end: isoDateSchema,
-  /** Campaign periods of this term: concentrated visiting; routine visits fall outside them. */
-  campaigns: z
-    .array(dateWindowSchema.extend({ name: z.string().max(100).optional() }))
-    .max(10)
-    .default([]),
-});
+export const termSchema = withLabel(
+  z.strictObject({
+    id: termIdSchema,
+    /** The school year by its starting year. */
+    schoolYear: z.int().min(2000).max(2100),
+    /** 1 = autumn term, 2 = spring term. */
+    index: z.union([z.literal(1), z.literal(2)]),
+    start: isoDateSchema,
+    end: isoDateSchema,
+    /** Campaign periods of this term: concentrated visiting; routine visits fall outside them. */
+    campaigns: z
+      .array(dateWindowSchema.extend({ name: z.string().max(100).optional() }))
+      .max(10)
+      .default([]),
+  }),
+  { "zh-CN": "学期", en: "Term" },
+);
 /** A school term. */
 export type Term = z.infer<typeof termSchema>;
 

@@ -225,7 +225,7 @@ export const appointmentEvents = [
   "cancel",
 ] as const;
 /** An appointment event. */
-export const appointmentEventSchema = z.enum(appointmentEvents);
+export const appointmentEventSchema = withLabel(z.enum(appointmentEvents), { "zh-CN": "预约事件", en: "Event" });
 /** An appointment event. */
 export type AppointmentEvent = z.infer<typeof appointmentEventSchema>;
 

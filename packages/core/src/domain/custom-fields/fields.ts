@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../../shared/errors/parse.js";
+import { withLabel } from "../../shared/field-labels.js";
 import { idSchema, isoDateSchema, localTimeSchema } from "../../shared/primitives.js";
 import { sensitivityClasses } from "../../shared/sensitivity.js";
 import { checkPattern } from "./safe-pattern.js";
@@ -42,7 +43,7 @@ function schoolText(max: number) {
 }
 
 /** A field label or template name (≤ 100 characters per locale); en falls back to zh-CN. */
-export const fieldLabelSchema = schoolText(100);
+export const fieldLabelSchema = withLabel(schoolText(100), { "zh-CN": "名称", en: "Name" });
 /** A label as a school writes it (en optional). */
 export type FieldLabelInput = z.input<typeof fieldLabelSchema>;
 

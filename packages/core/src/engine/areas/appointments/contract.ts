@@ -10,6 +10,7 @@ import {
   appointmentStatusSchema,
 } from "../../../domain/appointment/index.js";
 import { visitKindSchema } from "../../../domain/planning.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -97,11 +98,17 @@ export const appointmentContracts = {
     input: z.strictObject({
       studentId: idSchema,
       kind: visitKindSchema.default("universal"),
-      channel: withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }),
+      channel: withLabel(withSensitivity(appointmentChannelSchema.clone(), "sensitive").default({ type: "in_home" }), {
+        "zh-CN": "家访方式",
+        en: "Channel",
+      }),
       start: appointmentInstantSchema,
-      durationMinutes: appointmentDurationSchema.default(45),
-      reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
-      location: appointmentLocationSchema.optional(),
+      durationMinutes: withLabel(appointmentDurationSchema.default(45), {
+        "zh-CN": "时长（分钟）",
+        en: "Duration (minutes)",
+      }),
+      reason: withLabel(withSensitivity(shortTextSchema.min(1), "sensitive"), { "zh-CN": "家访事由", en: "Reason" }),
+      location: withLabel(appointmentLocationSchema.optional(), { "zh-CN": "家访地点", en: "Location" }),
     }),
     output: appointmentOutput,
     targetKind: "record",
@@ -154,7 +161,7 @@ export const appointmentContracts = {
     input: z.strictObject({
       appointmentId: idSchema,
       event: appointmentEventSchema,
-      payload: transitionPayloadSchema.default({}),
+      payload: withLabel(transitionPayloadSchema.default({}), { "zh-CN": "事件内容", en: "Event details" }),
       expectedVersion: expectedVersionSchema,
     }),
     output: appointmentOutput,
@@ -187,9 +194,9 @@ export const appointmentContracts = {
     input: z.strictObject({
       teacherId: idSchema.optional(),
       studentId: idSchema.optional(),
-      status: appointmentStatusSchema.optional(),
-      from: isoDateSchema.optional(),
-      to: isoDateSchema.optional(),
+      status: withLabel(appointmentStatusSchema.optional(), { "zh-CN": "预约状态", en: "Status" }),
+      from: withLabel(isoDateSchema.optional(), { "zh-CN": "起始日期", en: "From" }),
+      to: withLabel(isoDateSchema.optional(), { "zh-CN": "截止日期", en: "To" }),
       ...pageInput,
     }),
     output: z.strictObject({ items: z.array(appointmentSummarySchema), nextCursor: z.string().optional() }),
@@ -212,7 +219,9 @@ export const appointmentContracts = {
     action: "appointments.read",
     entity: "appointments",
     description: { "zh-CN": "我的家访日历（iCalendar）", en: "My visit calendar (iCalendar)" },
-    input: z.strictObject({ calendarName: shortTextSchema.min(1).optional() }),
+    input: z.strictObject({
+      calendarName: withLabel(shortTextSchema.min(1).optional(), { "zh-CN": "日历名称", en: "Calendar name" }),
+    }),
     output: z.strictObject({ ics: z.string(), count: z.int() }),
     targetKind: "collection",
     http: { method: "GET", path: "/appointments/calendar.ics" },

@@ -28,10 +28,10 @@ export const auditContracts = {
     entity: "schools",
     description: { "zh-CN": "查询审计日志", en: "Query the audit log" },
     input: z.strictObject({
-      entity: z.string().min(1).max(64).optional(),
+      entity: withLabel(z.string().min(1).max(64).optional(), { "zh-CN": "记录类型", en: "Record type" }),
       entityId: idSchema.optional(),
       actorId: idSchema.optional(),
-      fromSeq: z.int().min(1).default(1),
+      fromSeq: withLabel(z.int().min(1).default(1), { "zh-CN": "起始序号", en: "From row" }),
       limit: withLabel(z.int().min(1).max(1000).default(100), pageSizeLabel),
     }),
     output: z.strictObject({ rows: z.array(auditRecordSchema), nextSeq: z.int().optional() }),
@@ -65,7 +65,7 @@ export const auditContracts = {
     description: { "zh-CN": "校验审计日志", en: "Verify the audit chain" },
     input: z.strictObject({
       /** Check against the latest anchored head too (default: whenever the engine has an anchor). */
-      anchor: z.boolean().optional(),
+      anchor: withLabel(z.boolean().optional(), { "zh-CN": "核对锚点", en: "Check the anchor" }),
     }),
     output: z.union([
       z.strictObject({

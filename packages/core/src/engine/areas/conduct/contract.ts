@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { conductRuleIdSchema } from "../../../domain/conduct.js";
 import { storedConductReportSchema } from "../../../domain/workflow-records.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -26,7 +27,7 @@ export const conductContracts = {
     entity: "conductReports",
     description: { "zh-CN": "查看违反“六个不得”的报告", en: "List conduct reports" },
     input: z.strictObject({
-      status: z.enum(["open", "reviewed"]).optional(),
+      status: withLabel(z.enum(["open", "reviewed"]).optional(), { "zh-CN": "处理状态", en: "Status" }),
       teacherId: idSchema.optional(),
       ruleId: conductRuleIdSchema.optional(),
       ...pageInput,
@@ -55,7 +56,10 @@ export const conductContracts = {
     description: { "zh-CN": "处理违反“六个不得”的报告", en: "Review a conduct report" },
     input: z.strictObject({
       reportId: z.string().min(1).max(140),
-      resolution: withSensitivity(z.string().trim().min(1).max(2000), "sensitive"),
+      resolution: withLabel(withSensitivity(z.string().trim().min(1).max(2000), "sensitive"), {
+        "zh-CN": "处理结果",
+        en: "Resolution",
+      }),
       expectedVersion: expectedVersionSchema,
     }),
     output: z.strictObject({ report: storedConductReportSchema, version: z.int() }),

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { feedbackItemSchema, feedbackStatuses } from "../../../domain/workflow-records.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -21,7 +22,10 @@ export const feedbackContracts = {
     action: "feedback.read",
     entity: "feedbackItems",
     description: { "zh-CN": "查看家长意见", en: "List parents' feedback" },
-    input: z.strictObject({ status: z.enum(feedbackStatuses).optional(), ...pageInput }),
+    input: z.strictObject({
+      status: withLabel(z.enum(feedbackStatuses).optional(), { "zh-CN": "处理状态", en: "Status" }),
+      ...pageInput,
+    }),
     output: z.strictObject({
       items: z.array(z.strictObject({ item: feedbackItemSchema, version: z.int() })),
       nextCursor: z.string().optional(),
@@ -46,10 +50,16 @@ export const feedbackContracts = {
     description: { "zh-CN": "分析或整改家长意见", en: "Analyse or rectify feedback" },
     input: z.strictObject({
       feedbackId: idSchema,
-      to: z.enum(["analysed", "rectified"]),
-      analysis: withSensitivity(z.string().trim().min(1).max(2000).optional(), "sensitive"),
-      rectification: withSensitivity(z.string().trim().min(1).max(2000).optional(), "sensitive"),
-      topic: shortTextSchema.optional(),
+      to: withLabel(z.enum(["analysed", "rectified"]), { "zh-CN": "处理进展", en: "Next step" }),
+      analysis: withLabel(withSensitivity(z.string().trim().min(1).max(2000).optional(), "sensitive"), {
+        "zh-CN": "原因分析",
+        en: "Analysis",
+      }),
+      rectification: withLabel(withSensitivity(z.string().trim().min(1).max(2000).optional(), "sensitive"), {
+        "zh-CN": "整改措施",
+        en: "Rectification",
+      }),
+      topic: withLabel(shortTextSchema.optional(), { "zh-CN": "主题", en: "Topic" }),
       expectedVersion: expectedVersionSchema,
     }),
     output: z.strictObject({ item: feedbackItemSchema, version: z.int() }),

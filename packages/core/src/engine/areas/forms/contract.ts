@@ -2,6 +2,7 @@ import * as z from "zod";
 import { fieldDefinitionSchema, fieldHelpSchema, fieldLabelSchema } from "../../../domain/custom-fields/fields.js";
 import { storedFormTemplateSchema, templateBaseSchema } from "../../../domain/custom-fields/inheritance.js";
 import { formTemplateSchema, maxTemplateFields, templateStatuses } from "../../../domain/custom-fields/template.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { sensitivityClasses } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -46,12 +47,12 @@ export const formChangeSummarySchema = z
 
 const formOutput = z.strictObject({ form: formSchema, version: z.int() });
 
-const scopeLevelSchema = z.enum(["city", "county", "school"]);
+const scopeLevelSchema = withLabel(z.enum(["city", "county", "school"]), { "zh-CN": "层级", en: "Level" });
 
 const designInput = {
   name: fieldLabelSchema,
-  description: fieldHelpSchema.optional(),
-  fields: z.array(fieldDefinitionSchema).max(maxTemplateFields),
+  description: withLabel(fieldHelpSchema.optional(), { "zh-CN": "说明", en: "Description" }),
+  fields: withLabel(z.array(fieldDefinitionSchema).max(maxTemplateFields), { "zh-CN": "字段", en: "Fields" }),
 };
 
 /** The forms area's contracts. */
@@ -238,7 +239,7 @@ export const formContracts = {
     input: z.strictObject({
       level: scopeLevelSchema,
       scopeId: idSchema,
-      status: z.enum(templateStatuses).optional(),
+      status: withLabel(z.enum(templateStatuses).optional(), { "zh-CN": "表单状态", en: "Status" }),
     }),
     output: z.strictObject({ items: z.array(formOutput) }),
     targetKind: "collection",
@@ -267,11 +268,14 @@ export const formContracts = {
     },
     input: z.strictObject({
       schoolId: idSchema.optional(),
-      from: isoDateSchema,
-      to: isoDateSchema,
+      from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
+      to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
       termId: termIdSchema.optional(),
-      locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
-      exclude: z.array(z.enum(sensitivityClasses)).max(4).optional(),
+      locale: withLabel(z.enum(["zh-CN", "en"]).default("zh-CN"), { "zh-CN": "导出语言", en: "Language" }),
+      exclude: withLabel(z.array(z.enum(sensitivityClasses)).max(4).optional(), {
+        "zh-CN": "排除的敏感级别",
+        en: "Classes left out",
+      }),
     }),
     output: z
       .strictObject({

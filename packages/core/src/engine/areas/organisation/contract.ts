@@ -6,6 +6,7 @@ import {
   schoolSchema,
   teacherRoleSchema,
 } from "../../../domain/organisation.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -22,10 +23,10 @@ export type OrganisationCounts = z.infer<typeof organisationCountsSchema>;
 /** What `organisation.sync` takes: the host's current rows, any subset, parents before children or not. */
 export const organisationSyncInputSchema = z.strictObject({
   /** The city itself (city bureau only). */
-  city: citySchema.optional(),
-  counties: z.array(countySchema).max(200).default([]),
-  schools: z.array(schoolSchema).max(2_000).default([]),
-  classes: z.array(schoolClassSchema).max(10_000).default([]),
+  city: withLabel(citySchema.optional(), { "zh-CN": "市", en: "City" }),
+  counties: withLabel(z.array(countySchema).max(200).default([]), { "zh-CN": "区县", en: "Counties" }),
+  schools: withLabel(z.array(schoolSchema).max(2_000).default([]), { "zh-CN": "学校", en: "Schools" }),
+  classes: withLabel(z.array(schoolClassSchema).max(10_000).default([]), { "zh-CN": "班级", en: "Classes" }),
 });
 
 /** What `organisation.sync` answers. */

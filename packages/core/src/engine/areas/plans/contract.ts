@@ -4,6 +4,7 @@ import { personalisedPlanSchema } from "../../../domain/visit-plan/derive.js";
 import { termPlanSchema, termPlanStatuses } from "../../../domain/workflow-records.js";
 import { assignmentOptionsSchema } from "../../../planning/assignment.js";
 import { scheduleOptionsSchema } from "../../../planning/schedule.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 import { expectedVersionSchema, pageInput } from "../contract-kit.js";
@@ -59,8 +60,8 @@ export const planContracts = {
     description: { "zh-CN": "生成学期家访计划", en: "Generate a term plan" },
     input: z.strictObject({
       term: termSchema,
-      assignment: assignmentOptionsSchema.optional(),
-      schedule: scheduleOptionsSchema.optional(),
+      assignment: withLabel(assignmentOptionsSchema.optional(), { "zh-CN": "分配选项", en: "Assignment options" }),
+      schedule: withLabel(scheduleOptionsSchema.optional(), { "zh-CN": "排期选项", en: "Scheduling options" }),
       ...firstPage,
     }),
     output: planOutput,
@@ -129,7 +130,7 @@ export const planContracts = {
     description: { "zh-CN": "列出本校学期家访计划", en: "List the school's term plans" },
     input: z.strictObject({
       termId: termIdSchema.optional(),
-      status: z.enum(termPlanStatuses).optional(),
+      status: withLabel(z.enum(termPlanStatuses).optional(), { "zh-CN": "计划状态", en: "Plan status" }),
       ...pageInput,
     }),
     output: z.strictObject({ items: z.array(planSummarySchema), nextCursor: z.string().optional() }),
@@ -190,7 +191,10 @@ export const planContracts = {
     action: "students.read",
     entity: "students",
     description: { "zh-CN": "个性化家访方案", en: "Personalised visit plan" },
-    input: z.strictObject({ studentId: idSchema, date: isoDateSchema.optional() }),
+    input: z.strictObject({
+      studentId: idSchema,
+      date: withLabel(isoDateSchema.optional(), { "zh-CN": "日期", en: "Date" }),
+    }),
     output: z.strictObject({ plan: personalisedPlanSchema }),
     targetKind: "record",
     preconditions: [
@@ -249,7 +253,11 @@ export const planContracts = {
     action: "plans.reassign",
     entity: "termPlans",
     description: { "zh-CN": "调整离岗教师的家访任务", en: "Reassign a leaving teacher's caseload" },
-    input: z.strictObject({ termId: termIdSchema, teacherId: idSchema, leftOn: isoDateSchema }),
+    input: z.strictObject({
+      termId: termIdSchema,
+      teacherId: idSchema,
+      leftOn: withLabel(isoDateSchema, { "zh-CN": "离开日期", en: "Left on" }),
+    }),
     output: z.strictObject({
       planId: idSchema,
       version: z.int(),

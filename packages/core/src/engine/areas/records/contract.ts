@@ -3,6 +3,7 @@ import { conductRuleIdSchema } from "../../../domain/conduct.js";
 import type { Student } from "../../../domain/student.js";
 import { type VisitRecordDraft, visitRecordDraftSchema } from "../../../domain/visit-record.js";
 import type { Stored } from "../../../ports/storage.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -34,7 +35,7 @@ export const editableFields = {
   conduct: shape.conduct,
   customFields: shape.customFields,
 };
-export const editableSchema = z.strictObject(editableFields);
+export const editableSchema = withLabel(z.strictObject(editableFields), { "zh-CN": "家访记录", en: "Visit record" });
 
 const recordOutput = z.strictObject({ record: visitRecordDraftSchema, version: z.int() });
 
@@ -177,7 +178,10 @@ export const recordContracts = {
     input: z.strictObject({
       recordId: idSchema,
       record: editableSchema,
-      reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
+      reason: withLabel(withSensitivity(shortTextSchema.min(1), "sensitive"), {
+        "zh-CN": "修改原因",
+        en: "Reason for the change",
+      }),
       expectedVersion: expectedVersionSchema,
     }),
     output: recordOutput,
@@ -244,9 +248,9 @@ export const recordContracts = {
     description: { "zh-CN": "上传家访照片", en: "Attach a photo to a visit record" },
     input: z.strictObject({
       recordId: idSchema,
-      bytes: z.instanceof(Uint8Array),
-      contentType: z.string().max(100).optional(),
-      caption: z.string().trim().max(200).optional(),
+      bytes: withLabel(z.instanceof(Uint8Array), { "zh-CN": "照片", en: "Photo" }),
+      contentType: withLabel(z.string().max(100).optional(), { "zh-CN": "文件类型", en: "Content type" }),
+      caption: withLabel(z.string().trim().max(200).optional(), { "zh-CN": "照片说明", en: "Caption" }),
       expectedVersion: expectedVersionSchema,
     }),
     output: z.strictObject({

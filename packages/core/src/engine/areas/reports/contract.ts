@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { fieldKeyPattern } from "../../../domain/custom-fields/fields.js";
 import { coverageGroupings } from "../../../ports/storage.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -43,24 +44,30 @@ export const coverageInput = z
     schoolId: idSchema.optional(),
     /** A county to report on (bureau staff). */
     countyId: idSchema.optional(),
-    from: isoDateSchema,
-    to: isoDateSchema,
+    from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
+    to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
     termId: termIdSchema.optional(),
-    groupBy: z.enum(coverageGroupings),
+    groupBy: withLabel(z.enum(coverageGroupings), { "zh-CN": "分组方式", en: "Group by" }),
     /**
      * The plugins' report sections to add, as `pluginId/sectionId`; default every section of
      * the engine's plugins, `[]` for none.
      */
     // Shaped like `pluginId/sectionId`, so an unknown one can be named in the error safely.
-    sections: z
-      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
-      .max(50)
-      .optional(),
+    sections: withLabel(
+      z
+        .array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z][a-z0-9_-]{0,63}$/))
+        .max(50)
+        .optional(),
+      { "zh-CN": "报表栏目", en: "Report sections" },
+    ),
     /**
      * Keys of custom fields (the schools' own form fields) to add a section for each: counts by
      * option, sums and means for numbers, over the visits of the scope and period; default none.
      */
-    customFields: z.array(z.string().regex(fieldKeyPattern)).max(20).optional(),
+    customFields: withLabel(z.array(z.string().regex(fieldKeyPattern)).max(20).optional(), {
+      "zh-CN": "自定义字段",
+      en: "Custom fields",
+    }),
   })
   .refine((q) => !(q.schoolId && q.countyId), { path: ["countyId"], error: "Give a schoolId or a countyId, not both" });
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { storedMentorshipSchema } from "../../../domain/consent.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -40,10 +41,10 @@ export const rosterContracts = {
     entity: "schools",
     description: { "zh-CN": "导入或同步花名册", en: "Import or sync the roster" },
     input: z.strictObject({
-      asOf: isoDateSchema,
-      classes: z.array(rosterClassRowSchema).max(2_000).default([]),
-      teachers: z.array(rosterTeacherRowSchema).max(5_000).default([]),
-      students: z.array(rosterStudentRowSchema).max(50_000).default([]),
+      asOf: withLabel(isoDateSchema, { "zh-CN": "生效日期", en: "As of" }),
+      classes: withLabel(z.array(rosterClassRowSchema).max(2_000).default([]), { "zh-CN": "班级", en: "Classes" }),
+      teachers: withLabel(z.array(rosterTeacherRowSchema).max(5_000).default([]), { "zh-CN": "教师", en: "Teachers" }),
+      students: withLabel(z.array(rosterStudentRowSchema).max(50_000).default([]), { "zh-CN": "学生", en: "Students" }),
     }),
     output: z.strictObject({
       added: counts,
@@ -71,7 +72,11 @@ export const rosterContracts = {
     action: "mentorships.write",
     entity: "students",
     description: { "zh-CN": "指定德育导师", en: "Appoint a mentor" },
-    input: z.strictObject({ studentId: idSchema, mentorId: idSchema, since: isoDateSchema.optional() }),
+    input: z.strictObject({
+      studentId: idSchema,
+      mentorId: idSchema,
+      since: withLabel(isoDateSchema.optional(), { "zh-CN": "开始日期", en: "Since" }),
+    }),
     output: mentorshipOutput,
     targetKind: "record",
     idempotent: true,
@@ -92,7 +97,11 @@ export const rosterContracts = {
     action: "mentorships.write",
     entity: "mentorships",
     description: { "zh-CN": "结束德育导师关系", en: "End a mentorship" },
-    input: z.strictObject({ mentorshipId: idSchema, until: isoDateSchema.optional(), expectedVersion: z.int().min(1) }),
+    input: z.strictObject({
+      mentorshipId: idSchema,
+      until: withLabel(isoDateSchema.optional(), { "zh-CN": "结束日期", en: "Until" }),
+      expectedVersion: z.int().min(1),
+    }),
     output: mentorshipOutput,
     targetKind: "record",
     http: { method: "POST", path: "/mentorships/{mentorshipId}/end" },

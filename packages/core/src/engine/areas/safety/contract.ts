@@ -8,6 +8,7 @@ import {
   safetyIncidentSchema,
   safetyZeroReportSchema,
 } from "../../../domain/safety.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, instantSchema, isoDateSchema, noteSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -63,8 +64,8 @@ export const safetyContracts = {
     description: { "zh-CN": "查看家访安全报告与报平安情况", en: "List safety reports and check-ins" },
     input: z.strictObject({
       teacherId: idSchema.optional(),
-      from: isoDateSchema.optional(),
-      to: isoDateSchema.optional(),
+      from: withLabel(isoDateSchema.optional(), { "zh-CN": "起始日期", en: "From" }),
+      to: withLabel(isoDateSchema.optional(), { "zh-CN": "截止日期", en: "To" }),
       ...pageInput,
     }),
     output: z.strictObject({ items: z.array(safetyReportStateSchema), nextCursor: z.string().optional() }),
@@ -87,7 +88,11 @@ export const safetyContracts = {
     action: "safety.read",
     entity: "zeroReports",
     description: { "zh-CN": "查看安全零报告", en: "List safety zero reports" },
-    input: z.strictObject({ from: isoDateSchema.optional(), to: isoDateSchema.optional(), ...pageInput }),
+    input: z.strictObject({
+      from: withLabel(isoDateSchema.optional(), { "zh-CN": "起始日期", en: "From" }),
+      to: withLabel(isoDateSchema.optional(), { "zh-CN": "截止日期", en: "To" }),
+      ...pageInput,
+    }),
     output: z.strictObject({
       items: z.array(z.strictObject({ zeroReport: safetyZeroReportSchema, version: z.int() })),
       nextCursor: z.string().optional(),
@@ -141,10 +146,10 @@ export const safetyContracts = {
     description: { "zh-CN": "家访结束报平安", en: "Check in after a visit" },
     input: z.strictObject({
       reportId: idSchema,
-      returnedSafelyAt: instantSchema.optional(),
-      note: withSensitivity(noteSchema.optional(), "sensitive"),
-      incident: z.boolean().default(false),
-      needsHelp: z.boolean().default(false),
+      returnedSafelyAt: withLabel(instantSchema.optional(), { "zh-CN": "安全返回时间", en: "Returned safely at" }),
+      note: withLabel(withSensitivity(noteSchema.optional(), "sensitive"), { "zh-CN": "情况说明", en: "Note" }),
+      incident: withLabel(z.boolean().default(false), { "zh-CN": "发生意外", en: "An incident happened" }),
+      needsHelp: withLabel(z.boolean().default(false), { "zh-CN": "需要帮助", en: "Needs help" }),
     }),
     output: z.strictObject({ checkIn: postVisitCheckInSchema, version: z.int() }),
     targetKind: "record",
@@ -199,8 +204,11 @@ export const safetyContracts = {
     description: { "zh-CN": "提交安全零报告", en: "File a safety zero report" },
     input: z.strictObject({
       period: dateWindowSchema,
-      nothingHappened: z.boolean(),
-      incidents: z.array(safetyIncidentSchema).max(500).default([]),
+      nothingHappened: withLabel(z.boolean(), { "zh-CN": "未发生安全事件", en: "Nothing happened" }),
+      incidents: withLabel(z.array(safetyIncidentSchema).max(500).default([]), {
+        "zh-CN": "安全事件",
+        en: "Incidents",
+      }),
     }),
     output: z.strictObject({ zeroReport: safetyZeroReportSchema, version: z.int() }),
     targetKind: "collection",

@@ -4,6 +4,7 @@ import { categoryFlagSchema, priorityCategorySchema } from "../../../domain/cate
 import { gradeSchema } from "../../../domain/organisation.js";
 import { guardianRelations, studentSchema } from "../../../domain/student.js";
 import { visitRecordDraftSchema } from "../../../domain/visit-record.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -27,7 +28,7 @@ export type StudentSummaryOutput = z.infer<typeof studentSummarySchema>;
 
 const listInput = z.strictObject({
   classId: idSchema.optional(),
-  grade: gradeSchema.optional(),
+  grade: withLabel(gradeSchema.optional(), { "zh-CN": "年级", en: "Grade" }),
   /** Page size: default 50, at most 200. */
   ...pageInput,
 });
@@ -82,11 +83,12 @@ const flagOutput = flagOutputFor(categoryFlagSchema);
 export function flagCategoryInput<C extends z.ZodType<string, string>>(category: C) {
   return z.strictObject({
     studentId: idSchema,
-    category,
-    validFrom: isoDateSchema.optional(),
-    validTo: isoDateSchema.optional(),
-    evidence: noteSchema.pipe(z.string().min(1)),
-    reviewOn: isoDateSchema.optional(),
+    // The engine's own category schema (its plugins' categories too), built for this input.
+    category: withLabel(category, { "zh-CN": "重点类别", en: "Category" }),
+    validFrom: withLabel(isoDateSchema.optional(), { "zh-CN": "生效日期", en: "Valid from" }),
+    validTo: withLabel(isoDateSchema.optional(), { "zh-CN": "失效日期", en: "Valid to" }),
+    evidence: withLabel(noteSchema.pipe(z.string().min(1)), { "zh-CN": "认定依据", en: "Evidence" }),
+    reviewOn: withLabel(isoDateSchema.optional(), { "zh-CN": "复核日期", en: "Review on" }),
   });
 }
 const flagCategoryInputSchema = flagCategoryInput(priorityCategorySchema);
@@ -210,8 +212,11 @@ export const studentContracts = {
     description: { "zh-CN": "撤销重点类别", en: "Unflag a priority category" },
     input: z.strictObject({
       flagId: idSchema,
-      revokedOn: isoDateSchema.optional(),
-      reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
+      revokedOn: withLabel(isoDateSchema.optional(), { "zh-CN": "撤销日期", en: "Revoked on" }),
+      reason: withLabel(withSensitivity(shortTextSchema.min(1).optional(), "sensitive"), {
+        "zh-CN": "撤销原因",
+        en: "Reason",
+      }),
       expectedVersion: z.int().min(1),
     }),
     output: flagOutput,

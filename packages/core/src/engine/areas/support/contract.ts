@@ -1,5 +1,7 @@
 import * as z from "zod";
+import { followUpStatuses, followUpStatusLabels } from "../../../domain/visit-record.js";
 import { supportMeasures, supportPlanSchema } from "../../../domain/workflow-records.js";
+import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -11,10 +13,13 @@ import { expectedVersionSchema } from "../contract-kit.js";
  * its follow-up actions with owner, due date and status (R2 全程跟踪).
  */
 
-const goalsSchema = withSensitivity(z.array(z.string().trim().min(1).max(500)).min(1).max(20), "sensitive");
-const measuresSchema = withSensitivity(
-  z.array(z.enum(supportMeasures)).min(1).max(supportMeasures.length),
-  "sensitive",
+const goalsSchema = withLabel(withSensitivity(z.array(z.string().trim().min(1).max(500)).min(1).max(20), "sensitive"), {
+  "zh-CN": "帮扶目标",
+  en: "Goals",
+});
+const measuresSchema = withLabel(
+  withSensitivity(z.array(z.enum(supportMeasures)).min(1).max(supportMeasures.length), "sensitive"),
+  { "zh-CN": "帮扶措施", en: "Measures" },
 );
 const planOutput = z.strictObject({ plan: supportPlanSchema, version: z.int() });
 
@@ -91,21 +96,30 @@ export const supportContracts = {
     input: z.strictObject({
       supportPlanId: idSchema,
       expectedVersion: expectedVersionSchema,
-      add: z
-        .strictObject({
-          action: withSensitivity(z.string().trim().min(1).max(500), "sensitive"),
-          ownerId: idSchema,
-          dueOn: isoDateSchema,
-        })
-        .optional(),
-      update: z
-        .strictObject({
-          followUpId: idSchema,
-          to: z.enum(["open", "done", "cancelled"]),
-          doneOn: isoDateSchema.optional(),
-        })
-        .optional(),
-      close: z.boolean().optional(),
+      add: withLabel(
+        z
+          .strictObject({
+            action: withLabel(withSensitivity(z.string().trim().min(1).max(500), "sensitive"), {
+              "zh-CN": "跟进事项",
+              en: "Action",
+            }),
+            ownerId: idSchema,
+            dueOn: withLabel(isoDateSchema, { "zh-CN": "完成期限", en: "Due date" }),
+          })
+          .optional(),
+        { "zh-CN": "新增跟进事项", en: "New follow-up" },
+      ),
+      update: withLabel(
+        z
+          .strictObject({
+            followUpId: idSchema,
+            to: withOptionLabels(z.enum(followUpStatuses), followUpStatusLabels),
+            doneOn: withLabel(isoDateSchema.optional(), { "zh-CN": "完成日期", en: "Date done" }),
+          })
+          .optional(),
+        { "zh-CN": "更新跟进事项", en: "Follow-up update" },
+      ),
+      close: withLabel(z.boolean().optional(), { "zh-CN": "结束帮扶", en: "Close the plan" }),
     }),
     output: planOutput,
     targetKind: "record",
