@@ -196,7 +196,7 @@ describe("field labels", () => {
     );
   });
 
-  it("gives words to every value of every enum a person picks in a visit record or an appointment", () => {
+  it("gives words to every value of every enum a person picks: a visit record, an appointment, every use case's input", () => {
     const missing: string[] = [];
     const visit = (schema: z.ZodType, path: string, seen: Set<z.ZodType>) => {
       if (seen.has(schema)) return;
@@ -225,6 +225,11 @@ describe("field labels", () => {
     };
     visit(visitRecordDraftSchema, "visitRecord", new Set());
     visit(newAppointmentSchema, "appointment", new Set());
+    for (const [area, contracts] of Object.entries(engineContracts)) {
+      for (const [name, contract] of Object.entries(contracts as Record<string, { input: z.ZodType }>)) {
+        visit(contract.input, `${area}.${name}`, new Set());
+      }
+    }
     // Set by the engine, never picked by a person: the record's own status.
     expect(missing.filter((m) => !m.startsWith("visitRecord.status:"))).toEqual([]);
   });

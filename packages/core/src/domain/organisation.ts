@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import { withOptionLabels } from "../shared/field-labels.js";
 import { idSchema, isoDateSchema, personNameSchema, phoneSchema, shortTextSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
 
@@ -21,7 +22,11 @@ export const citySchema = compiledSchema(
 export type City = z.infer<typeof citySchema>;
 
 /** Whether a county or school is urban, town or rural; rural timing rules (R13) key on it. */
-export const settingSchema = z.enum(["urban", "town", "rural"]);
+export const settingSchema = withOptionLabels(z.enum(["urban", "town", "rural"]), {
+  urban: { "zh-CN": "城区", en: "Urban" },
+  town: { "zh-CN": "城镇", en: "Town" },
+  rural: { "zh-CN": "农村", en: "Rural" },
+});
 /** Urban, town or rural. */
 export type Setting = z.infer<typeof settingSchema>;
 
@@ -40,7 +45,14 @@ export type County = z.infer<typeof countySchema>;
 /** Kinds of school the programme covers (中小学校、幼儿园). */
 export const schoolKinds = ["kindergarten", "primary", "junior", "senior", "nine_year", "twelve_year"] as const;
 /** The kind of a school. */
-export const schoolKindSchema = z.enum(schoolKinds);
+export const schoolKindSchema = withOptionLabels(z.enum(schoolKinds), {
+  kindergarten: { "zh-CN": "幼儿园", en: "Kindergarten" },
+  primary: { "zh-CN": "小学", en: "Primary school" },
+  junior: { "zh-CN": "初级中学", en: "Junior secondary school" },
+  senior: { "zh-CN": "高级中学", en: "Senior secondary school" },
+  nine_year: { "zh-CN": "九年一贯制学校", en: "Nine-year school" },
+  twelve_year: { "zh-CN": "十二年一贯制学校", en: "Twelve-year school" },
+});
 /** The kind of a school. */
 export type SchoolKind = z.infer<typeof schoolKindSchema>;
 

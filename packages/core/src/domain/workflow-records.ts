@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
   instantSchema,
@@ -80,6 +81,12 @@ export const planQualitySnapshotSchema = z.strictObject({
 
 /** The life of a term plan: generated as a draft, committed once, superseded by a later commit. */
 export const termPlanStatuses = ["draft", "committed", "superseded"] as const;
+/** The words for each state of a term plan. */
+export const termPlanStatusLabels: Readonly<Record<(typeof termPlanStatuses)[number], LocalizedText>> = {
+  draft: { "zh-CN": "草稿", en: "Draft" },
+  committed: { "zh-CN": "已确定", en: "Committed" },
+  superseded: { "zh-CN": "已被替代", en: "Superseded" },
+};
 
 /**
  * A term plan snapshot (工作方案 of R6, as data): the obligations derived, who visits whom, the
@@ -200,6 +207,12 @@ export type SupportPlan = z.infer<typeof supportPlanSchema>;
 
 /** The life of a feedback item (R17): raised, analysed, rectified. */
 export const feedbackStatuses = ["open", "analysed", "rectified"] as const;
+/** The words for each state of a feedback item. */
+export const feedbackStatusLabels: Readonly<Record<(typeof feedbackStatuses)[number], LocalizedText>> = {
+  open: { "zh-CN": "待处理", en: "Open" },
+  analysed: { "zh-CN": "已分析", en: "Analysed" },
+  rectified: { "zh-CN": "已整改", en: "Rectified" },
+};
 
 /** A parent's opinion or suggestion raised from a visit record (R4 task 6, R17). */
 export const feedbackItemSchema = z.strictObject({

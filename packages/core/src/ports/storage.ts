@@ -69,9 +69,11 @@
  *
  * @packageDocumentation
  */
+
 import * as z from "zod";
 import type { RosterInput, RosterUpsertOptions, RosterUpsertResult } from "../domain/roster.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, instantSchema, isoDateSchema, termIdSchema } from "../shared/primitives.js";
 import type {
   AuditChainKey,
@@ -323,6 +325,15 @@ export interface Migrations {
 
 /** The levels a coverage report groups by. */
 export const coverageGroupings = ["school", "grade", "class", "category", "teacher", "channel"] as const;
+/** The words for each coverage grouping. */
+export const coverageGroupingLabels: Readonly<Record<(typeof coverageGroupings)[number], LocalizedText>> = {
+  school: { "zh-CN": "学校", en: "School" },
+  grade: { "zh-CN": "年级", en: "Grade" },
+  class: { "zh-CN": "班级", en: "Class" },
+  category: { "zh-CN": "重点类别", en: "Category" },
+  teacher: { "zh-CN": "教师", en: "Teacher" },
+  channel: { "zh-CN": "家访方式", en: "Channel" },
+};
 /** A coverage grouping. */
 export type CoverageGrouping = (typeof coverageGroupings)[number];
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { LocalizedText } from "./i18n.js";
 
 /**
  * How sensitive a field is. The engine masks, audits and gates on consent by this class
@@ -15,6 +16,14 @@ export const sensitivityClasses = ["public", "internal", "personal", "sensitive"
 
 /** One of {@link sensitivityClasses}. */
 export type Sensitivity = (typeof sensitivityClasses)[number];
+
+/** The words for each sensitivity class. */
+export const sensitivityClassLabels: Readonly<Record<Sensitivity, LocalizedText>> = {
+  public: { "zh-CN": "公开", en: "Public" },
+  internal: { "zh-CN": "内部", en: "Internal" },
+  personal: { "zh-CN": "个人信息", en: "Personal" },
+  sensitive: { "zh-CN": "敏感个人信息", en: "Sensitive" },
+};
 
 /** Metadata the sensitivity registry keeps for a schema. */
 export interface SensitivityMeta {

@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../../shared/errors/parse.js";
-import { withLabel } from "../../shared/field-labels.js";
+import { withLabel, withOptionLabels } from "../../shared/field-labels.js";
 import { idSchema, isoDateSchema, localTimeSchema } from "../../shared/primitives.js";
-import { sensitivityClasses } from "../../shared/sensitivity.js";
+import { sensitivityClasses, sensitivityClassLabels } from "../../shared/sensitivity.js";
 import { checkPattern } from "./safe-pattern.js";
 
 /**
@@ -206,7 +206,7 @@ const common = {
    * Answers on a home-visit form are about a minor's family, so they default to `sensitive`
    * (PIPL art. 28); a school lowers it only for fields that clearly are not.
    */
-  sensitivity: z.enum(sensitivityClasses).default("sensitive"),
+  sensitivity: withOptionLabels(z.enum(sensitivityClasses), sensitivityClassLabels).default("sensitive"),
 };
 
 type Issues = { addIssue: (issue: z.core.$ZodRawIssue) => void };

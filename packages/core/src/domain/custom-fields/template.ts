@@ -1,5 +1,7 @@
 import * as z from "zod";
 import { addCatalogIssue, parseInput } from "../../shared/errors/parse.js";
+import { withOptionLabels } from "../../shared/field-labels.js";
+import type { LocalizedText } from "../../shared/i18n.js";
 import { idSchema, instantSchema } from "../../shared/primitives.js";
 import { type FieldDefinition, fieldDefinitionSchema, fieldHelpSchema, fieldLabelSchema } from "./fields.js";
 import type { TypedFormTemplate, ValuesOfFields } from "./typed-values.js";
@@ -17,8 +19,14 @@ export type TemplateScope = z.infer<typeof templateScopeSchema>;
  * new records), `retired` (no new records; old ones still validate against it).
  */
 export const templateStatuses = ["draft", "published", "retired"] as const;
+/** The words for each state of a template version. */
+export const templateStatusLabels: Readonly<Record<(typeof templateStatuses)[number], LocalizedText>> = {
+  draft: { "zh-CN": "草稿", en: "Draft" },
+  published: { "zh-CN": "已发布", en: "Published" },
+  retired: { "zh-CN": "已停用", en: "Retired" },
+};
 /** A template's status. */
-export const templateStatusSchema = z.enum(templateStatuses);
+export const templateStatusSchema = withOptionLabels(z.enum(templateStatuses), templateStatusLabels);
 /** A template's status. */
 export type TemplateStatus = z.infer<typeof templateStatusSchema>;
 

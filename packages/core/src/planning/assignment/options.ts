@@ -3,6 +3,7 @@ import type { School, SchoolClass, Teacher } from "../../domain/organisation.js"
 import type { Assignment, Mentorship, Obligation, Term } from "../../domain/planning.js";
 import type { Student } from "../../domain/student.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
+import { withOptionLabels } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import type { IsoDate } from "../../shared/primitives.js";
 
@@ -44,7 +45,10 @@ export const assignmentOptionsSchema = z.strictObject({
    * every new student. New students are priority students under R3, but a mentor for a whole
    * entry grade overloads a school, so it is opt-in.
    */
-  mentorFor: z.enum(["categories", "categories_and_new_students"]).default("categories"),
+  mentorFor: withOptionLabels(z.enum(["categories", "categories_and_new_students"]), {
+    categories: { "zh-CN": "重点类别学生", en: "Students in a priority category" },
+    categories_and_new_students: { "zh-CN": "重点类别学生和新生", en: "Priority-category and new students" },
+  }).default("categories"),
   /** Whether a visit to a remote home (`address.remote`) always needs a companion. */
   companionForRemote: z.boolean().default(true),
   /** The principal's fair share of the load relative to another teacher (R6: the principal visits too). */

@@ -4,6 +4,7 @@ import type { Student } from "../../domain/student.js";
 import type { BusySlot } from "../../ports/timetable.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
 import { addCatalogIssue } from "../../shared/errors/parse.js";
+import { withOptionLabels } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { type IsoDate, localTimeSchema } from "../../shared/primitives.js";
 import type { DayType } from "../calendar/holidays.js";
@@ -87,7 +88,10 @@ export const scheduleOptionsSchema = z.strictObject({
    * `never` (default): no visits on official holidays. `preferred_windows`: allowed inside an
    * obligation's preferred window, e.g. the Spring Festival for left-behind children (R13).
    */
-  holidayVisits: z.enum(["never", "preferred_windows"]).default("never"),
+  holidayVisits: withOptionLabels(z.enum(["never", "preferred_windows"]), {
+    never: { "zh-CN": "节假日不安排家访", en: "Never on holidays" },
+    preferred_windows: { "zh-CN": "仅在优先时段内安排", en: "Only inside preferred windows" },
+  }).default("never"),
   /** Start times snap to this grid. */
   slotStepMinutes: z.int().min(1).max(60).default(5),
 });

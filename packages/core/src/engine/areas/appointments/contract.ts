@@ -3,6 +3,7 @@ import {
   appointmentChannelSchema,
   appointmentChannelTypes,
   appointmentDurationSchema,
+  appointmentEventLabels,
   appointmentEventSchema,
   appointmentInstantSchema,
   appointmentLocationSchema,
@@ -10,7 +11,7 @@ import {
   appointmentStatusSchema,
 } from "../../../domain/appointment/index.js";
 import { visitKindSchema } from "../../../domain/planning.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -55,7 +56,13 @@ const transitionPayloadSchema = z.strictObject({
   venue: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
   reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
   location: appointmentLocationSchema.optional(),
-  cancelledBy: z.enum(["staff", "family"]).optional(),
+  cancelledBy: withLabel(
+    withOptionLabels(z.enum(["staff", "family"]), {
+      staff: { "zh-CN": "学校", en: "The school" },
+      family: { "zh-CN": "家庭", en: "The family" },
+    }).optional(),
+    { "zh-CN": "取消方", en: "Cancelled by" },
+  ),
   makeUpRequired: z.boolean().optional(),
 });
 
@@ -160,7 +167,8 @@ export const appointmentContracts = {
     description: { "zh-CN": "更新预约状态", en: "Move an appointment on" },
     input: z.strictObject({
       appointmentId: idSchema,
-      event: appointmentEventSchema,
+      // The shared schema (an OpenAPI component) gets the words of the state machine's buttons.
+      event: withOptionLabels(appointmentEventSchema, appointmentEventLabels),
       payload: withLabel(transitionPayloadSchema.default({}), { "zh-CN": "事件内容", en: "Event details" }),
       expectedVersion: expectedVersionSchema,
     }),

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { feedbackItemSchema, feedbackStatuses } from "../../../domain/workflow-records.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import { feedbackItemSchema, feedbackStatuses, feedbackStatusLabels } from "../../../domain/workflow-records.js";
+import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -23,7 +23,10 @@ export const feedbackContracts = {
     entity: "feedbackItems",
     description: { "zh-CN": "查看家长意见", en: "List parents' feedback" },
     input: z.strictObject({
-      status: withLabel(z.enum(feedbackStatuses).optional(), { "zh-CN": "处理状态", en: "Status" }),
+      status: withLabel(withOptionLabels(z.enum(feedbackStatuses), feedbackStatusLabels).optional(), {
+        "zh-CN": "处理状态",
+        en: "Status",
+      }),
       ...pageInput,
     }),
     output: z.strictObject({
@@ -50,7 +53,10 @@ export const feedbackContracts = {
     description: { "zh-CN": "分析或整改家长意见", en: "Analyse or rectify feedback" },
     input: z.strictObject({
       feedbackId: idSchema,
-      to: withLabel(z.enum(["analysed", "rectified"]), { "zh-CN": "处理进展", en: "Next step" }),
+      to: withLabel(withOptionLabels(z.enum(["analysed", "rectified"]), feedbackStatusLabels), {
+        "zh-CN": "处理进展",
+        en: "Next step",
+      }),
       analysis: withLabel(withSensitivity(z.string().trim().min(1).max(2000).optional(), "sensitive"), {
         "zh-CN": "原因分析",
         en: "Analysis",

@@ -1,10 +1,15 @@
 import * as z from "zod";
 import { fieldDefinitionSchema, fieldHelpSchema, fieldLabelSchema } from "../../../domain/custom-fields/fields.js";
 import { storedFormTemplateSchema, templateBaseSchema } from "../../../domain/custom-fields/inheritance.js";
-import { formTemplateSchema, maxTemplateFields, templateStatuses } from "../../../domain/custom-fields/template.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import {
+  formTemplateSchema,
+  maxTemplateFields,
+  templateStatuses,
+  templateStatusLabels,
+} from "../../../domain/custom-fields/template.js";
+import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
-import { sensitivityClasses } from "../../../shared/sensitivity.js";
+import { sensitivityClasses, sensitivityClassLabels } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
 import { expectedVersionSchema } from "../contract-kit.js";
 
@@ -47,7 +52,14 @@ export const formChangeSummarySchema = z
 
 const formOutput = z.strictObject({ form: formSchema, version: z.int() });
 
-const scopeLevelSchema = withLabel(z.enum(["city", "county", "school"]), { "zh-CN": "层级", en: "Level" });
+const scopeLevelSchema = withLabel(
+  withOptionLabels(z.enum(["city", "county", "school"]), {
+    city: { "zh-CN": "市", en: "City" },
+    county: { "zh-CN": "区县", en: "County" },
+    school: { "zh-CN": "学校", en: "School" },
+  }),
+  { "zh-CN": "层级", en: "Level" },
+);
 
 const designInput = {
   name: fieldLabelSchema,
@@ -239,7 +251,10 @@ export const formContracts = {
     input: z.strictObject({
       level: scopeLevelSchema,
       scopeId: idSchema,
-      status: withLabel(z.enum(templateStatuses).optional(), { "zh-CN": "表单状态", en: "Status" }),
+      status: withLabel(withOptionLabels(z.enum(templateStatuses), templateStatusLabels).optional(), {
+        "zh-CN": "表单状态",
+        en: "Status",
+      }),
     }),
     output: z.strictObject({ items: z.array(formOutput) }),
     targetKind: "collection",
@@ -271,11 +286,23 @@ export const formContracts = {
       from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
       to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
       termId: termIdSchema.optional(),
-      locale: withLabel(z.enum(["zh-CN", "en"]).default("zh-CN"), { "zh-CN": "导出语言", en: "Language" }),
-      exclude: withLabel(z.array(z.enum(sensitivityClasses)).max(4).optional(), {
-        "zh-CN": "排除的敏感级别",
-        en: "Classes left out",
-      }),
+      locale: withLabel(
+        withOptionLabels(z.enum(["zh-CN", "en"]), {
+          "zh-CN": { "zh-CN": "中文", en: "Chinese" },
+          en: { "zh-CN": "英文", en: "English" },
+        }).default("zh-CN"),
+        { "zh-CN": "导出语言", en: "Language" },
+      ),
+      exclude: withLabel(
+        z
+          .array(withOptionLabels(z.enum(sensitivityClasses), sensitivityClassLabels))
+          .max(4)
+          .optional(),
+        {
+          "zh-CN": "排除的敏感级别",
+          en: "Classes left out",
+        },
+      ),
     }),
     output: z
       .strictObject({

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { followUpStatuses, followUpStatusLabels } from "../../../domain/visit-record.js";
+import { visitTopicLabels } from "../../../domain/visit-sections.js";
 import { supportMeasures, supportPlanSchema } from "../../../domain/workflow-records.js";
 import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
@@ -18,7 +19,13 @@ const goalsSchema = withLabel(withSensitivity(z.array(z.string().trim().min(1).m
   en: "Goals",
 });
 const measuresSchema = withLabel(
-  withSensitivity(z.array(z.enum(supportMeasures)).min(1).max(supportMeasures.length), "sensitive"),
+  withSensitivity(
+    z
+      .array(withOptionLabels(z.enum(supportMeasures), visitTopicLabels))
+      .min(1)
+      .max(supportMeasures.length),
+    "sensitive",
+  ),
   { "zh-CN": "帮扶措施", en: "Measures" },
 );
 const planOutput = z.strictObject({ plan: supportPlanSchema, version: z.int() });
