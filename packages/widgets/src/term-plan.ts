@@ -1,5 +1,5 @@
 import { paginate } from "@homevisit/client";
-import { type Term, visitKindLabels } from "@homevisit/core";
+import { type Term, termPlanStatusLabels, visitKindLabels } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, type WidgetClient } from "./api.js";
 import { HomevisitElement } from "./base.js";
@@ -235,7 +235,7 @@ export class HvTermPlan extends HomevisitElement {
   private renderPlan(view: PlanView, names: Map<string, string>): TemplateResult {
     const q = view.quality;
     return html`<section class="card" part="card" data-plan=${view.planId} data-status=${view.status} aria-labelledby="plan-title">
-      <h3 id="plan-title">${this.t("planOf", { term: view.termId })} · ${this.t(`planStatus_${view.status}`)}</h3>
+      <h3 id="plan-title">${this.t("planOf", { term: view.termId })} · ${label(termPlanStatusLabels[view.status], this.loc)}</h3>
       <p class=${q.ok ? "banner ok" : "banner warn"}>${this.t(q.ok ? "planOk" : "planNotOk")}</p>
       ${this.renderQuality(q)}
       <h4>${this.t("planUnplaced")}</h4>
@@ -269,7 +269,7 @@ export class HvTermPlan extends HomevisitElement {
         data && data.plans.length > 0
           ? html`<ul class="plain" aria-label=${this.t("planEarlier")}>${data.plans.map(
               (p) => html`<li class="card" part="card" data-plan-row=${p.id}>
-                <span>${this.t("planNumber", { n: p.planNumber })} · ${this.t(`planStatus_${p.status}`)} · ${p.generatedAt.slice(0, 10)}</span>
+                <span>${this.t("planNumber", { n: p.planNumber })} · ${label(termPlanStatusLabels[p.status], this.loc)} · ${p.generatedAt.slice(0, 10)}</span>
                 <button part="button" class="secondary" @click=${() => void this.open(p.id)}>${this.t("planOpen")}</button>
               </li>`,
             )}</ul>`

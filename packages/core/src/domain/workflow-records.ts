@@ -83,8 +83,8 @@ export const planQualitySnapshotSchema = z.strictObject({
 export const termPlanStatuses = ["draft", "committed", "superseded"] as const;
 /** The words for each state of a term plan. */
 export const termPlanStatusLabels: Readonly<Record<(typeof termPlanStatuses)[number], LocalizedText>> = {
-  draft: { "zh-CN": "草稿", en: "Draft" },
-  committed: { "zh-CN": "已确定", en: "Committed" },
+  draft: { "zh-CN": "草案", en: "Draft" },
+  committed: { "zh-CN": "已确认", en: "Committed" },
   superseded: { "zh-CN": "已被替代", en: "Superseded" },
 };
 
