@@ -6,6 +6,7 @@ import {
   fieldTypes,
   type Sensitivity,
   sensitivityClasses,
+  sensitivityClassLabels,
 } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, type WidgetClient } from "./api.js";
@@ -49,13 +50,6 @@ const typeNames: Record<FieldType, { "zh-CN": string; en: string }> = {
   phone: { "zh-CN": "电话", en: "Phone" },
   photo: { "zh-CN": "照片", en: "Photo" },
   rating: { "zh-CN": "评分", en: "Rating" },
-};
-
-const sensitivityNames: Record<Sensitivity, { "zh-CN": string; en: string }> = {
-  public: { "zh-CN": "公开", en: "Public" },
-  internal: { "zh-CN": "校内", en: "Internal" },
-  personal: { "zh-CN": "个人信息", en: "Personal" },
-  sensitive: { "zh-CN": "敏感个人信息", en: "Sensitive" },
 };
 
 const words = {
@@ -342,7 +336,7 @@ export class HvFormDesigner extends HomevisitElement {
         @change=${(e: Event) => this.change(index, { required: (e.target as HTMLInputElement).checked })} /> ${this.w("required")}</label>
       <label>${this.w("sensitivity")} <select name="sensitivity" ?disabled=${lock}
         @change=${(e: Event) => this.change(index, { sensitivity: (e.target as HTMLSelectElement).value as Sensitivity })}>
-        ${sensitivityClasses.map((s) => html`<option value=${s} ?selected=${(field.sensitivity ?? "sensitive") === s}>${sensitivityNames[s][this.loc]}</option>`)}
+        ${sensitivityClasses.map((s) => html`<option value=${s} ?selected=${(field.sensitivity ?? "sensitive") === s}>${sensitivityClassLabels[s][this.loc]}</option>`)}
       </select></label>
       ${
         field.type === "select" || field.type === "multiselect"

@@ -20,7 +20,7 @@ export type Sensitivity = (typeof sensitivityClasses)[number];
 /** The words for each sensitivity class. */
 export const sensitivityClassLabels: Readonly<Record<Sensitivity, LocalizedText>> = {
   public: { "zh-CN": "公开", en: "Public" },
-  internal: { "zh-CN": "内部", en: "Internal" },
+  internal: { "zh-CN": "校内", en: "Internal" },
   personal: { "zh-CN": "个人信息", en: "Personal" },
   sensitive: { "zh-CN": "敏感个人信息", en: "Sensitive" },
 };
