@@ -161,15 +161,17 @@ export const livesWithLabels: Readonly<Record<(typeof livesWithOptions)[number],
   boarding_school: { "zh-CN": "寄宿学校", en: "Boarding school" },
   alone: { "zh-CN": "独自生活", en: "Alone" },
 };
+/** Whom a child lives with, labelled, with the words for each answer. */
+export const livesWithSchema = withOptionLabels(
+  withLabel(z.enum(livesWithOptions), { "zh-CN": "与谁同住", en: "Lives with" }),
+  livesWithLabels,
+);
 
 /** The child's living situation. */
 export const livingSituationSchema = withLabel(
   withSensitivity(
     z.strictObject({
-      livesWith: withOptionLabels(
-        withLabel(z.enum(livesWithOptions), { "zh-CN": "与谁同住", en: "Lives with" }),
-        livesWithLabels,
-      ),
+      livesWith: livesWithSchema,
       /** Parents working away from home (both or one). */
       parentsAway: withLabel(z.enum(["none", "one", "both"]).default("none"), {
         "zh-CN": "父母外出务工",

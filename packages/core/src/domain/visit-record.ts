@@ -132,6 +132,8 @@ export const followUpStatusLabels: Readonly<Record<(typeof followUpStatuses)[num
   done: { "zh-CN": "已完成", en: "Done" },
   cancelled: { "zh-CN": "已取消", en: "Cancelled" },
 };
+/** The state of a follow-up action, with its words. */
+export const followUpStatusSchema = withOptionLabels(z.enum(followUpStatuses), followUpStatusLabels);
 
 /** A follow-up action agreed at the visit (R2 全程跟踪, R17). */
 export const followUpActionSchema = z.strictObject({
@@ -143,7 +145,7 @@ export const followUpActionSchema = z.strictObject({
   /** The teacher or staff member responsible. */
   ownerId: withOwnLabel(idSchema, { "zh-CN": "负责人", en: "Owner" }),
   dueOn: withOwnLabel(isoDateSchema, { "zh-CN": "完成期限", en: "Due date" }),
-  status: withLabel(withOptionLabels(z.enum(followUpStatuses), followUpStatusLabels).default("open"), {
+  status: withLabel(followUpStatusSchema.default("open"), {
     "zh-CN": "跟进状态",
     en: "Status",
   }),

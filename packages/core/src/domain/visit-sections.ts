@@ -4,7 +4,7 @@ import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, noteSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
 import { priorityCategorySchema } from "./categories.js";
-import { livesWithLabels, livesWithOptions } from "./student.js";
+import { livesWithSchema } from "./student.js";
 
 /**
  * The sections of a visit record, one per task of R4 (task 6 has two): what a teacher learned
@@ -67,10 +67,7 @@ function topics<const T extends readonly [VisitTopic, ...VisitTopic[]]>(
 /** Task 1: the family situation, home environment, behaviour at home, study and living habits. */
 export const familySituationSectionSchema = withSensitivity(
   z.strictObject({
-    livesWith: withLabel(withOptionLabels(z.enum(livesWithOptions), livesWithLabels).optional(), {
-      "zh-CN": "与谁同住",
-      en: "Lives with",
-    }),
+    livesWith: livesWithSchema.optional(),
     homeEnvironment: withLabel(choice(["good", "adequate", "difficult"]).optional(), {
       "zh-CN": "居家环境",
       en: "Home environment",

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import { withOptionLabels } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import {
   idSchema,
@@ -14,7 +15,7 @@ import { categoryKeySchema } from "./categories.js";
 import { conductReportSchema } from "./conduct.js";
 import { mentorshipSchema, proposedSlotSchema, termSchema, visitKindSchema } from "./planning.js";
 import { postVisitCheckInSchema, safetyZeroReportSchema } from "./safety.js";
-import { followUpStatuses } from "./visit-record.js";
+import { followUpStatusSchema } from "./visit-record.js";
 
 /**
  * The records the visit-workflow areas keep: term plan snapshots, conduct reports under review,
@@ -87,6 +88,8 @@ export const termPlanStatusLabels: Readonly<Record<(typeof termPlanStatuses)[num
   committed: { "zh-CN": "已确认", en: "Committed" },
   superseded: { "zh-CN": "已被替代", en: "Superseded" },
 };
+/** The state of a term plan, with its words. */
+export const termPlanStatusSchema = withOptionLabels(z.enum(termPlanStatuses), termPlanStatusLabels);
 
 /**
  * A term plan snapshot (工作方案 of R6, as data): the obligations derived, who visits whom, the
@@ -98,7 +101,7 @@ export const termPlanSchema = z.strictObject({
   schoolId: idSchema,
   termId: termIdSchema,
   term: termSchema,
-  status: z.enum(termPlanStatuses),
+  status: termPlanStatusSchema,
   /** 1 for the first plan committed for the term, +1 for each later one. */
   planNumber: z.int().min(1),
   obligations: z.array(obligationSnapshotSchema).max(100_000),
@@ -172,7 +175,7 @@ export const supportFollowUpSchema = z.strictObject({
   action: withSensitivity(z.string().trim().min(1).max(500), "sensitive"),
   ownerId: idSchema,
   dueOn: isoDateSchema,
-  status: z.enum(followUpStatuses).default("open"),
+  status: followUpStatusSchema.default("open"),
   doneOn: isoDateSchema.optional(),
   /** When `followup.due` was raised for it, so it is raised once. */
   dueRaisedAt: instantSchema.optional(),
@@ -213,6 +216,8 @@ export const feedbackStatusLabels: Readonly<Record<(typeof feedbackStatuses)[num
   analysed: { "zh-CN": "已分析", en: "Analysed" },
   rectified: { "zh-CN": "已整改", en: "Rectified" },
 };
+/** The state of a feedback item, with its words. */
+export const feedbackStatusSchema = withOptionLabels(z.enum(feedbackStatuses), feedbackStatusLabels);
 
 /** A parent's opinion or suggestion raised from a visit record (R4 task 6, R17). */
 export const feedbackItemSchema = z.strictObject({
@@ -225,7 +230,7 @@ export const feedbackItemSchema = z.strictObject({
   text: withSensitivity(z.string().trim().min(1).max(5000), "sensitive"),
   /** A short topic for grouping common problems (食堂, 作业量 …). */
   topic: shortTextSchema.optional(),
-  status: z.enum(feedbackStatuses),
+  status: feedbackStatusSchema,
   analysis: withSensitivity(z.string().trim().max(2000).optional(), "sensitive"),
   rectification: withSensitivity(z.string().trim().max(2000).optional(), "sensitive"),
   raisedBy: idSchema,

@@ -73,6 +73,7 @@
 import * as z from "zod";
 import type { RosterInput, RosterUpsertOptions, RosterUpsertResult } from "../domain/roster.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
+import { withOptionLabels } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, instantSchema, isoDateSchema, termIdSchema } from "../shared/primitives.js";
 import type {
@@ -334,6 +335,8 @@ export const coverageGroupingLabels: Readonly<Record<(typeof coverageGroupings)[
   teacher: { "zh-CN": "教师", en: "Teacher" },
   channel: { "zh-CN": "家访方式", en: "Channel" },
 };
+/** A coverage grouping, with its words. */
+export const coverageGroupingSchema = withOptionLabels(z.enum(coverageGroupings), coverageGroupingLabels);
 /** A coverage grouping. */
 export type CoverageGrouping = (typeof coverageGroupings)[number];
 
@@ -350,7 +353,7 @@ export const coverageQuerySchema = z
     to: isoDateSchema,
     /** The term the period is, for labelling. */
     termId: termIdSchema.optional(),
-    groupBy: z.enum(coverageGroupings),
+    groupBy: coverageGroupingSchema,
   })
   .superRefine((q, ctx) => {
     if (q.to < q.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["to"]);

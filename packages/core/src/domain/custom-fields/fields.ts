@@ -42,6 +42,9 @@ function schoolText(max: number) {
     });
 }
 
+/** A sensitivity class, with its words. */
+export const sensitivityClassSchema = withOptionLabels(z.enum(sensitivityClasses), sensitivityClassLabels);
+
 /** A field label or template name (≤ 100 characters per locale); en falls back to zh-CN. */
 export const fieldLabelSchema = withLabel(schoolText(100), { "zh-CN": "名称", en: "Name" });
 /** A label as a school writes it (en optional). */
@@ -206,7 +209,7 @@ const common = {
    * Answers on a home-visit form are about a minor's family, so they default to `sensitive`
    * (PIPL art. 28); a school lowers it only for fields that clearly are not.
    */
-  sensitivity: withOptionLabels(z.enum(sensitivityClasses), sensitivityClassLabels).default("sensitive"),
+  sensitivity: sensitivityClassSchema.default("sensitive"),
 };
 
 type Issues = { addIssue: (issue: z.core.$ZodRawIssue) => void };

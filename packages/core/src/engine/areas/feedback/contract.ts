@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { feedbackItemSchema, feedbackStatuses, feedbackStatusLabels } from "../../../domain/workflow-records.js";
+import { feedbackItemSchema, feedbackStatusLabels, feedbackStatusSchema } from "../../../domain/workflow-records.js";
 import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
@@ -23,7 +23,7 @@ export const feedbackContracts = {
     entity: "feedbackItems",
     description: { "zh-CN": "查看家长意见", en: "List parents' feedback" },
     input: z.strictObject({
-      status: withLabel(withOptionLabels(z.enum(feedbackStatuses), feedbackStatusLabels).optional(), {
+      status: withLabel(feedbackStatusSchema.optional(), {
         "zh-CN": "处理状态",
         en: "Status",
       }),

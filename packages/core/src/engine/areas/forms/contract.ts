@@ -1,15 +1,15 @@
 import * as z from "zod";
-import { fieldDefinitionSchema, fieldHelpSchema, fieldLabelSchema } from "../../../domain/custom-fields/fields.js";
-import { storedFormTemplateSchema, templateBaseSchema } from "../../../domain/custom-fields/inheritance.js";
 import {
-  formTemplateSchema,
-  maxTemplateFields,
-  templateStatuses,
-  templateStatusLabels,
-} from "../../../domain/custom-fields/template.js";
+  fieldDefinitionSchema,
+  fieldHelpSchema,
+  fieldLabelSchema,
+  sensitivityClassSchema,
+} from "../../../domain/custom-fields/fields.js";
+import { storedFormTemplateSchema, templateBaseSchema } from "../../../domain/custom-fields/inheritance.js";
+import { formTemplateSchema, maxTemplateFields, templateStatusSchema } from "../../../domain/custom-fields/template.js";
 import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
-import { sensitivityClasses, sensitivityClassLabels } from "../../../shared/sensitivity.js";
+import { sensitivityClasses } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
 import { expectedVersionSchema } from "../contract-kit.js";
 
@@ -251,7 +251,7 @@ export const formContracts = {
     input: z.strictObject({
       level: scopeLevelSchema,
       scopeId: idSchema,
-      status: withLabel(withOptionLabels(z.enum(templateStatuses), templateStatusLabels).optional(), {
+      status: withLabel(templateStatusSchema.optional(), {
         "zh-CN": "表单状态",
         en: "Status",
       }),
@@ -293,16 +293,10 @@ export const formContracts = {
         }).default("zh-CN"),
         { "zh-CN": "导出语言", en: "Language" },
       ),
-      exclude: withLabel(
-        z
-          .array(withOptionLabels(z.enum(sensitivityClasses), sensitivityClassLabels))
-          .max(4)
-          .optional(),
-        {
-          "zh-CN": "排除的敏感级别",
-          en: "Classes left out",
-        },
-      ),
+      exclude: withLabel(z.array(sensitivityClassSchema).max(4).optional(), {
+        "zh-CN": "排除的敏感级别",
+        en: "Classes left out",
+      }),
     }),
     output: z
       .strictObject({

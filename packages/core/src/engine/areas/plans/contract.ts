@@ -1,10 +1,10 @@
 import * as z from "zod";
 import { termSchema } from "../../../domain/planning.js";
 import { personalisedPlanSchema } from "../../../domain/visit-plan/derive.js";
-import { termPlanSchema, termPlanStatuses, termPlanStatusLabels } from "../../../domain/workflow-records.js";
+import { termPlanSchema, termPlanStatusSchema } from "../../../domain/workflow-records.js";
 import { assignmentOptionsSchema } from "../../../planning/assignment.js";
 import { scheduleOptionsSchema } from "../../../planning/schedule.js";
-import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 import { expectedVersionSchema, pageInput } from "../contract-kit.js";
@@ -130,7 +130,7 @@ export const planContracts = {
     description: { "zh-CN": "列出本校学期家访计划", en: "List the school's term plans" },
     input: z.strictObject({
       termId: termIdSchema.optional(),
-      status: withLabel(withOptionLabels(z.enum(termPlanStatuses), termPlanStatusLabels).optional(), {
+      status: withLabel(termPlanStatusSchema.optional(), {
         "zh-CN": "计划状态",
         en: "Plan status",
       }),

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { fieldKeyPattern } from "../../../domain/custom-fields/fields.js";
-import { coverageGroupingLabels, coverageGroupings } from "../../../ports/storage.js";
-import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
+import { coverageGroupingSchema, coverageGroupings } from "../../../ports/storage.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -47,7 +47,7 @@ export const coverageInput = z
     from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
     to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
     termId: termIdSchema.optional(),
-    groupBy: withLabel(withOptionLabels(z.enum(coverageGroupings), coverageGroupingLabels), {
+    groupBy: withLabel(coverageGroupingSchema, {
       "zh-CN": "分组方式",
       en: "Group by",
     }),

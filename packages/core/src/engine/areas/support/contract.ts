@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { followUpStatuses, followUpStatusLabels } from "../../../domain/visit-record.js";
+import { followUpStatusSchema } from "../../../domain/visit-record.js";
 import { visitTopicLabels } from "../../../domain/visit-sections.js";
 import { supportMeasures, supportPlanSchema } from "../../../domain/workflow-records.js";
 import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
@@ -120,7 +120,7 @@ export const supportContracts = {
         z
           .strictObject({
             followUpId: idSchema,
-            to: withOptionLabels(z.enum(followUpStatuses), followUpStatusLabels),
+            to: followUpStatusSchema,
             doneOn: withLabel(isoDateSchema.optional(), { "zh-CN": "完成日期", en: "Date done" }),
           })
           .optional(),
