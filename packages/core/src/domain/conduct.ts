@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { ErrorIssue, ErrorPath } from "../shared/errors/homevisit-error.js";
 import { addCatalogIssue, issuesFromZod } from "../shared/errors/parse.js";
-import { quotedLabel, withLabel } from "../shared/field-labels.js";
+import { quotedLabel, withLabel, withOptionLabels } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, instantSchema, noteSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
@@ -21,9 +21,7 @@ export const conductRuleIds = [
 ] as const;
 
 /** One of the six conduct rules. */
-export const conductRuleIdSchema = z.enum(conductRuleIds);
-/** One of the six conduct rules. */
-export type ConductRuleId = z.infer<typeof conductRuleIdSchema>;
+export type ConductRuleId = (typeof conductRuleIds)[number];
 
 /** A conduct rule as data, for checklists and reports. */
 export interface ConductRule {
@@ -125,6 +123,12 @@ export const conductRules: readonly ConductRule[] = [
     },
   },
 ];
+
+/** One of the six conduct rules, with each rule's short label as its words. */
+export const conductRuleIdSchema = withOptionLabels(
+  z.enum(conductRuleIds),
+  Object.fromEntries(conductRules.map((rule) => [rule.id, rule.label])) as Record<ConductRuleId, LocalizedText>,
+);
 
 /**
  * The rule with an id.

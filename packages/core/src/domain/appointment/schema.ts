@@ -224,10 +224,8 @@ export const appointmentEvents = [
   "miss",
   "cancel",
 ] as const;
-/** An appointment event. */
-export const appointmentEventSchema = withLabel(z.enum(appointmentEvents), { "zh-CN": "预约事件", en: "Event" });
-/** An appointment event. */
-export type AppointmentEvent = z.infer<typeof appointmentEventSchema>;
+/** An appointment event (its schema, with the state machine's words, is `appointmentEventSchema`). */
+export type AppointmentEvent = (typeof appointmentEvents)[number];
 
 /**
  * The events an appointment's history records: those of the state machine, and `reopen`, which

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import { parseInput } from "../../shared/errors/parse.js";
+import { withLabel, withOptionLabels } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { idSchema, instantSchema, noteSchema, shortTextSchema } from "../../shared/primitives.js";
 import { withSensitivity } from "../../shared/sensitivity.js";
@@ -197,6 +198,12 @@ export const appointmentTransitions: readonly AppointmentTransitionRule[] = [
 export const appointmentEventLabels: Readonly<Record<AppointmentEvent, LocalizedText>> = Object.fromEntries(
   appointmentEvents.map((event) => [event, appointmentTransitions.find((r) => r.event === event)?.label]),
 ) as Record<AppointmentEvent, LocalizedText>;
+
+/** An appointment event, with the words of its buttons. */
+export const appointmentEventSchema = withOptionLabels(
+  withLabel(z.enum(appointmentEvents), { "zh-CN": "预约事件", en: "Event" }),
+  appointmentEventLabels,
+);
 
 /** An action an appointment can take now, for rendering buttons. */
 export interface AvailableAppointmentTransition {

@@ -3,7 +3,6 @@ import {
   appointmentChannelSchema,
   appointmentChannelTypes,
   appointmentDurationSchema,
-  appointmentEventLabels,
   appointmentEventSchema,
   appointmentInstantSchema,
   appointmentLocationSchema,
@@ -167,8 +166,7 @@ export const appointmentContracts = {
     description: { "zh-CN": "更新预约状态", en: "Move an appointment on" },
     input: z.strictObject({
       appointmentId: idSchema,
-      // The shared schema (an OpenAPI component) gets the words of the state machine's buttons.
-      event: withOptionLabels(appointmentEventSchema, appointmentEventLabels),
+      event: appointmentEventSchema,
       payload: withLabel(transitionPayloadSchema.default({}), { "zh-CN": "事件内容", en: "Event details" }),
       expectedVersion: expectedVersionSchema,
     }),

@@ -1,8 +1,7 @@
 import * as z from "zod";
-import { type ConductRuleId, conductRuleIdSchema, conductRules } from "../../../domain/conduct.js";
+import { conductRuleIdSchema } from "../../../domain/conduct.js";
 import { storedConductReportSchema } from "../../../domain/workflow-records.js";
 import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
-import type { LocalizedText } from "../../../shared/i18n.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -36,11 +35,7 @@ export const conductContracts = {
         { "zh-CN": "处理状态", en: "Status" },
       ),
       teacherId: idSchema.optional(),
-      // The shared schema (an OpenAPI component) gets each rule's own words.
-      ruleId: withOptionLabels(
-        conductRuleIdSchema,
-        Object.fromEntries(conductRules.map((rule) => [rule.id, rule.label])) as Record<ConductRuleId, LocalizedText>,
-      ).optional(),
+      ruleId: conductRuleIdSchema.optional(),
       ...pageInput,
     }),
     output: z.strictObject({
