@@ -156,6 +156,7 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
     const handwrittenSpec: HandwrittenFloorSpec = {
       databaseFile: api.databaseFile,
       studentId: api.archiveStudentId,
+      draftStudentId: api.draftStudentId,
       teacherId: api.teacherId,
       teacherCookie: api.teacherCookie,
     };
@@ -193,6 +194,7 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
         headers: { ...common, "Content-Type": "application/json" },
         body: draftBody,
         idempotencyKeys: true,
+        floors: ["handwritten", "audited"],
       },
       {
         name: `POST visit record draft at ${rate} req/s: p99 latency`,
@@ -203,7 +205,7 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
         headers: { ...common, "Content-Type": "application/json" },
         body: draftBody,
         idempotencyKeys: true,
-        floors: ["audited"],
+        floors: ["handwritten", "audited"],
       },
     ];
 
@@ -247,7 +249,7 @@ export async function runRestBench(options: RestBenchOptions = {}): Promise<Benc
     }
     return {
       title: "REST: archive reads and visit-record drafts over loopback",
-      description: `The homevisit REST API in the demo campus host (examples/demo-host: node:http + @hono/node-server, engine on SQLite in a temporary file, one synthetic school, the demo's cookie login mock as the plain teacher), loaded over 127.0.0.1 by a node:http keep-alive generator in a separate process. The archive read is \`GET /students/{id}/archive\` with a stated purpose (audited), for a student with ${api.archiveVisits} submitted visit records; the draft is \`POST /students/{id}/visit-records\` with a fresh Idempotency-Key per request (one SQLite transaction with the audit row). Throughput rows: ${connections} requests always in flight for ${seconds} s, median of ${runs} runs as ms per request (1000 / req/s). Latency rows: open loop at ${rate} req/s for ${seconds} s, latency from each request's due time, median of ${runs} runs' p99. Baseline: a bare node:http handler serving the same JSON (captured from the API) from memory, in the same run, alternating with the API. Two floors, loaded in the same rotation (the hand-written one for the archive, the audited one for both routes): the hand-written floor (bench/rest/handwritten.ts) does the archive read with no library — raw better-sqlite3 on the API's own database file finds the student, checks the teacher's class, appointments and mentorships, reads the visit records, appointments and flags, answers their JSON with a keyed ETag, and makes one hash-chained audit row durable by group commit (WAL flushed by fdatasync off the main thread) before answering — the best any implementation could do here; the audited floor is the bare handler plus only the audit row, appended through homevisit's SQLite store and durable before the answer (what promise 5 alone costs through the library; for the draft, after parsing the body: the least any durable, audited write costs on this disk). Latency rows list every run's p99 and the server's main-thread pauses in the window (longest garbage collection, event-loop delay p99 and max): a tail with neither is waiting on the disk's fdatasync. Targets: reads ≥ 0.5× the baseline's throughput (ratio ≤ 2.00×), the archive ≥ 0.67× the hand-written floor's throughput and ≤ 1.5× its CPU per request; p99 under 20 ms at ${rate} req/s in every run.`,
+      description: `The homevisit REST API in the demo campus host (examples/demo-host: node:http + @hono/node-server, engine on SQLite in a temporary file, one synthetic school, the demo's cookie login mock as the plain teacher), loaded over 127.0.0.1 by a node:http keep-alive generator in a separate process. The archive read is \`GET /students/{id}/archive\` with a stated purpose (audited), for a student with ${api.archiveVisits} submitted visit records; the draft is \`POST /students/{id}/visit-records\` with a fresh Idempotency-Key per request (one SQLite transaction with the audit row). Throughput rows: ${connections} requests always in flight for ${seconds} s, median of ${runs} runs as ms per request (1000 / req/s). Latency rows: open loop at ${rate} req/s for ${seconds} s, latency from each request's due time, median of ${runs} runs' p99. Baseline: a bare node:http handler serving the same JSON (captured from the API) from memory, in the same run, alternating with the API. Two floors, loaded in the same rotation: the hand-written floor (bench/rest/handwritten.ts) does each route's work with no library, raw better-sqlite3 on the API's own database file — for the archive it finds the student, checks the teacher's class, appointments and mentorships, reads the visit records, appointments and flags and answers their JSON with a keyed ETag; for the draft it parses the body, checks the record's shape, the teacher's relation and the guardian's consent, reads the school's form templates, and stores the record with its index columns, its idempotency entry and its audit row (changed fields, structured values as keyed HMACs); both make their writes and one hash-chained audit row durable by group commit (WAL flushed by fdatasync off the main thread) before answering — the best any implementation could do here; the audited floor is the bare handler plus only the audit row, appended through homevisit's SQLite store and durable before the answer (what promise 5 alone costs through the library; for the draft, after parsing the body: the least any durable, audited write costs on this disk). Latency rows list every run's p99 and the server's main-thread pauses in the window (longest garbage collection, event-loop delay p99 and max): a tail with neither is waiting on the disk's fdatasync. Targets: reads ≥ 0.5× the baseline's throughput (ratio ≤ 2.00×), the archive ≥ 0.67× the hand-written floor's throughput and ≤ 1.5× its CPU per request; p99 under 20 ms at ${rate} req/s in every run.`,
       rows,
     };
   } finally {
@@ -270,7 +272,7 @@ interface Measured {
 }
 
 const floorNames: Record<FloorKey, string> = {
-  handwritten: "hand-written floor (raw better-sqlite3, same reads and audit row, no library)",
+  handwritten: "hand-written floor (raw better-sqlite3, the same reads and writes with their audit row, no library)",
   audited: "audited floor (bare handler + one durable audit row through the SQLite store)",
 };
 
@@ -319,9 +321,11 @@ function floorRowOf(
     api.map((m, i) => ratio(m, f[i] as Measured).toFixed(2)).join(" / ");
   const runs = `; per rotation: throughput ${perRun((a, b) => a.result.throughput / b.result.throughput)}×, CPU ${perRun((a, b) => a.cpuMicros / b.cpuMicros)}×`;
   const targets =
-    floor === "handwritten"
+    floor === "handwritten" && scenario.method === "GET"
       ? `${runs}; targets ≥ 0.67× this floor's throughput: ${share >= 0.67 ? "met" : "MISSED"}, ≤ 1.5× its CPU: ${cpuRatio <= 1.5 ? "met" : "MISSED"}`
-      : "";
+      : floor === "handwritten"
+        ? runs
+        : "";
   return {
     name: `${route}, ${floorNames[floor]}: ms per request`,
     medianMs: 1000 / tput(f),

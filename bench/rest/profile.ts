@@ -6,7 +6,7 @@
 // machine: compare changes with several alternating runs, and trust `main.ts rest` for figures.
 //
 // Usage (from the repository root):
-//   node --import tsx bench/rest/profile.ts [archive|draft|floor] [seconds] [rate]
+//   node --import tsx bench/rest/profile.ts [archive|draft|floor|floor-draft] [seconds] [rate]
 //   HOMEVISIT_BENCH_PROFILE=/tmp/archive.cpuprofile node --import tsx bench/rest/profile.ts archive 15
 //   node --import tsx bench/rest/profile.ts draft 10 500   (open loop at 500 req/s, as the latency rows)
 import { spawn } from "node:child_process";
@@ -22,11 +22,12 @@ import {
   type LoadSpec,
 } from "./shared.ts";
 
-// `floor`: the archive read on the hand-written floor (handwritten.ts), the API server started
-// only for its seeded database; a window profile then profiles the floor.
-const which = process.argv[2];
-const route = which === "draft" ? "draft" : "archive";
-const onFloor = which === "floor";
+// `floor` and `floor-draft`: the archive read or the draft on the hand-written floor
+// (handwritten.ts), the API server started only for its seeded database; a window profile then
+// profiles the floor.
+const which = process.argv[2] ?? "archive";
+const route = which.endsWith("draft") ? "draft" : "archive";
+const onFloor = which.startsWith("floor");
 const seconds = Number(process.argv[3] ?? 10);
 /** Requests per second for an open-loop run (the bench's latency rows); closed loop when absent. */
 const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
@@ -57,6 +58,7 @@ const floor = onFloor
         JSON.stringify({
           databaseFile: ready.databaseFile,
           studentId: ready.archiveStudentId,
+          draftStudentId: ready.draftStudentId,
           teacherId: ready.teacherId,
           teacherCookie: ready.teacherCookie,
         } satisfies HandwrittenFloorSpec),
