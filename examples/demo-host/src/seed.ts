@@ -32,8 +32,8 @@ export interface DemoWorld {
   otherStudentId: string;
   /** The students the plain teacher is assigned to (one appointment each). */
   assignedStudentIds: string[];
-  /** Names the host shows instead of ids: classes (七年级1班) and staff. Never a child's. */
-  names: { classes: Record<string, string>; teachers: Record<string, string> };
+  /** Names the host shows instead of ids: the school, classes (七年级1班) and staff. Never a child's. */
+  names: { schools: Record<string, string>; classes: Record<string, string>; teachers: Record<string, string> };
 }
 
 /** How many students the plain teacher is assigned to (one appointment each). */
@@ -170,6 +170,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       otherStudentId: other.id,
       assignedStudentIds: assigned.map((s) => s.id),
       names: {
+        schools: { [school.id]: school.name },
         classes: Object.fromEntries(data.classes.map((c) => [c.id, c.name])),
         teachers: Object.fromEntries(data.teachers.map((t) => [t.id, t.name])),
       },

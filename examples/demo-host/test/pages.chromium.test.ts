@@ -1,6 +1,7 @@
 // The demo host's pages in real Chromium: each persona's workspace loads its widgets with no
 // console error, the teacher opens the record form and saves a draft (the server holds it), the
-// county officer's page shows no child's name, and the API panel pages through the whole list.
+// county officer's page shows no child's name and reads this term's coverage by school name, and
+// the API panel pages through the whole list.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -138,7 +139,11 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     expect(childNames.length).toBeGreaterThanOrEqual(host.world.students);
     const text = await deepText(page);
     expect(childNames.filter((name) => text.includes(name))).toEqual([]);
-    // No school of its own, so no GET /terms: the host's terms are offered, and a pick is sent.
+    // The school by its name, as the host knows it, not by its id.
+    const heads = await page.locator("hv-coverage").locator("tbody th").allTextContents();
+    expect(heads).toEqual([host.world.schoolName]);
+    // No school of its own, so no GET /terms: the host's terms are offered (this term and the
+    // one before), this term is read first, and a pick is sent.
     const asked: string[] = [];
     page.on("request", (r) => {
       if (r.url().includes("/reports/coverage")) asked.push(new URL(r.url()).searchParams.get("termId") ?? "");
@@ -146,8 +151,16 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     const select = page.locator("hv-coverage").locator('select[name="term"]');
     const terms = await select.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(terms.length).toBe(3);
-    await select.selectOption(terms[1] ?? "");
-    await expect.poll(() => asked).toContain(terms[1]);
+    const first = await select.inputValue();
+    expect(terms).toContain(first);
+    expect(first).not.toBe("");
+    const other = terms.find((t) => t !== "" && t !== first) ?? "";
+    await select.selectOption(other);
+    await expect.poll(() => asked).toContain(other);
+    // "By date range" reads the period it names, and stays chosen.
+    await select.selectOption("");
+    await expect.poll(() => asked).toContain("");
+    expect(await select.inputValue()).toBe("");
     await page.close();
   });
 

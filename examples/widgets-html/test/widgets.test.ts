@@ -141,6 +141,28 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
+  it("the principal's coverage opens on the school's term of today; 'by date range' reads the period it names", async () => {
+    const page = await open("principal", "hv-coverage", { "group-by": "class" });
+    const coverage = page.locator("hv-coverage");
+    await coverage.locator("tbody tr").first().waitFor();
+    const select = coverage.locator('select[name="term"]');
+    const caption = async () => (await coverage.locator("figcaption").textContent()) ?? "";
+    const period = async (value: string) => {
+      const text = (await select.locator(`option[value="${value}"]`).textContent()) ?? "";
+      return /（(\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2})）/.exec(text)?.[1] ?? "no period in the option";
+    };
+    // A term is chosen before the first report is read: its days are the report's period.
+    const term = await select.inputValue();
+    expect(term).not.toBe("");
+    expect(await caption()).toContain(await period(term));
+    // "By date range" names its period, reads it, and stays chosen.
+    await select.selectOption("");
+    const range = await period("");
+    await expect.poll(caption).toContain(range);
+    expect(await select.inputValue()).toBe("");
+    await page.close();
+  });
+
   // A figure for docs/benchmarks.md, not a pass/fail limit: these machines are noisy.
   it("measures the first render of the record form with a 30-field template beside plain HTML", async () => {
     const page = await open("teacher", "hv-my-visits", { today: campusDay }, 1280);

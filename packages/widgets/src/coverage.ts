@@ -40,8 +40,10 @@ const groupMessages: Record<CoverageGroup, MessageKey> = {
  * a bureau, which belongs to no school); sections over the schools' own form fields
  * (`customFields`) show counts by option, sums and means, suppressed groups as suppressed.
  *
- * Properties: `from`, `to` (`YYYY-MM-DD`; default the last 120 days), `term` (a term id to
- * start on), `terms` (terms to offer besides the school's), `customFields` (`custom-fields`,
+ * Properties: `term` (a term id to start on; default the term of today, or the last one
+ * begun, once the terms are known), `from`, `to` (`YYYY-MM-DD`: a period instead of a term;
+ * the "by date range" choice reads it, default the last 120 days), `terms` (terms to offer
+ * besides the school's), `customFields` (`custom-fields`,
  * comma-separated field keys), `groupBy`
  * (`group-by`, default `class`), `groups` (the groupings offered, default grade, class,
  * category and channel), `labels` (names the host knows for keys — schools' and classes'
@@ -67,6 +69,7 @@ export class HvCoverage extends HomevisitElement {
     countyId: { attribute: "county-id" },
     term: {},
     terms: { attribute: false },
+    rangeChosen: { state: true },
     customFields: {
       attribute: "custom-fields",
       converter: (value: string | null) => (value ?? "").split(",").filter((k) => k !== ""),
@@ -82,6 +85,8 @@ export class HvCoverage extends HomevisitElement {
   declare term: string | undefined;
   declare terms: CoverageTerm[];
   declare customFields: string[];
+  /** The person picked "by date range": no term is chosen for them again. */
+  declare private rangeChosen: boolean;
 
   private readonly schoolTerms = new QueryController(
     this,
@@ -95,7 +100,8 @@ export class HvCoverage extends HomevisitElement {
   private readonly report = new QueryController(
     this,
     () =>
-      this.client
+      // While the terms load, the default period is not known yet: one request, not two.
+      this.client && !this.awaitingTerms
         ? [
             this.apiSettings?.baseUrl,
             this.period,
@@ -132,6 +138,18 @@ export class HvCoverage extends HomevisitElement {
     this.labels = {};
     this.terms = [];
     this.customFields = [];
+    this.rangeChosen = false;
+  }
+
+  /** Whether the period is left to a default term that the school's terms may still bring. */
+  private get awaitingTerms(): boolean {
+    const pending = this.schoolTerms.status === "idle" || this.schoolTerms.status === "pending";
+    return pending && this.defaultsToTerm;
+  }
+
+  /** Neither the host nor the person chose a term or a period: today's term is read. */
+  private get defaultsToTerm(): boolean {
+    return this.term === undefined && this.from === undefined && this.to === undefined && !this.rangeChosen;
   }
 
   /** Every term on offer: the host's, then the school's, one of each id. */
@@ -141,15 +159,20 @@ export class HvCoverage extends HomevisitElement {
   }
 
   private get chosenTerm(): CoverageTerm | undefined {
-    return this.term === undefined ? undefined : this.termChoices.find((t) => t.id === this.term);
+    if (this.term !== undefined) return this.termChoices.find((t) => t.id === this.term);
+    return this.defaultsToTerm ? termOfDay(this.termChoices, shanghaiToday()) : undefined;
+  }
+
+  /** The "by date range" period: the host's `from`/`to`, or the last 120 days. */
+  private get range(): [string, string] {
+    const to = this.to ?? shanghaiToday();
+    const from = this.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 120 * 86_400_000).toISOString().slice(0, 10);
+    return [from, to];
   }
 
   private get period(): [string, string] {
     const term = this.chosenTerm;
-    if (term) return [term.start, term.end];
-    const to = this.to ?? shanghaiToday();
-    const from = this.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 120 * 86_400_000).toISOString().slice(0, 10);
-    return [from, to];
+    return term ? [term.start, term.end] : this.range;
   }
 
   private keyLabel(key: string): string {
@@ -172,8 +195,9 @@ export class HvCoverage extends HomevisitElement {
       <select name="term" @change=${(e: Event) => {
         const value = (e.target as HTMLSelectElement).value;
         this.term = value === "" ? undefined : value;
+        this.rangeChosen = value === "";
       }}>
-        <option value="" ?selected=${this.chosenTerm === undefined}>${this.t("anyPeriod")}</option>
+        <option value="" ?selected=${this.chosenTerm === undefined}>${this.t("anyPeriod")}（${this.range.join(" – ")}）</option>
         ${choices.map((t) => html`<option value=${t.id} ?selected=${t.id === this.chosenTerm?.id}>${t.id}（${t.start} – ${t.end}）</option>`)}
       </select></label>`;
   }
@@ -252,4 +276,10 @@ export class HvCoverage extends HomevisitElement {
           ${(data.customSections ?? []).map((section) => this.renderCustomSection(section))}`
       }`;
   }
+}
+
+/** The term `day` falls in, or else the last one begun before it (a holiday between terms). */
+function termOfDay(terms: readonly CoverageTerm[], day: string): CoverageTerm | undefined {
+  const begun = terms.filter((t) => t.start <= day).sort((a, b) => (a.start < b.start ? 1 : -1));
+  return begun.find((t) => day <= t.end) ?? begun[0];
 }
