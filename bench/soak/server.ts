@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     name: t.key,
     actor: { id: t.id, roles: ["teacher"], cityId: data.city.id, countyId: county.id, schoolId: school.id },
     sampleStudentId: t.students[0]?.id,
+    sampleStudentName: undefined,
   }));
 
   const engine = createEngine({

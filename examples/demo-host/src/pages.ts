@@ -329,11 +329,14 @@ export function widgetsSection(world: DemoWorld, current: Persona | undefined): 
   if (current === undefined) return "";
   const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const api = `base-url="/api"`;
+  // The student's name is the host's to give (its roster): a heading, on this persona's page only.
+  const named =
+    current.sampleStudentName === undefined ? "" : ` student-name="${escapeHtml(current.sampleStudentName)}"`;
   const archive = (id: string | undefined) =>
-    id === undefined ? "" : `<hv-student-archive ${api} student-id="${escapeHtml(id)}"></hv-student-archive>`;
+    id === undefined ? "" : `<hv-student-archive ${api} student-id="${escapeHtml(id)}"${named}></hv-student-archive>`;
   const byPersona: Record<string, string> = {
     teacher: `<hv-my-visits ${api} teacher-id="${escapeHtml(current.actor.id)}"></hv-my-visits>
-<hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}" term="${termOf(day)}"></hv-visit-record-form>`,
+<hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}"${named} term="${termOf(day)}"></hv-visit-record-form>`,
     class_teacher: `<hv-my-visits ${api}></hv-my-visits>${archive(current.sampleStudentId)}`,
     mentor: archive(current.sampleStudentId),
     principal: `<hv-term-plan ${api} term="${termOf(day)}"></hv-term-plan><hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>`,

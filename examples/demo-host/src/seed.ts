@@ -19,6 +19,11 @@ export interface Persona {
   actor: Actor;
   /** A student this persona may open (absent for the bureau, which sees none). */
   sampleStudentId: string | undefined;
+  /**
+   * That student's name, from the host's own roster: the widgets show it as their heading on
+   * this persona's page only (the API carries ids; a page for everyone gets no child's name).
+   */
+  sampleStudentName: string | undefined;
 }
 
 /** The seeded school and the personas on it. */
@@ -120,6 +125,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       name: teacher.name,
       actor: staff(teacher),
       sampleStudentId: assigned[0]?.id,
+      sampleStudentName: assigned[0]?.name,
     },
     {
       key: "class_teacher",
@@ -128,6 +134,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       name: classTeacher.name,
       actor: staff(classTeacher),
       sampleStudentId: studentsOfClass(classRow.id)[0]?.id,
+      sampleStudentName: studentsOfClass(classRow.id)[0]?.name,
     },
     {
       key: "mentor",
@@ -136,6 +143,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       name: mentor.name,
       actor: staff(mentor),
       sampleStudentId: mentorship.studentId,
+      sampleStudentName: current.find((s) => s.id === mentorship.studentId)?.name,
     },
     {
       key: "principal",
@@ -147,6 +155,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       name: principal.name,
       actor: staff(principal),
       sampleStudentId: other.id,
+      sampleStudentName: other.name,
     },
     {
       key: "county_bureau",
@@ -158,6 +167,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
       name: `${county.name}教育局`,
       actor: { id: `bureau-${county.id}`, roles: ["county_bureau"], cityId: data.city.id, countyId: county.id },
       sampleStudentId: undefined,
+      sampleStudentName: undefined,
     },
   ];
   return {

@@ -1,7 +1,7 @@
 // The demo host's pages in real Chromium: each persona's workspace loads its widgets with no
-// console error, the teacher opens the record form and saves a draft (the server holds it), the
-// county officer's page shows no child's name and reads this term's coverage by school name, and
-// the API panel pages through the whole list.
+// console error, the teacher opens the record form headed by the student's name and saves a
+// draft (the server holds it), the county officer's page shows no child's name and reads this
+// term's coverage by school name, and the API panel pages through the whole list.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,6 +105,10 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
   it("the teacher opens the record form and saves a draft: the server holds it", async () => {
     const { page, errors } = await open("teacher");
     const form = page.locator("hv-visit-record-form");
+    // Headed by the student's name, which the host's roster knows (the API carries ids).
+    const sample = host.world.personas.find((p) => p.key === "teacher")?.sampleStudentName;
+    expect(sample).toBeTruthy();
+    await expect.poll(() => form.locator("legend").first().textContent()).toBe(sample);
     await page.evaluate(() => {
       document.addEventListener("hv-record-saved", (e) => {
         (window as unknown as { saved: unknown }).saved = (e as CustomEvent).detail;
