@@ -163,6 +163,22 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
+  it("an appointment whose day has gone, and that nothing closed, says so", async () => {
+    const later = "2026-12-20"; // same term, after every seeded appointment
+    const page = await open("teacher", "hv-my-visits", { today: later }, 1280);
+    const cards = page.locator("hv-my-visits li[data-appointment]");
+    await cards.first().waitFor();
+    const shown = await cards.evaluateAll((els) =>
+      els.map((el) => ({ status: el.getAttribute("data-status"), past: el.querySelector("[data-past]")?.textContent })),
+    );
+    const closed = ["refused", "completed", "missed", "cancelled"];
+    expect(shown.some((c) => !closed.includes(c.status ?? ""))).toBe(true);
+    for (const card of shown) {
+      expect(card.past).toBe(closed.includes(card.status ?? "") ? undefined : "约定时间已过，请改约或补录记录");
+    }
+    await page.close();
+  });
+
   // A figure for docs/benchmarks.md, not a pass/fail limit: these machines are noisy.
   it("measures the first render of the record form with a 30-field template beside plain HTML", async () => {
     const page = await open("teacher", "hv-my-visits", { today: campusDay }, 1280);

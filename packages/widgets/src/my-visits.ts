@@ -39,7 +39,8 @@ const doneStatuses: readonly AppointmentStatus[] = ["refused", "completed", "mis
  * today's visits, each with its pre-visit
  * safety report (whom, where, how long, transport, the "no unlicensed vehicle" declaration, a
  * phone) and the check-in afterwards; every appointment of the term with the next steps
- * (called, confirm, meet elsewhere, refusal with its reason); a link to subscribe to the
+ * (called, confirm, meet elsewhere, refusal with its reason), those whose day has gone with
+ * nothing closing them marked for arranging again or recording; a link to subscribe to the
  * calendar feed. Lists page through all of the teacher's appointments and obligations; the
  * safety reports and their check-ins come from the server (`GET /safety-reports`), so another
  * phone shows the same state.
@@ -251,9 +252,12 @@ export class HvMyVisits extends HomevisitElement {
     const events = availableTransitions({ status: a.status, channel: a.channel } as never).filter((t) =>
       listEvents.includes(t.event),
     );
+    // Its day is gone and nothing closed it: the teacher arranges it again or records it.
+    const past = !doneStatuses.includes(a.status) && shanghaiToday(new Date(a.start)) < this.day;
     return html`<li class="card" part="card" data-appointment=${a.id} data-status=${a.status}>
       <strong>${student?.name ?? a.studentId}</strong>
       <span class="muted">${shortTime(a.start)} · ${label(visitKindLabels[a.kind], this.loc)} · ${label(appointmentStatusLabels[a.status], this.loc)}</span>
+      ${past ? html`<span class="warn" data-past>${this.t("pastDue")}</span>` : nothing}
       ${
         doneStatuses.includes(a.status)
           ? nothing
@@ -314,7 +318,7 @@ export class HvMyVisits extends HomevisitElement {
         <button part="button" @click=${() => void this.data.run()}>${this.t("retry")}</button>`;
     if (!data) return html`<p role="status">${this.t("loading")}</p>`;
     const today = data.appointments.filter(
-      (a) => a.start.slice(0, 10) === this.day && !doneStatuses.includes(a.status),
+      (a) => shanghaiToday(new Date(a.start)) === this.day && !doneStatuses.includes(a.status),
     );
     const base = this.apiSettings?.baseUrl.replace(/\/$/, "") ?? "";
     return html`${this.renderObligations(data.standing, data.planId, data.students)}

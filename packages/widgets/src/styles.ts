@@ -145,6 +145,9 @@ export const baseStyles = css`
   .error {
     color: var(--_danger);
   }
+  .warn {
+    color: var(--_warn);
+  }
   .banner {
     border-radius: var(--_radius);
     padding: 8px 12px;
