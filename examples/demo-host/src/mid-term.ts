@@ -7,7 +7,7 @@ import type { BlobStore, Storage } from "@homevisit/core/storage";
 import { recordTermConsents, seedClassVisits } from "@homevisit-examples/shared/mid-term";
 
 /** The date in China Standard Time of an instant, `YYYY-MM-DD`. */
-const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+export const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /** What the mid-term seeding needs to know of the school. */
 export interface MidTermInput {

@@ -1,7 +1,7 @@
 import type { Actor, Appointment, LocalizedText, Student } from "@homevisit/core";
 import type { BlobStore, Storage } from "@homevisit/core/storage";
 import { type DemoDataset, generateSchool } from "@homevisit/demo-data";
-import { seedMidTerm } from "./mid-term.js";
+import { seedMidTerm, shanghaiDay } from "./mid-term.js";
 
 /** The roles the role switcher offers. */
 export const personaKeys = ["teacher", "class_teacher", "mentor", "principal", "county_bureau"] as const;
@@ -50,8 +50,9 @@ function currentClassId(student: Student): string | undefined {
 
 /**
  * Picks the demo's people from a generated school and the appointments that give the plain
- * teacher their assigned students. Deterministic: the same data set gives the same personas,
- * so a re-run on an existing database finds the same people.
+ * teacher their assigned students, on the days after `now` (a newcomer sees visits to arrange,
+ * not a month-old list). Deterministic: the same data set gives the same personas, so a re-run
+ * on an existing database finds the same people.
  *
  * @example
  * ```ts
@@ -59,7 +60,10 @@ function currentClassId(student: Student): string | undefined {
  * world.personas.map((p) => p.key); // ["teacher", "class_teacher", "mentor", "principal", "county_bureau"]
  * ```
  */
-export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: Appointment[] } {
+export function demoWorld(
+  data: DemoDataset,
+  now: number = Date.now(),
+): { world: DemoWorld; appointments: Appointment[] } {
   const school = data.schools[0];
   const county = data.counties[0];
   if (!school || !county) throw new Error("the demo data set has no school");
@@ -93,7 +97,7 @@ export function demoWorld(data: DemoDataset): { world: DemoWorld; appointments: 
     kind: "universal",
     channel: { type: "in_home" },
     status: "proposed",
-    start: `2026-11-${String(10 + i).padStart(2, "0")}T16:30:00+08:00`,
+    start: `${shanghaiDay(now + (i + 1) * 86_400_000)}T16:30:00+08:00`,
     durationMinutes: 60,
     location: { town: s.address.town, ...(s.address.village ? { village: s.address.village } : {}) },
     history: [],
@@ -218,7 +222,7 @@ export async function seedDemo(
   options: SeedOptions = {},
 ): Promise<{ world: DemoWorld; seeded: boolean }> {
   const data = generateSchool({ seed: options.seed ?? 1, students: options.students ?? 360 });
-  const { world, appointments } = demoWorld(data);
+  const { world, appointments } = demoWorld(data, options.now ?? Date.now());
   if (await storage.schools.get(world.schoolId)) {
     const teacher = world.personas[0]?.actor.id ?? "";
     if (!(await storage.teachers.get(teacher))) {
@@ -266,7 +270,7 @@ export async function seedDemo(
 /** The plain teacher's visit of today (China Standard Time), confirmed with the family. */
 function todaysVisit(first: Appointment | undefined, now: number): Appointment {
   if (first === undefined) throw new Error("the demo teacher has no appointment");
-  const day = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+  const day = shanghaiDay(now);
   return {
     ...first,
     id: "demo-ap-today",

@@ -102,6 +102,15 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     });
   }
 
+  it("the teacher's appointments read in time order, today's visit first (the API pages them by id)", async () => {
+    const { page } = await open("teacher");
+    const cards = page.locator("hv-my-visits section[aria-labelledby='all'] li[data-appointment]");
+    await cards.first().waitFor();
+    const ids = await cards.evaluateAll((els) => els.map((el) => el.getAttribute("data-appointment")));
+    expect(ids).toEqual(["demo-ap-today", "demo-ap-1", "demo-ap-2", "demo-ap-3"]);
+    await page.close();
+  });
+
   it("the teacher opens the record form and saves a draft: the server holds it", async () => {
     const { page, errors } = await open("teacher");
     const form = page.locator("hv-visit-record-form");

@@ -169,7 +169,10 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     const cards = page.locator("hv-my-visits li[data-appointment]");
     await cards.first().waitFor();
     const shown = await cards.evaluateAll((els) =>
-      els.map((el) => ({ status: el.getAttribute("data-status"), past: el.querySelector("[data-past]")?.textContent })),
+      els.map((el) => ({
+        status: el.getAttribute("data-status"),
+        past: el.querySelector("[data-past]")?.textContent,
+      })),
     );
     const closed = ["refused", "completed", "missed", "cancelled"];
     expect(shown.some((c) => !closed.includes(c.status ?? ""))).toBe(true);

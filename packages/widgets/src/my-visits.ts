@@ -94,6 +94,8 @@ export class HvMyVisits extends HomevisitElement {
     const appointments: Appointment[] = [];
     for await (const a of paginate(client.appointments.list, { ...filter, limit: 200 }, { signal }))
       appointments.push(a);
+    // In time order, as a teacher reads a diary (the API pages them by id).
+    appointments.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : 1));
     const students = new Map<string, StudentRow>();
     for await (const s of paginate(client.students.list, { limit: 200 }, { signal })) students.set(s.id, s);
     // The day's trips with their check-ins, as the server holds them (another phone, the same state).
