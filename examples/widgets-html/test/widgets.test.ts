@@ -127,6 +127,9 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await archive.getByRole("button", { name: "打开档案" }).click();
     await archive.locator('[part="timeline"] li').first().waitFor();
     expect(await archive.locator('[part="timeline"] li').count()).toBe(1);
+    // The record's state in words, not the value the API carries.
+    const state = await archive.locator('[part="timeline"] li p.muted').first().textContent();
+    expect(["草稿", "已提交", "已修订"]).toContain(state?.split(" · ")[0]);
     expect(await axeProblems(page)).toEqual([]);
     await page.close();
   });

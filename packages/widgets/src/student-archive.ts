@@ -4,6 +4,7 @@ import {
   priorityCategoryLabels,
   visitChannelLabels,
   visitKindLabels,
+  visitRecordStatusLabels,
   visitSectionKeys,
   visitSectionLabels,
 } from "@homevisit/core";
@@ -93,7 +94,7 @@ export class HvStudentArchive extends HomevisitElement {
                 <dd>${texts.join(" / ")}</dd>`;
         })}
       </dl>
-      <p class="muted">${v.status}${v.photos.length > 0 ? ` · ${this.t("photos")} ${v.photos.length}` : ""}</p>
+      <p class="muted">${label(visitRecordStatusLabels[v.status], this.loc)}${v.photos.length > 0 ? ` · ${this.t("photos")} ${v.photos.length}` : ""}</p>
     </li>`;
   }
 

@@ -195,6 +195,14 @@ export type CustomFieldValuesRef = z.infer<typeof customFieldValuesRefSchema>;
 
 /** The life of a record: drafts are edited freely; a submitted record changes only by amendment. */
 export const visitRecordStatuses = ["draft", "submitted", "amended"] as const;
+/** The words for each state of a visit record. */
+export const visitRecordStatusLabels: Readonly<Record<(typeof visitRecordStatuses)[number], LocalizedText>> = {
+  draft: { "zh-CN": "草稿", en: "Draft" },
+  submitted: { "zh-CN": "已提交", en: "Submitted" },
+  amended: { "zh-CN": "已修订", en: "Amended" },
+};
+/** The state of a visit record, with its words (the engine sets it; a person never picks it). */
+export const visitRecordStatusSchema = withOptionLabels(z.enum(visitRecordStatuses), visitRecordStatusLabels);
 
 /**
  * The words forms and messages name a visit record's own fields by; a section is named by
@@ -262,7 +270,7 @@ const visitRecordShape = {
   photos: withLabel(z.array(visitPhotoSchema).max(20).default([]), labels.photos),
   conduct: withLabel(conductAttestationSchema.optional(), labels.conduct),
   customFields: withLabel(customFieldValuesRefSchema.optional(), labels.customFields),
-  status: z.enum(visitRecordStatuses).default("draft"),
+  status: visitRecordStatusSchema.default("draft"),
   submittedAt: withLabel(instantSchema.optional(), labels.submittedAt),
   amendedAt: withLabel(instantSchema.optional(), labels.amendedAt),
   /** Why a submitted record was amended. */
