@@ -317,8 +317,8 @@ function termsAround(day: string): { id: string; start: string; end: string }[] 
 
 /**
  * The persona's working screen, made of @homevisit/widgets: a teacher's visits and the record
- * form, the archive of a student in reach, a principal's term plan, safety board and coverage, a bureau's
- * coverage by school. Names the host knows (classes, staff) go to the widgets as JSON.
+ * form, the archive of a student in reach, a principal's term plan, safety board, coverage and
+ * the school's own form fields, a bureau's coverage by school and its county's form fields. Names the host knows (classes, staff) go to the widgets as JSON.
  *
  * @example
  * ```ts
@@ -339,8 +339,11 @@ export function widgetsSection(world: DemoWorld, current: Persona | undefined): 
 <hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}"${named} term="${termOf(day)}"></hv-visit-record-form>`,
     class_teacher: `<hv-my-visits ${api}></hv-my-visits>${archive(current.sampleStudentId)}`,
     mentor: archive(current.sampleStudentId),
-    principal: `<hv-term-plan ${api} term="${termOf(day)}"></hv-term-plan><hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>`,
-    county_bureau: `<hv-coverage ${api} group-by="school" county-id="${escapeHtml(current.actor.countyId ?? "")}"></hv-coverage>`,
+    principal: `<hv-term-plan ${api} term="${termOf(day)}"></hv-term-plan><hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>
+<hv-form-designer ${api} scope-id="${escapeHtml(current.actor.schoolId ?? "")}"></hv-form-designer>`,
+    // A bureau extends the form for every school of its county; its fields show after the school's.
+    county_bureau: `<hv-coverage ${api} group-by="school" county-id="${escapeHtml(current.actor.countyId ?? "")}"></hv-coverage>
+<hv-form-designer ${api} level="county" scope-id="${escapeHtml(current.actor.countyId ?? "")}"></hv-form-designer>`,
   };
   return `<h2>工作台 · Workspace — ${escapeHtml(current.label["zh-CN"])}</h2>
 <section class="widgets">${byPersona[current.key] ?? ""}</section>

@@ -85,8 +85,8 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     teacher: ["hv-my-visits", "hv-visit-record-form"],
     class_teacher: ["hv-my-visits", "hv-student-archive"],
     mentor: ["hv-student-archive"],
-    principal: ["hv-term-plan", "hv-safety-board", "hv-coverage"],
-    county_bureau: ["hv-coverage"],
+    principal: ["hv-term-plan", "hv-safety-board", "hv-coverage", "hv-form-designer"],
+    county_bureau: ["hv-coverage", "hv-form-designer"],
   };
   for (const [persona, widgets] of Object.entries(expected) as [PersonaKey, string[]][]) {
     it(`${persona}: the workspace loads its widgets with no console error`, async () => {
@@ -174,6 +174,32 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     await select.selectOption("");
     await expect.poll(() => asked).toContain("");
     expect(await select.inputValue()).toBe("");
+    await page.close();
+  });
+
+  it("the county officer's form designer continues from the county's published form", async () => {
+    const bureau = host.world.personas.find((p) => p.key === "county_bureau");
+    const countyId = bureau?.actor.countyId ?? "";
+    const send = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(new URL(`/api${path}`, host.url), {
+        method: "POST",
+        headers: { Cookie: `${personaCookie}=county_bureau`, "Content-Type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBeLessThan(300);
+      return (await response.json()) as { form: { id: string }; version: number };
+    };
+    const drafted = await send("/forms", {
+      level: "county",
+      scopeId: countyId,
+      name: { "zh-CN": "县级家访补充项" },
+      fields: [{ type: "boolean", key: "hasStudyDesk", label: { "zh-CN": "有固定书桌" }, required: false }],
+    });
+    await send(`/forms/${drafted.form.id}/publish`, {}, { "If-Match": `"${drafted.version}"` });
+    const { page, errors } = await open("county_bureau");
+    const designer = page.locator("hv-form-designer");
+    await expect.poll(() => designer.locator('input[name="key"]').first().inputValue()).toBe("hasStudyDesk");
+    expect(errors).toEqual([]);
     await page.close();
   });
 

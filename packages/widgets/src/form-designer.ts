@@ -194,9 +194,19 @@ export class HvFormDesigner extends HomevisitElement {
         this.state = { ...this.state, rowVersion: form.version, loaded: true };
         return;
       }
-      const current = await client.forms.current(
-        this.scopeId && this.level === "school" ? { schoolId: this.scopeId } : {},
-      );
+      if (this.level !== "school") {
+        // A bureau continues from its own newest published version (the form "in force" is a
+        // school's: the county's and the city's fields merged with the school's own).
+        if (!this.scopeId) return;
+        const { items } = await client.forms.list({ level: this.level, scopeId: this.scopeId, status: "published" });
+        const newest = items[0];
+        if (newest && this.fields.length === 0) {
+          const preview = await client.forms.preview({ formId: newest.form.id });
+          this.useTemplate(newest.form.template, preview.parent ?? undefined);
+        }
+        return;
+      }
+      const current = await client.forms.current(this.scopeId ? { schoolId: this.scopeId } : {});
       if (current.template && this.fields.length === 0) this.useTemplate(current.template, current.template);
     } catch {
       // Nothing in force yet: start empty.
