@@ -111,6 +111,35 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     await page.close();
   });
 
+  it("the teacher's 提交记录 on today's visit opens the form for that student and appointment", async () => {
+    const { page, errors } = await open("teacher");
+    const today = page.locator("hv-my-visits section[aria-labelledby='today'] li").first();
+    const name = (await today.locator("strong").textContent())?.split(" · ").pop();
+    await today.getByRole("button", { name: "提交记录" }).click();
+    const form = page.locator("hv-visit-record-form");
+    await expect.poll(() => form.locator("legend").first().textContent()).toBe(name);
+    expect(await form.getAttribute("appointment-id")).toBe("demo-ap-today");
+    await page.evaluate(() => {
+      document.addEventListener("hv-record-saved", (e) => {
+        (window as unknown as { saved: unknown }).saved = (e as CustomEvent).detail;
+      });
+    });
+    await form.locator('input[name="arrivedAt"]').fill("2026-11-10T16:30");
+    await form.getByRole("button", { name: "保存草稿" }).click();
+    await form.getByText("草稿已保存").waitFor();
+    const saved = (await page.evaluate(() => (window as unknown as { saved: unknown }).saved)) as { recordId: string };
+    const stored = await fetch(new URL(`/api/visit-records/${saved.recordId}`, host.url), {
+      headers: {
+        Cookie: `${personaCookie}=teacher`,
+        "Homevisit-Purpose": encodeURIComponent("核对草稿 check the draft"),
+      },
+    });
+    const body = (await stored.json()) as { record: { appointmentId?: string } };
+    expect(body.record.appointmentId).toBe("demo-ap-today");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("the teacher opens the record form and saves a draft: the server holds it", async () => {
     const { page, errors } = await open("teacher");
     const form = page.locator("hv-visit-record-form");

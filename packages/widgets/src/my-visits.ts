@@ -26,8 +26,11 @@ type ReportState = Awaited<ReturnType<WidgetClient["safety"]["list"]>>["items"][
 export type AppointmentChangedEvent = CustomEvent<{ appointmentId: string; event: AppointmentEvent; status: string }>;
 /** `hv-safety-reported` and `hv-checked-in`: the safety report of a visit was filed / closed. */
 export type SafetyEvent = CustomEvent<{ appointmentId: string; reportId: string }>;
-/** `hv-record-requested`: the teacher wants to write the record of a visit (the host opens the form). */
-export type RecordRequestedEvent = CustomEvent<{ appointmentId: string; studentId: string }>;
+/**
+ * `hv-record-requested`: the teacher wants to write the record of a visit (the host opens the
+ * form, for that student and appointment, headed by the student's name when the list has it).
+ */
+export type RecordRequestedEvent = CustomEvent<{ appointmentId: string; studentId: string; studentName?: string }>;
 
 /** The events a teacher starts from the list; the others belong to the day of the visit. */
 const listEvents: readonly AppointmentEvent[] = ["contact", "confirm", "decline_home", "refuse"];
@@ -242,7 +245,12 @@ export class HvMyVisits extends HomevisitElement {
               : html`<button part="button" @click=${() => void this.checkIn(a, report.reportId, false)}>${this.t("checkIn")}</button>
                 <button part="button" class="danger" @click=${() => void this.checkIn(a, report.reportId, true)}>${this.t("needsHelp")}</button>`
         }
-        <button part="button" class="secondary" @click=${() => this.emit("hv-record-requested", { appointmentId: a.id, studentId: a.studentId })}>
+        <button part="button" class="secondary" @click=${() =>
+          this.emit("hv-record-requested", {
+            appointmentId: a.id,
+            studentId: a.studentId,
+            ...(student ? { studentName: student.name } : {}),
+          })}>
           ${this.t("submit")}
         </button>
       </div>
