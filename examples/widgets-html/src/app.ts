@@ -34,7 +34,13 @@ function heading(text: string, level = "h1"): HTMLElement {
   return h;
 }
 
-function show(view: string, studentId = config.params["student-id"]): void {
+/** The visit a record is written for: its appointment (linked, so submitting completes it) and the student's name. */
+interface Visit {
+  appointmentId: string;
+  studentName?: string;
+}
+
+function show(view: string, studentId = config.params["student-id"], visit?: Visit): void {
   root.replaceChildren(heading(en ? "Campus (plain HTML)" : "智慧校园（HTML）"));
   if (view === "visits") {
     const visits = widget("hv-my-visits", { today: config.params.today });
@@ -44,10 +50,18 @@ function show(view: string, studentId = config.params["student-id"]): void {
       const { appointmentId, status } = (e as AppointmentChangedEvent).detail;
       changes.append(Object.assign(document.createElement("li"), { textContent: `${appointmentId} ${status}` }));
     });
-    visits.addEventListener("hv-record-requested", (e) => show("record", (e as RecordRequestedEvent).detail.studentId));
+    visits.addEventListener("hv-record-requested", (e) => {
+      const { studentId: id, appointmentId, studentName } = (e as RecordRequestedEvent).detail;
+      show("record", id, { appointmentId, ...(studentName ? { studentName } : {}) });
+    });
     root.append(visits, heading(en ? "Changes on this page" : "本页的变更", "h2"), changes);
   } else if (view === "record") {
-    const form = widget("hv-visit-record-form", { "student-id": studentId, term: config.params.term ?? config.term });
+    const form = widget("hv-visit-record-form", {
+      "student-id": studentId,
+      "appointment-id": visit?.appointmentId,
+      "student-name": visit?.studentName,
+      term: config.params.term ?? config.term,
+    });
     form.addEventListener("hv-record-submitted", (e) => {
       const { recordId } = (e as RecordSubmittedEvent).detail;
       const done = Object.assign(document.createElement("p"), {

@@ -16,6 +16,9 @@ function Campus({ config }: { config: CampusConfig }) {
   const en = config.locale === "en";
   const [view, setView] = useState(config.view);
   const [studentId, setStudentId] = useState(config.params["student-id"]);
+  // The visit the record is written for: its appointment (linked, so submitting completes it)
+  // and the student's name for the form's heading.
+  const [visit, setVisit] = useState<{ appointmentId: string; studentName?: string }>();
   const [submitted, setSubmitted] = useState<{ recordId: string; version: number }>();
   const [changes, setChanges] = useState<{ n: number; text: string }[]>([]);
 
@@ -33,6 +36,7 @@ function Campus({ config }: { config: CampusConfig }) {
             }
             onhv-record-requested={(e) => {
               setStudentId(e.detail.studentId);
+              setVisit({ appointmentId: e.detail.appointmentId, studentName: e.detail.studentName });
               setView("record");
             }}
           />
@@ -50,6 +54,8 @@ function Campus({ config }: { config: CampusConfig }) {
             api={api}
             locale={config.locale}
             studentId={studentId}
+            appointmentId={visit?.appointmentId}
+            studentName={visit?.studentName}
             term={config.params.term ?? config.term}
             onhv-record-submitted={(e) => setSubmitted({ recordId: e.detail.recordId, version: e.detail.version })}
           />

@@ -23,6 +23,9 @@ const app = createApp({
     const api: WidgetApi = { baseUrl: config.apiBase };
     const view = ref(config.view);
     const studentId = ref(config.params["student-id"]);
+    // The visit the record is written for: its appointment (linked, so submitting completes it)
+    // and the student's name for the form's heading.
+    const visit = ref<{ appointmentId: string; studentName?: string }>();
     const submitted = ref<{ recordId: string; version: number }>();
     const changes = ref<string[]>([]);
     return {
@@ -31,11 +34,13 @@ const app = createApp({
       en: config.locale === "en",
       view,
       studentId,
+      visit,
       submitted,
       changes,
       onChanged: (e: AppointmentChangedEvent) => changes.value.push(`${e.detail.appointmentId} ${e.detail.status}`),
       onRequested: (e: RecordRequestedEvent) => {
         studentId.value = e.detail.studentId;
+        visit.value = { appointmentId: e.detail.appointmentId, studentName: e.detail.studentName };
         view.value = "record";
       },
       onSubmitted: (e: RecordSubmittedEvent) => {
@@ -53,6 +58,7 @@ const app = createApp({
     </template>
     <template v-else-if="view === 'record'">
       <hv-visit-record-form :api.prop="api" :locale="config.locale" :student-id="studentId"
+        :appointment-id="visit?.appointmentId" :student-name="visit?.studentName"
         :term="config.params.term ?? config.term" @hv-record-submitted="onSubmitted"></hv-visit-record-form>
       <p v-if="submitted" data-testid="submitted" :data-record-id="submitted.recordId" role="status">
         {{ en ? "Submitted: " : "已提交：" }}{{ submitted.recordId }}

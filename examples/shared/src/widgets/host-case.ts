@@ -115,6 +115,23 @@ export function frameworkHostCase(name: string, start: () => Promise<FrameworkHo
       await page.close();
     });
 
+    it("提交记录 on today's visit opens the record form for that student and appointment", async () => {
+      const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+      const today = page.locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]');
+      await today.getByRole("button", { name: "提交记录" }).click();
+      const form = page.locator("hv-visit-record-form");
+      await form.waitFor();
+      // The app passed what the event carries through its framework's own binding.
+      const passed = await form.evaluate((el) => {
+        const f = el as unknown as { studentId?: string; appointmentId?: string; studentName?: string };
+        return { studentId: f.studentId, appointmentId: f.appointmentId, studentName: f.studentName };
+      });
+      const student = host.world.assigned[0];
+      expect(passed).toEqual({ studentId: student?.id, appointmentId: "ap-1", studentName: student?.name });
+      await expect.poll(() => form.locator("legend").first().textContent()).toBe(student?.name);
+      await page.close();
+    });
+
     it("a check-in goes overdue and shows on the principal's safety board", async () => {
       const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
       const today = page.locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]');
