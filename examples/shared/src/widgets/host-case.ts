@@ -97,72 +97,7 @@ export function frameworkHostCase(name: string, start: () => Promise<FrameworkHo
       await page.close();
     });
 
-    it("a refusal is recorded with its reason", async () => {
-      const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
-      expect(await axeProblems(page)).toEqual([]);
-      const card = page.locator('hv-my-visits li[data-appointment="ap-2"]');
-      await card.getByRole("button", { name: /家长拒绝/ }).click();
-      await card.locator('input[name="reason"]').fill("家长近期外出务工");
-      expect(await axeProblems(page)).toEqual([]);
-      await card.getByRole("button", { name: "提交" }).click();
-      await page.locator('hv-my-visits li[data-appointment="ap-2"][data-status="refused"]').waitFor();
-      const stored = await host.world.storage.appointments.get("ap-2");
-      expect(stored?.record.status).toBe("refused");
-      expect(stored?.record.refusalReason).toBe("家长近期外出务工");
-      // The app's own log, fed by `hv-appointment-changed`.
-      await page.getByTestId("changes").getByText("ap-2 refused").waitFor();
-      expect(await axeProblems(page)).toEqual([]);
-      await page.close();
-    });
-
-    it("提交记录 on today's visit opens the record form for that student and appointment", async () => {
-      const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
-      const today = page.locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]');
-      await today.getByRole("button", { name: "提交记录" }).click();
-      const form = page.locator("hv-visit-record-form");
-      await form.waitFor();
-      // The app passed what the event carries through its framework's own binding.
-      const passed = await form.evaluate((el) => {
-        const f = el as unknown as { studentId?: string; appointmentId?: string; studentName?: string };
-        return { studentId: f.studentId, appointmentId: f.appointmentId, studentName: f.studentName };
-      });
-      const student = host.world.assigned[0];
-      expect(passed).toEqual({ studentId: student?.id, appointmentId: "ap-1", studentName: student?.name });
-      await expect.poll(() => form.locator("legend").first().textContent()).toBe(student?.name);
-      await page.close();
-    });
-
-    it("a check-in goes overdue and shows on the principal's safety board", async () => {
-      const page = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
-      const today = page.locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]');
-      await today.getByRole("button", { name: "出发前安全报告" }).click();
-      const form = today.locator("form");
-      await form.locator('input[name="phone"]').fill("13800001111");
-      await form.locator('input[name="noUnlicensed"]').check();
-      expect(await axeProblems(page)).toEqual([]);
-      await form.getByRole("button", { name: "提交安全报告" }).click();
-      await today.getByRole("button", { name: "报平安" }).waitFor();
-      await page.close();
-      // The report is the server's (GET /safety-reports), not the phone's: a fresh page with
-      // its storage cleared still offers the check-in.
-      const again = await open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
-      await again.evaluate(() => localStorage.clear());
-      await again.reload();
-      await widgetRendered(again, "hv-my-visits");
-      await again
-        .locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]')
-        .getByRole("button", { name: "报平安" })
-        .waitFor();
-      await again.close();
-      // 16:30 + 90 minutes + 30 minutes' grace: at 19:30 the check-in is an hour overdue.
-      const now = `${campusDay}T19:30:00+08:00`;
-      host.world.clock.set(now);
-      const board = await open("principal", "hv-safety-board", { view: "safety", today: campusDay, now });
-      await board.locator("hv-safety-board li[data-overdue]").waitFor();
-      expect(await board.locator("hv-safety-board li[data-overdue]").count()).toBe(1);
-      expect(await axeProblems(board)).toEqual([]);
-      await board.close();
-    });
+    visitsCases({ open, host: () => host });
 
     it("the bureau's page shows coverage and no child's name anywhere in the DOM", async () => {
       const page = await open("county_bureau", "hv-coverage", {
@@ -181,5 +116,86 @@ export function frameworkHostCase(name: string, start: () => Promise<FrameworkHo
     it("logged no console error or uncaught exception on any page", () => {
       expect(errors).toEqual([]);
     });
+  });
+}
+
+/** What a scenario needs from its suite: a page opener and the running host. */
+interface CaseContext {
+  open(persona: PersonaKey, tag: string, query: Record<string, string>): Promise<Page>;
+  host(): FrameworkHost;
+}
+
+/** The teacher's visits on the campus day, and today's first visit (ap-1) in it. */
+async function todaysVisit(ctx: CaseContext) {
+  const page = await ctx.open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+  const today = page.locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]');
+  return { page, today };
+}
+
+/** The teacher's list of visits: a refusal, a record written from a visit, a check-in gone overdue. */
+function visitsCases(ctx: CaseContext): void {
+  it("a refusal is recorded with its reason", async () => {
+    const page = await ctx.open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+    expect(await axeProblems(page)).toEqual([]);
+    const card = page.locator('hv-my-visits li[data-appointment="ap-2"]');
+    await card.getByRole("button", { name: /家长拒绝/ }).click();
+    await card.locator('input[name="reason"]').fill("家长近期外出务工");
+    expect(await axeProblems(page)).toEqual([]);
+    await card.getByRole("button", { name: "提交" }).click();
+    await page.locator('hv-my-visits li[data-appointment="ap-2"][data-status="refused"]').waitFor();
+    const stored = await ctx.host().world.storage.appointments.get("ap-2");
+    expect(stored?.record.status).toBe("refused");
+    expect(stored?.record.refusalReason).toBe("家长近期外出务工");
+    // The app's own log, fed by `hv-appointment-changed`.
+    await page.getByTestId("changes").getByText("ap-2 refused").waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("提交记录 on today's visit opens the record form for that student and appointment", async () => {
+    const { page, today } = await todaysVisit(ctx);
+    await today.getByRole("button", { name: "提交记录" }).click();
+    const form = page.locator("hv-visit-record-form");
+    await form.waitFor();
+    // The app passed what the event carries through its framework's own binding.
+    const passed = await form.evaluate((el) => {
+      const f = el as unknown as { studentId?: string; appointmentId?: string; studentName?: string };
+      return { studentId: f.studentId, appointmentId: f.appointmentId, studentName: f.studentName };
+    });
+    const student = ctx.host().world.assigned[0];
+    expect(passed).toEqual({ studentId: student?.id, appointmentId: "ap-1", studentName: student?.name });
+    await expect.poll(() => form.locator("legend").first().textContent()).toBe(student?.name);
+    await page.close();
+  });
+
+  it("a check-in goes overdue and shows on the principal's safety board", async () => {
+    const { page, today } = await todaysVisit(ctx);
+    await today.getByRole("button", { name: "出发前安全报告" }).click();
+    const form = today.locator("form");
+    await form.locator('input[name="phone"]').fill("13800001111");
+    await form.locator('input[name="noUnlicensed"]').check();
+    expect(await axeProblems(page)).toEqual([]);
+    await form.getByRole("button", { name: "提交安全报告" }).click();
+    await today.getByRole("button", { name: "报平安" }).waitFor();
+    await page.close();
+    // The report is the server's (GET /safety-reports), not the phone's: a fresh page with
+    // its storage cleared still offers the check-in.
+    const again = await ctx.open("teacher", "hv-my-visits", { view: "visits", today: campusDay });
+    await again.evaluate(() => localStorage.clear());
+    await again.reload();
+    await widgetRendered(again, "hv-my-visits");
+    await again
+      .locator('hv-my-visits section[aria-labelledby="today"] li[data-appointment="ap-1"]')
+      .getByRole("button", { name: "报平安" })
+      .waitFor();
+    await again.close();
+    // 16:30 + 90 minutes + 30 minutes' grace: at 19:30 the check-in is an hour overdue.
+    const now = `${campusDay}T19:30:00+08:00`;
+    ctx.host().world.clock.set(now);
+    const board = await ctx.open("principal", "hv-safety-board", { view: "safety", today: campusDay, now });
+    await board.locator("hv-safety-board li[data-overdue]").waitFor();
+    expect(await board.locator("hv-safety-board li[data-overdue]").count()).toBe(1);
+    expect(await axeProblems(board)).toEqual([]);
+    await board.close();
   });
 }
