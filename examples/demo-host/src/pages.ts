@@ -318,7 +318,9 @@ function termsAround(day: string): { id: string; start: string; end: string }[] 
 /**
  * The persona's working screen, made of @homevisit/widgets: a teacher's visits and the record
  * form, the archive of a student in reach, a principal's term plan, safety board, coverage and
- * the school's own form fields, a bureau's coverage by school and its county's form fields. Names the host knows (classes, staff) go to the widgets as JSON.
+ * the school's own form fields, a bureau's coverage by school and its county's form fields.
+ * Names the host knows (the school, classes, staff) go to the widgets as JSON; a child's name
+ * only as the heading of that persona's own student.
  *
  * @example
  * ```ts

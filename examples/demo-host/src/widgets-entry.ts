@@ -1,5 +1,6 @@
 // The demo page's browser script: registers @homevisit/widgets and hands them the names the
-// host knows (schools, classes, teachers) from a JSON block — the page's CSP allows no inline script.
+// host knows (schools, classes, teachers) from a JSON block — the page's CSP allows no inline
+// script — and opens the record form for a visit the teacher picks.
 import "./zod-no-eval.js";
 import { defineHomevisitWidgets, type RecordRequestedEvent } from "@homevisit/widgets";
 
