@@ -377,10 +377,12 @@ describe("custom fields, property-based", () => {
         (pattern) => {
           const problem = checkPattern(pattern);
           if (problem === undefined) expect(() => new RegExp(pattern, "u")).not.toThrow();
-          else expect(["invalid", "unsafe"]).toContain(problem.kind);
+          // Every kind checkPattern names: a back-reference such as "(\\1)" is `unsupported`.
+          else expect(["invalid", "unsafe", "unsupported"]).toContain(problem.kind);
         },
       ),
-      { numRuns: 2000 },
+      // The shrunk case a random run once found, every run now.
+      { numRuns: 2000, examples: [["(\\1)"]] },
     );
   });
 });
