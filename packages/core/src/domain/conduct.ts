@@ -254,6 +254,14 @@ export function isConductAttestationComplete(attestation: unknown): boolean {
   return completeConductAttestationSchema.safeParse(attestation).success;
 }
 
+/** The states of a conduct report: open until the school reviews it. */
+export const conductReportStatuses = ["open", "reviewed"] as const;
+/** The state of a conduct report, with its words. */
+export const conductReportStatusSchema = withOptionLabels(z.enum(conductReportStatuses), {
+  open: { "zh-CN": "待处理", en: "Open" },
+  reviewed: { "zh-CN": "已复核", en: "Reviewed" },
+});
+
 /**
  * A declared exception to a conduct rule, as the school receives it. It names the rule and
  * the visit; the note is the teacher's own account and is sensitive.
@@ -273,7 +281,7 @@ export const conductReportSchema = z.strictObject({
   /** When the teacher declared it (the attestation's time). */
   declaredAt: instantSchema,
   /** Reports start open; the school reviews and closes them. */
-  status: z.enum(["open", "reviewed"]),
+  status: conductReportStatusSchema,
 });
 /** A conduct report. */
 export type ConductReport = z.infer<typeof conductReportSchema>;

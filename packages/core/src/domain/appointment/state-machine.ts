@@ -22,6 +22,12 @@ import {
   isTerminal,
 } from "./schema.js";
 
+/** Who cancelled an appointment, with its words: a staff cancellation owes the family a make-up. */
+export const appointmentCancellerSchema = withOptionLabels(z.enum(["staff", "family"]), {
+  staff: { "zh-CN": "学校", en: "The school" },
+  family: { "zh-CN": "家庭", en: "The family" },
+});
+
 const transitionBase = {
   /** When it happened. */
   at: instantSchema,
@@ -56,7 +62,7 @@ export const appointmentTransitionInputSchemas = {
   miss: z.strictObject(transitionBase),
   cancel: z.strictObject({
     ...transitionBase,
-    cancelledBy: z.enum(["staff", "family"]),
+    cancelledBy: appointmentCancellerSchema,
     reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
     /** Defaults to true when staff cancel and false when the family does. */
     makeUpRequired: z.boolean().optional(),

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import {
+  appointmentCancellerSchema,
   appointmentChannelSchema,
   appointmentChannelTypes,
   appointmentDurationSchema,
@@ -10,7 +11,7 @@ import {
   appointmentStatusSchema,
 } from "../../../domain/appointment/index.js";
 import { visitKindSchema } from "../../../domain/planning.js";
-import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -55,13 +56,7 @@ const transitionPayloadSchema = z.strictObject({
   venue: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
   reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
   location: appointmentLocationSchema.optional(),
-  cancelledBy: withLabel(
-    withOptionLabels(z.enum(["staff", "family"]), {
-      staff: { "zh-CN": "学校", en: "The school" },
-      family: { "zh-CN": "家庭", en: "The family" },
-    }).optional(),
-    { "zh-CN": "取消方", en: "Cancelled by" },
-  ),
+  cancelledBy: withLabel(appointmentCancellerSchema.optional(), { "zh-CN": "取消方", en: "Cancelled by" }),
   makeUpRequired: z.boolean().optional(),
 });
 

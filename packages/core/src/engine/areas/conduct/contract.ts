@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { conductRuleIdSchema } from "../../../domain/conduct.js";
+import { conductReportStatusSchema, conductRuleIdSchema } from "../../../domain/conduct.js";
 import { storedConductReportSchema } from "../../../domain/workflow-records.js";
-import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
+import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -27,13 +27,7 @@ export const conductContracts = {
     entity: "conductReports",
     description: { "zh-CN": "查看违反“六个不得”的报告", en: "List conduct reports" },
     input: z.strictObject({
-      status: withLabel(
-        withOptionLabels(z.enum(["open", "reviewed"]), {
-          open: { "zh-CN": "待处理", en: "Open" },
-          reviewed: { "zh-CN": "已复核", en: "Reviewed" },
-        }).optional(),
-        { "zh-CN": "处理状态", en: "Status" },
-      ),
+      status: withLabel(conductReportStatusSchema.optional(), { "zh-CN": "处理状态", en: "Status" }),
       teacherId: idSchema.optional(),
       ruleId: conductRuleIdSchema.optional(),
       ...pageInput,
