@@ -57,6 +57,15 @@ describe.skipIf(!available)("a school designs its form, a teacher fills it (Chro
     });
   }
 
+  it("a designer that may not read the form it continues says so, instead of starting empty", async () => {
+    // A teacher reads her school's forms only: the county's list is refused.
+    const page = await open("teacher", "hv-form-designer", { level: "county", "scope-id": "any-county" }, 1280);
+    const alert = page.locator('hv-form-designer [role="alert"]');
+    await alert.waitFor();
+    expect((await alert.textContent())?.length).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it("the administrator adds a question with a show-if and a patterned phone, then publishes", async () => {
     const page = await open("school_admin", "hv-form-designer", { "scope-id": host.world.schoolId }, 1280);
     const designer = page.locator("hv-form-designer");

@@ -161,6 +161,8 @@ export class HvFormDesigner extends HomevisitElement {
     confirming?: boolean;
     published?: boolean;
     loaded?: boolean;
+    /** Why the form in force could not be read: shown, so nobody designs over it unknowingly. */
+    loadError?: unknown;
   };
 
   private readonly saving = new MutationController(this);
@@ -208,8 +210,9 @@ export class HvFormDesigner extends HomevisitElement {
       }
       const current = await client.forms.current(this.scopeId ? { schoolId: this.scopeId } : {});
       if (current.template && this.fields.length === 0) this.useTemplate(current.template, current.template);
-    } catch {
-      // Nothing in force yet: start empty.
+    } catch (error) {
+      // Nothing in force answers empty, not an error: this is a refusal or a failed request.
+      this.state = { ...this.state, loadError: error };
     }
   }
 
@@ -409,7 +412,10 @@ export class HvFormDesigner extends HomevisitElement {
   }
 
   override render(): TemplateResult {
-    const errors = this.saving.status === "error" ? errorMessages(this.saving.error) : [];
+    const errors = [
+      ...(this.state.loadError === undefined ? [] : errorMessages(this.state.loadError)),
+      ...(this.saving.status === "error" ? errorMessages(this.saving.error) : []),
+    ];
     const preview = this.previewTemplate();
     ensurePreviewElement();
     return html`<div part="form" class="designer">
