@@ -174,6 +174,45 @@ describe.skipIf(!available)("planning a term on the demo host, in Chromium", () 
     await page.close();
   });
 
+  it("a plan made after the term began says the day it plans from, and counts the overdue visits it placed", async () => {
+    const page = await open("principal", 1280);
+    await widgetRendered(page, "hv-term-plan");
+    const planner = page.locator("hv-term-plan");
+    const start = await planner.locator('input[name="start"]').inputValue();
+    // Six weeks in: the first weeks' windows (new students, the campaign's start) have ended.
+    const from = new Date(Date.parse(`${start}T00:00:00Z`) + 42 * 86_400_000).toISOString().slice(0, 10);
+    await planner.locator('input[name="scheduleFrom"]').fill(from);
+    await planner.getByRole("button", { name: "生成计划" }).click();
+    const section = planner.locator('section[data-status="draft"]');
+    await section.waitFor();
+    const planId = (await section.getAttribute("data-plan")) ?? "";
+    await section.locator(`[data-schedule-from="${from}"]`).getByText(`计划自 ${from} 起排期`).waitFor();
+    const quality = await api<Quality & { scheduleFrom?: string; placement: { overdueSlots: number } }>(
+      "principal",
+      `/plans/${planId}/quality`,
+    );
+    expect(quality.scheduleFrom).toBe(from);
+    expect(await section.locator('[data-figure="overdue"] dd').textContent()).toBe(
+      String(quality.placement.overdueSlots),
+    );
+    expect(quality.placement.overdueSlots).toBeGreaterThan(0);
+    // No visit of the plan falls before the day it plans from.
+    let cursor: string | undefined;
+    let slots = 0;
+    do {
+      const plan: { plan: { slots: { date: string }[] }; nextCursor?: string } = await api(
+        "principal",
+        `/plans/${planId}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      for (const s of plan.plan.slots) expect(s.date >= from).toBe(true);
+      slots += plan.plan.slots.length;
+      cursor = plan.nextCursor;
+    } while (cursor);
+    expect(slots).toBeGreaterThan(0);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
   it("logged no uncaught exception", () => {
     expect(errors).toEqual([]);
   });

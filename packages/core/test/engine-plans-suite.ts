@@ -362,6 +362,48 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
       });
     });
 
+    describe("a plan made after the term began", () => {
+      it("starts the day after it is made: no visit on a day gone, an ended window's visit placed and marked overdue", async () => {
+        // The clock says 2026-10-08: September's windows have ended, the term runs on.
+        const generated = await engine.plans.generate(principal, { term, limit: 200 });
+        expect(generated.plan.scheduleFrom).toBe("2026-10-09");
+        expect(generated.summary.scheduleFrom).toBe("2026-10-09");
+        expect(generated.plan.slots.length).toBeGreaterThan(0);
+        expect(generated.plan.slots.every((s) => s.date >= "2026-10-09")).toBe(true);
+        const windows = new Map(generated.plan.obligations.map((o) => [o.id, o]));
+        for (const s of generated.plan.slots) {
+          const o = windows.get(s.obligationId);
+          expect(s.overdue === true).toBe(o !== undefined && o.rrule === undefined && o.window.to < "2026-10-09");
+        }
+        const q = await engine.plans.quality(principal, { planId: generated.plan.id });
+        expect(q.scheduleFrom).toBe("2026-10-09");
+        expect(q.placement.overdueSlots).toBe(generated.plan.slots.filter((s) => s.overdue).length);
+        const listed = await engine.plans.list(principal, {});
+        expect(listed.items.find((p) => p.id === generated.plan.id)?.scheduleFrom).toBe("2026-10-09");
+      });
+
+      it("takes the first day the principal chooses, inside the term; outside it is refused with nothing stored", async () => {
+        const chosen = await engine.plans.generate(principal, { term, scheduleFrom: "2026-11-02", limit: 200 });
+        expect(chosen.plan.scheduleFrom).toBe("2026-11-02");
+        expect(chosen.plan.slots.every((s) => s.date >= "2026-11-02")).toBe(true);
+        const before = (await engine.plans.list(principal, {})).items.length;
+        const refused = await engine.plans.generate(principal, { term, scheduleFrom: "2027-01-05" }).catch((e) => e);
+        expect(refused.code).toBe("validation_failed");
+        expect(refused.issues.map((i: { code: string; path: string[] }) => [i.code, i.path])).toEqual([
+          ["plan_start_outside_term", ["scheduleFrom"]],
+        ]);
+        expect(refused.issues[0].message.en).toBe(
+          "The plan's first day must lie within the term (2026-09-01 to 2026-12-31)",
+        );
+        expect((await engine.plans.list(principal, {})).items).toHaveLength(before);
+        // On the term's first day the plan is the whole term's, as a plan made before it began.
+        const whole = await engine.plans.generate(principal, { term, scheduleFrom: term.start, limit: 200 });
+        expect(whole.plan.scheduleFrom).toBeUndefined();
+        expect(whole.plan.slots.some((s) => s.date < "2026-10-08")).toBe(true);
+        expect(whole.plan.slots.some((s) => s.overdue)).toBe(false);
+      });
+    });
+
     describe("the personalised visit plan (R7)", () => {
       it("follows the student's categories; needs a purpose; scoped like a student read", async () => {
         await harness.storage.transaction((tx) =>

@@ -197,4 +197,31 @@ describe("plans for random schools (property-based)", () => {
       runs,
     );
   });
+  it("made after the term began: nothing before its first day, overdue exactly when the window had ended", () => {
+    fc.assert(
+      fc.property(schoolArbitrary, fc.integer({ min: 0, max: 137 }), (world, offset) => {
+        const { teachers, classes, students, obligations, busySlots, maxPerDay } = world;
+        // Up to the term's last day (2027-01-22): after it, the term has no day left at all.
+        const notBefore = addDays("2026-09-07", offset);
+        const plan = assignVisitors({ school, term, teachers, classes, students, obligations });
+        const input = { term, assignments: plan.assignments, obligations, students, busySlots, notBefore };
+        const schedule = scheduleVisits({ ...input, options: { maxPerDay } });
+        expect(scheduleConflicts(schedule.slots, busySlots)).toEqual([]);
+        const byObligation = new Map(obligations.map((o) => [o.id, o]));
+        for (const s of schedule.slots) {
+          const o = byObligation.get(s.obligationId);
+          expect(s.date >= notBefore && s.date <= term.end).toBe(true);
+          expect(s.overdue === true).toBe(o !== undefined && o.rrule === undefined && o.window.to < notBefore);
+          if (!s.overdue) expect(o && s.date <= o.window.to).toBe(true);
+        }
+        // Every assigned one-off visit is placed or said why: a window gone is no excuse.
+        const placed = new Set(schedule.slots.map((s) => s.obligationId));
+        const listed = new Set(schedule.unscheduled.map((u) => u.obligationId));
+        for (const o of obligations)
+          if (o.rrule === undefined) expect(placed.has(o.id) !== listed.has(o.id)).toBe(true);
+        expect(schedule.unscheduled.some((u) => u.code === "schedule_window_passed")).toBe(false);
+      }),
+      runs,
+    );
+  });
 });

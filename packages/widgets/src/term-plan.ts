@@ -59,7 +59,8 @@ const percent = (n: number | null) => (n === null ? "—" : `${Math.round(n * 10
 
 /**
  * `<hv-term-plan>`: a principal plans the term (R6). Generate a plan for a term (its days
- * editable), read its quality figures (`GET /plans/{planId}/quality`: coverage, in-home visits
+ * editable; a plan made after the term began starts the next day, or on the day chosen, and says
+ * so), read its quality figures (`GET /plans/{planId}/quality`: coverage, in-home visits
  * placed, crisis visits within their deadline, idle teachers, the load spread, continuity,
  * students without a mentor) and every visit it could not place with the planner's reason and
  * what to do about it, then commit it: the families' appointments are proposed and the teachers
@@ -142,8 +143,10 @@ export class HvTermPlan extends HomevisitElement {
     const f = new FormData(form);
     const base = this.termDays(String(f.get("termId") ?? this.termId));
     const term = { ...base, start: String(f.get("start") || base.start), end: String(f.get("end") || base.end) };
+    // Blank: the server's default, the day after today (or the term's first day when later).
+    const scheduleFrom = String(f.get("scheduleFrom") ?? "");
     const done = await this.action.mutate(async () => {
-      const { plan, version } = await client.plans.generate({ term });
+      const { plan, version } = await client.plans.generate({ term, ...(scheduleFrom ? { scheduleFrom } : {}) });
       return this.view(client, plan, version);
     });
     this.settle(done, "planGenerated");
@@ -202,6 +205,7 @@ export class HvTermPlan extends HomevisitElement {
       ["in-home", this.t("planInHome"), `${inHome.placed} / ${inHome.due}`],
       ["crisis", this.t("planCrisis"), `${crisis.withinDeadline} / ${crisis.due}`],
       ["unplaced", this.t("planUnplaced"), String(q.placement.unplaced.length)],
+      ["overdue", this.t("planOverdue"), String(q.placement.overdueSlots)],
       ["idle", this.t("planIdleTeachers"), String(q.placement.idleTeachers.length)],
       [
         "spread",
@@ -237,6 +241,7 @@ export class HvTermPlan extends HomevisitElement {
     return html`<section class="card" part="card" data-plan=${view.planId} data-status=${view.status} aria-labelledby="plan-title">
       <h3 id="plan-title">${this.t("planOf", { term: view.termId })} · ${label(termPlanStatusLabels[view.status], this.loc)}</h3>
       <p class=${q.ok ? "banner ok" : "banner warn"}>${this.t(q.ok ? "planOk" : "planNotOk")}</p>
+      ${q.scheduleFrom ? html`<p class="banner warn" data-schedule-from=${q.scheduleFrom}>${this.t("planFromNote", { date: q.scheduleFrom })}</p>` : nothing}
       ${this.renderQuality(q)}
       <h4>${this.t("planUnplaced")}</h4>
       ${this.renderGaps(q, names)}
@@ -261,6 +266,7 @@ export class HvTermPlan extends HomevisitElement {
           <label class="field"><span>${this.t("term")}</span><input name="termId" required pattern="\\d{4}-\\d{4}-[12]" .value=${term.id} /></label>
           <label class="field"><span>${this.t("from")}</span><input name="start" type="date" required .value=${term.start} /></label>
           <label class="field"><span>${this.t("to")}</span><input name="end" type="date" required .value=${term.end} /></label>
+          <label class="field"><span>${this.t("planScheduleFrom")}</span><input name="scheduleFrom" type="date" min=${term.start} max=${term.end} /></label>
         </div>
         <div class="actions"><button part="button" ?disabled=${this.action.status === "pending"}>${this.t("planGenerate")}</button></div>
       </form>

@@ -162,6 +162,11 @@ export const proposedSlotSchema = z.strictObject({
    * The slot is a lawful alternative to what the family stated (their hours never meet the
    * allowed hours): the teacher confirms it with the family by phone first (R12).
    */
+  /**
+   * The obligation's window had ended before the plan's first day (the plan was made after the
+   * term began): the visit is still owed, so it is placed at the first free day instead.
+   */
+  overdue: z.literal(true).optional(),
   alternative: z
     .strictObject({
       kind: z.enum(["outside_stated_hours", "meet_elsewhere"]),

@@ -115,6 +115,12 @@ export const termPlanSchema = z.strictObject({
   generatedAt: instantSchema,
   committedBy: idSchema.optional(),
   committedAt: instantSchema.optional(),
+  /**
+   * The first day visits were placed on, when the plan was made after its term began (the day
+   * after it was generated, or the day the principal chose): nothing is planned before it.
+   * Absent when the plan starts on the term's first day.
+   */
+  scheduleFrom: isoDateSchema.optional(),
   /** Appointments created at commit. */
   appointmentIds: z.array(idSchema).max(100_000).default([]),
   /**

@@ -46,6 +46,11 @@ export interface PlacementQuality {
   provisionalSlots: number;
   /** Slots outside the family's stated hours or at another place: each needs the family's yes (R12). */
   alternativeSlots: number;
+  /**
+   * Slots of visits whose window ended before the plan's first day (a plan made after the term
+   * began): owed, and placed at the first free days.
+   */
+  overdueSlots: number;
   /** Every unplaced obligation or occurrence, with the scheduler's reason and an action. */
   unplaced: UnplacedItem[];
 }
@@ -75,6 +80,10 @@ export const unplacedActions: Readonly<Partial<Record<ErrorCode, LocalizedText>>
   schedule_no_allowed_day: {
     "zh-CN": "窗口全在节假日内：放宽节假日家访设置或延长该项窗口",
     en: "The window lies in holidays: allow holiday visits or widen the window",
+  },
+  schedule_window_passed: {
+    "zh-CN": "学期已结束：在下一学期的计划中安排，或直接预约补访",
+    en: "The term is over: plan the visit next term, or book a make-up visit directly",
   },
   schedule_unknown_calendar: {
     "zh-CN": "导入当年国务院节假日通知，或启用按规则推算的临时日历",
@@ -126,7 +135,7 @@ function share(k: KindPlacement): void {
  * ```ts
  * placementQuality(schedule, { obligations, teachers, assignments });
  * // → { byKind: { universal: { due: 600, placed: 598, share: 0.997 }, … }, inHome: …,
- * //     crisis: { due: 3, withinDeadline: 3, escalated: 0 }, idleTeachers: [], provisionalSlots: 0, … }
+ * //     crisis: { due: 3, withinDeadline: 3, escalated: 0 }, idleTeachers: [], provisionalSlots: 0, overdueSlots: 0, … }
  * ```
  */
 export function placementQuality(
@@ -146,11 +155,13 @@ export function placementQuality(
   const busy = new Set<string>();
   let provisionalSlots = 0;
   let alternativeSlots = 0;
+  let overdueSlots = 0;
   for (const s of schedule.slots) {
     busy.add(s.teacherId);
     if (s.companionId !== undefined) busy.add(s.companionId);
     if (s.provisional === true) provisionalSlots++;
     if (s.alternative !== undefined) alternativeSlots++;
+    if (s.overdue === true) overdueSlots++;
     const o = byId.get(s.obligationId);
     if (!o) continue;
     if (o.rrule !== undefined) {
@@ -196,5 +207,5 @@ export function placementQuality(
     .map((t) => t.id)
     .filter((id) => !busy.has(id))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { byKind, inHome, crisis, idleTeachers, provisionalSlots, alternativeSlots, unplaced };
+  return { byKind, inHome, crisis, idleTeachers, provisionalSlots, alternativeSlots, overdueSlots, unplaced };
 }

@@ -132,6 +132,14 @@ export interface ScheduleVisitsInput {
   /** Lessons and duties of the teachers, from the timetable port. */
   busySlots: readonly BusySlot[];
   /**
+   * The first day a visit may be placed on, for a plan made after the term began. Windows are
+   * cut to start there; a one-off visit whose window has already ended is still owed, so it may
+   * go on any day from here to the term's end, urgent ones and the longest overdue first, and
+   * its slot says `overdue: true`; an occurrence of a recurring contact that has passed is not
+   * planned. Default: no limit (the windows as they are).
+   */
+  notBefore?: IsoDate;
+  /**
    * The calendar to plan on (`planningCalendar`): official holidays, the school's vacations and
    * exam weeks, provisional years. Default: the shipped holiday data, provisional years by rule
    * (see `options.provisionalCalendar`), no school calendar.

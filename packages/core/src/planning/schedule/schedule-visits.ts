@@ -45,7 +45,9 @@ const outsideStatedHours: LocalizedText = {
  * family's stated hours leave no slot, the nearest allowed time is proposed instead, marked
  * `alternative` with its reason (R12: confirmed by phone first). A crisis visit that finds no
  * slot within the caps goes past them (never over a lesson or another visit); one that still
- * finds none is listed as `schedule_crisis_escalated` for the principal. The same input always
+ * finds none is listed as `schedule_crisis_escalated` for the principal. A plan made after the
+ * term began (`notBefore`) places nothing before that day: a visit whose window has ended is
+ * placed at the first free day, marked `overdue`. The same input always
  * gives the same plan, whatever the host's time zone.
  *
  * @example
@@ -280,6 +282,7 @@ class SlotWriter {
               : { obligationId, studentId, teacherId, companionId, date, start: from, end, tripId, occurrence };
         if (trip.contact) slot.contact = true;
       }
+      if (t.overdue) slot.overdue = true;
       if (trip.relaxed) slot.alternative = { kind: "outside_stated_hours", reason: { ...outsideStatedHours } };
       this.slots.push(slot);
       this.keys.push((day * 1440 + start) * this.teacherIds.length + (this.ranks[trip.lead] as number));

@@ -34,8 +34,15 @@ export class Task {
   groupTasks: Task[] | undefined = undefined;
   /** Same teachers and village, same group: set once every teacher has its number. */
   group = 0;
-  /** Urgency (most first), last day and first day as one number, for the sort (when they fit). */
+  /** Urgency (most first), deadline and first day as one number, for the sort (when they fit). */
   rank = 0;
+  /**
+   * The window had ended before the plan's first day (`notBefore`): the task may go on any day
+   * from there to the term's end, and its slot says so.
+   */
+  overdue = false;
+  /** The last day of the obligation's own window: `to`, but for an overdue task. Sorts by it. */
+  due: number;
   /** A mentor's contact (other channel): no travel, no family home slot, no trip, no visit cap. */
   readonly contact: boolean;
   /** A crisis visit: placed past the caps when it must be, or escalated. */
@@ -60,6 +67,7 @@ export class Task {
     /** The home's village (town and village), by number within the run. */
     readonly village: number,
   ) {
+    this.due = to;
     this.contact = obligation.kind === "mentor_contact" && obligation.channel === "any";
     this.crisis = obligation.kind === "crisis";
   }
@@ -88,6 +96,49 @@ export interface Trip {
   contact: boolean;
   /** Found outside the family's stated hours (a lawful alternative, to confirm by phone). */
   relaxed: boolean;
+}
+
+const noDays: readonly number[] = [];
+
+/**
+ * A one-off task of a plan made after its window began, from the plan's first day on: the rest
+ * of its window, or (the window had ended) any day to the term's end, marked overdue. None when
+ * the term has no day left.
+ */
+function fromDay(task: Task, first: number, termEnd: number): Task | undefined {
+  const overdue = task.to < first;
+  const to = overdue ? termEnd : task.to;
+  if (to < first) return undefined;
+  const preferred = overdue ? noDays : daysFrom(task.preferred, first);
+  const { keySuffix, obligation, studentIndex, lead, companion, travel, village } = task;
+  const moved = new Task(
+    keySuffix,
+    obligation,
+    studentIndex,
+    lead,
+    companion,
+    undefined,
+    first,
+    to,
+    preferred,
+    travel,
+    village,
+  );
+  moved.due = task.to;
+  moved.overdue = overdue;
+  return moved;
+}
+
+/** Preferred windows ([from, to, …] day numbers) cut to start on `first`; ended ones dropped. */
+function daysFrom(windows: readonly number[], first: number): readonly number[] {
+  const out: number[] = [];
+  for (let i = 0; i < windows.length; i += 2) {
+    const to = windows[i + 1] as number;
+    if (to < first) continue;
+    const from = windows[i] as number;
+    out.push(from < first ? first : from, to);
+  }
+  return out;
 }
 
 /** The tasks of a run, with the numbering they use. */
@@ -128,6 +179,8 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
   const villages = new Map<string, Map<string, number>>();
   let villageCount = 0;
   const days = new DayNumbers();
+  const notBefore = input.notBefore === undefined ? undefined : days.of(input.notBefore);
+  const termEnd = days.of(input.term.end);
 
   const tasks: Task[] = [];
   // Per rule text, window start and end: nested maps, so no key text is built per obligation.
@@ -170,21 +223,25 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
     const companion = assignment.companionTeacherId === undefined ? -1 : teacherOf(assignment.companionTeacherId);
     const windowTo = days.of(obligation.window.to);
     if (obligation.rrule === undefined) {
-      tasks.push(
-        new Task(
-          "",
-          obligation,
-          s,
-          lead,
-          companion,
-          undefined,
-          days.of(obligation.window.from),
-          windowTo,
-          days.windows(obligation.preferred),
-          travel,
-          village,
-        ),
+      const windowFrom = days.of(obligation.window.from);
+      const preferred = days.windows(obligation.preferred);
+      const task = new Task(
+        "",
+        obligation,
+        s,
+        lead,
+        companion,
+        undefined,
+        windowFrom,
+        windowTo,
+        preferred,
+        travel,
+        village,
       );
+      // Made after the window began: the days before the plan's first day are gone.
+      const placeable = notBefore === undefined || windowFrom >= notBefore ? task : fromDay(task, notBefore, termEnd);
+      if (placeable) tasks.push(placeable);
+      else unscheduled.push(unscheduledOf(obligation, "schedule_window_passed", { ...obligation.window }));
       continue;
     }
     let occurrences: readonly IsoDate[];
@@ -216,6 +273,10 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
       const next = occurrences[i + 1];
       const day = days.of(occurrence);
       const to = next === undefined ? windowTo : days.of(next) - 1;
+      const last = to < windowTo ? to : windowTo;
+      // An occurrence that has passed is not caught up: the next one is the contact.
+      if (notBefore !== undefined && last < notBefore) continue;
+      const first = notBefore !== undefined && day < notBefore ? notBefore : day;
       tasks.push(
         new Task(
           days.suffix(occurrence),
@@ -224,9 +285,9 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
           lead,
           companion,
           occurrence,
-          day,
-          to < windowTo ? to : windowTo,
-          days.single(day),
+          first,
+          last,
+          days.single(first),
           travel,
           village,
         ),
@@ -248,11 +309,13 @@ export function sortAndGroup(tasks: Task[], teacherCount: number, villageCount: 
   let packed = true;
   for (const t of tasks) {
     const u = t.obligation.urgency;
-    if (!(Number.isInteger(u) && u >= 0 && u <= 1023 && t.from >= 0 && t.to >= 0 && t.from < 65_536 && t.to < 65_536)) {
+    if (
+      !(Number.isInteger(u) && u >= 0 && u <= 1023 && t.from >= 0 && t.due >= 0 && t.from < 65_536 && t.due < 65_536)
+    ) {
       packed = false;
       break;
     }
-    t.rank = (1023 - u) * 4_294_967_296 + t.to * 65_536 + t.from;
+    t.rank = (1023 - u) * 4_294_967_296 + t.due * 65_536 + t.from;
   }
   tasks.sort(
     packed
@@ -265,7 +328,7 @@ export function sortAndGroup(tasks: Task[], teacherCount: number, villageCount: 
               : cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix)
       : (a, b) =>
           b.obligation.urgency - a.obligation.urgency ||
-          a.to - b.to ||
+          a.due - b.due ||
           a.from - b.from ||
           cmpKeys(a.obligation.id, a.keySuffix, b.obligation.id, b.keySuffix),
   );

@@ -13,6 +13,13 @@ export const engineWorkflowErrors = defineErrors({
       en: "This term plan is no longer a draft and cannot be committed",
     },
   },
+  plan_start_outside_term: {
+    status: 422,
+    message: {
+      "zh-CN": "排期起始日须在学期之内（{start} 至 {end}）",
+      en: "The plan's first day must lie within the term ({start} to {end})",
+    },
+  },
   plan_not_committed: {
     status: 409,
     message: {

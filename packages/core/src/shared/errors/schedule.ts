@@ -20,6 +20,13 @@ export const scheduleErrors = defineErrors({
       en: "No day from {from} to {to} allows visits (holidays, or weekends not allowed)",
     },
   },
+  schedule_window_passed: {
+    status: 422,
+    message: {
+      "zh-CN": "时间窗口 {from} 至 {to} 已过，计划开始之后本学期已没有可家访的日子",
+      en: "The window {from} to {to} has passed, and the term has no day left after the plan's first day",
+    },
+  },
   schedule_unknown_calendar: {
     status: 422,
     message: {

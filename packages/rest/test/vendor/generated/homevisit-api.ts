@@ -519,6 +519,7 @@ export interface paths {
          *     **权限**（策略矩阵 `plans.generate`）：校长（principal）：本校全部；学校管理员（school_admin）：本校全部。其他角色一律拒绝（403）。不在任何可及范围内的调用答 403 forbidden。无需说明用途。写操作记入审计日志。
          *
          *     **前提**:
+         *     - 学期开始后生成的计划从次日（或 scheduleFrom）起排期，不安排已过去的日子；窗口已过的家访仍须完成，排在最早的空闲日并标记 overdue
          *     - 计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据
          *     - 宿主课表端口返回的忙碌时段须有效（结束晚于开始），否则 422 schedule_busy_slot_invalid
          *     - 应答只含计划的第一页任务（limit 条，默认 50）与全计划的摘要；其余用 GET /plans/{planId} 与 nextCursor 分页读取
@@ -530,6 +531,7 @@ export interface paths {
          *     **Who may call** (policy matrix `plans.generate`): principal (principal): everything of their school; school admin (school_admin): everything of their school. Every other role is refused (403). A caller outside every reach gets 403 forbidden. No stated purpose is needed. Every write is audited.
          *
          *     **Preconditions**:
+         *     - A plan made after the term began is scheduled from the next day (or scheduleFrom), never on a day gone; a visit whose window has ended is still owed, placed at the first free day and marked overdue
          *     - The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed
          *     - The host's timetable port must return valid busy slots (end after start), else 422 schedule_busy_slot_invalid
          *     - The answer holds the plan's first page of obligations (limit, default 50) and the whole plan's summary; read the rest with GET /plans/{planId} and nextCursor
@@ -2213,6 +2215,8 @@ export interface components {
             contact?: true;
             /** @constant */
             provisional?: true;
+            /** @constant */
+            overdue?: true;
             alternative?: {
                 /** @enum {string} */
                 kind: "outside_stated_hours" | "meet_elsewhere";
@@ -2316,6 +2320,8 @@ export interface components {
             committedBy?: string;
             /** Format: date-time */
             committedAt?: string;
+            /** Format: date */
+            scheduleFrom?: string;
             counts: {
                 obligations: number;
                 assignments: number;
@@ -2334,6 +2340,8 @@ export interface components {
             termId: string;
             /** @enum {string} */
             status: "draft" | "committed" | "superseded";
+            /** Format: date */
+            scheduleFrom?: string;
             coverage: number;
             uncovered: {
                 studentId: string;
@@ -2379,6 +2387,7 @@ export interface components {
                 idleTeachers: string[];
                 provisionalSlots: number;
                 alternativeSlots: number;
+                overdueSlots: number;
                 unplaced: {
                     obligationId: string;
                     studentId: string;
@@ -3168,6 +3177,8 @@ export interface components {
             committedBy?: string;
             /** Format: date-time */
             committedAt?: string;
+            /** Format: date */
+            scheduleFrom?: string;
             /** @default [] */
             appointmentIds: string[];
             allowedHours?: {
@@ -6477,6 +6488,8 @@ export interface operations {
             content: {
                 "application/json": {
                     term: components["schemas"]["Term"];
+                    /** Format: date */
+                    scheduleFrom?: string;
                     assignment?: {
                         /** @description Default: 40. */
                         defaultTermCapacity?: number;

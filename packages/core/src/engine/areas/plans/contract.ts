@@ -4,6 +4,7 @@ import { personalisedPlanSchema } from "../../../domain/visit-plan/derive.js";
 import { termPlanSchema, termPlanStatusSchema } from "../../../domain/workflow-records.js";
 import { assignmentOptionsSchema } from "../../../planning/assignment.js";
 import { scheduleOptionsSchema } from "../../../planning/schedule.js";
+import { addCatalogIssue } from "../../../shared/errors/parse.js";
 import { withLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
@@ -58,17 +59,36 @@ export const planContracts = {
     action: "plans.generate",
     entity: "termPlans",
     description: { "zh-CN": "生成学期家访计划", en: "Generate a term plan" },
-    input: z.strictObject({
-      term: termSchema,
-      assignment: withLabel(assignmentOptionsSchema.optional(), { "zh-CN": "分配选项", en: "Assignment options" }),
-      schedule: withLabel(scheduleOptionsSchema.optional(), { "zh-CN": "排期选项", en: "Scheduling options" }),
-      ...firstPage,
-    }),
+    input: z
+      .strictObject({
+        term: termSchema,
+        /**
+         * The first day visits may be placed on. Default: the day after today, or the term's first
+         * day when that is later. A plan made after the term began places nothing on a day gone;
+         * a visit whose window has ended is placed at the first free day, marked `overdue`.
+         */
+        scheduleFrom: withLabel(isoDateSchema.optional(), { "zh-CN": "排期起始日", en: "Schedule from" }),
+        assignment: withLabel(assignmentOptionsSchema.optional(), { "zh-CN": "分配选项", en: "Assignment options" }),
+        schedule: withLabel(scheduleOptionsSchema.optional(), { "zh-CN": "排期选项", en: "Scheduling options" }),
+        ...firstPage,
+      })
+      .superRefine((input, ctx) => {
+        const from = input.scheduleFrom;
+        if (from !== undefined && (from < input.term.start || from > input.term.end))
+          addCatalogIssue(ctx, "plan_start_outside_term", { start: input.term.start, end: input.term.end }, [
+            "scheduleFrom",
+          ]);
+      }),
     output: planOutput,
     targetKind: "collection",
     idempotent: true,
     errors: ["schedule_busy_slot_invalid"],
     preconditions: [
+      {
+        "zh-CN":
+          "学期开始后生成的计划从次日（或 scheduleFrom）起排期，不安排已过去的日子；窗口已过的家访仍须完成，排在最早的空闲日并标记 overdue",
+        en: "A plan made after the term began is scheduled from the next day (or scheduleFrom), never on a day gone; a visit whose window has ended is still owed, placed at the first free day and marked overdue",
+      },
       {
         "zh-CN": "计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据",
         en: "The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed",

@@ -6,6 +6,7 @@ import { defaultObligationRules, resolveObligationRules } from "../../../plannin
 import { scheduleVisits } from "../../../planning/schedule.js";
 import { visitDate } from "../../../ports/entities.js";
 import type { TimetableSource } from "../../../ports/timetable.js";
+import { addDays } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
@@ -13,6 +14,16 @@ import { pagedPlan } from "./read.js";
 import { loadSchoolWorld } from "./school-world.js";
 
 type Generate = (typeof planContracts)["generate"];
+
+/**
+ * The first day a plan places visits on: the one the caller chose, else the day after today
+ * (the families are told first), else the term's first day when that is later.
+ */
+function firstPlanDay(termStart: string, today: string, chosen: string | undefined): string {
+  if (chosen !== undefined) return chosen;
+  const tomorrow = addDays(today, 1);
+  return tomorrow > termStart ? tomorrow : termStart;
+}
 
 /**
  * Generates a school's draft plan for a term: obligations from the rules and the school's
@@ -66,17 +77,19 @@ export async function generatePlan(
     ...(previous ? { previousAssignments: previous.assignments } : {}),
     ...(input.assignment ? { options: input.assignment } : {}),
   });
+  const scheduleFrom = firstPlanDay(input.term.start, ctx.today, input.scheduleFrom);
   const busySlots =
     timetable === undefined
       ? []
       : await timetable.busySlots({
           schoolId,
           teacherIds: world.teachers.map((t) => t.id),
-          from: input.term.start,
+          from: scheduleFrom,
           to: input.term.end,
         });
   const schedule = scheduleVisits({
     term: input.term,
+    ...(scheduleFrom === input.term.start ? {} : { notBefore: scheduleFrom }),
     assignments: assigned.assignments,
     obligations,
     students: world.students,
@@ -128,6 +141,7 @@ export async function generatePlan(
     },
     generatedBy: ctx.actor.id,
     generatedAt: ctx.now,
+    ...(scheduleFrom === input.term.start ? {} : { scheduleFrom }),
     // Kept so that ad-hoc appointments of the term keep to the hours the school planned with.
     ...(input.schedule ? { allowedHours: input.schedule.allowedHours } : {}),
   });

@@ -74,6 +74,7 @@ export function planSummary(plan: TermPlan): PlanSummary {
     generatedAt: plan.generatedAt,
     ...(plan.committedBy === undefined ? {} : { committedBy: plan.committedBy }),
     ...(plan.committedAt === undefined ? {} : { committedAt: plan.committedAt }),
+    ...(plan.scheduleFrom === undefined ? {} : { scheduleFrom: plan.scheduleFrom }),
     counts: {
       obligations: plan.obligations.length,
       assignments: plan.assignments.length,
@@ -237,6 +238,7 @@ export async function qualityOfPlan(ctx: UseCaseContext<unknown>, plan: TermPlan
     planId: plan.id,
     termId: plan.termId,
     status: plan.status,
+    ...(plan.scheduleFrom === undefined ? {} : { scheduleFrom: plan.scheduleFrom }),
     coverage: q.coverage,
     uncovered: q.uncovered,
     teachersWithZeroVisits: q.teachersWithZeroVisits,
@@ -252,6 +254,7 @@ export async function qualityOfPlan(ctx: UseCaseContext<unknown>, plan: TermPlan
       idleTeachers: placement.idleTeachers,
       provisionalSlots: placement.provisionalSlots,
       alternativeSlots: placement.alternativeSlots,
+      overdueSlots: placement.overdueSlots,
       unplaced: placement.unplaced.map((u) => ({ ...u })),
     },
     ok: q.ok,

@@ -34,6 +34,8 @@ export const planSummarySchema = z
     generatedAt: instantSchema,
     committedBy: idSchema.optional(),
     committedAt: instantSchema.optional(),
+    /** The first day visits were placed on, when the plan was made after its term began. */
+    scheduleFrom: isoDateSchema.optional(),
     counts: planCountsSchema,
     /** The stored quality headline: coverage and whether every student and teacher is in the plan. */
     coverage: z.number().min(0).max(1),
@@ -67,6 +69,8 @@ export const planQualityReportSchema = z
     planId: idSchema,
     termId: termIdSchema,
     status: z.enum(termPlanStatuses),
+    /** The first day visits were placed on, when the plan was made after its term began. */
+    scheduleFrom: isoDateSchema.optional(),
     /** Students whose every obligation has a lead, over all students counted. */
     coverage: z.number().min(0).max(1),
     uncovered: z.array(
@@ -102,6 +106,8 @@ export const planQualityReportSchema = z
       provisionalSlots: z.int().min(0),
       /** Slots outside the family's stated hours or at another place: each needs the family's yes. */
       alternativeSlots: z.int().min(0),
+      /** Visits whose window ended before the plan's first day: owed, placed at the first free days. */
+      overdueSlots: z.int().min(0),
       unplaced: z.array(unplacedItemSchema),
     }),
     ok: z.boolean(),

@@ -1,0 +1,139 @@
+import { type Assignment, formatRecurrence, placementQuality, scheduleVisits } from "@homevisit/core";
+import { describe, expect, it } from "vitest";
+import { obligation, student, term } from "./fixtures/planning.js";
+
+/** A plan made after its term began (`notBefore`): nothing on a day gone, what is owed still placed. */
+
+const lead = (obligationId: string, studentId: string): Assignment => ({
+  obligationId,
+  studentId,
+  leadTeacherId: "t1",
+  reasons: [],
+});
+
+describe("scheduleVisits with notBefore", () => {
+  it("places nothing before the plan's first day, and marks only visits whose window had ended", () => {
+    const ended = obligation("s1", { from: "2026-09-01", to: "2026-09-30" });
+    const running = obligation("s2", { from: "2026-10-01", to: "2026-11-15" });
+    const later = obligation("s3", { from: "2026-11-20", to: "2026-12-10" });
+    const input = {
+      term,
+      assignments: [lead(ended.id, "s1"), lead(running.id, "s2"), lead(later.id, "s3")],
+      obligations: [ended, running, later],
+      students: [student("s1", { village: "A" }), student("s2", { village: "B" }), student("s3", { village: "C" })],
+      busySlots: [],
+    };
+    const plan = scheduleVisits({ ...input, notBefore: "2026-10-14" });
+    expect(plan.unscheduled).toEqual([]);
+    const byStudent = new Map(plan.slots.map((s) => [s.studentId, s]));
+    expect(plan.slots.every((s) => s.date >= "2026-10-14")).toBe(true);
+    expect(byStudent.get("s1")).toMatchObject({ date: "2026-10-14", overdue: true });
+    expect(byStudent.get("s2")?.overdue).toBeUndefined();
+    expect(byStudent.get("s2")?.date).toBe("2026-10-14");
+    expect(byStudent.get("s3")).toMatchObject({ date: "2026-11-20" });
+    expect(byStudent.get("s3")?.overdue).toBeUndefined();
+    // Without notBefore the plan is what it always was: the ended window's visit in September.
+    const before = scheduleVisits(input);
+    expect(before.slots.find((s) => s.studentId === "s1")?.date).toBe("2026-09-01");
+    expect(before.slots.some((s) => s.overdue)).toBe(false);
+  });
+
+  it("gives the longest overdue visit the first free evening (same urgency)", () => {
+    // One visit a day: the order of the days is the order of the deadlines.
+    const recent = obligation("s1", { from: "2026-09-20", to: "2026-10-10" });
+    const oldest = obligation("s2", { from: "2026-09-01", to: "2026-09-15" });
+    const running = obligation("s3", { from: "2026-10-01", to: "2026-10-31" });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(recent.id, "s1"), lead(oldest.id, "s2"), lead(running.id, "s3")],
+      obligations: [recent, oldest, running],
+      students: [student("s1", { village: "A" }), student("s2", { village: "B" }), student("s3", { village: "C" })],
+      busySlots: [],
+      notBefore: "2026-10-14",
+      options: { maxPerDay: 1 },
+    });
+    expect(plan.slots.map((s) => [s.studentId, s.date, s.overdue ?? false])).toEqual([
+      ["s2", "2026-10-14", true],
+      ["s1", "2026-10-15", true],
+      ["s3", "2026-10-16", false],
+    ]);
+  });
+
+  it("drops preferred windows that have passed and keeps the rest of one that runs on", () => {
+    const o = obligation("s1", {
+      from: "2026-09-01",
+      to: "2026-12-31",
+      preferred: [
+        { from: "2026-09-01", to: "2026-09-10", reason: { "zh-CN": "开学", en: "Start" } },
+        { from: "2026-10-10", to: "2026-10-20", reason: { "zh-CN": "集中", en: "Campaign" } },
+      ],
+    });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1")],
+      busySlots: [],
+      notBefore: "2026-10-16",
+    });
+    expect(plan.slots).toHaveLength(1);
+    expect(plan.slots[0]).toMatchObject({ date: "2026-10-16" });
+    expect(plan.slots[0]?.overdue).toBeUndefined();
+  });
+
+  it("does not catch up a recurring contact's passed occurrences, and starts the running one on the first day", () => {
+    const contact = obligation("s1", {
+      kind: "mentor_contact",
+      from: "2026-09-01",
+      to: "2026-12-31",
+      rrule: formatRecurrence({ freq: "monthly", dtstart: "2026-09-15", count: 4 }),
+    });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(contact.id, "s1")],
+      obligations: [contact],
+      students: [student("s1")],
+      busySlots: [],
+      notBefore: "2026-10-20",
+    });
+    expect(plan.slots.map((s) => [s.occurrence, s.date, s.overdue ?? false])).toEqual([
+      ["2026-10-15", "2026-10-20", false],
+      ["2026-11-15", "2026-11-15", false],
+      ["2026-12-15", "2026-12-15", false],
+    ]);
+    expect(plan.unscheduled).toEqual([]);
+  });
+
+  it("lists a visit as schedule_window_passed when the term has no day left", () => {
+    const o = obligation("s1", { from: "2026-09-01", to: "2026-09-30" });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1")],
+      busySlots: [],
+      notBefore: "2027-02-01",
+    });
+    expect(plan.slots).toEqual([]);
+    expect(plan.unscheduled).toEqual([expect.objectContaining({ obligationId: o.id, code: "schedule_window_passed" })]);
+    expect(plan.unscheduled[0]?.reason["zh-CN"]).toContain("2026-09-01 至 2026-09-30");
+    const quality = placementQuality(plan, { obligations: [o], teachers: [{ id: "t1" }] });
+    expect(quality.unplaced[0]?.action.en).toContain("next term");
+  });
+
+  it("counts overdue slots in the placement figures", () => {
+    const ended = obligation("s1", { from: "2026-09-01", to: "2026-09-30" });
+    const running = obligation("s2", { from: "2026-10-01", to: "2026-11-15" });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(ended.id, "s1"), lead(running.id, "s2")],
+      obligations: [ended, running],
+      students: [student("s1"), student("s2")],
+      busySlots: [],
+      notBefore: "2026-10-14",
+    });
+    const quality = placementQuality(plan, { obligations: [ended, running], teachers: [{ id: "t1" }] });
+    expect(quality.overdueSlots).toBe(1);
+    expect(quality.inHome).toEqual({ due: 2, placed: 2, share: 1 });
+  });
+});
