@@ -282,6 +282,7 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
           unscheduled: first.plan.unscheduled.length,
           mentorships: first.plan.mentorships.length,
           appointments: 0,
+          arranged: 0,
         });
         const paged = await engine.plans.list(principal, { limit: 1 });
         expect(paged.items.map((p) => p.id)).toEqual([second.plan.id]);
@@ -401,6 +402,80 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         expect(whole.plan.scheduleFrom).toBeUndefined();
         expect(whole.plan.slots.some((s) => s.date < "2026-10-08")).toBe(true);
         expect(whole.plan.slots.some((s) => s.overdue)).toBe(false);
+      });
+    });
+
+    describe("a plan made while visits are arranged", () => {
+      const open = async () =>
+        (await harness.storage.appointments.list({ limit: 1000 })).items
+          .map((a) => a.record)
+          .filter((a) => !["completed", "cancelled", "missed", "refused"].includes(a.status));
+
+      it("keeps the visits a committed plan arranged: a second plan books no family twice", async () => {
+        const first = await engine.plans.generate(principal, { term, limit: 200 });
+        const committed = await engine.plans.commit(principal, {
+          planId: first.plan.id,
+          expectedVersion: first.version,
+        });
+        const arranged = committed.plan.appointmentIds;
+        expect(arranged.length).toBeGreaterThan(0);
+        const before = await open();
+
+        const second = await engine.plans.generate(principal, { term, limit: 200 });
+        const kept = second.plan.slots.filter((s) => s.appointmentId !== undefined);
+        const openIds = new Set(before.map((a) => a.id));
+        expect(kept.every((s) => openIds.has(s.appointmentId as string))).toBe(true);
+        expect(new Set(kept.map((s) => s.appointmentId))).toEqual(
+          new Set([...arranged, ...kept.map((s) => s.appointmentId)]),
+        );
+        for (const id of arranged) expect(kept.some((s) => s.appointmentId === id)).toBe(true);
+        expect(second.summary.counts.arranged).toBe(kept.length);
+        const q = await engine.plans.quality(principal, { planId: second.plan.id });
+        expect(q.placement.arrangedSlots).toBe(kept.length);
+
+        const done = await engine.plans.commit(principal, { planId: second.plan.id, expectedVersion: second.version });
+        const after = await open();
+        const fresh = second.plan.slots.length - kept.length;
+        expect(after.length).toBe(before.length + fresh);
+        // One slot, one appointment: the kept ones by their own id.
+        expect(done.plan.appointmentIds).toHaveLength(second.plan.slots.length);
+        second.plan.slots.forEach((s, i) => {
+          if (s.appointmentId !== undefined) expect(done.plan.appointmentIds[i]).toBe(s.appointmentId);
+        });
+        // No one-off obligation has two open appointments.
+        const oneOff = new Set(second.plan.obligations.filter((o) => o.rrule === undefined).map((o) => o.id));
+        const perObligation = new Map<string, number>();
+        for (const a of after)
+          if (a.obligationId !== undefined && oneOff.has(a.obligationId))
+            perObligation.set(a.obligationId, (perObligation.get(a.obligationId) ?? 0) + 1);
+        expect([...perObligation.values()].every((n) => n === 1)).toBe(true);
+      });
+
+      it("an ad-hoc visit already arranged serves the student's obligation of its kind, and holds the teacher's evening", async () => {
+        const adHoc = await engine.appointments.create(teacher, {
+          studentId: "s-own",
+          kind: "new_student",
+          start: "2026-10-14T18:30:00+08:00",
+          durationMinutes: 45,
+          reason: "家长约定的时间",
+        });
+        const plan = await engine.plans.generate(principal, { term, limit: 200 });
+        // The new student's visit, which the plan would otherwise give the 9th.
+        const visit = plan.plan.obligations.find((o) => o.studentId === "s-own" && o.kind === "new_student");
+        expect(visit).toBeDefined();
+        const slots = plan.plan.slots.filter((s) => s.obligationId === visit?.id);
+        expect(slots).toEqual([
+          expect.objectContaining({
+            appointmentId: adHoc.appointment.id,
+            date: "2026-10-14",
+            start: "18:30",
+            end: "19:15",
+          }),
+        ]);
+        // No other visit of the teacher overlaps it (travel included).
+        for (const s of plan.plan.slots)
+          if (s !== slots[0] && s.teacherId === "t-teacher" && s.date === "2026-10-14")
+            expect(s.end <= "18:00" || s.start >= "19:45").toBe(true);
       });
     });
 

@@ -171,6 +171,7 @@ export const zh = {
   planScheduleFrom: "排期起始日（可不填：默认明天）",
   planFromNote: "学期已开始：计划自 {date} 起排期，不安排已过去的日子；窗口已过的家访仍须完成，已排在最早的空闲日",
   planOverdue: "逾期补访",
+  planArranged: "沿用已约定的家访",
 } as const;
 
 /** The keys of the widgets' own messages. */
@@ -327,6 +328,7 @@ const en: Record<MessageKey, string> = {
   planFromNote:
     "The term had begun: the plan schedules from {date}, never on a day gone; visits whose window has ended are still owed and go on the first free days",
   planOverdue: "Overdue visits placed",
+  planArranged: "Visits already arranged, kept",
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };

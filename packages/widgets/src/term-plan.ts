@@ -175,8 +175,9 @@ export class HvTermPlan extends HomevisitElement {
         planId: current.planId,
         expectedVersion: current.version,
       });
-      // The answer holds one page of the plan; the summary counts the whole of it.
-      appointments = summary.counts.appointments;
+      // The answer holds one page of the plan; the summary counts the whole of it. Visits
+      // arranged before the plan keep their appointments: only the others are new.
+      appointments = summary.counts.appointments - summary.counts.arranged;
       return this.view(client, plan, version);
     });
     this.settle(done, "planCommitted", { count: appointments });
@@ -206,6 +207,7 @@ export class HvTermPlan extends HomevisitElement {
       ["crisis", this.t("planCrisis"), `${crisis.withinDeadline} / ${crisis.due}`],
       ["unplaced", this.t("planUnplaced"), String(q.placement.unplaced.length)],
       ["overdue", this.t("planOverdue"), String(q.placement.overdueSlots)],
+      ["arranged", this.t("planArranged"), String(q.placement.arrangedSlots)],
       ["idle", this.t("planIdleTeachers"), String(q.placement.idleTeachers.length)],
       [
         "spread",

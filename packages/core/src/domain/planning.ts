@@ -167,6 +167,11 @@ export const proposedSlotSchema = z.strictObject({
    * term began): the visit is still owed, so it is placed at the first free day instead.
    */
   overdue: z.literal(true).optional(),
+  /**
+   * The visit was already arranged before the plan: this open appointment stands, and committing
+   * the plan creates none for it.
+   */
+  appointmentId: idSchema.optional(),
   alternative: z
     .strictObject({
       kind: z.enum(["outside_stated_hours", "meet_elsewhere"]),

@@ -51,6 +51,8 @@ export interface PlacementQuality {
    * began): owed, and placed at the first free days.
    */
   overdueSlots: number;
+  /** Slots kept from visits arranged before the plan (open appointments): no new appointment. */
+  arrangedSlots: number;
   /** Every unplaced obligation or occurrence, with the scheduler's reason and an action. */
   unplaced: UnplacedItem[];
 }
@@ -135,7 +137,7 @@ function share(k: KindPlacement): void {
  * ```ts
  * placementQuality(schedule, { obligations, teachers, assignments });
  * // → { byKind: { universal: { due: 600, placed: 598, share: 0.997 }, … }, inHome: …,
- * //     crisis: { due: 3, withinDeadline: 3, escalated: 0 }, idleTeachers: [], provisionalSlots: 0, overdueSlots: 0, … }
+ * //     crisis: { due: 3, withinDeadline: 3, escalated: 0 }, idleTeachers: [], provisionalSlots: 0, overdueSlots: 0, arrangedSlots: 0, … }
  * ```
  */
 export function placementQuality(
@@ -156,12 +158,14 @@ export function placementQuality(
   let provisionalSlots = 0;
   let alternativeSlots = 0;
   let overdueSlots = 0;
+  let arrangedSlots = 0;
   for (const s of schedule.slots) {
     busy.add(s.teacherId);
     if (s.companionId !== undefined) busy.add(s.companionId);
     if (s.provisional === true) provisionalSlots++;
     if (s.alternative !== undefined) alternativeSlots++;
     if (s.overdue === true) overdueSlots++;
+    if (s.appointmentId !== undefined) arrangedSlots++;
     const o = byId.get(s.obligationId);
     if (!o) continue;
     if (o.rrule !== undefined) {
@@ -207,5 +211,5 @@ export function placementQuality(
     .map((t) => t.id)
     .filter((id) => !busy.has(id))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { byKind, inHome, crisis, idleTeachers, provisionalSlots, alternativeSlots, overdueSlots, unplaced };
+  return { byKind, inHome, crisis, idleTeachers, provisionalSlots, alternativeSlots, overdueSlots, arrangedSlots, unplaced };
 }

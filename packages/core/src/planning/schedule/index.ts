@@ -1,5 +1,6 @@
 export { scheduleConflicts } from "./conflicts.js";
 export {
+  type ArrangedVisit,
   type DayTypeFunction,
   type ScheduleOptions,
   type ScheduleOptionsInput,

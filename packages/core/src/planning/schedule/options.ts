@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { Assignment, Obligation, ProposedSlot, Term } from "../../domain/planning.js";
+import type { Assignment, Obligation, ProposedSlot, Term, VisitKind } from "../../domain/planning.js";
 import type { Student } from "../../domain/student.js";
 import type { BusySlot } from "../../ports/timetable.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
@@ -120,6 +120,24 @@ export interface SchedulePlan {
 /** A student as the scheduler needs it: where the home is and when the family is free. */
 export type ScheduleStudent = Pick<Student, "id" | "address"> & { availability?: Student["availability"] };
 
+/**
+ * A visit already arranged before the plan (an open appointment: a committed plan's or an ad-hoc
+ * one). It stands: the obligation it serves gets no new slot, and it holds its teachers' time.
+ */
+export interface ArrangedVisit {
+  appointmentId: string;
+  /** The obligation it was made for (a plan's appointment); absent for an ad-hoc one. */
+  obligationId?: string;
+  studentId: string;
+  kind: VisitKind;
+  teacherId: string;
+  companionIds?: readonly string[];
+  date: IsoDate;
+  /** Wall-clock `HH:mm` in China Standard Time. */
+  start: string;
+  end: string;
+}
+
 /** What kind of day a date is, as `dayType` answers. */
 export type DayTypeFunction = (date: IsoDate) => DayType;
 
@@ -139,6 +157,14 @@ export interface ScheduleVisitsInput {
    * planned. Default: no limit (the windows as they are).
    */
   notBefore?: IsoDate;
+  /**
+   * Visits already arranged (open appointments). Each serves at most one obligation (or one
+   * occurrence of a recurring one): the one it was made for, else one of the same student and
+   * kind. That obligation keeps the arranged visit as its slot (`appointmentId` says which), and
+   * is not placed again; every arranged visit holds its teachers' time (travel included) and
+   * counts against their daily and weekly caps. Default: none.
+   */
+  arranged?: readonly ArrangedVisit[];
   /**
    * The calendar to plan on (`planningCalendar`): official holidays, the school's vacations and
    * exam weeks, provisional years. Default: the shipped holiday data, provisional years by rule

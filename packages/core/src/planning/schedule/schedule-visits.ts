@@ -4,6 +4,7 @@ import { errorCatalog } from "../../shared/errors/catalog.js";
 import { formatText, type LocalizedText, localizeAll } from "../../shared/i18n.js";
 import { childMap } from "../maps.js";
 import { parsedOptions } from "../options-once.js";
+import { withArranged } from "./arranged.js";
 import { DayTable, isoDate } from "./days.js";
 import {
   type ScheduleOptions,
@@ -47,7 +48,9 @@ const outsideStatedHours: LocalizedText = {
  * slot within the caps goes past them (never over a lesson or another visit); one that still
  * finds none is listed as `schedule_crisis_escalated` for the principal. A plan made after the
  * term began (`notBefore`) places nothing before that day: a visit whose window has ended is
- * placed at the first free day, marked `overdue`. The same input always
+ * placed at the first free day, marked `overdue`. Visits already arranged (`arranged`: open
+ * appointments) stand: the obligation each serves keeps it as its slot (`appointmentId`), and
+ * they hold their teachers' time and caps. The same input always
  * gives the same plan, whatever the host's time zone.
  *
  * @example
@@ -74,7 +77,7 @@ const outsideStatedHours: LocalizedText = {
 
 export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
   const options = parsedOptions(scheduleOptionsSchema, input.options, ["options"]);
-  const { tasks, teacherIds, teacherIndex, villageCount, unscheduled, days } = buildTasks(input, options);
+  const { tasks, teacherIds, teacherIndex, villageCount, unscheduled, days, kept } = buildTasks(input, options);
   sortAndGroup(tasks, teacherIds.length, villageCount);
 
   let first = Number.POSITIVE_INFINITY;
@@ -100,7 +103,7 @@ export function scheduleVisits(input: ScheduleVisitsInput): SchedulePlan {
     out.write(trip, state.provisional(trip.day) ? true : undefined);
   }
   unscheduled.sort((a, b) => cmp(a.obligationId, b.obligationId) || cmp(a.occurrence ?? "", b.occurrence ?? ""));
-  return { slots: out.sorted(), unscheduled };
+  return { slots: withArranged(out.sorted(), kept), unscheduled };
 }
 
 /**

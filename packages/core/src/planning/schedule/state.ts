@@ -12,7 +12,7 @@ import {
   UNKNOWN,
 } from "./days.js";
 import { FamilyHoursTable } from "./family-hours.js";
-import type { ScheduleOptions, ScheduleStudent, ScheduleVisitsInput } from "./options.js";
+import type { ArrangedVisit, ScheduleOptions, ScheduleStudent, ScheduleVisitsInput } from "./options.js";
 import type { Task, Trip } from "./task.js";
 import { minutes, snap } from "./text.js";
 
@@ -119,7 +119,35 @@ export class SchedulerState {
       // Only days of the table are ever searched.
       if (day >= 0 && day < n) this.block(t, day, a, b);
     }
+    for (const visit of input.arranged ?? []) this.holdArranged(visit, teacherIndex, dayOf);
     this.classify = classifier(input, options);
+  }
+
+  /**
+   * A visit arranged before the plan: its teachers' time with the journey there and back
+   * (default travel), and, unless it is a mentor's contact, a place under their caps.
+   */
+  private holdArranged(visit: ArrangedVisit, teacherIndex: ReadonlyMap<string, number>, dayOf: Map<string, number>) {
+    let day = dayOf.get(visit.date);
+    if (day === undefined) {
+      day = dayNumber(visit.date) - this.days.first;
+      dayOf.set(visit.date, day);
+    }
+    if (day < 0 || day >= this.n) return;
+    const contact = visit.kind === "mentor_contact";
+    const travel = contact ? 0 : this.options.defaultTravelMinutes + this.options.travelBufferMinutes;
+    const a = minutes(visit.start);
+    const b = minutes(visit.end);
+    for (const id of [visit.teacherId, ...(visit.companionIds ?? [])]) {
+      const t = teacherIndex.get(id);
+      if (t === undefined || !(b > a)) continue;
+      this.block(t, day, a - travel, b + travel);
+      if (contact) continue;
+      const perDay = t * this.n + day;
+      this.perDay[perDay] = Math.min(255, (this.perDay[perDay] as number) + 1);
+      const week = t * this.weeks + (this.days.week[day] as number);
+      this.perWeek[week] = (this.perWeek[week] as number) + 1;
+    }
   }
 
   /** Whether the task's family stated hours (so that a relaxed search may find other ones). */

@@ -1,8 +1,9 @@
-import type { Assignment, DateWindow, Obligation } from "../../domain/planning.js";
+import type { Assignment, DateWindow, Obligation, ProposedSlot } from "../../domain/planning.js";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import type { IsoDate } from "../../shared/primitives.js";
 import { expandRecurrence } from "../rrule.js";
-import { DayNumbers } from "./days.js";
+import { ArrangedVisits } from "./arranged.js";
+import { DayNumbers, isoDate } from "./days.js";
 import type { ScheduleOptions, ScheduleStudent, ScheduleVisitsInput, UnscheduledObligation } from "./options.js";
 import { cmpKeys, unscheduledOf } from "./text.js";
 
@@ -150,6 +151,8 @@ export interface TaskSet {
   days: DayNumbers;
   /** Obligations that became no task (not assigned, no student, bad rule). */
   unscheduled: UnscheduledObligation[];
+  /** The slots of obligations served by a visit arranged before the plan (`input.arranged`). */
+  kept: readonly ProposedSlot[];
 }
 
 /**
@@ -188,7 +191,13 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
   // Obligations in input order, not sorted by id: tasks and unscheduled entries are sorted
   // below by keys that start with the id, with stable sorts, so entries of equal ids keep
   // their input order either way, and the plan is the same.
+  const arranged =
+    input.arranged === undefined || input.arranged.length === 0
+      ? undefined
+      : new ArrangedVisits(input.arranged, new Set(input.obligations.map((o) => o.id)));
   for (const obligation of input.obligations) {
+    // Already arranged with the family: that visit stands.
+    if (obligation.rrule === undefined && arranged?.take(obligation)) continue;
     const assignment = assignmentByObligation.get(obligation.id);
     if (!assignment) {
       unscheduled.push(unscheduledOf(obligation, "schedule_not_assigned"));
@@ -274,6 +283,7 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
       const day = days.of(occurrence);
       const to = next === undefined ? windowTo : days.of(next) - 1;
       const last = to < windowTo ? to : windowTo;
+      if (arranged?.take(obligation, { occurrence, from: occurrence, to: isoDate(last) })) continue;
       // An occurrence that has passed is not caught up: the next one is the contact.
       if (notBefore !== undefined && last < notBefore) continue;
       const first = notBefore !== undefined && day < notBefore ? notBefore : day;
@@ -295,7 +305,7 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
     }
   }
 
-  return { tasks, teacherIds, teacherIndex, villageCount, days, unscheduled };
+  return { tasks, teacherIds, teacherIndex, villageCount, days, unscheduled, kept: arranged?.slots ?? [] };
 }
 
 /**

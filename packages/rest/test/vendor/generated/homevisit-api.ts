@@ -2217,6 +2217,7 @@ export interface components {
             provisional?: true;
             /** @constant */
             overdue?: true;
+            appointmentId?: string;
             alternative?: {
                 /** @enum {string} */
                 kind: "outside_stated_hours" | "meet_elsewhere";
@@ -2330,6 +2331,7 @@ export interface components {
                 unscheduled: number;
                 mentorships: number;
                 appointments: number;
+                arranged: number;
             };
             coverage: number;
             ok: boolean;
@@ -2388,6 +2390,7 @@ export interface components {
                 provisionalSlots: number;
                 alternativeSlots: number;
                 overdueSlots: number;
+                arrangedSlots: number;
                 unplaced: {
                     obligationId: string;
                     studentId: string;

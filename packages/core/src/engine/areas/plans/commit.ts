@@ -15,7 +15,8 @@ type Commit = (typeof planContracts)["commit"];
 
 /**
  * Commits a draft plan: the term's committed plan before it is superseded, each slot becomes a
- * proposed appointment, new mentorships start.
+ * proposed appointment (but one kept from a visit already arranged, whose appointment stands),
+ * new mentorships start.
  */
 export async function commitPlan(
   ctx: UseCaseContext<Stored<TermPlan>>,
@@ -39,12 +40,17 @@ export async function commitPlan(
     );
   }
   const obligationOf = new Map(plan.obligations.map((o) => [o.id, o]));
-  const students = await ctx.tx.students.getMany([...new Set(plan.slots.map((s) => s.studentId))]);
+  const students = await ctx.tx.students.getMany([
+    ...new Set(plan.slots.filter((s) => s.appointmentId === undefined).map((s) => s.studentId)),
+  ]);
   const addressOf = new Map(students.map((s) => [s.record.id, s.record.address]));
-  const appointments = plan.slots.map((slot) => {
+  // A slot kept from a visit arranged before the plan has its appointment already.
+  const appointmentIds = plan.slots.map((slot) => slot.appointmentId ?? ctx.newId());
+  const appointments = plan.slots.flatMap((slot, i) => {
+    if (slot.appointmentId !== undefined) return [];
     const address = addressOf.get(slot.studentId);
     return proposeAppointment({
-      id: ctx.newId(),
+      id: appointmentIds[i] as string,
       schoolId: plan.schoolId,
       studentId: slot.studentId,
       teacherId: slot.teacherId,
@@ -81,7 +87,7 @@ export async function commitPlan(
     status: "committed",
     committedBy: ctx.actor.id,
     committedAt: ctx.now,
-    appointmentIds: appointments.map((a) => a.id),
+    appointmentIds,
   };
   const stored = await ctx.tx.termPlans.update(plan.id, next, { expectedVersion: input.expectedVersion });
   ctx.recordChange({

@@ -1,12 +1,17 @@
 import type * as z from "zod";
+import {
+  type Appointment,
+  appointmentStatuses,
+  terminalAppointmentStatuses,
+} from "../../../domain/appointment/index.js";
 import { assignVisitors } from "../../../planning/assignment.js";
 import { deriveObligations } from "../../../planning/obligations.js";
 import { planQuality } from "../../../planning/quality.js";
 import { defaultObligationRules, resolveObligationRules } from "../../../planning/rules.js";
-import { scheduleVisits } from "../../../planning/schedule.js";
+import { type ArrangedVisit, scheduleVisits } from "../../../planning/schedule.js";
 import { visitDate } from "../../../ports/entities.js";
 import type { TimetableSource } from "../../../ports/timetable.js";
-import { addDays } from "../../../shared/dates.js";
+import { addDays, shanghaiDate } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
@@ -25,6 +30,43 @@ function firstPlanDay(termStart: string, today: string, chosen: string | undefin
   return tomorrow > termStart ? tomorrow : termStart;
 }
 
+/** The statuses of an appointment still to happen: the family has been or will be told. */
+const openAppointmentStatuses = appointmentStatuses.filter((s) => !terminalAppointmentStatuses.includes(s));
+
+/**
+ * The school's open appointments in the term as visits already arranged: a plan made mid-term
+ * keeps them (the families were told) instead of booking the same visits again.
+ */
+function arrangedVisits(open: readonly Appointment[], term: { start: string; end: string }): ArrangedVisit[] {
+  const out: ArrangedVisit[] = [];
+  for (const a of open) {
+    const date = shanghaiDate(a.start);
+    if (date < term.start || date > term.end) continue;
+    const startMs = Date.parse(a.start);
+    out.push({
+      appointmentId: a.id,
+      ...(a.obligationId === undefined ? {} : { obligationId: a.obligationId }),
+      studentId: a.studentId,
+      kind: a.kind,
+      teacherId: a.teacherId,
+      companionIds: a.companionIds,
+      date,
+      start: shanghaiClock(startMs),
+      // A visit that would run past midnight holds the rest of its day.
+      end:
+        shanghaiDate(new Date(startMs + a.durationMinutes * 60_000).toISOString()) === date
+          ? shanghaiClock(startMs + a.durationMinutes * 60_000)
+          : "23:59",
+    });
+  }
+  return out;
+}
+
+/** `HH:mm` in China Standard Time of an instant. */
+function shanghaiClock(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
+}
+
 /**
  * Generates a school's draft plan for a term: obligations from the rules and the school's
  * records, visitors assigned (continuing the last committed plan), visits scheduled around the
@@ -38,12 +80,15 @@ export async function generatePlan(
 ): Promise<z.output<Generate["output"]>> {
   const world = await loadSchoolWorld(ctx, schoolId);
   const studentIds = world.students.map((s) => s.id);
-  const [flags, visits, plans] = await Promise.all([
+  const [flags, visits, plans, open] = await Promise.all([
     studentIds.length === 0
       ? []
       : loadAll((cursor) => ctx.tx.categoryFlags.list({ where: { studentId: studentIds }, cursor, limit: 1000 })),
     loadAll((cursor) => ctx.tx.visitRecords.list({ where: { schoolId, completed: 1 }, cursor, limit: 1000 })),
     loadAll((cursor) => ctx.tx.termPlans.list({ where: { schoolId }, cursor, limit: 1000 })),
+    loadAll((cursor) =>
+      ctx.tx.appointments.list({ where: { schoolId, status: [...openAppointmentStatuses] }, cursor, limit: 1000 }),
+    ),
   ]);
   let rules = defaultObligationRules;
   for (const override of ctx.plugins.obligationRules()) rules = resolveObligationRules({ school: override }, rules);
@@ -94,6 +139,10 @@ export async function generatePlan(
     obligations,
     students: world.students,
     busySlots,
+    arranged: arrangedVisits(
+      open.map((a) => a.record),
+      input.term,
+    ),
     ...(input.schedule ? { options: input.schedule } : {}),
   });
   const quality = planQuality(assigned, {

@@ -59,7 +59,7 @@ export function visiblePlan(plan: TermPlan, actorId: string, whole: boolean): Te
  *
  * @example
  * ```ts
- * planSummary(plan).counts; // { obligations: 612, assignments: 610, slots: 640, unassigned: 2, unscheduled: 3, mentorships: 41, appointments: 0 }
+ * planSummary(plan).counts; // { obligations: 612, assignments: 610, slots: 640, unassigned: 2, unscheduled: 3, mentorships: 41, appointments: 0, arranged: 0 }
  * ```
  */
 export function planSummary(plan: TermPlan): PlanSummary {
@@ -83,10 +83,17 @@ export function planSummary(plan: TermPlan): PlanSummary {
       unscheduled: plan.unscheduled.length,
       mentorships: plan.mentorships.length,
       appointments: plan.appointmentIds.length,
+      arranged: countArranged(plan.slots),
     },
     coverage: plan.quality.coverage,
     ok: plan.quality.ok,
   };
+}
+
+function countArranged(slots: TermPlan["slots"]): number {
+  let n = 0;
+  for (const s of slots) if (s.appointmentId !== undefined) n++;
+  return n;
 }
 
 // Code-point order: the same on every host, whatever its locale.
@@ -255,6 +262,7 @@ export async function qualityOfPlan(ctx: UseCaseContext<unknown>, plan: TermPlan
       provisionalSlots: placement.provisionalSlots,
       alternativeSlots: placement.alternativeSlots,
       overdueSlots: placement.overdueSlots,
+      arrangedSlots: placement.arrangedSlots,
       unplaced: placement.unplaced.map((u) => ({ ...u })),
     },
     ok: q.ok,

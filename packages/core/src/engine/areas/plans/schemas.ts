@@ -19,6 +19,8 @@ export const planCountsSchema = z.strictObject({
   unscheduled: z.int().min(0),
   mentorships: z.int().min(0),
   appointments: z.int().min(0),
+  /** Slots kept from visits arranged before the plan (their appointments stand; none is created). */
+  arranged: z.int().min(0),
 });
 
 /** A plan without its visits: what lists show and what the paged read keeps on every page. */
@@ -108,6 +110,8 @@ export const planQualityReportSchema = z
       alternativeSlots: z.int().min(0),
       /** Visits whose window ended before the plan's first day: owed, placed at the first free days. */
       overdueSlots: z.int().min(0),
+      /** Visits arranged before the plan (open appointments) that it keeps: no new appointment. */
+      arrangedSlots: z.int().min(0),
       unplaced: z.array(unplacedItemSchema),
     }),
     ok: z.boolean(),

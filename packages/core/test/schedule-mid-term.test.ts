@@ -1,8 +1,17 @@
-import { type Assignment, formatRecurrence, placementQuality, scheduleVisits } from "@homevisit/core";
+import {
+  type ArrangedVisit,
+  type Assignment,
+  formatRecurrence,
+  placementQuality,
+  scheduleVisits,
+} from "@homevisit/core";
 import { describe, expect, it } from "vitest";
 import { obligation, student, term } from "./fixtures/planning.js";
 
-/** A plan made after its term began (`notBefore`): nothing on a day gone, what is owed still placed. */
+/**
+ * A plan made after its term began: nothing on a day gone, what is owed still placed
+ * (`notBefore`), and the visits already arranged kept (`arranged`).
+ */
 
 const lead = (obligationId: string, studentId: string): Assignment => ({
   obligationId,
@@ -135,5 +144,115 @@ describe("scheduleVisits with notBefore", () => {
     const quality = placementQuality(plan, { obligations: [ended, running], teachers: [{ id: "t1" }] });
     expect(quality.overdueSlots).toBe(1);
     expect(quality.inHome).toEqual({ due: 2, placed: 2, share: 1 });
+  });
+});
+
+describe("scheduleVisits with visits already arranged", () => {
+  const visit = (
+    extra: Partial<ArrangedVisit> & Pick<ArrangedVisit, "appointmentId" | "studentId">,
+  ): ArrangedVisit => ({
+    kind: "universal",
+    teacherId: "t1",
+    date: "2026-09-14",
+    start: "16:30",
+    end: "17:15",
+    ...extra,
+  });
+
+  it("keeps the arranged visit of an obligation as its slot, made for it or of the same student and kind", () => {
+    const planned = obligation("s1", { from: "2026-09-14", to: "2026-09-30" });
+    const adHoc = obligation("s2", { from: "2026-09-14", to: "2026-09-30" });
+    const other = obligation("s3", { kind: "priority", from: "2026-09-14", to: "2026-09-30" });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(planned.id, "s1"), lead(adHoc.id, "s2"), lead(other.id, "s3")],
+      obligations: [planned, adHoc, other],
+      students: [student("s1", { village: "A" }), student("s2", { village: "B" }), student("s3", { village: "C" })],
+      busySlots: [],
+      arranged: [
+        visit({
+          appointmentId: "a1",
+          obligationId: planned.id,
+          studentId: "s1",
+          date: "2026-09-20",
+          start: "10:00",
+          end: "10:45",
+        }),
+        visit({ appointmentId: "a2", studentId: "s2", date: "2026-09-22", start: "18:00", end: "18:45" }),
+        // Another kind of visit to s3: it serves no priority visit.
+        visit({ appointmentId: "a3", studentId: "s3", date: "2026-09-23", start: "18:00", end: "18:45" }),
+      ],
+    });
+    const of = (id: string) => plan.slots.filter((s) => s.obligationId === id);
+    expect(of(planned.id)).toEqual([
+      {
+        obligationId: planned.id,
+        studentId: "s1",
+        teacherId: "t1",
+        date: "2026-09-20",
+        start: "10:00",
+        end: "10:45",
+        tripId: "t1/2026-09-20/1000",
+        appointmentId: "a1",
+      },
+    ]);
+    expect(of(adHoc.id)).toEqual([expect.objectContaining({ appointmentId: "a2", date: "2026-09-22" })]);
+    expect(of(other.id)).toHaveLength(1);
+    expect(of(other.id)[0]?.appointmentId).toBeUndefined();
+    expect(plan.slots.map((s) => s.date)).toEqual([...plan.slots.map((s) => s.date)].sort());
+    const quality = placementQuality(plan, { obligations: [planned, adHoc, other], teachers: [{ id: "t1" }] });
+    expect(quality.arrangedSlots).toBe(2);
+  });
+
+  it("holds the teachers' time around an arranged visit and counts it against the daily cap", () => {
+    const o = obligation("s1", { from: "2026-09-14", to: "2026-09-14" });
+    const input = {
+      term,
+      assignments: [lead(o.id, "s1")],
+      obligations: [o],
+      students: [student("s1", { travelMinutes: 20 })],
+      busySlots: [],
+      // Another child's visit, 16:30–17:15, 30 minutes' journey each way by default.
+      arranged: [visit({ appointmentId: "a9", studentId: "s9" })],
+    };
+    const plan = scheduleVisits(input);
+    expect(plan.slots).toHaveLength(1);
+    // Not before 17:15 + 30 (the arranged visit's journey back) + 30 (this one's journey there).
+    expect((plan.slots[0]?.start ?? "") >= "18:15").toBe(true);
+    const full = scheduleVisits({ ...input, options: { maxPerDay: 1 } });
+    expect(full.slots).toEqual([]);
+    expect(full.unscheduled).toEqual([expect.objectContaining({ code: "schedule_teacher_full" })]);
+  });
+
+  it("keeps an arranged contact for its occurrence and places the others", () => {
+    const contact = obligation("s1", {
+      kind: "mentor_contact",
+      from: "2026-09-01",
+      to: "2026-12-31",
+      rrule: formatRecurrence({ freq: "monthly", dtstart: "2026-09-15", count: 3 }),
+    });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(contact.id, "s1")],
+      obligations: [contact],
+      students: [student("s1")],
+      busySlots: [],
+      arranged: [
+        visit({
+          appointmentId: "c10",
+          obligationId: contact.id,
+          studentId: "s1",
+          kind: "mentor_contact",
+          date: "2026-10-19",
+          start: "17:00",
+          end: "17:15",
+        }),
+      ],
+    });
+    expect(plan.slots.map((s) => [s.occurrence, s.date, s.appointmentId])).toEqual([
+      ["2026-09-15", "2026-09-15", undefined],
+      ["2026-10-15", "2026-10-19", "c10"],
+      ["2026-11-15", "2026-11-15", undefined],
+    ]);
   });
 });
