@@ -211,5 +211,15 @@ export function placementQuality(
     .map((t) => t.id)
     .filter((id) => !busy.has(id))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { byKind, inHome, crisis, idleTeachers, provisionalSlots, alternativeSlots, overdueSlots, arrangedSlots, unplaced };
+  return {
+    byKind,
+    inHome,
+    crisis,
+    idleTeachers,
+    provisionalSlots,
+    alternativeSlots,
+    overdueSlots,
+    arrangedSlots,
+    unplaced,
+  };
 }
