@@ -520,6 +520,7 @@ export interface paths {
          *
          *     **前提**:
          *     - 学期开始后生成的计划从次日（或 scheduleFrom）起排期，不安排已过去的日子；窗口已过的家访仍须完成，排在最早的空闲日并标记 overdue
+         *     - 本学期尚未结束的预约（已确认计划的与临时预约）视为已约定：对应任务沿用该预约（slot.appointmentId），不再重复安排，并占用教师的时间与次数上限
          *     - 计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据
          *     - 宿主课表端口返回的忙碌时段须有效（结束晚于开始），否则 422 schedule_busy_slot_invalid
          *     - 应答只含计划的第一页任务（limit 条，默认 50）与全计划的摘要；其余用 GET /plans/{planId} 与 nextCursor 分页读取
@@ -532,6 +533,7 @@ export interface paths {
          *
          *     **Preconditions**:
          *     - A plan made after the term began is scheduled from the next day (or scheduleFrom), never on a day gone; a visit whose window has ended is still owed, placed at the first free day and marked overdue
+         *     - The term's open appointments (a committed plan's and ad-hoc ones) count as arranged: the obligation each serves keeps it (slot.appointmentId) and is not placed again, and they hold their teachers' time and caps
          *     - The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed
          *     - The host's timetable port must return valid busy slots (end after start), else 422 schedule_busy_slot_invalid
          *     - The answer holds the plan's first page of obligations (limit, default 50) and the whole plan's summary; read the rest with GET /plans/{planId} and nextCursor

@@ -90,6 +90,11 @@ export const planContracts = {
         en: "A plan made after the term began is scheduled from the next day (or scheduleFrom), never on a day gone; a visit whose window has ended is still owed, placed at the first free day and marked overdue",
       },
       {
+        "zh-CN":
+          "本学期尚未结束的预约（已确认计划的与临时预约）视为已约定：对应任务沿用该预约（slot.appointmentId），不再重复安排，并占用教师的时间与次数上限",
+        en: "The term's open appointments (a committed plan's and ad-hoc ones) count as arranged: the obligation each serves keeps it (slot.appointmentId) and is not placed again, and they hold their teachers' time and caps",
+      },
+      {
         "zh-CN": "计划依据库中本校的教师、班级、在读学生与重点类别生成；确认（commit）之前不改变任何数据",
         en: "The plan is made from the school's stored teachers, classes, enrolled students and categories; nothing changes until it is committed",
       },
