@@ -313,7 +313,7 @@ export class HvMyVisits extends HomevisitElement {
               const state = o.met ? "met" : o.late ? "late" : "open";
               return html`<li class="card" part="card" data-obligation=${o.obligationId} data-state=${state} data-kind=${o.kind}>
                 <strong>${students.get(o.studentId)?.name ?? o.studentId}</strong>
-                <span class="muted">${label(visitKindLabels[o.kind], this.loc)}${o.role === "companion" ? ` · ${this.t("companionRole")}` : ""} · ${this.t("dueBy", { date: o.dueBy })}</span>
+                <span class="muted">${label(visitKindLabels[o.kind], this.loc)}${o.role === "companion" ? ` · ${this.t("companionRole")}` : ""} · ${this.t("dueBy", { date: o.dueBy })}${o.plannedOn ? ` · ${this.t("plannedOn", { date: o.plannedOn })}` : ""}</span>
                 <span class="banner ${o.met ? "ok" : o.late ? "error" : "warn"}">${this.t(o.met ? "obligationMet" : o.late ? "obligationLate" : "obligationOpen")}</span>
               </li>`;
             })}</ul>`

@@ -18,6 +18,8 @@ export interface ObligationStanding extends MyObligation {
   late: boolean;
   /** The day it is due by (the window's end; a crisis visit's deadline). */
   dueBy: string;
+  /** The plan's next day for it, today or later, while it is not met: a late visit's new day. */
+  plannedOn?: string;
 }
 
 /**
@@ -48,8 +50,9 @@ const shanghaiDay = (instant: string) => new Date(Date.parse(instant) + 8 * 3_60
  * The caller's obligations in the order a teacher should work through them: open ones first
  * (those already late, then by kind — crisis, new student, priority, universal round, mentor
  * contact — then by the day they are due), met ones last. An obligation is met when completed
- * appointments of the same student and kind within its window cover its slots (one for a single
- * visit, each occurrence of a recurring contact).
+ * appointments of the same student and kind from its window's first day on cover its slots (one
+ * for a single visit, each occurrence of a recurring contact): a visit made late still counts.
+ * One not met says the plan's next day for it (`plannedOn`).
  *
  * @example
  * ```ts
@@ -67,11 +70,25 @@ export function obligationStanding(
     .map((a) => ({ studentId: a.studentId, kind: a.kind, day: shanghaiDay(a.start) }));
   return obligations
     .map((o) => {
+      // A visit made after the window still counts: it was owed, and a plan made mid-term
+      // places such visits after their window (marked overdue).
       const completed = done.filter(
-        (a) => a.studentId === o.studentId && a.kind === o.kind && a.day >= o.window.from && a.day <= o.window.to,
+        (a) => a.studentId === o.studentId && a.kind === o.kind && a.day >= o.window.from,
       ).length;
       const met = completed >= Math.max(1, o.slots.length);
-      return { ...o, met, late: !met && o.window.to < today, dueBy: o.window.to };
+      const plannedOn = met
+        ? undefined
+        : o.slots
+            .map((s) => s.date)
+            .filter((d) => d >= today)
+            .sort()[0];
+      return {
+        ...o,
+        met,
+        late: !met && o.window.to < today,
+        dueBy: o.window.to,
+        ...(plannedOn === undefined ? {} : { plannedOn }),
+      };
     })
     .sort(
       (a, b) =>

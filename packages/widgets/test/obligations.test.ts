@@ -36,7 +36,7 @@ describe("obligationStanding", () => {
     expect(standing.find((o) => o.obligationId === "c1")?.dueBy).toBe("2026-11-13");
   });
 
-  it("counts completed visits of the student and kind inside the window, one per slot", () => {
+  it("counts completed visits of the student and kind from the window's first day on, one per slot", () => {
     const crisis = ob("c1", "crisis", "2026-11-13");
     const at = (day: string, status = "completed") => ({
       studentId: "stu-c1",
@@ -45,9 +45,11 @@ describe("obligationStanding", () => {
       start: `${day}T10:00:00+08:00`,
     });
     expect(obligationStanding([crisis], [at("2026-11-12", "confirmed")], "2026-11-10")[0]?.met).toBe(false);
-    // Outside the window (the day after its end, in China Standard Time).
-    expect(obligationStanding([crisis], [at("2026-11-14")], "2026-11-10")[0]?.met).toBe(false);
+    // Before the window (the day before its first, in China Standard Time): another visit.
+    expect(obligationStanding([crisis], [at("2026-08-31")], "2026-11-10")[0]?.met).toBe(false);
     expect(obligationStanding([crisis], [at("2026-11-12")], "2026-11-10")[0]?.met).toBe(true);
+    // After its end: made late (a plan made mid-term places owed visits there), but made.
+    expect(obligationStanding([crisis], [at("2026-11-14")], "2026-11-20")[0]).toMatchObject({ met: true, late: false });
     const contact = {
       ...ob("m1", "mentor_contact", "2026-12-31"),
       studentId: "stu-c1",
@@ -59,5 +61,23 @@ describe("obligationStanding", () => {
     };
     expect(obligationStanding([contact], [at("2026-10-01")], "2026-11-10")[0]?.met).toBe(false);
     expect(obligationStanding([contact], [at("2026-10-01"), at("2026-11-01")], "2026-11-10")[0]?.met).toBe(true);
+  });
+
+  it("says the plan's next day for one not met, even once it is late", () => {
+    const late = {
+      ...ob("n1", "new_student", "2026-10-13"),
+      slots: [{ date: "2026-12-10", start: "16:30", end: "17:15" }],
+    };
+    expect(obligationStanding([late], [], "2026-12-08")[0]).toMatchObject({ late: true, plannedOn: "2026-12-10" });
+    // A day gone is no plan for it.
+    expect(obligationStanding([late], [], "2026-12-11")[0]?.plannedOn).toBeUndefined();
+    const done = {
+      studentId: "stu-n1",
+      kind: "new_student" as const,
+      status: "completed",
+      start: "2026-12-10T16:30:00+08:00",
+    };
+    expect(obligationStanding([late], [done], "2026-12-11")[0]).toMatchObject({ met: true, late: false });
+    expect(obligationStanding([late], [done], "2026-12-11")[0]?.plannedOn).toBeUndefined();
   });
 });
