@@ -90,7 +90,7 @@ describe("scheduleVisits with notBefore", () => {
     expect(plan.slots[0]?.overdue).toBeUndefined();
   });
 
-  it("does not catch up a recurring contact's passed occurrences, and starts the running one on the first day", () => {
+  it("leaves a recurring contact's occurrences before the first day to the past (made or missed), and places the rest", () => {
     const contact = obligation("s1", {
       kind: "mentor_contact",
       from: "2026-09-01",
@@ -105,8 +105,8 @@ describe("scheduleVisits with notBefore", () => {
       busySlots: [],
       notBefore: "2026-10-20",
     });
+    // October's contact (the 15th) may have been made already: it is not booked again.
     expect(plan.slots.map((s) => [s.occurrence, s.date, s.overdue ?? false])).toEqual([
-      ["2026-10-15", "2026-10-20", false],
       ["2026-11-15", "2026-11-15", false],
       ["2026-12-15", "2026-12-15", false],
     ]);

@@ -153,8 +153,8 @@ export interface ScheduleVisitsInput {
    * The first day a visit may be placed on, for a plan made after the term began. Windows are
    * cut to start there; a one-off visit whose window has already ended is still owed, so it may
    * go on any day from here to the term's end, urgent ones and the longest overdue first, and
-   * its slot says `overdue: true`; an occurrence of a recurring contact that has passed is not
-   * planned. Default: no limit (the windows as they are).
+   * its slot says `overdue: true`; an occurrence of a recurring contact dated before it belongs
+   * to the past (made or missed) and is not planned. Default: no limit (the windows as they are).
    */
   notBefore?: IsoDate;
   /**

@@ -284,9 +284,9 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
       const to = next === undefined ? windowTo : days.of(next) - 1;
       const last = to < windowTo ? to : windowTo;
       if (arranged?.take(obligation, { occurrence, from: occurrence, to: isoDate(last) })) continue;
-      // An occurrence that has passed is not caught up: the next one is the contact.
-      if (notBefore !== undefined && last < notBefore) continue;
-      const first = notBefore !== undefined && day < notBefore ? notBefore : day;
+      // An occurrence whose day came before the plan's is the past's (made, or missed): it is
+      // not caught up, the next one is the contact. Nor is it booked again while its span runs.
+      if (notBefore !== undefined && day < notBefore) continue;
       tasks.push(
         new Task(
           days.suffix(occurrence),
@@ -295,9 +295,9 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
           lead,
           companion,
           occurrence,
-          first,
+          day,
           last,
-          days.single(first),
+          days.single(day),
           travel,
           village,
         ),
