@@ -247,7 +247,11 @@ export async function seedDemo(
     await tx.mentorships.createMany(
       data.mentorships.map((m, i) => ({ ...m, id: `demo-mentorship-${i + 1}`, schoolId: world.schoolId })),
     );
-    await tx.appointments.createMany([...appointments, todaysVisit(appointments[0], options.now ?? Date.now())]);
+    // The first student's visit is today's: one open visit per child, as a plan would keep it.
+    await tx.appointments.createMany([
+      todaysVisit(appointments[0], options.now ?? Date.now()),
+      ...appointments.slice(1),
+    ]);
   });
   const persona = (key: PersonaKey) => world.personas.find((p) => p.key === key)?.actor as Actor;
   const classTeacher = persona("class_teacher");
@@ -267,7 +271,7 @@ export async function seedDemo(
   return { world, seeded: true };
 }
 
-/** The plain teacher's visit of today (China Standard Time), confirmed with the family. */
+/** The plain teacher's first visit, moved to today (China Standard Time) and confirmed with the family. */
 function todaysVisit(first: Appointment | undefined, now: number): Appointment {
   if (first === undefined) throw new Error("the demo teacher has no appointment");
   const day = shanghaiDay(now);
