@@ -393,8 +393,9 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         expect(refused.issues.map((i: { code: string; path: string[] }) => [i.code, i.path])).toEqual([
           ["plan_start_outside_term", ["scheduleFrom"]],
         ]);
+        // It names no value the caller sent (the term's days are theirs).
         expect(refused.issues[0].message.en).toBe(
-          "The plan's first day must lie within the term (2026-09-01 to 2026-12-31)",
+          "The plan's first day must lie within the term: not before its first day, nor after its last",
         );
         expect((await engine.plans.list(principal, {})).items).toHaveLength(before);
         // On the term's first day the plan is the whole term's, as a plan made before it began.

@@ -16,8 +16,8 @@ export const engineWorkflowErrors = defineErrors({
   plan_start_outside_term: {
     status: 422,
     message: {
-      "zh-CN": "排期起始日须在学期之内（{start} 至 {end}）",
-      en: "The plan's first day must lie within the term ({start} to {end})",
+      "zh-CN": "排期起始日须在学期之内：不早于学期开始日，不晚于学期结束日",
+      en: "The plan's first day must lie within the term: not before its first day, nor after its last",
     },
   },
   plan_not_committed: {

@@ -75,9 +75,7 @@ export const planContracts = {
       .superRefine((input, ctx) => {
         const from = input.scheduleFrom;
         if (from !== undefined && (from < input.term.start || from > input.term.end))
-          addCatalogIssue(ctx, "plan_start_outside_term", { start: input.term.start, end: input.term.end }, [
-            "scheduleFrom",
-          ]);
+          addCatalogIssue(ctx, "plan_start_outside_term", {}, ["scheduleFrom"]);
       }),
     output: planOutput,
     targetKind: "collection",
