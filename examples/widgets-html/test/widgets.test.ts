@@ -197,6 +197,32 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
+  it("a principal plans mid-term: from the day after the server's clock, owed visits placed late, late crisis visits called out", async () => {
+    // The campus clock says 2026-11-10: the new students' and September's crisis windows have ended.
+    const page = await open("principal", "hv-term-plan", { term: campusTerm, today: campusDay }, 1280);
+    const planner = page.locator("hv-term-plan");
+    await planner.getByRole("button", { name: "生成计划" }).click();
+    const section = planner.locator('section[data-status="draft"]');
+    await section.waitFor();
+    const planId = (await section.getAttribute("data-plan")) ?? "";
+    const q = await host.world.engine.plans.quality(host.world.actors.principal, { planId });
+    expect(q.scheduleFrom).toBe("2026-11-11");
+    await section.locator('[data-schedule-from="2026-11-11"]').getByText("计划自 2026-11-11 起排期").waitFor();
+    expect(await section.locator('[data-figure="overdue"] dd').textContent()).toBe(String(q.placement.overdueSlots));
+    expect(q.placement.overdueSlots).toBeGreaterThan(0);
+    expect(await section.locator('[data-figure="arranged"] dd').textContent()).toBe(String(q.placement.arrangedSlots));
+    const { due, withinDeadline, escalated } = q.placement.crisis;
+    const late = due - withinDeadline - escalated;
+    // The seeded campus has crises flagged in October whose deadlines have passed.
+    expect(late).toBeGreaterThan(0);
+    await section.locator(`[data-late-crisis="${late}"][role="alert"]`).getByText("请校长亲自督促").waitFor();
+    // No visit of the draft on a day gone, but the ones kept from the teachers' appointments.
+    const plan = await host.world.engine.plans.get(host.world.actors.principal, { planId, limit: 200 });
+    expect(plan.plan.slots.every((s) => s.date >= "2026-11-11" || s.appointmentId !== undefined)).toBe(true);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
   it.runIf(screenshots)("writes screenshots at 360 and 1280 px, zh-CN and en", { timeout: 600_000 }, async () => {
     const student = host.world.assigned[1]?.id ?? "";
     const pages: [PersonaKey, string, Record<string, string>][] = [

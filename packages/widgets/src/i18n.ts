@@ -173,6 +173,7 @@ export const zh = {
   planFromNote: "学期已开始：计划自 {date} 起排期，不安排已过去的日子；窗口已过的家访仍须完成，已排在最早的空闲日",
   planOverdue: "逾期补访",
   planArranged: "沿用已约定的家访",
+  planLateCrisis: "{count} 个突发变故家访在计划生成前已过期限：已排在最早的空闲日，请校长亲自督促尽快落实",
 } as const;
 
 /** The keys of the widgets' own messages. */
@@ -331,6 +332,8 @@ const en: Record<MessageKey, string> = {
     "The term had begun: the plan schedules from {date}, never on a day gone; visits whose window has ended are still owed and go on the first free days",
   planOverdue: "Overdue visits placed",
   planArranged: "Visits already arranged, kept",
+  planLateCrisis:
+    "{count} crisis visits were past their deadline when the plan was made: they go on the first free days; see to them yourself, at once",
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };

@@ -222,6 +222,18 @@ export class HvTermPlan extends HomevisitElement {
     </dl>`;
   }
 
+  /**
+   * Crisis visits neither within their deadline nor escalated: their deadline had passed when
+   * the plan was made (placed late, at the first free day). The principal sees to them at once.
+   */
+  private renderLateCrisis(q: Quality): TemplateResult | typeof nothing {
+    const { due, withinDeadline, escalated } = q.placement.crisis;
+    const late = due - withinDeadline - escalated;
+    return late > 0
+      ? html`<p class="banner error" role="alert" data-late-crisis=${late}>${this.t("planLateCrisis", { count: late })}</p>`
+      : nothing;
+  }
+
   private renderGaps(q: Quality, names: Map<string, string>): TemplateResult {
     const gaps = q.placement.unplaced;
     if (gaps.length === 0) return html`<p class="banner ok">${this.t("planAllPlaced")}</p>`;
@@ -244,6 +256,7 @@ export class HvTermPlan extends HomevisitElement {
       <h3 id="plan-title">${this.t("planOf", { term: view.termId })} · ${label(termPlanStatusLabels[view.status], this.loc)}</h3>
       <p class=${q.ok ? "banner ok" : "banner warn"}>${this.t(q.ok ? "planOk" : "planNotOk")}</p>
       ${q.scheduleFrom ? html`<p class="banner warn" data-schedule-from=${q.scheduleFrom}>${this.t("planFromNote", { date: q.scheduleFrom })}</p>` : nothing}
+      ${this.renderLateCrisis(q)}
       ${this.renderQuality(q)}
       <h4>${this.t("planUnplaced")}</h4>
       ${this.renderGaps(q, names)}
