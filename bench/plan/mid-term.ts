@@ -6,60 +6,24 @@
 // same schools in the same runs (derive → assign → schedule; records validated once, untimed).
 // `npx tsx --tsconfig tsconfig.json bench/plan/mid-term.ts [runs]` prints the row.
 import { performance } from "node:perf_hooks";
-import {
-  type ArrangedVisit,
-  assignVisitors,
-  deriveObligations,
-  type Obligation,
-  type PastVisit,
-  placementQuality,
-  type ScheduleVisitsInput,
-  scheduleVisits,
-  type Term,
-} from "@homevisit/core";
+import { type ArrangedVisit, type Obligation, type PastVisit, placementQuality, type Term } from "@homevisit/core";
 import type { BenchRow } from "../src/harness.ts";
-import { benchTerm, parseSchoolInput, rawBySchool, rawInput, type SchoolInput, scopeData } from "./plan-input.ts";
+import {
+  benchTerm,
+  parseSchoolInput,
+  planParts,
+  rawBySchool,
+  rawInput,
+  type SchoolInput,
+  scopeData,
+} from "./plan-input.ts";
 
 /** The day the county plans again. */
 export const midTermDay = "2026-11-02";
 
-/** A school's plan: derive → assign → schedule, with the re-plan's extra inputs. */
-function planOnce(
-  input: SchoolInput,
-  term: Term,
-  extra: { previousVisits?: PastVisit[]; schedule?: Pick<ScheduleVisitsInput, "notBefore" | "arranged"> } = {},
-) {
-  const obligations = deriveObligations({
-    term,
-    school: input.school,
-    students: input.students,
-    flags: input.flags,
-    mentorships: input.mentorships,
-    ...(extra.previousVisits ? { previousVisits: extra.previousVisits } : {}),
-  });
-  const assigned = assignVisitors({
-    school: input.school,
-    term,
-    teachers: input.teachers,
-    classes: input.classes,
-    students: input.students,
-    obligations,
-    mentorships: input.mentorships,
-  });
-  const schedule = scheduleVisits({
-    term,
-    assignments: assigned.assignments,
-    obligations,
-    students: input.students,
-    busySlots: [],
-    ...extra.schedule,
-  });
-  return { obligations, schedule };
-}
-
 /** What the first plan left on the re-plan's day: the visits made, and those still arranged. */
 function stateOnDay(input: SchoolInput, term: Term) {
-  const first = planOnce(input, term);
+  const first = planParts(input, term);
   const kindOf = new Map(first.obligations.map((o) => [o.id, o]));
   const previousVisits: PastVisit[] = [];
   const arranged: ArrangedVisit[] = [];
@@ -113,7 +77,7 @@ function measure(inputs: readonly SchoolInput[], states: ReturnType<typeof state
   };
   inputs.forEach((input, i) => {
     const state = states[i] as ReturnType<typeof stateOnDay>;
-    const { obligations, schedule } = planOnce(input, term, {
+    const { obligations, schedule } = planParts(input, term, {
       previousVisits: state.previousVisits,
       schedule: { notBefore: midTermDay, arranged: state.arranged },
     });
@@ -159,7 +123,7 @@ export function midTermRow(runs = 3, term: Term = benchTerm): BenchRow {
   let figures = measure(inputs, states, term); // warm-up
   for (let i = 0; i < runs; i++) {
     let start = performance.now();
-    for (const input of inputs) planOnce(input, term);
+    for (const input of inputs) planParts(input, term);
     first.push(performance.now() - start);
     start = performance.now();
     figures = measure(inputs, states, term);

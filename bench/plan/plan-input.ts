@@ -8,6 +8,8 @@ import {
   deriveObligations,
   type Mentorship,
   mentorshipSchema,
+  type PastVisit,
+  type ScheduleVisitsInput,
   type School,
   type SchoolClass,
   type Student,
@@ -165,32 +167,53 @@ export interface PlanCounts {
   unscheduled: number;
 }
 
-/** Plans one school from its validated input: derive obligations → assign visitors → schedule. */
-export function planSchool(input: SchoolInput, term: Term = benchTerm): PlanCounts {
-  const derived = deriveObligations({
+/** What a re-plan adds to a school's plan: the visits made, the first day, the visits arranged. */
+export interface ReplanInput {
+  previousVisits?: PastVisit[];
+  schedule?: Pick<ScheduleVisitsInput, "notBefore" | "arranged">;
+}
+
+/**
+ * One school's plan from its validated input: derive obligations → assign visitors → schedule.
+ *
+ * @example
+ * ```ts
+ * const { obligations, assigned, schedule } = planParts(parseSchoolInput(raw), benchTerm);
+ * ```
+ */
+export function planParts(input: SchoolInput, term: Term, replan: ReplanInput = {}) {
+  const obligations = deriveObligations({
     term,
     school: input.school,
     students: input.students,
     flags: input.flags,
     mentorships: input.mentorships,
+    ...(replan.previousVisits ? { previousVisits: replan.previousVisits } : {}),
   });
-  const plan = assignVisitors({
+  const assigned = assignVisitors({
     school: input.school,
     term,
     teachers: input.teachers,
     classes: input.classes,
     students: input.students,
-    obligations: derived,
+    obligations,
     mentorships: input.mentorships,
   });
   const schedule = scheduleVisits({
     term,
-    assignments: plan.assignments,
-    obligations: derived,
+    assignments: assigned.assignments,
+    obligations,
     students: input.students,
     busySlots: [],
+    ...replan.schedule,
   });
-  return { obligations: derived.length, slots: schedule.slots.length, unscheduled: schedule.unscheduled.length };
+  return { obligations, assigned, schedule };
+}
+
+/** Plans one school from its validated input: derive obligations → assign visitors → schedule. */
+export function planSchool(input: SchoolInput, term: Term = benchTerm): PlanCounts {
+  const { obligations, schedule } = planParts(input, term);
+  return { obligations: obligations.length, slots: schedule.slots.length, unscheduled: schedule.unscheduled.length };
 }
 
 /** Validates and plans each school of a list in turn, in this thread; sums the counts. */

@@ -2,11 +2,12 @@
 // term, the share of universal, new-student and priority visits placed, crisis visits within
 // their deadline, mentor-contact occurrences placed, idle teachers and the worst load spread.
 // `npx tsx --tsconfig tsconfig.json bench/plan/plan-quality.ts [school|county|city] [autumn|spring]`
-import { assignVisitors, deriveObligations, planQuality, scheduleVisits, type Term } from "@homevisit/core";
+import { planQuality, type Term } from "@homevisit/core";
 import {
   benchTerm,
   benchTerms,
   parseSchoolInput,
+  planParts,
   type RawSchoolInput,
   rawBySchool,
   rawInput,
@@ -60,29 +61,7 @@ export function qualityOf(schools: readonly RawSchoolInput[], term: Term): PlanQ
   };
   for (const raw of schools) {
     const input = parseSchoolInput(raw);
-    const obligations = deriveObligations({
-      term,
-      school: input.school,
-      students: input.students,
-      flags: input.flags,
-      mentorships: input.mentorships,
-    });
-    const plan = assignVisitors({
-      school: input.school,
-      term,
-      teachers: input.teachers,
-      classes: input.classes,
-      students: input.students,
-      obligations,
-      mentorships: input.mentorships,
-    });
-    const schedule = scheduleVisits({
-      term,
-      assignments: plan.assignments,
-      obligations,
-      students: input.students,
-      busySlots: [],
-    });
+    const { obligations, assigned: plan, schedule } = planParts(input, term);
     const q = planQuality(plan, { term, teachers: input.teachers, obligations, students: input.students, schedule });
     const p = q.placement;
     if (!p) continue;
