@@ -1,4 +1,5 @@
 import {
+  type ArrangedVisit,
   addDays,
   assignVisitors,
   type BusySlot,
@@ -220,6 +221,52 @@ describe("plans for random schools (property-based)", () => {
         for (const o of obligations)
           if (o.rrule === undefined) expect(placed.has(o.id) !== listed.has(o.id)).toBe(true);
         expect(schedule.unscheduled.some((u) => u.code === "schedule_window_passed")).toBe(false);
+      }),
+      runs,
+    );
+  });
+
+  it("planned again with visits arranged: each kept once, no obligation booked twice, no new visit over an arranged one", () => {
+    fc.assert(
+      fc.property(schoolArbitrary, fc.integer({ min: 0, max: 120 }), fc.nat(), (world, offset, pick) => {
+        const { teachers, classes, students, obligations, busySlots } = world;
+        const plan = assignVisitors({ school, term, teachers, classes, students, obligations });
+        const base = { term, assignments: plan.assignments, obligations, students, busySlots };
+        const first = scheduleVisits(base);
+        // Some of the first plan's visits became appointments; the others were never arranged.
+        const kindOf = new Map(obligations.map((o) => [o.id, o.kind]));
+        const arranged: ArrangedVisit[] = first.slots
+          .filter((_, i) => (i + pick) % 3 !== 0)
+          .map((s, i) => ({
+            appointmentId: `apt-${i}`,
+            ...((i + pick) % 4 === 0 ? {} : { obligationId: s.obligationId }),
+            studentId: s.studentId,
+            kind: kindOf.get(s.obligationId) ?? "universal",
+            teacherId: s.teacherId,
+            ...(s.companionId === undefined ? {} : { companionIds: [s.companionId] }),
+            date: s.date,
+            start: s.start,
+            end: s.end,
+          }));
+        const again = scheduleVisits({ ...base, notBefore: addDays("2026-09-07", offset), arranged });
+        const kept = again.slots.filter((s) => s.appointmentId !== undefined);
+        expect(new Set(kept.map((s) => s.appointmentId)).size).toBe(kept.length);
+        const recurring = new Set(obligations.filter((o) => o.rrule !== undefined).map((o) => o.id));
+        const perOneOff = new Map<string, number>();
+        for (const s of again.slots)
+          if (!recurring.has(s.obligationId)) perOneOff.set(s.obligationId, (perOneOff.get(s.obligationId) ?? 0) + 1);
+        for (const n of perOneOff.values()) expect(n).toBe(1);
+        // The arranged visits are busy time for the new ones (of every teacher in them).
+        const held: BusySlot[] = arranged.flatMap((a) =>
+          [a.teacherId, ...(a.companionIds ?? [])].map((teacherId) => ({
+            teacherId,
+            date: a.date,
+            from: a.start,
+            to: a.end,
+          })),
+        );
+        const fresh = again.slots.filter((s) => s.appointmentId === undefined);
+        expect(scheduleConflicts(fresh, [...busySlots, ...held])).toEqual([]);
       }),
       runs,
     );
