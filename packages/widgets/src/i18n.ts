@@ -169,7 +169,7 @@ export const zh = {
   planCrisis: "突发变故家访在期限内",
   planSpread: "最忙教师与中位数之比",
   planAction: "建议处理",
-  planScheduleFrom: "排期起始日（可不填：默认明天）",
+  planScheduleFrom: "排期起始日（可不填：学期已开始时默认明天）",
   planFromNote: "学期已开始：计划自 {date} 起排期，不安排已过去的日子；窗口已过的家访仍须完成，已排在最早的空闲日",
   planOverdue: "逾期补访",
   planArranged: "沿用已约定的家访",
@@ -327,7 +327,7 @@ const en: Record<MessageKey, string> = {
   planCrisis: "Crisis visits within deadline",
   planSpread: "Busiest teacher over median",
   planAction: "What to do",
-  planScheduleFrom: "Schedule from (optional: default tomorrow)",
+  planScheduleFrom: "Schedule from (optional: tomorrow once the term has begun)",
   planFromNote:
     "The term had begun: the plan schedules from {date}, never on a day gone; visits whose window has ended are still owed and go on the first free days",
   planOverdue: "Overdue visits placed",
