@@ -6,7 +6,8 @@ import { type Clock, createEngine, type ParsedActor, parseActor } from "@homevis
 import { createRestHandler, type RestEngine } from "@homevisit/rest";
 import { sqliteStorage } from "@homevisit/storage-sqlite";
 import { getRequestListener } from "@hono/node-server";
-import { demoScript, indexPage, referencePage } from "./pages.js";
+import { demoScript, indexPage } from "./pages.js";
+import { referencePage, referenceScript } from "./reference.js";
 import { type DemoWorld, type Persona, type PersonaKey, personaKeys, seedDemo } from "./seed.js";
 import { bundleDemoWidgets } from "./widgets-bundle.js";
 
@@ -108,6 +109,11 @@ export function createDemoApp(
     }
     if (path === "/widgets.js" && request.method === "GET" && options.widgetsScript !== undefined) {
       return new Response(options.widgetsScript, {
+        headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache" },
+      });
+    }
+    if (path === "/reference.js" && request.method === "GET") {
+      return new Response(referenceScript, {
         headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache" },
       });
     }

@@ -38,7 +38,7 @@ const style = `
   summary { cursor: pointer; }
 `;
 
-function layout(title: string, body: string, script?: string): string {
+export function layout(title: string, body: string, script?: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -193,106 +193,6 @@ async function main() {
 
 const ready = main().catch((error) => { calls.textContent = String(error); });
 `;
-
-// The OpenAPI document, loosely typed: the reference renders whatever the document holds.
-type Json = Record<string, unknown>;
-
-function schemaText(schema: unknown): string {
-  return escapeHtml(JSON.stringify(schema, null, 2) ?? "");
-}
-
-function parameterRows(parameters: unknown): string {
-  if (!Array.isArray(parameters) || parameters.length === 0) return "";
-  const rows = parameters
-    .map((p: Json) => {
-      const schema = (p.schema ?? {}) as Json;
-      const type =
-        typeof schema.type === "string"
-          ? schema.type
-          : typeof schema.$ref === "string"
-            ? schema.$ref.split("/").pop()
-            : "";
-      const description =
-        typeof p.description === "string"
-          ? p.description
-          : typeof schema.description === "string"
-            ? schema.description
-            : "";
-      return `<tr><td><code>${escapeHtml(String(p.name))}</code></td><td>${escapeHtml(String(p.in))}</td><td>${p.required ? "required" : ""}</td><td>${escapeHtml(String(type ?? ""))}</td><td>${escapeHtml(description)}</td></tr>`;
-    })
-    .join("");
-  return `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th></th><th>type</th><th>description</th></tr>${rows}</table>`;
-}
-
-function contentSchema(content: unknown): unknown {
-  if (content === null || typeof content !== "object") return undefined;
-  const first = Object.values(content as Json)[0] as Json | undefined;
-  return first?.schema;
-}
-
-/**
- * The API reference as one HTML page, rendered on the server from the OpenAPI document: every
- * route with its method, summary, parameters, request body and responses, then the shared
- * schemas. Nothing is fetched from the internet.
- *
- * @example
- * ```ts
- * referencePage({ openapi: "3.1.0", info: { title: "homevisit" }, paths: {} }); // "<!doctype html>…<h1>homevisit …"
- * ```
- */
-export function referencePage(doc: Json): string {
-  const info = (doc.info ?? {}) as Json;
-  const paths = (doc.paths ?? {}) as Record<string, Json>;
-  const servers = Array.isArray(doc.servers) ? (doc.servers as Json[]) : [];
-  const base = typeof servers[0]?.url === "string" ? servers[0].url : "";
-  const byTag = new Map<string, string[]>();
-  for (const [path, item] of Object.entries(paths)) {
-    for (const [method, raw] of Object.entries(item)) {
-      if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
-      const op = raw as Json;
-      const tag = Array.isArray(op.tags) && typeof op.tags[0] === "string" ? op.tags[0] : "other";
-      const upper = method.toUpperCase();
-      const body = op.requestBody as Json | undefined;
-      const responses = Object.entries((op.responses ?? {}) as Record<string, Json>)
-        .map(([status, r]) => {
-          const schema = contentSchema(r.content);
-          const detail =
-            schema === undefined || status !== String(Number(status)) || Number(status) >= 400
-              ? ""
-              : `<pre>${schemaText(schema)}</pre>`;
-          return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(String(r.description ?? ""))}${detail}</li>`;
-        })
-        .join("");
-      const html = `<details id="${escapeHtml(String(op.operationId ?? `${method}-${path}`))}">
-<summary><span class="method ${upper}">${upper}</span> <code>${escapeHtml(base === "/" ? path : `${base}${path}`)}</code> — ${escapeHtml(String(op.summary ?? ""))} <small><code>${escapeHtml(String(op.operationId ?? ""))}</code></small></summary>
-<p>${escapeHtml(String(op.description ?? ""))}</p>
-${parameterRows(op.parameters)}
-${body === undefined ? "" : `<h4>Request body (application/json)</h4><pre>${schemaText(contentSchema(body.content))}</pre>`}
-<h4>Responses</h4><ul>${responses}</ul>
-</details>`;
-      const list = byTag.get(tag) ?? [];
-      list.push(html);
-      byTag.set(tag, list);
-    }
-  }
-  const sections = [...byTag.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join("\n")}`)
-    .join("\n");
-  const schemas = ((doc.components as Json | undefined)?.schemas ?? {}) as Json;
-  const components = Object.entries(schemas)
-    .map(
-      ([name, schema]) =>
-        `<details id="schema-${escapeHtml(name)}"><summary><code>${escapeHtml(name)}</code></summary><pre>${schemaText(schema)}</pre></details>`,
-    )
-    .join("\n");
-  const body = `<p><a href="/">← 演示首页 · demo home</a> · <a href="/api/openapi.json">openapi.json</a></p>
-<h1>${escapeHtml(String(info.title ?? "API"))} <small>${escapeHtml(String(info.version ?? ""))}</small></h1>
-<p>${escapeHtml(String(info.description ?? ""))}</p>
-${sections}
-${components === "" ? "" : `<h2>Schemas</h2>${components}`}`;
-  return layout(`${String(info.title ?? "API")} reference`, body);
-}
 
 /** The term of a day: the first term runs from August, the second from February. */
 function termOf(day: string): string {

@@ -241,4 +241,33 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
       .toContain(`共 ${host.world.students} 名，${Math.ceil(host.world.students / 100)} 页`);
     await page.close();
   });
+
+  it("the API reference filters its routes and schemas as one types, and a schema reference opens the schema", async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(new URL("/reference", host.url).href);
+    const all = await page.locator("#reference details").count();
+    expect(all).toBeGreaterThan(100);
+    await page.getByLabel("筛选 · Filter").fill("visit-records submit");
+    await expect.poll(() => page.locator("#reference-count").textContent()).toMatch(/^\d+ \/ \d+$/);
+    const shown = page.locator("#reference details:not([hidden])");
+    const texts = await shown.evaluateAll((els) => els.map((el) => (el.textContent ?? "").toLowerCase()));
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts.length).toBeLessThan(all);
+    for (const text of texts) expect(text.includes("visit-records") && text.includes("submit")).toBe(true);
+    expect(await page.locator("#reference-count").textContent()).toBe(`${texts.length} / ${all}`);
+    // Cleared, everything is back.
+    await page.getByLabel("筛选 · Filter").fill("");
+    await expect.poll(() => shown.count()).toBe(all);
+    // A schema's reference links to the schema, which opens.
+    const link = page.locator('#reference a[href="#schema-PlanSummary"]').first();
+    await link.evaluate((a) => (a.closest("details") as HTMLDetailsElement).setAttribute("open", ""));
+    await link.click();
+    await expect
+      .poll(() => page.locator("#schema-PlanSummary").evaluate((d) => (d as HTMLDetailsElement).open))
+      .toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
