@@ -154,3 +154,15 @@ export function isoWeekday(date: string): number {
 export function shanghaiDate(instant: string): string {
   return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The wall-clock time (China Standard Time, `HH:mm`) of an instant.
+ *
+ * @example
+ * ```ts
+ * shanghaiTime("2026-10-08T10:30:00Z"); // "18:30"
+ * ```
+ */
+export function shanghaiTime(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(11, 16);
+}

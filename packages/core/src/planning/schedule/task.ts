@@ -188,13 +188,13 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
   const tasks: Task[] = [];
   // Per rule text, window start and end: nested maps, so no key text is built per obligation.
   const expansions = new Map<string, Map<string, Map<string, readonly IsoDate[]>>>();
-  // Obligations in input order, not sorted by id: tasks and unscheduled entries are sorted
-  // below by keys that start with the id, with stable sorts, so entries of equal ids keep
-  // their input order either way, and the plan is the same.
   const arranged =
     input.arranged === undefined || input.arranged.length === 0
       ? undefined
       : new ArrangedVisits(input.arranged, new Set(input.obligations.map((o) => o.id)));
+  // Obligations in input order, not sorted by id: tasks and unscheduled entries are sorted
+  // below by keys that start with the id, with stable sorts, so entries of equal ids keep
+  // their input order either way, and the plan is the same.
   for (const obligation of input.obligations) {
     // Already arranged with the family: that visit stands.
     if (obligation.rrule === undefined && arranged?.take(obligation)) continue;

@@ -11,7 +11,7 @@ import { defaultObligationRules, resolveObligationRules } from "../../../plannin
 import { type ArrangedVisit, scheduleVisits } from "../../../planning/schedule.js";
 import { visitDate } from "../../../ports/entities.js";
 import type { TimetableSource } from "../../../ports/timetable.js";
-import { addDays, shanghaiDate } from "../../../shared/dates.js";
+import { addDays, shanghaiDate, shanghaiTime } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
@@ -42,7 +42,8 @@ function arrangedVisits(open: readonly Appointment[], term: { start: string; end
   for (const a of open) {
     const date = shanghaiDate(a.start);
     if (date < term.start || date > term.end) continue;
-    const startMs = Date.parse(a.start);
+    // A visit that would run past midnight holds the rest of its day.
+    const end = new Date(Date.parse(a.start) + a.durationMinutes * 60_000).toISOString();
     out.push({
       appointmentId: a.id,
       ...(a.obligationId === undefined ? {} : { obligationId: a.obligationId }),
@@ -51,20 +52,11 @@ function arrangedVisits(open: readonly Appointment[], term: { start: string; end
       teacherId: a.teacherId,
       companionIds: a.companionIds,
       date,
-      start: shanghaiClock(startMs),
-      // A visit that would run past midnight holds the rest of its day.
-      end:
-        shanghaiDate(new Date(startMs + a.durationMinutes * 60_000).toISOString()) === date
-          ? shanghaiClock(startMs + a.durationMinutes * 60_000)
-          : "23:59",
+      start: shanghaiTime(a.start),
+      end: shanghaiDate(end) === date ? shanghaiTime(end) : "23:59",
     });
   }
   return out;
-}
-
-/** `HH:mm` in China Standard Time of an instant. */
-function shanghaiClock(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
 }
 
 /**
