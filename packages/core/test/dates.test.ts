@@ -1,6 +1,14 @@
 // addDays takes an arithmetic path for valid dates; the Date object is the reference it must
 // match everywhere, including leap days, century years and the ends of the 0000–9999 range.
-import { addDays, daysBetween, isCalendarDate, nextDay, previousDay } from "@homevisit/core";
+import {
+  addDays,
+  daysBetween,
+  isCalendarDate,
+  nextDay,
+  previousDay,
+  shanghaiDate,
+  shanghaiTime,
+} from "@homevisit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -102,5 +110,20 @@ describe("isCalendarDate", () => {
     for (const text of ["2026-9-01", "2026/09/01", "2026-09-01T00:00:00Z", "+02026-09-01", "２０２６-09-01", ""]) {
       expect(isCalendarDate(text)).toBe(false);
     }
+  });
+});
+
+describe("shanghaiDate and shanghaiTime", () => {
+  it("read an instant's day and wall-clock time in China Standard Time, whatever its offset", () => {
+    expect([shanghaiDate("2026-10-08T10:30:00Z"), shanghaiTime("2026-10-08T10:30:00Z")]).toEqual([
+      "2026-10-08",
+      "18:30",
+    ]);
+    expect([shanghaiDate("2026-10-08T17:30:00Z"), shanghaiTime("2026-10-08T17:30:00Z")]).toEqual([
+      "2026-10-09",
+      "01:30",
+    ]);
+    expect(shanghaiTime("2026-10-08T18:30:00+08:00")).toBe("18:30");
+    expect(shanghaiTime("2026-10-08T12:30:00+02:00")).toBe("18:30");
   });
 });
