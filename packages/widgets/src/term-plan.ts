@@ -223,12 +223,13 @@ export class HvTermPlan extends HomevisitElement {
   }
 
   /**
-   * Crisis visits neither within their deadline nor escalated: their deadline had passed when
-   * the plan was made (placed late, at the first free day). The principal sees to them at once.
+   * Crisis visits placed after their deadline: it had passed when the plan was made (they go on
+   * the first free days). The principal sees to them at once.
    */
   private renderLateCrisis(q: Quality): TemplateResult | typeof nothing {
-    const { due, withinDeadline, escalated } = q.placement.crisis;
-    const late = due - withinDeadline - escalated;
+    const { due, withinDeadline } = q.placement.crisis;
+    const unplaced = q.placement.unplaced.filter((u) => u.kind === "crisis").length;
+    const late = due - unplaced - withinDeadline;
     return late > 0
       ? html`<p class="banner error" role="alert" data-late-crisis=${late}>${this.t("planLateCrisis", { count: late })}</p>`
       : nothing;
