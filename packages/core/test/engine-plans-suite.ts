@@ -426,9 +426,7 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         const kept = second.plan.slots.filter((s) => s.appointmentId !== undefined);
         const openIds = new Set(before.map((a) => a.id));
         expect(kept.every((s) => openIds.has(s.appointmentId as string))).toBe(true);
-        expect(new Set(kept.map((s) => s.appointmentId))).toEqual(
-          new Set([...arranged, ...kept.map((s) => s.appointmentId)]),
-        );
+        // Every visit the committed plan arranged is kept (apt-1 of the seed may be kept too).
         for (const id of arranged) expect(kept.some((s) => s.appointmentId === id)).toBe(true);
         expect(second.summary.counts.arranged).toBe(kept.length);
         const q = await engine.plans.quality(principal, { planId: second.plan.id });
