@@ -478,6 +478,34 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
       });
     });
 
+    describe("a student's erasure", () => {
+      it("takes them out of every plan of the school: obligations, slots with their appointments, gaps", async () => {
+        const draft = await engine.plans.generate(principal, { term, limit: 200 });
+        const committed = await engine.plans.commit(principal, {
+          planId: draft.plan.id,
+          expectedVersion: draft.version,
+        });
+        const other = await engine.plans.generate(principal, { term, limit: 200 });
+        expect(JSON.stringify(committed.plan)).toContain('"s-own"');
+        const student = await harness.storage.students.get("s-own");
+        const out = await engine.dataRights.erase(
+          principal,
+          { studentId: "s-own", expectedVersion: student?.version ?? 1 },
+          purpose,
+        );
+        expect(out.tombstone.removed).toMatchObject({ students: 1, termPlans: 2 });
+        for (const planId of [committed.plan.id, other.plan.id]) {
+          const stored = (await harness.storage.termPlans.get(planId))?.record;
+          expect(stored).toBeDefined();
+          // Not their id, nor an obligation id made from it (s-own-2 is another child).
+          expect(JSON.stringify(stored)).not.toMatch(/s-own(?!-2)/);
+          // The other students' visits stay, each slot with its appointment.
+          expect(stored?.slots.some((s) => s.studentId === "s-own-2")).toBe(true);
+          if (planId === committed.plan.id) expect(stored?.appointmentIds).toHaveLength(stored?.slots.length ?? -1);
+        }
+      });
+    });
+
     describe("the personalised visit plan (R7)", () => {
       it("follows the student's categories; needs a purpose; scoped like a student read", async () => {
         await harness.storage.transaction((tx) =>

@@ -84,7 +84,7 @@ export const tombstoneSchema = z.strictObject({
   reason: z.enum(erasureReasons),
   erasedAt: instantSchema,
   erasedBy: idSchema,
-  /** Rows removed, by entity. */
+  /** Rows removed, by entity; for `termPlans`, the plans the student was taken out of (they stay). */
   removed: z.record(z.string().max(64), z.int().min(0)),
   /** Blobs still to delete (blob stores are not transactional: a later purge retries them). */
   pendingBlobIds: z.array(idSchema).max(1000).default([]),

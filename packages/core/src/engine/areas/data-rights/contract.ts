@@ -45,13 +45,14 @@ export const dataRightsContracts = {
 
   /**
    * Erases a student on request (the guardian's, or the student's once adult): every row about
-   * them goes in one transaction, their photos right after it commits, and a tombstone without
-   * personal data stays. Needs a purpose; audited; emits `student.erased`.
+   * them goes in one transaction, their entries leave the school's term plans and the safety
+   * reports that named others too, their photos go right after it commits, and a tombstone
+   * without personal data stays. Needs a purpose; audited; emits `student.erased`.
    *
    * @example
    * ```ts
    * await engine.dataRights.erase(principal, { studentId: "stu-0001", expectedVersion: 3 }, { purpose: "监护人书面申请删除" });
-   * // { tombstone: { id: "…", scope: "student", reason: "request", removed: { students: 1, categoryFlags: 2, … } } }
+   * // { tombstone: { id: "…", scope: "student", reason: "request", removed: { students: 1, categoryFlags: 2, termPlans: 1, … } } }
    * ```
    */
   erase: defineContract({

@@ -7,6 +7,7 @@ import type { UseCaseContext } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { dataRightsContracts } from "./contract.js";
+import { scrubPlans } from "./scrub-plans.js";
 
 /**
  * Data rights (PIPL art. 45, 47; RELIABILITY.md promise 4): export everything about one
@@ -87,6 +88,9 @@ async function eraseStudent(
     }
   }
   removed.safetyReports = reportsRemoved;
+  // Plans are the school's records, as safety reports are: the student's entries leave them
+  // (counted as the plans they left, which stay).
+  removed.termPlans = await scrubPlans(tx, schoolId, studentId);
   await tx.students.delete(studentId, { expectedVersion: student.version });
   removed.students = 1;
   const tombstone = await tx.tombstones.create({

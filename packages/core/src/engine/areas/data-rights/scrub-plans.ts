@@ -1,0 +1,63 @@
+import type { TermPlan } from "../../../domain/workflow-records.js";
+import type { StorageTx } from "../../../ports/storage.js";
+import { loadAll } from "../../util.js";
+
+/**
+ * A term plan without one student: their obligations (which name their categories), assignments,
+ * mentorships, slots with the appointments made for them, gaps and quality lists. `undefined`
+ * when the plan never named them.
+ *
+ * @example
+ * ```ts
+ * planWithout(plan, "stu-0001")?.obligations.some((o) => o.studentId === "stu-0001"); // false
+ * ```
+ */
+export function planWithout(plan: TermPlan, studentId: string): TermPlan | undefined {
+  const other = (row: { studentId: string }) => row.studentId !== studentId;
+  const keep = plan.slots.map(other);
+  const next: TermPlan = {
+    ...plan,
+    obligations: plan.obligations.filter(other),
+    assignments: plan.assignments.filter(other),
+    mentorships: plan.mentorships.filter(other),
+    slots: plan.slots.filter((_, i) => keep[i]),
+    unassigned: plan.unassigned.filter(other),
+    unscheduled: plan.unscheduled.filter(other),
+    quality: {
+      ...plan.quality,
+      uncoveredStudentIds: plan.quality.uncoveredStudentIds.filter((id) => id !== studentId),
+      studentsWithoutMentor: plan.quality.studentsWithoutMentor.filter((id) => id !== studentId),
+    },
+    // One appointment per slot once committed: they go with their slots.
+    appointmentIds:
+      plan.appointmentIds.length === plan.slots.length
+        ? plan.appointmentIds.filter((_, i) => keep[i])
+        : plan.appointmentIds,
+  };
+  const changed =
+    next.obligations.length !== plan.obligations.length ||
+    next.assignments.length !== plan.assignments.length ||
+    next.mentorships.length !== plan.mentorships.length ||
+    next.slots.length !== plan.slots.length ||
+    next.unassigned.length !== plan.unassigned.length ||
+    next.unscheduled.length !== plan.unscheduled.length ||
+    next.quality.uncoveredStudentIds.length !== plan.quality.uncoveredStudentIds.length ||
+    next.quality.studentsWithoutMentor.length !== plan.quality.studentsWithoutMentor.length;
+  return changed ? next : undefined;
+}
+
+/**
+ * Takes an erased student out of every term plan of their school (RELIABILITY.md promise 4:
+ * nothing about them stays but the tombstone). Returns how many plans named them.
+ */
+export async function scrubPlans(tx: StorageTx, schoolId: string, studentId: string): Promise<number> {
+  const plans = await loadAll((cursor) => tx.termPlans.list({ where: { schoolId }, cursor, limit: 1000 }));
+  let scrubbed = 0;
+  for (const stored of plans) {
+    const next = planWithout(stored.record, studentId);
+    if (next === undefined) continue;
+    await tx.termPlans.update(next.id, next, { expectedVersion: stored.version });
+    scrubbed++;
+  }
+  return scrubbed;
+}
