@@ -478,8 +478,8 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
       });
     });
 
-    describe("a student's erasure", () => {
-      it("takes them out of every plan of the school: obligations, slots with their appointments, gaps", async () => {
+    describe("a student's data rights over the plans", () => {
+      it("export holds their plan entries; erasure takes them out of every plan: obligations, slots with their appointments, gaps", async () => {
         const draft = await engine.plans.generate(principal, { term, limit: 200 });
         const committed = await engine.plans.commit(principal, {
           planId: draft.plan.id,
@@ -487,6 +487,20 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         });
         const other = await engine.plans.generate(principal, { term, limit: 200 });
         expect(JSON.stringify(committed.plan)).toContain('"s-own"');
+        // Before: their data export holds both plans, narrowed to their entries.
+        const exported = await engine.dataRights.export(principal, { studentId: "s-own" }, purpose);
+        expect(exported.termPlans.map((p) => p.planId).sort()).toEqual([committed.plan.id, other.plan.id].sort());
+        for (const part of exported.termPlans) {
+          expect(part.obligations.length).toBeGreaterThan(0);
+          const rows = [
+            ...part.obligations,
+            ...part.assignments,
+            ...part.slots,
+            ...part.unassigned,
+            ...part.unscheduled,
+          ];
+          expect(rows.every((r) => r.studentId === "s-own")).toBe(true);
+        }
         const student = await harness.storage.students.get("s-own");
         const out = await engine.dataRights.erase(
           principal,

@@ -5829,6 +5829,17 @@ export interface operations {
                         appointments: components["schemas"]["Appointment"][];
                         visitRecords: components["schemas"]["VisitRecord"][];
                         safetyReports: components["schemas"]["PreVisitSafetyReport"][];
+                        termPlans: {
+                            planId: string;
+                            termId: string;
+                            /** @enum {string} */
+                            status: "draft" | "committed" | "superseded";
+                            obligations: components["schemas"]["ObligationSnapshot"][];
+                            assignments: components["schemas"]["AssignmentSnapshot"][];
+                            slots: components["schemas"]["ProposedSlot"][];
+                            unassigned: components["schemas"]["PlanGap"][];
+                            unscheduled: components["schemas"]["PlanGap"][];
+                        }[];
                         audit: components["schemas"]["AuditRecord"][];
                     };
                 };

@@ -2,9 +2,16 @@ import * as z from "zod";
 import { appointmentSchema } from "../../../domain/appointment/index.js";
 import { categoryFlagSchema } from "../../../domain/categories.js";
 import { consentSchema, storedMentorshipSchema, tombstoneSchema } from "../../../domain/consent.js";
+import { proposedSlotSchema } from "../../../domain/planning.js";
 import { preVisitSafetyReportSchema } from "../../../domain/safety.js";
 import { studentSchema } from "../../../domain/student.js";
 import { visitRecordDraftSchema } from "../../../domain/visit-record.js";
+import {
+  assignmentSnapshotSchema,
+  obligationSnapshotSchema,
+  planGapSchema,
+  termPlanStatusSchema,
+} from "../../../domain/workflow-records.js";
 import { auditRecordSchema } from "../../../ports/audit-chain.js";
 import { defineContract } from "../../contract.js";
 
@@ -15,12 +22,13 @@ export const dataRightsContracts = {
   /**
    * Everything stored about one student, as JSON: the record, flags, consents, mentorships,
    * appointments, visit records (photo references, not bytes), the safety reports that name
-   * the student, and the audit rows about the student. Needs a purpose; audited.
+   * the student, the school's term plans narrowed to the student's entries, and the audit rows
+   * about the student. Needs a purpose; audited.
    *
    * @example
    * ```ts
    * await engine.dataRights.export(principal, { studentId: "stu-0001" }, { purpose: "家长依法申请查阅" });
-   * // { student: {…}, flags: [...], consents: [...], appointments: [...], visitRecords: [...], safetyReports: [...], audit: [...] }
+   * // { student: {…}, flags: [...], consents: [...], appointments: [...], visitRecords: [...], safetyReports: [...], termPlans: [...], audit: [...] }
    * ```
    */
   export: defineContract({
@@ -37,6 +45,19 @@ export const dataRightsContracts = {
       appointments: z.array(appointmentSchema),
       visitRecords: z.array(visitRecordDraftSchema),
       safetyReports: z.array(preVisitSafetyReportSchema),
+      /** The school's term plans that name the student, each narrowed to the student's entries. */
+      termPlans: z.array(
+        z.strictObject({
+          planId: z.string(),
+          termId: z.string(),
+          status: termPlanStatusSchema,
+          obligations: z.array(obligationSnapshotSchema),
+          assignments: z.array(assignmentSnapshotSchema),
+          slots: z.array(proposedSlotSchema),
+          unassigned: z.array(planGapSchema),
+          unscheduled: z.array(planGapSchema),
+        }),
+      ),
       audit: z.array(auditRecordSchema),
     }),
     targetKind: "record",

@@ -47,6 +47,37 @@ export function planWithout(plan: TermPlan, studentId: string): TermPlan | undef
 }
 
 /**
+ * A term plan narrowed to one student's entries, for their data export; `undefined` when the
+ * plan never named them.
+ *
+ * @example
+ * ```ts
+ * planPartOf(plan, "stu-0001"); // { planId, termId, status, obligations: [...], slots: [...], … }
+ * ```
+ */
+export function planPartOf(plan: TermPlan, studentId: string) {
+  const mine = (row: { studentId: string }) => row.studentId === studentId;
+  const part = {
+    planId: plan.id,
+    termId: plan.termId,
+    status: plan.status,
+    obligations: plan.obligations.filter(mine),
+    assignments: plan.assignments.filter(mine),
+    slots: plan.slots.filter(mine),
+    unassigned: plan.unassigned.filter(mine),
+    unscheduled: plan.unscheduled.filter(mine),
+  };
+  const any =
+    part.obligations.length +
+      part.assignments.length +
+      part.slots.length +
+      part.unassigned.length +
+      part.unscheduled.length >
+    0;
+  return any ? part : undefined;
+}
+
+/**
  * Takes an erased student out of every term plan of their school (RELIABILITY.md promise 4:
  * nothing about them stays but the tombstone). Returns how many plans named them.
  */

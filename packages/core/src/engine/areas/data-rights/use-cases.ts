@@ -7,7 +7,7 @@ import type { UseCaseContext } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { dataRightsContracts } from "./contract.js";
-import { scrubPlans } from "./scrub-plans.js";
+import { planPartOf, scrubPlans } from "./scrub-plans.js";
 
 /**
  * Data rights (PIPL art. 45, 47; RELIABILITY.md promise 4): export everything about one
@@ -148,6 +148,9 @@ export const dataRightsUseCases = {
       const reports = await loadAll((cursor) =>
         tx.safetyReports.list({ where: { schoolId: student.schoolId }, cursor, limit: 1000 }),
       );
+      const plans = await loadAll((cursor) =>
+        tx.termPlans.list({ where: { schoolId: student.schoolId }, cursor, limit: 1000 }),
+      );
       return {
         exportedAt: ctx.now,
         student,
@@ -157,6 +160,7 @@ export const dataRightsUseCases = {
         appointments: records(await loadAll((cursor) => tx.appointments.list({ where, cursor, limit: 1000 }))),
         visitRecords: records(await loadAll((cursor) => tx.visitRecords.list({ where, cursor, limit: 1000 }))),
         safetyReports: records(reports).filter((r) => r.studentIds.includes(input.studentId)),
+        termPlans: records(plans).flatMap((p) => planPartOf(p, input.studentId) ?? []),
         audit,
       };
     },
