@@ -130,6 +130,21 @@ describe("scheduleVisits with notBefore", () => {
     expect(quality.unplaced[0]?.action.en).toContain("next term");
   });
 
+  it("counts a crisis visit placed after its deadline, which had passed when the plan was made", () => {
+    const crisis = obligation("s1", { kind: "crisis", from: "2026-10-01", to: "2026-10-08" });
+    const fresh = obligation("s2", { kind: "crisis", from: "2026-10-13", to: "2026-10-20" });
+    const plan = scheduleVisits({
+      term,
+      assignments: [lead(crisis.id, "s1"), lead(fresh.id, "s2")],
+      obligations: [crisis, fresh],
+      students: [student("s1", { village: "A" }), student("s2", { village: "B" })],
+      busySlots: [],
+      notBefore: "2026-10-14",
+    });
+    const quality = placementQuality(plan, { obligations: [crisis, fresh], teachers: [{ id: "t1" }] });
+    expect(quality.crisis).toEqual({ due: 2, withinDeadline: 1, afterDeadline: 1, escalated: 0 });
+  });
+
   it("counts overdue slots in the placement figures", () => {
     const ended = obligation("s1", { from: "2026-09-01", to: "2026-09-30" });
     const running = obligation("s2", { from: "2026-10-01", to: "2026-11-15" });
@@ -143,6 +158,7 @@ describe("scheduleVisits with notBefore", () => {
     });
     const quality = placementQuality(plan, { obligations: [ended, running], teachers: [{ id: "t1" }] });
     expect(quality.overdueSlots).toBe(1);
+    expect(quality.crisis).toEqual({ due: 0, withinDeadline: 0, afterDeadline: 0, escalated: 0 });
     expect(quality.inHome).toEqual({ due: 2, placed: 2, share: 1 });
   });
 });

@@ -227,9 +227,7 @@ export class HvTermPlan extends HomevisitElement {
    * the first free days). The principal sees to them at once.
    */
   private renderLateCrisis(q: Quality): TemplateResult | typeof nothing {
-    const { due, withinDeadline } = q.placement.crisis;
-    const unplaced = q.placement.unplaced.filter((u) => u.kind === "crisis").length;
-    const late = due - unplaced - withinDeadline;
+    const late = q.placement.crisis.afterDeadline;
     return late > 0
       ? html`<p class="banner error" role="alert" data-late-crisis=${late}>${this.t("planLateCrisis", { count: late })}</p>`
       : nothing;

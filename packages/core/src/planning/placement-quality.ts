@@ -38,8 +38,11 @@ export interface PlacementQuality {
   byKind: Record<VisitKind, KindPlacement>;
   /** Universal, new-student and priority visits together (the guidance's in-home round). */
   inHome: KindPlacement;
-  /** Crisis visits: due, placed on or before their last day, and escalated to the principal. */
-  crisis: { due: number; withinDeadline: number; escalated: number };
+  /**
+   * Crisis visits: due, placed on or before their last day, placed after it (its day had passed
+   * when the plan was made), and escalated to the principal.
+   */
+  crisis: { due: number; withinDeadline: number; afterDeadline: number; escalated: number };
   /** Teachers in post who carry visits but have no placed visit, lead or companion (R2 wants none). */
   idleTeachers: string[];
   /** Slots on days of a provisional calendar (no official notice yet): they may move. */
@@ -137,7 +140,7 @@ function share(k: KindPlacement): void {
  * ```ts
  * placementQuality(schedule, { obligations, teachers, assignments });
  * // → { byKind: { universal: { due: 600, placed: 598, share: 0.997 }, … }, inHome: …,
- * //     crisis: { due: 3, withinDeadline: 3, escalated: 0 }, idleTeachers: [], provisionalSlots: 0, overdueSlots: 0, arrangedSlots: 0, … }
+ * //     crisis: { due: 3, withinDeadline: 3, afterDeadline: 0, escalated: 0 }, idleTeachers: [], provisionalSlots: 0, overdueSlots: 0, arrangedSlots: 0, … }
  * ```
  */
 export function placementQuality(
@@ -153,7 +156,7 @@ export function placementQuality(
   for (const o of input.obligations) byId.set(o.id, o);
   const byKind = emptyKinds();
   const placedOnce = new Set<string>();
-  const crisis = { due: 0, withinDeadline: 0, escalated: 0 };
+  const crisis = { due: 0, withinDeadline: 0, afterDeadline: 0, escalated: 0 };
   const busy = new Set<string>();
   let provisionalSlots = 0;
   let alternativeSlots = 0;
@@ -175,7 +178,10 @@ export function placementQuality(
     }
     if (placedOnce.has(o.id)) continue;
     placedOnce.add(o.id);
-    if (o.kind === "crisis" && s.date <= o.window.to) crisis.withinDeadline++;
+    if (o.kind === "crisis") {
+      if (s.date <= o.window.to) crisis.withinDeadline++;
+      else crisis.afterDeadline++;
+    }
   }
   for (const o of input.obligations) {
     if (o.rrule !== undefined) continue;

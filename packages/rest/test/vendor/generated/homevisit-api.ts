@@ -2386,6 +2386,7 @@ export interface components {
                 crisis: {
                     due: number;
                     withinDeadline: number;
+                    afterDeadline: number;
                     escalated: number;
                 };
                 idleTeachers: string[];

@@ -101,6 +101,8 @@ export const planQualityReportSchema = z
       crisis: z.strictObject({
         due: z.int().min(0),
         withinDeadline: z.int().min(0),
+        /** Placed after their last day: it had passed when the plan was made. */
+        afterDeadline: z.int().min(0),
         escalated: z.int().min(0),
       }),
       idleTeachers: z.array(idSchema),
