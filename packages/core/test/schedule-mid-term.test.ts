@@ -2,7 +2,9 @@ import {
   type ArrangedVisit,
   type Assignment,
   formatRecurrence,
+  type Obligation,
   placementQuality,
+  type ScheduleVisitsInput,
   scheduleVisits,
 } from "@homevisit/core";
 import { describe, expect, it } from "vitest";
@@ -19,6 +21,26 @@ const lead = (obligationId: string, studentId: string): Assignment => ({
   leadTeacherId: "t1",
   reasons: [],
 });
+
+/** One obligation of s1, led by t1, scheduled with the extra input given. */
+const alone = (o: Obligation, extra: Partial<ScheduleVisitsInput> = {}) =>
+  scheduleVisits({
+    term,
+    assignments: [lead(o.id, "s1")],
+    obligations: [o],
+    students: [student("s1")],
+    busySlots: [],
+    ...extra,
+  });
+
+/** A mentor's monthly contact with s1 from 15 September, `count` times. */
+const monthlyContact = (count: number) =>
+  obligation("s1", {
+    kind: "mentor_contact",
+    from: "2026-09-01",
+    to: "2026-12-31",
+    rrule: formatRecurrence({ freq: "monthly", dtstart: "2026-09-15", count }),
+  });
 
 describe("scheduleVisits with notBefore", () => {
   it("places nothing before the plan's first day, and marks only visits whose window had ended", () => {
@@ -77,34 +99,15 @@ describe("scheduleVisits with notBefore", () => {
         { from: "2026-10-10", to: "2026-10-20", reason: { "zh-CN": "集中", en: "Campaign" } },
       ],
     });
-    const plan = scheduleVisits({
-      term,
-      assignments: [lead(o.id, "s1")],
-      obligations: [o],
-      students: [student("s1")],
-      busySlots: [],
-      notBefore: "2026-10-16",
-    });
+    const plan = alone(o, { notBefore: "2026-10-16" });
     expect(plan.slots).toHaveLength(1);
     expect(plan.slots[0]).toMatchObject({ date: "2026-10-16" });
     expect(plan.slots[0]?.overdue).toBeUndefined();
   });
 
   it("leaves a recurring contact's occurrences before the first day to the past (made or missed), and places the rest", () => {
-    const contact = obligation("s1", {
-      kind: "mentor_contact",
-      from: "2026-09-01",
-      to: "2026-12-31",
-      rrule: formatRecurrence({ freq: "monthly", dtstart: "2026-09-15", count: 4 }),
-    });
-    const plan = scheduleVisits({
-      term,
-      assignments: [lead(contact.id, "s1")],
-      obligations: [contact],
-      students: [student("s1")],
-      busySlots: [],
-      notBefore: "2026-10-20",
-    });
+    const contact = monthlyContact(4);
+    const plan = alone(contact, { notBefore: "2026-10-20" });
     // October's contact (the 15th) may have been made already: it is not booked again.
     expect(plan.slots.map((s) => [s.occurrence, s.date, s.overdue ?? false])).toEqual([
       ["2026-11-15", "2026-11-15", false],
@@ -115,14 +118,7 @@ describe("scheduleVisits with notBefore", () => {
 
   it("lists a visit as schedule_window_passed when the term has no day left", () => {
     const o = obligation("s1", { from: "2026-09-01", to: "2026-09-30" });
-    const plan = scheduleVisits({
-      term,
-      assignments: [lead(o.id, "s1")],
-      obligations: [o],
-      students: [student("s1")],
-      busySlots: [],
-      notBefore: "2027-02-01",
-    });
+    const plan = alone(o, { notBefore: "2027-02-01" });
     expect(plan.slots).toEqual([]);
     expect(plan.unscheduled).toEqual([expect.objectContaining({ obligationId: o.id, code: "schedule_window_passed" })]);
     expect(plan.unscheduled[0]?.reason["zh-CN"]).toContain("2026-09-01 至 2026-09-30");
@@ -241,18 +237,8 @@ describe("scheduleVisits with visits already arranged", () => {
   });
 
   it("keeps an arranged contact for its occurrence and places the others", () => {
-    const contact = obligation("s1", {
-      kind: "mentor_contact",
-      from: "2026-09-01",
-      to: "2026-12-31",
-      rrule: formatRecurrence({ freq: "monthly", dtstart: "2026-09-15", count: 3 }),
-    });
-    const plan = scheduleVisits({
-      term,
-      assignments: [lead(contact.id, "s1")],
-      obligations: [contact],
-      students: [student("s1")],
-      busySlots: [],
+    const contact = monthlyContact(3);
+    const plan = alone(contact, {
       arranged: [
         visit({
           appointmentId: "c10",
