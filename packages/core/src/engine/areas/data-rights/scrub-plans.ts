@@ -2,6 +2,20 @@ import type { TermPlan } from "../../../domain/workflow-records.js";
 import type { StorageTx } from "../../../ports/storage.js";
 import { loadAll } from "../../util.js";
 
+/** How many entries a plan holds that name a student. */
+function entries(plan: TermPlan): number {
+  return (
+    plan.obligations.length +
+    plan.assignments.length +
+    plan.mentorships.length +
+    plan.slots.length +
+    plan.unassigned.length +
+    plan.unscheduled.length +
+    plan.quality.uncoveredStudentIds.length +
+    plan.quality.studentsWithoutMentor.length
+  );
+}
+
 /**
  * A term plan without one student: their obligations (which name their categories), assignments,
  * mentorships, slots with the appointments made for them, gaps and quality lists. `undefined`
@@ -34,16 +48,7 @@ export function planWithout(plan: TermPlan, studentId: string): TermPlan | undef
         ? plan.appointmentIds.filter((_, i) => keep[i])
         : plan.appointmentIds,
   };
-  const changed =
-    next.obligations.length !== plan.obligations.length ||
-    next.assignments.length !== plan.assignments.length ||
-    next.mentorships.length !== plan.mentorships.length ||
-    next.slots.length !== plan.slots.length ||
-    next.unassigned.length !== plan.unassigned.length ||
-    next.unscheduled.length !== plan.unscheduled.length ||
-    next.quality.uncoveredStudentIds.length !== plan.quality.uncoveredStudentIds.length ||
-    next.quality.studentsWithoutMentor.length !== plan.quality.studentsWithoutMentor.length;
-  return changed ? next : undefined;
+  return entries(next) < entries(plan) ? next : undefined;
 }
 
 /**
