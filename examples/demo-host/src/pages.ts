@@ -201,20 +201,6 @@ function termOf(day: string): string {
   return month >= 8 ? `${year}-${year + 1}-1` : month >= 2 ? `${year - 1}-${year}-2` : `${year - 1}-${year}-1`;
 }
 
-/** This term and the one before, with their usual days: a bureau has no school's terms to list. */
-function termsAround(day: string): { id: string; start: string; end: string }[] {
-  const days = (id: string) => {
-    const first = Number(id.slice(0, 4));
-    return id.endsWith("-1")
-      ? { id, start: `${first}-09-01`, end: `${first + 1}-01-20` }
-      : { id, start: `${first + 1}-02-20`, end: `${first + 1}-07-10` };
-  };
-  const current = termOf(day);
-  const first = Number(current.slice(0, 4));
-  const previous = current.endsWith("-2") ? `${first}-${first + 1}-1` : `${first - 1}-${first}-2`;
-  return [days(current), days(previous)];
-}
-
 /**
  * The persona's working screen, made of @homevisit/widgets: a teacher's visits and the record
  * form, the archive of a student in reach, a principal's term plan, safety board, coverage and
@@ -249,5 +235,5 @@ export function widgetsSection(world: DemoWorld, current: Persona | undefined): 
   };
   return `<h2>工作台 · Workspace — ${escapeHtml(current.label["zh-CN"])}</h2>
 <section class="widgets">${byPersona[current.key] ?? ""}</section>
-<script type="application/json" id="hv-names">${scriptJson({ ...world.names, terms: termsAround(day) })}</script>`;
+<script type="application/json" id="hv-names">${scriptJson(world.names)}</script>`;
 }

@@ -11,13 +11,11 @@ const names = block
       schools?: Record<string, string>;
       classes?: Record<string, string>;
       teachers?: Record<string, string>;
-      terms?: { id: string; start: string; end: string }[];
     })
   : {};
 for (const el of document.querySelectorAll("hv-coverage")) {
+  // The terms come from the server (GET /terms), for a bureau too: one calendar for every part.
   el.labels = { ...names.schools, ...names.classes, ...names.teachers };
-  // The bureau belongs to no school, so GET /terms lists none for it: the host names the terms.
-  el.terms = names.terms ?? [];
 }
 for (const el of document.querySelectorAll("hv-safety-board")) el.teacherNames = names.teachers ?? {};
 // "提交记录" on a visit: a fresh record form for that student and appointment (a new element,

@@ -184,15 +184,15 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
     // The school by its name, as the host knows it, not by its id.
     const heads = await page.locator("hv-coverage").locator("tbody th").allTextContents();
     expect(heads).toEqual([host.world.schoolName]);
-    // No school of its own, so no GET /terms: the host's terms are offered (this term and the
-    // one before), this term is read first, and a pick is sent.
+    // No school of its own: GET /terms gives the calendar's terms of this school year and the
+    // last (the host passes none), this term is read first, and a pick is sent.
     const asked: string[] = [];
     page.on("request", (r) => {
       if (r.url().includes("/reports/coverage")) asked.push(new URL(r.url()).searchParams.get("termId") ?? "");
     });
     const select = page.locator("hv-coverage").locator('select[name="term"]');
     const terms = await select.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(terms.length).toBe(3);
+    expect(terms.length).toBe(5);
     const first = await select.inputValue();
     expect(terms).toContain(first);
     expect(first).not.toBe("");

@@ -166,6 +166,43 @@ describe.skipIf(!available)("widgets in Chromium", () => {
     await page.close();
   });
 
+  it("a bureau's coverage offers the calendar's terms, on the days its schools are offered", async () => {
+    // The host passes no terms: GET /terms gives bureau staff this school year's and the last.
+    const page = await open("county_bureau", "hv-coverage", { "group-by": "school" });
+    const coverage = page.locator("hv-coverage");
+    const select = coverage.locator('select[name="term"]');
+    await select.waitFor();
+    const offered = await select
+      .locator("option")
+      .evaluateAll((options) => options.map((o) => [(o as HTMLOptionElement).value, o.textContent ?? ""]));
+    const school = await host.world.engine.me.terms(host.world.actors.principal, {});
+    const terms = offered.filter(([value]) => value !== "");
+    expect(terms.length).toBe(4);
+    for (const [id, text] of terms) {
+      // The school's days for the same term, where the school has not planned it otherwise.
+      const same = school.items.find((i) => i.term.id === id && i.source === "calendar");
+      if (same) expect(text).toContain(`${same.term.start} – ${same.term.end}`);
+    }
+    expect(terms.some(([id]) => school.items.some((i) => i.term.id === id && i.source === "calendar"))).toBe(true);
+    await page.close();
+  });
+
+  it("the record form numbers the six tasks once each; task 6's second half says it continues", async () => {
+    const student = host.world.assigned[1]?.id ?? "";
+    const page = await open("teacher", "hv-visit-record-form", { "student-id": student, term: campusTerm }, 1280);
+    const legends = await page.locator("hv-visit-record-form fieldset[id^='section-'] > legend").allTextContents();
+    expect(legends.map((l) => l.trim()).filter((l) => /^\d/.test(l))).toEqual([
+      "1. 了解家庭情况",
+      "2. 反馈在校表现",
+      "3. 介绍学校及教育政策",
+      "4. 健康成长指导",
+      "5. 重点学生帮扶",
+      "6. 家长意见和建议",
+      "6（续） 反思与评价",
+    ]);
+    await page.close();
+  });
+
   it("an appointment whose day has gone, and that nothing closed, says so", async () => {
     const later = "2026-12-20"; // same term, after every seeded appointment
     const page = await open("teacher", "hv-my-visits", { today: later }, 1280);

@@ -1,7 +1,15 @@
 import { memoryBlobStore, memoryStorage } from "@homevisit/storage-memory";
 import { describe, expect, it } from "vitest";
-import { calendarTerms, schoolYearOf } from "../src/engine/areas/me/school-terms.js";
-import { createEngine, defaultHolidayCalendar, fixedClock, parseActor, provisionalHolidayYear } from "../src/index.js";
+import {
+  calendarTermOf,
+  calendarTerms,
+  createEngine,
+  defaultHolidayCalendar,
+  fixedClock,
+  parseActor,
+  planningYearOf,
+  provisionalHolidayYear,
+} from "../src/index.js";
 import { actors, seedWorld } from "./engine-suite.js";
 
 describe("the school's terms from the calendar", () => {
@@ -29,9 +37,22 @@ describe("the school's terms from the calendar", () => {
   });
 
   it("knows which school year a day is in", () => {
-    expect([schoolYearOf("2026-10-08"), schoolYearOf("2027-03-01"), schoolYearOf("2027-07-15")]).toEqual([
+    expect([planningYearOf("2026-10-08"), planningYearOf("2027-03-01"), planningYearOf("2027-07-15")]).toEqual([
       2026, 2026, 2027,
     ]);
+  });
+
+  it("finds a day's term, and in a vacation the term about to begin", () => {
+    const of = (day: string) => calendarTermOf(day)?.id;
+    expect(of("2026-09-01")).toBe("2026-2027-1");
+    expect(of("2027-01-22")).toBe("2026-2027-1");
+    // Winter vacation (the autumn term ends 2027-01-22, spring begins 2027-02-15).
+    expect(of("2027-01-23")).toBe("2026-2027-2");
+    expect(of("2027-02-15")).toBe("2026-2027-2");
+    // Summer: from July the coming autumn term; in August too.
+    expect(of("2027-07-03")).toBe("2027-2028-1");
+    expect(of("2027-08-20")).toBe("2027-2028-1");
+    expect(of("2100-03-01")).toBeUndefined();
   });
 
   it("me.terms lists every term of the school's class years and of today, not only planned ones", async () => {
@@ -54,6 +75,15 @@ describe("the school's terms from the calendar", () => {
       ["2025-2026-2", false, "calendar", 0],
       ["2025-2026-1", false, "calendar", 0],
     ]);
-    expect((await engine.me.terms(parseActor(actors.county_bureau), {})).items).toEqual([]);
+    // A bureau has no school: the calendar's terms of this school year and the one before, the
+    // same days its schools are offered.
+    const bureau = (await engine.me.terms(parseActor(actors.county_bureau), {})).items;
+    expect(bureau.map((i) => [i.term.id, i.current, i.source, i.plans.length])).toEqual([
+      ["2026-2027-2", false, "calendar", 0],
+      ["2026-2027-1", true, "calendar", 0],
+      ["2025-2026-2", false, "calendar", 0],
+      ["2025-2026-1", false, "calendar", 0],
+    ]);
+    expect(bureau.map((i) => i.term)).toEqual(items.map((i) => i.term));
   });
 });

@@ -158,8 +158,14 @@ describe("workflows through a generated client", () => {
     expect(me.data).toMatchObject({ id: "b-liandu", roles: ["county_bureau"], countyId: "liandu", classes: [] });
     const organisation = await county.GET("/organisation");
     expect(organisation.data?.schools.map((s) => s.id)).toEqual(["sch-1"]);
+    // No school of its own: the calendar's terms of this school year and the last, no plans.
     const terms = await county.GET("/terms");
-    expect(terms.data?.items).toEqual([]);
+    expect(terms.data?.items.map((i) => [i.term.id, i.source, i.plans.length])).toEqual([
+      ["2026-2027-2", "calendar", 0],
+      ["2026-2027-1", "calendar", 0],
+      ["2025-2026-2", "calendar", 0],
+      ["2025-2026-1", "calendar", 0],
+    ]);
     const students = await county.GET("/students");
     expect(students.response.status).toBe(403);
     expect(students.error?.code).toBe("forbidden");

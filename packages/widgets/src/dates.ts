@@ -24,3 +24,17 @@ export function shortTime(instant: string): string {
   if (Number.isNaN(ms)) return instant;
   return new Date(ms + 8 * 3_600_000).toISOString().slice(5, 16).replace("T", " ");
 }
+
+/**
+ * The China Standard Time date `YYYY-MM-DD` of an instant (a plan generated at 23:30 UTC was
+ * made the next day in Lishui); the text itself when it is not an instant.
+ *
+ * @example
+ * ```ts
+ * shanghaiDay("2026-12-07T21:14:25Z"); // "2026-12-08"
+ * ```
+ */
+export function shanghaiDay(instant: string): string {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? instant : shanghaiToday(new Date(ms));
+}

@@ -1,4 +1,5 @@
 import type { VisitKind } from "@homevisit/core";
+import { shanghaiDay } from "./dates.js";
 
 /** One of the caller's obligations as `GET /me/obligations` answers it. */
 export interface MyObligation {
@@ -43,8 +44,6 @@ export interface AppointmentFacts {
   /** An instant; its China Standard Time day is compared with the window. */
   start: string;
 }
-
-const shanghaiDay = (instant: string) => new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /**
  * The caller's obligations in the order a teacher should work through them: open ones first

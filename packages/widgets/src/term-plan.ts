@@ -1,10 +1,10 @@
 import { paginate } from "@homevisit/client";
-import { type Term, termPlanStatusLabels, visitKindLabels } from "@homevisit/core";
+import { calendarTerms, type Term, termPlanStatusLabels, visitKindLabels } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, type WidgetClient } from "./api.js";
 import { HomevisitElement } from "./base.js";
 import { MutationController, QueryController } from "./controllers.js";
-import { shanghaiToday } from "./dates.js";
+import { shanghaiDay, shanghaiToday } from "./dates.js";
 import { label } from "./i18n.js";
 
 type Quality = Awaited<ReturnType<WidgetClient["plans"]["quality"]>>;
@@ -22,13 +22,14 @@ export interface PlanView {
 export type PlanEvent = CustomEvent<{ planId: string; termId: string; appointments: number }>;
 
 /**
- * The term a day falls in, as the widget proposes it: the autumn term from September to the
- * next January's 20th, the spring term from February 20th to July 10th. A school changes the
- * dates in the form before it generates.
+ * The term a day falls in, as the widget proposes it: the autumn term from August to January, the
+ * spring term from February to July, with the national calendar's days (`calendarTerms`, the
+ * same as `GET /terms` gives for a term not planned yet). A school changes the dates in the form
+ * before it generates.
  *
  * @example
  * ```ts
- * termOfDay("2026-11-10"); // { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2027-01-20", campaigns: [] }
+ * termOfDay("2026-11-10"); // { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2027-01-22", campaigns: [] }
  * ```
  */
 export function termOfDay(day: string): Term {
@@ -40,16 +41,19 @@ export function termOfDay(day: string): Term {
 }
 
 /**
- * The usual days of a term by its id (`YYYY-YYYY-1` autumn, `-2` spring).
+ * A term's days by its id (`YYYY-YYYY-1` autumn, `-2` spring), from the national calendar;
+ * 1 September to 20 January and 20 February to 10 July for a year it cannot place.
  *
  * @example
  * ```ts
- * termById("2026-2027-2").start; // "2027-02-20"
+ * termById("2026-2027-2").start; // "2027-02-15"
  * ```
  */
 export function termById(id: string): Term {
   const first = Number(id.slice(0, 4));
   const index = id.endsWith("-2") ? 2 : 1;
+  const known = calendarTerms(first).find((t) => t.index === index);
+  if (known) return { ...known, id };
   return index === 1
     ? { id, schoolYear: first, index, start: `${first}-09-01`, end: `${first + 1}-01-20`, campaigns: [] }
     : { id, schoolYear: first, index, start: `${first + 1}-02-20`, end: `${first + 1}-07-10`, campaigns: [] };
@@ -289,7 +293,7 @@ export class HvTermPlan extends HomevisitElement {
         data && data.plans.length > 0
           ? html`<ul class="plain" aria-label=${this.t("planEarlier")}>${data.plans.map(
               (p) => html`<li class="card" part="card" data-plan-row=${p.id}>
-                <span>${this.t("planNumber", { n: p.planNumber })} · ${label(termPlanStatusLabels[p.status], this.loc)} · ${p.generatedAt.slice(0, 10)}</span>
+                <span>${this.t("planNumber", { n: p.planNumber })} · ${label(termPlanStatusLabels[p.status], this.loc)} · ${shanghaiDay(p.generatedAt)}</span>
                 <button part="button" class="secondary" @click=${() => void this.open(p.id)}>${this.t("planOpen")}</button>
               </li>`,
             )}</ul>`

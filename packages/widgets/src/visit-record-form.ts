@@ -277,8 +277,15 @@ export class HvVisitRecordForm extends HomevisitElement {
 
   private renderSection(key: (typeof visitSectionKeys)[number]): TemplateResult {
     const meta = visitSectionLabels[key];
+    // Task 6 has two halves (parents' opinions, the teacher's reflection): the second says so
+    // rather than repeating the number.
+    const before = visitSectionKeys[visitSectionKeys.indexOf(key) - 1];
+    const number =
+      before !== undefined && visitSectionLabels[before].task === meta.task
+        ? this.t("taskContinued", { n: meta.task })
+        : `${meta.task}.`;
     return html`<fieldset part="section" id=${`section-${key}`}>
-      <legend>${meta.task}. ${label(meta.label, this.loc)}</legend>
+      <legend>${number} ${label(meta.label, this.loc)}</legend>
       ${sectionInputs[key].map((input) => {
         const name = `${key}.${input.name}`;
         if (input.kind === "text") return this.textField(name, label(input.label, this.loc), true);

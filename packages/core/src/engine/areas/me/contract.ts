@@ -102,7 +102,7 @@ export const meContracts = {
    * falls in each. A term a plan was generated for carries the plan's dates (`source: "plan"`);
    * one not planned yet the national calendar's default (`source: "calendar"`: 1 September to
    * the winter vacation, after the Spring Festival break to early July). Bureau staff, who
-   * belong to no school, get an empty list.
+   * belong to no school, get the calendar's terms of this school year and the one before.
    *
    * @example
    * ```ts

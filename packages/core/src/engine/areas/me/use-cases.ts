@@ -1,10 +1,10 @@
 import type { TermPlan } from "../../../domain/workflow-records.js";
+import { calendarTerms, planningYearOf } from "../../../planning/calendar/school-terms.js";
 import type { StorageTx, Stored } from "../../../ports/storage.js";
 import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { ownSchoolTarget } from "../area-kit.js";
 import { meContracts } from "./contract.js";
-import { calendarTerms, schoolYearOf } from "./school-terms.js";
 
 /** The caller's own school as a target that is theirs (`self`): bureau staff get their tenant. */
 async function selfTarget(ctx: Parameters<typeof ownSchoolTarget>[0], entity: string) {
@@ -66,18 +66,22 @@ export const meUseCases = {
     resolveTarget: (ctx) => selfTarget(ctx, "termPlans"),
     async run(ctx) {
       const schoolId = ctx.actor.schoolId;
-      if (schoolId === undefined) return { items: [] };
-      const [plans, classes] = await Promise.all([
-        schoolPlans(ctx, schoolId),
-        loadAll((cursor) => ctx.tx.classes.list({ where: { schoolId }, cursor, limit: 1000 })),
-      ]);
+      // Bureau staff belong to no school: the calendar's terms of this school year and the last,
+      // the same days their schools are offered until they plan.
+      const [plans, classes] =
+        schoolId === undefined
+          ? [[], [{ record: { schoolYear: planningYearOf(ctx.today) - 1 } }]]
+          : await Promise.all([
+              schoolPlans(ctx, schoolId),
+              loadAll((cursor) => ctx.tx.classes.list({ where: { schoolId }, cursor, limit: 1000 })),
+            ]);
       const byTerm = new Map<string, TermPlan[]>();
       for (const { record } of plans) byTerm.set(record.termId, [...(byTerm.get(record.termId) ?? []), record]);
       const planned = [...byTerm.values()].map((list) => {
         const sorted = list.sort((a, b) => b.planNumber - a.planNumber || b.generatedAt.localeCompare(a.generatedAt));
         return { term: (sorted[0] as TermPlan).term, source: "plan" as const, plans: sorted };
       });
-      const years = new Set([schoolYearOf(ctx.today), ...classes.map((c) => c.record.schoolYear)]);
+      const years = new Set([planningYearOf(ctx.today), ...classes.map((c) => c.record.schoolYear)]);
       const unplanned = [...years]
         .flatMap((year) => calendarTerms(year))
         .filter((term) => !byTerm.has(term.id))

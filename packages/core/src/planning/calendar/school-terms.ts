@@ -1,7 +1,7 @@
-import type { Term } from "../../../domain/planning.js";
-import { defaultHolidayCalendar, type HolidayCalendar } from "../../../planning/calendar/holidays.js";
-import { provisionalHolidayYear } from "../../../planning/calendar/provisional.js";
-import { addDays, isoWeekday } from "../../../shared/dates.js";
+import type { Term } from "../../domain/planning.js";
+import { addDays, isoWeekday } from "../../shared/dates.js";
+import { defaultHolidayCalendar, type HolidayCalendar } from "./holidays.js";
+import { provisionalHolidayYear } from "./provisional.js";
 
 /**
  * A school's terms by the national calendar, for a school that has not planned a term yet: the
@@ -9,6 +9,8 @@ import { addDays, isoWeekday } from "../../../shared/dates.js";
  * (when winter vacations begin), the spring term from the first weekday after the Spring Festival
  * break to the first Friday of July. Official holiday data first, the provisional rule for a year
  * not announced yet. A plan's own term (the dates the school chose) wins over these defaults.
+ * One rule for every part: `GET /terms`, the widgets' proposed days and a host's term pickers
+ * all read it, so a term never has two sets of days.
  */
 
 function springFestival(year: number, calendar: HolidayCalendar): { from: string; to: string } | undefined {
@@ -64,17 +66,36 @@ export function calendarTerms(schoolYear: number, calendar: HolidayCalendar = de
 }
 
 /**
- * The school year a date falls in, by its starting year: from July on, the year about to begin
- * (the summer is when the autumn term is planned).
+ * The school year being planned on a date, by its starting year: from July on, the year about to
+ * begin (the summer is when the autumn term is planned). Unlike `schoolYearOf`, whose year turns
+ * on 1 September.
  *
  * @example
  * ```ts
- * schoolYearOf("2026-10-08"); // 2026
- * schoolYearOf("2027-03-01"); // 2026
- * schoolYearOf("2027-07-15"); // 2027
+ * planningYearOf("2026-10-08"); // 2026
+ * planningYearOf("2027-03-01"); // 2026
+ * planningYearOf("2027-07-15"); // 2027
  * ```
  */
-export function schoolYearOf(date: string): number {
+export function planningYearOf(date: string): number {
   const year = Number(date.slice(0, 4));
   return Number(date.slice(5, 7)) >= 7 ? year : year - 1;
+}
+
+/**
+ * The term of the national calendar a date falls in; between two terms (a vacation), the one
+ * about to begin, since that is the term a school prepares then. `undefined` outside the years
+ * the calendar can place.
+ *
+ * @example
+ * ```ts
+ * calendarTermOf("2026-11-10")?.id; // "2026-2027-1"
+ * calendarTermOf("2027-01-28")?.id; // "2026-2027-2" (the winter vacation: spring comes next)
+ * calendarTermOf("2027-07-20")?.id; // "2027-2028-1"
+ * ```
+ */
+export function calendarTermOf(date: string, calendar: HolidayCalendar = defaultHolidayCalendar): Term | undefined {
+  const year = planningYearOf(date);
+  const terms = [...calendarTerms(year - 1, calendar), ...calendarTerms(year, calendar)];
+  return terms.find((term) => date <= term.end);
 }
