@@ -383,6 +383,56 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         expect(listed.items.find((p) => p.id === generated.plan.id)?.scheduleFrom).toBe("2026-10-09");
       });
 
+      it("books a mentor's contact still owed in its month from the first day; one made in the month is not booked again", async () => {
+        // s-own, flagged on 09-05 and mentored by t-mentor: a monthly contact on the 5th. On
+        // 10-08 October's (10-05, its month runs to 11-04) has not been made.
+        await harness.storage.transaction((tx) =>
+          tx.categoryFlags.create({
+            id: "f-contact",
+            studentId: "s-own",
+            category: "economic_hardship",
+            validFrom: "2026-09-05",
+            evidence: "父亲失业",
+            flaggedBy: "t-class",
+            flaggedAt: "2026-09-05T09:00:00+08:00",
+          }),
+        );
+        const owedNow = (plan: Awaited<ReturnType<Engine["plans"]["generate"]>>["plan"]) =>
+          plan.slots.filter((s) => s.contact === true && s.occurrence !== undefined && s.occurrence < "2026-10-09");
+        const first = await engine.plans.generate(principal, { term, limit: 200 });
+        const owed = owedNow(first.plan);
+        expect(owed.length).toBeGreaterThan(0);
+        for (const slot of owed) expect(slot.date >= "2026-10-09").toBe(true);
+        const [slot] = owed;
+        if (slot === undefined) throw new Error("no contact owed");
+        const student = slot.studentId;
+        // The mentor records a contact in that month's span, before the plan's first day.
+        await engine.consent.record(principal, { studentId: "s-own", guardianId: "g-s-own" });
+        const draft = await engine.records.draft(
+          actors.mentor as never,
+          {
+            studentId: student,
+            record: {
+              ...completeRecord,
+              kind: "mentor_contact",
+              channel: "phone",
+              arrivedAt: "2026-10-07T18:00:00+08:00",
+              departedAt: "2026-10-07T18:20:00+08:00",
+              prioritySupport: { categories: ["economic_hardship"], supportTypes: ["learning_tutoring"] },
+            },
+          } as never,
+        );
+        await engine.records.submit(actors.mentor as never, { recordId: draft.record.id, expectedVersion: 1 });
+        const second = await engine.plans.generate(principal, { term, limit: 200 });
+        expect(owedNow(second.plan).filter((s) => s.studentId === student && s.occurrence === slot.occurrence)).toEqual(
+          [],
+        );
+        // The next month's contact is still planned.
+        expect(second.plan.slots.some((s) => s.studentId === student && s.contact === true && s.date > slot.date)).toBe(
+          true,
+        );
+      });
+
       it("takes the first day the principal chooses, inside the term; outside it is refused with nothing stored", async () => {
         const chosen = await engine.plans.generate(principal, { term, scheduleFrom: "2026-11-02", limit: 200 });
         expect(chosen.plan.scheduleFrom).toBe("2026-11-02");

@@ -105,7 +105,7 @@ describe("scheduleVisits with notBefore", () => {
     expect(plan.slots[0]?.overdue).toBeUndefined();
   });
 
-  it("leaves a recurring contact's occurrences before the first day to the past (made or missed), and places the rest", () => {
+  it("leaves a recurring contact's occurrences before the first day to the past when the contacts made are not known", () => {
     const contact = monthlyContact(4);
     const plan = alone(contact, { notBefore: "2026-10-20" });
     // October's contact (the 15th) may have been made already: it is not booked again.
@@ -114,6 +114,39 @@ describe("scheduleVisits with notBefore", () => {
       ["2026-12-15", "2026-12-15", false],
     ]);
     expect(plan.unscheduled).toEqual([]);
+  });
+
+  it("books this month's contact from the first day when none was made in it; a made or ended one stays the past's", () => {
+    const contact = monthlyContact(4);
+    // Made on 10-16, inside October's span (10-15 to 11-14): nothing more is owed for October.
+    const made = alone(contact, { notBefore: "2026-10-20", contactsMade: [{ studentId: "s1", date: "2026-10-16" }] });
+    expect(made.slots.map((s) => s.occurrence)).toEqual(["2026-11-15", "2026-12-15"]);
+    // None made in October's span (September's and another child's do not count): October's is
+    // still owed, on the first day or after, within its span; September's span had ended.
+    const owed = alone(contact, {
+      notBefore: "2026-10-20",
+      contactsMade: [
+        { studentId: "s1", date: "2026-09-20" },
+        { studentId: "s2", date: "2026-10-16" },
+      ],
+    });
+    expect(owed.slots.map((s) => [s.occurrence, s.date, s.overdue ?? false])).toEqual([
+      ["2026-10-15", "2026-10-20", false],
+      ["2026-11-15", "2026-11-15", false],
+      ["2026-12-15", "2026-12-15", false],
+    ]);
+    expect(placementQuality(owed, { obligations: [contact], teachers: [{ id: "t1" }] }).byKind.mentor_contact).toEqual({
+      due: 3,
+      placed: 3,
+      share: 1,
+    });
+    // The first day is the span's last: still owed, on that day.
+    const lastDay = alone(contact, { notBefore: "2026-11-14", contactsMade: [] });
+    expect(lastDay.slots.map((s) => [s.occurrence, s.date])).toEqual([
+      ["2026-10-15", "2026-11-14"],
+      ["2026-11-15", "2026-11-15"],
+      ["2026-12-15", "2026-12-15"],
+    ]);
   });
 
   it("lists a visit as schedule_window_passed when the term has no day left", () => {

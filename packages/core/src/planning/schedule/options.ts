@@ -153,10 +153,21 @@ export interface ScheduleVisitsInput {
    * The first day a visit may be placed on, for a plan made after the term began. Windows are
    * cut to start there; a one-off visit whose window has already ended is still owed, so it may
    * go on any day from here to the term's end, urgent ones and the longest overdue first, and
-   * its slot says `overdue: true`; an occurrence of a recurring contact dated before it belongs
-   * to the past (made or missed) and is not planned. Default: no limit (the windows as they are).
+   * its slot says `overdue: true`. An occurrence of a recurring contact dated before it whose
+   * span (to the day before the next occurrence) has ended belongs to the past (made or missed);
+   * one whose span still runs is planned from this day when `contactsMade` shows no contact in
+   * it so far, and left to the past when `contactsMade` is not given. Default: no limit (the
+   * windows as they are).
    */
   notBefore?: IsoDate;
+  /**
+   * The recurring contacts already made (a mentor's contact records: the student and the day),
+   * read only with `notBefore`: a contact whose current span began before the plan's first day
+   * is owed still, from that day to the span's end, unless one of these falls in the span.
+   * Default: not known, so such an occurrence is left to the past rather than risk a second
+   * contact in one month.
+   */
+  contactsMade?: readonly { studentId: string; date: IsoDate }[];
   /**
    * Visits already arranged (open appointments). Each serves at most one obligation (or one
    * occurrence of a recurring one): the one it was made for, else one of the same student and

@@ -130,6 +130,24 @@ function fromDay(task: Task, first: number, termEnd: number): Task | undefined {
   return moved;
 }
 
+/** The days (day numbers) each student had a recurring contact made, for `madeIn` lookups. */
+class ContactsMade {
+  private readonly byStudent = new Map<string, number[]>();
+
+  constructor(made: readonly { studentId: string; date: IsoDate }[], days: DayNumbers) {
+    for (const { studentId, date } of made) {
+      const list = this.byStudent.get(studentId);
+      if (list === undefined) this.byStudent.set(studentId, [days.of(date)]);
+      else list.push(days.of(date));
+    }
+  }
+
+  /** Whether the student had a contact on a day from `from` to `to` (day numbers, inclusive). */
+  madeIn(studentId: string, from: number, to: number): boolean {
+    return this.byStudent.get(studentId)?.some((day) => day >= from && day <= to) ?? false;
+  }
+}
+
 /** Preferred windows ([from, to, …] day numbers) cut to start on `first`; ended ones dropped. */
 function daysFrom(windows: readonly number[], first: number): readonly number[] {
   const out: number[] = [];
@@ -183,6 +201,10 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
   let villageCount = 0;
   const days = new DayNumbers();
   const notBefore = input.notBefore === undefined ? undefined : days.of(input.notBefore);
+  const contacts =
+    notBefore === undefined || input.contactsMade === undefined
+      ? undefined
+      : new ContactsMade(input.contactsMade, days);
   const termEnd = days.of(input.term.end);
 
   const tasks: Task[] = [];
@@ -284,9 +306,15 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
       const to = next === undefined ? windowTo : days.of(next) - 1;
       const last = to < windowTo ? to : windowTo;
       if (arranged?.take(obligation, { occurrence, from: occurrence, to: isoDate(last) })) continue;
-      // An occurrence whose day came before the plan's is the past's (made, or missed): it is
-      // not caught up, the next one is the contact. Nor is it booked again while its span runs.
-      if (notBefore !== undefined && day < notBefore) continue;
+      let first = day;
+      if (notBefore !== undefined && day < notBefore) {
+        // Its day came before the plan's. Its span ended: the past's (made, or missed), the next
+        // occurrence is the contact. Its span runs on: owed from the first day, unless made in
+        // it already (or the contacts made are not known).
+        if (last < notBefore || contacts === undefined || contacts.madeIn(obligation.studentId, day, notBefore - 1))
+          continue;
+        first = notBefore;
+      }
       tasks.push(
         new Task(
           days.suffix(occurrence),
@@ -295,9 +323,9 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
           lead,
           companion,
           occurrence,
-          day,
+          first,
           last,
-          days.single(day),
+          days.single(first),
           travel,
           village,
         ),

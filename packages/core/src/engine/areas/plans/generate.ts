@@ -126,7 +126,16 @@ export async function generatePlan(
         });
   const schedule = scheduleVisits({
     term: input.term,
-    ...(scheduleFrom === input.term.start ? {} : { notBefore: scheduleFrom }),
+    ...(scheduleFrom === input.term.start
+      ? {}
+      : {
+          notBefore: scheduleFrom,
+          // A month's contact not made yet is still owed in what is left of its month.
+          contactsMade: visits.flatMap((v) => {
+            const date = v.record.kind === "mentor_contact" ? visitDate(v.record) : null;
+            return date === null ? [] : [{ studentId: v.record.studentId, date }];
+          }),
+        }),
     assignments: assigned.assignments,
     obligations,
     students: world.students,
