@@ -130,6 +130,32 @@ function fromDay(task: Task, first: number, termEnd: number): Task | undefined {
   return moved;
 }
 
+/** Occurrences by rule text, window start and window end. */
+type Expansions = Map<string, Map<string, Map<string, readonly IsoDate[]>>>;
+
+/**
+ * A rule's occurrences in a window, expanded once per rule and window: nested maps, so no key
+ * text is built per obligation. Throws what the expansion throws for an unreadable rule.
+ */
+function expansionOf(expansions: Expansions, rrule: string, window: DateWindow): readonly IsoDate[] {
+  let byFrom = expansions.get(rrule);
+  if (byFrom === undefined) {
+    byFrom = new Map();
+    expansions.set(rrule, byFrom);
+  }
+  let byTo = byFrom.get(window.from);
+  if (byTo === undefined) {
+    byTo = new Map();
+    byFrom.set(window.from, byTo);
+  }
+  let found = byTo.get(window.to);
+  if (found === undefined) {
+    found = sharedExpansion(`${window.from}|${window.to}|${rrule}`, rrule, window);
+    byTo.set(window.to, found);
+  }
+  return found;
+}
+
 /** The days (day numbers) each student had a recurring contact made, for `madeIn` lookups. */
 class ContactsMade {
   private readonly byStudent = new Map<string, number[]>();
@@ -208,8 +234,7 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
   const termEnd = days.of(input.term.end);
 
   const tasks: Task[] = [];
-  // Per rule text, window start and end: nested maps, so no key text is built per obligation.
-  const expansions = new Map<string, Map<string, Map<string, readonly IsoDate[]>>>();
+  const expansions: Expansions = new Map();
   const arranged =
     input.arranged === undefined || input.arranged.length === 0
       ? undefined
@@ -277,23 +302,7 @@ export function buildTasks(input: ScheduleVisitsInput, options: ScheduleOptions)
     }
     let occurrences: readonly IsoDate[];
     try {
-      let byFrom = expansions.get(obligation.rrule);
-      if (byFrom === undefined) {
-        byFrom = new Map();
-        expansions.set(obligation.rrule, byFrom);
-      }
-      let byTo = byFrom.get(obligation.window.from);
-      if (byTo === undefined) {
-        byTo = new Map();
-        byFrom.set(obligation.window.from, byTo);
-      }
-      let found = byTo.get(obligation.window.to);
-      if (found === undefined) {
-        const key = `${obligation.window.from}|${obligation.window.to}|${obligation.rrule}`;
-        found = sharedExpansion(key, obligation.rrule, obligation.window);
-        byTo.set(obligation.window.to, found);
-      }
-      occurrences = found;
+      occurrences = expansionOf(expansions, obligation.rrule, obligation.window);
     } catch (error) {
       const problem = error instanceof HomevisitError ? String(error.params.problem) : "unreadable rule";
       unscheduled.push(unscheduledOf(obligation, "schedule_rrule_invalid", { problem }));
