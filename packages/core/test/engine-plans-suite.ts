@@ -456,6 +456,61 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
       });
     });
 
+    describe("mentors a plan appoints", () => {
+      it("a mentee handed to a new mentor has one mentor at a time: the old ends the day before the plan's first day", async () => {
+        // Two priority students of t-mentor, who may keep only one (mentorCapacity 1).
+        await harness.storage.transaction(async (tx) => {
+          for (const studentId of ["s-own", "s-own-2"])
+            await tx.categoryFlags.create({
+              id: `f-${studentId}`,
+              studentId,
+              category: "economic_hardship",
+              validFrom: "2026-09-05",
+              evidence: "父亲失业",
+              flaggedBy: "t-class",
+              flaggedAt: "2026-09-05T09:00:00+08:00",
+            });
+          await tx.mentorships.create({
+            id: "m-own-2",
+            schoolId: "sch-1",
+            studentId: "s-own-2",
+            mentorId: "t-mentor",
+            since: "2026-09-01",
+          });
+        });
+        const ended: string[] = [];
+        engine.events.subscribe("mentorship.ended", (e) => {
+          ended.push(e.payload.mentorshipId);
+        });
+        const generated = await engine.plans.generate(principal, {
+          term,
+          assignment: { mentorCapacity: 1 },
+          limit: 200,
+        });
+        const handed = generated.plan.mentorships.filter((m) => m.mentorId !== "t-mentor");
+        expect(handed).toHaveLength(1);
+        // Appointed by a plan made on 10-08, from its first day: not from the term's start.
+        expect(handed[0]?.since).toBe("2026-10-09");
+        await engine.plans.commit(principal, { planId: generated.plan.id, expectedVersion: generated.version });
+        const stored = (await harness.storage.mentorships.list({ limit: 100 })).items.map((m) => m.record);
+        const studentId = handed[0]?.studentId as string;
+        const ofStudent = stored
+          .filter((m) => m.studentId === studentId)
+          .sort((a, b) => a.since.localeCompare(b.since));
+        expect(ofStudent.map((m) => [m.mentorId === "t-mentor", m.since, m.until])).toEqual([
+          [true, "2026-09-01", "2026-10-08"],
+          [false, "2026-10-09", undefined],
+        ]);
+        await engine.events.deliver({ consumer: "test" });
+        expect(ended).toEqual([ofStudent[0]?.id]);
+        // Every student of the school has at most one mentor in force on any day from today on.
+        const inForce = stored.filter((m) => m.until === undefined || m.until >= "2026-10-09");
+        const perStudent = new Map<string, number>();
+        for (const m of inForce) perStudent.set(m.studentId, (perStudent.get(m.studentId) ?? 0) + 1);
+        expect([...perStudent.values()].every((n) => n === 1)).toBe(true);
+      });
+    });
+
     describe("a plan made while visits are arranged", () => {
       const open = async () =>
         (await harness.storage.appointments.list({ limit: 1000 })).items

@@ -1,8 +1,10 @@
 import type * as z from "zod";
 import { proposeAppointment } from "../../../domain/appointment/index.js";
+import type { StoredMentorship } from "../../../domain/consent.js";
 import { arrangedAppointmentsPerEvent } from "../../../domain/workflow-events.js";
 import type { TermPlan } from "../../../domain/workflow-records.js";
 import type { Stored } from "../../../ports/storage.js";
+import { addDays } from "../../../shared/dates.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
@@ -63,25 +65,7 @@ export async function commitPlan(
     });
   });
   if (appointments.length > 0) await ctx.tx.appointments.createMany(appointments);
-  const existing = await loadAll((cursor) =>
-    ctx.tx.mentorships.list({ where: { schoolId: plan.schoolId }, cursor, limit: 1000 }),
-  );
-  const active = new Set(
-    existing
-      .filter((m) => m.record.until === undefined || m.record.until >= ctx.today)
-      .map((m) => `${m.record.studentId}/${m.record.mentorId}`),
-  );
-  let mentorships = 0;
-  for (const m of plan.mentorships) {
-    if (active.has(`${m.studentId}/${m.mentorId}`)) continue;
-    const created = await ctx.tx.mentorships.create({ ...m, id: ctx.newId(), schoolId: plan.schoolId });
-    mentorships += 1;
-    ctx.emit("mentorship.assigned", {
-      mentorshipId: created.record.id,
-      studentId: m.studentId,
-      mentorId: m.mentorId,
-    });
-  }
+  const mentorships = await handOverMentorships(ctx, plan);
   const next: TermPlan = {
     ...plan,
     status: "committed",
@@ -123,4 +107,45 @@ function localStart(date: string, time: string): string {
 function minutesBetween(from: string, to: string): number {
   const m = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
   return m(to) - m(from);
+}
+
+/**
+ * Starts the plan's new mentorships and ends the ones they replace: a student has one mentor at
+ * a time. A new mentor begins on the mentorship's day, or today when the plan is committed later
+ * (never before the commit that appoints them); the mentor replaced ends the day before (or on
+ * their own first day, when that is later). Returns how many began.
+ */
+async function handOverMentorships(ctx: UseCaseContext<Stored<TermPlan>>, plan: TermPlan): Promise<number> {
+  const existing = await loadAll((cursor) =>
+    ctx.tx.mentorships.list({ where: { schoolId: plan.schoolId }, cursor, limit: 1000 }),
+  );
+  const activeByStudent = new Map<string, Stored<StoredMentorship>[]>();
+  for (const m of existing) {
+    if (m.record.until !== undefined && m.record.until < ctx.today) continue;
+    activeByStudent.set(m.record.studentId, [...(activeByStudent.get(m.record.studentId) ?? []), m]);
+  }
+  let begun = 0;
+  for (const m of plan.mentorships) {
+    const active = activeByStudent.get(m.studentId) ?? [];
+    if (active.some((a) => a.record.mentorId === m.mentorId)) continue;
+    const since = m.since < ctx.today ? ctx.today : m.since;
+    for (const old of active) {
+      const dayBefore = addDays(since, -1);
+      const until = dayBefore < old.record.since ? old.record.since : dayBefore;
+      await ctx.tx.mentorships.update(old.record.id, { ...old.record, until }, { expectedVersion: old.version });
+      ctx.emit("mentorship.ended", {
+        mentorshipId: old.record.id,
+        studentId: old.record.studentId,
+        mentorId: old.record.mentorId,
+      });
+    }
+    const created = await ctx.tx.mentorships.create({ ...m, since, id: ctx.newId(), schoolId: plan.schoolId });
+    begun += 1;
+    ctx.emit("mentorship.assigned", {
+      mentorshipId: created.record.id,
+      studentId: m.studentId,
+      mentorId: m.mentorId,
+    });
+  }
+  return begun;
 }

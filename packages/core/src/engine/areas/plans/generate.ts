@@ -4,6 +4,7 @@ import {
   appointmentStatuses,
   terminalAppointmentStatuses,
 } from "../../../domain/appointment/index.js";
+import type { Mentorship } from "../../../domain/planning.js";
 import { assignVisitors } from "../../../planning/assignment.js";
 import { deriveObligations } from "../../../planning/obligations.js";
 import { planQuality } from "../../../planning/quality.js";
@@ -164,7 +165,7 @@ export async function generatePlan(
     planNumber: committedBefore + 1,
     obligations: JSON.parse(JSON.stringify(obligations)),
     assignments: assigned.assignments,
-    mentorships: assigned.mentorships,
+    mentorships: startingFrom(assigned.mentorships, world.mentorships, scheduleFrom),
     slots: schedule.slots,
     unassigned: [...assigned.uncovered, ...assigned.missingCompanions].map((u) => ({
       obligationId: u.obligationId,
@@ -204,4 +205,15 @@ export async function generatePlan(
     unscheduled: schedule.unscheduled.length,
   });
   return pagedPlan(stored.record, stored.version, undefined, input.limit);
+}
+
+/**
+ * The plan's mentorships, a mentor it appoints beginning on the plan's first day rather than on a
+ * day before the plan was made; the ones in force stay as they are.
+ */
+function startingFrom(planned: readonly Mentorship[], inForce: readonly Mentorship[], first: string): Mentorship[] {
+  const kept = new Set(inForce.map((m) => `${m.studentId}/${m.mentorId}`));
+  return planned.map((m) =>
+    m.since < first && !kept.has(`${m.studentId}/${m.mentorId}`) ? { ...m, since: first } : m,
+  );
 }
