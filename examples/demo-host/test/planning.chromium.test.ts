@@ -154,6 +154,23 @@ describe.skipIf(!available)("planning a term on the demo host, in Chromium", () 
     await page.close();
   });
 
+  it("the mentor sees their mentees' contacts in their own workspace", async () => {
+    if (!committed) throw new Error("the principal's plan was not committed");
+    const mine: { items: { obligationId: string; kind: string }[] } = await api(
+      "mentor",
+      `/me/obligations?termId=${committed.termId}&limit=200`,
+    );
+    expect(mine.items.some((o) => o.kind === "mentor_contact")).toBe(true);
+    const page = await open("mentor");
+    await widgetRendered(page, "hv-my-visits");
+    const visits = page.locator("hv-my-visits");
+    await visits.locator("li[data-obligation]").first().waitFor();
+    expect(await visits.locator("li[data-obligation]").count()).toBe(mine.items.length);
+    await visits.locator("li[data-obligation]").getByText("德育导师联系").first().waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await page.close();
+  });
+
   it("the principal reads coverage for the planned term", async () => {
     if (!committed) throw new Error("the principal's plan was not committed");
     const page = await open("principal", 1280);
