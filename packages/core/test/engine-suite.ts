@@ -23,7 +23,7 @@ import {
 } from "@homevisit/core/storage";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { codeOf } from "./support/visit-fixtures.js";
+import { autumnTerm, codeOf } from "./support/visit-fixtures.js";
 
 /** What a storage factory gives the suite. */
 export interface EngineHarness {
@@ -361,6 +361,11 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
         });
         const { flag: created } = await flag();
         expect(created.flaggedBy).toBe("t-class");
+        // A plan made while the consent held: its obligations name the category.
+        const planned = await engine.plans.generate(actors.principal as never, { term: autumnTerm, limit: 200 });
+        const named = planned.plan.obligations.filter((o) => o.studentId === "s-own" && o.category !== undefined);
+        expect(named.map((o) => o.category)).toContain("family_crisis");
+        expect(named.some((o) => o.why["zh-CN"].includes("突发"))).toBe(true);
         await engine.consent.withdraw(actors.class_teacher as never, { consentId: consent.id, expectedVersion: 1 });
         expect(await codeOf(flag())).toBe("consent_withdrawn");
         expect((await engine.consent.status(actors.class_teacher as never, { studentId: "s-own" })).state).toBe(
@@ -374,8 +379,21 @@ export function runEngineSuite(name: string, factory: () => Promise<EngineHarnes
         result = await engine.dataRights.purgeDue(actors.school_admin as never, {}, purpose);
         expect(result.consentPurges).toBe(1);
         expect(await harness.storage.categoryFlags.count({ studentId: "s-own" })).toBe(0);
+        // The plan keeps the student's visits, but not which category made them.
+        const plan = (await harness.storage.termPlans.get(planned.plan.id))?.record;
+        const own = plan?.obligations.filter((o) => o.studentId === "s-own") ?? [];
+        expect(own.map((o) => o.id)).toEqual(
+          planned.plan.obligations.filter((o) => o.studentId === "s-own").map((o) => o.id),
+        );
+        expect(own.filter((o) => o.category !== undefined)).toEqual([]);
+        expect(
+          own.filter((o) => /突发|变故|crisis/i.test(`${o.why["zh-CN"]} ${o.why.en}`) && o.kind !== "crisis"),
+        ).toEqual([]);
+        for (const o of own.filter((x) => x.kind === "crisis"))
+          expect(o.why["zh-CN"]).toBe("突发变故家访（监护人已撤回同意，类别信息已清除）");
         const tombstones = await harness.storage.tombstones.list({ where: { schoolId: "sch-1" } });
         expect(tombstones.items).toHaveLength(1);
+        expect(tombstones.items[0]?.record.removed).toEqual({ categoryFlags: 1, termPlans: 1 });
         expect(JSON.stringify(tombstones.items)).not.toContain("s-own");
         // A second run is a no-op.
         expect((await engine.dataRights.purgeDue(actors.school_admin as never, {}, purpose)).consentPurges).toBe(0);

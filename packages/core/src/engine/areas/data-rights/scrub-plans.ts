@@ -1,3 +1,4 @@
+import { type Obligation, type VisitKind, visitKindLabels } from "../../../domain/planning.js";
 import type { TermPlan } from "../../../domain/workflow-records.js";
 import type { StorageTx } from "../../../ports/storage.js";
 import { loadAll } from "../../util.js";
@@ -82,18 +83,84 @@ export function planPartOf(plan: TermPlan, studentId: string) {
   return any ? part : undefined;
 }
 
+/** Kinds of visit whose reason names the student's categories. */
+const categoryKinds: ReadonlySet<VisitKind> = new Set(["priority", "crisis", "mentor_contact"]);
+
+/** Why a visit is owed once its category detail is purged: the kind of visit only. */
+function purgedWhy(kind: VisitKind): Obligation["why"] {
+  const label = visitKindLabels[kind];
+  return {
+    "zh-CN": `${label["zh-CN"]}（监护人已撤回同意，类别信息已清除）`,
+    en: `${label.en} (the guardian withdrew consent: category details purged)`,
+  };
+}
+
 /**
- * Takes an erased student out of every term plan of their school (RELIABILITY.md promise 4:
- * nothing about them stays but the tombstone). Returns how many plans named them.
+ * A term plan without one student's category detail, after their guardian's consent was
+ * withdrawn and its purge came due: each of their obligations that a category made keeps its
+ * visit (the family was told; the school still owes it) but loses `category`, and its reason
+ * says the kind of visit only, not which of the seven categories. `undefined` when the plan
+ * held no such detail of them.
+ *
+ * @example
+ * ```ts
+ * planWithoutCategories(plan, "stu-0001")?.obligations.find((o) => o.studentId === "stu-0001")?.category; // undefined
+ * ```
  */
-export async function scrubPlans(tx: StorageTx, schoolId: string, studentId: string): Promise<number> {
+export function planWithoutCategories(plan: TermPlan, studentId: string): TermPlan | undefined {
+  let changed = false;
+  const obligations = plan.obligations.map((o) => {
+    if (o.studentId !== studentId || (o.category === undefined && !categoryKinds.has(o.kind))) return o;
+    const { category: _purged, ...rest } = o;
+    const why = purgedWhy(o.kind);
+    if (o.category === undefined && o.why["zh-CN"] === why["zh-CN"]) return o;
+    changed = true;
+    return { ...rest, why };
+  });
+  return changed ? { ...plan, obligations } : undefined;
+}
+
+/**
+ * Rewrites every term plan of a school that `scrub` changes. Returns how many changed.
+ */
+async function rewritePlans(
+  tx: StorageTx,
+  schoolId: string,
+  scrub: (plan: TermPlan) => TermPlan | undefined,
+): Promise<number> {
   const plans = await loadAll((cursor) => tx.termPlans.list({ where: { schoolId }, cursor, limit: 1000 }));
   let scrubbed = 0;
   for (const stored of plans) {
-    const next = planWithout(stored.record, studentId);
+    const next = scrub(stored.record);
     if (next === undefined) continue;
     await tx.termPlans.update(next.id, next, { expectedVersion: stored.version });
     scrubbed++;
   }
   return scrubbed;
+}
+
+/**
+ * Takes an erased student out of every term plan of their school (RELIABILITY.md promise 4:
+ * nothing about them stays but the tombstone). Returns how many plans named them.
+ *
+ * @example
+ * ```ts
+ * removed.termPlans = await scrubPlans(tx, "sch-1", "stu-0001");
+ * ```
+ */
+export function scrubPlans(tx: StorageTx, schoolId: string, studentId: string): Promise<number> {
+  return rewritePlans(tx, schoolId, (plan) => planWithout(plan, studentId));
+}
+
+/**
+ * Takes a student's category detail out of every term plan of their school, when a withdrawn
+ * consent's purge comes due (see {@link planWithoutCategories}). Returns how many plans held it.
+ *
+ * @example
+ * ```ts
+ * removed.termPlans = await scrubPlanCategories(tx, "sch-1", "stu-0001");
+ * ```
+ */
+export function scrubPlanCategories(tx: StorageTx, schoolId: string, studentId: string): Promise<number> {
+  return rewritePlans(tx, schoolId, (plan) => planWithoutCategories(plan, studentId));
 }

@@ -7,7 +7,7 @@ import type { UseCaseContext } from "../../use-case.js";
 import { implementUseCase } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { dataRightsContracts } from "./contract.js";
-import { planPartOf, scrubPlans } from "./scrub-plans.js";
+import { planPartOf, scrubPlanCategories, scrubPlans } from "./scrub-plans.js";
 
 /**
  * Data rights (PIPL art. 45, 47; RELIABILITY.md promise 4): export everything about one
@@ -215,6 +215,8 @@ export const dataRightsUseCases = {
           tx.categoryFlags.list({ where: { studentId: c.studentId }, cursor, limit: 1000 }),
         );
         for (const flag of flags) await tx.categoryFlags.delete(flag.record.id, { expectedVersion: flag.version });
+        // The plans' obligations were derived from those flags: their category detail goes too.
+        const termPlans = await scrubPlanCategories(tx, schoolId, c.studentId);
         await tx.consents.update(c.id, { ...c, purgedAt: ctx.now }, { expectedVersion: consent.version });
         const tombstone = await tx.tombstones.create({
           id: ctx.newId(),
@@ -224,7 +226,7 @@ export const dataRightsUseCases = {
           reason: "consent_withdrawn",
           erasedAt: ctx.now,
           erasedBy: ctx.actor.id,
-          removed: { categoryFlags: flags.length },
+          removed: { categoryFlags: flags.length, termPlans },
         });
         ctx.emit("consent.purged", { tombstoneId: tombstone.record.id, consentId: c.id });
         tombstoneIds.push(tombstone.record.id);
