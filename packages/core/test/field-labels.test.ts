@@ -4,17 +4,24 @@ import {
   conductAttestationSchema,
   conductRules,
   engineContracts,
+  fieldKeyLabels,
   guardianSchema,
   homeAddressSchema,
+  idSchema,
   instantSchema,
+  isoDateSchema,
   labelOf,
+  localeFieldSuffixes,
+  localTimeSchema,
   newAppointmentSchema,
   optionLabelsOf,
   parseInput,
+  phoneSchema,
   postVisitCheckInSchema,
   preVisitSafetyReportFields,
   quotedLabel,
   safeParseInput,
+  shortTextSchema,
   studentSchema,
   validateVisitRecordForSubmission,
   visitKindLabels,
@@ -273,4 +280,88 @@ describe("field labels", () => {
     }
     expect(unlabelled).toEqual([]);
   });
+
+  it("keeps the schemas many fields share unlabelled: a label set on one would name every other", () => {
+    for (const shared of [isoDateSchema, idSchema, instantSchema, localTimeSchema, phoneSchema, shortTextSchema])
+      expect(labelOf(shared as z.ZodType)).toBeUndefined();
+    // A term's first day is not a follow-up's due date.
+    const result = safeParseInput(engineContracts.plans.generate.input, { term: { id: "2026-2027-1", start: "x" } });
+    const issues = result.success
+      ? []
+      : result.error.issues.map((issue) => ({ path: issue.path.join("."), ...issue.message }));
+    expect(issues.find((i) => i.path === "term.start")?.en).toBe("“First day of the term” must be a date (YYYY-MM-DD)");
+    expect(issues.find((i) => i.path === "term.schoolYear")?.["zh-CN"]).toBe("缺少“学年”");
+  });
+
+  it("names every field of every use case's input by words, never by its key", () => {
+    const unnamed: string[] = [];
+    for (const [area, contracts] of Object.entries(engineContracts))
+      for (const [name, contract] of Object.entries(contracts as Record<string, { input: z.ZodType }>))
+        for (const path of unnamedFields(contract.input)) unnamed.push(`${area}.${name}: ${path}`);
+    expect(unnamed).toEqual([]);
+  });
+
+  it("names a text in one locale by its field and the locale", () => {
+    const result = safeParseInput(engineContracts.forms.draft.input, {
+      scopeId: "sch-1",
+      name: { "zh-CN": "" },
+      fields: [],
+    });
+    const name = result.success ? undefined : result.error.issues.find((i) => i.path.join(".") === "name.zh-CN");
+    expect(name?.message.en).toMatch(/^“[^”]+ \(Chinese\)”/);
+    expect(name?.message["zh-CN"]).toMatch(/^“[^”]+（中文）”/);
+  });
 });
+
+interface WalkDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  options?: z.ZodType[];
+}
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: WalkDef } })._zod.def;
+
+/**
+ * The fields of an input a message would name by key, as `a.b[].c`: what `parseInput` names a
+ * field by, followed the same way (through optional, default and pipe wrappers, into arrays,
+ * records and unions; an array's items by the array's label; ids and versions by their words;
+ * a text in one locale by its field's). Values that cannot fail (unknown) are left out.
+ */
+function unnamedFields(input: z.ZodType): string[] {
+  const found = new Set<string>();
+  const visit = (
+    schema: z.ZodType,
+    path: string,
+    key: string | undefined,
+    inherited: boolean,
+    parentNamed: boolean,
+  ) => {
+    let current: z.ZodType | undefined = schema;
+    let named = inherited || (key !== undefined && Object.hasOwn(fieldKeyLabels, key));
+    if (key !== undefined && Object.hasOwn(localeFieldSuffixes, key) && parentNamed) named = true;
+    for (let guard = 0; current !== undefined && guard < 20; guard++) {
+      if (labelOf(current) !== undefined) named = true;
+      const def = defOf(current);
+      if (def.innerType !== undefined) current = def.innerType;
+      else if (def.type === "pipe" && def.in !== undefined)
+        current = defOf(def.in).type === "transform" ? def.out : def.in;
+      else break;
+    }
+    if (current === undefined) return;
+    const def = defOf(current);
+    if (def.type === "unknown" || def.type === "any") return;
+    if (path !== "" && !named) found.add(path);
+    if (def.type === "object")
+      for (const [k, v] of Object.entries(def.shape ?? {}))
+        visit(v, path === "" ? k : `${path}.${k}`, k, false, named || path === "");
+    else if (def.type === "array" && def.element) visit(def.element, `${path}[]`, undefined, named, named);
+    else if (def.type === "record" && def.valueType) visit(def.valueType, `${path}{}`, undefined, named, named);
+    else if (def.type === "union") for (const option of def.options ?? []) visit(option, path, key, named, parentNamed);
+  };
+  visit(input, "", undefined, false, true);
+  return [...found];
+}

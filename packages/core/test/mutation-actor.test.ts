@@ -31,13 +31,11 @@ const issuesOf = (input: unknown) => {
 
 describe("actorSchema: a missing tenant key is a missing string field", () => {
   it.each([
-    [{ ...teacher, schoolId: undefined }, "schoolId"],
-    [{ ...teacher, countyId: undefined }, "countyId"],
-    [{ id: "k-1", roles: ["county_bureau"], cityId: "lishui" }, "countyId"],
-  ])("%j lacks %s", (input, field) => {
-    expect(issuesOf(input)).toEqual([
-      { path: ["actor", field], code: "invalid_type", en: `Field “${field}” is required` },
-    ]);
+    [{ ...teacher, schoolId: undefined }, "schoolId", "School"],
+    [{ ...teacher, countyId: undefined }, "countyId", "County"],
+    [{ id: "k-1", roles: ["county_bureau"], cityId: "lishui" }, "countyId", "County"],
+  ])("%j lacks %s", (input, field, words) => {
+    expect(issuesOf(input)).toEqual([{ path: ["actor", field], code: "invalid_type", en: `“${words}” is required` }]);
   });
 
   it("zod's own issue, for hosts that call actorSchema.safeParse, says a string was expected", () => {

@@ -31,7 +31,8 @@ describe("validation messages a person can read", () => {
 
   it("tells a missing field from a wrong one and names bounds and choices", () => {
     expect(messages({ limit: 500, note: "好", kind: "visit", tags: ["a", "b", "c"] })).toEqual([
-      { path: "studentId", "zh-CN": "缺少字段“studentId”", en: "Field “studentId” is required" },
+      // An id is named by the words it has everywhere (fieldKeyLabels), not by its key.
+      { path: "studentId", "zh-CN": "缺少“学生”", en: "“Student” is required" },
       { path: "limit", "zh-CN": "字段“limit”不能大于 200", en: "Field “limit” must be at most 200" },
       { path: "tags", "zh-CN": "字段“tags”最多 2 项", en: "Field “tags” may have at most 2 items" },
       {

@@ -186,14 +186,17 @@ export const conductAttestedAtLabel: LocalizedText = {
  * require all six, as submission does.
  */
 export const conductAttestationSchema = z.strictObject({
-  items: z.strictObject({
-    no_money_or_gifts: item("no_money_or_gifts"),
-    no_meals_or_reimbursement: item("no_meals_or_reimbursement"),
-    no_transport_from_family: item("no_transport_from_family"),
-    no_private_requests: item("no_private_requests"),
-    no_entertainment: item("no_entertainment"),
-    no_paid_tutoring: item("no_paid_tutoring"),
-  }),
+  items: withLabel(
+    z.strictObject({
+      no_money_or_gifts: item("no_money_or_gifts"),
+      no_meals_or_reimbursement: item("no_meals_or_reimbursement"),
+      no_transport_from_family: item("no_transport_from_family"),
+      no_private_requests: item("no_private_requests"),
+      no_entertainment: item("no_entertainment"),
+      no_paid_tutoring: item("no_paid_tutoring"),
+    }),
+    { "zh-CN": "六个不得", en: "The six prohibitions" },
+  ),
   /** When the teacher confirmed the whole list. */
   attestedAt: withLabel(instantSchema.optional(), conductAttestedAtLabel),
 });

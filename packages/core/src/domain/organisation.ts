@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
 import { addCatalogIssue } from "../shared/errors/parse.js";
-import { withOptionLabels } from "../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../shared/field-labels.js";
 import { idSchema, isoDateSchema, personNameSchema, phoneSchema, shortTextSchema } from "../shared/primitives.js";
 import { withSensitivity } from "../shared/sensitivity.js";
 
@@ -15,7 +15,7 @@ import { withSensitivity } from "../shared/sensitivity.js";
 export const citySchema = compiledSchema(
   z.strictObject({
     id: idSchema,
-    name: shortTextSchema.min(1),
+    name: withLabel(shortTextSchema.min(1), { "zh-CN": "市名称", en: "City name" }),
   }),
 );
 /** A city. */
@@ -35,8 +35,8 @@ export const countySchema = compiledSchema(
   z.strictObject({
     id: idSchema,
     cityId: idSchema,
-    name: shortTextSchema.min(1),
-    setting: settingSchema,
+    name: withLabel(shortTextSchema.min(1), { "zh-CN": "县（市、区）名称", en: "County name" }),
+    setting: withOwnLabel(settingSchema, { "zh-CN": "城乡类型", en: "Setting" }),
   }),
 );
 /** A county or district. */
@@ -128,13 +128,16 @@ export const schoolSchema = compiledSchema(
       id: idSchema,
       cityId: idSchema,
       countyId: idSchema,
-      name: shortTextSchema.min(1),
-      kind: schoolKindSchema,
-      setting: settingSchema,
+      name: withLabel(shortTextSchema.min(1), { "zh-CN": "学校名称", en: "School name" }),
+      kind: withOwnLabel(schoolKindSchema, { "zh-CN": "学校类型", en: "Kind of school" }),
+      setting: withOwnLabel(settingSchema, { "zh-CN": "城乡类型", en: "Setting" }),
       /** Grades at which students join; defaults to the kind's first grade. */
-      entryGrades: z.array(gradeSchema).min(1).max(13).optional(),
+      entryGrades: withLabel(z.array(gradeSchema).min(1).max(13).optional(), {
+        "zh-CN": "起始年级",
+        en: "Entry grades",
+      }),
       /** Town (乡镇/街道) of the school, used for travel estimates. */
-      town: shortTextSchema.optional(),
+      town: withLabel(shortTextSchema.optional(), { "zh-CN": "乡镇", en: "Town" }),
     })
     .superRefine((school, ctx) => {
       const allowed = new Set(gradesOf(school.kind));
@@ -153,11 +156,11 @@ export const schoolClassSchema = compiledSchema(
   z.strictObject({
     id: idSchema,
     schoolId: idSchema,
-    grade: gradeSchema,
+    grade: withOwnLabel(gradeSchema, { "zh-CN": "年级", en: "Grade" }),
     /** The class's name as the school writes it, e.g. `七(3)班`. */
-    name: shortTextSchema.min(1),
+    name: withLabel(shortTextSchema.min(1), { "zh-CN": "班级名称", en: "Class name" }),
     /** The school year the class is in, by its starting year (2026 for 2026/27). */
-    schoolYear: z.int().min(2000).max(2100),
+    schoolYear: withLabel(z.int().min(2000).max(2100), { "zh-CN": "学年", en: "School year" }),
     /** The class teacher (班主任). */
     classTeacherId: idSchema.optional(),
   }),

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { compiledSchema } from "../shared/compiled.js";
-import { withLabel, withOptionLabels } from "../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../shared/field-labels.js";
 import type { LocalizedText } from "../shared/i18n.js";
 import { idSchema, isoDateSchema, localTimeSchema, termIdSchema } from "../shared/primitives.js";
 import type { CategoryKey } from "./categories.js";
@@ -13,8 +13,8 @@ import type { CategoryKey } from "./categories.js";
 /** A date window, both ends included. */
 export const dateWindowSchema = withLabel(
   z.strictObject({
-    from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
-    to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
+    from: withOwnLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
+    to: withOwnLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
   }),
   { "zh-CN": "时间段", en: "Period" },
 );
@@ -26,16 +26,26 @@ export const termSchema = withLabel(
   z.strictObject({
     id: termIdSchema,
     /** The school year by its starting year. */
-    schoolYear: z.int().min(2000).max(2100),
+    schoolYear: withLabel(z.int().min(2000).max(2100), { "zh-CN": "学年", en: "School year" }),
     /** 1 = autumn term, 2 = spring term. */
-    index: z.union([z.literal(1), z.literal(2)]),
-    start: isoDateSchema,
-    end: isoDateSchema,
+    index: withLabel(z.union([z.literal(1), z.literal(2)]), {
+      "zh-CN": "学期序号（1 秋季，2 春季）",
+      en: "Term number (1 autumn, 2 spring)",
+    }),
+    start: withOwnLabel(isoDateSchema, { "zh-CN": "学期第一天", en: "First day of the term" }),
+    end: withOwnLabel(isoDateSchema, { "zh-CN": "学期最后一天", en: "Last day of the term" }),
     /** Campaign periods of this term: concentrated visiting; routine visits fall outside them. */
-    campaigns: z
-      .array(dateWindowSchema.extend({ name: z.string().max(100).optional() }))
-      .max(10)
-      .default([]),
+    campaigns: withLabel(
+      z
+        .array(
+          dateWindowSchema.extend({
+            name: withLabel(z.string().max(100).optional(), { "zh-CN": "集中家访时段名称", en: "Campaign name" }),
+          }),
+        )
+        .max(10)
+        .default([]),
+      { "zh-CN": "集中家访时段", en: "Campaign periods" },
+    ),
   }),
   { "zh-CN": "学期", en: "Term" },
 );

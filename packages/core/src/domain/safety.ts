@@ -287,12 +287,18 @@ export const safetyIncidentKindLabels: Readonly<Record<(typeof safetyIncidentKin
 export const safetyIncidentSchema = z.strictObject({
   teacherId: idSchema,
   /** The pre-visit report of the trip, when there was one. */
-  reportId: idSchema.optional(),
-  occurredOn: isoDateSchema,
-  kind: withOptionLabels(z.enum(safetyIncidentKinds), safetyIncidentKindLabels),
-  note: withSensitivity(noteSchema.pipe(z.string().trim().min(1)), "sensitive"),
-  needsHelp: z.boolean().default(false),
-  resolved: z.boolean().default(false),
+  reportId: withOwnLabel(idSchema.optional(), { "zh-CN": "出发前安全报告", en: "Pre-visit safety report" }),
+  occurredOn: withOwnLabel(isoDateSchema, { "zh-CN": "发生日期", en: "Date of the incident" }),
+  kind: withLabel(withOptionLabels(z.enum(safetyIncidentKinds), safetyIncidentKindLabels), {
+    "zh-CN": "事件类型",
+    en: "Kind of incident",
+  }),
+  note: withLabel(withSensitivity(noteSchema.pipe(z.string().trim().min(1)), "sensitive"), {
+    "zh-CN": "经过",
+    en: "What happened",
+  }),
+  needsHelp: withLabel(z.boolean().default(false), { "zh-CN": "需要帮助", en: "Help needed" }),
+  resolved: withLabel(z.boolean().default(false), { "zh-CN": "已处理", en: "Resolved" }),
 });
 /** One incident. */
 export type SafetyIncident = z.infer<typeof safetyIncidentSchema>;

@@ -179,15 +179,18 @@ const reservedValueKeys = new Set(["__proto__", "constructor", "prototype"]);
 export const customFieldValuesRefSchema = z.strictObject({
   templateId: idSchema,
   templateVersion: z.int().min(1).max(1_000_000),
-  values: z.record(
-    z
-      .string()
-      .min(1)
-      .max(64)
-      .superRefine((key, ctx) => {
-        if (reservedValueKeys.has(key)) addCatalogIssue(ctx, "reserved_key", { key });
-      }),
-    z.unknown(),
+  values: withLabel(
+    z.record(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .superRefine((key, ctx) => {
+          if (reservedValueKeys.has(key)) addCatalogIssue(ctx, "reserved_key", { key });
+        }),
+      z.unknown(),
+    ),
+    { "zh-CN": "填写内容", en: "Answers" },
   ),
 });
 /** A reference to custom-field values. */

@@ -123,3 +123,46 @@ function isLocalizedText(value: unknown): value is LocalizedText {
     typeof (value as LocalizedText).en === "string"
   );
 }
+
+/**
+ * Words for the keys that mean the same in every input: the ids of the records the guidance
+ * talks about, and the version an update expects. A message names such a field by these words
+ * when its schema carries no label of its own; any other field is labelled where it is defined.
+ */
+export const fieldKeyLabels: Readonly<Record<string, LocalizedText>> = {
+  id: { "zh-CN": "编号", en: "Id" },
+  cityId: { "zh-CN": "市", en: "City" },
+  countyId: { "zh-CN": "县（市、区）", en: "County" },
+  schoolId: { "zh-CN": "学校", en: "School" },
+  classId: { "zh-CN": "班级", en: "Class" },
+  classTeacherId: { "zh-CN": "班主任", en: "Class teacher" },
+  teacherId: { "zh-CN": "教师", en: "Teacher" },
+  mentorId: { "zh-CN": "德育导师", en: "Mentor" },
+  ownerId: { "zh-CN": "负责人", en: "Owner" },
+  actorId: { "zh-CN": "操作人", en: "Actor" },
+  studentId: { "zh-CN": "学生", en: "Student" },
+  guardianId: { "zh-CN": "监护人", en: "Guardian" },
+  flagId: { "zh-CN": "类别标记", en: "Category flag" },
+  consentId: { "zh-CN": "监护人同意", en: "Consent" },
+  mentorshipId: { "zh-CN": "德育导师安排", en: "Mentorship" },
+  appointmentId: { "zh-CN": "家访预约", en: "Appointment" },
+  recordId: { "zh-CN": "家访记录", en: "Visit record" },
+  reportId: { "zh-CN": "报告", en: "Report" },
+  planId: { "zh-CN": "学期家访计划", en: "Term plan" },
+  supportPlanId: { "zh-CN": "帮扶计划", en: "Support plan" },
+  followUpId: { "zh-CN": "跟进事项", en: "Follow-up" },
+  feedbackId: { "zh-CN": "家长意见", en: "Feedback item" },
+  formId: { "zh-CN": "表单", en: "Form" },
+  templateId: { "zh-CN": "表单模板", en: "Form template" },
+  templateVersion: { "zh-CN": "表单版本", en: "Form version" },
+  scopeId: { "zh-CN": "适用范围", en: "Scope" },
+  entityId: { "zh-CN": "记录", en: "Record" },
+  ruleId: { "zh-CN": "规则", en: "Rule" },
+  expectedVersion: { "zh-CN": "版本号", en: "Version" },
+};
+
+/** The words a text in one locale adds to its field's name: “名称（中文）”, “Name (English)”. */
+export const localeFieldSuffixes: Readonly<Record<string, LocalizedText>> = {
+  "zh-CN": { "zh-CN": "（中文）", en: " (Chinese)" },
+  en: { "zh-CN": "（英文）", en: " (English)" },
+};

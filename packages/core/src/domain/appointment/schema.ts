@@ -81,6 +81,9 @@ export const appointmentChannelLabels: Readonly<Record<AppointmentChannelType, L
   at_school: { "zh-CN": "来校面谈", en: "Meeting at school" },
 };
 
+/** A channel's type, labelled: the discriminator of {@link appointmentChannelSchema}. */
+const channelType = <T extends string>(type: T) => withLabel(z.literal(type), { "zh-CN": "家访方式", en: "Channel" });
+
 /**
  * How the visit takes place. An alternative venue (R12) names the place and why the home did
  * not suit the family: the place may identify relatives (personal), the reason is about the
@@ -88,16 +91,22 @@ export const appointmentChannelLabels: Readonly<Record<AppointmentChannelType, L
  */
 export const appointmentChannelSchema = z
   .discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("in_home") }),
+    z.strictObject({ type: channelType("in_home") }),
     z.strictObject({
-      type: z.literal("alternative_venue"),
-      venue: withSensitivity(shortTextSchema.min(1), "personal"),
+      type: channelType("alternative_venue"),
+      venue: withLabel(withSensitivity(shortTextSchema.min(1), "personal"), {
+        "zh-CN": "约定场所",
+        en: "Meeting place",
+      }),
       // Not min(1): an empty reason gets the catalog's own message below.
-      reason: withSensitivity(shortTextSchema.max(200), "sensitive"),
+      reason: withLabel(withSensitivity(shortTextSchema.max(200), "sensitive"), {
+        "zh-CN": "不入户的原因",
+        en: "Why not at home",
+      }),
     }),
-    z.strictObject({ type: z.literal("phone") }),
-    z.strictObject({ type: z.literal("video") }),
-    z.strictObject({ type: z.literal("at_school") }),
+    z.strictObject({ type: channelType("phone") }),
+    z.strictObject({ type: channelType("video") }),
+    z.strictObject({ type: channelType("at_school") }),
   ])
   .superRefine((channel, ctx) => {
     if (channel.type === "alternative_venue" && channel.reason === "")

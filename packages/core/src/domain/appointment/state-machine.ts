@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { HomevisitError } from "../../shared/errors/homevisit-error.js";
 import { parseInput } from "../../shared/errors/parse.js";
-import { withLabel, withOptionLabels } from "../../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { idSchema, instantSchema, noteSchema, shortTextSchema } from "../../shared/primitives.js";
 import { withSensitivity } from "../../shared/sensitivity.js";
@@ -34,7 +34,7 @@ const transitionBase = {
   /** Who records it. */
   by: idSchema,
   /** What was said or seen. */
-  note: noteSchema.optional(),
+  note: withLabel(noteSchema.optional(), { "zh-CN": "备注", en: "Note" }),
 };
 const newTime = {
   start: appointmentInstantSchema,
@@ -50,22 +50,34 @@ export const appointmentTransitionInputSchemas = {
   decline_home: z.strictObject(transitionBase),
   propose_venue: z.strictObject({
     ...transitionBase,
-    venue: withSensitivity(shortTextSchema.min(1), "personal"),
-    reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
+    venue: withLabel(withSensitivity(shortTextSchema.min(1), "personal"), { "zh-CN": "约定场所", en: "Meeting place" }),
+    reason: withLabel(withSensitivity(shortTextSchema.min(1), "sensitive"), {
+      "zh-CN": "不入户的原因",
+      en: "Why not at home",
+    }),
     start: newTime.start.optional(),
     durationMinutes: newTime.durationMinutes,
     location: appointmentLocationSchema.optional(),
   }),
-  refuse: z.strictObject({ ...transitionBase, reason: withSensitivity(shortTextSchema.min(1), "sensitive") }),
+  refuse: z.strictObject({
+    ...transitionBase,
+    reason: withLabel(withSensitivity(shortTextSchema.min(1), "sensitive"), {
+      "zh-CN": "家长拒绝的原因",
+      en: "Why the family refused",
+    }),
+  }),
   depart: z.strictObject(transitionBase),
   complete: z.strictObject(transitionBase),
   miss: z.strictObject(transitionBase),
   cancel: z.strictObject({
     ...transitionBase,
-    cancelledBy: appointmentCancellerSchema,
-    reason: withSensitivity(shortTextSchema.min(1), "sensitive"),
+    cancelledBy: withOwnLabel(appointmentCancellerSchema, { "zh-CN": "取消方", en: "Cancelled by" }),
+    reason: withLabel(withSensitivity(shortTextSchema.min(1), "sensitive"), {
+      "zh-CN": "取消原因",
+      en: "Why cancelled",
+    }),
     /** Defaults to true when staff cancel and false when the family does. */
-    makeUpRequired: z.boolean().optional(),
+    makeUpRequired: withLabel(z.boolean().optional(), { "zh-CN": "须补访", en: "Make-up visit needed" }),
   }),
 } as const satisfies Record<AppointmentEvent, z.ZodType>;
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { addCatalogIssue } from "../../shared/errors/parse.js";
-import { withLabel, withOptionLabels } from "../../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../../shared/field-labels.js";
 import { idSchema, isoDateSchema, localTimeSchema } from "../../shared/primitives.js";
 import { sensitivityClasses, sensitivityClassLabels } from "../../shared/sensitivity.js";
 import { checkPattern } from "./safe-pattern.js";
@@ -144,7 +144,7 @@ export const optionValueSchema = z
 
 /** One choice of a select or multiselect field. */
 export const fieldOptionSchema = z.strictObject({
-  value: optionValueSchema,
+  value: withOwnLabel(optionValueSchema, { "zh-CN": "选项值", en: "Option value" }),
   label: fieldLabelSchema,
 });
 /** One choice of a select or multiselect field. */
@@ -160,10 +160,13 @@ export const conditionValueSchema = z.union([z.string().max(200), z.number(), z.
  */
 export const showIfSchema = z
   .strictObject({
-    field: z.string().regex(fieldKeyPattern, { error: "Not a field key" }),
-    equals: conditionValueSchema.optional(),
-    in: z.array(conditionValueSchema).min(1).max(100).optional(),
-    notEmpty: z.literal(true).optional(),
+    field: withLabel(z.string().regex(fieldKeyPattern, { error: "Not a field key" }), {
+      "zh-CN": "依据的字段",
+      en: "Field it depends on",
+    }),
+    equals: withLabel(conditionValueSchema.optional(), { "zh-CN": "等于", en: "Equals" }),
+    in: withLabel(z.array(conditionValueSchema).min(1).max(100).optional(), { "zh-CN": "取值之一", en: "One of" }),
+    notEmpty: withLabel(z.literal(true).optional(), { "zh-CN": "已填写", en: "Filled in" }),
   })
   .superRefine((condition, ctx) => {
     const given = [condition.equals, condition.in, condition.notEmpty].filter((x) => x !== undefined);
@@ -198,18 +201,23 @@ export const fieldTypes = [
 /** A field type. */
 export type FieldType = (typeof fieldTypes)[number];
 
+/** A field's type, labelled: the discriminator of {@link fieldDefinitionSchema}. */
+function fieldType<T extends FieldType>(type: T) {
+  return withLabel(z.literal(type), { "zh-CN": "字段类型", en: "Field type" });
+}
+
 const common = {
-  key: fieldKeySchema,
+  key: withOwnLabel(fieldKeySchema, { "zh-CN": "字段标识", en: "Field key" }),
   label: fieldLabelSchema,
-  help: fieldHelpSchema.optional(),
+  help: withLabel(fieldHelpSchema.optional(), { "zh-CN": "填写说明", en: "Help text" }),
   /** A required field must have a value whenever it is shown. */
-  required: z.boolean().default(false),
-  showIf: showIfSchema.optional(),
+  required: withLabel(z.boolean().default(false), { "zh-CN": "必填", en: "Required" }),
+  showIf: withLabel(showIfSchema.optional(), { "zh-CN": "显示条件", en: "Show if" }),
   /**
    * Answers on a home-visit form are about a minor's family, so they default to `sensitive`
    * (PIPL art. 28); a school lowers it only for fields that clearly are not.
    */
-  sensitivity: sensitivityClassSchema.default("sensitive"),
+  sensitivity: withLabel(sensitivityClassSchema.default("sensitive"), { "zh-CN": "敏感级别", en: "Sensitivity" }),
 };
 
 type Issues = { addIssue: (issue: z.core.$ZodRawIssue) => void };
@@ -248,8 +256,8 @@ export const maxTextLength = 1000;
 export const maxTextareaLength = 5000;
 
 const lengthBounds = (max: number) => ({
-  minLength: z.int().min(0).max(max).optional(),
-  maxLength: z.int().min(1).max(max).optional(),
+  minLength: withLabel(z.int().min(0).max(max).optional(), { "zh-CN": "最少字数", en: "Minimum length" }),
+  maxLength: withLabel(z.int().min(1).max(max).optional(), { "zh-CN": "最多字数", en: "Maximum length" }),
 });
 
 /**
@@ -259,78 +267,95 @@ const lengthBounds = (max: number) => ({
  */
 export const textFieldSchema = z
   .strictObject({
-    type: z.literal("text"),
+    type: fieldType("text"),
     ...common,
     ...lengthBounds(maxTextLength),
-    patternMessage: fieldHelpSchema.optional(),
-    pattern: z
-      .string()
-      .optional()
-      .superRefine((pattern, ctx) => {
-        if (pattern === undefined) return;
-        const problem = checkPattern(pattern);
-        if (problem?.kind === "invalid")
-          addCatalogIssue(ctx, "custom_field_invalid_pattern", { reason: problem.reason });
-        if (problem?.kind === "unsafe") addCatalogIssue(ctx, "custom_field_unsafe_pattern", { reason: problem.reason });
-        if (problem?.kind === "unsupported")
-          addCatalogIssue(ctx, "custom_field_pattern_unsupported", { reason: problem.reason });
-      }),
+    patternMessage: withLabel(fieldHelpSchema.optional(), {
+      "zh-CN": "格式不符时的提示",
+      en: "Message when the format does not match",
+    }),
+    pattern: withLabel(
+      z
+        .string()
+        .optional()
+        .superRefine((pattern, ctx) => {
+          if (pattern === undefined) return;
+          const problem = checkPattern(pattern);
+          if (problem?.kind === "invalid")
+            addCatalogIssue(ctx, "custom_field_invalid_pattern", { reason: problem.reason });
+          if (problem?.kind === "unsafe")
+            addCatalogIssue(ctx, "custom_field_unsafe_pattern", { reason: problem.reason });
+          if (problem?.kind === "unsupported")
+            addCatalogIssue(ctx, "custom_field_pattern_unsupported", { reason: problem.reason });
+        }),
+      { "zh-CN": "格式（正则表达式）", en: "Pattern" },
+    ),
   })
   .superRefine((f, ctx) => checkRange(ctx, f.minLength, f.maxLength ?? 200, "maxLength"), always);
 
 /** A multi-line text. `maxLength` defaults to 2,000. */
 export const textareaFieldSchema = z
-  .strictObject({ type: z.literal("textarea"), ...common, ...lengthBounds(maxTextareaLength) })
+  .strictObject({ type: fieldType("textarea"), ...common, ...lengthBounds(maxTextareaLength) })
   .superRefine((f, ctx) => checkRange(ctx, f.minLength, f.maxLength ?? 2000, "maxLength"), always);
 
 /** A number, bounds included. */
 export const numberFieldSchema = z
-  .strictObject({ type: z.literal("number"), ...common, min: z.number().optional(), max: z.number().optional() })
+  .strictObject({
+    type: fieldType("number"),
+    ...common,
+    min: withLabel(z.number().optional(), { "zh-CN": "最小值", en: "Minimum" }),
+    max: withLabel(z.number().optional(), { "zh-CN": "最大值", en: "Maximum" }),
+  })
   .superRefine((f, ctx) => checkRange(ctx, f.min, f.max, "max"), always);
 
 /** A whole number, bounds included. */
 export const integerFieldSchema = z
-  .strictObject({ type: z.literal("integer"), ...common, min: z.int().optional(), max: z.int().optional() })
+  .strictObject({
+    type: fieldType("integer"),
+    ...common,
+    min: withLabel(z.int().optional(), { "zh-CN": "最小值", en: "Minimum" }),
+    max: withLabel(z.int().optional(), { "zh-CN": "最大值", en: "Maximum" }),
+  })
   .superRefine((f, ctx) => checkRange(ctx, f.min, f.max, "max"), always);
 
 /** A yes/no question. A required boolean must be answered, `false` included. */
-export const booleanFieldSchema = z.strictObject({ type: z.literal("boolean"), ...common });
+export const booleanFieldSchema = z.strictObject({ type: fieldType("boolean"), ...common });
 
 /** A calendar date `YYYY-MM-DD`, bounds included. */
 export const dateFieldSchema = z
   .strictObject({
-    type: z.literal("date"),
+    type: fieldType("date"),
     ...common,
-    min: isoDateSchema.optional(),
-    max: isoDateSchema.optional(),
+    min: withLabel(isoDateSchema.optional(), { "zh-CN": "最早日期", en: "Earliest date" }),
+    max: withLabel(isoDateSchema.optional(), { "zh-CN": "最晚日期", en: "Latest date" }),
   })
   .superRefine((f, ctx) => checkRange(ctx, f.min, f.max, "max"), always);
 
 /** A wall-clock time `HH:mm`, bounds included. */
 export const timeFieldSchema = z
   .strictObject({
-    type: z.literal("time"),
+    type: fieldType("time"),
     ...common,
-    min: localTimeSchema.optional(),
-    max: localTimeSchema.optional(),
+    min: withLabel(localTimeSchema.optional(), { "zh-CN": "最早时间", en: "Earliest time" }),
+    max: withLabel(localTimeSchema.optional(), { "zh-CN": "最晚时间", en: "Latest time" }),
   })
   .superRefine((f, ctx) => checkRange(ctx, f.min, f.max, "max"), always);
 
-const options = z.array(fieldOptionSchema).max(100).default([]);
+const options = withLabel(z.array(fieldOptionSchema).max(100).default([]), { "zh-CN": "选项", en: "Options" });
 
 /** One choice among options (at least one option; values unique). */
 export const selectFieldSchema = z
-  .strictObject({ type: z.literal("select"), ...common, options })
+  .strictObject({ type: fieldType("select"), ...common, options })
   .superRefine((f, ctx) => checkOptions(ctx, f.options), always);
 
 /** Any number of choices among options; `minItems`/`maxItems` bound how many. */
 export const multiselectFieldSchema = z
   .strictObject({
-    type: z.literal("multiselect"),
+    type: fieldType("multiselect"),
     ...common,
     options,
-    minItems: z.int().min(0).max(100).optional(),
-    maxItems: z.int().min(1).max(100).optional(),
+    minItems: withLabel(z.int().min(0).max(100).optional(), { "zh-CN": "最少选几项", en: "Fewest choices" }),
+    maxItems: withLabel(z.int().min(1).max(100).optional(), { "zh-CN": "最多选几项", en: "Most choices" }),
   })
   .superRefine((f, ctx) => {
     checkOptions(ctx, f.options);
@@ -340,20 +365,20 @@ export const multiselectFieldSchema = z
   }, always);
 
 /** A phone number, validated like a guardian's phone (`phoneSchema`). */
-export const phoneFieldSchema = z.strictObject({ type: z.literal("phone"), ...common });
+export const phoneFieldSchema = z.strictObject({ type: fieldType("phone"), ...common });
 
 /** Photos as references to stored blobs; `maxCount` defaults to 9. */
 export const photoFieldSchema = z.strictObject({
-  type: z.literal("photo"),
+  type: fieldType("photo"),
   ...common,
-  maxCount: z.int().min(1).max(20).default(9),
+  maxCount: withLabel(z.int().min(1).max(20).default(9), { "zh-CN": "最多照片数", en: "Most photos" }),
 });
 
 /** A rating from 1 to `max` (default 5, at most 10). */
 export const ratingFieldSchema = z.strictObject({
-  type: z.literal("rating"),
+  type: fieldType("rating"),
   ...common,
-  max: z.int().min(2).max(10).default(5),
+  max: withLabel(z.int().min(2).max(10).default(5), { "zh-CN": "最高分", en: "Highest rating" }),
 });
 
 /**

@@ -4,7 +4,7 @@ import type { Student } from "../../domain/student.js";
 import type { BusySlot } from "../../ports/timetable.js";
 import type { ErrorCode } from "../../shared/errors/catalog.js";
 import { addCatalogIssue } from "../../shared/errors/parse.js";
-import { withOptionLabels } from "../../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../../shared/field-labels.js";
 import type { LocalizedText } from "../../shared/i18n.js";
 import { type IsoDate, localTimeSchema } from "../../shared/primitives.js";
 import type { DayType } from "../calendar/holidays.js";
@@ -18,9 +18,14 @@ import type { PlanningCalendar } from "../calendar/planning-calendar.js";
  */
 
 /** A range of wall-clock time within one day. */
-export const timeRangeSchema = z.strictObject({ from: localTimeSchema, to: localTimeSchema }).superRefine((r, ctx) => {
-  if (r.to <= r.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["to"]);
-});
+export const timeRangeSchema = z
+  .strictObject({
+    from: withOwnLabel(localTimeSchema, { "zh-CN": "开始时间", en: "From" }),
+    to: withOwnLabel(localTimeSchema, { "zh-CN": "结束时间", en: "To" }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.to <= r.from) addCatalogIssue(ctx, "date_range_inverted", {}, ["to"]);
+  });
 /** A range of wall-clock time within one day. */
 export type TimeRange = z.infer<typeof timeRangeSchema>;
 
@@ -30,70 +35,115 @@ export const scheduleOptionsSchema = z.strictObject({
    * When visits may happen: after lessons on school days, daytime on rest days (weekends and,
    * with a calendar that says so, vacation days).
    */
-  allowedHours: z
-    .strictObject({
-      schoolDay: z
-        .array(timeRangeSchema)
-        .max(8)
-        .default([{ from: "16:30", to: "20:00" }]),
-      restDay: z
-        .array(timeRangeSchema)
-        .max(8)
-        .default([{ from: "09:00", to: "17:00" }]),
-    })
-    .prefault({}),
+  allowedHours: withLabel(
+    z
+      .strictObject({
+        schoolDay: withLabel(
+          z
+            .array(timeRangeSchema)
+            .max(8)
+            .default([{ from: "16:30", to: "20:00" }]),
+          { "zh-CN": "上学日可家访时段", en: "Visiting hours on school days" },
+        ),
+        restDay: withLabel(
+          z
+            .array(timeRangeSchema)
+            .max(8)
+            .default([{ from: "09:00", to: "17:00" }]),
+          { "zh-CN": "休息日可家访时段", en: "Visiting hours on rest days" },
+        ),
+      })
+      .prefault({}),
+    { "zh-CN": "可家访时段", en: "Visiting hours" },
+  ),
   /** Length of one visit. */
-  visitMinutes: z.int().min(10).max(240).default(45),
+  visitMinutes: withLabel(z.int().min(10).max(240).default(45), {
+    "zh-CN": "每次家访时长（分钟）",
+    en: "Minutes per visit",
+  }),
   /** One-way travel when a home has no `address.travelMinutes`. */
-  defaultTravelMinutes: z.int().min(0).max(600).default(20),
+  defaultTravelMinutes: withLabel(z.int().min(0).max(600).default(20), {
+    "zh-CN": "默认单程路程（分钟）",
+    en: "Default one-way travel (minutes)",
+  }),
   /** Slack added to the travel on each side of a trip (parking, finding the house, lateness). */
-  travelBufferMinutes: z.int().min(0).max(120).default(10),
+  travelBufferMinutes: withLabel(z.int().min(0).max(120).default(10), {
+    "zh-CN": "路程余量（分钟）",
+    en: "Travel buffer (minutes)",
+  }),
   /** Time between two visits of one trip in the same village. */
-  sameVillageBufferMinutes: z.int().min(0).max(120).default(10),
+  sameVillageBufferMinutes: withLabel(z.int().min(0).max(120).default(10), {
+    "zh-CN": "同村两次家访间隔（分钟）",
+    en: "Gap between visits in one village (minutes)",
+  }),
   /** The longest wait between two visits of one trip; a longer one makes a separate trip. */
-  maxTripGapMinutes: z.int().min(0).max(240).default(30),
+  maxTripGapMinutes: withLabel(z.int().min(0).max(240).default(30), {
+    "zh-CN": "一次出行内最长等待（分钟）",
+    en: "Longest wait within a trip (minutes)",
+  }),
   /** Most visits a teacher makes (lead or companion) in a day. */
-  maxPerDay: z.int().min(1).max(20).default(3),
+  maxPerDay: withLabel(z.int().min(1).max(20).default(3), { "zh-CN": "每天家访上限", en: "Visits per day" }),
   /** Most visits a teacher makes in an ISO week (Monday to Sunday). */
-  maxPerWeek: z.int().min(1).max(100).default(8),
+  maxPerWeek: withLabel(z.int().min(1).max(100).default(8), { "zh-CN": "每周家访上限", en: "Visits per week" }),
   /** Visits at weekends (families are home); never on official holidays. */
-  allowWeekends: z.boolean().default(true),
+  allowWeekends: withLabel(z.boolean().default(true), { "zh-CN": "周末可家访", en: "Visits at weekends" }),
   /**
    * Days of a year without holiday data are skipped with `schedule_unknown_calendar`; set this to
    * treat them by weekday (Monday–Friday school days) at your own risk. With the default
    * calendar and `provisionalCalendar` on, only years outside 1901–2099 are unknown.
    */
-  allowUnknownDays: z.boolean().default(false),
+  allowUnknownDays: withLabel(z.boolean().default(false), {
+    "zh-CN": "无日历数据的日子按星期安排",
+    en: "Plan days without calendar data by weekday",
+  }),
   /**
    * With the default calendar (no `calendar`, `dayType` or `isSchoolDay` given): a year without
    * an official notice follows the provisional rule (`provisionalHolidayYear`), and every slot on
    * such a day carries `provisional: true`. `false`: those days are unknown, as before.
    */
-  provisionalCalendar: z.boolean().default(true),
+  provisionalCalendar: withLabel(z.boolean().default(true), {
+    "zh-CN": "使用暂定日历",
+    en: "Use the provisional calendar",
+  }),
   /**
    * When a family's stated hours never meet the allowed hours (or leave no free slot), propose
    * the nearest allowed time instead, marked `alternative` with the reason (R12: confirmed by
    * phone first). `false`: such visits stay unplaced with `schedule_family_unavailable`.
    */
-  familyAlternatives: z.boolean().default(true),
+  familyAlternatives: withLabel(z.boolean().default(true), {
+    "zh-CN": "提议最近的可行时间",
+    en: "Propose the nearest possible time",
+  }),
   /**
    * A crisis visit that finds no slot within the caps is placed past `maxPerDay`/`maxPerWeek`
    * (never over a lesson or another visit); one that still finds none is escalated to the
    * principal (`schedule_crisis_escalated`).
    */
-  crisisPastCaps: z.boolean().default(true),
+  crisisPastCaps: withLabel(z.boolean().default(true), {
+    "zh-CN": "突发变故家访可超出上限",
+    en: "Crisis visits past the caps",
+  }),
   /** Length of a mentor's contact (a talk, a call): contacts need no travel and no family home slot. */
-  contactMinutes: z.int().min(5).max(120).default(15),
+  contactMinutes: withLabel(z.int().min(5).max(120).default(15), {
+    "zh-CN": "德育导师联系时长（分钟）",
+    en: "Minutes per mentor contact",
+  }),
   /**
    * `never` (default): no visits on official holidays. `preferred_windows`: allowed inside an
    * obligation's preferred window, e.g. the Spring Festival for left-behind children (R13).
    */
-  holidayVisits: withOptionLabels(z.enum(["never", "preferred_windows"]), {
-    never: { "zh-CN": "节假日不安排家访", en: "Never on holidays" },
-    preferred_windows: { "zh-CN": "仅在优先时段内安排", en: "Only inside preferred windows" },
-  }).default("never"),
+  holidayVisits: withLabel(
+    withOptionLabels(z.enum(["never", "preferred_windows"]), {
+      never: { "zh-CN": "节假日不安排家访", en: "Never on holidays" },
+      preferred_windows: { "zh-CN": "仅在优先时段内安排", en: "Only inside preferred windows" },
+    }).default("never"),
+    { "zh-CN": "节假日家访", en: "Visits on holidays" },
+  ),
   /** Start times snap to this grid. */
-  slotStepMinutes: z.int().min(1).max(60).default(5),
+  slotStepMinutes: withLabel(z.int().min(1).max(60).default(5), {
+    "zh-CN": "开始时间取整（分钟）",
+    en: "Start times every (minutes)",
+  }),
 });
 /** Options of the scheduler, defaults applied. */
 export type ScheduleOptions = z.infer<typeof scheduleOptionsSchema>;

@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { labelOf, optionLabelsOf, quotedLabel } from "../field-labels.js";
+import { fieldKeyLabels, labelOf, localeFieldSuffixes, optionLabelsOf, quotedLabel } from "../field-labels.js";
 import { formatText, type Locale, type LocalizedText } from "../i18n.js";
 import { type ErrorCode, errorCatalog } from "./catalog.js";
 import { type ErrorIssue, type ErrorPath, HomevisitError } from "./homevisit-error.js";
@@ -133,12 +133,26 @@ function findAt<T>(
  * is empty.
  */
 function fieldName(path: readonly PropertyKey[], schema: z.ZodType | undefined): LocalizedText {
+  // A text in one locale (a form's name in Chinese) is named by its field and the locale.
+  const last = path.at(-1);
+  const suffix =
+    typeof last === "string" && Object.hasOwn(localeFieldSuffixes, last) ? localeFieldSuffixes[last] : undefined;
+  if (suffix !== undefined && path.length > 1) {
+    const of = fieldName(path.slice(0, -1), schema);
+    return {
+      "zh-CN": of["zh-CN"].replace(/”$/, `${suffix["zh-CN"]}”`),
+      en: of.en.replace(/”$/, `${suffix.en}”`),
+    };
+  }
   let label = schema === undefined ? undefined : findAt(schema, path, labelOf);
   // An item of a list (a topic of a checklist) is named by the list's label.
   for (let end = path.length; label === undefined && schema !== undefined && typeof path[end - 1] === "number"; ) {
     end--;
     label = findAt(schema, path.slice(0, end), labelOf);
   }
+  // Ids and versions, unlabelled where they are defined, by the words they have everywhere.
+  if (label === undefined && typeof last === "string" && Object.hasOwn(fieldKeyLabels, last))
+    label = fieldKeyLabels[last];
   if (label !== undefined) return quotedLabel(label);
   const key = [...path].reverse().find((p): p is string => typeof p === "string");
   if (key === undefined) return { "zh-CN": "输入", en: "The input" };

@@ -50,14 +50,20 @@ export type AppointmentSummary = z.infer<typeof appointmentSummarySchema>;
 
 /** What a transition may carry besides the event; which fields an event needs is the state machine's table. */
 const transitionPayloadSchema = z.strictObject({
-  note: noteSchema.optional(),
+  note: withLabel(noteSchema.optional(), { "zh-CN": "备注", en: "Note" }),
   start: appointmentInstantSchema.optional(),
-  durationMinutes: appointmentDurationSchema.optional(),
-  venue: withSensitivity(shortTextSchema.min(1).optional(), "personal"),
-  reason: withSensitivity(shortTextSchema.min(1).optional(), "sensitive"),
-  location: appointmentLocationSchema.optional(),
+  durationMinutes: withLabel(appointmentDurationSchema.optional(), {
+    "zh-CN": "时长（分钟）",
+    en: "Duration (minutes)",
+  }),
+  venue: withLabel(withSensitivity(shortTextSchema.min(1).optional(), "personal"), {
+    "zh-CN": "约定场所",
+    en: "Meeting place",
+  }),
+  reason: withLabel(withSensitivity(shortTextSchema.min(1).optional(), "sensitive"), { "zh-CN": "原因", en: "Reason" }),
+  location: withLabel(appointmentLocationSchema.optional(), { "zh-CN": "地点", en: "Location" }),
   cancelledBy: withLabel(appointmentCancellerSchema.optional(), { "zh-CN": "取消方", en: "Cancelled by" }),
-  makeUpRequired: z.boolean().optional(),
+  makeUpRequired: withLabel(z.boolean().optional(), { "zh-CN": "须补访", en: "Make-up visit needed" }),
 });
 
 const appointmentOutput = z.strictObject({ appointment: appointmentSchema, version: z.int() });

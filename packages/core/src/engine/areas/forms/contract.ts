@@ -7,7 +7,7 @@ import {
 } from "../../../domain/custom-fields/fields.js";
 import { storedFormTemplateSchema, templateBaseSchema } from "../../../domain/custom-fields/inheritance.js";
 import { formTemplateSchema, maxTemplateFields, templateStatusSchema } from "../../../domain/custom-fields/template.js";
-import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { sensitivityClasses } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -283,8 +283,8 @@ export const formContracts = {
     },
     input: z.strictObject({
       schoolId: idSchema.optional(),
-      from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
-      to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
+      from: withOwnLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
+      to: withOwnLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
       termId: termIdSchema.optional(),
       locale: withLabel(
         withOptionLabels(z.enum(["zh-CN", "en"]), {

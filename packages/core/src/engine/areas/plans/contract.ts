@@ -5,7 +5,7 @@ import { termPlanSchema, termPlanStatusSchema } from "../../../domain/workflow-r
 import { assignmentOptionsSchema } from "../../../planning/assignment.js";
 import { scheduleOptionsSchema } from "../../../planning/schedule.js";
 import { addCatalogIssue } from "../../../shared/errors/parse.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import { withLabel, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 import { expectedVersionSchema, pageInput } from "../contract-kit.js";
@@ -285,7 +285,7 @@ export const planContracts = {
     input: z.strictObject({
       termId: termIdSchema,
       teacherId: idSchema,
-      leftOn: withLabel(isoDateSchema, { "zh-CN": "离开日期", en: "Left on" }),
+      leftOn: withOwnLabel(isoDateSchema, { "zh-CN": "离开日期", en: "Left on" }),
     }),
     output: z.strictObject({
       planId: idSchema,

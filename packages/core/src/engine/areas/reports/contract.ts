@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { fieldKeyPattern } from "../../../domain/custom-fields/fields.js";
 import { coverageGroupingSchema, coverageGroupings } from "../../../ports/storage.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import { withLabel, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, termIdSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -44,10 +44,10 @@ export const coverageInput = z
     schoolId: idSchema.optional(),
     /** A county to report on (bureau staff). */
     countyId: idSchema.optional(),
-    from: withLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
-    to: withLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
+    from: withOwnLabel(isoDateSchema, { "zh-CN": "起始日期", en: "From" }),
+    to: withOwnLabel(isoDateSchema, { "zh-CN": "截止日期", en: "To" }),
     termId: termIdSchema.optional(),
-    groupBy: withLabel(coverageGroupingSchema, {
+    groupBy: withOwnLabel(coverageGroupingSchema, {
       "zh-CN": "分组方式",
       en: "Group by",
     }),

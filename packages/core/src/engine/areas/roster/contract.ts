@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { storedMentorshipSchema } from "../../../domain/consent.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import { withLabel, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { defineContract } from "../../contract.js";
 
@@ -41,7 +41,7 @@ export const rosterContracts = {
     entity: "schools",
     description: { "zh-CN": "导入或同步花名册", en: "Import or sync the roster" },
     input: z.strictObject({
-      asOf: withLabel(isoDateSchema, { "zh-CN": "生效日期", en: "As of" }),
+      asOf: withOwnLabel(isoDateSchema, { "zh-CN": "生效日期", en: "As of" }),
       classes: withLabel(z.array(rosterClassRowSchema).max(2_000).default([]), { "zh-CN": "班级", en: "Classes" }),
       teachers: withLabel(z.array(rosterTeacherRowSchema).max(5_000).default([]), { "zh-CN": "教师", en: "Teachers" }),
       students: withLabel(z.array(rosterStudentRowSchema).max(50_000).default([]), { "zh-CN": "学生", en: "Students" }),

@@ -4,7 +4,7 @@ import { categoryFlagSchema, priorityCategorySchema } from "../../../domain/cate
 import { gradeSchema } from "../../../domain/organisation.js";
 import { guardianRelations, studentSchema } from "../../../domain/student.js";
 import { visitRecordDraftSchema } from "../../../domain/visit-record.js";
-import { withLabel } from "../../../shared/field-labels.js";
+import { withLabel, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema, noteSchema, shortTextSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -84,7 +84,7 @@ export function flagCategoryInput<C extends z.ZodType<string, string>>(category:
   return z.strictObject({
     studentId: idSchema,
     // The engine's own category schema (its plugins' categories too), built for this input.
-    category: withLabel(category, { "zh-CN": "重点类别", en: "Category" }),
+    category: withOwnLabel(category, { "zh-CN": "重点类别", en: "Category" }),
     validFrom: withLabel(isoDateSchema.optional(), { "zh-CN": "生效日期", en: "Valid from" }),
     validTo: withLabel(isoDateSchema.optional(), { "zh-CN": "失效日期", en: "Valid to" }),
     evidence: withLabel(noteSchema.pipe(z.string().min(1)), { "zh-CN": "认定依据", en: "Evidence" }),

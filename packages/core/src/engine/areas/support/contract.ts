@@ -2,7 +2,7 @@ import * as z from "zod";
 import { followUpStatusSchema } from "../../../domain/visit-record.js";
 import { visitTopicLabels } from "../../../domain/visit-sections.js";
 import { supportMeasures, supportPlanSchema } from "../../../domain/workflow-records.js";
-import { withLabel, withOptionLabels } from "../../../shared/field-labels.js";
+import { withLabel, withOptionLabels, withOwnLabel } from "../../../shared/field-labels.js";
 import { idSchema, isoDateSchema } from "../../../shared/primitives.js";
 import { withSensitivity } from "../../../shared/sensitivity.js";
 import { defineContract } from "../../contract.js";
@@ -111,7 +111,7 @@ export const supportContracts = {
               en: "Action",
             }),
             ownerId: idSchema,
-            dueOn: withLabel(isoDateSchema, { "zh-CN": "完成期限", en: "Due date" }),
+            dueOn: withOwnLabel(isoDateSchema, { "zh-CN": "完成期限", en: "Due date" }),
           })
           .optional(),
         { "zh-CN": "新增跟进事项", en: "New follow-up" },
@@ -120,7 +120,7 @@ export const supportContracts = {
         z
           .strictObject({
             followUpId: idSchema,
-            to: followUpStatusSchema,
+            to: withOwnLabel(followUpStatusSchema, { "zh-CN": "新状态", en: "New status" }),
             doneOn: withLabel(isoDateSchema.optional(), { "zh-CN": "完成日期", en: "Date done" }),
           })
           .optional(),
