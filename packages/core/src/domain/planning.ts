@@ -28,7 +28,7 @@ export const termSchema = withLabel(
     /** The school year by its starting year. */
     schoolYear: withLabel(z.int().min(2000).max(2100), { "zh-CN": "学年", en: "School year" }),
     /** 1 = autumn term, 2 = spring term. */
-    index: withLabel(z.union([z.literal(1), z.literal(2)]), {
+    index: withLabel(z.literal([1, 2]), {
       "zh-CN": "学期序号（1 秋季，2 春季）",
       en: "Term number (1 autumn, 2 spring)",
     }),

@@ -2143,6 +2143,7 @@ export interface components {
         Term: {
             id: string;
             schoolYear: number;
+            /** @enum {number} */
             index: 1 | 2;
             /** Format: date */
             start: string;
@@ -3432,6 +3433,7 @@ export interface components {
         TermOutput: {
             id: string;
             schoolYear: number;
+            /** @enum {number} */
             index: 1 | 2;
             /** Format: date */
             start: string;
