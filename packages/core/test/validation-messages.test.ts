@@ -29,6 +29,15 @@ describe("validation messages a person can read", () => {
     ]);
   });
 
+  it("gives one message for one mistake: an empty id is empty, not also malformed", () => {
+    expect(messages({ studentId: "", limit: 1, note: "好" })).toEqual([
+      { path: "studentId", "zh-CN": "“学生”不能为空", en: "“Student” must not be empty" },
+    ]);
+    expect(messages({ studentId: "a b", limit: 1, note: "好" }).map((m) => m.en)).toEqual([
+      "“Student” is not in the expected format",
+    ]);
+  });
+
   it("tells a missing field from a wrong one and names bounds and choices", () => {
     expect(messages({ limit: 500, note: "好", kind: "visit", tags: ["a", "b", "c"] })).toEqual([
       // An id is named by the words it has everywhere (fieldKeyLabels), not by its key.

@@ -17,7 +17,12 @@ export const idPattern = /^[A-Za-z0-9_.:-]+$/;
  * An identifier: 1–64 characters of letters, digits, `_`, `-`, `.` and `:`. Hosts bring their
  * own ids (student numbers, UUIDs); homevisit never parses them.
  */
-export const idSchema = z.string().min(1).max(64).regex(idPattern, { error: "Use letters, digits, _ - . : only" });
+export const idSchema = z
+  .string()
+  // One message for one mistake: an empty or overlong id is not also "not in the expected format".
+  .min(1, { abort: true })
+  .max(64, { abort: true })
+  .regex(idPattern, { error: "Use letters, digits, _ - . : only" });
 /** An identifier. */
 export type Id = z.infer<typeof idSchema>;
 
