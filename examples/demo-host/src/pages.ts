@@ -226,7 +226,9 @@ export function widgetsSection(world: DemoWorld, current: Persona | undefined): 
     teacher: `<hv-my-visits ${api} teacher-id="${escapeHtml(current.actor.id)}"></hv-my-visits>
 <hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}"${named} term="${termOf(day)}"></hv-visit-record-form>`,
     class_teacher: `<hv-my-visits ${api}></hv-my-visits>${archive(current.sampleStudentId)}`,
-    mentor: `<hv-my-visits ${api}></hv-my-visits>${archive(current.sampleStudentId)}`,
+    // A mentor's contacts are recorded like visits: 提交记录 opens the form for that mentee.
+    mentor: `<hv-my-visits ${api}></hv-my-visits>
+<hv-visit-record-form ${api} student-id="${escapeHtml(current.sampleStudentId ?? "")}"${named} term="${termOf(day)}"></hv-visit-record-form>${archive(current.sampleStudentId)}`,
     principal: `<hv-term-plan ${api} term="${termOf(day)}"></hv-term-plan><hv-safety-board ${api}></hv-safety-board><hv-coverage ${api} group-by="class"></hv-coverage>
 <hv-form-designer ${api} scope-id="${escapeHtml(current.actor.schoolId ?? "")}"></hv-form-designer>`,
     // A bureau extends the form for every school of its county; its fields show after the school's.

@@ -84,7 +84,7 @@ describe.skipIf(!available)("the demo host's pages in Chromium", () => {
   const expected: Record<PersonaKey, string[]> = {
     teacher: ["hv-my-visits", "hv-visit-record-form"],
     class_teacher: ["hv-my-visits", "hv-student-archive"],
-    mentor: ["hv-my-visits", "hv-student-archive"],
+    mentor: ["hv-my-visits", "hv-visit-record-form", "hv-student-archive"],
     principal: ["hv-term-plan", "hv-safety-board", "hv-coverage", "hv-form-designer"],
     county_bureau: ["hv-coverage", "hv-form-designer"],
   };

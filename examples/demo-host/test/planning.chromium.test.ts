@@ -167,6 +167,9 @@ describe.skipIf(!available)("planning a term on the demo host, in Chromium", () 
     await visits.locator("li[data-obligation]").first().waitFor();
     expect(await visits.locator("li[data-obligation]").count()).toBe(mine.items.length);
     await visits.locator("li[data-obligation]").getByText("德育导师联系").first().waitFor();
+    // A contact is recorded like a visit: the page has the record form, set to a mentee.
+    const mentee = host.world.personas.find((p) => p.key === "mentor")?.sampleStudentId;
+    expect(await page.locator("hv-visit-record-form").getAttribute("student-id")).toBe(mentee);
     expect(await axeProblems(page)).toEqual([]);
     await page.close();
   });
