@@ -46,15 +46,24 @@ export async function seedMidTerm(input: MidTermInput): Promise<void> {
   await seedClassVisits(engine, input.classTeacher, input.classStudentIds, term, (i) =>
     shanghaiDay(input.now - (1 + (i % 9)) * 86_400_000),
   );
-  // A trip that left three hours ago for an hour and never checked in: overdue on the board.
+  // A trip that left for an hour at the last after-school hour at least two hours ago, and never
+  // checked in: overdue on the board (at a realistic time, not at 2 a.m. when the host starts
+  // before dawn).
   const trip = input.assigned[1];
   if (trip) {
-    await engine.safety.fileReport(
+    const tripClock = fixedClock(lastVisitingHour(input.now - 2 * 3_600_000));
+    const tripEngine = createEngine({
+      storage,
+      blobs: storage.blobs,
+      clock: tripClock,
+      config: { audit: { hmacKey: input.auditKey } },
+    });
+    await tripEngine.safety.fileReport(
       input.teacher,
       {
         studentIds: [trip.id],
         destination: { county: trip.address.county, town: trip.address.town, village: trip.address.village },
-        plannedStart: clock.now(),
+        plannedStart: tripClock.now(),
         expectedDurationMinutes: 60,
         transportMode: "e_bike",
         noUnlicensedVehicle: true,
@@ -63,4 +72,19 @@ export async function seedMidTerm(input: MidTermInput): Promise<void> {
       { idempotencyKey: "demo-overdue-trip" },
     );
   }
+}
+
+/**
+ * The latest 16:30 China Standard Time (when after-school visits begin) at or before an instant,
+ * as an ISO instant with its offset.
+ *
+ * @example
+ * ```ts
+ * lastVisitingHour(Date.parse("2026-12-08T05:00:00+08:00")); // "2026-12-07T16:30:00+08:00"
+ * ```
+ */
+export function lastVisitingHour(ms: number): string {
+  const today = shanghaiDay(ms);
+  const at = Date.parse(`${today}T16:30:00+08:00`);
+  return `${at <= ms ? today : shanghaiDay(at - 86_400_000)}T16:30:00+08:00`;
 }

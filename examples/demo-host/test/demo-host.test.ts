@@ -196,6 +196,9 @@ describe("the demo campus mid-term, built from the widgets", () => {
     });
     const { items } = await client.safety.overdue({});
     expect(items).toHaveLength(1);
+    // The trip left at an after-school hour (16:30, an hour's visit and the grace), whatever
+    // time the host was started: never a trip at 2 a.m.
+    expect(items[0]?.dueAt).toMatch(/T18:00:00\+08:00$/);
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const coverage = await client.reports.coverage({ from: "2026-01-01", to: today, groupBy: "class" });
     expect(coverage.rows.some((r) => (r.visited ?? 0) > 0)).toBe(true);
