@@ -477,6 +477,21 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
             mentorId: "t-mentor",
             since: "2026-09-01",
           });
+          // Each has a contact with t-mentor arranged for November (an earlier plan's).
+          for (const studentId of ["s-own", "s-own-2"])
+            await tx.appointments.create({
+              id: `apt-contact-${studentId}`,
+              schoolId: "sch-1",
+              studentId,
+              teacherId: "t-mentor",
+              companionIds: [],
+              kind: "mentor_contact",
+              channel: { type: "phone" },
+              status: "proposed",
+              start: "2026-11-05T17:00:00+08:00",
+              durationMinutes: 15,
+              obligationId: `mentor_contact:${studentId}:2026-09-05`,
+            });
         });
         const ended: string[] = [];
         engine.events.subscribe("mentorship.ended", (e) => {
@@ -503,6 +518,18 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         ]);
         await engine.events.deliver({ consumer: "test" });
         expect(ended).toEqual([ofStudent[0]?.id]);
+        // The handed mentee's arranged contact passed to the new mentor, in the plan and in the
+        // store; the other's stays with t-mentor.
+        const newMentor = handed[0]?.mentorId;
+        const kept = generated.plan.slots.filter((slot) => slot.appointmentId?.startsWith("apt-contact-"));
+        expect(kept.map((slot) => [slot.studentId, slot.teacherId]).sort()).toEqual(
+          [
+            [studentId, newMentor],
+            [studentId === "s-own" ? "s-own-2" : "s-own", "t-mentor"],
+          ].sort(),
+        );
+        const contact = await harness.storage.appointments.get(`apt-contact-${studentId}`);
+        expect(contact?.record.teacherId).toBe(newMentor);
         // Every student of the school has at most one mentor in force on any day from today on.
         const inForce = stored.filter((m) => m.until === undefined || m.until >= "2026-10-09");
         const perStudent = new Map<string, number>();

@@ -1,16 +1,15 @@
 import type * as z from "zod";
 import { proposeAppointment } from "../../../domain/appointment/index.js";
-import type { StoredMentorship } from "../../../domain/consent.js";
 import { arrangedAppointmentsPerEvent } from "../../../domain/workflow-events.js";
 import type { TermPlan } from "../../../domain/workflow-records.js";
 import type { Stored } from "../../../ports/storage.js";
-import { addDays } from "../../../shared/dates.js";
 import { HomevisitError } from "../../../shared/errors/homevisit-error.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import { checkVersion } from "../area-kit.js";
 import { defaultPageLimit } from "../contract-kit.js";
 import type { planContracts } from "./contract.js";
+import { handOverMentorships } from "./mentor-handover.js";
 import { pagedPlan } from "./read.js";
 
 type Commit = (typeof planContracts)["commit"];
@@ -107,45 +106,4 @@ function localStart(date: string, time: string): string {
 function minutesBetween(from: string, to: string): number {
   const m = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
   return m(to) - m(from);
-}
-
-/**
- * Starts the plan's new mentorships and ends the ones they replace: a student has one mentor at
- * a time. A new mentor begins on the mentorship's day, or today when the plan is committed later
- * (never before the commit that appoints them); the mentor replaced ends the day before (or on
- * their own first day, when that is later). Returns how many began.
- */
-async function handOverMentorships(ctx: UseCaseContext<Stored<TermPlan>>, plan: TermPlan): Promise<number> {
-  const existing = await loadAll((cursor) =>
-    ctx.tx.mentorships.list({ where: { schoolId: plan.schoolId }, cursor, limit: 1000 }),
-  );
-  const activeByStudent = new Map<string, Stored<StoredMentorship>[]>();
-  for (const m of existing) {
-    if (m.record.until !== undefined && m.record.until < ctx.today) continue;
-    activeByStudent.set(m.record.studentId, [...(activeByStudent.get(m.record.studentId) ?? []), m]);
-  }
-  let begun = 0;
-  for (const m of plan.mentorships) {
-    const active = activeByStudent.get(m.studentId) ?? [];
-    if (active.some((a) => a.record.mentorId === m.mentorId)) continue;
-    const since = m.since < ctx.today ? ctx.today : m.since;
-    for (const old of active) {
-      const dayBefore = addDays(since, -1);
-      const until = dayBefore < old.record.since ? old.record.since : dayBefore;
-      await ctx.tx.mentorships.update(old.record.id, { ...old.record, until }, { expectedVersion: old.version });
-      ctx.emit("mentorship.ended", {
-        mentorshipId: old.record.id,
-        studentId: old.record.studentId,
-        mentorId: old.record.mentorId,
-      });
-    }
-    const created = await ctx.tx.mentorships.create({ ...m, since, id: ctx.newId(), schoolId: plan.schoolId });
-    begun += 1;
-    ctx.emit("mentorship.assigned", {
-      mentorshipId: created.record.id,
-      studentId: m.studentId,
-      mentorId: m.mentorId,
-    });
-  }
-  return begun;
 }

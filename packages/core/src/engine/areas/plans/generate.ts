@@ -1,10 +1,5 @@
 import type * as z from "zod";
-import {
-  type Appointment,
-  appointmentStatuses,
-  terminalAppointmentStatuses,
-} from "../../../domain/appointment/index.js";
-import type { Mentorship } from "../../../domain/planning.js";
+import type { Appointment } from "../../../domain/appointment/index.js";
 import { assignVisitors } from "../../../planning/assignment.js";
 import { deriveObligations } from "../../../planning/obligations.js";
 import { planQuality } from "../../../planning/quality.js";
@@ -16,6 +11,7 @@ import { addDays, shanghaiDate, shanghaiTime } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
+import { followingMentor, openAppointmentStatuses, startingFrom } from "./mentor-handover.js";
 import { pagedPlan } from "./read.js";
 import { loadSchoolWorld } from "./school-world.js";
 
@@ -32,7 +28,6 @@ function firstPlanDay(termStart: string, today: string, chosen: string | undefin
 }
 
 /** The statuses of an appointment still to happen: the family has been or will be told. */
-const openAppointmentStatuses = appointmentStatuses.filter((s) => !terminalAppointmentStatuses.includes(s));
 
 /**
  * The school's open appointments in the term as visits already arranged: a plan made mid-term
@@ -125,6 +120,8 @@ export async function generatePlan(
           from: scheduleFrom,
           to: input.term.end,
         });
+  const mentorships = startingFrom(assigned.mentorships, world.mentorships, scheduleFrom);
+  const mentorOf = new Map(mentorships.map((m) => [m.studentId, m.mentorId]));
   const schedule = scheduleVisits({
     term: input.term,
     ...(scheduleFrom === input.term.start
@@ -141,8 +138,9 @@ export async function generatePlan(
     obligations,
     students: world.students,
     busySlots,
+    // A mentee handed to a new mentor: their contacts already arranged pass to the new one.
     arranged: arrangedVisits(
-      open.map((a) => a.record),
+      open.map((a) => followingMentor(a.record, mentorOf, scheduleFrom)),
       input.term,
     ),
     ...(input.schedule ? { options: input.schedule } : {}),
@@ -165,7 +163,7 @@ export async function generatePlan(
     planNumber: committedBefore + 1,
     obligations: JSON.parse(JSON.stringify(obligations)),
     assignments: assigned.assignments,
-    mentorships: startingFrom(assigned.mentorships, world.mentorships, scheduleFrom),
+    mentorships,
     slots: schedule.slots,
     unassigned: [...assigned.uncovered, ...assigned.missingCompanions].map((u) => ({
       obligationId: u.obligationId,
@@ -205,15 +203,4 @@ export async function generatePlan(
     unscheduled: schedule.unscheduled.length,
   });
   return pagedPlan(stored.record, stored.version, undefined, input.limit);
-}
-
-/**
- * The plan's mentorships, a mentor it appoints beginning on the plan's first day rather than on a
- * day before the plan was made; the ones in force stay as they are.
- */
-function startingFrom(planned: readonly Mentorship[], inForce: readonly Mentorship[], first: string): Mentorship[] {
-  const kept = new Set(inForce.map((m) => `${m.studentId}/${m.mentorId}`));
-  return planned.map((m) =>
-    m.since < first && !kept.has(`${m.studentId}/${m.mentorId}`) ? { ...m, since: first } : m,
-  );
 }
