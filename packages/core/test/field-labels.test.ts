@@ -310,6 +310,17 @@ describe("field labels", () => {
     const name = result.success ? undefined : result.error.issues.find((i) => i.path.join(".") === "name.zh-CN");
     expect(name?.message.en).toMatch(/^“[^”]+ \(Chinese\)”/);
     expect(name?.message["zh-CN"]).toMatch(/^“[^”]+（中文）”/);
+    // A school's own field keyed `en` keeps its label.
+    const own = z.strictObject({
+      values: z.strictObject({
+        en: z
+          .string()
+          .max(1)
+          .meta({ label: { "zh-CN": "英语成绩", en: "English grade" } }),
+      }),
+    });
+    const graded = safeParseInput(own, { values: { en: "ab" } });
+    expect(graded.success ? "" : graded.error.issues[0]?.message.en).toMatch(/^“English grade”/);
   });
 });
 

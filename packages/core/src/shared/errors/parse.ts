@@ -133,18 +133,19 @@ function findAt<T>(
  * is empty.
  */
 function fieldName(path: readonly PropertyKey[], schema: z.ZodType | undefined): LocalizedText {
-  // A text in one locale (a form's name in Chinese) is named by its field and the locale.
   const last = path.at(-1);
+  let label = schema === undefined ? undefined : findAt(schema, path, labelOf);
+  // A text in one locale (a form's name in Chinese), unlabelled itself, is named by its field
+  // and the locale. (A field labelled itself keeps its label, a school's field keyed `en` too.)
   const suffix =
     typeof last === "string" && Object.hasOwn(localeFieldSuffixes, last) ? localeFieldSuffixes[last] : undefined;
-  if (suffix !== undefined && path.length > 1) {
+  if (label === undefined && suffix !== undefined && path.length > 1) {
     const of = fieldName(path.slice(0, -1), schema);
     return {
       "zh-CN": of["zh-CN"].replace(/”$/, `${suffix["zh-CN"]}”`),
       en: of.en.replace(/”$/, `${suffix.en}”`),
     };
   }
-  let label = schema === undefined ? undefined : findAt(schema, path, labelOf);
   // An item of a list (a topic of a checklist) is named by the list's label.
   for (let end = path.length; label === undefined && schema !== undefined && typeof path[end - 1] === "number"; ) {
     end--;
