@@ -24,6 +24,7 @@ interface PlanSummary {
 interface Quality {
   termId: string;
   coverage: number;
+  mentorHandovers: number;
   placement: { unplaced: { code: string }[] };
 }
 
@@ -88,6 +89,10 @@ describe.skipIf(!available)("planning a term on the demo host, in Chromium", () 
     expect(await section.locator('[data-figure="unplaced"] dd').textContent()).toBe(String(gaps));
     if (gaps === 0) await section.getByText("所有家访均已分配并排期").waitFor();
     else expect(await section.locator("tr[data-gap]").count()).toBe(gaps);
+    // The demo's mentors carry more mentees than the default capacity: the principal sees how many
+    // students change mentor before committing.
+    expect(quality.mentorHandovers).toBeGreaterThan(0);
+    expect(await section.locator('[data-figure="handovers"] dd').textContent()).toBe(String(quality.mentorHandovers));
     expect(await axeProblems(page)).toEqual([]);
 
     await section.getByRole("button", { name: "确认计划并生成预约" }).click();

@@ -506,6 +506,9 @@ export function runPlansSuite(name: string, factory: () => Promise<EngineHarness
         expect(handed).toHaveLength(1);
         // Appointed by a plan made on 10-08, from its first day: not from the term's start.
         expect(handed[0]?.since).toBe("2026-10-09");
+        // The principal reads how many students change mentor before committing.
+        const quality = await engine.plans.quality(principal, { planId: generated.plan.id });
+        expect(quality.mentorHandovers).toBe(1);
         await engine.plans.commit(principal, { planId: generated.plan.id, expectedVersion: generated.version });
         const stored = (await harness.storage.mentorships.list({ limit: 100 })).items.map((m) => m.record);
         const studentId = handed[0]?.studentId as string;

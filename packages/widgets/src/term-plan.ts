@@ -220,6 +220,7 @@ export class HvTermPlan extends HomevisitElement {
       ],
       ["continuity", this.t("planContinuity"), percent(q.continuityRate)],
       ["no-mentor", this.t("planNoMentor"), String(q.studentsWithoutMentor.length)],
+      ["handovers", this.t("planHandovers"), String(q.mentorHandovers)],
     ];
     return html`<dl class="grid" part="card" aria-label=${this.t("planQuality")}>
       ${figures.map(([key, name, value]) => html`<div data-figure=${key}><dt class="muted">${name}</dt><dd><strong>${value}</strong></dd></div>`)}

@@ -76,6 +76,11 @@ export const planQualitySnapshotSchema = z.strictObject({
   loadImbalance: z.number().min(0),
   continuityRate: z.number().min(0).max(1).nullable(),
   studentsWithoutMentor: z.array(idSchema),
+  /**
+   * Students the plan hands to a new mentor (theirs is over `mentorCapacity` or left): each
+   * changes mentor when the plan is committed. Absent in plans generated before it was counted.
+   */
+  mentorHandovers: z.int().min(0).optional(),
   loads: z.array(z.strictObject({ teacherId: idSchema, visits: z.int().min(0), load: z.number().min(0) })),
   ok: z.boolean(),
 });

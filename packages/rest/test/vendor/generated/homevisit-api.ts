@@ -2248,6 +2248,7 @@ export interface components {
             loadImbalance: number;
             continuityRate: number | null;
             studentsWithoutMentor: string[];
+            mentorHandovers?: number;
             loads: {
                 teacherId: string;
                 visits: number;
@@ -2360,6 +2361,7 @@ export interface components {
             loadImbalance: number;
             continuityRate: number | null;
             studentsWithoutMentor: string[];
+            mentorHandovers: number;
             loads: {
                 teacherId: string;
                 visits: number;

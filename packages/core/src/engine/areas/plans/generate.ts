@@ -11,7 +11,7 @@ import { addDays, shanghaiDate, shanghaiTime } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
-import { followingMentor, openAppointmentStatuses, startingFrom } from "./mentor-handover.js";
+import { followingMentor, handovers, openAppointmentStatuses, startingFrom } from "./mentor-handover.js";
 import { pagedPlan } from "./read.js";
 import { loadSchoolWorld } from "./school-world.js";
 
@@ -185,6 +185,7 @@ export async function generatePlan(
       loadImbalance: quality.loadImbalance,
       continuityRate: quality.continuityRate,
       studentsWithoutMentor: quality.studentsWithoutMentor,
+      mentorHandovers: handovers(mentorships, world.mentorships),
       loads: quality.loads,
       ok: quality.ok,
     },

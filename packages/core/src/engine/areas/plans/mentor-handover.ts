@@ -57,6 +57,24 @@ export function startingFrom(
 }
 
 /**
+ * How many students a plan hands to a new mentor: they have a mentor in force, and the plan names
+ * another.
+ *
+ * @example
+ * ```ts
+ * handovers([{ studentId: "s1", mentorId: "t2", since: "2026-10-09" }], [{ studentId: "s1", mentorId: "t1", since: "2026-09-01" }]); // 1
+ * ```
+ */
+export function handovers(planned: readonly Mentorship[], inForce: readonly Mentorship[]): number {
+  const current = new Map<string, Set<string>>();
+  for (const m of inForce) current.set(m.studentId, (current.get(m.studentId) ?? new Set()).add(m.mentorId));
+  return planned.filter((m) => {
+    const mentors = current.get(m.studentId);
+    return mentors !== undefined && !mentors.has(m.mentorId);
+  }).length;
+}
+
+/**
  * Starts a committed plan's new mentorships and ends the ones they replace: a student has one
  * mentor at a time. A new mentor begins on the mentorship's day, or today when the plan is
  * committed later (never before the commit that appoints them); the mentor replaced ends the day

@@ -252,6 +252,7 @@ export async function qualityOfPlan(ctx: UseCaseContext<unknown>, plan: TermPlan
     loadImbalance: q.loadImbalance,
     continuityRate: q.continuityRate,
     studentsWithoutMentor: q.studentsWithoutMentor,
+    mentorHandovers: plan.quality.mentorHandovers ?? 0,
     loads: q.loads,
     loadSpread: q.loadSpread,
     placement: {

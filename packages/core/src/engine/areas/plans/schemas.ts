@@ -86,6 +86,8 @@ export const planQualityReportSchema = z
     loadImbalance: z.number().min(0),
     continuityRate: z.number().min(0).max(1).nullable(),
     studentsWithoutMentor: z.array(idSchema),
+    /** Students the plan hands to a new mentor on commit (their mentor is over capacity or left). */
+    mentorHandovers: z.int().min(0),
     loads: z.array(z.strictObject({ teacherId: idSchema, visits: z.number().min(0), load: z.number().min(0) })),
     loadSpread: z.strictObject({
       median: z.number().min(0),
