@@ -66,14 +66,17 @@ export const meUseCases = {
     resolveTarget: (ctx) => selfTarget(ctx, "termPlans"),
     async run(ctx) {
       const schoolId = ctx.actor.schoolId;
+      const thisYear = planningYearOf(ctx.today);
       // Bureau staff belong to no school: the calendar's terms of this school year and the last,
       // the same days their schools are offered until they plan.
-      const [plans, classes] =
+      const [plans, classYears] =
         schoolId === undefined
-          ? [[], [{ record: { schoolYear: planningYearOf(ctx.today) - 1 } }]]
+          ? [[], [thisYear - 1]]
           : await Promise.all([
               schoolPlans(ctx, schoolId),
-              loadAll((cursor) => ctx.tx.classes.list({ where: { schoolId }, cursor, limit: 1000 })),
+              loadAll((cursor) => ctx.tx.classes.list({ where: { schoolId }, cursor, limit: 1000 })).then((classes) =>
+                classes.map((c) => c.record.schoolYear),
+              ),
             ]);
       const byTerm = new Map<string, TermPlan[]>();
       for (const { record } of plans) byTerm.set(record.termId, [...(byTerm.get(record.termId) ?? []), record]);
@@ -81,7 +84,7 @@ export const meUseCases = {
         const sorted = list.sort((a, b) => b.planNumber - a.planNumber || b.generatedAt.localeCompare(a.generatedAt));
         return { term: (sorted[0] as TermPlan).term, source: "plan" as const, plans: sorted };
       });
-      const years = new Set([planningYearOf(ctx.today), ...classes.map((c) => c.record.schoolYear)]);
+      const years = new Set([thisYear, ...classYears]);
       const unplanned = [...years]
         .flatMap((year) => calendarTerms(year))
         .filter((term) => !byTerm.has(term.id))
