@@ -54,6 +54,11 @@ export const terminalAppointmentStatuses: readonly AppointmentStatus[] = [
   "cancelled",
 ];
 
+/** The statuses of an appointment still to happen: the family has been or will be told. */
+export const openAppointmentStatuses: readonly AppointmentStatus[] = appointmentStatuses.filter(
+  (s) => !terminalAppointmentStatuses.includes(s),
+);
+
 /**
  * Whether a status is terminal: no event leaves it.
  *

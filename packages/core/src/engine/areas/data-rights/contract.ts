@@ -91,8 +91,8 @@ export const dataRightsContracts = {
    * day at the school is more than `retention.daysAfterLeaving` days ago (default 1,095) are
    * erased whole; category flags covered by a consent withdrawn before its `purgeAfter` day are
    * removed, and the school's term plans lose the category detail of that student's obligations
-   * (the visits stay; their reasons name the kind of visit only). Each leaves a tombstone; blobs go after commit. Hosts run it nightly. Needs a
-   * purpose; audited.
+   * (the visits stay; their reasons name the kind of visit only). Each leaves a tombstone; blobs
+   * go after commit. Hosts run it nightly. Needs a purpose; audited.
    *
    * @example
    * ```ts

@@ -236,10 +236,10 @@ export const planContracts = {
    * Commits a draft plan in one transaction: a proposed appointment per scheduled slot (the
    * family is phoned next, R12), the new mentor appointments, the term's previous committed
    * plan marked superseded, the plan marked committed. A student has one mentor at a time: a new
-   * mentor begins on the plan's first day (or today, for a draft committed later), the
-   * mentor they replace ends the day before, and the student's open contacts from then on pass
-   * to the new mentor (as the plan already showed them). A failure at any step leaves the store as it was.
-   * Emits `plan.committed`, `mentorship.assigned` per new mentorship, `mentorship.ended` per
+   * mentor begins on the plan's first day (or today, for a draft committed later), the mentor
+   * they replace ends the day before, and the student's open contacts from then on pass to the
+   * new mentor (as the plan already showed them). A failure at any step leaves the store as it
+   * was. Emits `plan.committed`, `mentorship.assigned` per new mentorship, `mentorship.ended` per
    * mentorship it ends, and `appointments.arranged` per part of at most 500 of the new
    * appointments' ids.
    *

@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import type { Appointment } from "../../../domain/appointment/index.js";
+import { type Appointment, openAppointmentStatuses } from "../../../domain/appointment/index.js";
 import { assignVisitors } from "../../../planning/assignment.js";
 import { deriveObligations } from "../../../planning/obligations.js";
 import { planQuality } from "../../../planning/quality.js";
@@ -11,7 +11,7 @@ import { addDays, shanghaiDate, shanghaiTime } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
 import type { planContracts } from "./contract.js";
-import { followingMentor, handovers, openAppointmentStatuses, startingFrom } from "./mentor-handover.js";
+import { followingMentor, handovers, startingFrom } from "./mentor-handover.js";
 import { pagedPlan } from "./read.js";
 import { loadSchoolWorld } from "./school-world.js";
 
@@ -26,8 +26,6 @@ function firstPlanDay(termStart: string, today: string, chosen: string | undefin
   const tomorrow = addDays(today, 1);
   return tomorrow > termStart ? tomorrow : termStart;
 }
-
-/** The statuses of an appointment still to happen: the family has been or will be told. */
 
 /**
  * The school's open appointments in the term as visits already arranged: a plan made mid-term

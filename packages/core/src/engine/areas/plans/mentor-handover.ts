@@ -1,8 +1,4 @@
-import {
-  type Appointment,
-  appointmentStatuses,
-  terminalAppointmentStatuses,
-} from "../../../domain/appointment/index.js";
+import { type Appointment, openAppointmentStatuses } from "../../../domain/appointment/index.js";
 import type { StoredMentorship } from "../../../domain/consent.js";
 import type { Mentorship } from "../../../domain/planning.js";
 import type { TermPlan } from "../../../domain/workflow-records.js";
@@ -10,9 +6,6 @@ import type { Stored } from "../../../ports/storage.js";
 import { addDays, shanghaiDate } from "../../../shared/dates.js";
 import type { UseCaseContext } from "../../use-case.js";
 import { loadAll } from "../../util.js";
-
-/** Statuses an appointment can still move on from. */
-export const openAppointmentStatuses = appointmentStatuses.filter((s) => !terminalAppointmentStatuses.includes(s));
 
 /**
  * An open appointment as a plan's mentors leave it: a mentee's contact from `from` on is the
