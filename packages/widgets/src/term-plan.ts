@@ -1,5 +1,5 @@
 import { paginate } from "@homevisit/client";
-import { calendarTerms, type Term, termPlanStatusLabels, visitKindLabels } from "@homevisit/core";
+import { calendarTermOf, calendarTerms, type Term, termPlanStatusLabels, visitKindLabels } from "@homevisit/core";
 import { html, nothing, type TemplateResult } from "lit";
 import { errorMessages, type WidgetClient } from "./api.js";
 import { HomevisitElement } from "./base.js";
@@ -22,17 +22,21 @@ export interface PlanView {
 export type PlanEvent = CustomEvent<{ planId: string; termId: string; appointments: number }>;
 
 /**
- * The term a day falls in, as the widget proposes it: the autumn term from August to January, the
- * spring term from February to July, with the national calendar's days (`calendarTerms`, the
- * same as `GET /terms` gives for a term not planned yet). A school changes the dates in the form
- * before it generates.
+ * The term the widget proposes on a day: core's `calendarTermOf` (the national calendar's term
+ * the day falls in; in a vacation the one about to begin, which is the one a principal plans),
+ * the same days `GET /terms` gives for a term not planned yet. A school changes the dates in the
+ * form before it generates.
  *
  * @example
  * ```ts
  * termOfDay("2026-11-10"); // { id: "2026-2027-1", schoolYear: 2026, index: 1, start: "2026-09-01", end: "2027-01-22", campaigns: [] }
+ * termOfDay("2027-01-28").id; // "2026-2027-2": the winter vacation, spring comes next
  * ```
  */
 export function termOfDay(day: string): Term {
+  const known = calendarTermOf(day);
+  if (known) return known;
+  // A year the calendar cannot place: autumn from August, spring from February.
   const year = Number(day.slice(0, 4));
   const month = Number(day.slice(5, 7));
   if (month >= 8) return termById(`${year}-${year + 1}-1`);
